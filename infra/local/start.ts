@@ -1,0 +1,57 @@
+/**
+ * `npm start`: DynamoDB Local + the table + local secrets + an admin account + the API on localhost.
+ * Overrides: PORT, IN_MEMORY=1, DYNAMODB_PORT, TABLE_NAME, LOCAL_API_KEY, ADMIN_EMAIL, ADMIN_PASSWORD.
+ */
+import { loadLocalEnv } from './env-file.ts';
+import { ensureTable, startDynamoLocal } from './dynamodb.ts';
+
+const { created } = loadLocalEnv();
+const port = Number(process.env.PORT ?? 3000);
+const dynamoPort = Number(process.env.DYNAMODB_PORT ?? 8000);
+const inMemory = process.env.IN_MEMORY === '1';
+process.env.TABLE_NAME ??= 'user-data';
+process.env.DYNAMODB_ENDPOINT = `http://127.0.0.1:${dynamoPort}`;
+
+const dynamo = await startDynamoLocal({ port: dynamoPort, dataDir: inMemory ? undefined : '.data' });
+let stopping = false;
+async function shutdown(code = 0) {
+  if (stopping) return;
+  stopping = true;
+  server?.close();
+  await dynamo.stop();
+  process.exit(code);
+}
+process.on('SIGINT', () => void shutdown());
+process.on('SIGTERM', () => void shutdown());
+process.on('exit', () => dynamo.process.kill('SIGKILL')); // last resort: never leave Java behind
+
+let server: import('node:http').Server | undefined;
+try {
+  await ensureTable(dynamo.endpoint, process.env.TABLE_NAME);
+  // App modules read the environment when first imported, so they load only now.
+  const { bootstrapAdmin } = await import('./bootstrap.ts');
+  const { createGateway } = await import('./gateway.ts');
+  const admin = await bootstrapAdmin(process.env.ADMIN_EMAIL!, process.env.ADMIN_PASSWORD!);
+  server = createGateway({
+    apiKey: process.env.LOCAL_API_KEY!,
+    corsOrigins: (process.env.CORS_ORIGINS ?? '').split(',').filter(Boolean),
+    log: (line) => console.log(`[gateway] ${line}`),
+  });
+  await new Promise<void>((done, fail) => server!.once('error', fail).listen(port, done));
+  console.log(
+    [
+      '',
+      `  API           http://localhost:${port}   (try: curl http://localhost:${port}/health)`,
+      `  DynamoDB      ${dynamo.endpoint}   table ${process.env.TABLE_NAME}${inMemory ? ' (in memory)' : ' (data in .data/)'}`,
+      `  API key       ${process.env.LOCAL_API_KEY}   (send as x-api-key)`,
+      `  Admin login   ${process.env.ADMIN_EMAIL} / ${process.env.ADMIN_PASSWORD}${admin.created ? ' (created)' : ''}`,
+      `  Secrets       .env.local${created ? ' (generated now)' : ''}`,
+      '',
+      '  Ctrl-C stops the API and DynamoDB Local.',
+      '',
+    ].join('\n'),
+  );
+} catch (error) {
+  console.error(error instanceof Error ? error.message : error);
+  await shutdown(1);
+}

@@ -1,0 +1,73 @@
+/**
+ * Environment and secrets, read once per cold start.
+ * Secrets: one JSON secret `{ "keyId": "1", "masterKey": "…", "retiredKeys"?: { "0": "…" } }`.
+ * In AWS it lives in Secrets Manager (SECRET_ARN); locally the generated `.env.local` provides it
+ * as APP_SECRET. Every purpose gets its own key derived with HKDF, so one random value suffices and
+ * no key is ever reused across purposes.
+ */
+import { hkdfSync } from 'node:crypto';
+
+const num = (value: string | undefined, fallback: number) => (value ? Number(value) : fallback);
+
+export const env = {
+  tableName: process.env.TABLE_NAME ?? 'user-data',
+  dynamoEndpoint: process.env.DYNAMODB_ENDPOINT || undefined,
+  region: process.env.AWS_REGION ?? 'us-east-1',
+  jwtIssuer: process.env.JWT_ISSUER ?? 'user-data-platform',
+  jwtAudience: process.env.JWT_AUDIENCE ?? 'user-data-api',
+  /** bcrypt work factor; OWASP's floor is 10, lower values are refused. */
+  bcryptCost: Math.max(10, num(process.env.BCRYPT_COST, 10)),
+  corsOrigins: (process.env.CORS_ORIGINS ?? '').split(',').filter(Boolean),
+};
+
+export interface Secrets {
+  jwtKey: Uint8Array;
+  /** Keyed hashes for lookups that must not store the plain value (phones, login identifiers). */
+  pepper: Buffer;
+  cursorKey: Buffer;
+  /** Current field-encryption key id, and every key id that can still decrypt. */
+  dataKeyId: string;
+  dataKeys: Map<string, Buffer>;
+}
+
+interface SecretDocument {
+  keyId: string;
+  masterKey: string;
+  retiredKeys?: Record<string, string>;
+}
+
+const derive = (master: string, purpose: string) =>
+  Buffer.from(hkdfSync('sha256', master, 'user-data-platform', purpose, 32));
+
+export function deriveSecrets(doc: SecretDocument): Secrets {
+  if (!doc?.masterKey || doc.masterKey.length < 32 || !doc.keyId) {
+    throw new Error('The application secret needs keyId and a masterKey of at least 32 characters');
+  }
+  const dataKeys = new Map<string, Buffer>();
+  for (const [id, master] of Object.entries(doc.retiredKeys ?? {})) dataKeys.set(id, derive(master, 'data'));
+  dataKeys.set(doc.keyId, derive(doc.masterKey, 'data'));
+  return {
+    jwtKey: derive(doc.masterKey, 'jwt-hs256'),
+    pepper: derive(doc.masterKey, 'pepper'),
+    cursorKey: derive(doc.masterKey, 'cursor'),
+    dataKeyId: doc.keyId,
+    dataKeys,
+  };
+}
+
+async function loadSecretDocument(): Promise<SecretDocument> {
+  if (process.env.APP_SECRET) return JSON.parse(process.env.APP_SECRET);
+  const secretId = process.env.SECRET_ARN;
+  if (!secretId) throw new Error('Neither APP_SECRET nor SECRET_ARN is set');
+  const { SecretsManagerClient, GetSecretValueCommand } = await import('@aws-sdk/client-secrets-manager');
+  const { SecretString } = await new SecretsManagerClient({}).send(new GetSecretValueCommand({ SecretId: secretId }));
+  return JSON.parse(SecretString ?? '');
+}
+
+let secrets: Promise<Secrets> | undefined;
+
+export function getSecrets(): Promise<Secrets> {
+  secrets ??= loadSecretDocument().then(deriveSecrets);
+  secrets.catch(() => (secrets = undefined)); // a failed load is retried by the next request
+  return secrets;
+}

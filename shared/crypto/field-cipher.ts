@@ -1,0 +1,21 @@
+/**
+ * Encryption of personal fields at rest (a user's phone; card numbers later). The stored form is
+ * `<keyId>.<base64url(iv | ciphertext | tag)>`: the key id lets old rows decrypt after a rotation,
+ * and the associated data (for example `user:<id>:phone`) stops a ciphertext being copied elsewhere.
+ */
+import { getSecrets } from '../config/index.ts';
+import { decrypt, encrypt } from './aead.ts';
+
+export async function sealField(plaintext: string, associatedData: string): Promise<string> {
+  const { dataKeyId, dataKeys } = await getSecrets();
+  return `${dataKeyId}.${encrypt(dataKeys.get(dataKeyId)!, plaintext, associatedData).toString('base64url')}`;
+}
+
+export async function openField(sealed: string, associatedData: string): Promise<string> {
+  const { dataKeys } = await getSecrets();
+  const [keyId, body] = sealed.split('.');
+  const key = dataKeys.get(keyId);
+  const plaintext = key && body ? decrypt(key, Buffer.from(body, 'base64url'), associatedData) : undefined;
+  if (plaintext === undefined) throw new Error(`Field ciphertext does not decrypt for ${associatedData.split(':')[0]}`);
+  return plaintext;
+}

@@ -1,0 +1,20 @@
+/** Pure key builders: the only place that knows how each entity is addressed in the table. */
+export const USERS_INDEX_PK = 'USERS';
+
+export const keys = {
+  user: (userId: string) => ({ PK: `USER#${userId}`, SK: 'PROFILE' }),
+  userPartition: (userId: string) => `USER#${userId}`,
+  /** Newest-first listing of users on GSI1; the id breaks ties between equal timestamps. */
+  userListing: (createdAt: string, userId: string) => ({ GSI1PK: USERS_INDEX_PK, GSI1SK: `${createdAt}#${userId}` }),
+  email: (normalisedEmail: string) => ({ PK: `EMAIL#${normalisedEmail}`, SK: 'EMAIL' }),
+  username: (normalisedUsername: string) => ({ PK: `USERNAME#${normalisedUsername}`, SK: 'USERNAME' }),
+  session: (userId: string, sessionId: string) => ({ PK: `USER#${userId}`, SK: `SESSION#${sessionId}` }),
+  sessionPrefix: 'SESSION#',
+  refreshToken: (tokenHash: string) => ({ PK: `REFRESH#${tokenHash}`, SK: 'REFRESH' }),
+  loginAttempts: (identifierHash: string) => ({ PK: `LOGIN#${identifierHash}`, SK: 'ATTEMPTS' }),
+};
+
+export const normaliseEmail = (email: string) => email.trim().toLowerCase();
+export const normaliseUsername = (username: string) => username.trim().toLowerCase();
+
+export const epochSeconds = (ms = Date.now()) => Math.floor(ms / 1000);

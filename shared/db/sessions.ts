@@ -1,0 +1,119 @@
+/**
+ * Sessions are refresh-token families. The session item (in the user's partition) is what keeps a
+ * family's access tokens valid; each refresh token is its own item keyed by its SHA-256, marked spent
+ * when rotated, so presenting a spent one is detected as reuse and closes the whole family.
+ */
+import { randomUUID } from 'node:crypto';
+import { DeleteCommand, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { sha256 } from '../crypto/hash.ts';
+import { newRefreshToken, REFRESH_TOKEN_SECONDS, type Role } from '../crypto/tokens.ts';
+import { deleteKeys } from './batch.ts';
+import { db, TABLE } from './client.ts';
+import { epochSeconds, keys } from './keys.ts';
+import { transact, TransactionConditionFailed } from './transact.ts';
+
+export interface Session {
+  userId: string;
+  sessionId: string;
+  role: Role;
+  refreshToken: string;
+}
+
+const refreshItem = (tokenHash: string, userId: string, sessionId: string, expires: number) => ({
+  ...keys.refreshToken(tokenHash),
+  entity: 'refresh_token',
+  user_id: userId,
+  session_id: sessionId,
+  spent: false,
+  ttl: expires,
+});
+
+export const sessions = {
+  /** Opens a session for an existing user (the condition stops a login racing an account deletion). */
+  async start(userId: string, role: Role): Promise<Session> {
+    const sessionId = randomUUID();
+    const refreshToken = newRefreshToken();
+    const expires = epochSeconds() + REFRESH_TOKEN_SECONDS;
+    await transact([
+      { ConditionCheck: { TableName: TABLE, Key: keys.user(userId), ConditionExpression: 'attribute_exists(PK)' } },
+      {
+        Put: {
+          TableName: TABLE,
+          Item: { ...keys.session(userId, sessionId), entity: 'session', role, created_at: new Date().toISOString(), ttl: expires },
+        },
+      },
+      { Put: { TableName: TABLE, Item: refreshItem(sha256(refreshToken), userId, sessionId, expires) } },
+    ]);
+    return { userId, sessionId, role, refreshToken };
+  },
+
+  async isActive(userId: string, sessionId: string): Promise<boolean> {
+    const { Item } = await db.send(new GetCommand({ TableName: TABLE, Key: keys.session(userId, sessionId) }));
+    return Item !== undefined && Item.ttl > epochSeconds();
+  },
+
+  /** Rotates a refresh token. Returns undefined for an unknown, expired or reused token (reuse ends the family). */
+  async rotate(refreshToken: string): Promise<Session | undefined> {
+    const tokenKey = keys.refreshToken(sha256(refreshToken));
+    const { Item: token } = await db.send(new GetCommand({ TableName: TABLE, Key: tokenKey, ConsistentRead: true }));
+    if (!token || token.ttl <= epochSeconds()) return undefined;
+    const { user_id: userId, session_id: sessionId } = token;
+    if (token.spent) return void (await sessions.end(userId, sessionId));
+
+    const next = newRefreshToken();
+    const expires = epochSeconds() + REFRESH_TOKEN_SECONDS;
+    try {
+      await transact([
+        {
+          Update: {
+            TableName: TABLE,
+            Key: tokenKey,
+            UpdateExpression: 'SET spent = :true',
+            ConditionExpression: 'spent = :false',
+            ExpressionAttributeValues: { ':true': true, ':false': false },
+          },
+        },
+        {
+          Update: {
+            TableName: TABLE,
+            Key: keys.session(userId, sessionId),
+            UpdateExpression: 'SET #ttl = :expires',
+            ConditionExpression: 'attribute_exists(PK)',
+            ExpressionAttributeNames: { '#ttl': 'ttl' },
+            ExpressionAttributeValues: { ':expires': expires },
+          },
+        },
+        { Put: { TableName: TABLE, Item: refreshItem(sha256(next), userId, sessionId, expires) } },
+      ]);
+    } catch (error) {
+      if (!(error instanceof TransactionConditionFailed)) throw error;
+      // Spent by a concurrent request (a replay) or the session was closed: either way, close the family.
+      if (error.failed.includes(0)) await sessions.end(userId, sessionId);
+      return undefined;
+    }
+    const { Item: session } = await db.send(new GetCommand({ TableName: TABLE, Key: keys.session(userId, sessionId) }));
+    return session && { userId, sessionId, role: session.role, refreshToken: next };
+  },
+
+  async end(userId: string, sessionId: string): Promise<void> {
+    await db.send(new DeleteCommand({ TableName: TABLE, Key: keys.session(userId, sessionId) }));
+  },
+
+  /** Closes every session of a user (password change, role change, account deletion). */
+  async endAll(userId: string): Promise<void> {
+    let ExclusiveStartKey: Record<string, unknown> | undefined;
+    do {
+      const page = await db.send(
+        new QueryCommand({
+          TableName: TABLE,
+          KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
+          ExpressionAttributeValues: { ':pk': keys.userPartition(userId), ':prefix': keys.sessionPrefix },
+          ProjectionExpression: 'PK, SK',
+          ExclusiveStartKey,
+        }),
+      );
+      await deleteKeys(page.Items ?? []);
+      ExclusiveStartKey = page.LastEvaluatedKey;
+    } while (ExclusiveStartKey);
+  },
+};

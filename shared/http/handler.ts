@@ -1,0 +1,126 @@
+/**
+ * The one handler factory. Every route is `defineHandler(routes[id], async (req) => value)`:
+ * headers normalised, JSON body read, body/params/query validated with the route's zod schemas,
+ * caller authenticated, the value serialised with the route's status, security and CORS headers
+ * added, errors turned into problem+json, and one log line written per request.
+ */
+import middy from '@middy/core';
+import httpCors from '@middy/http-cors';
+import httpHeaderNormalizer from '@middy/http-header-normalizer';
+import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
+import { env } from '../config/index.ts';
+import { isTransientDbError } from '../db/errors.ts';
+import type { RouteDef } from '../routes.ts';
+import type { z } from '../schemas/common.ts';
+import { authenticate, type Caller } from './auth.ts';
+import { jsonBody } from './body.ts';
+import { logger } from './log.ts';
+import { HttpProblem, PROBLEM_CONTENT_TYPE, problemBody } from './problem.ts';
+import { parsePart } from './validate.ts';
+
+type Parsed<S> = S extends z.ZodMiniType ? z.output<S> : undefined;
+
+export interface HttpRequest<R extends RouteDef> {
+  body: Parsed<R['body']>;
+  params: Parsed<R['params']>;
+  query: Parsed<R['query']>;
+  caller: R['auth'] extends 'none' ? undefined : Caller;
+  /** A request header by lower-case name. */
+  header(name: string): string | undefined;
+}
+
+/** A value with a non-default status or extra headers (ETag, Location, Retry-After…). */
+export class Reply {
+  constructor(
+    readonly body: unknown,
+    readonly options: { status?: number; headers?: Record<string, string> } = {},
+  ) {}
+}
+
+export const SECURITY_HEADERS: Record<string, string> = {
+  'cache-control': 'no-store',
+  'content-security-policy': "default-src 'none'; frame-ancestors 'none'",
+  'strict-transport-security': 'max-age=63072000; includeSubDomains',
+  'x-content-type-options': 'nosniff',
+  'x-frame-options': 'DENY',
+  'referrer-policy': 'no-referrer',
+};
+
+export const CORS_ALLOWED_HEADERS = 'authorization,content-type,if-match,if-none-match,idempotency-key,x-api-key';
+
+type Event = APIGatewayProxyEvent;
+type Result = APIGatewayProxyResult;
+type Request = middy.Request<Event, Result, Error, Context, { startedAt: number }>;
+
+const json = (status: number, body: unknown, headers: Record<string, string> = {}, type = 'application/json'): Result => ({
+  statusCode: status,
+  headers: { ...(body === undefined ? {} : { 'content-type': type }), ...headers },
+  body: body === undefined ? '' : JSON.stringify(body),
+});
+
+function toProblem(error: unknown): Result {
+  if (error instanceof HttpProblem) return json(error.status, error.body, error.headers, PROBLEM_CONTENT_TYPE);
+  if (isTransientDbError(error)) {
+    logger.warn('database unavailable', { error_name: (error as Error).name });
+    return json(503, problemBody(503, 'The service is temporarily unavailable; retry later.'), { 'retry-after': '1' }, PROBLEM_CONTENT_TYPE);
+  }
+  // Unknown failure: log the error (never the request), answer without internals.
+  logger.error('unhandled error', error as Error);
+  return json(500, problemBody(500, 'An unexpected error occurred.'), {}, PROBLEM_CONTENT_TYPE);
+}
+
+/** Outermost middleware: timing, security headers and the access log line, for successes and errors alike. */
+const observe = (): middy.MiddlewareObj<Event, Result> => {
+  const finish = (request: Request) => {
+    const response = request.response!;
+    response.headers = { ...SECURITY_HEADERS, ...response.headers, 'x-request-id': request.event.requestContext?.requestId ?? '' };
+    logger.info('request', {
+      request_id: request.event.requestContext?.requestId,
+      route: `${request.event.httpMethod} ${request.event.resource}`,
+      status: response.statusCode,
+      latency_ms: Date.now() - request.internal.startedAt,
+      caller_id: callers.get(request.event)?.id,
+    });
+  };
+  return {
+    before: (request) => {
+      (request as Request).internal.startedAt = Date.now();
+    },
+    after: (request) => finish(request as Request),
+    onError: (request) => {
+      request.response = toProblem(request.error);
+      finish(request as Request);
+    },
+  };
+};
+
+/** The caller of each in-flight request, for the handler and the log line (the module is shared by concurrent requests). */
+const callers = new WeakMap<Event, Caller | undefined>();
+
+/** Authentication runs before the body is read: an anonymous caller learns nothing about validation. */
+const authenticateCaller = (route: RouteDef): middy.MiddlewareObj<Event, Result> => ({
+  before: async ({ event }) => {
+    callers.set(event, await authenticate(route.auth, event.headers?.authorization));
+  },
+});
+
+export function defineHandler<R extends RouteDef>(route: R, handle: (request: HttpRequest<R>) => Promise<unknown>) {
+  const chain = middy<Event, Result, Error, Context>()
+    .use(observe())
+    .use(httpHeaderNormalizer())
+    .use(httpCors({ origins: env.corsOrigins, headers: CORS_ALLOWED_HEADERS, exposeHeaders: 'etag,location,retry-after,x-request-id' }))
+    .use(authenticateCaller(route));
+  if (route.body) chain.use(jsonBody());
+  return chain.handler(async (event) => {
+    const value = await handle({
+      body: route.body && parsePart('body', route.body, event.body),
+      params: route.params && parsePart('params', route.params, event.pathParameters ?? {}),
+      query: route.query && parsePart('query', route.query, event.queryStringParameters ?? {}),
+      caller: callers.get(event),
+      header: (name: string) => event.headers?.[name],
+    } as HttpRequest<R>);
+    return value instanceof Reply
+      ? json(value.options.status ?? route.status, value.body, value.options.headers)
+      : json(route.status, route.status === 204 ? undefined : value);
+  });
+}

@@ -1,0 +1,51 @@
+/**
+ * THE route table. The CDK stack, the local gateway, the OpenAPI document and the tests all read it;
+ * each handler binds itself to its entry here. Auth levels: `none` (API key only), `user` (any signed-in
+ * account), `admin`. `apiKey: false` marks the routes the usage plan does not cover.
+ */
+import type { z } from './schemas/common.ts';
+import * as auth from './schemas/auth.ts';
+import * as users from './schemas/users.ts';
+import { z as zod } from './schemas/common.ts';
+
+export type AuthLevel = 'none' | 'user' | 'admin';
+export type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+export interface RouteDef {
+  method: Method;
+  path: string;
+  /** Handler source, relative to the project root; the export is always `handler`. */
+  entry: string;
+  auth: AuthLevel;
+  apiKey?: false;
+  summary: string;
+  /** Routes that only read the table get read-only permissions in the stack. */
+  readOnly?: true;
+  body?: z.ZodMiniType;
+  params?: z.ZodMiniType;
+  query?: z.ZodMiniType;
+  /** Success status and body schema (no body for 204). */
+  status: number;
+  response?: z.ZodMiniType;
+}
+
+const health = zod.object({ status: zod.literal('ok') });
+
+export const routes = {
+  'health.get': { method: 'GET', path: '/health', entry: 'functions/health/get.ts', auth: 'none', apiKey: false, readOnly: true, summary: 'Liveness check', status: 200, response: health },
+
+  'auth.register': { method: 'POST', path: '/auth/register', entry: 'functions/auth/register.ts', auth: 'none', summary: 'Create an account and sign in', body: users.registerBody, status: 201, response: auth.session },
+  'auth.login': { method: 'POST', path: '/auth/login', entry: 'functions/auth/login.ts', auth: 'none', summary: 'Sign in with email or username and password', body: auth.loginBody, status: 200, response: auth.session },
+  'auth.token': { method: 'POST', path: '/auth/token', entry: 'functions/auth/token.ts', auth: 'none', summary: 'Exchange a refresh token for a new token pair', body: auth.refreshBody, status: 200, response: auth.tokens },
+  'auth.logout': { method: 'POST', path: '/auth/logout', entry: 'functions/auth/logout.ts', auth: 'user', summary: 'End this session: the access token and its refresh tokens stop working', status: 204 },
+  'me.get': { method: 'GET', path: '/me', entry: 'functions/me/get.ts', auth: 'user', readOnly: true, summary: "The caller's profile", status: 200, response: users.user },
+
+  'users.list': { method: 'GET', path: '/users', entry: 'functions/users/list.ts', auth: 'admin', readOnly: true, summary: 'List users, newest first', query: users.listUsersQuery, status: 200, response: users.userPage },
+  'users.create': { method: 'POST', path: '/users', entry: 'functions/users/create.ts', auth: 'admin', summary: 'Create a user', body: users.createUserBody, status: 201, response: users.user },
+  'users.get': { method: 'GET', path: '/users/{id}', entry: 'functions/users/get.ts', auth: 'user', readOnly: true, summary: 'Read a user (admin, or the user themself)', params: users.userIdParams, status: 200, response: users.user },
+  'users.update': { method: 'PUT', path: '/users/{id}', entry: 'functions/users/update.ts', auth: 'user', summary: 'Partially update a user (If-Match for optimistic locking)', params: users.userIdParams, body: users.updateUserBody, status: 200, response: users.user },
+  'users.patch': { method: 'PATCH', path: '/users/{id}', entry: 'functions/users/update.ts', auth: 'user', summary: 'Same as PUT: partial update', params: users.userIdParams, body: users.updateUserBody, status: 200, response: users.user },
+  'users.delete': { method: 'DELETE', path: '/users/{id}', entry: 'functions/users/delete.ts', auth: 'user', summary: 'Delete a user with their sessions and uniqueness markers', params: users.userIdParams, status: 204 },
+} as const satisfies Record<string, RouteDef>;
+
+export type RouteId = keyof typeof routes;
