@@ -113,9 +113,11 @@ export function buildEvent(
 ): APIGatewayProxyEvent {
   const now = new Date();
   const requestId = randomUUID();
-  const { headers, multiValueHeaders } = headerMaps(req.rawHeaders);
-  const pathParameters = route.names.length ? Object.fromEntries(route.names.map((n, i) => [n, safeDecode(match[i + 1])])) : null;
   const sourceIp = (req.socket.remoteAddress ?? '127.0.0.1').replace(/^::ffff:/, '');
+  // The headers API Gateway adds in front of every integration.
+  const added = ['X-Amzn-Trace-Id', `Root=1-${Math.floor(now.getTime() / 1000).toString(16)}-${requestId.replace(/-/g, '').slice(0, 24)}`, 'X-Forwarded-For', sourceIp, 'X-Forwarded-Port', String(req.socket.localPort), 'X-Forwarded-Proto', 'http'];
+  const { headers, multiValueHeaders } = headerMaps([...req.rawHeaders, ...added]);
+  const pathParameters = route.names.length ? Object.fromEntries(route.names.map((n, i) => [n, safeDecode(match[i + 1])])) : null;
   return {
     resource: route.def.path,
     path: url.pathname,
@@ -128,6 +130,7 @@ export function buildEvent(
     requestContext: {
       accountId: '000000000000',
       apiId: 'local',
+      ...{ deploymentId: 'local' }, // real events carry it; @types/aws-lambda does not know it
       resourceId: route.id,
       resourcePath: route.def.path,
       httpMethod: req.method!,
@@ -227,7 +230,7 @@ export function createGateway(options: GatewayOptions): Server {
       if (!token.ok) return gatewayError(res, 'THROTTLED', { 'retry-after': String(token.retryAfter) });
     }
     const event = buildEvent(req, url, route, match!, await readBody(req), stage);
-    options.onEvent?.(event, route.id);
+    options.onEvent?.(structuredClone(event), route.id); // a copy: handlers may rewrite theirs
     try {
       const handler = await loadHandler(route.def.entry);
       const result = (await handler(event, lambdaContext(route.id, event.requestContext.requestId), () => undefined)) as APIGatewayProxyResult;

@@ -5,6 +5,8 @@
 import { loadLocalEnv } from './env-file.ts';
 import { ensureTable, startDynamoLocal } from './dynamodb.ts';
 
+// This machine runs Node 20 locally; Lambda runs Node 24. The SDK's Node 20 notice is noise here.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 const { created } = loadLocalEnv();
 const port = Number(process.env.PORT ?? 3000);
 const dynamoPort = Number(process.env.DYNAMODB_PORT ?? 8000);
@@ -24,6 +26,9 @@ async function shutdown(code = 0) {
 process.on('SIGINT', () => void shutdown());
 process.on('SIGTERM', () => void shutdown());
 process.on('exit', () => dynamo.process.kill('SIGKILL')); // last resort: never leave Java behind
+// If whatever started us dies without signalling (a killed terminal or npm), stop too.
+const parent = process.ppid;
+setInterval(() => process.ppid !== parent && void shutdown(), 1000).unref();
 
 let server: import('node:http').Server | undefined;
 try {

@@ -1,0 +1,46 @@
+/**
+ * The sample events in `events/` are real REST v1 proxy events with placeholders where a value only
+ * exists at run time: {{API_KEY}}, {{ADMIN_TOKEN}}, {{USER_ID}}, {{USER_TOKEN}}, {{USER_EMAIL}},
+ * {{USER_PASSWORD}}, {{REFRESH_TOKEN}}, {{UNIQUE}}. `fillSampleEvent` makes a fresh sample user and
+ * admin session to fill them, so every sample runs as it is against any table.
+ */
+import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import type { APIGatewayProxyEvent } from 'aws-lambda';
+import { hashPassword } from '../../shared/crypto/passwords.ts';
+import { signAccessToken } from '../../shared/crypto/tokens.ts';
+import { sessions } from '../../shared/db/sessions.ts';
+import { users } from '../../shared/db/users.ts';
+import { generatePassword } from './env-file.ts';
+
+async function signIn(userId: string, role: 'user' | 'admin') {
+  const session = await sessions.start(userId, role);
+  return { token: await signAccessToken({ sub: userId, role, sid: session.sessionId }), refreshToken: session.refreshToken };
+}
+
+export async function samplePlaceholders(apiKey: string): Promise<Record<string, string>> {
+  const unique = randomUUID().slice(0, 8);
+  const password = generatePassword();
+  const passwordHash = await hashPassword(password);
+  const user = await users.create({ email: `sample-${unique}@example.com`, name: 'Sample User', role: 'user' }, passwordHash);
+  const admin = await users.create({ email: `sample-admin-${unique}@example.com`, name: 'Sample Admin', role: 'admin' }, passwordHash);
+  const userSession = await signIn(user.user_id, 'user');
+  return {
+    API_KEY: apiKey,
+    ADMIN_TOKEN: (await signIn(admin.user_id, 'admin')).token,
+    USER_ID: user.user_id,
+    USER_TOKEN: userSession.token,
+    USER_EMAIL: user.email,
+    USER_PASSWORD: password,
+    REFRESH_TOKEN: userSession.refreshToken,
+    UNIQUE: unique,
+  };
+}
+
+export function fillSampleEvent(file: string, values: Record<string, string>): APIGatewayProxyEvent {
+  const text = readFileSync(file, 'utf8').replace(/\{\{(\w+)\}\}/g, (match, name) => {
+    if (!(name in values)) throw new Error(`${file}: no value for ${match}`);
+    return JSON.stringify(values[name]).slice(1, -1); // JSON-escaped, since the event is JSON text
+  });
+  return JSON.parse(text);
+}

@@ -1,0 +1,84 @@
+/** `npm start` as a user runs it: a fresh directory, the banner, the API, Ctrl-C, and a restart. */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { connect } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { freePort } from '../../infra/local/dynamodb.ts';
+
+const START = resolve('infra/local/start.ts');
+const TSX = import.meta.resolve('tsx');
+const running: ChildProcess[] = [];
+afterAll(() => running.forEach((p) => p.kill('SIGKILL')));
+
+async function start(cwd: string, env: Record<string, string>) {
+  // A user's shell: none of this test run's own settings (table, endpoint, secret, log level).
+  const { TABLE_NAME, DYNAMODB_ENDPOINT, APP_SECRET, POWERTOOLS_LOG_LEVEL, ...inherited } = process.env;
+  const child = spawn(process.execPath, ['--import', TSX, START], { cwd, env: { ...inherited, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  running.push(child);
+  let output = '';
+  child.stdout!.on('data', (c) => (output += c));
+  child.stderr!.on('data', (c) => (output += c));
+  const exited = new Promise<number | null>((done) => child.once('exit', (code) => done(code)));
+  await new Promise<void>((done, fail) => {
+    const timer = setInterval(() => {
+      if (output.includes('Ctrl-C stops')) done();
+      else if (child.exitCode !== null) fail(new Error(output));
+    }, 100);
+    setTimeout(() => (clearInterval(timer), fail(new Error(`no banner:\n${output}`))), 45_000);
+  });
+  return { child, output: () => output, exited };
+}
+
+const portOpen = (port: number) =>
+  new Promise<boolean>((done) => {
+    const socket = connect(port, '127.0.0.1').once('connect', () => (socket.destroy(), done(true))).once('error', () => done(false));
+  });
+
+describe('npm start', () => {
+  it('serves the whole API on localhost with generated secrets, and Ctrl-C stops Java too', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'udp-start-'));
+    const [port, dynamoPort] = [await freePort(), await freePort()];
+    const env = { PORT: String(port), DYNAMODB_PORT: String(dynamoPort), ADMIN_EMAIL: 'root@example.com' };
+    const first = await start(dir, env);
+
+    const banner = first.output();
+    expect(banner).toContain(`http://localhost:${port}`);
+    expect(banner).toContain(`http://127.0.0.1:${dynamoPort}`);
+    const apiKey = /API key\s+(\S+)/.exec(banner)![1];
+    const [, adminEmail, adminPassword] = /Admin login\s+(\S+) \/ (\S+)/.exec(banner)!;
+    expect(adminEmail).toBe('root@example.com');
+    expect(statSync(join(dir, '.env.local')).mode & 0o777).toBe(0o600);
+    expect(readFileSync(join(dir, '.env.local'), 'utf8')).toContain(apiKey);
+
+    const base = `http://localhost:${port}`;
+    expect((await fetch(`${base}/health`)).status).toBe(200);
+    expect((await fetch(`${base}/me`)).status).toBe(403);
+    const login = await fetch(`${base}/auth/login`, {
+      method: 'POST',
+      headers: { 'x-api-key': apiKey, 'content-type': 'application/json' },
+      body: JSON.stringify({ email: adminEmail, password: adminPassword }),
+    });
+    expect(login.status).toBe(200);
+    const { access_token } = await login.json();
+    const list = await fetch(`${base}/users`, { headers: { 'x-api-key': apiKey, authorization: `Bearer ${access_token}` } });
+    expect((await list.json()).items.map((u: { email: string }) => u.email)).toEqual(['root@example.com']);
+    await expect.poll(first.output).toMatch(/GET \/users → 200/);
+    expect(first.output()).toMatch(/"route":"GET \/users","status":200/);
+
+    first.child.kill('SIGINT');
+    expect(await first.exited).toBe(0);
+    expect(await portOpen(dynamoPort)).toBe(false);
+    expect(await portOpen(port)).toBe(false);
+
+    // Data persists under .data/; the admin is not created twice; the same key still works.
+    const second = await start(dir, env);
+    expect(second.output()).not.toContain('(created)');
+    const again = await fetch(`${base}/users`, { headers: { 'x-api-key': apiKey, authorization: `Bearer ${access_token}` } });
+    expect(again.status).toBe(200);
+    second.child.kill('SIGTERM');
+    expect(await second.exited).toBe(0);
+    expect(await portOpen(dynamoPort)).toBe(false);
+  }, 120_000);
+});

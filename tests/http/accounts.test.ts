@@ -1,0 +1,210 @@
+import { SignJWT, UnsecuredJWT } from 'jose';
+import { describe, expect, it } from 'vitest';
+import { env, getSecrets } from '../../shared/config/index.ts';
+import { PASSWORD, registerUser, uniqueEmail } from '../support/accounts.ts';
+import { useGateway } from '../support/api.ts';
+
+const gateway = useGateway();
+const api = () => gateway.api;
+
+describe('POST /auth/register', () => {
+  it('creates the account and signs it in, never returning the password or its hash', async () => {
+    const email = uniqueEmail();
+    const res = await api().post('/auth/register', { email, password: PASSWORD, name: 'Ada', username: 'ada_' + Date.now(), dob: '1990-01-01', gender: 'Female' });
+    expect(res.status).toBe(201);
+    expect(res.body.user).toMatchObject({ email, name: 'Ada', role: 'user', version: 1, dob: '1990-01-01' });
+    expect(res.body.token_type).toBe('Bearer');
+    expect(res.body.expires_in).toBe(900);
+    expect(res.headers.get('location')).toBe(`/users/${res.body.user.user_id}`);
+    expect(res.text).not.toContain(PASSWORD);
+    expect(res.text).not.toMatch(/\$2[aby]\$/);
+    expect(res.text).not.toContain('password');
+    const me = await api().get('/me', { token: res.body.access_token });
+    expect(me.status).toBe(200);
+    expect(me.body.user_id).toBe(res.body.user.user_id);
+  });
+
+  it('refuses a role in the body: nobody makes themselves admin', async () => {
+    const email = uniqueEmail();
+    const res = await api().post('/auth/register', { email, password: PASSWORD, name: 'Mallory', role: 'admin' });
+    expect(res.status).toBe(400);
+    expect(res.headers.get('content-type')).toBe('application/problem+json');
+    expect(res.body.errors).toContainEqual({ path: 'body.role', message: 'Unknown field' });
+    // Nothing was written: the email is still free.
+    expect((await api().post('/auth/register', { email, password: PASSWORD, name: 'Mallory' })).status).toBe(201);
+  });
+
+  it.each([
+    ['too short', 'Aa1!aaa', 'at least 8'],
+    ['no uppercase', 'abcdefg1!', 'uppercase'],
+    ['no lowercase', 'ABCDEFG1!', 'lowercase'],
+    ['no digit', 'Abcdefgh!', 'digit'],
+    ['no special character', 'Abcdefgh1', 'special'],
+    ['over 72 UTF-8 bytes', 'Aa1!' + 'é'.repeat(35), '72 bytes'],
+  ])('enforces the password policy: %s', async (_case, password, message) => {
+    const res = await api().post('/auth/register', { email: uniqueEmail(), password, name: 'P' });
+    expect(res.status).toBe(400);
+    expect(res.body.errors.find((e: { path: string }) => e.path === 'body.password').message).toContain(message);
+  });
+
+  it('accepts a password of exactly 72 bytes', async () => {
+    await registerUser(api(), { password: 'Aa1!' + 'x'.repeat(68) });
+  });
+
+  it('rejects a second account for the same email, whatever its case', async () => {
+    const email = uniqueEmail();
+    await registerUser(api(), { email });
+    const res = await api().post('/auth/register', { email: email.toUpperCase(), password: PASSWORD, name: 'Twin' });
+    expect(res.status).toBe(409);
+    expect(res.body).toMatchObject({ status: 409, title: 'Conflict' });
+  });
+
+  it('lets exactly one of 20 concurrent registrations of one email succeed', async () => {
+    const email = uniqueEmail('race');
+    const results = await Promise.all(
+      Array.from({ length: 20 }, (_, i) => api().post('/auth/register', { email, password: PASSWORD, name: `Racer ${i}` })),
+    );
+    const statuses = results.map((r) => r.status).sort();
+    expect(statuses.filter((s) => s === 201)).toHaveLength(1);
+    expect(statuses.filter((s) => s === 409)).toHaveLength(19);
+  });
+});
+
+describe('POST /auth/login', () => {
+  it('signs in with the email (any case) or the username', async () => {
+    const username = `user_${Date.now()}`;
+    const account = await registerUser(api(), { username });
+    const byEmail = await api().post('/auth/login', { email: account.email.toUpperCase(), password: PASSWORD });
+    expect(byEmail.status).toBe(200);
+    expect(byEmail.body.user.user_id).toBe(account.id);
+    const byUsername = await api().post('/auth/login', { username: username.toUpperCase(), password: PASSWORD });
+    expect(byUsername.status).toBe(200);
+    expect(byUsername.body.access_token).not.toBe(byEmail.body.access_token);
+  });
+
+  it('answers an unknown account and a wrong password with the same 401, after similar work', async () => {
+    const account = await registerUser(api());
+    const time = async (body: object) => {
+      const started = performance.now();
+      const res = await api().post('/auth/login', body);
+      return { res, ms: performance.now() - started };
+    };
+    const wrong = await time({ email: account.email, password: 'Wrong-Password-1' });
+    const unknown = await time({ email: uniqueEmail('nobody'), password: 'Wrong-Password-1' });
+    expect(wrong.res.status).toBe(401);
+    expect(unknown.res.status).toBe(401);
+    expect(wrong.res.body).toEqual(unknown.res.body);
+    // Both paths pay for a bcrypt comparison; an early return for unknown accounts would take ~1 ms.
+    expect(unknown.ms).toBeGreaterThan(wrong.ms / 4);
+  });
+
+  it('locks an account after 5 failures in 15 minutes, even for the right password, and says when to retry', async () => {
+    const account = await registerUser(api());
+    for (let i = 0; i < 5; i++) {
+      expect((await api().post('/auth/login', { email: account.email, password: 'Wrong-Password-1' })).status).toBe(401);
+    }
+    const locked = await api().post('/auth/login', { email: account.email, password: PASSWORD });
+    expect(locked.status).toBe(429);
+    const retryAfter = Number(locked.headers.get('retry-after'));
+    expect(retryAfter).toBeGreaterThan(800);
+    expect(retryAfter).toBeLessThanOrEqual(900);
+    // Other accounts are not affected.
+    const other = await registerUser(api());
+    expect((await api().post('/auth/login', { email: other.email, password: PASSWORD })).status).toBe(200);
+  });
+
+  it('resets the failure count after a successful sign-in', async () => {
+    const account = await registerUser(api());
+    const fail = () => api().post('/auth/login', { email: account.email, password: 'Wrong-Password-1' });
+    for (let i = 0; i < 4; i++) await fail();
+    expect((await api().post('/auth/login', { email: account.email, password: PASSWORD })).status).toBe(200);
+    for (let i = 0; i < 4; i++) expect((await fail()).status).toBe(401);
+    expect((await api().post('/auth/login', { email: account.email, password: PASSWORD })).status).toBe(200);
+  });
+
+  it('needs exactly one of email or username', async () => {
+    const res = await api().post('/auth/login', { email: 'a@example.com', username: 'a', password: 'x' });
+    expect(res.status).toBe(400);
+  });
+});
+
+describe('refresh tokens', () => {
+  it('rotates: a refresh token gives a new pair once, and its reuse ends the whole family', async () => {
+    const account = await registerUser(api());
+    const first = await api().post('/auth/token', { refresh_token: account.refreshToken });
+    expect(first.status).toBe(200);
+    expect(first.body.refresh_token).not.toBe(account.refreshToken);
+    expect((await api().get('/me', { token: first.body.access_token })).status).toBe(200);
+
+    // Replaying the spent token (a thief, or the victim after the thief) revokes the family…
+    const replay = await api().post('/auth/token', { refresh_token: account.refreshToken });
+    expect(replay.status).toBe(401);
+    // …so the newest refresh token and every access token of that session stop working.
+    expect((await api().post('/auth/token', { refresh_token: first.body.refresh_token })).status).toBe(401);
+    expect((await api().get('/me', { token: first.body.access_token })).status).toBe(401);
+    expect((await api().get('/me', { token: account.token })).status).toBe(401);
+  });
+
+  it('treats two concurrent uses of one refresh token as reuse: one pair is issued, then the family ends', async () => {
+    const account = await registerUser(api());
+    const results = await Promise.all([
+      api().post('/auth/token', { refresh_token: account.refreshToken }),
+      api().post('/auth/token', { refresh_token: account.refreshToken }),
+    ]);
+    const winners = results.filter((r) => r.status === 200);
+    expect(winners).toHaveLength(1);
+    expect(results.filter((r) => r.status === 401)).toHaveLength(1);
+    expect((await api().get('/me', { token: winners[0].body.access_token })).status).toBe(401);
+  });
+
+  it('rejects an unknown refresh token', async () => {
+    expect((await api().post('/auth/token', { refresh_token: 'not-a-token' })).status).toBe(401);
+  });
+});
+
+describe('POST /auth/logout', () => {
+  it('stops the access token and its refresh family at once, and leaves other sessions alone', async () => {
+    const account = await registerUser(api());
+    const other = await api().post('/auth/login', { email: account.email, password: PASSWORD });
+    expect((await api().post('/auth/logout', undefined, { token: account.token })).status).toBe(204);
+    expect((await api().get('/me', { token: account.token })).status).toBe(401);
+    expect((await api().post('/auth/token', { refresh_token: account.refreshToken })).status).toBe(401);
+    expect((await api().get('/me', { token: other.body.access_token })).status).toBe(200);
+  });
+});
+
+describe('access tokens', () => {
+  const sign = async (claims: Record<string, unknown>, options: { key?: Uint8Array; iss?: string; aud?: string; exp?: string | number } = {}) => {
+    const { jwtKey } = await getSecrets();
+    const jwt = new SignJWT(claims).setProtectedHeader({ alg: 'HS256' }).setJti('j').setIssuedAt();
+    if (options.exp !== undefined) jwt.setExpirationTime(options.exp);
+    return jwt.setIssuer(options.iss ?? env.jwtIssuer).setAudience(options.aud ?? env.jwtAudience).sign(options.key ?? jwtKey);
+  };
+
+  it('accepts a genuine token and rejects every forgery or defect with 401', async () => {
+    const account = await registerUser(api());
+    const payload = JSON.parse(Buffer.from(account.token.split('.')[1], 'base64url').toString());
+    const claims = { sub: payload.sub, role: payload.role, sid: payload.sid };
+    const admin = { ...claims, role: 'admin' };
+
+    const forgeries: Record<string, string> = {
+      'alg none': new UnsecuredJWT({ ...admin, iss: env.jwtIssuer, aud: env.jwtAudience }).setIssuedAt().setExpirationTime('5m').encode(),
+      'wrong key': await sign(admin, { key: new Uint8Array(32).fill(7), exp: '5m' }),
+      expired: await sign(claims, { exp: Math.floor(Date.now() / 1000) - 60 }),
+      'wrong issuer': await sign(claims, { iss: 'someone-else', exp: '5m' }),
+      'wrong audience': await sign(claims, { aud: 'another-api', exp: '5m' }),
+      'no expiry': await sign(claims),
+      'no session': await sign({ sub: payload.sub, role: payload.role }, { exp: '5m' }),
+      'tampered payload': [account.token.split('.')[0], Buffer.from(JSON.stringify({ ...payload, role: 'admin' })).toString('base64url'), account.token.split('.')[2]].join('.'),
+      garbage: 'not.a.token',
+    };
+    expect((await api().get('/me', { token: account.token })).status).toBe(200);
+    for (const [defect, token] of Object.entries(forgeries)) {
+      const res = await api().get('/me', { token });
+      expect(res.status, defect).toBe(401);
+      expect(res.headers.get('content-type')).toBe('application/problem+json');
+    }
+    expect((await api().get('/me')).status).toBe(401);
+    expect((await api().get('/me', { headers: { authorization: `Basic ${account.token}` } })).status).toBe(401);
+  });
+});

@@ -1,0 +1,60 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { logger } from '../../shared/http/log.ts';
+import { PASSWORD, registerUser } from '../support/accounts.ts';
+import { useGateway } from '../support/api.ts';
+
+const gateway = useGateway();
+const api = () => gateway.api;
+
+describe('structured request logs', () => {
+  afterEach(() => vi.restoreAllMocks());
+
+  it('write one JSON line per request with id, route, status, latency and caller, and nothing secret', async () => {
+    const account = await registerUser(api(), { phone: '9988776655' });
+    logger.setLogLevel('INFO');
+    const lines: string[] = [];
+    vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => (lines.push(String(chunk)), true));
+    await api().get(`/users/${account.id}`, { token: account.token });
+    const login = await api().post('/auth/login', { email: account.email, password: PASSWORD });
+    await api().post('/auth/login', { email: account.email, password: 'Wrong-Password-1' });
+    await api().put(`/users/${account.id}`, { phone: '5544332211', password: 'New-Password-42' }, { token: account.token });
+    await api().post('/auth/token', { refresh_token: login.body.refresh_token });
+    vi.restoreAllMocks();
+    logger.setLogLevel('WARN');
+
+    const records = lines.join('').trim().split('\n').map((line) => JSON.parse(line));
+    expect(records.filter((r) => r.message === 'request')).toHaveLength(5);
+    expect(records[0]).toMatchObject({
+      level: 'INFO',
+      route: 'GET /users/{id}',
+      status: 200,
+      caller_id: account.id,
+      request_id: expect.stringMatching(/^[0-9a-f-]{36}$/),
+      latency_ms: expect.any(Number),
+    });
+    const all = lines.join('');
+    for (const secret of [PASSWORD, 'Wrong-Password-1', 'New-Password-42', '9988776655', '5544332211', account.token, login.body.refresh_token, login.body.access_token]) {
+      expect(all).not.toContain(secret);
+    }
+  });
+});
+
+describe('when DynamoDB is unreachable', () => {
+  it('answers 503 problem+json with Retry-After, without internals', async () => {
+    vi.resetModules();
+    const { freePort } = await import('../../infra/local/dynamodb.ts');
+    process.env.DYNAMODB_ENDPOINT = `http://127.0.0.1:${await freePort()}`; // nothing listens there
+    const { handler } = await import('../../functions/auth/login.ts');
+    const { buildTestEvent } = await import('../support/events.ts');
+    const result = await handler(buildTestEvent('auth.login', { body: { email: 'a@example.com', password: 'Whatever-1' } }), {} as never);
+    expect(result.statusCode).toBe(503);
+    expect(result.headers?.['content-type']).toBe('application/problem+json');
+    expect(result.headers?.['retry-after']).toBe('1');
+    expect(JSON.parse(result.body)).toEqual({
+      type: 'about:blank',
+      title: 'Service Unavailable',
+      status: 503,
+      detail: 'The service is temporarily unavailable; retry later.',
+    });
+  });
+});

@@ -1,0 +1,79 @@
+/** Starts the local gateway on a free port and talks to it over real HTTP, as a client would. */
+import type { AddressInfo } from 'node:net';
+import type { APIGatewayProxyEvent } from 'aws-lambda';
+import { afterAll, beforeAll } from 'vitest';
+import { createGateway, type GatewayOptions } from '../../infra/local/gateway.ts';
+import type { RouteId } from '../../shared/routes.ts';
+
+export const API_KEY = 'test-api-key';
+
+export interface ApiResponse<T = any> {
+  status: number;
+  headers: Headers;
+  body: T;
+  text: string;
+}
+
+export interface CallOptions {
+  body?: unknown;
+  token?: string;
+  headers?: Record<string, string>;
+  /** Sent as is (for malformed JSON and wrong content types). */
+  raw?: string;
+  apiKey?: string | null;
+}
+
+export type Api = ReturnType<typeof clientFor>;
+
+export function clientFor(baseUrl: string) {
+  const call = async <T = any>(method: string, path: string, options: CallOptions = {}): Promise<ApiResponse<T>> => {
+    const headers: Record<string, string> = { ...options.headers };
+    if (options.apiKey !== null) headers['x-api-key'] = options.apiKey ?? API_KEY;
+    if (options.token) headers.authorization = `Bearer ${options.token}`;
+    let body: string | undefined = options.raw;
+    if (options.body !== undefined) {
+      body = JSON.stringify(options.body);
+      headers['content-type'] ??= 'application/json';
+    }
+    const response = await fetch(baseUrl + path, { method, headers, body });
+    const text = await response.text();
+    let parsed: unknown = undefined;
+    try {
+      parsed = text ? JSON.parse(text) : undefined;
+    } catch {
+      parsed = text;
+    }
+    return { status: response.status, headers: response.headers, body: parsed as T, text };
+  };
+  return {
+    baseUrl,
+    call,
+    get: <T = any>(path: string, o?: CallOptions) => call<T>('GET', path, o),
+    post: <T = any>(path: string, body?: unknown, o?: CallOptions) => call<T>('POST', path, { ...o, body }),
+    put: <T = any>(path: string, body?: unknown, o?: CallOptions) => call<T>('PUT', path, { ...o, body }),
+    patch: <T = any>(path: string, body?: unknown, o?: CallOptions) => call<T>('PATCH', path, { ...o, body }),
+    delete: <T = any>(path: string, o?: CallOptions) => call<T>('DELETE', path, o),
+  };
+}
+
+/**
+ * A gateway for this test file. `throttle` is generous by default so ordinary tests are not
+ * throttled; the throttle tests start one with the stack's real limits.
+ */
+export function useGateway(options: Partial<GatewayOptions> = {}) {
+  const events: { event: APIGatewayProxyEvent; routeId: RouteId }[] = [];
+  const state = { api: undefined as unknown as Api, events };
+  let server: ReturnType<typeof createGateway>;
+  beforeAll(async () => {
+    server = createGateway({
+      apiKey: API_KEY,
+      throttle: { rateLimit: 10_000, burstLimit: 10_000 },
+      onEvent: (event, routeId) => events.push({ event, routeId }),
+      ...options,
+    });
+    await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+    state.api = clientFor(`http://127.0.0.1:${(server.address() as AddressInfo).port}`);
+  });
+  afterAll(() => new Promise<void>((done) => server.close(() => done())));
+  return state;
+}

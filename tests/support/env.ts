@@ -1,0 +1,15 @@
+/**
+ * Runs before each test file's imports: points the app at DynamoDB Local, gives the file its own
+ * table and fresh secrets, exactly as `npm start` would configure a local run.
+ */
+import { randomUUID } from 'node:crypto';
+import { inject } from 'vitest';
+import { ensureTable } from '../../infra/local/dynamodb.ts';
+import { generateLocalEnv } from '../../infra/local/env-file.ts';
+
+const endpoint = inject('dynamoEndpoint');
+process.env.DYNAMODB_ENDPOINT = endpoint;
+process.env.TABLE_NAME = `test-${randomUUID()}`;
+process.env.APP_SECRET ??= generateLocalEnv().APP_SECRET;
+process.env.POWERTOOLS_LOG_LEVEL ??= 'WARN';
+await ensureTable(endpoint, process.env.TABLE_NAME);

@@ -1,0 +1,71 @@
+import { randomBytes } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { deriveSecrets } from '../../shared/config/index.ts';
+import { decrypt, encrypt } from '../../shared/crypto/aead.ts';
+import { openCursor, sealCursor } from '../../shared/crypto/cursor.ts';
+import { openField, sealField } from '../../shared/crypto/field-cipher.ts';
+import { keyedHash, sha256 } from '../../shared/crypto/hash.ts';
+import { verifyPassword, hashPassword } from '../../shared/crypto/passwords.ts';
+
+describe('field encryption (AES-256-GCM)', () => {
+  it('round-trips, uses a fresh IV each time and names its key', async () => {
+    const a = await sealField('9876543210', 'user:1:phone');
+    const b = await sealField('9876543210', 'user:1:phone');
+    expect(a).not.toBe(b);
+    expect(a).not.toContain('9876543210');
+    expect(a.split('.')[0]).toBe('1');
+    expect(await openField(a, 'user:1:phone')).toBe('9876543210');
+  });
+
+  it('refuses a ciphertext moved to another record or tampered with', async () => {
+    const sealed = await sealField('9876543210', 'user:1:phone');
+    await expect(openField(sealed, 'user:2:phone')).rejects.toThrow(/does not decrypt/);
+    const flipped = sealed.slice(0, -3) + (sealed.at(-3) === 'A' ? 'B' : 'A') + sealed.slice(-2);
+    await expect(openField(flipped, 'user:1:phone')).rejects.toThrow();
+  });
+
+  it('keeps old ciphertexts readable after a key rotation', () => {
+    const before = deriveSecrets({ keyId: '1', masterKey: 'a'.repeat(40) });
+    const after = deriveSecrets({ keyId: '2', masterKey: 'b'.repeat(40), retiredKeys: { '1': 'a'.repeat(40) } });
+    const sealed = encrypt(before.dataKeys.get('1')!, 'secret', 'ctx');
+    expect(decrypt(after.dataKeys.get('1')!, sealed, 'ctx')).toBe('secret');
+    expect(after.dataKeyId).toBe('2');
+    expect(after.dataKeys.get('2')!.equals(before.dataKeys.get('1')!)).toBe(false);
+  });
+
+  it('derives a different key for every purpose', () => {
+    const s = deriveSecrets({ keyId: '1', masterKey: randomBytes(32).toString('hex') });
+    const all = [Buffer.from(s.jwtKey), s.pepper, s.cursorKey, s.dataKeys.get('1')!].map((k) => k.toString('hex'));
+    expect(new Set(all).size).toBe(4);
+    expect(() => deriveSecrets({ keyId: '1', masterKey: 'short' })).toThrow(/at least 32/);
+  });
+});
+
+describe('pagination cursors', () => {
+  it('are opaque and only open for the list they came from', async () => {
+    const key = { PK: 'USER#1', SK: 'PROFILE', GSI1PK: 'USERS', GSI1SK: '2026#1' };
+    const cursor = (await sealCursor(key, 'users.list'))!;
+    expect(Buffer.from(cursor, 'base64url').toString('latin1')).not.toContain('USER#');
+    expect(await openCursor(cursor, 'users.list')).toEqual(key);
+    await expect(openCursor(cursor, 'payments.list:someone')).rejects.toMatchObject({ status: 400 });
+    expect(await sealCursor(undefined, 'users.list')).toBeNull();
+    expect(await openCursor(undefined, 'users.list')).toBeUndefined();
+  });
+});
+
+describe('hashing', () => {
+  it('keys lookup hashes with the secret pepper, unlike plain SHA-256', async () => {
+    const keyed = await keyedHash('login', 'email:a@example.com');
+    expect(keyed).not.toBe(sha256('login:email:a@example.com'));
+    expect(keyed).toBe(await keyedHash('login', 'email:a@example.com'));
+    expect(keyed).not.toBe(await keyedHash('phone', 'email:a@example.com'));
+  });
+
+  it('verifies passwords with bcrypt and never accepts a missing hash', async () => {
+    const hash = await hashPassword('Correct-Horse-9');
+    expect(hash).toMatch(/^\$2b\$1\d\$/);
+    expect(await verifyPassword('Correct-Horse-9', hash)).toBe(true);
+    expect(await verifyPassword('Correct-Horse-8', hash)).toBe(false);
+    expect(await verifyPassword('dummy password for timing', undefined)).toBe(false);
+  });
+});

@@ -1,0 +1,49 @@
+import { ConditionalCheckFailedException, ProvisionedThroughputExceededException } from '@aws-sdk/client-dynamodb';
+import { describe, expect, it } from 'vitest';
+import { TokenBucket } from '../../infra/local/gateway.ts';
+import { isTransientDbError } from '../../shared/db/errors.ts';
+import { assertIfMatch } from '../../shared/http/etag.ts';
+import { gatewayResponses } from '../../shared/http/gateway-responses.ts';
+
+describe('token bucket', () => {
+  it('allows the burst, then refills at the rate', () => {
+    const bucket = new TokenBucket({ rateLimit: 30, burstLimit: 60 });
+    const t0 = 1_000_000;
+    for (let i = 0; i < 60; i++) expect(bucket.take('k', t0).ok).toBe(true);
+    expect(bucket.take('k', t0)).toEqual({ ok: false, retryAfter: 1 });
+    expect(bucket.take('other', t0).ok).toBe(true);
+    for (let i = 0; i < 3; i++) expect(bucket.take('k', t0 + 100).ok).toBe(true);
+    expect(bucket.take('k', t0 + 100).ok).toBe(false);
+  });
+});
+
+describe('DynamoDB error classification', () => {
+  const meta = { $metadata: {}, message: 'x' };
+  it('treats throttling and network failures as retryable (503), conditions as not', () => {
+    expect(isTransientDbError(new ProvisionedThroughputExceededException(meta))).toBe(true);
+    expect(isTransientDbError(Object.assign(new Error('connect'), { code: 'ECONNREFUSED' }))).toBe(true);
+    expect(isTransientDbError(new AggregateError([Object.assign(new Error('x'), { code: 'ECONNREFUSED' })]))).toBe(true);
+    expect(isTransientDbError(new ConditionalCheckFailedException(meta))).toBe(false);
+    expect(isTransientDbError(new TypeError('bug'))).toBe(false);
+  });
+});
+
+describe('If-Match', () => {
+  it('passes when absent, * or matching (strong or weak), fails otherwise', () => {
+    expect(() => assertIfMatch(undefined, 3)).not.toThrow();
+    expect(() => assertIfMatch('*', 3)).not.toThrow();
+    expect(() => assertIfMatch('"3"', 3)).not.toThrow();
+    expect(() => assertIfMatch('W/"3"', 3)).not.toThrow();
+    expect(() => assertIfMatch('"1", "3"', 3)).not.toThrow();
+    expect(() => assertIfMatch('"2"', 3)).toThrow(expect.objectContaining({ status: 412 }));
+  });
+});
+
+describe('gateway responses', () => {
+  it('are all RFC 9457 problem documents', () => {
+    for (const [type, response] of Object.entries(gatewayResponses)) {
+      expect(response.body, type).toEqual({ type: 'about:blank', title: expect.any(String), status: response.status, detail: expect.any(String) });
+    }
+    expect(gatewayResponses.THROTTLED.headers['retry-after']).toBeDefined();
+  });
+});
