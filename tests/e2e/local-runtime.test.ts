@@ -10,7 +10,8 @@ import { freePort } from '../../infra/local/dynamodb.ts';
 const START = resolve('infra/local/start.ts');
 const TSX = import.meta.resolve('tsx');
 const running: ChildProcess[] = [];
-afterAll(() => running.forEach((p) => p.kill('SIGKILL')));
+// SIGTERM, not SIGKILL: a killed runtime could not stop its Java child.
+afterAll(() => running.forEach((p) => p.exitCode === null && p.kill('SIGTERM')));
 
 async function start(cwd: string, env: Record<string, string>) {
   // A user's shell: none of this test run's own settings (table, endpoint, secret, log level).
