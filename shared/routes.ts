@@ -19,8 +19,8 @@ export interface RouteDef {
   auth: AuthLevel;
   apiKey?: false;
   summary: string;
-  /** Routes that only read the table get read-only permissions in the stack. */
-  readOnly?: true;
+  /** What the route does with the table (and so the app secret): its IAM permissions in the stack. */
+  data: 'none' | 'read' | 'write';
   body?: z.ZodMiniType;
   params?: z.ZodMiniType;
   query?: z.ZodMiniType;
@@ -32,20 +32,20 @@ export interface RouteDef {
 const health = zod.object({ status: zod.literal('ok') });
 
 export const routes = {
-  'health.get': { method: 'GET', path: '/health', entry: 'functions/health/get.ts', auth: 'none', apiKey: false, readOnly: true, summary: 'Liveness check', status: 200, response: health },
+  'health.get': { method: 'GET', path: '/health', entry: 'functions/health/get.ts', auth: 'none', apiKey: false, data: 'none', summary: 'Liveness check', status: 200, response: health },
 
-  'auth.register': { method: 'POST', path: '/auth/register', entry: 'functions/auth/register.ts', auth: 'none', summary: 'Create an account and sign in', body: users.registerBody, status: 201, response: auth.session },
-  'auth.login': { method: 'POST', path: '/auth/login', entry: 'functions/auth/login.ts', auth: 'none', summary: 'Sign in with email or username and password', body: auth.loginBody, status: 200, response: auth.session },
-  'auth.token': { method: 'POST', path: '/auth/token', entry: 'functions/auth/token.ts', auth: 'none', summary: 'Exchange a refresh token for a new token pair', body: auth.refreshBody, status: 200, response: auth.tokens },
-  'auth.logout': { method: 'POST', path: '/auth/logout', entry: 'functions/auth/logout.ts', auth: 'user', summary: 'End this session: the access token and its refresh tokens stop working', status: 204 },
-  'me.get': { method: 'GET', path: '/me', entry: 'functions/me/get.ts', auth: 'user', readOnly: true, summary: "The caller's profile", status: 200, response: users.user },
+  'auth.register': { method: 'POST', path: '/auth/register', entry: 'functions/auth/register.ts', auth: 'none', data: 'write', summary: 'Create an account and sign in', body: users.registerBody, status: 201, response: auth.session },
+  'auth.login': { method: 'POST', path: '/auth/login', entry: 'functions/auth/login.ts', auth: 'none', data: 'write', summary: 'Sign in with email or username and password', body: auth.loginBody, status: 200, response: auth.session },
+  'auth.token': { method: 'POST', path: '/auth/token', entry: 'functions/auth/token.ts', auth: 'none', data: 'write', summary: 'Exchange a refresh token for a new token pair', body: auth.refreshBody, status: 200, response: auth.tokens },
+  'auth.logout': { method: 'POST', path: '/auth/logout', entry: 'functions/auth/logout.ts', auth: 'user', data: 'write', summary: 'End this session: the access token and its refresh tokens stop working', status: 204 },
+  'me.get': { method: 'GET', path: '/me', entry: 'functions/me/get.ts', auth: 'user', data: 'read', summary: "The caller's profile", status: 200, response: users.user },
 
-  'users.list': { method: 'GET', path: '/users', entry: 'functions/users/list.ts', auth: 'admin', readOnly: true, summary: 'List users, newest first', query: users.listUsersQuery, status: 200, response: users.userPage },
-  'users.create': { method: 'POST', path: '/users', entry: 'functions/users/create.ts', auth: 'admin', summary: 'Create a user', body: users.createUserBody, status: 201, response: users.user },
-  'users.get': { method: 'GET', path: '/users/{id}', entry: 'functions/users/get.ts', auth: 'user', readOnly: true, summary: 'Read a user (admin, or the user themself)', params: users.userIdParams, status: 200, response: users.user },
-  'users.update': { method: 'PUT', path: '/users/{id}', entry: 'functions/users/update.ts', auth: 'user', summary: 'Partially update a user (If-Match for optimistic locking)', params: users.userIdParams, body: users.updateUserBody, status: 200, response: users.user },
-  'users.patch': { method: 'PATCH', path: '/users/{id}', entry: 'functions/users/update.ts', auth: 'user', summary: 'Same as PUT: partial update', params: users.userIdParams, body: users.updateUserBody, status: 200, response: users.user },
-  'users.delete': { method: 'DELETE', path: '/users/{id}', entry: 'functions/users/delete.ts', auth: 'user', summary: 'Delete a user with their sessions and uniqueness markers', params: users.userIdParams, status: 204 },
+  'users.list': { method: 'GET', path: '/users', entry: 'functions/users/list.ts', auth: 'admin', data: 'read', summary: 'List users, newest first', query: users.listUsersQuery, status: 200, response: users.userPage },
+  'users.create': { method: 'POST', path: '/users', entry: 'functions/users/create.ts', auth: 'admin', data: 'write', summary: 'Create a user', body: users.createUserBody, status: 201, response: users.user },
+  'users.get': { method: 'GET', path: '/users/{id}', entry: 'functions/users/get.ts', auth: 'user', data: 'read', summary: 'Read a user (admin, or the user themself)', params: users.userIdParams, status: 200, response: users.user },
+  'users.update': { method: 'PUT', path: '/users/{id}', entry: 'functions/users/update.ts', auth: 'user', data: 'write', summary: 'Partially update a user (If-Match for optimistic locking)', params: users.userIdParams, body: users.updateUserBody, status: 200, response: users.user },
+  'users.patch': { method: 'PATCH', path: '/users/{id}', entry: 'functions/users/update.ts', auth: 'user', data: 'write', summary: 'Same as PUT: partial update', params: users.userIdParams, body: users.updateUserBody, status: 200, response: users.user },
+  'users.delete': { method: 'DELETE', path: '/users/{id}', entry: 'functions/users/delete.ts', auth: 'user', data: 'write', summary: 'Delete a user with their sessions and uniqueness markers', params: users.userIdParams, status: 204 },
 } as const satisfies Record<string, RouteDef>;
 
 export type RouteId = keyof typeof routes;

@@ -10,7 +10,7 @@ import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context, Handler } from 'aws-lambda';
 import { gatewayResponses, usagePlanThrottle, type GatewayResponseType } from '../../shared/http/gateway-responses.ts';
-import { CORS_ALLOWED_HEADERS } from '../../shared/http/handler.ts';
+import { CORS_ALLOWED_HEADERS } from '../../shared/http/cors.ts';
 import { PROBLEM_CONTENT_TYPE } from '../../shared/http/problem.ts';
 import { routes, type RouteDef, type RouteId } from '../../shared/routes.ts';
 

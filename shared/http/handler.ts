@@ -14,6 +14,7 @@ import type { RouteDef } from '../routes.ts';
 import type { z } from '../schemas/common.ts';
 import { authenticate, type Caller } from './auth.ts';
 import { jsonBody } from './body.ts';
+import { CORS_ALLOWED_HEADERS, CORS_EXPOSED_HEADERS } from './cors.ts';
 import { logger } from './log.ts';
 import { HttpProblem, PROBLEM_CONTENT_TYPE, problemBody } from './problem.ts';
 import { parsePart } from './validate.ts';
@@ -45,8 +46,6 @@ export const SECURITY_HEADERS: Record<string, string> = {
   'x-frame-options': 'DENY',
   'referrer-policy': 'no-referrer',
 };
-
-export const CORS_ALLOWED_HEADERS = 'authorization,content-type,if-match,if-none-match,idempotency-key,x-api-key';
 
 type Event = APIGatewayProxyEvent;
 type Result = APIGatewayProxyResult;
@@ -105,11 +104,11 @@ const authenticateCaller = (route: RouteDef): middy.MiddlewareObj<Event, Result>
 });
 
 export function defineHandler<R extends RouteDef>(route: R, handle: (request: HttpRequest<R>) => Promise<unknown>) {
-  const chain = middy<Event, Result, Error, Context>()
-    .use(observe())
-    .use(httpHeaderNormalizer())
-    .use(httpCors({ origins: env.corsOrigins, headers: CORS_ALLOWED_HEADERS, exposeHeaders: 'etag,location,retry-after,x-request-id' }))
-    .use(authenticateCaller(route));
+  const chain = middy<Event, Result, Error, Context>().use(observe()).use(httpHeaderNormalizer());
+  if (env.corsOrigins.length > 0) {
+    chain.use(httpCors({ origins: env.corsOrigins, headers: CORS_ALLOWED_HEADERS, exposeHeaders: CORS_EXPOSED_HEADERS }));
+  }
+  chain.use(authenticateCaller(route));
   if (route.body) chain.use(jsonBody());
   return chain.handler(async (event) => {
     const value = await handle({

@@ -1,0 +1,329 @@
+/**
+ * The whole API on AWS: one table, one app secret, one Lambda per handler (each with its own
+ * least-privilege role), a REST API built from the shared route table with request validation,
+ * problem+json gateway responses and a usage plan, optional WAF, and alarms on a dashboard.
+ */
+import { CfnOutput, Duration, RemovalPolicy, Stack, Validations, type StackProps } from 'aws-cdk-lib';
+import * as apigateway from 'aws-cdk-lib/aws-apigateway';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
+import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
+import type { Construct } from 'constructs';
+import { resolve } from 'node:path';
+import { gatewayResponses, usagePlanThrottle } from '../shared/http/gateway-responses.ts';
+import { CORS_ALLOWED_HEADERS } from '../shared/http/cors.ts';
+import { PROBLEM_CONTENT_TYPE } from '../shared/http/problem.ts';
+import { table as tableDefinition } from '../shared/db/table.ts';
+import { routes, type RouteDef } from '../shared/routes.ts';
+import { jsonSchemaOf } from '../shared/schemas/json-schema.ts';
+import { bundling } from './bundling.ts';
+import { readConfig } from './config.ts';
+
+const ROOT = resolve(import.meta.dirname, '..');
+
+/** One function per handler file: PUT and PATCH /users/{id} share one. */
+export const functionId = (entry: string) =>
+  entry.replace(/^functions\//, '').replace(/\.ts$/, '').split('/').map((part) => part[0].toUpperCase() + part.slice(1)).join('');
+
+export class UserDataStack extends Stack {
+  readonly api: apigateway.RestApi;
+  readonly functions = new Map<string, NodejsFunction>();
+
+  constructor(scope: Construct, id: string, props?: StackProps) {
+    super(scope, id, props);
+    const config = readConfig(this.node);
+
+    // ---- Data and secrets -------------------------------------------------------------------
+    const table = new dynamodb.Table(this, 'Table', {
+      partitionKey: { name: tableDefinition.partitionKey, type: dynamodb.AttributeType.STRING },
+      sortKey: { name: tableDefinition.sortKey, type: dynamodb.AttributeType.STRING },
+      billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      timeToLiveAttribute: tableDefinition.ttlAttribute,
+      deletionProtection: true,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    table.addGlobalSecondaryIndex({
+      indexName: tableDefinition.gsi1.indexName,
+      partitionKey: { name: tableDefinition.gsi1.partitionKey, type: dynamodb.AttributeType.STRING },
+      sortKey: { name: tableDefinition.gsi1.sortKey, type: dynamodb.AttributeType.STRING },
+    });
+
+    // HKDF derives every key (JWT, field encryption, cursors, lookup hashes) from this one value.
+    const appSecret = new secretsmanager.Secret(this, 'AppSecret', {
+      description: 'Master key of the user-data API (JWT signing, field encryption, cursors, keyed hashes)',
+      generateSecretString: {
+        secretStringTemplate: JSON.stringify({ keyId: '1' }),
+        generateStringKey: 'masterKey',
+        passwordLength: 64,
+        excludePunctuation: true,
+      },
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    Validations.of(appSecret).acknowledge({
+      id: 'AwsSolutions-SMG4',
+      reason:
+        'The master key encrypts stored data; rotating it means adding the old value under retiredKeys so existing ciphertexts stay readable. That is a deliberate, manual procedure (README: key rotation), not an automatic Lambda rotation.',
+    });
+
+    // ---- Functions --------------------------------------------------------------------------
+    for (const route of Object.values(routes) as RouteDef[]) {
+      if (this.functions.has(route.entry)) {
+        if (route.data === 'write') table.grantReadWriteData(this.functions.get(route.entry)!);
+        continue;
+      }
+      this.functions.set(route.entry, this.routeFunction(route, config, table, appSecret));
+    }
+
+    // ---- REST API ---------------------------------------------------------------------------
+    const accessLogs = new logs.LogGroup(this, 'ApiAccessLogs', {
+      retention: config.logRetentionDays as logs.RetentionDays,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    this.api = new apigateway.RestApi(this, 'Api', {
+      restApiName: `${id}-api`,
+      description: 'User-data platform API',
+      cloudWatchRole: true,
+      cloudWatchRoleRemovalPolicy: RemovalPolicy.RETAIN,
+      deployOptions: {
+        stageName: config.stage,
+        accessLogDestination: new apigateway.LogGroupLogDestination(accessLogs),
+        accessLogFormat: apigateway.AccessLogFormat.jsonWithStandardFields(),
+        loggingLevel: apigateway.MethodLoggingLevel.ERROR,
+        dataTraceEnabled: false,
+        metricsEnabled: true,
+        tracingEnabled: true,
+        throttlingRateLimit: config.stageRateLimit,
+        throttlingBurstLimit: config.stageBurstLimit,
+      },
+      ...(config.corsOrigins.length > 0 && {
+        defaultCorsPreflightOptions: {
+          allowOrigins: config.corsOrigins,
+          allowHeaders: CORS_ALLOWED_HEADERS.split(','),
+          allowMethods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'],
+          maxAge: Duration.minutes(10),
+        },
+      }),
+    });
+    Validations.of(this.api).acknowledge({
+      id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs]',
+      reason: 'The account-level role API Gateway needs for execution logging; the AWS-managed policy only allows writing logs.',
+    });
+    Validations.of(this.api).acknowledge({
+      id: 'AwsSolutions-APIG4',
+      reason: 'Every route but /health needs an API key; identity is a JWT verified in the function (algorithm, key, issuer, audience, expiry) together with its session in DynamoDB, which a gateway authorizer could not check without a second round trip.',
+    });
+    Validations.of(this.api).acknowledge({
+      id: 'AwsSolutions-COG4',
+      reason: 'Accounts live in this API (bcrypt passwords, rotating refresh tokens), not in Cognito; see APIG4.',
+    });
+    if (!config.waf) {
+      Validations.of(this.api).acknowledge({
+        id: 'AwsSolutions-APIG3',
+        reason: 'WAF is opt-in (-c waf=true) because of its fixed monthly cost; the usage plan, the stage throttle and the per-account sign-in lockout limit abuse without it.',
+      });
+    }
+
+    const validator = this.api.addRequestValidator('Validator', { validateRequestBody: true, validateRequestParameters: true });
+    for (const [routeId, route] of Object.entries(routes) as [string, RouteDef][]) {
+      const resource = this.api.root.resourceForPath(route.path);
+      const pathParameters = [...route.path.matchAll(/\{(\w+)\}/g)].map((m) => m[1]);
+      resource.addMethod(route.method, new apigateway.LambdaIntegration(this.functions.get(route.entry)!), {
+        apiKeyRequired: route.apiKey !== false,
+        operationName: routeId,
+        requestValidator: validator,
+        requestParameters: Object.fromEntries(pathParameters.map((name) => [`method.request.path.${name}`, true])),
+        ...(route.body && {
+          requestModels: {
+            'application/json': this.api.addModel(`${functionId(route.entry)}${route.method}Body`, {
+              contentType: 'application/json',
+              schema: jsonSchemaOf(route.body, 'draft-04') as apigateway.JsonSchema,
+            }),
+          },
+        }),
+      });
+    }
+
+    for (const [type, response] of Object.entries(gatewayResponses)) {
+      this.api.addGatewayResponse(type, {
+        type: apigateway.ResponseType.of(type),
+        statusCode: String(response.status),
+        responseHeaders: Object.fromEntries(
+          Object.entries({ 'content-type': PROBLEM_CONTENT_TYPE, ...response.headers }).map(([k, v]) => [k, `'${v}'`]),
+        ),
+        templates: { 'application/json': JSON.stringify(response.body) },
+      });
+    }
+
+    // ---- Usage plan and the client API key ----------------------------------------------------
+    const apiKeySecret = new secretsmanager.Secret(this, 'ApiKeySecret', {
+      description: 'Client API key of the user-data API (send as x-api-key)',
+      generateSecretString: { passwordLength: 40, excludePunctuation: true },
+    });
+    Validations.of(apiKeySecret).acknowledge({
+      id: 'AwsSolutions-SMG4',
+      reason: 'The API key is handed to clients; rotating it is a coordinated change with them (new key, then remove the old), not an automatic rotation.',
+    });
+    const apiKey = new apigateway.ApiKey(this, 'ClientApiKey', {
+      description: 'Client key; its value is in the ApiKeySecret secret',
+      value: apiKeySecret.secretValue.unsafeUnwrap(), // a {{resolve:secretsmanager}} reference, not the value
+    });
+    const plan = this.api.addUsagePlan('UsagePlan', {
+      description: 'Per-key limits (seed 002: 30 requests a second)',
+      throttle: usagePlanThrottle,
+      quota: { limit: config.monthlyQuota, period: apigateway.Period.MONTH },
+      apiStages: [{ api: this.api, stage: this.api.deploymentStage }],
+    });
+    plan.addApiKey(apiKey);
+
+    if (config.waf) this.addWaf(config.wafRateLimit);
+    this.addMonitoring(config.alarmEmail, table);
+
+    new CfnOutput(this, 'ApiUrl', { value: this.api.url, description: 'Base URL of the API' });
+    new CfnOutput(this, 'ApiKeySecretArn', {
+      value: apiKeySecret.secretArn,
+      description: 'Read the API key: aws secretsmanager get-secret-value --query SecretString --output text --secret-id <this>',
+    });
+    new CfnOutput(this, 'TableName', { value: table.tableName });
+  }
+
+  private routeFunction(
+    route: RouteDef,
+    config: ReturnType<typeof readConfig>,
+    table: dynamodb.Table,
+    appSecret: secretsmanager.ISecret,
+  ): NodejsFunction {
+    const id = functionId(route.entry);
+    const logGroup = new logs.LogGroup(this, `${id}Logs`, {
+      retention: config.logRetentionDays as logs.RetentionDays,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    // Its own role with nothing but its own log group, then what its route needs.
+    const role = new iam.Role(this, `${id}Role`, { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
+    logGroup.grantWrite(role);
+    const fn = new NodejsFunction(this, `${id}Function`, {
+      entry: resolve(ROOT, route.entry),
+      handler: 'handler',
+      runtime: lambda.Runtime.NODEJS_24_X,
+      architecture: lambda.Architecture.ARM_64,
+      memorySize: config.memorySize,
+      timeout: Duration.seconds(10),
+      role,
+      logGroup,
+      tracing: lambda.Tracing.ACTIVE,
+      projectRoot: ROOT,
+      depsLockFilePath: resolve(ROOT, 'package-lock.json'),
+      bundling,
+      environment: {
+        TABLE_NAME: table.tableName,
+        POWERTOOLS_SERVICE_NAME: 'user-data-api',
+        ...(route.data !== 'none' && { SECRET_ARN: appSecret.secretArn }),
+        ...(config.corsOrigins.length > 0 && { CORS_ORIGINS: config.corsOrigins.join(',') }),
+      },
+    });
+    if (route.data === 'read') table.grantReadData(fn);
+    if (route.data === 'write') table.grantReadWriteData(fn);
+    if (route.data !== 'none') appSecret.grantRead(fn);
+    Validations.of(role).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason: 'X-Ray tracing (xray:PutTraceSegments, xray:PutTelemetryRecords) has no resource-level permissions.',
+    });
+    if (route.data !== 'none') {
+      Validations.of(role).acknowledge({
+        id: `AwsSolutions-IAM5[Resource::<${this.getLogicalId(table.node.defaultChild as dynamodb.CfnTable)}.Arn>/index/*]`,
+        reason: "The indexes of this one table (the users list queries GSI1); DynamoDB index ARNs are addressed under the table's ARN.",
+      });
+    }
+    return fn;
+  }
+
+  private addWaf(rateLimit: number) {
+    const acl = new wafv2.CfnWebACL(this, 'WebAcl', {
+      scope: 'REGIONAL',
+      defaultAction: { allow: {} },
+      visibilityConfig: { cloudWatchMetricsEnabled: true, metricName: 'UserDataApiAcl', sampledRequestsEnabled: true },
+      rules: [
+        {
+          name: 'RateLimitPerIp',
+          priority: 0,
+          action: { block: {} },
+          statement: { rateBasedStatement: { limit: rateLimit, aggregateKeyType: 'IP' } },
+          visibilityConfig: { cloudWatchMetricsEnabled: true, metricName: 'RateLimitPerIp', sampledRequestsEnabled: true },
+        },
+        {
+          name: 'AwsCommonRules',
+          priority: 1,
+          overrideAction: { none: {} },
+          statement: { managedRuleGroupStatement: { vendorName: 'AWS', name: 'AWSManagedRulesCommonRuleSet' } },
+          visibilityConfig: { cloudWatchMetricsEnabled: true, metricName: 'AwsCommonRules', sampledRequestsEnabled: true },
+        },
+      ],
+    });
+    new wafv2.CfnWebACLAssociation(this, 'WebAclAssociation', { resourceArn: this.api.deploymentStage.stageArn, webAclArn: acl.attrArn });
+  }
+
+  private addMonitoring(alarmEmail: string | undefined, table: dynamodb.Table) {
+    const key = new kms.Key(this, 'AlarmTopicKey', { enableKeyRotation: true, description: 'Encrypts the alarm topic' });
+    key.grant(new iam.ServicePrincipal('cloudwatch.amazonaws.com'), 'kms:Decrypt', 'kms:GenerateDataKey*');
+    const topic = new sns.Topic(this, 'AlarmTopic', { masterKey: key, enforceSSL: true, displayName: 'User-data API alarms' });
+    if (alarmEmail) topic.addSubscription(new subscriptions.EmailSubscription(alarmEmail));
+    const alarm = (id: string, props: Omit<cloudwatch.AlarmProps, 'treatMissingData'>) => {
+      const created = new cloudwatch.Alarm(this, id, { treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING, ...props });
+      created.addAlarmAction(new actions.SnsAction(topic));
+      return created;
+    };
+    const atLeastOnce = { threshold: 1, evaluationPeriods: 1, comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD };
+
+    const period = Duration.minutes(5);
+    const serverErrorRate = this.api.metricServerError({ statistic: 'Average', period });
+    const latencyP99 = this.api.metricLatency({ statistic: 'p99', period });
+    const alarms = [
+      alarm('Api5xxRate', { metric: serverErrorRate, threshold: 0.01, evaluationPeriods: 2, alarmDescription: 'More than 1% of requests end in 5xx' }),
+      alarm('ApiLatencyP99', { metric: latencyP99, threshold: 2000, evaluationPeriods: 3, alarmDescription: 'p99 latency above 2 s' }),
+    ];
+    const dynamoThrottles = table.metricThrottledRequestsForOperations({ // a sum over the operations
+      operations: [
+        dynamodb.Operation.GET_ITEM,
+        dynamodb.Operation.QUERY,
+        dynamodb.Operation.PUT_ITEM,
+        dynamodb.Operation.UPDATE_ITEM,
+        dynamodb.Operation.DELETE_ITEM,
+        dynamodb.Operation.BATCH_WRITE_ITEM,
+        dynamodb.Operation.TRANSACT_WRITE_ITEMS,
+      ],
+      period,
+    });
+    alarms.push(alarm('DynamoThrottles', { metric: dynamoThrottles, ...atLeastOnce, alarmDescription: 'DynamoDB throttled requests' }));
+
+    const fnWidgets: cloudwatch.IWidget[] = [];
+    for (const [entry, fn] of this.functions) {
+      const name = functionId(entry);
+      alarms.push(alarm(`${name}Errors`, { metric: fn.metricErrors({ period }), ...atLeastOnce, alarmDescription: `${name}: function errors` }));
+      alarms.push(alarm(`${name}Throttles`, { metric: fn.metricThrottles({ period }), ...atLeastOnce, alarmDescription: `${name}: function throttles` }));
+      fnWidgets.push(new cloudwatch.GraphWidget({ title: name, left: [fn.metricErrors({ period }), fn.metricThrottles({ period })], right: [fn.metricDuration({ statistic: 'p99', period })], width: 8 }));
+    }
+
+    new cloudwatch.Dashboard(this, 'Dashboard', {
+      widgets: [
+        [
+          new cloudwatch.GraphWidget({ title: 'Requests and errors', left: [this.api.metricCount({ period })], right: [this.api.metricClientError({ period }), this.api.metricServerError({ period })], width: 12 }),
+          new cloudwatch.GraphWidget({ title: 'Latency', left: [this.api.metricLatency({ statistic: 'p50', period }), latencyP99], width: 12 }),
+        ],
+        [
+          new cloudwatch.GraphWidget({ title: 'DynamoDB throttled requests', left: [dynamoThrottles], width: 12 }),
+          new cloudwatch.AlarmStatusWidget({ title: 'Alarms', alarms, width: 12 }),
+        ],
+        fnWidgets,
+      ],
+    });
+  }
+}

@@ -1,0 +1,216 @@
+/** The synthesized template, checked property by property, with cdk-nag's AwsSolutions pack in the app. */
+import { App, Validations } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { describe, expect, it } from 'vitest';
+import { UserDataStack } from '../../infra/stack.ts';
+import { gatewayResponses, usagePlanThrottle } from '../../shared/http/gateway-responses.ts';
+import { routes, type RouteDef } from '../../shared/routes.ts';
+
+/** Synthesizes without bundling (the bundle test builds the real artifacts); throws on any cdk-nag finding. */
+function synth(context: Record<string, unknown> = {}) {
+  const app = new App({ context: { 'aws:cdk:bundling-stacks': [], ...context } });
+  const stack = new UserDataStack(app, 'Test');
+  Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+  app.synth();
+  return { stack, template: Template.fromStack(stack) };
+}
+
+const { stack, template } = synth();
+const resources = (type: string) => Object.entries(template.findResources(type)) as [string, any][];
+const allRoutes = Object.entries(routes) as [string, RouteDef][];
+
+describe('cdk-nag', () => {
+  it('finds nothing unacknowledged, with and without the WAF', () => {
+    expect(() => synth({ waf: true, alarmEmail: 'ops@example.com', corsOrigins: 'https://console.example.com' })).not.toThrow();
+  });
+});
+
+describe('table', () => {
+  it('is on-demand, recoverable, expiring, protected and retained, with the shared key definition', () => {
+    template.hasResource('AWS::DynamoDB::Table', {
+      DeletionPolicy: 'Retain',
+      UpdateReplacePolicy: 'Retain',
+      Properties: {
+        BillingMode: 'PAY_PER_REQUEST',
+        PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+        TimeToLiveSpecification: { AttributeName: 'ttl', Enabled: true },
+        DeletionProtectionEnabled: true,
+        KeySchema: [
+          { AttributeName: 'PK', KeyType: 'HASH' },
+          { AttributeName: 'SK', KeyType: 'RANGE' },
+        ],
+        GlobalSecondaryIndexes: [Match.objectLike({ IndexName: 'GSI1', KeySchema: [{ AttributeName: 'GSI1PK', KeyType: 'HASH' }, { AttributeName: 'GSI1SK', KeyType: 'RANGE' }] })],
+      },
+    });
+  });
+});
+
+describe('secrets', () => {
+  it('generates the app secret at deploy time and never puts a secret value in the template', () => {
+    template.hasResourceProperties('AWS::SecretsManager::Secret', {
+      GenerateSecretString: { GenerateStringKey: 'masterKey', SecretStringTemplate: '{"keyId":"1"}', PasswordLength: 64 },
+    });
+    const text = JSON.stringify(template.toJSON());
+    expect(text).not.toMatch(/APP_SECRET|masterKey"\s*:\s*"[A-Za-z0-9]/);
+    // The API key's value is a dynamic reference resolved by CloudFormation, not a literal.
+    const [[, apiKey]] = resources('AWS::ApiGateway::ApiKey');
+    expect(JSON.stringify(apiKey.Properties.Value)).toContain('{{resolve:secretsmanager:');
+  });
+});
+
+describe('functions', () => {
+  const functions = resources('AWS::Lambda::Function');
+  const policies = resources('AWS::IAM::Policy');
+  const policyOf = (roleRef: string) =>
+    policies.filter(([, p]) => p.Properties.Roles.some((r: { Ref: string }) => r.Ref === roleRef)).flatMap(([, p]) => p.Properties.PolicyDocument.Statement);
+  const functionFor = (entry: string) => functions.find(([id]) => id.startsWith(entry.replace(/^functions\//, '').replace(/\.ts$/, '').split('/').map((p) => p[0].toUpperCase() + p.slice(1)).join('') + 'Function'))!;
+
+  it('has one function per handler, on Node 24, ARM, traced, with the table and secret by reference', () => {
+    expect(functions).toHaveLength(new Set(allRoutes.map(([, r]) => r.entry)).size);
+    for (const [, fn] of functions) {
+      expect(fn.Properties).toMatchObject({ Runtime: 'nodejs24.x', Architectures: ['arm64'], TracingConfig: { Mode: 'Active' }, Handler: 'index.handler' });
+      expect(fn.Properties.Environment.Variables.TABLE_NAME).toEqual({ Ref: expect.stringMatching(/^Table/) });
+    }
+  });
+
+  it('gives each function its own role: read routes read, health touches no data, no wildcard but X-Ray', () => {
+    const roles = new Set(functions.map(([, fn]) => fn.Properties.Role['Fn::GetAtt'][0]));
+    expect(roles.size).toBe(functions.length);
+    for (const [, route] of allRoutes) {
+      const [, fn] = functionFor(route.entry);
+      const statements = policyOf(fn.Properties.Role['Fn::GetAtt'][0]);
+      const actions = statements.flatMap((s: { Action: string | string[] }) => [s.Action].flat());
+      const writes = actions.filter((a: string) => /dynamodb:(Put|Update|Delete|BatchWrite)/.test(a));
+      const routesOfEntry = allRoutes.filter(([, r]) => r.entry === route.entry).map(([, r]) => r.data);
+      if (routesOfEntry.includes('write')) expect(writes.length).toBeGreaterThan(0);
+      else expect(writes).toEqual([]);
+      if (route.data === 'none') expect(actions.filter((a: string) => /dynamodb|secretsmanager/.test(a))).toEqual([]);
+      else expect(actions).toContain('secretsmanager:GetSecretValue');
+      for (const s of statements) {
+        if ([s.Resource].flat().includes('*')) expect([s.Action].flat().every((a: string) => a.startsWith('xray:'))).toBe(true);
+      }
+    }
+    // No AWS-managed policies on any function role.
+    const lambdaRoles = resources('AWS::IAM::Role').filter(([, r]) => r.Properties.AssumeRolePolicyDocument.Statement[0].Principal.Service === 'lambda.amazonaws.com');
+    expect(lambdaRoles).toHaveLength(functions.length);
+    for (const [, role] of lambdaRoles) expect(role.Properties.ManagedPolicyArns).toBeUndefined();
+  });
+
+  it('keep their logs for the configured retention', () => {
+    for (const [, group] of resources('AWS::Logs::LogGroup')) expect(group.Properties.RetentionInDays).toBe(30);
+    const custom = synth({ logRetentionDays: 90 }).template;
+    for (const group of Object.values(custom.findResources('AWS::Logs::LogGroup')) as any[]) expect(group.Properties.RetentionInDays).toBe(90);
+  });
+
+  it('take their memory size from context', () => {
+    const custom = synth({ memorySize: 2048 }).template;
+    for (const fn of Object.values(custom.findResources('AWS::Lambda::Function')) as any[]) expect(fn.Properties.MemorySize).toBe(2048);
+  });
+});
+
+describe('REST API', () => {
+  const methods = resources('AWS::ApiGateway::Method').filter(([, m]) => m.Properties.HttpMethod !== 'OPTIONS');
+  const pathOf = (ref: any): string => {
+    if (ref['Fn::GetAtt']) return '';
+    const [, resource] = resources('AWS::ApiGateway::Resource').find(([id]) => id === ref.Ref)!;
+    return `${pathOf(resource.Properties.ParentId)}/${resource.Properties.PathPart}`;
+  };
+
+  it('has exactly the methods of the route table, keyed as the table says', () => {
+    const deployed = methods.map(([, m]) => `${m.Properties.HttpMethod} ${pathOf(m.Properties.ResourceId)}`).sort();
+    expect(deployed).toEqual(allRoutes.map(([, r]) => `${r.method} ${r.path}`).sort());
+    for (const [, m] of methods) {
+      const [, route] = allRoutes.find(([id]) => id === m.Properties.OperationName)!;
+      expect(m.Properties.ApiKeyRequired).toBe(route.apiKey !== false);
+      expect(m.Properties.RequestValidatorId).toBeDefined();
+      expect(m.Properties.Integration.Type).toBe('AWS_PROXY');
+    }
+  });
+
+  it('validates bodies with draft-04 models generated from the zod schemas', () => {
+    template.hasResourceProperties('AWS::ApiGateway::RequestValidator', { ValidateRequestBody: true, ValidateRequestParameters: true });
+    const models = resources('AWS::ApiGateway::Model');
+    expect(models).toHaveLength(allRoutes.filter(([, r]) => r.body).length);
+    const register = models.find(([id]) => id.includes('AuthRegister'))![1].Properties;
+    expect(register.Schema).toMatchObject({
+      $schema: 'http://json-schema.org/draft-04/schema#',
+      type: 'object',
+      required: expect.arrayContaining(['email', 'password', 'name']),
+      additionalProperties: false,
+    });
+    expect(register.Schema.properties.role).toBeUndefined();
+  });
+
+  it('rewrites gateway responses as problem+json, with Retry-After on 429', () => {
+    const responses = resources('AWS::ApiGateway::GatewayResponse');
+    expect(responses.map(([, r]) => r.Properties.ResponseType).sort()).toEqual(Object.keys(gatewayResponses).sort());
+    for (const [, { Properties: p }] of responses) {
+      const shared = gatewayResponses[p.ResponseType as keyof typeof gatewayResponses];
+      expect(p.StatusCode).toBe(String(shared.status));
+      expect(JSON.parse(p.ResponseTemplates['application/json'])).toEqual(shared.body);
+      expect(p.ResponseParameters['gatewayresponse.header.content-type']).toBe("'application/problem+json'");
+      if (shared.status === 429) expect(p.ResponseParameters['gatewayresponse.header.retry-after']).toMatch(/^'\d+'$/);
+    }
+  });
+
+  it('logs access as JSON, executions at ERROR, traces, and throttles the stage', () => {
+    template.hasResourceProperties('AWS::ApiGateway::Stage', {
+      StageName: 'prod',
+      TracingEnabled: true,
+      AccessLogSetting: { DestinationArn: Match.anyValue(), Format: Match.stringLikeRegexp('"requestId":"\\$context.requestId"') },
+      MethodSettings: [Match.objectLike({ LoggingLevel: 'ERROR', DataTraceEnabled: false, MetricsEnabled: true, ThrottlingRateLimit: 500, ThrottlingBurstLimit: 1000 })],
+    });
+    synth({ stage: 'dev' }).template.hasResourceProperties('AWS::ApiGateway::Stage', { StageName: 'dev' });
+  });
+
+  it('meters every key with the usage plan: 30 rps, burst 60, a monthly quota', () => {
+    template.hasResourceProperties('AWS::ApiGateway::UsagePlan', {
+      Throttle: { RateLimit: usagePlanThrottle.rateLimit, BurstLimit: usagePlanThrottle.burstLimit },
+      Quota: { Limit: 1_000_000, Period: 'MONTH' },
+    });
+    template.resourceCountIs('AWS::ApiGateway::UsagePlanKey', 1);
+  });
+
+  it('allows CORS only for configured origins', () => {
+    expect(resources('AWS::ApiGateway::Method').filter(([, m]) => m.Properties.HttpMethod === 'OPTIONS')).toEqual([]);
+    const cors = synth({ corsOrigins: 'https://console.example.com' }).template;
+    const options = Object.values(cors.findResources('AWS::ApiGateway::Method')).filter((m: any) => m.Properties.HttpMethod === 'OPTIONS');
+    expect(options.length).toBeGreaterThan(0);
+    expect(JSON.stringify(options[0])).toContain('https://console.example.com');
+  });
+});
+
+describe('outputs and options', () => {
+  it('outputs the URL, where the API key is, and the table name', () => {
+    expect(Object.keys(template.findOutputs('*')).sort()).toEqual(expect.arrayContaining(['ApiKeySecretArn', 'ApiUrl', 'TableName']));
+  });
+
+  it('adds a WAF web ACL with a rate-based rule only when asked', () => {
+    template.resourceCountIs('AWS::WAFv2::WebACL', 0);
+    const waf = synth({ waf: true, wafRateLimit: 1000 }).template;
+    waf.hasResourceProperties('AWS::WAFv2::WebACL', {
+      Scope: 'REGIONAL',
+      Rules: Match.arrayWith([Match.objectLike({ Statement: { RateBasedStatement: { Limit: 1000, AggregateKeyType: 'IP' } }, Action: { Block: {} } })]),
+    });
+    waf.resourceCountIs('AWS::WAFv2::WebACLAssociation', 1);
+  });
+});
+
+describe('operations', () => {
+  it('alarms on 5xx rate, latency, function errors and throttles, and DynamoDB throttles, into an encrypted topic', () => {
+    const alarms = resources('AWS::CloudWatch::Alarm').map(([, a]) => a.Properties);
+    const functions = stack.functions.size;
+    expect(alarms).toHaveLength(3 + 2 * functions);
+    expect(alarms.filter((a) => a.MetricName === '5XXError' && a.Statistic === 'Average' && a.Threshold === 0.01)).toHaveLength(1);
+    expect(alarms.filter((a) => a.MetricName === 'Latency' && a.ExtendedStatistic === 'p99')).toHaveLength(1);
+    expect(alarms.filter((a) => a.MetricName === 'Errors' && a.Namespace === 'AWS/Lambda')).toHaveLength(functions);
+    expect(alarms.filter((a) => a.MetricName === 'Throttles' && a.Namespace === 'AWS/Lambda')).toHaveLength(functions);
+    expect(alarms.filter((a) => JSON.stringify(a.Metrics ?? '').includes('ThrottledRequests'))).toHaveLength(1);
+    for (const alarm of alarms) expect(alarm.AlarmActions).toEqual([{ Ref: expect.stringMatching(/^AlarmTopic/) }]);
+    template.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: Match.anyValue() });
+    template.resourceCountIs('AWS::SNS::Subscription', 0);
+    synth({ alarmEmail: 'ops@example.com' }).template.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'ops@example.com' });
+    template.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
+  });
+});
