@@ -52,11 +52,13 @@ export class UserDataStack extends Stack {
       deletionProtection: true,
       removalPolicy: RemovalPolicy.RETAIN,
     });
-    table.addGlobalSecondaryIndex({
-      indexName: tableDefinition.gsi1.indexName,
-      partitionKey: { name: tableDefinition.gsi1.partitionKey, type: dynamodb.AttributeType.STRING },
-      sortKey: { name: tableDefinition.gsi1.sortKey, type: dynamodb.AttributeType.STRING },
-    });
+    for (const index of tableDefinition.indexes) {
+      table.addGlobalSecondaryIndex({
+        indexName: index.indexName,
+        partitionKey: { name: index.partitionKey, type: dynamodb.AttributeType.STRING },
+        sortKey: { name: index.sortKey, type: dynamodb.AttributeType.STRING },
+      });
+    }
 
     // HKDF derives every key (JWT, field encryption, cursors, lookup hashes) from this one value.
     const appSecret = new secretsmanager.Secret(this, 'AppSecret', {

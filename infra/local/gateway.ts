@@ -42,13 +42,13 @@ function compile(): CompiledRoute[] {
   });
 }
 
-/** Token bucket per API key: `rateLimit` tokens a second, at most `burstLimit` stored. */
+/** Token bucket per API key: `rateLimit` tokens a second, at most `burstLimit` stored (monotonic clock). */
 export class TokenBucket {
   private buckets = new Map<string, { tokens: number; at: number }>();
   constructor(private readonly limits: { rateLimit: number; burstLimit: number }) {}
 
   /** Takes a token, or returns the seconds until one is available. */
-  take(key: string, now = Date.now()): { ok: true } | { ok: false; retryAfter: number } {
+  take(key: string, now = performance.now()): { ok: true } | { ok: false; retryAfter: number } {
     const { rateLimit, burstLimit } = this.limits;
     const bucket = this.buckets.get(key) ?? { tokens: burstLimit, at: now };
     bucket.tokens = Math.min(burstLimit, bucket.tokens + ((now - bucket.at) / 1000) * rateLimit);

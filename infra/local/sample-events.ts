@@ -1,7 +1,7 @@
 /**
  * The sample events in `events/` are real REST v1 proxy events with placeholders where a value only
  * exists at run time: {{API_KEY}}, {{ADMIN_TOKEN}}, {{USER_ID}}, {{USER_TOKEN}}, {{USER_EMAIL}},
- * {{USER_PASSWORD}}, {{REFRESH_TOKEN}}, {{UNIQUE}}. `fillSampleEvent` makes a fresh sample user and
+ * {{USER_PASSWORD}}, {{REFRESH_TOKEN}}, {{PAYMENT_ID}} (a pending payment of the user), {{UNIQUE}}. `fillSampleEvent` makes a fresh sample user and
  * admin session to fill them, so every sample runs as it is against any table.
  */
 import { randomUUID } from 'node:crypto';
@@ -11,6 +11,7 @@ import { hashPassword } from '../../shared/crypto/passwords.ts';
 import { signAccessToken } from '../../shared/crypto/tokens.ts';
 import { sessions } from '../../shared/db/sessions.ts';
 import { users } from '../../shared/db/users.ts';
+import { createPayment } from '../../shared/services/payments.ts';
 import { generatePassword } from './env-file.ts';
 
 async function signIn(userId: string, role: 'user' | 'admin') {
@@ -25,7 +26,18 @@ export async function samplePlaceholders(apiKey: string): Promise<Record<string,
   const user = await users.create({ email: `sample-${unique}@example.com`, name: 'Sample User', role: 'user' }, passwordHash);
   const admin = await users.create({ email: `sample-admin-${unique}@example.com`, name: 'Sample Admin', role: 'admin' }, passwordHash);
   const userSession = await signIn(user.user_id, 'user');
+  const caller = { id: user.user_id, role: 'user' as const, sessionId: 'sample' };
+  const payment = await createPayment(caller, {
+    amount: 250,
+    currency: 'INR',
+    payment_method: 'Debit Card',
+    card_no: '5555 5555 5555 4444',
+    card_expiry: '12/30',
+    card_cvc: '321',
+    status: 'pending',
+  });
   return {
+    PAYMENT_ID: (payment.body as { payment_id: string }).payment_id,
     API_KEY: apiKey,
     ADMIN_TOKEN: (await signIn(admin.user_id, 'admin')).token,
     USER_ID: user.user_id,

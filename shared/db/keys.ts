@@ -12,7 +12,15 @@ export const keys = {
   sessionPrefix: 'SESSION#',
   refreshToken: (tokenHash: string) => ({ PK: `REFRESH#${tokenHash}`, SK: 'REFRESH' }),
   loginAttempts: (identifierHash: string) => ({ PK: `LOGIN#${identifierHash}`, SK: 'ATTEMPTS' }),
+  idempotency: (claimId: string) => ({ PK: `IDEMPOTENCY#${claimId}`, SK: 'IDEMPOTENCY' }),
+  payment: (paymentId: string) => ({ PK: `PAYMENT#${paymentId}`, SK: 'PAYMENT' }),
+  /** A user's payments, newest first (GSI1). */
+  paymentsOfUser: (userId: string) => `USER#${userId}#PAYMENTS`,
+  /** All payments, newest first, spread over PAYMENT_SHARDS partitions of GSI2 (see payments.ts). */
+  paymentsShard: (shard: number) => `PAYMENTS#${shard}`,
 };
+
+export const PAYMENT_SHARDS = 4;
 
 export const normaliseEmail = (email: string) => email.trim().toLowerCase();
 export const normaliseUsername = (username: string) => username.trim().toLowerCase();

@@ -1,38 +1,47 @@
 /**
  * The single table, defined once: the CDK stack and the local runtime both build it from here.
- * Generic attribute names (PK, SK, GSI1PK, GSI1SK) keep every entity in one table; see keys.ts.
+ * Generic attribute names keep every entity in one table; see keys.ts for who uses what.
+ * GSI1: per-owner listings (users newest first, a user's payments). GSI2: the admin's list of all
+ * payments, write-sharded so no single partition takes every payment.
  */
-import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
+import type { CreateTableCommandInput, GlobalSecondaryIndex } from '@aws-sdk/client-dynamodb';
+
+const gsi1 = { indexName: 'GSI1', partitionKey: 'GSI1PK', sortKey: 'GSI1SK' } as const;
+const gsi2 = { indexName: 'GSI2', partitionKey: 'GSI2PK', sortKey: 'GSI2SK' } as const;
 
 export const table = {
   partitionKey: 'PK',
   sortKey: 'SK',
   ttlAttribute: 'ttl',
-  gsi1: { indexName: 'GSI1', partitionKey: 'GSI1PK', sortKey: 'GSI1SK' },
+  gsi1,
+  gsi2,
+  indexes: [gsi1, gsi2],
 } as const;
 
+export const globalSecondaryIndex = (index: (typeof table.indexes)[number]): GlobalSecondaryIndex => ({
+  IndexName: index.indexName,
+  KeySchema: [
+    { AttributeName: index.partitionKey, KeyType: 'HASH' },
+    { AttributeName: index.sortKey, KeyType: 'RANGE' },
+  ],
+  Projection: { ProjectionType: 'ALL' },
+});
+
+export const attributeDefinitions = () =>
+  [table.partitionKey, table.sortKey, ...table.indexes.flatMap((i) => [i.partitionKey, i.sortKey])].map((AttributeName) => ({
+    AttributeName,
+    AttributeType: 'S' as const,
+  }));
+
 export function createTableInput(tableName: string): CreateTableCommandInput {
-  const { partitionKey, sortKey, gsi1 } = table;
   return {
     TableName: tableName,
     BillingMode: 'PAY_PER_REQUEST',
-    AttributeDefinitions: [partitionKey, sortKey, gsi1.partitionKey, gsi1.sortKey].map((AttributeName) => ({
-      AttributeName,
-      AttributeType: 'S',
-    })),
+    AttributeDefinitions: attributeDefinitions(),
     KeySchema: [
-      { AttributeName: partitionKey, KeyType: 'HASH' },
-      { AttributeName: sortKey, KeyType: 'RANGE' },
+      { AttributeName: table.partitionKey, KeyType: 'HASH' },
+      { AttributeName: table.sortKey, KeyType: 'RANGE' },
     ],
-    GlobalSecondaryIndexes: [
-      {
-        IndexName: gsi1.indexName,
-        KeySchema: [
-          { AttributeName: gsi1.partitionKey, KeyType: 'HASH' },
-          { AttributeName: gsi1.sortKey, KeyType: 'RANGE' },
-        ],
-        Projection: { ProjectionType: 'ALL' },
-      },
-    ],
+    GlobalSecondaryIndexes: table.indexes.map(globalSecondaryIndex),
   };
 }

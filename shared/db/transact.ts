@@ -13,6 +13,9 @@ export class TransactionConditionFailed extends Error {
   }
 }
 
+/** The record changed (or vanished) between read and conditional write. */
+export class StaleVersion extends Error {}
+
 const MAX_ATTEMPTS = 5;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 

@@ -9,7 +9,7 @@ import type { Role } from '../crypto/tokens.ts';
 import type { PublicUser } from '../schemas/users.ts';
 import { db, TABLE } from './client.ts';
 import { keys, normaliseEmail, normaliseUsername, USERS_INDEX_PK } from './keys.ts';
-import { transact, type TransactItems } from './transact.ts';
+import { StaleVersion, transact, type TransactItems } from './transact.ts';
 import { table } from './table.ts';
 
 export interface UserFields {
@@ -38,8 +38,6 @@ export class UniquenessConflict extends Error {
     super(`${field} is taken`);
   }
 }
-/** The profile changed (or vanished) between read and write. */
-export class StaleVersion extends Error {}
 
 const PUBLIC_FIELDS = ['user_id', 'name', 'email', 'username', 'phone', 'country', 'dob', 'address', 'gender', 'role', 'version', 'created_at', 'updated_at'] as const;
 

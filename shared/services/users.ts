@@ -2,14 +2,14 @@
 import { openCursor, sealCursor } from '../crypto/cursor.ts';
 import { hashPassword } from '../crypto/passwords.ts';
 import { sessions } from '../db/sessions.ts';
-import { StaleVersion, toPublicUser, UniquenessConflict, users, type User, type UserFields } from '../db/users.ts';
+import { toPublicUser, UniquenessConflict, users, type User, type UserFields } from '../db/users.ts';
+import { StaleVersion } from '../db/transact.ts';
+import { withOptimisticRetry } from './optimistic.ts';
 import type { Caller } from '../http/auth.ts';
 import { assertIfMatch, etagOf } from '../http/etag.ts';
 import { Reply } from '../http/handler.ts';
 import { conflict, forbidden, notFound, preconditionFailed } from '../http/problem.ts';
 import type { CreateUserBody, UpdateUserBody } from '../schemas/users.ts';
-
-const MAX_WRITE_ATTEMPTS = 3;
 
 /** A user as the API returns it, with its ETag. */
 export const userReply = (user: User, status?: number) =>
@@ -46,15 +46,12 @@ export async function listUsers(query: { limit: number; cursor?: string; email?:
   return { items: page.users.map(toPublicUser), next_cursor: await sealCursor(page.lastKey, scope) };
 }
 
-/**
- * Partial update with optimistic locking. With If-Match a concurrent change is a 412; without it the
- * change is re-applied to the fresh copy. A new password or role closes every session of the user.
- */
+/** Partial update with optimistic locking. A new password or role closes every session of the user. */
 export async function updateUser(caller: Caller, userId: string, changes: UpdateUserBody, ifMatch?: string): Promise<User> {
   if (changes.role !== undefined && caller.role !== 'admin') throw forbidden('Only an admin can change a role.');
   const { password, ...fields } = changes;
   const passwordHash = password === undefined ? undefined : await hashPassword(password);
-  for (let attempt = 1; ; attempt++) {
+  const { current, next } = await withOptimisticRetry(ifMatch, async () => {
     const current = await getVisibleUser(caller, userId);
     assertIfMatch(ifMatch, current.version);
     const next: User = {
@@ -64,18 +61,11 @@ export async function updateUser(caller: Caller, userId: string, changes: Update
       version: current.version + 1,
       updated_at: new Date().toISOString(),
     };
-    try {
-      await users.replace(current, next);
-    } catch (error) {
-      if (error instanceof StaleVersion) {
-        if (ifMatch || attempt === MAX_WRITE_ATTEMPTS) throw preconditionFailed();
-        continue;
-      }
-      uniquenessProblem(error);
-    }
-    if (passwordHash || (changes.role && changes.role !== current.role)) await sessions.endAll(userId);
-    return next;
-  }
+    await users.replace(current, next).catch(uniquenessProblem);
+    return { current, next };
+  });
+  if (passwordHash || (changes.role && changes.role !== current.role)) await sessions.endAll(userId);
+  return next;
 }
 
 /** Deletes the profile and markers atomically, then every session; the email is free again at once. */

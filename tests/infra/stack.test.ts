@@ -40,7 +40,9 @@ describe('table', () => {
           { AttributeName: 'PK', KeyType: 'HASH' },
           { AttributeName: 'SK', KeyType: 'RANGE' },
         ],
-        GlobalSecondaryIndexes: [Match.objectLike({ IndexName: 'GSI1', KeySchema: [{ AttributeName: 'GSI1PK', KeyType: 'HASH' }, { AttributeName: 'GSI1SK', KeyType: 'RANGE' }] })],
+        GlobalSecondaryIndexes: ['GSI1', 'GSI2'].map((name) =>
+          Match.objectLike({ IndexName: name, KeySchema: [{ AttributeName: `${name}PK`, KeyType: 'HASH' }, { AttributeName: `${name}SK`, KeyType: 'RANGE' }] }),
+        ),
       },
     });
   });

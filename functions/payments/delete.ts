@@ -1,0 +1,7 @@
+import { defineHandler } from '../../shared/http/handler.ts';
+import { routes } from '../../shared/routes.ts';
+import { deletePayment } from '../../shared/services/payments.ts';
+
+export const handler = defineHandler(routes['payments.delete'], ({ caller, params, header }) =>
+  deletePayment(caller, params.id, header('if-match')),
+);

@@ -1,0 +1,80 @@
+/**
+ * Idempotency keys (Stripe's semantics). A claim item records the request's hash while the first
+ * request runs; the write that completes the request marks it done, with the response, in the same
+ * transaction, so a stored key always matches what was written. Claims expire after 24 hours.
+ */
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { db, TABLE } from './client.ts';
+import { epochSeconds, keys } from './keys.ts';
+import type { TransactItems } from './transact.ts';
+
+export const IDEMPOTENCY_SECONDS = 24 * 60 * 60;
+/** A claim whose request died without completing can be taken over after this long. */
+const LOCK_SECONDS = 30;
+
+export interface StoredResponse {
+  status: number;
+  body: unknown;
+  headers: Record<string, string>;
+}
+
+export type ClaimResult =
+  | { outcome: 'claimed' }
+  | { outcome: 'replay'; response: StoredResponse }
+  | { outcome: 'in_flight' }
+  | { outcome: 'mismatch' };
+
+export const idempotency = {
+  async claim(claimId: string, requestHash: string): Promise<ClaimResult> {
+    const now = epochSeconds();
+    try {
+      await db.send(
+        new PutCommand({
+          TableName: TABLE,
+          Item: { ...keys.idempotency(claimId), entity: 'idempotency', request_hash: requestHash, state: 'in_flight', locked_until: now + LOCK_SECONDS, ttl: now + IDEMPOTENCY_SECONDS },
+          ConditionExpression: 'attribute_not_exists(PK) OR #ttl < :now OR (#state = :inFlight AND locked_until < :now AND request_hash = :hash)',
+          ExpressionAttributeNames: { '#ttl': 'ttl', '#state': 'state' },
+          ExpressionAttributeValues: { ':now': now, ':inFlight': 'in_flight', ':hash': requestHash },
+        }),
+      );
+      return { outcome: 'claimed' };
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+    }
+    const { Item } = await db.send(new GetCommand({ TableName: TABLE, Key: keys.idempotency(claimId), ConsistentRead: true }));
+    if (!Item) return idempotency.claim(claimId, requestHash); // expired and deleted meanwhile
+    if (Item.request_hash !== requestHash) return { outcome: 'mismatch' };
+    if (Item.state !== 'done') return { outcome: 'in_flight' };
+    return { outcome: 'replay', response: Item.response };
+  },
+
+  /** The transaction item that completes a claim; fails the transaction if the claim was lost. */
+  completion(claimId: string, requestHash: string, response: StoredResponse): TransactItems[number] {
+    return {
+      Update: {
+        TableName: TABLE,
+        Key: keys.idempotency(claimId),
+        UpdateExpression: 'SET #state = :done, #response = :response',
+        ConditionExpression: '#state = :inFlight AND request_hash = :hash',
+        ExpressionAttributeNames: { '#state': 'state', '#response': 'response' },
+        ExpressionAttributeValues: { ':done': 'done', ':inFlight': 'in_flight', ':hash': requestHash, ':response': response },
+      },
+    };
+  },
+
+  /** Frees a claim whose request failed, so the client can retry with the same key. */
+  async release(claimId: string): Promise<void> {
+    await db.send(
+      new DeleteCommand({
+        TableName: TABLE,
+        Key: keys.idempotency(claimId),
+        ConditionExpression: '#state = :inFlight',
+        ExpressionAttributeNames: { '#state': 'state' },
+        ExpressionAttributeValues: { ':inFlight': 'in_flight' },
+      }),
+    ).catch((error) => {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+    });
+  },
+};

@@ -1,0 +1,164 @@
+/**
+ * Payment repository. A payment lives at PAYMENT#<id>. GSI1 lists one user's payments; GSI2 lists
+ * all of them for admins, write-sharded over PAYMENT_SHARDS partitions (by the id's first hex digit)
+ * so that no partition takes every new payment; an all-payments page queries each shard for at most
+ * `limit` items and merges them, so its cost is bounded by shards × limit, never by the table.
+ * The card number is stored only as AES-256-GCM ciphertext bound to its payment id.
+ */
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { openField } from '../crypto/field-cipher.ts';
+import type { PaymentStatus } from '../schemas/payments.ts';
+import { db, TABLE } from './client.ts';
+import { keys, PAYMENT_SHARDS } from './keys.ts';
+import { table } from './table.ts';
+import { StaleVersion, transact, TransactionConditionFailed, type TransactItems } from './transact.ts';
+
+export interface Payment {
+  payment_id: string;
+  user_id: string;
+  amount_minor: number;
+  currency: string;
+  payment_method: string;
+  card_no_sealed: string;
+  card_brand: string;
+  card_last4: string;
+  /** YYYY-MM */
+  card_expiry: string;
+  status: PaymentStatus;
+  description?: string;
+  version: number;
+  created_at: string;
+  updated_at: string;
+}
+
+type Key = Record<string, unknown>;
+/** Where each shard's listing stands: a start key, null (from the top) or 'done'. */
+export type ShardPositions = (Key | null | 'done')[];
+
+export const cardContext = (paymentId: string) => `payment:${paymentId}:card_no`;
+const shardOf = (paymentId: string) => parseInt(paymentId[0], 16) % PAYMENT_SHARDS;
+
+const toItem = (p: Payment) => ({
+  ...keys.payment(p.payment_id),
+  entity: 'payment',
+  GSI1PK: keys.paymentsOfUser(p.user_id),
+  GSI1SK: `${p.created_at}#${p.payment_id}`,
+  GSI2PK: keys.paymentsShard(shardOf(p.payment_id)),
+  GSI2SK: `${p.created_at}#${p.payment_id}`,
+  ...p,
+});
+
+function fromItem(item: Record<string, any> | undefined): Payment | undefined {
+  if (!item) return undefined;
+  const { PK, SK, GSI1PK, GSI1SK, GSI2PK, GSI2SK, entity, ...payment } = item;
+  return payment as Payment;
+}
+
+const indexKey = (item: Record<string, any>, index: typeof table.gsi1 | typeof table.gsi2): Key => ({
+  PK: item.PK,
+  SK: item.SK,
+  [index.partitionKey]: item[index.partitionKey],
+  [index.sortKey]: item[index.sortKey],
+});
+
+async function queryNewestFirst(index: typeof table.gsi1 | typeof table.gsi2, partition: string, limit: number, startKey?: Key) {
+  const { Items = [], LastEvaluatedKey } = await db.send(
+    new QueryCommand({
+      TableName: TABLE,
+      IndexName: index.indexName,
+      KeyConditionExpression: '#pk = :pk',
+      ExpressionAttributeNames: { '#pk': index.partitionKey },
+      ExpressionAttributeValues: { ':pk': partition },
+      ScanIndexForward: false,
+      Limit: limit,
+      ExclusiveStartKey: startKey,
+    }),
+  );
+  return { items: Items, lastKey: LastEvaluatedKey };
+}
+
+export class OwnerMissing extends Error {}
+
+async function conditional(command: PutCommand | DeleteCommand): Promise<void> {
+  try {
+    await db.send(command as PutCommand);
+  } catch (error) {
+    throw error instanceof ConditionalCheckFailedException ? new StaleVersion() : error;
+  }
+}
+
+export const payments = {
+  /** Writes a new payment for an existing user, plus any items that must commit with it. */
+  async create(payment: Payment, withItems: TransactItems = []): Promise<void> {
+    try {
+      await transact([
+        { ConditionCheck: { TableName: TABLE, Key: keys.user(payment.user_id), ConditionExpression: 'attribute_exists(PK)' } },
+        { Put: { TableName: TABLE, Item: toItem(payment), ConditionExpression: 'attribute_not_exists(PK)' } },
+        ...withItems,
+      ]);
+    } catch (error) {
+      if (error instanceof TransactionConditionFailed && error.failed.includes(0)) throw new OwnerMissing();
+      throw error;
+    }
+  },
+
+  async get(paymentId: string): Promise<Payment | undefined> {
+    const { Item } = await db.send(new GetCommand({ TableName: TABLE, Key: keys.payment(paymentId) }));
+    return fromItem(Item);
+  },
+
+  async listForUser(userId: string, limit: number, startKey?: Key) {
+    const { items, lastKey } = await queryNewestFirst(table.gsi1, keys.paymentsOfUser(userId), limit, startKey);
+    return { payments: items.map((i) => fromItem(i)!), lastKey };
+  },
+
+  /** Newest first across all shards: each shard reads at most `limit`, the merge keeps the newest `limit`. */
+  async listAll(limit: number, positions: ShardPositions = Array(PAYMENT_SHARDS).fill(null)) {
+    const shards = await Promise.all(
+      positions.map((position, shard) =>
+        position === 'done' ? { items: [], lastKey: undefined } : queryNewestFirst(table.gsi2, keys.paymentsShard(shard), limit, position ?? undefined),
+      ),
+    );
+    const merged = shards
+      .flatMap(({ items }, shard) => items.map((item, index) => ({ item, shard, index })))
+      .sort((a, b) => (a.item.GSI2SK < b.item.GSI2SK ? 1 : -1))
+      .slice(0, limit);
+    const next: ShardPositions = shards.map(({ items, lastKey }, shard) => {
+      const used = merged.filter((m) => m.shard === shard).length;
+      if (used < items.length) return used === 0 ? positions[shard] : indexKey(items[used - 1], table.gsi2);
+      return lastKey ?? 'done';
+    });
+    return { payments: merged.map((m) => fromItem(m.item)!), next: next.every((p) => p === 'done') ? undefined : next };
+  },
+
+  /** Writes `next` over `current` if nobody changed it meanwhile. */
+  async replace(current: Payment, next: Payment): Promise<void> {
+    await conditional(
+      new PutCommand({
+        TableName: TABLE,
+        Item: toItem(next),
+        ConditionExpression: 'version = :version',
+        ExpressionAttributeValues: { ':version': current.version },
+      }),
+    );
+  },
+
+  /** Deletes a payment that is still pending and unchanged. */
+  async remove(payment: Payment): Promise<void> {
+    await conditional(
+      new DeleteCommand({
+        TableName: TABLE,
+        Key: keys.payment(payment.payment_id),
+        ConditionExpression: 'version = :version AND #status = :pending',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: { ':version': payment.version, ':pending': 'pending' },
+      }),
+    );
+  },
+
+  /** The full card number, for a payment processor; never returned by the API. */
+  async cardNumberOf(payment: Payment): Promise<string> {
+    return openField(payment.card_no_sealed, cardContext(payment.payment_id));
+  },
+};
