@@ -5,7 +5,9 @@
  */
 import type { z } from './schemas/common.ts';
 import * as auth from './schemas/auth.ts';
+import * as kv from './schemas/kv.ts';
 import * as payments from './schemas/payments.ts';
+import * as records from './schemas/records.ts';
 import * as users from './schemas/users.ts';
 import { z as zod } from './schemas/common.ts';
 
@@ -23,6 +25,8 @@ export interface RouteDef {
   /** What the route does with the table (and so the app secret): its IAM permissions in the stack. */
   data: 'none' | 'read' | 'write';
   body?: z.ZodMiniType;
+  /** Largest request body accepted (default 64 KiB). */
+  maxBodyBytes?: number;
   params?: z.ZodMiniType;
   query?: z.ZodMiniType;
   /** Success status and body schema (no body for 204). */
@@ -53,6 +57,17 @@ export const routes = {
   'payments.get': { method: 'GET', path: '/payments/{id}', entry: 'functions/payments/get.ts', auth: 'user', data: 'read', summary: 'Read a payment (the owner or an admin)', params: payments.paymentIdParams, status: 200, response: payments.payment },
   'payments.update': { method: 'PUT', path: '/payments/{id}', entry: 'functions/payments/update.ts', auth: 'user', data: 'write', summary: 'Update a payment: status forward only; amount, currency and card while pending', params: payments.paymentIdParams, body: payments.updatePaymentBody, status: 200, response: payments.payment },
   'payments.delete': { method: 'DELETE', path: '/payments/{id}', entry: 'functions/payments/delete.ts', auth: 'user', data: 'write', summary: 'Delete a pending payment', params: payments.paymentIdParams, status: 204 },
+
+  'kv.list': { method: 'GET', path: '/kv', entry: 'functions/kv/list.ts', auth: 'user', data: 'read', summary: 'List your keys in key order (optionally by prefix)', query: kv.listKvQuery, status: 200, response: kv.kvPage },
+  'kv.get': { method: 'GET', path: '/kv/{key}', entry: 'functions/kv/get.ts', auth: 'user', data: 'read', summary: 'Read a value', params: kv.kvParams, status: 200, response: kv.kvEntry },
+  'kv.put': { method: 'PUT', path: '/kv/{key}', entry: 'functions/kv/put.ts', auth: 'user', data: 'write', summary: 'Create (201) or replace (200) a value; If-None-Match: * creates only, If-Match compares and swaps', params: kv.kvParams, body: kv.kvValue, maxBodyBytes: 512 * 1024, status: 200, response: kv.kvEntry },
+  'kv.delete': { method: 'DELETE', path: '/kv/{key}', entry: 'functions/kv/delete.ts', auth: 'user', data: 'write', summary: 'Delete a value (If-Match honoured)', params: kv.kvParams, status: 204 },
+
+  'records.create': { method: 'POST', path: '/records', entry: 'functions/records/create.ts', auth: 'user', data: 'write', summary: 'Create a health record keyed by the phone (one per phone)', body: records.createRecordBody, status: 201, response: records.record },
+  'records.get': { method: 'GET', path: '/records/{id}', entry: 'functions/records/get.ts', auth: 'user', data: 'read', summary: 'Read a record by its id (the keyed phone hash)', params: records.recordIdParams, status: 200, response: records.record },
+  'records.lookup': { method: 'POST', path: '/records/lookup', entry: 'functions/records/lookup.ts', auth: 'user', data: 'write', summary: 'Find the record of a phone (rate-limited per user)', body: records.phoneBody, status: 200, response: records.record },
+  'records.delete': { method: 'DELETE', path: '/records/{id}', entry: 'functions/records/delete.ts', auth: 'admin', data: 'write', summary: 'Delete a record by id', params: records.recordIdParams, status: 204 },
+  'records.deleteByPhone': { method: 'POST', path: '/records/delete', entry: 'functions/records/delete-by-phone.ts', auth: 'admin', data: 'write', summary: 'Delete the record of a phone', body: records.phoneBody, status: 204 },
 } as const satisfies Record<string, RouteDef>;
 
 export type RouteId = keyof typeof routes;

@@ -220,7 +220,9 @@ export function createGateway(options: GatewayOptions): Server {
       }, '');
       return 204;
     }
-    const found = candidates.find((c) => c.route.def.method === req.method);
+    // Like API Gateway's resource tree, a literal path segment wins over a {variable} one.
+    const resource = candidates.map((c) => c.route.def.path).sort((a, b) => a.split('{').length - b.split('{').length)[0];
+    const found = candidates.find((c) => c.route.def.path === resource && c.route.def.method === req.method);
     if (!found) return gatewayError(res, 'MISSING_AUTHENTICATION_TOKEN');
     const { route, match } = found;
     if (route.def.apiKey !== false) {

@@ -1,7 +1,9 @@
 /**
  * The sample events in `events/` are real REST v1 proxy events with placeholders where a value only
  * exists at run time: {{API_KEY}}, {{ADMIN_TOKEN}}, {{USER_ID}}, {{USER_TOKEN}}, {{USER_EMAIL}},
- * {{USER_PASSWORD}}, {{REFRESH_TOKEN}}, {{PAYMENT_ID}} (a pending payment of the user), {{UNIQUE}}. `fillSampleEvent` makes a fresh sample user and
+ * {{USER_PASSWORD}}, {{REFRESH_TOKEN}}, {{PAYMENT_ID}} (a pending payment of the user), {{RECORD_ID}} and
+ * {{RECORD_PHONE}} (a record), {{NEW_PHONE}} (a phone without one), {{UNIQUE}}. The user owns the
+ * key-value entry `settings/theme`. `fillSampleEvent` makes a fresh sample user and
  * admin session to fill them, so every sample runs as it is against any table.
  */
 import { randomUUID } from 'node:crypto';
@@ -11,7 +13,9 @@ import { hashPassword } from '../../shared/crypto/passwords.ts';
 import { signAccessToken } from '../../shared/crypto/tokens.ts';
 import { sessions } from '../../shared/db/sessions.ts';
 import { users } from '../../shared/db/users.ts';
+import { putEntry } from '../../shared/services/kv.ts';
 import { createPayment } from '../../shared/services/payments.ts';
+import { createRecord } from '../../shared/services/records.ts';
 import { generatePassword } from './env-file.ts';
 
 async function signIn(userId: string, role: 'user' | 'admin') {
@@ -36,7 +40,14 @@ export async function samplePlaceholders(apiKey: string): Promise<Record<string,
     card_cvc: '321',
     status: 'pending',
   });
+  await putEntry(caller, 'settings/theme', { mode: 'light' }, {});
+  const randomPhone = () => String(Math.floor(Math.random() * 9e9) + 1e9);
+  const recordPhone = randomPhone();
+  const record = await createRecord(caller, { name: 'Sample Patient', phone: recordPhone, dob: '1985-06-15', height: 168, weight: 61 });
   return {
+    RECORD_ID: (record.body as { record_id: string }).record_id,
+    RECORD_PHONE: recordPhone,
+    NEW_PHONE: randomPhone(),
     PAYMENT_ID: (payment.body as { payment_id: string }).payment_id,
     API_KEY: apiKey,
     ADMIN_TOKEN: (await signIn(admin.user_id, 'admin')).token,

@@ -24,6 +24,8 @@ export interface Secrets {
   jwtKey: Uint8Array;
   /** Keyed hashes for lookups that must not store the plain value (phones, login identifiers). */
   pepper: Buffer;
+  /** The pepper of every key id, current first, for lookups of values hashed before a rotation. */
+  peppers: Map<string, Buffer>;
   cursorKey: Buffer;
   /** Current field-encryption key id, and every key id that can still decrypt. */
   dataKeyId: string;
@@ -43,12 +45,13 @@ export function deriveSecrets(doc: SecretDocument): Secrets {
   if (!doc?.masterKey || doc.masterKey.length < 32 || !doc.keyId) {
     throw new Error('The application secret needs keyId and a masterKey of at least 32 characters');
   }
-  const dataKeys = new Map<string, Buffer>();
-  for (const [id, master] of Object.entries(doc.retiredKeys ?? {})) dataKeys.set(id, derive(master, 'data'));
-  dataKeys.set(doc.keyId, derive(doc.masterKey, 'data'));
+  const masters = new Map([[doc.keyId, doc.masterKey], ...Object.entries(doc.retiredKeys ?? {})]);
+  const perKey = (purpose: string) => new Map([...masters].map(([id, master]) => [id, derive(master, purpose)]));
+  const dataKeys = perKey('data');
   return {
     jwtKey: derive(doc.masterKey, 'jwt-hs256'),
     pepper: derive(doc.masterKey, 'pepper'),
+    peppers: perKey('pepper'),
     cursorKey: derive(doc.masterKey, 'cursor'),
     dataKeyId: doc.keyId,
     dataKeys,

@@ -1,4 +1,4 @@
-import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchWriteCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { db, TABLE } from './client.ts';
 
 /** BatchWriteItem deletes in chunks of 25, retrying whatever DynamoDB leaves unprocessed. */
@@ -11,4 +11,22 @@ export async function deleteKeys(items: Record<string, unknown>[]): Promise<void
       requests = (result.UnprocessedItems?.[TABLE] ?? []) as typeof requests;
     }
   }
+}
+
+/** Deletes every item of a partition (optionally only sort keys with a prefix), page by page, however many. */
+export async function deletePartition(partitionKey: string, sortKeyPrefix?: string): Promise<void> {
+  let ExclusiveStartKey: Record<string, unknown> | undefined;
+  do {
+    const page = await db.send(
+      new QueryCommand({
+        TableName: TABLE,
+        KeyConditionExpression: sortKeyPrefix ? 'PK = :pk AND begins_with(SK, :prefix)' : 'PK = :pk',
+        ExpressionAttributeValues: { ':pk': partitionKey, ...(sortKeyPrefix && { ':prefix': sortKeyPrefix }) },
+        ProjectionExpression: 'PK, SK',
+        ExclusiveStartKey,
+      }),
+    );
+    await deleteKeys(page.Items ?? []);
+    ExclusiveStartKey = page.LastEvaluatedKey;
+  } while (ExclusiveStartKey);
 }

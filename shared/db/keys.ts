@@ -13,6 +13,12 @@ export const keys = {
   refreshToken: (tokenHash: string) => ({ PK: `REFRESH#${tokenHash}`, SK: 'REFRESH' }),
   loginAttempts: (identifierHash: string) => ({ PK: `LOGIN#${identifierHash}`, SK: 'ATTEMPTS' }),
   idempotency: (claimId: string) => ({ PK: `IDEMPOTENCY#${claimId}`, SK: 'IDEMPOTENCY' }),
+  /** A user's key-value entries: their own partition, the key itself as sort key (up to 1,024 bytes). */
+  kvEntry: (userId: string, key: string) => ({ PK: `KV#${userId}`, SK: key }),
+  kvPartition: (userId: string) => `KV#${userId}`,
+  /** Health records by keyed phone hash. */
+  record: (recordId: string) => ({ PK: `RECORD#${recordId}`, SK: 'RECORD' }),
+  rateWindow: (purpose: string, callerId: string, windowStart: number) => ({ PK: `RATE#${purpose}#${callerId}`, SK: String(windowStart) }),
   payment: (paymentId: string) => ({ PK: `PAYMENT#${paymentId}`, SK: 'PAYMENT' }),
   /** A user's payments, newest first (GSI1). */
   paymentsOfUser: (userId: string) => `USER#${userId}#PAYMENTS`,

@@ -4,10 +4,10 @@
  * when rotated, so presenting a spent one is detected as reuse and closes the whole family.
  */
 import { randomUUID } from 'node:crypto';
-import { DeleteCommand, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { sha256 } from '../crypto/hash.ts';
 import { newRefreshToken, REFRESH_TOKEN_SECONDS, type Role } from '../crypto/tokens.ts';
-import { deleteKeys } from './batch.ts';
+import { deletePartition } from './batch.ts';
 import { db, TABLE } from './client.ts';
 import { epochSeconds, keys } from './keys.ts';
 import { transact, TransactionConditionFailed } from './transact.ts';
@@ -100,20 +100,5 @@ export const sessions = {
   },
 
   /** Closes every session of a user (password change, role change, account deletion). */
-  async endAll(userId: string): Promise<void> {
-    let ExclusiveStartKey: Record<string, unknown> | undefined;
-    do {
-      const page = await db.send(
-        new QueryCommand({
-          TableName: TABLE,
-          KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
-          ExpressionAttributeValues: { ':pk': keys.userPartition(userId), ':prefix': keys.sessionPrefix },
-          ProjectionExpression: 'PK, SK',
-          ExclusiveStartKey,
-        }),
-      );
-      await deleteKeys(page.Items ?? []);
-      ExclusiveStartKey = page.LastEvaluatedKey;
-    } while (ExclusiveStartKey);
-  },
+  endAll: (userId: string) => deletePartition(keys.userPartition(userId), keys.sessionPrefix),
 };

@@ -109,7 +109,7 @@ export function defineHandler<R extends RouteDef>(route: R, handle: (request: Ht
     chain.use(httpCors({ origins: env.corsOrigins, headers: CORS_ALLOWED_HEADERS, exposeHeaders: CORS_EXPOSED_HEADERS }));
   }
   chain.use(authenticateCaller(route));
-  if (route.body) chain.use(jsonBody());
+  if (route.body) chain.use(jsonBody(route.maxBodyBytes));
   return chain.handler(async (event) => {
     const value = await handle({
       body: route.body && parsePart('body', route.body, event.body),

@@ -1,6 +1,7 @@
 /** User operations with their access rules: admins see everyone, a user only themself (others → 404). */
 import { openCursor, sealCursor } from '../crypto/cursor.ts';
 import { hashPassword } from '../crypto/passwords.ts';
+import { kv } from '../db/kv.ts';
 import { sessions } from '../db/sessions.ts';
 import { toPublicUser, UniquenessConflict, users, type User, type UserFields } from '../db/users.ts';
 import { StaleVersion } from '../db/transact.ts';
@@ -68,12 +69,15 @@ export async function updateUser(caller: Caller, userId: string, changes: Update
   return next;
 }
 
-/** Deletes the profile and markers atomically, then every session; the email is free again at once. */
+/**
+ * Deletes the profile and markers atomically (the email is free again at once), then every session
+ * and every key-value entry, however many. Payments stay: they are financial records.
+ */
 export async function deleteUser(caller: Caller, userId: string, ifMatch?: string): Promise<void> {
   const user = await getVisibleUser(caller, userId);
   assertIfMatch(ifMatch, user.version);
   await users.remove(user).catch((error) => {
     throw error instanceof StaleVersion ? preconditionFailed() : error;
   });
-  await sessions.endAll(userId);
+  await Promise.all([sessions.endAll(userId), kv.removeAll(userId)]);
 }

@@ -62,9 +62,9 @@ describe('npm start', () => {
       body: JSON.stringify({ email: adminEmail, password: adminPassword }),
     });
     expect(login.status).toBe(200);
-    const { access_token } = await login.json();
+    const { access_token } = (await login.json()) as { access_token: string };
     const list = await fetch(`${base}/users`, { headers: { 'x-api-key': apiKey, authorization: `Bearer ${access_token}` } });
-    expect((await list.json()).items.map((u: { email: string }) => u.email)).toEqual(['root@example.com']);
+    expect(((await list.json()) as { items: { email: string }[] }).items.map((u: { email: string }) => u.email)).toEqual(['root@example.com']);
     await expect.poll(first.output).toMatch(/GET \/users → 200/);
     expect(first.output()).toMatch(/"route":"GET \/users","status":200/);
 

@@ -1,0 +1,68 @@
+/**
+ * Health records keyed by a keyed hash of the phone (HMAC-SHA256 under the secret pepper): the phone
+ * is never stored. The key id that made the hash is kept, so after a rotation a phone hashed under an
+ * older key is still found (and still counts as taken).
+ */
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { DeleteCommand, GetCommand } from '@aws-sdk/lib-dynamodb';
+import { db, TABLE } from './client.ts';
+import { keys } from './keys.ts';
+import { transact, TransactionConditionFailed } from './transact.ts';
+
+export interface HealthRecord {
+  record_id: string;
+  key_id: string;
+  name: string;
+  dob: string;
+  height: number;
+  weight: number;
+  created_by: string;
+  created_at: string;
+}
+
+export class PhoneTaken extends Error {}
+
+const fromItem = (item: Record<string, any> | undefined): HealthRecord | undefined => {
+  if (!item) return undefined;
+  const { PK, SK, entity, ...record } = item;
+  return record as HealthRecord;
+};
+
+export const records = {
+  /** `olderHashes`: the same phone under retired keys, which must not exist either. */
+  async create(record: HealthRecord, olderHashes: string[]): Promise<void> {
+    try {
+      await transact([
+        { Put: { TableName: TABLE, Item: { ...keys.record(record.record_id), entity: 'record', ...record }, ConditionExpression: 'attribute_not_exists(PK)' } },
+        ...olderHashes.map((hash) => ({ ConditionCheck: { TableName: TABLE, Key: keys.record(hash), ConditionExpression: 'attribute_not_exists(PK)' } })),
+      ]);
+    } catch (error) {
+      throw error instanceof TransactionConditionFailed ? new PhoneTaken() : error;
+    }
+  },
+
+  async get(recordId: string): Promise<HealthRecord | undefined> {
+    const { Item } = await db.send(new GetCommand({ TableName: TABLE, Key: keys.record(recordId) }));
+    return fromItem(Item);
+  },
+
+  /** The first record found among the hashes (current key first). */
+  async findFirst(hashes: string[]): Promise<HealthRecord | undefined> {
+    for (const hash of hashes) {
+      const record = await records.get(hash);
+      if (record) return record;
+    }
+    return undefined;
+  },
+
+  /** True when a record was deleted. */
+  async remove(recordId: string): Promise<boolean> {
+    try {
+      await db.send(new DeleteCommand({ TableName: TABLE, Key: keys.record(recordId), ConditionExpression: 'attribute_exists(PK)' }));
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw error;
+    }
+  },
+};
