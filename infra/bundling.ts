@@ -1,4 +1,5 @@
-import { OutputFormat, type BundlingOptions } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { OutputFormat, type BundlingOptions, type ICommandHooks } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { VENDOR_FILES } from '../shared/web/static.ts';
 
 /**
  * How every function is bundled: local esbuild (no Docker), ESM, minified, the AWS SDK bundled in
@@ -15,4 +16,15 @@ export const bundling: BundlingOptions = {
   forceDockerBundling: false,
   // CommonJS dependencies inside an ESM bundle still call require().
   banner: "import { createRequire as __createRequire } from 'module'; const require = __createRequire(import.meta.url);",
+};
+
+/** The console's and the docs' files travel in the bundle, where shared/web/static.ts looks for them. */
+export const copyStaticFiles: ICommandHooks = {
+  beforeBundling: () => [],
+  beforeInstall: () => [],
+  afterBundling: (inputDir, outputDir) => [
+    `mkdir -p "${outputDir}/web/vendor"`,
+    `cp -r "${inputDir}/web/console" "${inputDir}/web/docs" "${outputDir}/web/"`,
+    ...VENDOR_FILES.map((file) => `cp "${inputDir}/node_modules/swagger-ui-dist/${file}" "${outputDir}/web/vendor/"`),
+  ],
 };

@@ -3,7 +3,7 @@
  * least-privilege role), a REST API built from the shared route table with request validation,
  * problem+json gateway responses and a usage plan, optional WAF, and alarms on a dashboard.
  */
-import { CfnOutput, Duration, RemovalPolicy, Stack, Validations, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, Duration, RemovalPolicy, Size, Stack, Validations, type StackProps } from 'aws-cdk-lib';
 import * as apigateway from 'aws-cdk-lib/aws-apigateway';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
@@ -25,7 +25,7 @@ import { PROBLEM_CONTENT_TYPE } from '../shared/http/problem.ts';
 import { table as tableDefinition } from '../shared/db/table.ts';
 import { routes, type RouteDef } from '../shared/routes.ts';
 import { jsonSchemaOf } from '../shared/schemas/json-schema.ts';
-import { bundling } from './bundling.ts';
+import { bundling, copyStaticFiles } from './bundling.ts';
 import { readConfig } from './config.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
@@ -77,13 +77,23 @@ export class UserDataStack extends Stack {
         'The master key encrypts stored data; rotating it means adding the old value under retiredKeys so existing ciphertexts stay readable. That is a deliberate, manual procedure (README: key rotation), not an automatic Lambda rotation.',
     });
 
+    // The client API key: its value lives in a secret, the usage plan's key and the console read it.
+    const apiKeySecret = new secretsmanager.Secret(this, 'ApiKeySecret', {
+      description: 'Client API key of the user-data API (send as x-api-key)',
+      generateSecretString: { passwordLength: 40, excludePunctuation: true },
+    });
+    Validations.of(apiKeySecret).acknowledge({
+      id: 'AwsSolutions-SMG4',
+      reason: 'The API key is handed to clients; rotating it is a coordinated change with them (new key, then remove the old), not an automatic rotation.',
+    });
+
     // ---- Functions --------------------------------------------------------------------------
     for (const route of Object.values(routes) as RouteDef[]) {
       if (this.functions.has(route.entry)) {
         if (route.data === 'write') table.grantReadWriteData(this.functions.get(route.entry)!);
         continue;
       }
-      this.functions.set(route.entry, this.routeFunction(route, config, table, appSecret));
+      this.functions.set(route.entry, this.routeFunction(route, config, table, appSecret, apiKeySecret));
     }
 
     // ---- REST API ---------------------------------------------------------------------------
@@ -95,6 +105,7 @@ export class UserDataStack extends Stack {
       restApiName: `${id}-api`,
       description: 'User-data platform API',
       cloudWatchRole: true,
+      minCompressionSize: Size.kibibytes(1), // Swagger UI's script is 1.7 MB before gzip
       cloudWatchRoleRemovalPolicy: RemovalPolicy.RETAIN,
       deployOptions: {
         stageName: config.stage,
@@ -160,14 +171,6 @@ export class UserDataStack extends Stack {
     }
 
     // ---- Usage plan and the client API key ----------------------------------------------------
-    const apiKeySecret = new secretsmanager.Secret(this, 'ApiKeySecret', {
-      description: 'Client API key of the user-data API (send as x-api-key)',
-      generateSecretString: { passwordLength: 40, excludePunctuation: true },
-    });
-    Validations.of(apiKeySecret).acknowledge({
-      id: 'AwsSolutions-SMG4',
-      reason: 'The API key is handed to clients; rotating it is a coordinated change with them (new key, then remove the old), not an automatic rotation.',
-    });
     const apiKey = new apigateway.ApiKey(this, 'ClientApiKey', {
       description: 'Client key; its value is in the ApiKeySecret secret',
       value: apiKeySecret.secretValue.unsafeUnwrap(), // a {{resolve:secretsmanager}} reference, not the value
@@ -191,11 +194,10 @@ export class UserDataStack extends Stack {
     new CfnOutput(this, 'TableName', { value: table.tableName });
   }
 
-  /** The body model of a route, from its zod schema. API Gateway models cannot refer to themselves, so
-   *  a recursive schema (any JSON value, for PUT /kv/{key}) is left to the function to validate. */
+  /** The body model of a route, from its zod schema; "any JSON value" (PUT /kv/{key}) needs none. */
   private bodyModel(route: RouteDef): Pick<apigateway.MethodOptions, 'requestModels'> | undefined {
     const schema = jsonSchemaOf(route.body!, 'draft-04');
-    if (JSON.stringify(schema).includes('"$ref"')) return undefined;
+    if (!('$schema' in schema)) return undefined;
     const model = this.api.addModel(`${functionId(route.entry)}${route.method}Body`, { contentType: 'application/json', schema: schema as apigateway.JsonSchema });
     return { requestModels: { 'application/json': model } };
   }
@@ -205,6 +207,7 @@ export class UserDataStack extends Stack {
     config: ReturnType<typeof readConfig>,
     table: dynamodb.Table,
     appSecret: secretsmanager.ISecret,
+    apiKeySecret: secretsmanager.ISecret,
   ): NodejsFunction {
     const id = functionId(route.entry);
     const logGroup = new logs.LogGroup(this, `${id}Logs`, {
@@ -226,14 +229,16 @@ export class UserDataStack extends Stack {
       tracing: lambda.Tracing.ACTIVE,
       projectRoot: ROOT,
       depsLockFilePath: resolve(ROOT, 'package-lock.json'),
-      bundling,
+      bundling: route.staticFiles ? { ...bundling, commandHooks: copyStaticFiles } : bundling,
       environment: {
         TABLE_NAME: table.tableName,
         POWERTOOLS_SERVICE_NAME: 'user-data-api',
         ...(route.data !== 'none' && { SECRET_ARN: appSecret.secretArn }),
         ...(config.corsOrigins.length > 0 && { CORS_ORIGINS: config.corsOrigins.join(',') }),
+        ...(route.clientApiKey && { API_KEY_SECRET_ARN: apiKeySecret.secretArn }),
       },
     });
+    if (route.clientApiKey) apiKeySecret.grantRead(fn);
     if (route.data === 'read') table.grantReadData(fn);
     if (route.data === 'write') table.grantReadWriteData(fn);
     if (route.data !== 'none') appSecret.grantRead(fn);

@@ -42,6 +42,21 @@ function compile(): CompiledRoute[] {
   });
 }
 
+/**
+ * The routes of the resource a path addresses. Like API Gateway's resource tree, a literal path
+ * segment wins over a {variable}: POST /records/lookup never falls through to /records/{id}.
+ */
+function matchingRoutes(compiled: CompiledRoute[], pathname: string) {
+  const candidates = compiled.map((route) => ({ route, match: route.pattern.exec(pathname)! })).filter((c) => c.match);
+  const resource = candidates.map((c) => c.route.def.path).sort((a, b) => a.split('{').length - b.split('{').length)[0];
+  return candidates.filter((c) => c.route.def.path === resource);
+}
+
+/** The route a request would reach (tests use it to check responses against the OpenAPI document). */
+export function routeFor(method: string, pathname: string): RouteId | undefined {
+  return matchingRoutes(compile(), pathname).find((c) => c.route.def.method === method)?.route.id;
+}
+
 /** Token bucket per API key: `rateLimit` tokens a second, at most `burstLimit` stored (monotonic clock). */
 export class TokenBucket {
   private buckets = new Map<string, { tokens: number; at: number }>();
@@ -138,7 +153,7 @@ export function buildEvent(
       extendedRequestId: requestId,
       requestTime: requestTime(now),
       requestTimeEpoch: now.getTime(),
-      path: `/${stage}${url.pathname}`,
+      path: url.pathname, // the local URL has no stage prefix (on AWS's default endpoint it is /<stage>/…)
       stage,
       protocol: `HTTP/${req.httpVersion}`,
       domainName: req.headers.host ?? 'localhost',
@@ -208,7 +223,7 @@ export function createGateway(options: GatewayOptions): Server {
 
   async function serve(req: IncomingMessage, res: ServerResponse): Promise<number> {
     const url = new URL(req.url ?? '/', 'http://localhost');
-    const candidates = compiled.map((route) => ({ route, match: route.pattern.exec(url.pathname) })).filter((c) => c.match);
+    const candidates = matchingRoutes(compiled, url.pathname);
     const origin = req.headers.origin;
     if (req.method === 'OPTIONS' && candidates.length > 0 && origin && corsOrigins.includes(origin)) {
       send(res, 204, {
@@ -220,9 +235,7 @@ export function createGateway(options: GatewayOptions): Server {
       }, '');
       return 204;
     }
-    // Like API Gateway's resource tree, a literal path segment wins over a {variable} one.
-    const resource = candidates.map((c) => c.route.def.path).sort((a, b) => a.split('{').length - b.split('{').length)[0];
-    const found = candidates.find((c) => c.route.def.path === resource && c.route.def.method === req.method);
+    const found = candidates.find((c) => c.route.def.method === req.method);
     if (!found) return gatewayError(res, 'MISSING_AUTHENTICATION_TOKEN');
     const { route, match } = found;
     if (route.def.apiKey !== false) {

@@ -58,13 +58,16 @@ export function deriveSecrets(doc: SecretDocument): Secrets {
   };
 }
 
-async function loadSecretDocument(): Promise<SecretDocument> {
-  if (process.env.APP_SECRET) return JSON.parse(process.env.APP_SECRET);
-  const secretId = process.env.SECRET_ARN;
-  if (!secretId) throw new Error('Neither APP_SECRET nor SECRET_ARN is set');
+/** A Secrets Manager value; the client is loaded only in AWS, where the secret lives. */
+async function fetchSecret(secretId: string | undefined): Promise<string> {
+  if (!secretId) throw new Error('No secret configured (set APP_SECRET / LOCAL_API_KEY locally)');
   const { SecretsManagerClient, GetSecretValueCommand } = await import('@aws-sdk/client-secrets-manager');
   const { SecretString } = await new SecretsManagerClient({}).send(new GetSecretValueCommand({ SecretId: secretId }));
-  return JSON.parse(SecretString ?? '');
+  return SecretString ?? '';
+}
+
+async function loadSecretDocument(): Promise<SecretDocument> {
+  return JSON.parse(process.env.APP_SECRET ?? (await fetchSecret(process.env.SECRET_ARN)));
 }
 
 let secrets: Promise<Secrets> | undefined;
@@ -73,4 +76,13 @@ export function getSecrets(): Promise<Secrets> {
   secrets ??= loadSecretDocument().then(deriveSecrets);
   secrets.catch(() => (secrets = undefined)); // a failed load is retried by the next request
   return secrets;
+}
+
+let apiKey: Promise<string> | undefined;
+
+/** The client API key (the console embeds it): LOCAL_API_KEY locally, its own secret in AWS. */
+export function clientApiKey(): Promise<string> {
+  apiKey ??= process.env.LOCAL_API_KEY ? Promise.resolve(process.env.LOCAL_API_KEY) : fetchSecret(process.env.API_KEY_SECRET_ARN);
+  apiKey.catch(() => (apiKey = undefined));
+  return apiKey;
 }

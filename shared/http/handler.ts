@@ -28,9 +28,14 @@ export interface HttpRequest<R extends RouteDef> {
   caller: R['auth'] extends 'none' ? undefined : Caller;
   /** A request header by lower-case name. */
   header(name: string): string | undefined;
+  /** The API's base URL as the client sees it (scheme, host and any stage prefix), no trailing slash. */
+  baseUrl: string;
 }
 
-/** A value with a non-default status or extra headers (ETag, Location, Retry-After…). */
+/**
+ * A value with a non-default status or extra headers (ETag, Location, Retry-After…). With a
+ * `content-type` header of its own, the body is a string sent as it is (HTML, scripts, styles).
+ */
 export class Reply {
   constructor(
     readonly body: unknown,
@@ -93,6 +98,15 @@ const observe = (): middy.MiddlewareObj<Event, Result> => {
   };
 };
 
+/** Scheme and host from the client's side, plus the stage prefix API Gateway's default endpoint adds. */
+function baseUrlOf(event: Event): string {
+  const proto = event.headers?.['x-forwarded-proto'] ?? 'https';
+  const host = event.headers?.host ?? event.requestContext?.domainName ?? 'localhost';
+  const fullPath = event.requestContext?.path ?? event.path;
+  const prefix = fullPath.endsWith(event.path) ? fullPath.slice(0, fullPath.length - event.path.length) : '';
+  return `${proto}://${host}${prefix}`;
+}
+
 /** The caller of each in-flight request, for the handler and the log line (the module is shared by concurrent requests). */
 const callers = new WeakMap<Event, Caller | undefined>();
 
@@ -117,9 +131,11 @@ export function defineHandler<R extends RouteDef>(route: R, handle: (request: Ht
       query: route.query && parsePart('query', route.query, event.queryStringParameters ?? {}),
       caller: callers.get(event),
       header: (name: string) => event.headers?.[name],
+      baseUrl: baseUrlOf(event),
     } as HttpRequest<R>);
-    return value instanceof Reply
-      ? json(value.options.status ?? route.status, value.body, value.options.headers)
-      : json(route.status, route.status === 204 ? undefined : value);
+    if (!(value instanceof Reply)) return json(route.status, route.status === 204 ? undefined : value);
+    const { status = route.status, headers = {} } = value.options;
+    if (headers['content-type']) return { statusCode: status, headers, body: String(value.body) };
+    return json(status, value.body, headers);
   });
 }

@@ -21,6 +21,6 @@ export function parsePart<S extends z.ZodMiniType>(where: string, schema: S, val
   const unknown = errors.filter((e) => e.message === 'Unknown field').map((e) => e.path.split('.').pop());
   const detail = unknown.length
     ? `Unknown field(s): ${unknown.join(', ')}.`
-    : `The request ${where} is invalid: ${errors.map((e) => e.path).join(', ')}.`;
+    : `The request ${where} is invalid: ${[...new Set(errors.map((e) => e.path.split('.').slice(1).join('.') || where))].join(', ')}.`;
   throw badRequest(detail, errors);
 }

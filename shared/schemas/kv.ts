@@ -15,5 +15,5 @@ export const kvValue = z.json();
 export const listKvQuery = z.strictObject({ ...pageQuery, prefix: z.optional(z.string().check(z.maxLength(256))) });
 
 const entryMeta = { key: z.string(), version: z.int(), created_at: z.string(), updated_at: z.string() };
-export const kvEntry = z.object({ ...entryMeta, value: z.json() });
+export const kvEntry = z.object({ ...entryMeta, value: z.unknown() });
 export const kvPage = page(z.object(entryMeta));

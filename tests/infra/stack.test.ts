@@ -87,8 +87,10 @@ describe('functions', () => {
       const routesOfEntry = allRoutes.filter(([, r]) => r.entry === route.entry).map(([, r]) => r.data);
       if (routesOfEntry.includes('write')) expect(writes.length).toBeGreaterThan(0);
       else expect(writes).toEqual([]);
-      if (route.data === 'none') expect(actions.filter((a: string) => /dynamodb|secretsmanager/.test(a))).toEqual([]);
-      else expect(actions).toContain('secretsmanager:GetSecretValue');
+      if (route.data === 'none') expect(actions.filter((a: string) => /dynamodb/.test(a))).toEqual([]);
+      const secretsRead = statements.filter((s: { Action: string | string[] }) => [s.Action].flat().includes('secretsmanager:GetSecretValue')).map((s: { Resource: unknown }) => JSON.stringify(s.Resource));
+      const expected = [...(route.data !== 'none' ? ['AppSecret'] : []), ...(route.clientApiKey ? ['ApiKeySecret'] : [])];
+      expect(secretsRead.map((r: string) => /AppSecret|ApiKeySecret/.exec(r)![0]).sort()).toEqual(expected.sort());
       for (const s of statements) {
         if ([s.Resource].flat().includes('*')) expect([s.Action].flat().every((a: string) => a.startsWith('xray:'))).toBe(true);
       }
@@ -120,7 +122,7 @@ describe('REST API', () => {
   };
 
   it('has exactly the methods of the route table, keyed as the table says', () => {
-    const deployed = methods.map(([, m]) => `${m.Properties.HttpMethod} ${pathOf(m.Properties.ResourceId)}`).sort();
+    const deployed = methods.map(([, m]) => `${m.Properties.HttpMethod} ${pathOf(m.Properties.ResourceId) || '/'}`).sort();
     expect(deployed).toEqual(allRoutes.map(([, r]) => `${r.method} ${r.path}`).sort());
     for (const [, m] of methods) {
       const [, route] = allRoutes.find(([id]) => id === m.Properties.OperationName)!;

@@ -2,7 +2,9 @@
 import type { AddressInfo } from 'node:net';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { afterAll, beforeAll } from 'vitest';
-import { createGateway, type GatewayOptions } from '../../infra/local/gateway.ts';
+import { expect } from 'vitest';
+import { createGateway, routeFor, type GatewayOptions } from '../../infra/local/gateway.ts';
+import { contractViolations, type SeenResponse } from './contract.ts';
 import type { RouteId } from '../../shared/routes.ts';
 
 export const API_KEY = 'test-api-key';
@@ -25,7 +27,7 @@ export interface CallOptions {
 
 export type Api = ReturnType<typeof clientFor>;
 
-export function clientFor(baseUrl: string) {
+export function clientFor(baseUrl: string, seen: SeenResponse[] = []) {
   const call = async <T = any>(method: string, path: string, options: CallOptions = {}): Promise<ApiResponse<T>> => {
     const headers: Record<string, string> = { ...options.headers };
     if (options.apiKey !== null) headers['x-api-key'] = options.apiKey ?? API_KEY;
@@ -35,7 +37,7 @@ export function clientFor(baseUrl: string) {
       body = JSON.stringify(options.body);
       headers['content-type'] ??= 'application/json';
     }
-    const response = await fetch(baseUrl + path, { method, headers, body });
+    const response = await fetch(baseUrl + path, { method, headers, body, redirect: 'manual' });
     const text = await response.text();
     let parsed: unknown = undefined;
     try {
@@ -43,6 +45,8 @@ export function clientFor(baseUrl: string) {
     } catch {
       parsed = text;
     }
+    const routeId = routeFor(method, new URL(baseUrl + path).pathname);
+    if (routeId) seen.push({ routeId, status: response.status, contentType: response.headers.get('content-type'), body: parsed });
     return { status: response.status, headers: response.headers, body: parsed as T, text };
   };
   return {
@@ -58,11 +62,13 @@ export function clientFor(baseUrl: string) {
 
 /**
  * A gateway for this test file. `throttle` is generous by default so ordinary tests are not
- * throttled; the throttle tests start one with the stack's real limits.
+ * throttled; the throttle tests start one with the stack's real limits. When the file is done, every
+ * response it received is checked against the OpenAPI document.
  */
 export function useGateway(options: Partial<GatewayOptions> = {}) {
   const events: { event: APIGatewayProxyEvent; routeId: RouteId }[] = [];
-  const state = { api: undefined as unknown as Api, events };
+  const seen: SeenResponse[] = [];
+  const state = { api: undefined as unknown as Api, events, seen };
   let server: ReturnType<typeof createGateway>;
   beforeAll(async () => {
     server = createGateway({
@@ -72,8 +78,11 @@ export function useGateway(options: Partial<GatewayOptions> = {}) {
       ...options,
     });
     await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
-    state.api = clientFor(`http://127.0.0.1:${(server.address() as AddressInfo).port}`);
+    state.api = clientFor(`http://127.0.0.1:${(server.address() as AddressInfo).port}`, seen);
   });
-  afterAll(() => new Promise<void>((done) => server.close(() => done())));
+  afterAll(async () => {
+    await new Promise<void>((done) => server.close(() => done()));
+    expect(contractViolations(seen), 'responses that contradict the OpenAPI document').toEqual([]);
+  });
   return state;
 }

@@ -12,4 +12,5 @@ process.env.DYNAMODB_ENDPOINT = endpoint;
 process.env.TABLE_NAME = `test-${randomUUID()}`;
 process.env.APP_SECRET ??= generateLocalEnv().APP_SECRET;
 process.env.POWERTOOLS_LOG_LEVEL ??= 'WARN';
+process.env.LOCAL_API_KEY = 'test-api-key'; // the key tests/support/api.ts sends, and the console embeds
 await ensureTable(endpoint, process.env.TABLE_NAME);

@@ -1,0 +1,135 @@
+/**
+ * The OpenAPI 3.1 document, generated from the route table and the zod schemas: nothing to keep in
+ * sync by hand. Error responses follow from what each route does (see errorStatuses).
+ */
+import { routes, type RouteDef } from './routes.ts';
+import { jsonSchemaOf } from './schemas/json-schema.ts';
+
+type Json = Record<string, unknown>;
+
+const problem: Json = {
+  type: 'object',
+  required: ['type', 'title', 'status', 'detail'],
+  properties: {
+    type: { type: 'string' },
+    title: { type: 'string' },
+    status: { type: 'integer' },
+    detail: { type: 'string' },
+    errors: {
+      type: 'array',
+      items: { type: 'object', required: ['path', 'message'], properties: { path: { type: 'string' }, message: { type: 'string' } } },
+    },
+  },
+};
+
+const STATUS_TEXT: Record<number, string> = {
+  200: 'OK', 201: 'Created', 204: 'No Content', 302: 'Found (redirect)', 400: 'Invalid request (each bad field in `errors`)',
+  401: 'Missing, invalid, expired or revoked credentials', 403: 'Missing or wrong API key, or a role that does not allow this',
+  404: 'No such resource (or not yours)', 409: 'Conflict with the current state', 412: 'If-Match / If-None-Match precondition failed',
+  413: 'Request body too large', 415: 'Body is not application/json', 422: 'Well-formed but unprocessable',
+  429: 'Too many requests; see Retry-After', 500: 'Unexpected error', 503: 'Temporarily unavailable; see Retry-After',
+};
+
+/** The statuses a route can answer besides its success: from what it does, plus its own `errors`. */
+export function errorStatuses(route: RouteDef): number[] {
+  const statuses = new Set<number>([500, ...(route.errors ?? [])]);
+  if (route.apiKey !== false) [403, 429].forEach((s) => statuses.add(s));
+  if (route.auth !== 'none') statuses.add(401);
+  if (route.auth === 'admin') statuses.add(403);
+  if (route.body || route.params || route.query) statuses.add(400);
+  if (route.body) [413, 415].forEach((s) => statuses.add(s));
+  if (route.params && route.data !== 'none') statuses.add(404);
+  if (route.data !== 'none') statuses.add(503);
+  return [...statuses].sort();
+}
+
+const headerParam = (name: string, description: string): Json => ({ name, in: 'header', required: false, description, schema: { type: 'string' } });
+
+function parameters(route: RouteDef): Json[] {
+  const fromSchema = (where: 'path' | 'query', schema: RouteDef['params']) => {
+    if (!schema) return [];
+    const json = jsonSchemaOf(schema, 'draft-2020-12') as { properties?: Record<string, Json>; required?: string[] };
+    return Object.entries(json.properties ?? {}).map(([name, schema]) => ({
+      name,
+      in: where,
+      required: where === 'path' || (json.required ?? []).includes(name),
+      schema,
+    }));
+  };
+  const headers = [
+    ...(route.errors?.includes(412) ? [headerParam('If-Match', 'The ETag you read: the write fails with 412 if the resource has changed since')] : []),
+    ...(route.path === '/kv/{key}' && route.method === 'PUT' ? [headerParam('If-None-Match', '`*` to create only (412 if the key exists)')] : []),
+    ...(route.path === '/payments' && route.method === 'POST' ? [headerParam('Idempotency-Key', 'Retries with the same key and body replay the first response for 24 hours')] : []),
+  ];
+  return [...fromSchema('path', route.params), ...fromSchema('query', route.query), ...headers];
+}
+
+/** Routes whose answer is a versioned resource with an ETag. */
+const ETAG_ROUTES = new Set(['me.get', 'users.create', 'users.get', 'users.update', 'users.patch', 'payments.create', 'payments.get', 'payments.update', 'kv.get', 'kv.put']);
+
+function responses(id: string, route: RouteDef): Json {
+  const headers: Json = {};
+  if (ETAG_ROUTES.has(id)) headers.ETag = { schema: { type: 'string' }, description: 'Version of the resource, for If-Match' };
+  if (route.status === 201) headers.Location = { schema: { type: 'string' }, description: 'URL of the new resource' };
+  if (route.status === 302) headers.Location = { schema: { type: 'string' } };
+  const content = route.produces
+    ? Object.fromEntries(route.produces.map((type) => [type, { schema: { type: 'string' } }]))
+    : route.status === 204 || route.status === 302
+      ? undefined
+      : { 'application/json': { schema: route.response ? jsonSchemaOf(route.response, 'draft-2020-12', 'output') : { type: 'object' } } };
+  const success: Json = { description: route.path === '/kv/{key}' && route.method === 'PUT' ? 'Replaced (201 when created)' : STATUS_TEXT[route.status], ...(Object.keys(headers).length && { headers }), ...(content && { content }) };
+  const result: Json = { [route.status]: success };
+  if (route.path === '/kv/{key}' && route.method === 'PUT') result[201] = { ...success, description: 'Created' };
+  for (const status of errorStatuses(route)) {
+    result[status] = {
+      description: STATUS_TEXT[status],
+      content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } },
+      ...((status === 429 || status === 503) && { headers: { 'Retry-After': { schema: { type: 'integer' }, description: 'Seconds to wait' } } }),
+    };
+  }
+  return result;
+}
+
+const security = (route: RouteDef) =>
+  route.apiKey === false ? [] : route.auth === 'none' ? [{ apiKey: [] }] : [{ apiKey: [], bearerAuth: [] }];
+
+export function openApiDocument(serverUrl: string): Json {
+  const paths: Record<string, Json> = {};
+  for (const [id, route] of Object.entries(routes) as [string, RouteDef][]) {
+    paths[route.path] ??= {};
+    paths[route.path][route.method.toLowerCase()] = {
+      operationId: id,
+      summary: route.summary,
+      tags: [id.split('.')[0]],
+      security: security(route),
+      ...(route.auth === 'admin' && { description: 'Admins only.' }),
+      parameters: parameters(route),
+      ...(route.body && {
+        requestBody: {
+          required: true,
+          content: { 'application/json': { schema: jsonSchemaOf(route.body, 'draft-2020-12'), ...(route.example !== undefined && { example: route.example }) } },
+        },
+      }),
+      responses: responses(id, route),
+    };
+  }
+  return {
+    openapi: '3.1.0',
+    info: {
+      title: 'User-data platform API',
+      version: '1.0.0',
+      description:
+        'Users, accounts with JWT sign-in, payments, a per-user key-value store and phone records. Every route but the docs, the console and /health needs the client API key in `x-api-key`; signed-in routes also need `Authorization: Bearer <access token>` from /auth/login or /auth/register. Errors are RFC 9457 problem+json.',
+    },
+    servers: [{ url: serverUrl }],
+    tags: ['health', 'auth', 'me', 'users', 'payments', 'kv', 'records', 'docs', 'web'].map((name) => ({ name })),
+    paths,
+    components: {
+      schemas: { Problem: problem },
+      securitySchemes: {
+        apiKey: { type: 'apiKey', in: 'header', name: 'x-api-key', description: 'The client API key' },
+        bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'access_token from /auth/login' },
+      },
+    },
+  };
+}

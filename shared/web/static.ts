@@ -1,0 +1,39 @@
+/**
+ * The console's and the docs' static files. In a Lambda bundle they sit next to the code (the stack
+ * copies web/ and Swagger UI's files there); in this repository they are read from web/ and
+ * node_modules/swagger-ui-dist. Read once per cold start.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+
+const bundled = new URL('./web/', import.meta.url);
+const inBundle = existsSync(bundled);
+const webRoot = inBundle ? bundled : new URL('../../web/', import.meta.url);
+const vendorRoot = inBundle ? new URL('./web/vendor/', import.meta.url) : new URL('../../node_modules/swagger-ui-dist/', import.meta.url);
+
+/** Every file the API serves, by public name: no path from a request ever reaches the file system. */
+export const STATIC_FILES = {
+  'console.js': { root: webRoot, path: 'console/app.js', type: 'text/javascript; charset=utf-8' },
+  'console.css': { root: webRoot, path: 'console/app.css', type: 'text/css; charset=utf-8' },
+  'docs.js': { root: webRoot, path: 'docs/init.js', type: 'text/javascript; charset=utf-8' },
+  'swagger-ui-bundle.js': { root: vendorRoot, path: 'swagger-ui-bundle.js', type: 'text/javascript; charset=utf-8' },
+  'swagger-ui.css': { root: vendorRoot, path: 'swagger-ui.css', type: 'text/css; charset=utf-8' },
+  'console.html': { root: webRoot, path: 'console/index.html', type: 'text/html; charset=utf-8' },
+  'docs.html': { root: webRoot, path: 'docs/index.html', type: 'text/html; charset=utf-8' },
+} as const;
+
+export type StaticFile = keyof typeof STATIC_FILES;
+/** The files the stack copies into a bundle, relative to the project root. */
+export const VENDOR_FILES = ['swagger-ui-bundle.js', 'swagger-ui.css'];
+
+const cache = new Map<StaticFile, string>();
+export function readStatic(name: StaticFile): string {
+  if (!cache.has(name)) cache.set(name, readFileSync(new URL(STATIC_FILES[name].path, STATIC_FILES[name].root), 'utf8'));
+  return cache.get(name)!;
+}
+
+/** Content-Security-Policy of the pages: scripts and styles from this origin only, API calls to it. */
+export const PAGE_CSP = (styles: "'self'" | "'self' 'unsafe-inline'") =>
+  `default-src 'none'; script-src 'self'; style-src ${styles}; img-src 'self' data:; connect-src 'self'; font-src 'self'; base-uri 'self'; form-action 'none'; frame-ancestors 'none'`;
+
+export const escapeHtml = (text: string) =>
+  text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);

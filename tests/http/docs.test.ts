@@ -1,0 +1,99 @@
+import { Validator } from '@seriousme/openapi-schema-validator';
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import formats from 'ajv-formats';
+import { describe, expect, it } from 'vitest';
+import { routes, type RouteDef } from '../../shared/routes.ts';
+import { API_KEY, useGateway } from '../support/api.ts';
+
+const gateway = useGateway();
+const api = () => gateway.api;
+
+describe('GET /openapi.json', () => {
+  it('is a valid OpenAPI 3.1 document, served without an API key', async () => {
+    const res = await api().get('/openapi.json', { apiKey: null });
+    expect(res.status).toBe(200);
+    expect(res.body.openapi).toBe('3.1.0');
+    const result = await new Validator().validate(res.body);
+    expect(result.errors ?? []).toEqual([]);
+    expect(result.valid).toBe(true);
+    expect(res.body.servers).toEqual([{ url: api().baseUrl }]);
+  });
+
+  it('lists exactly the routes of the route table, with their security', async () => {
+    const { body: doc } = await api().get('/openapi.json');
+    const operations = Object.entries(doc.paths as Record<string, Record<string, any>>).flatMap(([path, methods]) =>
+      Object.entries(methods).map(([method, op]) => ({ id: op.operationId, key: `${method.toUpperCase()} ${path}`, op })),
+    );
+    expect(operations.map((o) => o.id).sort()).toEqual(Object.keys(routes).sort());
+    for (const { id, key, op } of operations) {
+      const route = routes[id as keyof typeof routes] as RouteDef;
+      expect(key).toBe(`${route.method} ${route.path}`);
+      const schemes = op.security.flatMap((s: object) => Object.keys(s));
+      expect(schemes.includes('apiKey'), id).toBe(route.apiKey !== false);
+      expect(schemes.includes('bearerAuth'), id).toBe(route.auth !== 'none');
+      for (const [status, response] of Object.entries(op.responses as Record<string, any>)) {
+        if (Number(status) >= 400) expect(response.content['application/problem+json'], `${id} ${status}`).toBeDefined();
+      }
+    }
+    expect(doc.components.securitySchemes.apiKey).toEqual(expect.objectContaining({ type: 'apiKey', in: 'header', name: 'x-api-key' }));
+    expect(doc.components.securitySchemes.bearerAuth).toEqual(expect.objectContaining({ type: 'http', scheme: 'bearer' }));
+  });
+
+  it("carries realistic examples (the seeds' samples) that match their own schemas", async () => {
+    const { body: doc } = await api().get('/openapi.json');
+    const ajv = new Ajv2020({ strict: false });
+    formats.default(ajv);
+    let checked = 0;
+    for (const methods of Object.values(doc.paths as Record<string, Record<string, any>>)) {
+      for (const op of Object.values(methods)) {
+        const media = op.requestBody?.content['application/json'];
+        if (media?.example === undefined) continue;
+        const validate = ajv.compile(media.schema);
+        expect(validate(media.example), `${op.operationId}: ${ajv.errorsText(validate.errors)}`).toBe(true);
+        checked++;
+      }
+    }
+    expect(checked).toBeGreaterThanOrEqual(10);
+    expect(doc.paths['/payments'].post.requestBody.content['application/json'].example).toMatchObject({ card_no: '4111111111111111', currency: 'INR' });
+    expect(doc.paths['/records'].post.requestBody.content['application/json'].example).toMatchObject({ phone: '9876543210', height: '175' });
+  });
+});
+
+describe('GET /docs and /apidocs', () => {
+  it('serve Swagger UI from this origin, with a CSP that allows no outside script', async () => {
+    const res = await api().get('/docs', { apiKey: null });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toBe('text/html; charset=utf-8');
+    expect(res.text).toContain('assets/swagger-ui-bundle.js');
+    expect(res.text).toContain(`<base href="${api().baseUrl}/">`);
+    expect(res.headers.get('content-security-policy')).toContain("script-src 'self';");
+    const legacy = await api().get('/apidocs', { apiKey: null });
+    expect(legacy.status).toBe(302);
+    expect(legacy.headers.get('location')).toBe(`${api().baseUrl}/docs`);
+  });
+});
+
+describe('GET / (the console) and its assets', () => {
+  it('embeds the client API key and a strict Content-Security-Policy', async () => {
+    const res = await api().get('/', { apiKey: null });
+    expect(res.status).toBe(200);
+    expect(res.text).toContain(`<meta name="api-key" content="${API_KEY}">`);
+    const csp = res.headers.get('content-security-policy')!;
+    expect(csp).toContain("default-src 'none'");
+    expect(csp).toContain("script-src 'self';");
+    expect(csp).toContain("style-src 'self';");
+    expect(csp).not.toContain('unsafe');
+    expect(res.text).not.toMatch(/<script>|onclick=|style=/);
+  });
+
+  it('serve only the files on their list', async () => {
+    for (const [file, type] of [['console.js', 'text/javascript'], ['console.css', 'text/css'], ['swagger-ui-bundle.js', 'text/javascript'], ['swagger-ui.css', 'text/css'], ['docs.js', 'text/javascript']]) {
+      const res = await api().get(`/assets/${file}`, { apiKey: null });
+      expect(res.status, file).toBe(200);
+      expect(res.headers.get('content-type')).toContain(type);
+    }
+    for (const probe of ['console.html', '..%2Fpackage.json', '..%2F..%2F.env.local', 'app.js']) {
+      expect((await api().get(`/assets/${probe}`, { apiKey: null })).status, probe).toBe(404);
+    }
+  });
+});
