@@ -4,8 +4,9 @@
  * transaction, so a stored key always matches what was written. Claims expire after 24 hours.
  */
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { DeleteCommand, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { db, TABLE } from './client.ts';
+import { getItem } from './get-item.ts';
 import { epochSeconds, keys } from './keys.ts';
 import type { TransactItems } from './transact.ts';
 
@@ -42,11 +43,11 @@ export const idempotency = {
     } catch (error) {
       if (!(error instanceof ConditionalCheckFailedException)) throw error;
     }
-    const { Item } = await db.send(new GetCommand({ TableName: TABLE, Key: keys.idempotency(claimId), ConsistentRead: true }));
-    if (!Item) return idempotency.claim(claimId, requestHash); // expired and deleted meanwhile
-    if (Item.request_hash !== requestHash) return { outcome: 'mismatch' };
-    if (Item.state !== 'done') return { outcome: 'in_flight' };
-    return { outcome: 'replay', response: Item.response };
+    const claim = await getItem(keys.idempotency(claimId));
+    if (!claim) return idempotency.claim(claimId, requestHash); // expired and deleted meanwhile
+    if (claim.request_hash !== requestHash) return { outcome: 'mismatch' };
+    if (claim.state !== 'done') return { outcome: 'in_flight' };
+    return { outcome: 'replay', response: claim.response };
   },
 
   /** The transaction item that completes a claim; fails the transaction if the claim was lost. */

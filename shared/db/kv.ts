@@ -6,9 +6,10 @@
  * account deletion either lands before the deletion sweeps the partition or fails.
  */
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { DeleteCommand, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { deletePartition } from './batch.ts';
 import { db, TABLE } from './client.ts';
+import { getItem } from './get-item.ts';
 import { keys } from './keys.ts';
 import { StaleVersion, transact, TransactionConditionFailed } from './transact.ts';
 
@@ -32,8 +33,8 @@ const fromItem = ({ SK, value_json, version, created_at, updated_at }: Record<st
 
 export const kv = {
   async get(userId: string, key: string): Promise<KvEntry | undefined> {
-    const { Item } = await db.send(new GetCommand({ TableName: TABLE, Key: keys.kvEntry(userId, key) }));
-    return Item && fromItem(Item);
+    const item = await getItem(keys.kvEntry(userId, key));
+    return item && fromItem(item);
   },
 
   /** Writes `value` if the entry is still as read (`current` undefined: still absent). */

@@ -2,9 +2,10 @@
  * Failed sign-ins per account identifier, in a fixed 15-minute window that starts at the first
  * failure. The identifier is stored only as a keyed hash, so probing unknown emails leaves none in the table.
  */
-import { DeleteCommand, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { db, TABLE } from './client.ts';
+import { getItem } from './get-item.ts';
 import { epochSeconds, keys } from './keys.ts';
 
 export const MAX_FAILURES = 5;
@@ -13,9 +14,9 @@ export const WINDOW_SECONDS = 15 * 60;
 export const loginAttempts = {
   /** Seconds until this identifier may try again; 0 when it is not locked. */
   async lockedFor(identifierHash: string): Promise<number> {
-    const { Item } = await db.send(new GetCommand({ TableName: TABLE, Key: keys.loginAttempts(identifierHash) }));
-    if (!Item || Item.failures < MAX_FAILURES) return 0;
-    return Math.max(0, Item.window_start + WINDOW_SECONDS - epochSeconds());
+    const attempts = await getItem(keys.loginAttempts(identifierHash));
+    if (!attempts || attempts.failures < MAX_FAILURES) return 0;
+    return Math.max(0, attempts.window_start + WINDOW_SECONDS - epochSeconds());
   },
 
   async recordFailure(identifierHash: string): Promise<void> {

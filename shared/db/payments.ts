@@ -6,10 +6,11 @@
  * The card number is stored only as AES-256-GCM ciphertext bound to its payment id.
  */
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { DeleteCommand, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { openField } from '../crypto/field-cipher.ts';
 import type { PaymentStatus } from '../schemas/payments.ts';
 import { db, TABLE } from './client.ts';
+import { getItem } from './get-item.ts';
 import { keys, PAYMENT_SHARDS } from './keys.ts';
 import { table } from './table.ts';
 import { StaleVersion, transact, TransactionConditionFailed, type TransactItems } from './transact.ts';
@@ -104,8 +105,7 @@ export const payments = {
   },
 
   async get(paymentId: string): Promise<Payment | undefined> {
-    const { Item } = await db.send(new GetCommand({ TableName: TABLE, Key: keys.payment(paymentId) }));
-    return fromItem(Item);
+    return fromItem(await getItem(keys.payment(paymentId)));
   },
 
   async listForUser(userId: string, limit: number, startKey?: Key) {

@@ -4,8 +4,9 @@
  * older key is still found (and still counts as taken).
  */
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { DeleteCommand, GetCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand } from '@aws-sdk/lib-dynamodb';
 import { db, TABLE } from './client.ts';
+import { getItem } from './get-item.ts';
 import { keys } from './keys.ts';
 import { transact, TransactionConditionFailed } from './transact.ts';
 
@@ -42,8 +43,7 @@ export const records = {
   },
 
   async get(recordId: string): Promise<HealthRecord | undefined> {
-    const { Item } = await db.send(new GetCommand({ TableName: TABLE, Key: keys.record(recordId) }));
-    return fromItem(Item);
+    return fromItem(await getItem(keys.record(recordId)));
   },
 
   /** The first record found among the hashes (current key first). */

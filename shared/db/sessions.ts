@@ -4,11 +4,12 @@
  * when rotated, so presenting a spent one is detected as reuse and closes the whole family.
  */
 import { randomUUID } from 'node:crypto';
-import { DeleteCommand, GetCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand } from '@aws-sdk/lib-dynamodb';
 import { sha256 } from '../crypto/hash.ts';
 import { newRefreshToken, REFRESH_TOKEN_SECONDS, type Role } from '../crypto/tokens.ts';
 import { deletePartition } from './batch.ts';
 import { db, TABLE } from './client.ts';
+import { getItem } from './get-item.ts';
 import { epochSeconds, keys } from './keys.ts';
 import { transact, TransactionConditionFailed } from './transact.ts';
 
@@ -48,14 +49,14 @@ export const sessions = {
   },
 
   async isActive(userId: string, sessionId: string): Promise<boolean> {
-    const { Item } = await db.send(new GetCommand({ TableName: TABLE, Key: keys.session(userId, sessionId) }));
-    return Item !== undefined && Item.ttl > epochSeconds();
+    const session = await getItem(keys.session(userId, sessionId));
+    return session !== undefined && session.ttl > epochSeconds();
   },
 
   /** Rotates a refresh token. Returns undefined for an unknown, expired or reused token (reuse ends the family). */
   async rotate(refreshToken: string): Promise<Session | undefined> {
     const tokenKey = keys.refreshToken(sha256(refreshToken));
-    const { Item: token } = await db.send(new GetCommand({ TableName: TABLE, Key: tokenKey, ConsistentRead: true }));
+    const token = await getItem(tokenKey);
     if (!token || token.ttl <= epochSeconds()) return undefined;
     const { user_id: userId, session_id: sessionId } = token;
     if (token.spent) return void (await sessions.end(userId, sessionId));
@@ -91,7 +92,7 @@ export const sessions = {
       if (error.failed.includes(0)) await sessions.end(userId, sessionId);
       return undefined;
     }
-    const { Item: session } = await db.send(new GetCommand({ TableName: TABLE, Key: keys.session(userId, sessionId) }));
+    const session = await getItem(keys.session(userId, sessionId));
     return session && { userId, sessionId, role: session.role, refreshToken: next };
   },
 

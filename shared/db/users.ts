@@ -2,12 +2,13 @@
  * User repository. A profile lives at USER#<id>/PROFILE; email and username uniqueness are marker
  * items written in the same transaction as the profile. The phone is stored only encrypted.
  */
-import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { randomUUID } from 'node:crypto';
 import { openField, sealField } from '../crypto/field-cipher.ts';
 import type { Role } from '../crypto/tokens.ts';
 import type { PublicUser } from '../schemas/users.ts';
 import { db, TABLE } from './client.ts';
+import { getItem } from './get-item.ts';
 import { keys, normaliseEmail, normaliseUsername, USERS_INDEX_PK } from './keys.ts';
 import { StaleVersion, transact, type TransactItems } from './transact.ts';
 import { table } from './table.ts';
@@ -96,8 +97,7 @@ export const users = {
   },
 
   async get(userId: string): Promise<User | undefined> {
-    const { Item } = await db.send(new GetCommand({ TableName: TABLE, Key: keys.user(userId) }));
-    return fromItem(Item);
+    return fromItem(await getItem(keys.user(userId)));
   },
 
   async findByEmail(email: string): Promise<User | undefined> {
@@ -109,8 +109,8 @@ export const users = {
   },
 
   async findByMarker(key: Record<string, string>): Promise<User | undefined> {
-    const { Item } = await db.send(new GetCommand({ TableName: TABLE, Key: key }));
-    return Item ? users.get(Item.user_id) : undefined;
+    const marker = await getItem(key);
+    return marker ? users.get(marker.user_id) : undefined;
   },
 
   /** Newest first; the cost is one Query of `limit` items, whatever the table holds. */

@@ -9,18 +9,28 @@ export interface Caller {
   sessionId: string;
 }
 
+export interface Authentication {
+  caller: Caller | undefined;
+  /** Settles when the session is known to be open; rejects with 401 when it is not. */
+  sessionOpen: Promise<void>;
+}
+
 /**
  * Identity comes only from a verified token whose session is still open (logout, a password change
- * and account deletion close sessions, so those tokens stop working at once).
+ * and account deletion close sessions, so those tokens stop working at once). The token is checked
+ * here; the session lookup is started and returned, so a read route can run it alongside its own read.
  */
-export async function authenticate(level: AuthLevel, authorization: string | undefined): Promise<Caller | undefined> {
-  if (level === 'none') return undefined;
+export async function authenticate(level: AuthLevel, authorization: string | undefined): Promise<Authentication> {
+  if (level === 'none') return { caller: undefined, sessionOpen: Promise.resolve() };
   const token = /^Bearer ([\w-]+\.[\w-]*\.[\w-]*)$/.exec(authorization ?? '')?.[1];
   if (!token) throw unauthorized();
   const claims = await verifyAccessToken(token).catch(() => {
     throw unauthorized('The access token is invalid or expired.');
   });
-  if (!(await sessions.isActive(claims.sub, claims.sid))) throw unauthorized('The session has ended; sign in again.');
   if (level === 'admin' && claims.role !== 'admin') throw forbidden();
-  return { id: claims.sub, role: claims.role, sessionId: claims.sid };
+  const sessionOpen = sessions.isActive(claims.sub, claims.sid).then((open) => {
+    if (!open) throw unauthorized('The session has ended; sign in again.');
+  });
+  sessionOpen.catch(() => undefined); // awaited later; never an unhandled rejection meanwhile
+  return { caller: { id: claims.sub, role: claims.role, sessionId: claims.sid }, sessionOpen };
 }

@@ -12,7 +12,7 @@ import { env } from '../config/index.ts';
 import { isTransientDbError } from '../db/errors.ts';
 import type { RouteDef } from '../routes.ts';
 import type { z } from '../schemas/common.ts';
-import { authenticate, type Caller } from './auth.ts';
+import { authenticate, type Authentication, type Caller } from './auth.ts';
 import { jsonBody } from './body.ts';
 import { CORS_ALLOWED_HEADERS, CORS_EXPOSED_HEADERS } from './cors.ts';
 import { logger } from './log.ts';
@@ -83,7 +83,7 @@ const observe = (): middy.MiddlewareObj<Event, Result> => {
       route: `${request.event.httpMethod} ${request.event.resource}`,
       status: response.statusCode,
       latency_ms: Date.now() - request.internal.startedAt,
-      caller_id: callers.get(request.event)?.id,
+      caller_id: authentications.get(request.event)?.caller?.id,
     });
   };
   return {
@@ -107,13 +107,19 @@ function baseUrlOf(event: Event): string {
   return `${proto}://${host}${prefix}`;
 }
 
-/** The caller of each in-flight request, for the handler and the log line (the module is shared by concurrent requests). */
-const callers = new WeakMap<Event, Caller | undefined>();
+/** Each in-flight request's authentication, for the handler and the log line (the module serves concurrent requests). */
+const authentications = new WeakMap<Event, Authentication>();
 
-/** Authentication runs before the body is read: an anonymous caller learns nothing about validation. */
+/**
+ * Authentication runs before the body is read: an anonymous caller learns nothing about validation.
+ * A route that writes waits for the session check before it runs; a read route runs alongside it
+ * (one batched round trip) and its answer is only released once the session is known to be open.
+ */
 const authenticateCaller = (route: RouteDef): middy.MiddlewareObj<Event, Result> => ({
   before: async ({ event }) => {
-    callers.set(event, await authenticate(route.auth, event.headers?.authorization));
+    const authentication = await authenticate(route.auth, event.headers?.authorization);
+    authentications.set(event, authentication);
+    if (route.data !== 'read') await authentication.sessionOpen;
   },
 });
 
@@ -125,14 +131,20 @@ export function defineHandler<R extends RouteDef>(route: R, handle: (request: Ht
   chain.use(authenticateCaller(route));
   if (route.body) chain.use(jsonBody(route.maxBodyBytes));
   return chain.handler(async (event) => {
-    const value = await handle({
-      body: route.body && parsePart('body', route.body, event.body),
-      params: route.params && parsePart('params', route.params, event.pathParameters ?? {}),
-      query: route.query && parsePart('query', route.query, event.queryStringParameters ?? {}),
-      caller: callers.get(event),
-      header: (name: string) => event.headers?.[name],
-      baseUrl: baseUrlOf(event),
-    } as HttpRequest<R>);
+    const { caller, sessionOpen } = authentications.get(event)!;
+    const run = async () =>
+      handle({
+        body: route.body && parsePart('body', route.body, event.body),
+        params: route.params && parsePart('params', route.params, event.pathParameters ?? {}),
+        query: route.query && parsePart('query', route.query, event.queryStringParameters ?? {}),
+        caller,
+        header: (name: string) => event.headers?.[name],
+        baseUrl: baseUrlOf(event),
+      } as HttpRequest<R>);
+    const [result, session] = await Promise.allSettled([run(), sessionOpen]);
+    if (session.status === 'rejected') throw session.reason; // a closed session wins over any answer
+    if (result.status === 'rejected') throw result.reason;
+    const value = result.value;
     if (!(value instanceof Reply)) return json(route.status, route.status === 204 ? undefined : value);
     const { status = route.status, headers = {} } = value.options;
     if (headers['content-type']) return { statusCode: status, headers, body: String(value.body) };

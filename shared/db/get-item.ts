@@ -1,0 +1,47 @@
+/**
+ * GetItem, batched: every read asked for before the event loop next turns (setImmediate) goes to
+ * DynamoDB as one BatchGetItem. A read route's session check and its own read are issued together,
+ * so checking the session costs no extra round trip. Reads are strongly consistent: a client that
+ * wrote something reads it back (ETags, If-Match), and a closed session is closed at once.
+ */
+import { BatchGetCommand } from '@aws-sdk/lib-dynamodb';
+import { db, TABLE } from './client.ts';
+
+type Key = Record<string, string>;
+type Item = Record<string, any>;
+interface Pending {
+  key: Key;
+  resolve: (item: Item | undefined) => void;
+  reject: (error: unknown) => void;
+}
+
+const MAX_KEYS = 100;
+let queue: Pending[] = [];
+const idOf = (key: Key) => `${key.PK}\u0000${key.SK}`;
+
+async function fetchBatch(pending: Pending[]): Promise<void> {
+  const found = new Map<string, Item>();
+  try {
+    let keys = [...new Map(pending.map((p) => [idOf(p.key), p.key])).values()];
+    for (let attempt = 0; keys.length > 0; attempt++) {
+      if (attempt > 0) await new Promise((r) => setTimeout(r, Math.random() * 20 * 2 ** Math.min(attempt, 5)));
+      const { Responses, UnprocessedKeys } = await db.send(new BatchGetCommand({ RequestItems: { [TABLE]: { Keys: keys, ConsistentRead: true } } }));
+      for (const item of Responses?.[TABLE] ?? []) found.set(idOf(item as Key), item);
+      keys = (UnprocessedKeys?.[TABLE]?.Keys ?? []) as Key[];
+    }
+    pending.forEach((p) => p.resolve(found.get(idOf(p.key))));
+  } catch (error) {
+    pending.forEach((p) => p.reject(error));
+  }
+}
+
+export function getItem(key: Key): Promise<Item | undefined> {
+  return new Promise((resolve, reject) => {
+    if (queue.push({ key: { PK: key.PK, SK: key.SK }, resolve, reject }) > 1) return;
+    setImmediate(() => {
+      const pending = queue;
+      queue = [];
+      for (let i = 0; i < pending.length; i += MAX_KEYS) void fetchBatch(pending.slice(i, i + MAX_KEYS));
+    });
+  });
+}
