@@ -89,7 +89,7 @@ function headerMaps(raw: string[]) {
   const multiValueHeaders: Record<string, string[]> = {};
   for (let i = 0; i < raw.length; i += 2) {
     headers[raw[i]] = raw[i + 1];
-    (multiValueHeaders[raw[i]] ??= []).push(raw[i + 1]);
+    multiValueHeaders[raw[i]] = [...(Object.hasOwn(multiValueHeaders, raw[i]) ? multiValueHeaders[raw[i]] : []), raw[i + 1]];
   }
   return { headers, multiValueHeaders };
 }
@@ -100,7 +100,8 @@ function queryMaps(search: URLSearchParams) {
   const multiValueQueryStringParameters: Record<string, string[]> = {};
   for (const [key, value] of search) {
     queryStringParameters[key] = value;
-    (multiValueQueryStringParameters[key] ??= []).push(value);
+    // Object.hasOwn, not ??=: a parameter may be called "toString" or "constructor".
+    multiValueQueryStringParameters[key] = [...(Object.hasOwn(multiValueQueryStringParameters, key) ? multiValueQueryStringParameters[key] : []), value];
   }
   return { queryStringParameters, multiValueQueryStringParameters };
 }

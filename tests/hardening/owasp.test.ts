@@ -1,0 +1,201 @@
+/**
+ * The OWASP API Security Top 10 (2023), one group per item that applies to this API. API7 (SSRF) and
+ * API10 (unsafe consumption of third-party APIs) do not apply: the API fetches no URL a client gives
+ * and calls no outside API. API6 (sensitive business flows) is covered by the sign-in lockout, the
+ * record-lookup limit and idempotent payments (tests/http).
+ */
+import { SignJWT } from 'jose';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { env, getSecrets } from '../../shared/config/index.ts';
+import { SECURITY_HEADERS } from '../../shared/http/handler.ts';
+import { routes, type RouteDef } from '../../shared/routes.ts';
+import { PASSWORD, registerUser, signInAdmin, type Account } from '../support/accounts.ts';
+import { useGateway } from '../support/api.ts';
+
+const gateway = useGateway();
+const api = () => gateway.api;
+const allRoutes = Object.entries(routes) as [string, RouteDef][];
+const CARD = '4111111111111111';
+const PHONE = '9812345670';
+
+let a: Account;
+let b: Account;
+let admin: Account;
+const owned: Record<string, string> = {};
+beforeAll(async () => {
+  [a, b, admin] = [await registerUser(api()), await registerUser(api()), await signInAdmin(api())];
+  owned.user = a.id;
+  owned.payment = (await api().post('/payments', { amount: 10, currency: 'USD', payment_method: 'Credit Card', card_no: CARD, card_expiry: '12/30', card_cvc: '321' }, { token: a.token })).body.payment_id;
+  owned.kv = 'private/notes';
+  await api().put('/kv/private%2Fnotes', { secret: 'A only' }, { token: a.token });
+  owned.record = (await api().post('/records', { name: 'A Patient', phone: PHONE, dob: '1980-01-01', height: 170, weight: 70 }, { token: a.token })).body.record_id;
+});
+
+const objectPath = (route: RouteDef) =>
+  route.path
+    .replace('/users/{id}', `/users/${owned.user}`)
+    .replace('/payments/{id}', `/payments/${owned.payment}`)
+    .replace('/kv/{key}', `/kv/${encodeURIComponent(owned.kv)}`)
+    .replace('/records/{id}', `/records/${owned.record}`);
+const bodyFor: Record<string, unknown> = {
+  'users.update': { name: 'Pwned' },
+  'users.patch': { name: 'Pwned' },
+  'payments.update': { status: 'completed' },
+  'kv.put': 'overwritten',
+};
+
+describe('API1:2023 Broken Object Level Authorization', () => {
+  // Key-value keys are names within the caller's own store: B's PUT /kv/{key} creates B's entry (below).
+  const objectRoutes = allRoutes.filter(([id, r]) => /\{(id|key)\}/.test(r.path) && r.auth === 'user' && !id.startsWith('records.') && id !== 'kv.put' && id !== 'kv.delete');
+
+  it.each(objectRoutes)("%s: user B gets 404 for user A's object, which stays unchanged", async (id, route) => {
+    const res = await api().call(route.method, objectPath(route), { token: b.token, body: bodyFor[id] });
+    expect(res.status).toBe(404);
+    expect((await api().get(`/users/${a.id}`, { token: a.token })).body.name).toBe('Test User');
+    expect((await api().get(`/payments/${owned.payment}`, { token: a.token })).body.status).toBe('pending');
+    expect((await api().get('/kv/private%2Fnotes', { token: a.token })).body.value).toEqual({ secret: 'A only' });
+  });
+
+  it("lets B write and delete only in B's own store, whatever key B names", async () => {
+    expect((await api().put('/kv/private%2Fnotes', 'B', { token: b.token })).status).toBe(201);
+    expect((await api().delete('/kv/private%2Fnotes', { token: b.token })).status).toBe(204);
+    expect((await api().delete('/kv/private%2Fnotes', { token: b.token })).status).toBe(404);
+    expect((await api().get('/kv/private%2Fnotes', { token: a.token })).body).toMatchObject({ value: { secret: 'A only' }, version: 1 });
+  });
+
+  it("keeps lists to the caller's own objects", async () => {
+    expect((await api().get('/payments', { token: b.token })).body.items).toEqual([]);
+    expect((await api().get(`/payments?user_id=${a.id}`, { token: b.token })).status).toBe(404);
+    expect((await api().get('/kv', { token: b.token })).body.items).toEqual([]);
+    expect((await api().get('/kv?prefix=private', { token: b.token })).body.items).toEqual([]);
+  });
+
+  it('lets records be read by any signed-in user (by design) but deleted by admins only', async () => {
+    expect((await api().get(`/records/${owned.record}`, { token: b.token })).status).toBe(200);
+    expect((await api().delete(`/records/${owned.record}`, { token: b.token })).status).toBe(403);
+  });
+});
+
+describe('API2:2023 Broken Authentication', () => {
+  it('pins the algorithm: a token signed with the right key but HS512 is refused', async () => {
+    const { jwtKey } = await getSecrets();
+    const claims = JSON.parse(Buffer.from(a.token.split('.')[1], 'base64url').toString());
+    const hs512 = await new SignJWT(claims).setProtectedHeader({ alg: 'HS512' }).sign(jwtKey);
+    expect((await api().get('/me', { token: hs512 })).status).toBe(401);
+    const longLived = await new SignJWT({ ...claims, exp: Math.floor(Date.now() / 1000) + 86400 * 365 }).setProtectedHeader({ alg: 'HS256' }).setIssuer('attacker').setAudience(env.jwtAudience).sign(jwtKey);
+    expect((await api().get('/me', { token: longLived })).status).toBe(401);
+  });
+
+  it('refuses tokens on every signed-in route once the session is closed', async () => {
+    const victim = await registerUser(api());
+    await api().post('/auth/logout', undefined, { token: victim.token });
+    for (const [id, route] of allRoutes.filter(([, r]) => r.auth === 'user')) {
+      const body = route.method === 'GET' ? undefined : (bodyFor[id] ?? {});
+      const res = await api().call(route.method, route.path.replace(/\{\w+\}/, '00000000-0000-4000-8000-000000000000'), { token: victim.token, body });
+      expect(res.status, id).toBe(401);
+    }
+  });
+
+  it('detects refresh-token reuse and slows brute force', async () => {
+    const victim = await registerUser(api());
+    await api().post('/auth/token', { refresh_token: victim.refreshToken });
+    expect((await api().post('/auth/token', { refresh_token: victim.refreshToken })).status).toBe(401);
+    const attempts = [];
+    for (let i = 0; i < 6; i++) attempts.push((await api().post('/auth/login', { email: victim.email, password: `Guess-${i}-Aa!` })).status);
+    expect(attempts).toEqual([401, 401, 401, 401, 401, 429]);
+  });
+});
+
+describe('API3:2023 Broken Object Property Level Authorization', () => {
+  const massAssignment: [string, string, Record<string, unknown>][] = [
+    ['auth.register', '/auth/register', { email: 'm@example.com', password: PASSWORD, name: 'M', role: 'admin' }],
+    ['users.update', `/users/{me}`, { role: 'admin' }],
+    ['users.update', `/users/{me}`, { version: 99, created_at: '2000-01-01', password_hash: 'x', user_id: 'x' }],
+    ['payments.create', '/payments', { amount: 1, currency: 'USD', payment_method: 'Credit Card', card_no: CARD, card_expiry: '12/30', card_cvc: '123', payment_id: 'x', version: 5 }],
+    ['payments.update', `/payments/{payment}`, { user_id: 'someone', amount_minor: 1 }],
+    ['records.create', '/records', { name: 'X', phone: '9000000099', dob: '1990-01-01', height: 170, weight: 70, record_id: 'chosen', key_id: '0' }],
+  ];
+
+  it.each(massAssignment)('%s refuses properties a client may not set', async (id, path, body) => {
+    const route = routes[id as keyof typeof routes];
+    const res = await api().call(route.method, path.replace('{me}', a.id).replace('{payment}', owned.payment), { token: a.token, body });
+    expect([400, 403]).toContain(res.status);
+    expect((await api().get('/me', { token: a.token })).body.role).toBe('user');
+  });
+
+  it('exposes no secret property or value in any response this file received', () => {
+    const names = new Set<string>();
+    const walk = (value: unknown): void => {
+      if (Array.isArray(value)) value.forEach(walk);
+      else if (value && typeof value === 'object') for (const [k, v] of Object.entries(value)) (names.add(k), walk(v));
+    };
+    gateway.seen.forEach((s) => walk(s.body));
+    for (const secret of ['password', 'password_hash', 'card_no_sealed', 'phone_sealed', 'card_cvc', 'request_hash', 'key_id', 'created_by']) expect(names.has(secret), secret).toBe(false);
+    const everything = JSON.stringify(gateway.seen.map((s) => s.body));
+    for (const value of [CARD, PHONE, PASSWORD, '"321"']) expect(everything, value).not.toContain(value);
+    expect(gateway.seen.length).toBeGreaterThan(30);
+  });
+});
+
+describe('API4:2023 Unrestricted Resource Consumption', () => {
+  it.each(allRoutes.filter(([, r]) => r.body))('%s refuses a body over its limit with 413', async (_id, route) => {
+    const size = (route.maxBodyBytes ?? 64 * 1024) + 1024;
+    const res = await api().call(route.method, objectPath(route), { token: admin.token, raw: JSON.stringify({ pad: 'x'.repeat(size) }), headers: { 'content-type': 'application/json' } });
+    expect(res.status).toBe(413);
+  });
+
+  it.each(allRoutes.filter(([, r]) => r.query))('%s caps page size at 100', async (_id, route) => {
+    expect((await api().get(`${route.path}?limit=101`, { token: admin.token })).status).toBe(400);
+    expect((await api().get(`${route.path}?limit=100`, { token: admin.token })).status).toBe(200);
+  });
+});
+
+describe('API5:2023 Broken Function Level Authorization', () => {
+  it.each(allRoutes.filter(([, r]) => r.auth === 'admin'))('%s: a user gets 403, an anonymous caller 401', async (_id, route) => {
+    const path = route.path.replace('{id}', owned.record);
+    const body = route.method === 'GET' ? undefined : { phone: PHONE };
+    expect((await api().call(route.method, path, { token: a.token, body })).status).toBe(403);
+    expect((await api().call(route.method, path, { body })).status).toBe(401);
+  });
+
+  it('keeps every non-public route behind the API key', async () => {
+    for (const [id, route] of allRoutes.filter(([, r]) => r.apiKey !== false)) {
+      expect((await api().call(route.method, objectPath(route), { apiKey: null, token: admin.token })).status, id).toBe(403);
+    }
+  });
+});
+
+describe('API8:2023 Security Misconfiguration', () => {
+  it('sends the security headers on every route, success or error', async () => {
+    const throwaway = await registerUser(api()); // this sweep logs out and deletes its caller
+    for (const [id, route] of allRoutes) {
+      const res = await api().call(route.method, objectPath(route).replace(a.id, throwaway.id), { token: throwaway.token });
+      for (const [name, value] of Object.entries(SECURITY_HEADERS)) {
+        if (name === 'content-security-policy' && route.produces?.includes('text/html')) continue; // pages have their own CSP
+        expect(res.headers.get(name), `${id} ${name}`).toBe(value);
+      }
+    }
+  });
+
+  it('grants no cross-origin access by default', async () => {
+    const res = await api().get('/me', { token: a.token, headers: { origin: 'https://evil.example' } });
+    expect(res.headers.get('access-control-allow-origin')).toBeNull();
+  });
+
+  it('answers errors without internals', async () => {
+    const res = await api().call('PUT', `/users/${a.id}`, { token: a.token, raw: '{"name":', headers: { 'content-type': 'application/json' } });
+    expect(res.status).toBe(400);
+    expect(Object.keys(res.body).sort()).toEqual(['detail', 'status', 'title', 'type']);
+  });
+});
+
+describe('API9:2023 Improper Inventory Management', () => {
+  it('documents exactly the routes that exist, and nothing else answers', async () => {
+    const { body: doc } = await api().get('/openapi.json');
+    const documented = Object.entries(doc.paths as Record<string, object>).flatMap(([path, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${path}`));
+    expect(documented.sort()).toEqual(allRoutes.map(([, r]) => `${r.method} ${r.path}`).sort());
+    for (const [method, path] of [['GET', '/admin'], ['GET', '/v1/users'], ['POST', '/users/x/roles'], ['GET', '/.env'], ['PATCH', '/payments/x']]) {
+      expect((await api().call(method, path, { token: admin.token })).status, `${method} ${path}`).toBe(404);
+    }
+  });
+});
