@@ -18,7 +18,7 @@ export const keys = {
   kvPartition: (userId: string) => `KV#${userId}`,
   /** Health records by keyed phone hash. */
   record: (recordId: string) => ({ PK: `RECORD#${recordId}`, SK: 'RECORD' }),
-  rateWindow: (purpose: string, callerId: string, windowStart: number) => ({ PK: `RATE#${purpose}#${callerId}`, SK: String(windowStart) }),
+  rateWindow: (purpose: string, callerId: string, windowStart: number) => ({ PK: `RATE#${purpose}#${callerId}`, SK: new Date(windowStart * 1000).toISOString() }),
   payment: (paymentId: string) => ({ PK: `PAYMENT#${paymentId}`, SK: 'PAYMENT' }),
   /** A user's payments, newest first (GSI1). */
   paymentsOfUser: (userId: string) => `USER#${userId}#PAYMENTS`,

@@ -1,6 +1,7 @@
 /** One real DynamoDB Local (in memory, free port) for the whole run; each test file makes its own table. */
 import type { TestProject } from 'vitest/node';
 import { freePort, startDynamoLocal } from '../../infra/local/dynamodb.ts';
+import { auditTables } from './audit.ts';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -12,5 +13,17 @@ export default async function setup(project: TestProject) {
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
   const dynamo = await startDynamoLocal({ port: await freePort() });
   project.provide('dynamoEndpoint', dynamo.endpoint);
-  return () => dynamo.stop();
+  return async () => {
+    try {
+      const { items, violations } = await auditTables(dynamo.endpoint);
+      if (violations.length > 0) {
+        console.error(`Raw-table audit FAILED: plaintext secrets stored\n${violations.join('\n')}`);
+        process.exitCode = 1; // vitest reports errors thrown here without failing the run
+        return;
+      }
+      console.log(`Raw-table audit: ${items} items in every test table, no plaintext password, card number, CVC or phone.`);
+    } finally {
+      await dynamo.stop();
+    }
+  };
 }

@@ -1,0 +1,45 @@
+/** Races: no duplicates, no orphans, no lost updates. (Register, CAS and idempotency races: tests/http.) */
+import { describe, expect, it } from 'vitest';
+import { keys } from '../../shared/db/keys.ts';
+import { PASSWORD, registerUser, uniqueEmail } from '../support/accounts.ts';
+import { useGateway } from '../support/api.ts';
+import { scanTable } from '../support/table.ts';
+
+const gateway = useGateway();
+const api = () => gateway.api;
+
+describe('concurrency', () => {
+  it('leaves no key-value orphans when a user is deleted while their keys are being written', async () => {
+    const user = await registerUser(api());
+    const writes = Array.from({ length: 60 }, (_, i) => api().put(`/kv/racing-${i}`, { i }, { token: user.token }));
+    const deletion = new Promise((r) => setTimeout(r, 15)).then(() => api().delete(`/users/${user.id}`, { token: user.token }));
+    const results = await Promise.all([...writes, deletion]);
+    expect(results.at(-1)!.status).toBe(204);
+    // Every write either landed before the deletion swept the store, or was refused.
+    for (const r of results.slice(0, -1)) expect([201, 401]).toContain(r.status);
+    const left = (await scanTable()).filter((item) => item.PK === keys.kvPartition(user.id) || item.PK === keys.userPartition(user.id));
+    expect(left).toEqual([]);
+  });
+
+  it('gives an email to exactly one of two users who race to take it', async () => {
+    const [x, y] = [await registerUser(api()), await registerUser(api())];
+    const email = uniqueEmail('contested');
+    const [rx, ry] = await Promise.all([
+      api().patch(`/users/${x.id}`, { email }, { token: x.token }),
+      api().patch(`/users/${y.id}`, { email }, { token: y.token }),
+    ]);
+    expect([rx.status, ry.status].sort()).toEqual([200, 409]);
+    const winner = rx.status === 200 ? x : y;
+    const markers = (await scanTable()).filter((item) => item.PK === keys.email(email).PK);
+    expect(markers).toEqual([expect.objectContaining({ user_id: winner.id })]);
+    expect((await api().post('/auth/login', { email, password: PASSWORD })).body.user.user_id).toBe(winner.id);
+  });
+
+  it('keeps one payment per Idempotency-Key under concurrent retries from two devices of one user', async () => {
+    const user = await registerUser(api());
+    const body = { amount: 42, currency: 'EUR', payment_method: 'Debit Card', card_no: '5555555555554444', card_expiry: '12/30', card_cvc: '123' };
+    const results = await Promise.all(Array.from({ length: 10 }, () => api().post('/payments', body, { token: user.token, headers: { 'idempotency-key': 'checkout-1' } })));
+    expect(new Set(results.filter((r) => r.status === 201).map((r) => r.body.payment_id)).size).toBe(1);
+    expect((await api().get('/payments', { token: user.token })).body.items).toHaveLength(1);
+  });
+});

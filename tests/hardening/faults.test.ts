@@ -1,0 +1,54 @@
+/**
+ * DynamoDB goes away mid-run: the API answers 503 problem+json with Retry-After (never a 500 with
+ * internals) and recovers by itself when DynamoDB comes back. This file runs its own DynamoDB Local,
+ * with its data on disk so that a restart keeps it.
+ */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { ensureTable, freePort, startDynamoLocal, type LocalDynamo } from '../../infra/local/dynamodb.ts';
+import { API_KEY, clientFor } from '../support/api.ts';
+
+const port = await freePort();
+const dataDir = mkdtempSync(join(tmpdir(), 'udp-faults-'));
+let dynamo: LocalDynamo = await startDynamoLocal({ port, dataDir });
+process.env.DYNAMODB_ENDPOINT = dynamo.endpoint; // before any app module is loaded
+await ensureTable(dynamo.endpoint, process.env.TABLE_NAME!);
+const { createGateway } = await import('../../infra/local/gateway.ts');
+const { registerUser } = await import('../support/accounts.ts');
+
+const server = createGateway({ apiKey: API_KEY, throttle: { rateLimit: 1000, burstLimit: 1000 } });
+await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+const api = clientFor(`http://127.0.0.1:${(server.address() as { port: number }).port}`);
+afterAll(async () => {
+  server.close();
+  await dynamo.stop();
+});
+
+describe('DynamoDB stopped mid-run', () => {
+  it('answers 503 with Retry-After and no internals, then recovers when DynamoDB returns', async () => {
+    const user = await registerUser(api);
+    await api.put('/kv/before', 'written before the outage', { token: user.token });
+    await dynamo.stop();
+
+    for (const res of [
+      await api.get('/kv/before', { token: user.token }),
+      await api.put('/kv/during', 1, { token: user.token }),
+      await api.post('/auth/login', { email: user.email, password: 'Whatever-1!' }),
+      await api.get('/payments', { token: user.token }),
+    ]) {
+      expect(res.status).toBe(503);
+      expect(res.headers.get('content-type')).toBe('application/problem+json');
+      expect(Number(res.headers.get('retry-after'))).toBeGreaterThan(0);
+      expect(res.body).toEqual({ type: 'about:blank', title: 'Service Unavailable', status: 503, detail: 'The service is temporarily unavailable; retry later.' });
+    }
+    expect((await api.get('/health', { apiKey: null })).status).toBe(200); // liveness does not need the table
+
+    dynamo = await startDynamoLocal({ port, dataDir });
+    const after = await api.get('/kv/before', { token: user.token });
+    expect(after.status).toBe(200);
+    expect(after.body.value).toBe('written before the outage');
+    expect((await api.put('/kv/after', 2, { token: user.token })).status).toBe(201);
+  }, 90_000);
+});

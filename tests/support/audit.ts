@@ -1,0 +1,57 @@
+/**
+ * The raw-table audit that closes every test run: every table the suite made in DynamoDB Local is
+ * scanned for what must never be stored in plain text. Attribute names: no password, card number,
+ * CVC or phone. Values: no password of the test accounts, no card number (a value that is 12-19
+ * digits passing Luhn, or any test card number inside a value), no phone (a value of 10 digits or
+ * E.164). Key-value entries are the users' own data and are left out.
+ */
+import { ListTablesCommand } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { localClient } from '../../infra/local/dynamodb.ts';
+import { luhnValid } from '../../shared/schemas/payments.ts';
+
+const FORBIDDEN_NAMES = /^(password|card_no|card_number|card_cvc|cvc|cvv|phone)$/i;
+const TEST_PASSWORDS = ['Correct-Horse-9', 'Another-Secret-7', 'New-Password-42', 'Str0ng!Passw0rd', 'Pwned-Pass-1'];
+const TEST_CARDS = ['4111111111111111', '5555555555554444', '378282246310005', '371449635398431', '4012888888881881'];
+
+function violationsIn(item: Record<string, unknown>, where: string): string[] {
+  const found: string[] = [];
+  const walk = (value: unknown, path: string) => {
+    if (typeof value === 'string') {
+      if (/^\+?\d{10,15}$/.test(value)) found.push(`${where} ${path}: a phone-like value`);
+      const digits = value.replace(/[\s-]/g, '');
+      if (/^\d{12,19}$/.test(digits) && luhnValid(digits)) found.push(`${where} ${path}: a card number`);
+      for (const card of TEST_CARDS) if (digits.includes(card)) found.push(`${where} ${path}: a test card number`);
+      for (const password of TEST_PASSWORDS) if (value.includes(password)) found.push(`${where} ${path}: a plaintext password`);
+    } else if (value && typeof value === 'object') {
+      for (const [name, inner] of Object.entries(value)) {
+        const masked = name === 'card_no' && typeof inner === 'string' && /^X{4}-X{4}-X{4}-\d{4}$/.test(inner); // as responses show it
+        if (FORBIDDEN_NAMES.test(name) && !masked) found.push(`${where} ${path}.${name}: a forbidden attribute`);
+        walk(inner, `${path}.${name}`);
+      }
+    }
+  };
+  walk(item, '');
+  return found;
+}
+
+export async function auditTables(endpoint: string): Promise<{ items: number; violations: string[] }> {
+  const client = localClient(endpoint);
+  const documents = DynamoDBDocumentClient.from(client);
+  const { TableNames = [] } = await client.send(new ListTablesCommand({}));
+  const violations: string[] = [];
+  let items = 0;
+  for (const TableName of TableNames) {
+    let ExclusiveStartKey: Record<string, unknown> | undefined;
+    do {
+      const page = await documents.send(new ScanCommand({ TableName, ExclusiveStartKey }));
+      for (const item of page.Items ?? []) {
+        items++;
+        if (item.entity === 'kv') continue;
+        violations.push(...violationsIn(item, `${TableName} ${item.PK}/${item.SK}`));
+      }
+      ExclusiveStartKey = page.LastEvaluatedKey;
+    } while (ExclusiveStartKey);
+  }
+  return { items, violations };
+}
