@@ -230,6 +230,13 @@ export class UserDataStack extends Stack {
       projectRoot: ROOT,
       depsLockFilePath: resolve(ROOT, 'package-lock.json'),
       bundling: route.staticFiles ? { ...bundling, commandHooks: copyStaticFiles } : bundling,
+      // Secrets are read through AWS's Parameters and Secrets extension: no SDK client in the bundle.
+      ...((route.data !== 'none' || route.clientApiKey) && {
+        paramsAndSecrets: lambda.ParamsAndSecretsLayerVersion.fromVersion(lambda.ParamsAndSecretsVersions.V1_0_103, {
+          cacheSize: 10,
+          logLevel: lambda.ParamsAndSecretsLogLevel.WARN,
+        }),
+      }),
       environment: {
         TABLE_NAME: table.tableName,
         POWERTOOLS_SERVICE_NAME: 'user-data-api',

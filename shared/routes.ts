@@ -3,13 +3,12 @@
  * each handler binds itself to its entry here. Auth levels: `none` (API key only), `user` (any signed-in
  * account), `admin`. `apiKey: false` marks the routes the usage plan does not cover.
  */
-import type { z } from './schemas/common.ts';
+import * as z from 'zod/mini';
 import * as auth from './schemas/auth.ts';
 import * as kv from './schemas/kv.ts';
 import * as payments from './schemas/payments.ts';
 import * as records from './schemas/records.ts';
 import * as users from './schemas/users.ts';
-import { z as zod } from './schemas/common.ts';
 
 export type AuthLevel = 'none' | 'user' | 'admin';
 export type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -44,7 +43,7 @@ export interface RouteDef {
   clientApiKey?: true;
 }
 
-const health = zod.object({ status: zod.literal('ok') });
+const health = z.object({ status: z.literal('ok') });
 
 export const routes = {
   'health.get': { method: 'GET', path: '/health', entry: 'functions/health/get.ts', auth: 'none', apiKey: false, data: 'none', summary: 'Liveness check', status: 200, response: health },
@@ -83,7 +82,7 @@ export const routes = {
   'docs.ui': { method: 'GET', path: '/docs', entry: 'functions/docs/ui.ts', auth: 'none', apiKey: false, data: 'none', staticFiles: true, produces: ['text/html'], summary: 'Swagger UI over the OpenAPI document', status: 200 },
   'docs.apidocs': { method: 'GET', path: '/apidocs', entry: 'functions/docs/apidocs.ts', auth: 'none', apiKey: false, data: 'none', summary: "Seed 001's address for the docs: redirects to /docs", status: 302 },
   'web.console': { method: 'GET', path: '/', entry: 'functions/web/console.ts', auth: 'none', apiKey: false, data: 'none', staticFiles: true, clientApiKey: true, produces: ['text/html'], summary: 'The web console', status: 200 },
-  'web.asset': { method: 'GET', path: '/assets/{file}', entry: 'functions/web/asset.ts', auth: 'none', apiKey: false, data: 'none', staticFiles: true, produces: ['text/javascript', 'text/css'], errors: [404], summary: 'Scripts and styles of the console and the docs', params: zod.strictObject({ file: zod.string() }), status: 200 },
+  'web.asset': { method: 'GET', path: '/assets/{file}', entry: 'functions/web/asset.ts', auth: 'none', apiKey: false, data: 'none', staticFiles: true, produces: ['text/javascript', 'text/css'], errors: [404], summary: 'Scripts and styles of the console and the docs', params: z.strictObject({ file: z.string() }), status: 200 },
 } as const satisfies Record<string, RouteDef>;
 
 export type RouteId = keyof typeof routes;

@@ -1,7 +1,7 @@
 /**
  * Environment and secrets, read once per cold start.
  * Secrets: one JSON secret `{ "keyId": "1", "masterKey": "…", "retiredKeys"?: { "0": "…" } }`.
- * In AWS it lives in Secrets Manager (SECRET_ARN); locally the generated `.env.local` provides it
+ * In AWS it lives in Secrets Manager (SECRET_ARN, read through the Lambda extension); locally the generated `.env.local` provides it
  * as APP_SECRET. Every purpose gets its own key derived with HKDF, so one random value suffices and
  * no key is ever reused across purposes.
  */
@@ -58,12 +58,18 @@ export function deriveSecrets(doc: SecretDocument): Secrets {
   };
 }
 
-/** A Secrets Manager value; the client is loaded only in AWS, where the secret lives. */
+/**
+ * A Secrets Manager value, in AWS, through the AWS Parameters and Secrets Lambda Extension (a local
+ * HTTP call): no Secrets Manager SDK client in the bundle, so nothing to load at cold start.
+ */
 async function fetchSecret(secretId: string | undefined): Promise<string> {
   if (!secretId) throw new Error('No secret configured (set APP_SECRET / LOCAL_API_KEY locally)');
-  const { SecretsManagerClient, GetSecretValueCommand } = await import('@aws-sdk/client-secrets-manager');
-  const { SecretString } = await new SecretsManagerClient({}).send(new GetSecretValueCommand({ SecretId: secretId }));
-  return SecretString ?? '';
+  const port = process.env.PARAMETERS_SECRETS_EXTENSION_HTTP_PORT ?? '2773';
+  const response = await fetch(`http://localhost:${port}/secretsmanager/get?secretId=${encodeURIComponent(secretId)}`, {
+    headers: { 'X-Aws-Parameters-Secrets-Token': process.env.AWS_SESSION_TOKEN ?? '' },
+  });
+  if (!response.ok) throw new Error(`Secrets extension answered ${response.status}`);
+  return ((await response.json()) as { SecretString: string }).SecretString;
 }
 
 async function loadSecretDocument(): Promise<SecretDocument> {

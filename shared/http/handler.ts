@@ -11,7 +11,7 @@ import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-l
 import { env } from '../config/index.ts';
 import { isTransientDbError } from '../db/errors.ts';
 import type { RouteDef } from '../routes.ts';
-import type { z } from '../schemas/common.ts';
+import type * as z from 'zod/mini';
 import { authenticate, type Authentication, type Caller } from './auth.ts';
 import { jsonBody } from './body.ts';
 import { CORS_ALLOWED_HEADERS, CORS_EXPOSED_HEADERS } from './cors.ts';

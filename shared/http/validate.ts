@@ -1,4 +1,4 @@
-import type { z } from '../schemas/common.ts';
+import type * as z from 'zod/mini';
 import { badRequest, type FieldError } from './problem.ts';
 
 type Issue = z.core.$ZodIssue;

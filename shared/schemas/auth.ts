@@ -1,5 +1,5 @@
 import { user } from './users.ts';
-import { z } from './common.ts';
+import * as z from 'zod/mini';
 
 /** Email or username, plus the password. Only a length check here: the policy applies at sign-up. */
 export const loginBody = z

@@ -3,11 +3,10 @@
  * the English locale gives readable messages.
  */
 import * as z from 'zod/mini';
-import { en } from 'zod/locales';
+import en from 'zod/v4/locales/en.js';
 
+// Import zod/mini where it is used (never re-export the namespace): that keeps it tree-shakable.
 z.config(en());
-
-export { z };
 
 const utf8Bytes = (s: string) => Buffer.byteLength(s, 'utf8');
 

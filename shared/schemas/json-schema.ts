@@ -1,4 +1,4 @@
-import { z } from './common.ts';
+import * as z from 'zod/mini';
 
 /**
  * JSON Schema of a zod schema: `input` is what a client may send (defaults optional, coercions as the

@@ -1,4 +1,5 @@
-import { page, pageQuery, z } from './common.ts';
+import * as z from 'zod/mini';
+import { page, pageQuery } from './common.ts';
 
 export const MAX_VALUE_BYTES = 256 * 1024;
 

@@ -1,4 +1,5 @@
-import { idParams, page, pageQuery, z } from './common.ts';
+import * as z from 'zod/mini';
+import { idParams, page, pageQuery } from './common.ts';
 import { NON_MONETARY } from './money.ts';
 
 export const PAYMENT_METHODS = ['Credit Card', 'Debit Card', 'Prepaid Card'] as const;

@@ -1,4 +1,5 @@
-import { pastDate, shortText, z } from './common.ts';
+import * as z from 'zod/mini';
+import { pastDate, shortText } from './common.ts';
 
 /** Exactly 10 digits, as seed 000 validates phones. */
 export const recordPhone = z.string().check(z.regex(/^\d{10}$/, 'Phone must be exactly 10 digits'));

@@ -1,4 +1,5 @@
-import { email, idParams, name, page, pageQuery, password, pastDate, phone, role, shortText, username, z } from './common.ts';
+import * as z from 'zod/mini';
+import { email, idParams, name, page, pageQuery, password, pastDate, phone, role, shortText, username } from './common.ts';
 
 const profileFields = {
   username: z.optional(username),
