@@ -1,0 +1,23 @@
+/**
+ * The two servers of the throughput benchmark, each in its own process: the local API Gateway
+ * serving GET /kv/{key}, or a bare node:http server doing the same GetItem.
+ */
+import { createServer } from 'node:http';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
+
+const [kind, port, pk, sk] = process.argv.slice(2);
+if (kind === 'gateway') {
+  const { createGateway } = await import('../infra/local/gateway.ts');
+  // The throttle is lifted: this measures the gateway's own cost, not the usage plan.
+  createGateway({ apiKey: process.env.LOCAL_API_KEY!, throttle: { rateLimit: 1e9, burstLimit: 1e9 } }).listen(Number(port));
+} else {
+  const db = DynamoDBDocumentClient.from(
+    new DynamoDBClient({ endpoint: process.env.DYNAMODB_ENDPOINT, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }),
+  );
+  createServer(async (_req, res) => {
+    const { Item } = await db.send(new GetCommand({ TableName: process.env.TABLE_NAME, Key: { PK: pk, SK: sk }, ConsistentRead: true }));
+    res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(Item));
+  }).listen(Number(port));
+}
+process.send?.('ready');
