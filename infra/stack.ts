@@ -196,7 +196,7 @@ export class UserDataStack extends Stack {
 
   /** The body model of a route, from its zod schema; "any JSON value" (PUT /kv/{key}) needs none. */
   private bodyModel(route: RouteDef): Pick<apigateway.MethodOptions, 'requestModels'> | undefined {
-    const schema = jsonSchemaOf(route.body!, 'draft-04');
+    const schema = jsonSchemaOf(route.body!(), 'draft-04');
     if (!('$schema' in schema)) return undefined;
     const model = this.api.addModel(`${functionId(route.entry)}${route.method}Body`, { contentType: 'application/json', schema: schema as apigateway.JsonSchema });
     return { requestModels: { 'application/json': model } };

@@ -4,11 +4,15 @@
  * account), `admin`. `apiKey: false` marks the routes the usage plan does not cover.
  */
 import * as z from 'zod/mini';
-import * as auth from './schemas/auth.ts';
-import * as kv from './schemas/kv.ts';
-import * as payments from './schemas/payments.ts';
-import * as records from './schemas/records.ts';
-import * as users from './schemas/users.ts';
+import { authSchemas } from './schemas/auth.ts';
+import { lazy } from './schemas/common.ts';
+import { kvSchemas } from './schemas/kv.ts';
+import { paymentSchemas } from './schemas/payments.ts';
+import { recordSchemas } from './schemas/records.ts';
+import { userSchemas } from './schemas/users.ts';
+
+/** Schemas are built on first use (see lazy in schemas/common.ts): a function builds only its own. */
+export type Schema = () => z.ZodMiniType;
 
 export type AuthLevel = 'none' | 'user' | 'admin';
 export type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -23,14 +27,14 @@ export interface RouteDef {
   summary: string;
   /** What the route does with the table (and so the app secret): its IAM permissions in the stack. */
   data: 'none' | 'read' | 'write';
-  body?: z.ZodMiniType;
+  body?: Schema;
   /** Largest request body accepted (default 64 KiB). */
   maxBodyBytes?: number;
-  params?: z.ZodMiniType;
-  query?: z.ZodMiniType;
+  params?: Schema;
+  query?: Schema;
   /** Success status and body schema (no body for 204; none either for HTML, scripts and redirects). */
   status: number;
-  response?: z.ZodMiniType;
+  response?: Schema;
   /** Media types of a success body that is not JSON (pages, scripts, styles). */
   produces?: string[];
   /** Statuses this route answers besides the ones every route of its kind has (see openapi.ts). */
@@ -43,46 +47,47 @@ export interface RouteDef {
   clientApiKey?: true;
 }
 
-const health = z.object({ status: z.literal('ok') });
+const health = lazy(() => z.object({ status: z.literal('ok') }));
+const assetParams = lazy(() => z.strictObject({ file: z.string() }));
 
 export const routes = {
   'health.get': { method: 'GET', path: '/health', entry: 'functions/health/get.ts', auth: 'none', apiKey: false, data: 'none', summary: 'Liveness check', status: 200, response: health },
 
-  'auth.register': { method: 'POST', path: '/auth/register', entry: 'functions/auth/register.ts', auth: 'none', data: 'write', errors: [409], example: { email: 'jane@example.com', password: 'Str0ng!Passw0rd', name: 'Jane Doe', username: 'jane_doe', gender: 'Female' }, summary: 'Create an account and sign in', body: users.registerBody, status: 201, response: auth.session },
-  'auth.login': { method: 'POST', path: '/auth/login', entry: 'functions/auth/login.ts', auth: 'none', data: 'write', errors: [401], example: { email: 'jane@example.com', password: 'Str0ng!Passw0rd' }, summary: 'Sign in with email or username and password', body: auth.loginBody, status: 200, response: auth.session },
-  'auth.token': { method: 'POST', path: '/auth/token', entry: 'functions/auth/token.ts', auth: 'none', data: 'write', errors: [401], summary: 'Exchange a refresh token for a new token pair', body: auth.refreshBody, status: 200, response: auth.tokens },
+  'auth.register': { method: 'POST', path: '/auth/register', entry: 'functions/auth/register.ts', auth: 'none', data: 'write', errors: [409], example: { email: 'jane@example.com', password: 'Str0ng!Passw0rd', name: 'Jane Doe', username: 'jane_doe', gender: 'Female' }, summary: 'Create an account and sign in', body: () => userSchemas().registerBody, status: 201, response: () => authSchemas().session },
+  'auth.login': { method: 'POST', path: '/auth/login', entry: 'functions/auth/login.ts', auth: 'none', data: 'write', errors: [401], example: { email: 'jane@example.com', password: 'Str0ng!Passw0rd' }, summary: 'Sign in with email or username and password', body: () => authSchemas().loginBody, status: 200, response: () => authSchemas().session },
+  'auth.token': { method: 'POST', path: '/auth/token', entry: 'functions/auth/token.ts', auth: 'none', data: 'write', errors: [401], summary: 'Exchange a refresh token for a new token pair', body: () => authSchemas().refreshBody, status: 200, response: () => authSchemas().tokens },
   'auth.logout': { method: 'POST', path: '/auth/logout', entry: 'functions/auth/logout.ts', auth: 'user', data: 'write', summary: 'End this session: the access token and its refresh tokens stop working', status: 204 },
-  'me.get': { method: 'GET', path: '/me', entry: 'functions/me/get.ts', auth: 'user', data: 'read', summary: "The caller's profile", status: 200, response: users.user },
+  'me.get': { method: 'GET', path: '/me', entry: 'functions/me/get.ts', auth: 'user', data: 'read', summary: "The caller's profile", status: 200, response: () => userSchemas().user },
 
-  'users.list': { method: 'GET', path: '/users', entry: 'functions/users/list.ts', auth: 'admin', data: 'read', summary: 'List users, newest first', query: users.listUsersQuery, status: 200, response: users.userPage },
-  'users.create': { method: 'POST', path: '/users', entry: 'functions/users/create.ts', auth: 'admin', data: 'write', errors: [409], example: { name: 'John Doe', email: 'john@example.com', phone: '1234567890', country: 'India' }, summary: 'Create a user', body: users.createUserBody, status: 201, response: users.user },
-  'users.get': { method: 'GET', path: '/users/{id}', entry: 'functions/users/get.ts', auth: 'user', data: 'read', summary: 'Read a user (admin, or the user themself)', params: users.userIdParams, status: 200, response: users.user },
-  'users.update': { method: 'PUT', path: '/users/{id}', entry: 'functions/users/update.ts', auth: 'user', data: 'write', errors: [409, 412], example: { address: '456 Another St, New City' }, summary: 'Partially update a user (If-Match for optimistic locking)', params: users.userIdParams, body: users.updateUserBody, status: 200, response: users.user },
-  'users.patch': { method: 'PATCH', path: '/users/{id}', entry: 'functions/users/update.ts', auth: 'user', data: 'write', errors: [409, 412], example: { name: 'Mario Mario' }, summary: 'Same as PUT: partial update', params: users.userIdParams, body: users.updateUserBody, status: 200, response: users.user },
-  'users.delete': { method: 'DELETE', path: '/users/{id}', entry: 'functions/users/delete.ts', auth: 'user', data: 'write', errors: [412], summary: 'Delete a user with their sessions and uniqueness markers', params: users.userIdParams, status: 204 },
+  'users.list': { method: 'GET', path: '/users', entry: 'functions/users/list.ts', auth: 'admin', data: 'read', summary: 'List users, newest first', query: () => userSchemas().listUsersQuery, status: 200, response: () => userSchemas().userPage },
+  'users.create': { method: 'POST', path: '/users', entry: 'functions/users/create.ts', auth: 'admin', data: 'write', errors: [409], example: { name: 'John Doe', email: 'john@example.com', phone: '1234567890', country: 'India' }, summary: 'Create a user', body: () => userSchemas().createUserBody, status: 201, response: () => userSchemas().user },
+  'users.get': { method: 'GET', path: '/users/{id}', entry: 'functions/users/get.ts', auth: 'user', data: 'read', summary: 'Read a user (admin, or the user themself)', params: () => userSchemas().userIdParams, status: 200, response: () => userSchemas().user },
+  'users.update': { method: 'PUT', path: '/users/{id}', entry: 'functions/users/update.ts', auth: 'user', data: 'write', errors: [409, 412], example: { address: '456 Another St, New City' }, summary: 'Partially update a user (If-Match for optimistic locking)', params: () => userSchemas().userIdParams, body: () => userSchemas().updateUserBody, status: 200, response: () => userSchemas().user },
+  'users.patch': { method: 'PATCH', path: '/users/{id}', entry: 'functions/users/update.ts', auth: 'user', data: 'write', errors: [409, 412], example: { name: 'Mario Mario' }, summary: 'Same as PUT: partial update', params: () => userSchemas().userIdParams, body: () => userSchemas().updateUserBody, status: 200, response: () => userSchemas().user },
+  'users.delete': { method: 'DELETE', path: '/users/{id}', entry: 'functions/users/delete.ts', auth: 'user', data: 'write', errors: [412], summary: 'Delete a user with their sessions and uniqueness markers', params: () => userSchemas().userIdParams, status: 204 },
 
-  'payments.list': { method: 'GET', path: '/payments', entry: 'functions/payments/list.ts', auth: 'user', data: 'read', errors: [404], summary: 'List payments, newest first (yours; all or one user\'s for admins)', query: payments.listPaymentsQuery, status: 200, response: payments.paymentPage },
-  'payments.create': { method: 'POST', path: '/payments', entry: 'functions/payments/create.ts', auth: 'user', data: 'write', errors: [409, 422], example: { amount: 500.0, payment_method: 'Credit Card', card_no: '4111111111111111', card_expiry: '2030-12-01', card_cvc: '123', status: 'completed', currency: 'INR', description: 'Payment for services' }, summary: 'Create a payment (Idempotency-Key supported)', body: payments.createPaymentBody, status: 201, response: payments.payment },
-  'payments.get': { method: 'GET', path: '/payments/{id}', entry: 'functions/payments/get.ts', auth: 'user', data: 'read', summary: 'Read a payment (the owner or an admin)', params: payments.paymentIdParams, status: 200, response: payments.payment },
-  'payments.update': { method: 'PUT', path: '/payments/{id}', entry: 'functions/payments/update.ts', auth: 'user', data: 'write', errors: [409, 412], example: { status: 'refunded' }, summary: 'Update a payment: status forward only; amount, currency and card while pending', params: payments.paymentIdParams, body: payments.updatePaymentBody, status: 200, response: payments.payment },
-  'payments.delete': { method: 'DELETE', path: '/payments/{id}', entry: 'functions/payments/delete.ts', auth: 'user', data: 'write', errors: [409, 412], summary: 'Delete a pending payment', params: payments.paymentIdParams, status: 204 },
+  'payments.list': { method: 'GET', path: '/payments', entry: 'functions/payments/list.ts', auth: 'user', data: 'read', errors: [404], summary: 'List payments, newest first (yours; all or one user\'s for admins)', query: () => paymentSchemas().listPaymentsQuery, status: 200, response: () => paymentSchemas().paymentPage },
+  'payments.create': { method: 'POST', path: '/payments', entry: 'functions/payments/create.ts', auth: 'user', data: 'write', errors: [409, 422], example: { amount: 500.0, payment_method: 'Credit Card', card_no: '4111111111111111', card_expiry: '2030-12-01', card_cvc: '123', status: 'completed', currency: 'INR', description: 'Payment for services' }, summary: 'Create a payment (Idempotency-Key supported)', body: () => paymentSchemas().createPaymentBody, status: 201, response: () => paymentSchemas().payment },
+  'payments.get': { method: 'GET', path: '/payments/{id}', entry: 'functions/payments/get.ts', auth: 'user', data: 'read', summary: 'Read a payment (the owner or an admin)', params: () => paymentSchemas().paymentIdParams, status: 200, response: () => paymentSchemas().payment },
+  'payments.update': { method: 'PUT', path: '/payments/{id}', entry: 'functions/payments/update.ts', auth: 'user', data: 'write', errors: [409, 412], example: { status: 'refunded' }, summary: 'Update a payment: status forward only; amount, currency and card while pending', params: () => paymentSchemas().paymentIdParams, body: () => paymentSchemas().updatePaymentBody, status: 200, response: () => paymentSchemas().payment },
+  'payments.delete': { method: 'DELETE', path: '/payments/{id}', entry: 'functions/payments/delete.ts', auth: 'user', data: 'write', errors: [409, 412], summary: 'Delete a pending payment', params: () => paymentSchemas().paymentIdParams, status: 204 },
 
-  'kv.list': { method: 'GET', path: '/kv', entry: 'functions/kv/list.ts', auth: 'user', data: 'read', summary: 'List your keys in key order (optionally by prefix)', query: kv.listKvQuery, status: 200, response: kv.kvPage },
-  'kv.get': { method: 'GET', path: '/kv/{key}', entry: 'functions/kv/get.ts', auth: 'user', data: 'read', summary: 'Read a value', params: kv.kvParams, status: 200, response: kv.kvEntry },
-  'kv.put': { method: 'PUT', path: '/kv/{key}', entry: 'functions/kv/put.ts', auth: 'user', data: 'write', errors: [412], example: { mode: 'dark', accent: '#3366ff' }, summary: 'Create (201) or replace (200) a value; If-None-Match: * creates only, If-Match compares and swaps', params: kv.kvParams, body: kv.kvValue, maxBodyBytes: 512 * 1024, status: 200, response: kv.kvEntry },
-  'kv.delete': { method: 'DELETE', path: '/kv/{key}', entry: 'functions/kv/delete.ts', auth: 'user', data: 'write', errors: [412], summary: 'Delete a value (If-Match honoured)', params: kv.kvParams, status: 204 },
+  'kv.list': { method: 'GET', path: '/kv', entry: 'functions/kv/list.ts', auth: 'user', data: 'read', summary: 'List your keys in key order (optionally by prefix)', query: () => kvSchemas().listKvQuery, status: 200, response: () => kvSchemas().kvPage },
+  'kv.get': { method: 'GET', path: '/kv/{key}', entry: 'functions/kv/get.ts', auth: 'user', data: 'read', summary: 'Read a value', params: () => kvSchemas().kvParams, status: 200, response: () => kvSchemas().kvEntry },
+  'kv.put': { method: 'PUT', path: '/kv/{key}', entry: 'functions/kv/put.ts', auth: 'user', data: 'write', errors: [412], example: { mode: 'dark', accent: '#3366ff' }, summary: 'Create (201) or replace (200) a value; If-None-Match: * creates only, If-Match compares and swaps', params: () => kvSchemas().kvParams, body: () => kvSchemas().kvValue, maxBodyBytes: 512 * 1024, status: 200, response: () => kvSchemas().kvEntry },
+  'kv.delete': { method: 'DELETE', path: '/kv/{key}', entry: 'functions/kv/delete.ts', auth: 'user', data: 'write', errors: [412], summary: 'Delete a value (If-Match honoured)', params: () => kvSchemas().kvParams, status: 204 },
 
-  'records.create': { method: 'POST', path: '/records', entry: 'functions/records/create.ts', auth: 'user', data: 'write', errors: [409], example: { name: 'John Doe', phone: '9876543210', dob: '1990-01-01', height: '175', weight: '70' }, summary: 'Create a health record keyed by the phone (one per phone)', body: records.createRecordBody, status: 201, response: records.record },
-  'records.get': { method: 'GET', path: '/records/{id}', entry: 'functions/records/get.ts', auth: 'user', data: 'read', summary: 'Read a record by its id (the keyed phone hash)', params: records.recordIdParams, status: 200, response: records.record },
-  'records.lookup': { method: 'POST', path: '/records/lookup', entry: 'functions/records/lookup.ts', auth: 'user', data: 'write', errors: [404], example: { phone: '9876543210' }, summary: 'Find the record of a phone (rate-limited per user)', body: records.phoneBody, status: 200, response: records.record },
-  'records.delete': { method: 'DELETE', path: '/records/{id}', entry: 'functions/records/delete.ts', auth: 'admin', data: 'write', summary: 'Delete a record by id', params: records.recordIdParams, status: 204 },
-  'records.deleteByPhone': { method: 'POST', path: '/records/delete', entry: 'functions/records/delete-by-phone.ts', auth: 'admin', data: 'write', errors: [404], example: { phone: '9876543210' }, summary: 'Delete the record of a phone', body: records.phoneBody, status: 204 },
+  'records.create': { method: 'POST', path: '/records', entry: 'functions/records/create.ts', auth: 'user', data: 'write', errors: [409], example: { name: 'John Doe', phone: '9876543210', dob: '1990-01-01', height: '175', weight: '70' }, summary: 'Create a health record keyed by the phone (one per phone)', body: () => recordSchemas().createRecordBody, status: 201, response: () => recordSchemas().record },
+  'records.get': { method: 'GET', path: '/records/{id}', entry: 'functions/records/get.ts', auth: 'user', data: 'read', summary: 'Read a record by its id (the keyed phone hash)', params: () => recordSchemas().recordIdParams, status: 200, response: () => recordSchemas().record },
+  'records.lookup': { method: 'POST', path: '/records/lookup', entry: 'functions/records/lookup.ts', auth: 'user', data: 'write', errors: [404], example: { phone: '9876543210' }, summary: 'Find the record of a phone (rate-limited per user)', body: () => recordSchemas().phoneBody, status: 200, response: () => recordSchemas().record },
+  'records.delete': { method: 'DELETE', path: '/records/{id}', entry: 'functions/records/delete.ts', auth: 'admin', data: 'write', summary: 'Delete a record by id', params: () => recordSchemas().recordIdParams, status: 204 },
+  'records.deleteByPhone': { method: 'POST', path: '/records/delete', entry: 'functions/records/delete-by-phone.ts', auth: 'admin', data: 'write', errors: [404], example: { phone: '9876543210' }, summary: 'Delete the record of a phone', body: () => recordSchemas().phoneBody, status: 204 },
 
   'docs.openapi': { method: 'GET', path: '/openapi.json', entry: 'functions/docs/openapi.ts', auth: 'none', apiKey: false, data: 'none', summary: 'This OpenAPI 3.1 document', status: 200 },
   'docs.ui': { method: 'GET', path: '/docs', entry: 'functions/docs/ui.ts', auth: 'none', apiKey: false, data: 'none', staticFiles: true, produces: ['text/html'], summary: 'Swagger UI over the OpenAPI document', status: 200 },
   'docs.apidocs': { method: 'GET', path: '/apidocs', entry: 'functions/docs/apidocs.ts', auth: 'none', apiKey: false, data: 'none', summary: "Seed 001's address for the docs: redirects to /docs", status: 302 },
   'web.console': { method: 'GET', path: '/', entry: 'functions/web/console.ts', auth: 'none', apiKey: false, data: 'none', staticFiles: true, clientApiKey: true, produces: ['text/html'], summary: 'The web console', status: 200 },
-  'web.asset': { method: 'GET', path: '/assets/{file}', entry: 'functions/web/asset.ts', auth: 'none', apiKey: false, data: 'none', staticFiles: true, produces: ['text/javascript', 'text/css'], errors: [404], summary: 'Scripts and styles of the console and the docs', params: z.strictObject({ file: z.string() }), status: 200 },
+  'web.asset': { method: 'GET', path: '/assets/{file}', entry: 'functions/web/asset.ts', auth: 'none', apiKey: false, data: 'none', staticFiles: true, produces: ['text/javascript', 'text/css'], errors: [404], summary: 'Scripts and styles of the console and the docs', params: assetParams, status: 200 },
 } as const satisfies Record<string, RouteDef>;
 
 export type RouteId = keyof typeof routes;

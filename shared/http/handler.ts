@@ -19,7 +19,7 @@ import { logger } from './log.ts';
 import { HttpProblem, PROBLEM_CONTENT_TYPE, problemBody } from './problem.ts';
 import { parsePart } from './validate.ts';
 
-type Parsed<S> = S extends z.ZodMiniType ? z.output<S> : undefined;
+type Parsed<S> = S extends () => infer T ? (T extends z.ZodMiniType ? z.output<T> : undefined) : undefined;
 
 export interface HttpRequest<R extends RouteDef> {
   body: Parsed<R['body']>;
@@ -134,9 +134,9 @@ export function defineHandler<R extends RouteDef>(route: R, handle: (request: Ht
     const { caller, sessionOpen } = authentications.get(event)!;
     const run = async () =>
       handle({
-        body: route.body && parsePart('body', route.body, event.body),
-        params: route.params && parsePart('params', route.params, event.pathParameters ?? {}),
-        query: route.query && parsePart('query', route.query, event.queryStringParameters ?? {}),
+        body: route.body && parsePart('body', route.body(), event.body),
+        params: route.params && parsePart('params', route.params(), event.pathParameters ?? {}),
+        query: route.query && parsePart('query', route.query(), event.queryStringParameters ?? {}),
         caller,
         header: (name: string) => event.headers?.[name],
         baseUrl: baseUrlOf(event),

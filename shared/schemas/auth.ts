@@ -1,24 +1,27 @@
-import { user } from './users.ts';
 import * as z from 'zod/mini';
+import { lazy } from './common.ts';
+import { userSchemas } from './users.ts';
 
-/** Email or username, plus the password. Only a length check here: the policy applies at sign-up. */
-export const loginBody = z
-  .strictObject({
-    email: z.optional(z.string().check(z.maxLength(254))),
-    username: z.optional(z.string().check(z.maxLength(30))),
-    password: z.string().check(z.minLength(1), z.maxLength(1024)),
-  })
-  .check(z.refine((b) => (b.email === undefined) !== (b.username === undefined), 'Send either email or username'));
+export const authSchemas = lazy(() => {
+  /** Email or username, plus the password. Only a length check here: the policy applies at sign-up. */
+  const loginBody = z
+    .strictObject({
+      email: z.optional(z.string().check(z.maxLength(254))),
+      username: z.optional(z.string().check(z.maxLength(30))),
+      password: z.string().check(z.minLength(1), z.maxLength(1024)),
+    })
+    .check(z.refine((b) => (b.email === undefined) !== (b.username === undefined), 'Send either email or username'));
 
-export const refreshBody = z.strictObject({ refresh_token: z.string().check(z.minLength(1), z.maxLength(200)) });
+  const refreshBody = z.strictObject({ refresh_token: z.string().check(z.minLength(1), z.maxLength(200)) });
 
-export const tokens = z.object({
-  token_type: z.literal('Bearer'),
-  access_token: z.string(),
-  expires_in: z.int(),
-  refresh_token: z.string(),
+  const tokens = z.object({
+    token_type: z.literal('Bearer'),
+    access_token: z.string(),
+    expires_in: z.int(),
+    refresh_token: z.string(),
+  });
+
+  return { loginBody, refreshBody, tokens, session: z.object({ user: userSchemas().user, ...tokens.shape }) };
 });
 
-export const session = z.object({ user, ...tokens.shape });
-
-export type LoginBody = z.output<typeof loginBody>;
+export type LoginBody = z.output<ReturnType<typeof authSchemas>['loginBody']>;

@@ -8,42 +8,51 @@ import en from 'zod/v4/locales/en.js';
 // Import zod/mini where it is used (never re-export the namespace): that keeps it tree-shakable.
 z.config(en());
 
-const utf8Bytes = (s: string) => Buffer.byteLength(s, 'utf8');
-
-/** Seed 003's policy, and bcrypt's 72-byte limit enforced rather than silently truncated. */
-export const password = z.string().check(
-  z.minLength(8, 'Password must be at least 8 characters'),
-  z.refine((s) => utf8Bytes(s) <= 72, 'Password must be at most 72 bytes in UTF-8 (bcrypt ignores the rest)'),
-  z.regex(/[a-z]/, 'Password must contain a lowercase letter'),
-  z.regex(/[A-Z]/, 'Password must contain an uppercase letter'),
-  z.regex(/\d/, 'Password must contain a digit'),
-  z.regex(/[^A-Za-z0-9]/, 'Password must contain a special character'),
-);
-
-export const email = z.email('Invalid email address').check(z.maxLength(254));
-export const name = z.string().check(z.trim(), z.minLength(1), z.maxLength(100));
-export const username = z.string().check(
-  z.regex(/^[A-Za-z0-9_.-]{3,30}$/, 'Username must be 3-30 letters, digits, dots, dashes or underscores'),
-);
-/** 10 digits as the seeds use, or E.164. */
-export const phone = z.string().check(
-  z.regex(/^(\d{10}|\+[1-9]\d{7,14})$/, 'Phone must be 10 digits or E.164 (+ and 8-15 digits)'),
-);
-
-/** A real calendar date (YYYY-MM-DD) in the past, not before 1900. */
-export const pastDate = z.iso.date('Date must be a real date as YYYY-MM-DD').check(
-  z.refine((d) => d >= '1900-01-01' && d < new Date().toISOString().slice(0, 10), 'Date must be in the past'),
-);
-
-export const shortText = (max: number) => z.string().check(z.trim(), z.minLength(1), z.maxLength(max));
-
-export const role = z.enum(['user', 'admin']);
-
-export const idParams = z.strictObject({ id: z.uuid('Not a valid id') });
-
-export const pageQuery = {
-  limit: z._default(z.coerce.number('limit must be a number').check(z.int(), z.minimum(1), z.maximum(100)), 20),
-  cursor: z.optional(z.string().check(z.maxLength(2048))),
+/** Builds a module's schemas on first use, not at import: a function builds only the ones it needs. */
+export const lazy = <T>(build: () => T): (() => T) => {
+  let built: T | undefined;
+  return () => (built ??= build());
 };
 
-export const page = <T extends z.ZodMiniType>(item: T) => z.object({ items: z.array(item), next_cursor: z.nullable(z.string()) });
+export const commonSchemas = lazy(() => {
+  const utf8Bytes = (s: string) => Buffer.byteLength(s, 'utf8');
+
+  /** Seed 003's policy, and bcrypt's 72-byte limit enforced rather than silently truncated. */
+  const password = z.string().check(
+    z.minLength(8, 'Password must be at least 8 characters'),
+    z.refine((s) => utf8Bytes(s) <= 72, 'Password must be at most 72 bytes in UTF-8 (bcrypt ignores the rest)'),
+    z.regex(/[a-z]/, 'Password must contain a lowercase letter'),
+    z.regex(/[A-Z]/, 'Password must contain an uppercase letter'),
+    z.regex(/\d/, 'Password must contain a digit'),
+    z.regex(/[^A-Za-z0-9]/, 'Password must contain a special character'),
+  );
+
+  const email = z.email('Invalid email address').check(z.maxLength(254));
+  const name = z.string().check(z.trim(), z.minLength(1), z.maxLength(100));
+  const username = z.string().check(
+    z.regex(/^[A-Za-z0-9_.-]{3,30}$/, 'Username must be 3-30 letters, digits, dots, dashes or underscores'),
+  );
+  /** 10 digits as the seeds use, or E.164. */
+  const phone = z.string().check(
+    z.regex(/^(\d{10}|\+[1-9]\d{7,14})$/, 'Phone must be 10 digits or E.164 (+ and 8-15 digits)'),
+  );
+
+  /** A real calendar date (YYYY-MM-DD) in the past, not before 1900. */
+  const pastDate = z.iso.date('Date must be a real date as YYYY-MM-DD').check(
+    z.refine((d) => d >= '1900-01-01' && d < new Date().toISOString().slice(0, 10), 'Date must be in the past'),
+  );
+
+  const shortText = (max: number) => z.string().check(z.trim(), z.minLength(1), z.maxLength(max));
+
+  const role = z.enum(['user', 'admin']);
+
+  const idParams = z.strictObject({ id: z.uuid('Not a valid id') });
+
+  const pageQuery = {
+    limit: z._default(z.coerce.number('limit must be a number').check(z.int(), z.minimum(1), z.maximum(100)), 20),
+    cursor: z.optional(z.string().check(z.maxLength(2048))),
+  };
+
+  const page = <T extends z.ZodMiniType>(item: T) => z.object({ items: z.array(item), next_cursor: z.nullable(z.string()) });
+  return { password, email, name, username, phone, pastDate, shortText, role, idParams, pageQuery, page };
+});

@@ -1,5 +1,5 @@
 import * as z from 'zod/mini';
-import { idParams, page, pageQuery } from './common.ts';
+import { commonSchemas, lazy } from './common.ts';
 import { NON_MONETARY } from './money.ts';
 
 export const PAYMENT_METHODS = ['Credit Card', 'Debit Card', 'Prepaid Card'] as const;
@@ -50,89 +50,95 @@ export function expiryMonth(expiry: string): string | undefined {
 
 const notExpired = (month: string) => month >= new Date().toISOString().slice(0, 7);
 
-const cardNo = z.string().check(
-  z.regex(/^\d[\d -]{10,24}\d$/, 'Card number must be 12-19 digits (spaces and dashes allowed)'),
-  z.refine((s) => /^\d{12,19}$/.test(cardDigits(s)), 'Card number must be 12-19 digits (spaces and dashes allowed)'),
-  z.refine((s) => luhnValid(cardDigits(s)), 'Card number fails the Luhn check'),
-);
-const cardExpiry = z.string().check(
-  z.refine((s) => expiryMonth(s) !== undefined, 'Card expiry must be YYYY-MM-DD or MM/YY'),
-  z.refine((s) => !expiryMonth(s) || notExpired(expiryMonth(s)!), 'The card has expired'),
-);
-const cardCvc = z.string().check(z.regex(/^\d{3,4}$/, 'CVC must be 3 digits (4 for American Express)'));
-/** A positive amount as a JSON number or a decimal string; the currency decides how many decimals. */
-const amount = z.union([
-  z.number().check(z.positive('Amount must be positive'), z.lte(1e12)),
-  z.string().check(z.regex(/^\d{1,13}(\.\d{1,4})?$/, 'Amount must be a positive decimal number')),
-]);
-const currency = z.string().check(
-  z.regex(/^[A-Z]{3}$/, 'Currency must be an ISO 4217 code such as INR or USD'),
-  z.refine((c) => z.currencyCode().safeParse(c).success && !NON_MONETARY.has(c), 'Unknown ISO 4217 currency'),
-);
-const description = z.string().check(z.maxLength(255));
+export const paymentSchemas = lazy(() => {
+  const { idParams, page, pageQuery } = commonSchemas();
 
-/** CVC length depends on the card: 4 digits for American Express, 3 for the others. */
-const cvcMatchesCard = (body: { card_no?: string; card_cvc?: string }) =>
-  !body.card_no || !body.card_cvc || body.card_cvc.length === (cardBrand(cardDigits(body.card_no)) === 'amex' ? 4 : 3);
-const cvcIssue = { path: ['card_cvc'], message: 'CVC must be 3 digits (4 for American Express)' };
-
-export const createPaymentBody = z
-  .strictObject({
-    user_id: z.optional(z.uuid('Not a valid user id')),
-    amount,
-    currency,
-    payment_method: z.enum(PAYMENT_METHODS),
-    card_no: cardNo,
-    card_expiry: cardExpiry,
-    card_cvc: cardCvc,
-    status: z._default(z.enum(['pending', 'completed', 'failed']), 'pending'),
-    description: z.optional(description),
-  })
-  .check(z.refine(cvcMatchesCard, cvcIssue));
-
-/** Partial update. A new card needs its expiry and CVC (checked, then discarded) too. */
-export const updatePaymentBody = z
-  .strictObject({
-    amount: z.optional(amount),
-    currency: z.optional(currency),
-    payment_method: z.optional(z.enum(PAYMENT_METHODS)),
-    card_no: z.optional(cardNo),
-    card_expiry: z.optional(cardExpiry),
-    card_cvc: z.optional(cardCvc),
-    status: z.optional(z.enum(PAYMENT_STATUSES)),
-    description: z.optional(description),
-  })
-  .check(
-    z.refine((b) => Object.keys(b).length > 0, 'Send at least one field to change'),
-    z.refine((b) => !b.card_no || (b.card_expiry !== undefined && b.card_cvc !== undefined), {
-      path: ['card_no'],
-      message: 'A new card number needs card_expiry and card_cvc',
-    }),
-    z.refine(cvcMatchesCard, cvcIssue),
+  const cardNo = z.string().check(
+    z.regex(/^\d[\d -]{10,24}\d$/, 'Card number must be 12-19 digits (spaces and dashes allowed)'),
+    z.refine((s) => /^\d{12,19}$/.test(cardDigits(s)), 'Card number must be 12-19 digits (spaces and dashes allowed)'),
+    z.refine((s) => luhnValid(cardDigits(s)), 'Card number fails the Luhn check'),
   );
+  const cardExpiry = z.string().check(
+    z.refine((s) => expiryMonth(s) !== undefined, 'Card expiry must be YYYY-MM-DD or MM/YY'),
+    z.refine((s) => !expiryMonth(s) || notExpired(expiryMonth(s)!), 'The card has expired'),
+  );
+  const cardCvc = z.string().check(z.regex(/^\d{3,4}$/, 'CVC must be 3 digits (4 for American Express)'));
+  /** A positive amount as a JSON number or a decimal string; the currency decides how many decimals. */
+  const amount = z.union([
+    z.number().check(z.positive('Amount must be positive'), z.lte(1e12)),
+    z.string().check(z.regex(/^\d{1,13}(\.\d{1,4})?$/, 'Amount must be a positive decimal number')),
+  ]);
+  const currency = z.string().check(
+    z.regex(/^[A-Z]{3}$/, 'Currency must be an ISO 4217 code such as INR or USD'),
+    z.refine((c) => z.currencyCode().safeParse(c).success && !NON_MONETARY.has(c), 'Unknown ISO 4217 currency'),
+  );
+  const description = z.string().check(z.maxLength(255));
 
-export const paymentIdParams = idParams;
-export const listPaymentsQuery = z.strictObject({ ...pageQuery, user_id: z.optional(z.uuid('Not a valid user id')) });
+  /** CVC length depends on the card: 4 digits for American Express, 3 for the others. */
+  const cvcMatchesCard = (body: { card_no?: string; card_cvc?: string }) =>
+    !body.card_no || !body.card_cvc || body.card_cvc.length === (cardBrand(cardDigits(body.card_no)) === 'amex' ? 4 : 3);
+  const cvcIssue = { path: ['card_cvc'], message: 'CVC must be 3 digits (4 for American Express)' };
 
-export const payment = z.object({
-  payment_id: z.uuid(),
-  user_id: z.uuid(),
-  amount: z.number(),
-  amount_minor: z.int(),
-  currency: z.string(),
-  payment_method: z.enum(PAYMENT_METHODS),
-  card_no: z.string(),
-  card_brand: z.string(),
-  card_last4: z.string(),
-  card_expiry: z.string(),
-  status: z.enum(PAYMENT_STATUSES),
-  description: z.optional(z.string()),
-  version: z.int(),
-  created_at: z.string(),
-  updated_at: z.string(),
+  const createPaymentBody = z
+    .strictObject({
+      user_id: z.optional(z.uuid('Not a valid user id')),
+      amount,
+      currency,
+      payment_method: z.enum(PAYMENT_METHODS),
+      card_no: cardNo,
+      card_expiry: cardExpiry,
+      card_cvc: cardCvc,
+      status: z._default(z.enum(['pending', 'completed', 'failed']), 'pending'),
+      description: z.optional(description),
+    })
+    .check(z.refine(cvcMatchesCard, cvcIssue));
+
+  /** Partial update. A new card needs its expiry and CVC (checked, then discarded) too. */
+  const updatePaymentBody = z
+    .strictObject({
+      amount: z.optional(amount),
+      currency: z.optional(currency),
+      payment_method: z.optional(z.enum(PAYMENT_METHODS)),
+      card_no: z.optional(cardNo),
+      card_expiry: z.optional(cardExpiry),
+      card_cvc: z.optional(cardCvc),
+      status: z.optional(z.enum(PAYMENT_STATUSES)),
+      description: z.optional(description),
+    })
+    .check(
+      z.refine((b) => Object.keys(b).length > 0, 'Send at least one field to change'),
+      z.refine((b) => !b.card_no || (b.card_expiry !== undefined && b.card_cvc !== undefined), {
+        path: ['card_no'],
+        message: 'A new card number needs card_expiry and card_cvc',
+      }),
+      z.refine(cvcMatchesCard, cvcIssue),
+    );
+
+  const paymentIdParams = idParams;
+  const listPaymentsQuery = z.strictObject({ ...pageQuery, user_id: z.optional(z.uuid('Not a valid user id')) });
+
+  const payment = z.object({
+    payment_id: z.uuid(),
+    user_id: z.uuid(),
+    amount: z.number(),
+    amount_minor: z.int(),
+    currency: z.string(),
+    payment_method: z.enum(PAYMENT_METHODS),
+    card_no: z.string(),
+    card_brand: z.string(),
+    card_last4: z.string(),
+    card_expiry: z.string(),
+    status: z.enum(PAYMENT_STATUSES),
+    description: z.optional(z.string()),
+    version: z.int(),
+    created_at: z.string(),
+    updated_at: z.string(),
+  });
+  const paymentPage = page(payment);
+  return { createPaymentBody, updatePaymentBody, paymentIdParams, listPaymentsQuery, payment, paymentPage };
 });
-export const paymentPage = page(payment);
 
-export type CreatePaymentBody = z.output<typeof createPaymentBody>;
-export type UpdatePaymentBody = z.output<typeof updatePaymentBody>;
-export type PublicPayment = z.output<typeof payment>;
+type Schemas = ReturnType<typeof paymentSchemas>;
+export type CreatePaymentBody = z.output<Schemas['createPaymentBody']>;
+export type UpdatePaymentBody = z.output<Schemas['updatePaymentBody']>;
+export type PublicPayment = z.output<Schemas['payment']>;

@@ -1,8 +1,5 @@
 import * as z from 'zod/mini';
-import { pastDate, shortText } from './common.ts';
-
-/** Exactly 10 digits, as seed 000 validates phones. */
-export const recordPhone = z.string().check(z.regex(/^\d{10}$/, 'Phone must be exactly 10 digits'));
+import { commonSchemas, lazy } from './common.ts';
 
 /** A positive number within human bounds; numeric strings ("175", as in the seed's sample) are accepted. */
 const measure = (min: number, max: number, unit: string) =>
@@ -11,27 +8,19 @@ const measure = (min: number, max: number, unit: string) =>
     z.pipe(z.transform((v: number | string) => Number(v)), z.number().check(z.gte(min, `Must be at least ${min} ${unit}`), z.lte(max, `Must be at most ${max} ${unit}`))),
   );
 
-export const createRecordBody = z.strictObject({
-  name: shortText(100),
-  phone: recordPhone,
-  dob: pastDate,
-  height: measure(30, 280, 'cm'),
-  weight: measure(1, 650, 'kg'),
+export const recordSchemas = lazy(() => {
+  const { pastDate, shortText } = commonSchemas();
+  /** Exactly 10 digits, as seed 000 validates phones. */
+  const recordPhone = z.string().check(z.regex(/^\d{10}$/, 'Phone must be exactly 10 digits'));
+  return {
+    createRecordBody: z.strictObject({ name: shortText(100), phone: recordPhone, dob: pastDate, height: measure(30, 280, 'cm'), weight: measure(1, 650, 'kg') }),
+    phoneBody: z.strictObject({ phone: recordPhone }),
+    /** Record ids are keyed hashes (HMAC-SHA256, base64url). */
+    recordIdParams: z.strictObject({ id: z.string().check(z.regex(/^[A-Za-z0-9_-]{43}$/, 'Not a valid record id')) }),
+    record: z.object({ record_id: z.string(), name: z.string(), dob: z.string(), height: z.number(), weight: z.number(), created_at: z.string() }),
+  };
 });
 
-export const phoneBody = z.strictObject({ phone: recordPhone });
-
-/** Record ids are keyed hashes (HMAC-SHA256, base64url). */
-export const recordIdParams = z.strictObject({ id: z.string().check(z.regex(/^[A-Za-z0-9_-]{43}$/, 'Not a valid record id')) });
-
-export const record = z.object({
-  record_id: z.string(),
-  name: z.string(),
-  dob: z.string(),
-  height: z.number(),
-  weight: z.number(),
-  created_at: z.string(),
-});
-
-export type CreateRecordBody = z.output<typeof createRecordBody>;
-export type PublicRecord = z.output<typeof record>;
+type Schemas = ReturnType<typeof recordSchemas>;
+export type CreateRecordBody = z.output<Schemas['createRecordBody']>;
+export type PublicRecord = z.output<Schemas['record']>;

@@ -26,7 +26,7 @@ const text = fc.oneof(fc.string(), fc.string({ unit: 'grapheme' }), fc.constantF
 const fieldValue = fc.oneof(text, fc.integer(), fc.double(), fc.boolean(), fc.constant(null), fc.jsonValue());
 
 function bodyFor(route: RouteDef) {
-  const known = route.body ? Object.keys((route.body as { _zod?: { def?: { shape?: object } } })._zod?.def?.shape ?? {}) : [];
+  const known = route.body ? Object.keys((route.body() as { _zod?: { def?: { shape?: object } } })._zod?.def?.shape ?? {}) : [];
   const names = fc.oneof(fc.constantFrom(...known, 'role', 'user_id', '__proto__', 'constructor', 'version'), fc.string({ maxLength: 12 }));
   return fc.oneof(fc.dictionary(names, fieldValue, { maxKeys: 8 }), fc.jsonValue(), fc.constant(undefined));
 }
