@@ -53,8 +53,9 @@ function matchingRoutes(compiled: CompiledRoute[], pathname: string) {
 }
 
 /** The route a request would reach (tests use it to check responses against the OpenAPI document). */
+let compiledOnce: CompiledRoute[] | undefined;
 export function routeFor(method: string, pathname: string): RouteId | undefined {
-  return matchingRoutes(compile(), pathname).find((c) => c.route.def.method === method)?.route.id;
+  return matchingRoutes((compiledOnce ??= compile()), pathname).find((c) => c.route.def.method === method)?.route.id;
 }
 
 /** Token bucket per API key: `rateLimit` tokens a second, at most `burstLimit` stored (monotonic clock). */

@@ -92,11 +92,18 @@ const observe = (): middy.MiddlewareObj<Event, Result> => {
     },
     after: (request) => finish(request as Request),
     onError: (request) => {
-      request.response = toProblem(request.error);
+      request.response ??= toProblem(request.error);
       finish(request as Request);
     },
   };
 };
+
+/** Errors become problem+json inside the CORS middleware, so a browser can read them cross-origin too. */
+const problems = (): middy.MiddlewareObj<Event, Result> => ({
+  onError: (request) => {
+    request.response = toProblem(request.error);
+  },
+});
 
 /** Scheme and host from the client's side, plus the stage prefix API Gateway's default endpoint adds. */
 function baseUrlOf(event: Event): string {
@@ -128,7 +135,7 @@ export function defineHandler<R extends RouteDef>(route: R, handle: (request: Ht
   if (env.corsOrigins.length > 0) {
     chain.use(httpCors({ origins: env.corsOrigins, headers: CORS_ALLOWED_HEADERS, exposeHeaders: CORS_EXPOSED_HEADERS }));
   }
-  chain.use(authenticateCaller(route));
+  chain.use(problems()).use(authenticateCaller(route));
   if (route.body) chain.use(jsonBody(route.maxBodyBytes));
   return chain.handler(async (event) => {
     const { caller, sessionOpen } = authentications.get(event)!;

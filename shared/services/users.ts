@@ -4,12 +4,11 @@ import { hashPassword } from '../crypto/passwords.ts';
 import { kv } from '../db/kv.ts';
 import { sessions } from '../db/sessions.ts';
 import { toPublicUser, UniquenessConflict, users, type User, type UserFields } from '../db/users.ts';
-import { StaleVersion } from '../db/transact.ts';
 import { withOptimisticRetry } from './optimistic.ts';
 import type { Caller } from '../http/auth.ts';
 import { assertIfMatch, etagOf } from '../http/etag.ts';
 import { Reply } from '../http/handler.ts';
-import { conflict, forbidden, notFound, preconditionFailed } from '../http/problem.ts';
+import { conflict, forbidden, notFound } from '../http/problem.ts';
 import type { CreateUserBody, UpdateUserBody } from '../schemas/users.ts';
 
 /** A user as the API returns it, with its ETag. */
@@ -74,10 +73,11 @@ export async function updateUser(caller: Caller, userId: string, changes: Update
  * and every key-value entry, however many. Payments stay: they are financial records.
  */
 export async function deleteUser(caller: Caller, userId: string, ifMatch?: string): Promise<void> {
-  const user = await getVisibleUser(caller, userId);
-  assertIfMatch(ifMatch, user.version);
-  await users.remove(user).catch((error) => {
-    throw error instanceof StaleVersion ? preconditionFailed() : error;
+  // Like updates: a concurrent change is a 412 with If-Match, and simply re-read without it.
+  await withOptimisticRetry(ifMatch, async () => {
+    const user = await getVisibleUser(caller, userId);
+    assertIfMatch(ifMatch, user.version);
+    await users.remove(user);
   });
   await Promise.all([sessions.endAll(userId), kv.removeAll(userId)]);
 }
