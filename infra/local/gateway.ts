@@ -202,10 +202,21 @@ function lambdaContext(routeId: string, requestId: string): Context {
   };
 }
 
+/** API Gateway's payload limit: a larger request never reaches a function. */
+export const MAX_PAYLOAD_BYTES = 10 * 1024 * 1024;
+
+/** The request body, or undefined once it grows past MAX_PAYLOAD_BYTES (the rest is not buffered). */
 const readBody = (req: IncomingMessage) =>
-  new Promise<string>((done, fail) => {
+  new Promise<string | undefined>((done, fail) => {
     const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c)).on('end', () => done(Buffer.concat(chunks).toString('utf8'))).on('error', fail);
+    let size = 0;
+    req
+      .on('data', (c: Buffer) => {
+        size += c.length;
+        if (size <= MAX_PAYLOAD_BYTES) chunks.push(c);
+      })
+      .on('end', () => done(size > MAX_PAYLOAD_BYTES ? undefined : Buffer.concat(chunks).toString('utf8')))
+      .on('error', fail);
   });
 
 export function createGateway(options: GatewayOptions): Server {
@@ -246,7 +257,9 @@ export function createGateway(options: GatewayOptions): Server {
       const token = bucket.take(key);
       if (!token.ok) return gatewayError(res, 'THROTTLED', { 'retry-after': String(token.retryAfter) });
     }
-    const event = buildEvent(req, url, route, match!, await readBody(req), stage);
+    const body = await readBody(req);
+    if (body === undefined) return gatewayError(res, 'REQUEST_TOO_LARGE');
+    const event = buildEvent(req, url, route, match!, body, stage);
     options.onEvent?.(structuredClone(event), route.id); // a copy: handlers may rewrite theirs
     try {
       const handler = await loadHandler(route.def.entry);

@@ -1,5 +1,6 @@
 import { APIGatewayProxyEventSchema } from '@aws-lambda-powertools/parser/schemas/api-gateway';
 import { describe, expect, it } from 'vitest';
+import { MAX_PAYLOAD_BYTES } from '../../infra/local/gateway.ts';
 import { gatewayResponses, usagePlanThrottle } from '../../shared/http/gateway-responses.ts';
 import { routes } from '../../shared/routes.ts';
 import { registerUser } from '../support/accounts.ts';
@@ -31,6 +32,14 @@ describe('API key (usage-plan semantics)', () => {
       expect(res.status, `${method} ${path}`).toBe(404);
       expect(res.body).toEqual(gatewayResponses.MISSING_AUTHENTICATION_TOKEN.body);
     }
+  });
+});
+
+describe('payload limit', () => {
+  it('refuses a request over 10 MB at the gateway, as API Gateway does', async () => {
+    const res = await api().call('PUT', '/kv/big', { raw: 'x'.repeat(MAX_PAYLOAD_BYTES + 1), headers: { 'content-type': 'application/json' } });
+    expect(res.status).toBe(413);
+    expect(res.body).toEqual(gatewayResponses.REQUEST_TOO_LARGE.body);
   });
 });
 
