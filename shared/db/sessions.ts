@@ -20,11 +20,12 @@ export interface Session {
   refreshToken: string;
 }
 
-const refreshItem = (tokenHash: string, userId: string, sessionId: string, expires: number) => ({
+const refreshItem = (tokenHash: string, userId: string, sessionId: string, role: Role, expires: number) => ({
   ...keys.refreshToken(tokenHash),
   entity: 'refresh_token',
   user_id: userId,
   session_id: sessionId,
+  role, // carried on the token, so a rotation needs no second read (which would race a concurrent reuse)
   spent: false,
   ttl: expires,
 });
@@ -43,7 +44,7 @@ export const sessions = {
           Item: { ...keys.session(userId, sessionId), entity: 'session', role, created_at: new Date().toISOString(), ttl: expires },
         },
       },
-      { Put: { TableName: TABLE, Item: refreshItem(sha256(refreshToken), userId, sessionId, expires) } },
+      { Put: { TableName: TABLE, Item: refreshItem(sha256(refreshToken), userId, sessionId, role, expires) } },
     ]);
     return { userId, sessionId, role, refreshToken };
   },
@@ -84,7 +85,7 @@ export const sessions = {
             ExpressionAttributeValues: { ':expires': expires },
           },
         },
-        { Put: { TableName: TABLE, Item: refreshItem(sha256(next), userId, sessionId, expires) } },
+        { Put: { TableName: TABLE, Item: refreshItem(sha256(next), userId, sessionId, token.role, expires) } },
       ]);
     } catch (error) {
       if (!(error instanceof TransactionConditionFailed)) throw error;
@@ -92,8 +93,7 @@ export const sessions = {
       if (error.failed.includes(0)) await sessions.end(userId, sessionId);
       return undefined;
     }
-    const session = await getItem(keys.session(userId, sessionId));
-    return session && { userId, sessionId, role: session.role, refreshToken: next };
+    return { userId, sessionId, role: token.role, refreshToken: next };
   },
 
   async end(userId: string, sessionId: string): Promise<void> {
