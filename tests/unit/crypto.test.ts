@@ -1,11 +1,12 @@
 import { randomBytes } from 'node:crypto';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { deriveSecrets } from '../../shared/config/index.ts';
 import { decrypt, encrypt } from '../../shared/crypto/aead.ts';
 import { openCursor, sealCursor } from '../../shared/crypto/cursor.ts';
 import { openField, sealField } from '../../shared/crypto/field-cipher.ts';
 import { keyedHash, sha256 } from '../../shared/crypto/hash.ts';
 import { verifyPassword, hashPassword } from '../../shared/crypto/passwords.ts';
+import { ACCESS_TOKEN_SECONDS, signAccessToken, verifyAccessToken } from '../../shared/crypto/tokens.ts';
 
 describe('field encryption (AES-256-GCM)', () => {
   it('round-trips, uses a fresh IV each time and names its key', async () => {
@@ -67,5 +68,31 @@ describe('hashing', () => {
     expect(await verifyPassword('Correct-Horse-9', hash)).toBe(true);
     expect(await verifyPassword('Correct-Horse-8', hash)).toBe(false);
     expect(await verifyPassword('dummy password for timing', undefined)).toBe(false);
+  });
+});
+
+describe('access tokens', () => {
+  const claims = { sub: 'user-1', role: 'user', sid: 'session-1' } as const;
+
+  it('stop working when they expire, even after a warm function has verified them', async () => {
+    const token = await signAccessToken(claims);
+    expect(await verifyAccessToken(token)).toEqual(claims);
+    vi.useFakeTimers({ now: Date.now() + (ACCESS_TOKEN_SECONDS + 1) * 1000, toFake: ['Date'] });
+    try {
+      await expect(verifyAccessToken(token)).rejects.toThrow(/exp/);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('are refused with one character changed, even when the original was verified', async () => {
+    const token = await signAccessToken(claims);
+    await verifyAccessToken(token);
+    const signature = token.split('.')[2];
+    const flipped = `${signature.slice(0, 10)}${signature[10] === 'A' ? 'B' : 'A'}${signature.slice(11)}`;
+    await expect(verifyAccessToken(token.replace(signature, flipped))).rejects.toThrow();
+    const [header, , tail] = token.split('.');
+    const admin = Buffer.from(JSON.stringify({ ...JSON.parse(Buffer.from(token.split('.')[1], 'base64url').toString()), role: 'admin' })).toString('base64url');
+    await expect(verifyAccessToken(`${header}.${admin}.${tail}`)).rejects.toThrow();
   });
 });
