@@ -18,7 +18,7 @@ export interface AccessClaims {
   sid: string;
 }
 
-// Imported once: jose imports a raw Uint8Array key again on every call (~0.1 ms per request).
+// Imported once: given raw bytes, jose imports the key again on every call.
 let hmacKey: Promise<CryptoKey> | undefined;
 function jwtKey(): Promise<CryptoKey> {
   hmacKey ??= getSecrets().then(({ jwtKey: raw }) => crypto.subtle.importKey('raw', new Uint8Array(raw), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign', 'verify']));
