@@ -1,10 +1,12 @@
 /**
  * Health records keyed by a keyed hash of the phone (HMAC-SHA256 under the secret pepper): the phone
  * is never stored. The key id that made the hash is kept, so after a rotation a phone hashed under an
- * older key is still found (and still counts as taken).
+ * older key is still found (and still counts as taken). The health data itself (name, date of birth,
+ * height, weight) is stored as one AES-256-GCM field bound to the record id.
  */
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand } from '@aws-sdk/lib-dynamodb';
+import { openField, sealField } from '../crypto/field-cipher.ts';
 import { db, TABLE } from './client.ts';
 import { getItem } from './get-item.ts';
 import { keys } from './keys.ts';
@@ -23,18 +25,25 @@ export interface HealthRecord {
 
 export class PhoneTaken extends Error {}
 
-const fromItem = (item: Record<string, any> | undefined): HealthRecord | undefined => {
+const detailsContext = (recordId: string) => `record:${recordId}:details`;
+
+async function toItem({ name, dob, height, weight, ...record }: HealthRecord) {
+  const details_sealed = await sealField(JSON.stringify({ name, dob, height, weight }), detailsContext(record.record_id));
+  return { ...keys.record(record.record_id), entity: 'record', ...record, details_sealed };
+}
+
+async function fromItem(item: Record<string, any> | undefined): Promise<HealthRecord | undefined> {
   if (!item) return undefined;
-  const { PK, SK, entity, ...record } = item;
-  return record as HealthRecord;
-};
+  const { PK, SK, entity, details_sealed, ...record } = item;
+  return { ...record, ...JSON.parse(await openField(details_sealed, detailsContext(record.record_id))) } as HealthRecord;
+}
 
 export const records = {
   /** `olderHashes`: the same phone under retired keys, which must not exist either. */
   async create(record: HealthRecord, olderHashes: string[]): Promise<void> {
     try {
       await transact([
-        { Put: { TableName: TABLE, Item: { ...keys.record(record.record_id), entity: 'record', ...record }, ConditionExpression: 'attribute_not_exists(PK)' } },
+        { Put: { TableName: TABLE, Item: await toItem(record), ConditionExpression: 'attribute_not_exists(PK)' } },
         ...olderHashes.map((hash) => ({ ConditionCheck: { TableName: TABLE, Key: keys.record(hash), ConditionExpression: 'attribute_not_exists(PK)' } })),
       ]);
     } catch (error) {

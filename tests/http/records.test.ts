@@ -126,4 +126,16 @@ describe('what is stored', () => {
     expect(raw).not.toContain(phone);
     expect(raw).toContain('"key_id":"1"');
   });
+
+  it('keeps the health data encrypted, and reads it back', async () => {
+    const user = await registerUser(api());
+    const patient = { name: 'Ada Quartermaine', phone: newPhone(), dob: '1961-02-03', height: '163', weight: '58' };
+    const { body: created } = await api().post('/records', patient, { token: user.token });
+    const stored = (await scanTable()).find((item) => item.record_id === created.record_id)!;
+    expect(JSON.stringify(stored)).not.toMatch(/Ada Quartermaine|1961-02-03/);
+    for (const field of ['name', 'dob', 'height', 'weight']) expect(stored).not.toHaveProperty(field);
+    expect(stored.details_sealed).toMatch(/^1\./);
+    const read = await api().get(`/records/${created.record_id}`, { token: user.token });
+    expect(read.body).toMatchObject({ name: 'Ada Quartermaine', dob: '1961-02-03', height: 163, weight: 58 });
+  });
 });

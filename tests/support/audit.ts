@@ -3,7 +3,8 @@
  * scanned for what must never be stored in plain text. Attribute names: no password, card number,
  * CVC or phone. Values: no password of the test accounts, no card number (a value that is 12-19
  * digits passing Luhn, or any test card number inside a value), no phone (a value of 10 digits or
- * E.164). Key-value entries are the users' own data and are left out.
+ * E.164), and no health record's name, date of birth, height or weight as attributes of their own
+ * (they are stored encrypted). Key-value entries are the users' own data and are left out.
  */
 import { ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
@@ -11,6 +12,7 @@ import { localClient } from '../../infra/local/dynamodb.ts';
 import { luhnValid } from '../../shared/schemas/payments.ts';
 
 const FORBIDDEN_NAMES = /^(password|card_no|card_number|card_cvc|cvc|cvv|phone)$/i;
+const FORBIDDEN_ON_RECORDS = /^(name|dob|height|weight)$/;
 const TEST_PASSWORDS = ['Correct-Horse-9', 'Another-Secret-7', 'New-Password-42', 'Str0ng!Passw0rd', 'Pwned-Pass-1'];
 const TEST_CARDS = ['4111111111111111', '5555555555554444', '378282246310005', '371449635398431', '4012888888881881'];
 
@@ -48,7 +50,9 @@ export async function auditTables(endpoint: string): Promise<{ items: number; vi
       for (const item of page.Items ?? []) {
         items++;
         if (item.entity === 'kv') continue;
-        violations.push(...violationsIn(item, `${TableName} ${item.PK}/${item.SK}`));
+        const where = `${TableName} ${item.PK}/${item.SK}`;
+        violations.push(...violationsIn(item, where));
+        if (item.entity === 'record') violations.push(...Object.keys(item).filter((name) => FORBIDDEN_ON_RECORDS.test(name)).map((name) => `${where} .${name}: health data in plain text`));
       }
       ExclusiveStartKey = page.LastEvaluatedKey;
     } while (ExclusiveStartKey);
