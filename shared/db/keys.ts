@@ -6,8 +6,9 @@ export const keys = {
   userPartition: (userId: string) => `USER#${userId}`,
   /** Newest-first listing of users on GSI1; the id breaks ties between equal timestamps. */
   userListing: (createdAt: string, userId: string) => ({ GSI1PK: USERS_INDEX_PK, GSI1SK: `${createdAt}#${userId}` }),
-  email: (normalisedEmail: string) => ({ PK: `EMAIL#${normalisedEmail}`, SK: 'EMAIL' }),
-  username: (normalisedUsername: string) => ({ PK: `USERNAME#${normalisedUsername}`, SK: 'USERNAME' }),
+  /** Uniqueness markers, by a keyed hash of the lower-case value (users.ts): no email in a key. */
+  email: (emailHash: string) => ({ PK: `EMAIL#${emailHash}`, SK: 'EMAIL' }),
+  username: (usernameHash: string) => ({ PK: `USERNAME#${usernameHash}`, SK: 'USERNAME' }),
   session: (userId: string, sessionId: string) => ({ PK: `USER#${userId}`, SK: `SESSION#${sessionId}` }),
   sessionPrefix: 'SESSION#',
   refreshToken: (tokenHash: string) => ({ PK: `REFRESH#${tokenHash}`, SK: 'REFRESH' }),

@@ -1,10 +1,14 @@
 /**
- * User repository. A profile lives at USER#<id>/PROFILE; email and username uniqueness are marker
- * items written in the same transaction as the profile. The phone is stored only encrypted.
+ * User repository. A profile lives at USER#<id>/PROFILE with its personal fields (name, email,
+ * username, phone, country, dob, address, gender) stored as one AES-256-GCM field bound to the user.
+ * Email and username uniqueness are marker items keyed by a keyed hash of the value (never the value
+ * itself), written in the same transaction as the profile. After a key rotation a marker made under a
+ * retired key still counts as taken and is still found (like phone records).
  */
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { randomUUID } from 'node:crypto';
 import { openField, sealField } from '../crypto/field-cipher.ts';
+import { keyedHashes } from '../crypto/hash.ts';
 import type { Role } from '../crypto/tokens.ts';
 import type { PublicUser } from '../schemas/users.ts';
 import { db, TABLE } from './client.ts';
@@ -45,35 +49,53 @@ const PUBLIC_FIELDS = ['user_id', 'name', 'email', 'username', 'phone', 'country
 export const toPublicUser = (user: User): PublicUser =>
   Object.fromEntries(PUBLIC_FIELDS.filter((f) => user[f] !== undefined).map((f) => [f, user[f]])) as PublicUser;
 
-const phoneContext = (userId: string) => `user:${userId}:phone`;
+const profileContext = (userId: string) => `user:${userId}:profile`;
 
-async function toItem(user: User) {
-  const { phone, ...rest } = user;
+async function toItem({ name, email, username, phone, country, dob, address, gender, ...record }: User) {
+  const personal = JSON.stringify({ name, email, username, phone, country, dob, address, gender }); // drops the unset ones
   return {
-    ...keys.user(user.user_id),
-    ...keys.userListing(user.created_at, user.user_id),
+    ...keys.user(record.user_id),
+    ...keys.userListing(record.created_at, record.user_id),
     entity: 'user',
-    ...rest,
-    phone_sealed: phone === undefined ? undefined : await sealField(phone, phoneContext(user.user_id)),
+    ...record,
+    profile_sealed: await sealField(personal, profileContext(record.user_id)),
   };
 }
 
 async function fromItem(item: Record<string, any> | undefined): Promise<User | undefined> {
   if (!item) return undefined;
-  const { PK, SK, GSI1PK, GSI1SK, entity, phone_sealed, ...user } = item;
-  if (phone_sealed) user.phone = await openField(phone_sealed, phoneContext(user.user_id));
-  return user as User;
+  const { PK, SK, GSI1PK, GSI1SK, entity, profile_sealed, ...record } = item;
+  return { ...record, ...JSON.parse(await openField(profile_sealed, profileContext(record.user_id))) } as User;
 }
 
-const markerPut = (key: Record<string, string>, userId: string) => ({
-  Put: { TableName: TABLE, Item: { ...key, entity: 'marker', user_id: userId }, ConditionExpression: 'attribute_not_exists(PK)' },
-});
-const markerDelete = (key: Record<string, string>, userId: string) => ({
-  Delete: { TableName: TABLE, Key: key, ConditionExpression: 'user_id = :me', ExpressionAttributeValues: { ':me': userId } },
-});
+type Unique = 'email' | 'username';
+type Labelled = { label: 'profile' | Unique | 'other'; item: TransactItems[number] };
+
+/** The marker keys of an email or username: its keyed hash under every key in use, the current one first. */
+async function markerKeys(field: Unique, value: string) {
+  const normalised = field === 'email' ? normaliseEmail(value) : normaliseUsername(value);
+  return (await keyedHashes(field, normalised)).map(({ hash }) => keys[field](hash));
+}
+
+/** Takes a value: a marker under the current key, and none may exist under a retired one. */
+async function claim(field: Unique, value: string, userId: string): Promise<Labelled[]> {
+  const [current, ...retired] = await markerKeys(field, value);
+  return [
+    { label: field, item: { Put: { TableName: TABLE, Item: { ...current, entity: 'marker', user_id: userId }, ConditionExpression: 'attribute_not_exists(PK)' } } },
+    ...retired.map((Key) => ({ label: field, item: { ConditionCheck: { TableName: TABLE, Key, ConditionExpression: 'attribute_not_exists(PK)' } } })),
+  ];
+}
+
+/** Gives a value up, under whichever key its marker was made. */
+async function release(field: Unique, value: string, userId: string): Promise<Labelled[]> {
+  return (await markerKeys(field, value)).map((Key) => ({
+    label: 'other',
+    item: { Delete: { TableName: TABLE, Key, ConditionExpression: 'attribute_not_exists(PK) OR user_id = :me', ExpressionAttributeValues: { ':me': userId } } },
+  }));
+}
 
 /** Runs a transaction whose items are labelled; maps a failed condition to what it protected. */
-async function transactLabelled(items: { label: 'profile' | 'email' | 'username' | 'other'; item: TransactItems[number] }[]) {
+async function transactLabelled(items: Labelled[]) {
   try {
     await transact(items.map((i) => i.item));
   } catch (error) {
@@ -90,8 +112,8 @@ export const users = {
     const user: User = { ...fields, user_id: randomUUID(), version: 1, created_at: now, updated_at: now, password_hash: passwordHash };
     await transactLabelled([
       { label: 'profile', item: { Put: { TableName: TABLE, Item: await toItem(user), ConditionExpression: 'attribute_not_exists(PK)' } } },
-      { label: 'email', item: markerPut(keys.email(normaliseEmail(user.email)), user.user_id) },
-      ...(user.username ? [{ label: 'username' as const, item: markerPut(keys.username(normaliseUsername(user.username)), user.user_id) }] : []),
+      ...(await claim('email', user.email, user.user_id)),
+      ...(user.username ? await claim('username', user.username, user.user_id) : []),
     ]);
     return user;
   },
@@ -100,17 +122,16 @@ export const users = {
     return fromItem(await getItem(keys.user(userId)));
   },
 
-  async findByEmail(email: string): Promise<User | undefined> {
-    return users.findByMarker(keys.email(normaliseEmail(email)));
-  },
+  findByEmail: (email: string) => users.findBy('email', email),
 
-  async findByUsername(username: string): Promise<User | undefined> {
-    return users.findByMarker(keys.username(normaliseUsername(username)));
-  },
+  findByUsername: (username: string) => users.findBy('username', username),
 
-  async findByMarker(key: Record<string, string>): Promise<User | undefined> {
-    const marker = await getItem(key);
-    return marker ? users.get(marker.user_id) : undefined;
+  async findBy(field: Unique, value: string): Promise<User | undefined> {
+    for (const key of await markerKeys(field, value)) {
+      const marker = await getItem(key);
+      if (marker) return users.get(marker.user_id);
+    }
+    return undefined;
   },
 
   /** Newest first; the cost is one Query of `limit` items, whatever the table holds. */
@@ -131,7 +152,7 @@ export const users = {
 
   /** Writes `next` over `current` if nobody changed it meanwhile, moving uniqueness markers as needed. */
   async replace(current: User, next: User): Promise<void> {
-    const items: Parameters<typeof transactLabelled>[0] = [
+    const items: Labelled[] = [
       {
         label: 'profile',
         item: {
@@ -144,17 +165,14 @@ export const users = {
         },
       },
     ];
-    const oldEmail = normaliseEmail(current.email);
-    const newEmail = normaliseEmail(next.email);
-    if (oldEmail !== newEmail) {
-      items.push({ label: 'other', item: markerDelete(keys.email(oldEmail), current.user_id) });
-      items.push({ label: 'email', item: markerPut(keys.email(newEmail), current.user_id) });
+    if (normaliseEmail(current.email) !== normaliseEmail(next.email)) {
+      items.push(...(await release('email', current.email, current.user_id)), ...(await claim('email', next.email, current.user_id)));
     }
     const oldUsername = current.username && normaliseUsername(current.username);
     const newUsername = next.username && normaliseUsername(next.username);
     if (oldUsername !== newUsername) {
-      if (oldUsername) items.push({ label: 'other', item: markerDelete(keys.username(oldUsername), current.user_id) });
-      if (newUsername) items.push({ label: 'username', item: markerPut(keys.username(newUsername), current.user_id) });
+      if (current.username) items.push(...(await release('username', current.username, current.user_id)));
+      if (next.username) items.push(...(await claim('username', next.username, current.user_id)));
     }
     await transactLabelled(items);
   },
@@ -173,8 +191,8 @@ export const users = {
           },
         },
       },
-      { label: 'other', item: markerDelete(keys.email(normaliseEmail(user.email)), user.user_id) },
-      ...(user.username ? [{ label: 'other' as const, item: markerDelete(keys.username(normaliseUsername(user.username)), user.user_id) }] : []),
+      ...(await release('email', user.email, user.user_id)),
+      ...(user.username ? await release('username', user.username, user.user_id) : []),
     ]);
   },
 };

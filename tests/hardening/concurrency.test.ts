@@ -1,6 +1,7 @@
 /** Races: no duplicates, no orphans, no lost updates. (Register, CAS and idempotency races: tests/http.) */
 import { describe, expect, it } from 'vitest';
-import { keys } from '../../shared/db/keys.ts';
+import { keyedHash } from '../../shared/crypto/hash.ts';
+import { keys, normaliseEmail } from '../../shared/db/keys.ts';
 import { PASSWORD, registerUser, uniqueEmail } from '../support/accounts.ts';
 import { useGateway } from '../support/api.ts';
 import { scanTable } from '../support/table.ts';
@@ -30,7 +31,8 @@ describe('concurrency', () => {
     ]);
     expect([rx.status, ry.status].sort()).toEqual([200, 409]);
     const winner = rx.status === 200 ? x : y;
-    const markers = (await scanTable()).filter((item) => item.PK === keys.email(email).PK);
+    const marker = keys.email(await keyedHash('email', normaliseEmail(email)));
+    const markers = (await scanTable()).filter((item) => item.PK === marker.PK);
     expect(markers).toEqual([expect.objectContaining({ user_id: winner.id })]);
     expect((await api().post('/auth/login', { email, password: PASSWORD })).body.user.user_id).toBe(winner.id);
   });

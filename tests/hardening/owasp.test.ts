@@ -130,7 +130,7 @@ describe('API3:2023 Broken Object Property Level Authorization', () => {
       else if (value && typeof value === 'object') for (const [k, v] of Object.entries(value)) (names.add(k), walk(v));
     };
     gateway.seen.forEach((s) => walk(s.body));
-    for (const secret of ['password', 'password_hash', 'card_no_sealed', 'phone_sealed', 'card_cvc', 'request_hash', 'key_id', 'created_by']) expect(names.has(secret), secret).toBe(false);
+    for (const secret of ['password', 'password_hash', 'card_no_sealed', 'profile_sealed', 'details_sealed', 'card_cvc', 'request_hash', 'key_id', 'created_by']) expect(names.has(secret), secret).toBe(false);
     const everything = JSON.stringify(gateway.seen.map((s) => s.body));
     for (const value of [CARD, PHONE, PASSWORD, '"321"']) expect(everything, value).not.toContain(value);
     expect(gateway.seen.length).toBeGreaterThan(30);

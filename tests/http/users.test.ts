@@ -256,16 +256,20 @@ describe('malformed requests change nothing', () => {
 });
 
 describe('what is stored', () => {
-  it('keeps no plaintext password or phone in the table, and responses never carry a hash', async () => {
+  it('keeps no plaintext password, phone, email or name in the table, and responses never carry a hash', async () => {
     const phone = '9123456780';
-    const user = await registerUser(api(), { phone });
+    const user = await registerUser(api(), { phone, name: 'Quentin Marsh-Oyelaran', username: `quentin_${Date.now()}` });
     const res = await api().get(`/users/${user.id}`, { token: admin.token });
     expect(res.text).not.toMatch(/password|\$2[aby]\$/);
     const raw = JSON.stringify(await scanTable());
     expect(raw).not.toContain(phone);
     expect(raw).not.toContain(PASSWORD);
+    expect(raw.toLowerCase()).not.toContain(user.email.toLowerCase());
+    expect(raw).not.toContain('quentin_');
+    expect(raw).not.toContain('Quentin Marsh-Oyelaran');
     const profile = (await itemsOf(user.id)).find((item) => item.SK === 'PROFILE')!;
     expect(profile.password_hash).toMatch(/^\$2[aby]\$1\d\$/);
-    expect(profile.phone_sealed).toEqual(expect.any(String));
+    expect(profile.profile_sealed).toEqual(expect.any(String));
+    expect(res.body).toMatchObject({ email: user.email, name: 'Quentin Marsh-Oyelaran', phone });
   });
 });

@@ -19,12 +19,15 @@ describe('key rotation', () => {
 
     const before = await freshModules(oldKey);
     const created = await before.records.createRecord(caller, { name: 'Old', phone, dob: '1980-01-01', height: 170, weight: 70 });
-    const user = await before.users.create({ name: 'Rotated', email: `rot-${Date.now()}@example.com`, phone: '+15550100', role: 'user' });
+    const email = `rot-${Date.now()}@example.com`;
+    const user = await before.users.create({ name: 'Rotated', email, phone: '+15550100', role: 'user' });
 
     const after = await freshModules(newKey);
     expect((await after.records.lookupRecord(caller, phone)).record_id).toBe((created.body as { record_id: string }).record_id);
     await expect(after.records.createRecord(caller, { name: 'Dup', phone, dob: '1980-01-01', height: 170, weight: 70 })).rejects.toMatchObject({ status: 409 });
     expect((await after.users.get(user.user_id))!.phone).toBe('+15550100');
+    expect((await after.users.findByEmail(email.toUpperCase()))?.user_id).toBe(user.user_id); // sign-in still finds them
+    await expect(after.users.create({ name: 'Copy', email, role: 'user' })).rejects.toMatchObject({ field: 'email' });
     const fresh = await after.records.createRecord(caller, { name: 'New', phone: '9000000002', dob: '1980-01-01', height: 170, weight: 70 });
     expect(fresh.body).toMatchObject({ name: 'New' });
 

@@ -3,8 +3,9 @@
  * scanned for what must never be stored in plain text. Attribute names: no password, card number,
  * CVC or phone. Values: no password of the test accounts, no card number (a value that is 12-19
  * digits passing Luhn, or any test card number inside a value), no phone (a value of 10 digits or
- * E.164), and no health record's name, date of birth, height or weight as attributes of their own
- * (they are stored encrypted). Key-value entries are the users' own data and are left out.
+ * E.164), no email address (in a key or a value), and no profile's or health record's personal
+ * fields as attributes of their own (they are stored encrypted). Key-value entries are the users'
+ * own data and are left out.
  */
 import { ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
@@ -12,7 +13,10 @@ import { localClient } from '../../infra/local/dynamodb.ts';
 import { luhnValid } from '../../shared/schemas/payments.ts';
 
 const FORBIDDEN_NAMES = /^(password|card_no|card_number|card_cvc|cvc|cvv|phone)$/i;
-const FORBIDDEN_ON_RECORDS = /^(name|dob|height|weight)$/;
+const PERSONAL_FIELDS: Record<string, RegExp> = {
+  user: /^(name|email|username|dob|address|gender|country)$/,
+  record: /^(name|dob|height|weight)$/,
+};
 const TEST_PASSWORDS = ['Correct-Horse-9', 'Another-Secret-7', 'New-Password-42', 'Str0ng!Passw0rd', 'Pwned-Pass-1'];
 const TEST_CARDS = ['4111111111111111', '5555555555554444', '378282246310005', '371449635398431', '4012888888881881'];
 
@@ -21,6 +25,7 @@ function violationsIn(item: Record<string, unknown>, where: string): string[] {
   const walk = (value: unknown, path: string) => {
     if (typeof value === 'string') {
       if (/^\+?\d{10,15}$/.test(value)) found.push(`${where} ${path}: a phone-like value`);
+      if (/[^\s@#]+@[^\s@]+\.[a-z]{2,}/i.test(value)) found.push(`${where} ${path}: an email address`);
       const digits = value.replace(/[\s-]/g, '');
       if (/^\d{12,19}$/.test(digits) && luhnValid(digits)) found.push(`${where} ${path}: a card number`);
       for (const card of TEST_CARDS) if (digits.includes(card)) found.push(`${where} ${path}: a test card number`);
@@ -52,7 +57,8 @@ export async function auditTables(endpoint: string): Promise<{ items: number; vi
         if (item.entity === 'kv') continue;
         const where = `${TableName} ${item.PK}/${item.SK}`;
         violations.push(...violationsIn(item, where));
-        if (item.entity === 'record') violations.push(...Object.keys(item).filter((name) => FORBIDDEN_ON_RECORDS.test(name)).map((name) => `${where} .${name}: health data in plain text`));
+        const personal = PERSONAL_FIELDS[item.entity as string];
+        if (personal) violations.push(...Object.keys(item).filter((name) => personal.test(name)).map((name) => `${where} .${name}: personal data in plain text`));
       }
       ExclusiveStartKey = page.LastEvaluatedKey;
     } while (ExclusiveStartKey);
