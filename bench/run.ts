@@ -37,7 +37,7 @@ const { App, Stack } = await import('aws-cdk-lib');
 const { Template } = await import('aws-cdk-lib/assertions');
 const { NodejsFunction } = await import('aws-cdk-lib/aws-lambda-nodejs');
 const lambda = await import('aws-cdk-lib/aws-lambda');
-const { UserDataStack, functionId } = await import('../infra/stack.ts');
+const { PASSWORD_MEMORY_MB, UserDataStack, functionId } = await import('../infra/stack.ts');
 const { bundling } = await import('../infra/bundling.ts');
 const { routes } = await import('../shared/routes.ts');
 type RouteId = keyof typeof routes;
@@ -267,7 +267,7 @@ const loginMs = round(median(loginTimes), 1);
 // so above 1,769 MB it is no faster. Assumption: one core of this machine ≈ one Lambda vCPU.
 const FULL_VCPU_MB = 1769;
 const memoryForBudget = Math.min(10240, Math.ceil((FULL_VCPU_MB * loginMs) / 300 / 64) * 64);
-const passwords = { bcrypt_cost: env.bcryptCost, hash_ms_by_cost: hashMs, login_ms_median: loginMs, lambda_memory_mb_for_300ms: memoryForBudget, login_ms_at_1024mb: round((loginMs * FULL_VCPU_MB) / 1024, 0) };
+const passwords = { bcrypt_cost: env.bcryptCost, hash_ms_by_cost: hashMs, login_ms_median: loginMs, lambda_memory_mb_for_300ms: memoryForBudget, login_ms_at_1024mb: round((loginMs * FULL_VCPU_MB) / 1024, 0), stack_memory_mb: PASSWORD_MEMORY_MB, login_ms_at_stack_memory: round((loginMs * FULL_VCPU_MB) / PASSWORD_MEMORY_MB, 0) };
 
 // ---- Report ---------------------------------------------------------------------------------------
 const report = {
@@ -333,7 +333,7 @@ Ratio: **${throughput.ratio}×** (target ≥ 0.8×). Caveat: the local gateway r
 bcrypt cost in use: **${passwords.bcrypt_cost}** (OWASP's floor is 10). One hash here (bcryptjs, one core): ${Object.entries(hashMs).map(([c, ms]) => `cost ${c}: ${ms} ms`).join(', ')}.
 Login (whole handler, median of 10): **${loginMs} ms**.
 
-Lambda gives a function one full vCPU at 1,769 MB and a proportional share below that; bcrypt runs on one core, so more memory than 1,769 MB does not help. Assuming one core here ≈ one Lambda vCPU, login stays under 300 ms from **${memoryForBudget} MB** (at 1,024 MB it would take about ${passwords.login_ms_at_1024mb} ms).
+Lambda gives a function one full vCPU at 1,769 MB and a proportional share below that; bcrypt runs on one core, so more memory than 1,769 MB does not help. Assuming one core here ≈ one Lambda vCPU, login stays under 300 ms from **${memoryForBudget} MB** (at 1,024 MB it would take about ${passwords.login_ms_at_1024mb} ms). The stack gives the functions that hash or check passwords ${PASSWORD_MEMORY_MB} MB (\`bcrypt: true\` in the route table): about **${passwords.login_ms_at_stack_memory} ms** there.
 `;
 writeFileSync('bench/report.md', md);
 progress(`done: bench/report.md and bench/report.json (${((Date.now() - started) / 1000).toFixed(0)} s)`);

@@ -31,6 +31,13 @@ import { readConfig } from './config.ts';
 const ROOT = resolve(import.meta.dirname, '..');
 
 /** One function per handler file: PUT and PATCH /users/{id} share one. */
+/**
+ * Memory of the functions that hash or check passwords. bcrypt is CPU-bound and Lambda's CPU grows
+ * with memory (a full vCPU at 1,769 MB): at 1,024 MB a login measured 142–184 ms here would take up
+ * to ~320 ms, at 1,536 MB up to ~210 ms (bench/report.md, section 5).
+ */
+export const PASSWORD_MEMORY_MB = 1536;
+
 export const functionId = (entry: string) =>
   entry.replace(/^functions\//, '').replace(/\.ts$/, '').split(/[/-]/).map((part) => part[0].toUpperCase() + part.slice(1)).join('');
 
@@ -222,7 +229,7 @@ export class UserDataStack extends Stack {
       handler: 'handler',
       runtime: lambda.Runtime.NODEJS_24_X,
       architecture: lambda.Architecture.ARM_64,
-      memorySize: config.memorySize,
+      memorySize: route.bcrypt ? Math.max(config.memorySize, PASSWORD_MEMORY_MB) : config.memorySize,
       timeout: Duration.seconds(10),
       role,
       logGroup,

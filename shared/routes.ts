@@ -45,6 +45,8 @@ export interface RouteDef {
   staticFiles?: true;
   /** The function needs the client API key's value (the console embeds it in the page). */
   clientApiKey?: true;
+  /** Hashes or checks a password with bcrypt, which is CPU-bound: the stack gives it more memory, so more CPU. */
+  bcrypt?: true;
 }
 
 const health = lazy(() => z.object({ status: z.literal('ok') }));
@@ -53,17 +55,17 @@ const assetParams = lazy(() => z.strictObject({ file: z.string() }));
 export const routes = {
   'health.get': { method: 'GET', path: '/health', entry: 'functions/health/get.ts', auth: 'none', apiKey: false, data: 'none', summary: 'Liveness check', status: 200, response: health },
 
-  'auth.register': { method: 'POST', path: '/auth/register', entry: 'functions/auth/register.ts', auth: 'none', data: 'write', errors: [409], example: { email: 'jane@example.com', password: 'Str0ng!Passw0rd', name: 'Jane Doe', username: 'jane_doe', gender: 'Female' }, summary: 'Create an account and sign in', body: () => userSchemas().registerBody, status: 201, response: () => authSchemas().session },
-  'auth.login': { method: 'POST', path: '/auth/login', entry: 'functions/auth/login.ts', auth: 'none', data: 'write', errors: [401], example: { email: 'jane@example.com', password: 'Str0ng!Passw0rd' }, summary: 'Sign in with email or username and password', body: () => authSchemas().loginBody, status: 200, response: () => authSchemas().session },
+  'auth.register': { method: 'POST', path: '/auth/register', entry: 'functions/auth/register.ts', auth: 'none', bcrypt: true, data: 'write', errors: [409], example: { email: 'jane@example.com', password: 'Str0ng!Passw0rd', name: 'Jane Doe', username: 'jane_doe', gender: 'Female' }, summary: 'Create an account and sign in', body: () => userSchemas().registerBody, status: 201, response: () => authSchemas().session },
+  'auth.login': { method: 'POST', path: '/auth/login', entry: 'functions/auth/login.ts', auth: 'none', bcrypt: true, data: 'write', errors: [401], example: { email: 'jane@example.com', password: 'Str0ng!Passw0rd' }, summary: 'Sign in with email or username and password', body: () => authSchemas().loginBody, status: 200, response: () => authSchemas().session },
   'auth.token': { method: 'POST', path: '/auth/token', entry: 'functions/auth/token.ts', auth: 'none', data: 'write', errors: [401], summary: 'Exchange a refresh token for a new token pair', body: () => authSchemas().refreshBody, status: 200, response: () => authSchemas().tokens },
   'auth.logout': { method: 'POST', path: '/auth/logout', entry: 'functions/auth/logout.ts', auth: 'user', data: 'write', summary: 'End this session: the access token and its refresh tokens stop working', status: 204 },
   'me.get': { method: 'GET', path: '/me', entry: 'functions/me/get.ts', auth: 'user', data: 'read', summary: "The caller's profile", status: 200, response: () => userSchemas().user },
 
   'users.list': { method: 'GET', path: '/users', entry: 'functions/users/list.ts', auth: 'admin', data: 'read', summary: 'List users, newest first', query: () => userSchemas().listUsersQuery, status: 200, response: () => userSchemas().userPage },
-  'users.create': { method: 'POST', path: '/users', entry: 'functions/users/create.ts', auth: 'admin', data: 'write', errors: [409], example: { name: 'John Doe', email: 'john@example.com', phone: '1234567890', country: 'India' }, summary: 'Create a user', body: () => userSchemas().createUserBody, status: 201, response: () => userSchemas().user },
+  'users.create': { method: 'POST', path: '/users', entry: 'functions/users/create.ts', auth: 'admin', bcrypt: true, data: 'write', errors: [409], example: { name: 'John Doe', email: 'john@example.com', phone: '1234567890', country: 'India' }, summary: 'Create a user', body: () => userSchemas().createUserBody, status: 201, response: () => userSchemas().user },
   'users.get': { method: 'GET', path: '/users/{id}', entry: 'functions/users/get.ts', auth: 'user', data: 'read', summary: 'Read a user (admin, or the user themself)', params: () => userSchemas().userIdParams, status: 200, response: () => userSchemas().user },
-  'users.update': { method: 'PUT', path: '/users/{id}', entry: 'functions/users/update.ts', auth: 'user', data: 'write', errors: [409, 412], example: { address: '456 Another St, New City' }, summary: 'Partially update a user (If-Match for optimistic locking)', params: () => userSchemas().userIdParams, body: () => userSchemas().updateUserBody, status: 200, response: () => userSchemas().user },
-  'users.patch': { method: 'PATCH', path: '/users/{id}', entry: 'functions/users/update.ts', auth: 'user', data: 'write', errors: [409, 412], example: { name: 'Mario Mario' }, summary: 'Same as PUT: partial update', params: () => userSchemas().userIdParams, body: () => userSchemas().updateUserBody, status: 200, response: () => userSchemas().user },
+  'users.update': { method: 'PUT', path: '/users/{id}', entry: 'functions/users/update.ts', auth: 'user', bcrypt: true, data: 'write', errors: [409, 412], example: { address: '456 Another St, New City' }, summary: 'Partially update a user (If-Match for optimistic locking)', params: () => userSchemas().userIdParams, body: () => userSchemas().updateUserBody, status: 200, response: () => userSchemas().user },
+  'users.patch': { method: 'PATCH', path: '/users/{id}', entry: 'functions/users/update.ts', auth: 'user', bcrypt: true, data: 'write', errors: [409, 412], example: { name: 'Mario Mario' }, summary: 'Same as PUT: partial update', params: () => userSchemas().userIdParams, body: () => userSchemas().updateUserBody, status: 200, response: () => userSchemas().user },
   'users.delete': { method: 'DELETE', path: '/users/{id}', entry: 'functions/users/delete.ts', auth: 'user', data: 'write', errors: [412], summary: 'Delete a user with their sessions and uniqueness markers', params: () => userSchemas().userIdParams, status: 204 },
 
   'payments.list': { method: 'GET', path: '/payments', entry: 'functions/payments/list.ts', auth: 'user', data: 'read', errors: [404], summary: 'List payments, newest first (yours; all or one user\'s for admins)', query: () => paymentSchemas().listPaymentsQuery, status: 200, response: () => paymentSchemas().paymentPage },
