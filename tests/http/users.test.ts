@@ -149,6 +149,16 @@ describe('a user and their own profile', () => {
     await registerUser(api(), { email: user.email });
   });
 
+  it('moves the username marker: sign-in takes the new name, and the old one is free', async () => {
+    const old = `before_${Date.now()}`;
+    const renamed = `after_${Date.now()}`;
+    const user = await registerUser(api(), { username: old });
+    expect((await api().patch(`/users/${user.id}`, { username: renamed }, { token: user.token })).status).toBe(200);
+    expect((await api().post('/auth/login', { username: renamed, password: PASSWORD })).body.user?.user_id).toBe(user.id);
+    expect((await api().post('/auth/login', { username: old, password: PASSWORD })).status).toBe(401);
+    await registerUser(api(), { username: old });
+  });
+
   it('cannot take an email or username that belongs to someone else', async () => {
     const taken = await registerUser(api(), { username: `taken_${Date.now()}` });
     const user = await registerUser(api());
