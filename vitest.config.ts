@@ -9,6 +9,5 @@ export default defineConfig({
     hookTimeout: 60_000,
     // Two cores: files run in parallel, each against its own table in one DynamoDB Local.
     maxWorkers: 2,
-    env: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
   },
 });

@@ -23,7 +23,6 @@ const round = (n: number, digits = 2) => Number(n.toFixed(digits));
 
 // ---- Environment: fresh secrets now, a fresh in-memory DynamoDB Local after the cold-start part --
 // (so that its JIT and GC do not share the CPU with the cold-start measurements)
-process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 Object.assign(process.env, {
   DYNAMODB_ENDPOINT: 'http://127.0.0.1:1',
   TABLE_NAME: 'bench',

@@ -1,5 +1,6 @@
 import { OutputFormat, type BundlingOptions, type ICommandHooks } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { VENDOR_FILES } from '../shared/web/static.ts';
+import { esbuildTarget } from './runtime.ts';
 
 /**
  * How every function is bundled: local esbuild (no Docker), ESM, minified, the AWS SDK bundled in
@@ -10,7 +11,7 @@ export const bundling: BundlingOptions = {
   format: OutputFormat.ESM,
   minify: true,
   sourceMap: false,
-  target: 'node20',
+  target: esbuildTarget,
   mainFields: ['module', 'main'],
   externalModules: [],
   forceDockerBundling: false,

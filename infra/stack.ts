@@ -27,6 +27,7 @@ import { routes, type RouteDef } from '../shared/routes.ts';
 import { jsonSchemaOf } from '../shared/schemas/json-schema.ts';
 import { bundling, copyStaticFiles } from './bundling.ts';
 import { readConfig } from './config.ts';
+import { lambdaRuntime } from './runtime.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
 
@@ -227,8 +228,8 @@ export class UserDataStack extends Stack {
     const fn = new NodejsFunction(this, `${id}Function`, {
       entry: resolve(ROOT, route.entry),
       handler: 'handler',
-      runtime: lambda.Runtime.NODEJS_24_X,
-      architecture: lambda.Architecture.ARM_64,
+      runtime: new lambda.Runtime(lambdaRuntime.name, lambda.RuntimeFamily.NODEJS, { supportsInlineCode: true }),
+      architecture: lambda.Architecture.custom(lambdaRuntime.architecture),
       memorySize: route.bcrypt ? Math.max(config.memorySize, PASSWORD_MEMORY_MB) : config.memorySize,
       timeout: Duration.seconds(10),
       role,

@@ -7,7 +7,6 @@ import { pathToFileURL } from 'node:url';
 import { loadLocalEnv } from './env-file.ts';
 
 const [routeId, file] = process.argv.slice(2);
-process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 loadLocalEnv();
 process.env.TABLE_NAME ??= 'user-data';
 process.env.DYNAMODB_ENDPOINT ??= `http://127.0.0.1:${process.env.DYNAMODB_PORT ?? 8000}`;

@@ -5,8 +5,6 @@
 import { loadLocalEnv } from './env-file.ts';
 import { ensureTable, startDynamoLocal } from './dynamodb.ts';
 
-// This machine runs Node 20 locally; Lambda runs Node 24. The SDK's Node 20 notice is noise here.
-process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 const { created } = loadLocalEnv();
 const port = Number(process.env.PORT ?? 3000);
 const dynamoPort = Number(process.env.DYNAMODB_PORT ?? 8000);

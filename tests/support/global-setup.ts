@@ -10,7 +10,6 @@ declare module 'vitest' {
 }
 
 export default async function setup(project: TestProject) {
-  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
   const dynamo = await startDynamoLocal({ port: await freePort() });
   project.provide('dynamoEndpoint', dynamo.endpoint);
   return async () => {
