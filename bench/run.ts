@@ -12,7 +12,7 @@ import { pathToFileURL } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import autocannon from 'autocannon';
 import bcrypt from 'bcryptjs';
-import { ensureTable, freePort, startDynamoLocal } from '../infra/local/dynamodb.ts';
+import { ensureTable, freePort, localAwsEnvironment, startDynamoLocal } from '../infra/local/dynamodb.ts';
 import { generateLocalEnv } from '../infra/local/env-file.ts';
 
 const started = Date.now();
@@ -24,7 +24,7 @@ const round = (n: number, digits = 2) => Number(n.toFixed(digits));
 // ---- Environment: fresh secrets now, a fresh in-memory DynamoDB Local after the cold-start part --
 // (so that its JIT and GC do not share the CPU with the cold-start measurements)
 Object.assign(process.env, {
-  DYNAMODB_ENDPOINT: 'http://127.0.0.1:1',
+  ...localAwsEnvironment('http://127.0.0.1:1'),
   TABLE_NAME: 'bench',
   APP_SECRET: generateLocalEnv().APP_SECRET,
   LOCAL_API_KEY: 'bench-key',
@@ -36,7 +36,8 @@ const { App, Stack } = await import('aws-cdk-lib');
 const { Template } = await import('aws-cdk-lib/assertions');
 const { NodejsFunction } = await import('aws-cdk-lib/aws-lambda-nodejs');
 const lambda = await import('aws-cdk-lib/aws-lambda');
-const { PASSWORD_MEMORY_MB, UserDataStack, functionId } = await import('../infra/stack.ts');
+const { UserDataStack } = await import('../infra/stack.ts');
+const { PASSWORD_MEMORY_MB, functionId } = await import('../infra/functions.ts');
 const { bundling } = await import('../infra/bundling.ts');
 const { routes } = await import('../shared/routes.ts');
 type RouteId = keyof typeof routes;
@@ -88,7 +89,7 @@ for (const row of coldStart) Object.assign(row, { ratio_to_floor: round(row.init
 
 // ---- DynamoDB Local, and sample data shared by the next parts -----------------------------------
 const dynamo = await startDynamoLocal({ port: await freePort() });
-process.env.DYNAMODB_ENDPOINT = dynamo.endpoint;
+process.env.AWS_ENDPOINT_URL_DYNAMODB = dynamo.endpoint;
 await ensureTable(dynamo.endpoint, 'bench');
 process.on('exit', () => dynamo.process.kill('SIGKILL'));
 progress(`DynamoDB Local on ${dynamo.endpoint}`);

@@ -3,7 +3,7 @@
  * serving GET /kv/{key}, or a bare node:http server doing the same GetItem.
  */
 import { createServer } from 'node:http';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { localClient } from '../infra/local/dynamodb.ts';
 import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 
 const [kind, port, pk, sk] = process.argv.slice(2);
@@ -13,7 +13,7 @@ if (kind === 'gateway') {
   createGateway({ apiKey: process.env.LOCAL_API_KEY!, throttle: { rateLimit: 1e9, burstLimit: 1e9 } }).listen(Number(port));
 } else {
   const db = DynamoDBDocumentClient.from(
-    new DynamoDBClient({ endpoint: process.env.DYNAMODB_ENDPOINT, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }),
+    localClient(process.env.AWS_ENDPOINT_URL_DYNAMODB!),
   );
   createServer(async (_req, res) => {
     const { Item } = await db.send(new GetCommand({ TableName: process.env.TABLE_NAME, Key: { PK: pk, SK: sk }, ConsistentRead: true }));

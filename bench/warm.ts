@@ -5,7 +5,7 @@
  * answers with the times in ms.
  */
 import { pathToFileURL } from 'node:url';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { localClient } from '../infra/local/dynamodb.ts';
 import { BatchGetCommand, DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 
 export type RawCall = { get: object } | { batchGet: object } | { query: object };
@@ -18,7 +18,7 @@ export interface WarmJob {
 }
 
 const db = DynamoDBDocumentClient.from(
-  new DynamoDBClient({ endpoint: process.env.DYNAMODB_ENDPOINT, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }),
+  localClient(process.env.AWS_ENDPOINT_URL_DYNAMODB!),
 );
 const command = (call: RawCall) =>
   'get' in call ? new GetCommand(call.get as never) : 'batchGet' in call ? new BatchGetCommand(call.batchGet as never) : new QueryCommand(call.query as never);

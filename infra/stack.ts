@@ -27,20 +27,10 @@ import { routes, type RouteDef } from '../shared/routes.ts';
 import { jsonSchemaOf } from '../shared/schemas/json-schema.ts';
 import { bundling, copyStaticFiles } from './bundling.ts';
 import { readConfig } from './config.ts';
+import { functionEnvironment, functionId, functionSpecs, type FunctionSpec } from './functions.ts';
 import { lambdaRuntime } from './runtime.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
-
-/** One function per handler file: PUT and PATCH /users/{id} share one. */
-/**
- * Memory of the functions that hash or check passwords. bcrypt is CPU-bound and Lambda's CPU grows
- * with memory (a full vCPU at 1,769 MB): at 1,024 MB a login measured 142–184 ms here would take up
- * to ~320 ms, at 1,536 MB up to ~210 ms (bench/report.md, section 5).
- */
-export const PASSWORD_MEMORY_MB = 1536;
-
-export const functionId = (entry: string) =>
-  entry.replace(/^functions\//, '').replace(/\.ts$/, '').split(/[/-]/).map((part) => part[0].toUpperCase() + part.slice(1)).join('');
 
 export class UserDataStack extends Stack {
   readonly api: apigateway.RestApi;
@@ -96,12 +86,9 @@ export class UserDataStack extends Stack {
     });
 
     // ---- Functions --------------------------------------------------------------------------
-    for (const route of Object.values(routes) as RouteDef[]) {
-      if (this.functions.has(route.entry)) {
-        if (route.data === 'write') table.grantReadWriteData(this.functions.get(route.entry)!);
-        continue;
-      }
-      this.functions.set(route.entry, this.routeFunction(route, config, table, appSecret, apiKeySecret));
+    const resources = { tableName: table.tableName, appSecretArn: appSecret.secretArn, apiKeySecretArn: apiKeySecret.secretArn, corsOrigins: config.corsOrigins };
+    for (const spec of functionSpecs(config.memorySize).values()) {
+      this.functions.set(spec.entry, this.routeFunction(spec, functionEnvironment(spec, resources), config, table, appSecret, apiKeySecret));
     }
 
     // ---- REST API ---------------------------------------------------------------------------
@@ -211,57 +198,52 @@ export class UserDataStack extends Stack {
   }
 
   private routeFunction(
-    route: RouteDef,
+    spec: FunctionSpec,
+    environment: Record<string, string>,
     config: ReturnType<typeof readConfig>,
     table: dynamodb.Table,
     appSecret: secretsmanager.ISecret,
     apiKeySecret: secretsmanager.ISecret,
   ): NodejsFunction {
-    const id = functionId(route.entry);
+    const { id } = spec;
     const logGroup = new logs.LogGroup(this, `${id}Logs`, {
       retention: config.logRetentionDays as logs.RetentionDays,
       removalPolicy: RemovalPolicy.DESTROY,
     });
-    // Its own role with nothing but its own log group, then what its route needs.
+    // Its own role with nothing but its own log group, then what its routes need.
     const role = new iam.Role(this, `${id}Role`, { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
     logGroup.grantWrite(role);
     const fn = new NodejsFunction(this, `${id}Function`, {
-      entry: resolve(ROOT, route.entry),
+      entry: resolve(ROOT, spec.entry),
       handler: 'handler',
       runtime: new lambda.Runtime(lambdaRuntime.name, lambda.RuntimeFamily.NODEJS, { supportsInlineCode: true }),
       architecture: lambda.Architecture.custom(lambdaRuntime.architecture),
-      memorySize: route.bcrypt ? Math.max(config.memorySize, PASSWORD_MEMORY_MB) : config.memorySize,
-      timeout: Duration.seconds(10),
+      memorySize: spec.memoryMB,
+      timeout: Duration.seconds(spec.timeoutSeconds),
       role,
       logGroup,
       tracing: lambda.Tracing.ACTIVE,
       projectRoot: ROOT,
       depsLockFilePath: resolve(ROOT, 'package-lock.json'),
-      bundling: route.staticFiles ? { ...bundling, commandHooks: copyStaticFiles } : bundling,
+      bundling: spec.staticFiles ? { ...bundling, commandHooks: copyStaticFiles } : bundling,
       // Secrets are read through AWS's Parameters and Secrets extension: no SDK client in the bundle.
-      ...((route.data !== 'none' || route.clientApiKey) && {
+      ...((spec.appSecret || spec.clientApiKey) && {
         paramsAndSecrets: lambda.ParamsAndSecretsLayerVersion.fromVersion(lambda.ParamsAndSecretsVersions.V1_0_103, {
           cacheSize: 10,
           logLevel: lambda.ParamsAndSecretsLogLevel.WARN,
         }),
       }),
-      environment: {
-        TABLE_NAME: table.tableName,
-        POWERTOOLS_SERVICE_NAME: 'user-data-api',
-        ...(route.data !== 'none' && { SECRET_ARN: appSecret.secretArn }),
-        ...(config.corsOrigins.length > 0 && { CORS_ORIGINS: config.corsOrigins.join(',') }),
-        ...(route.clientApiKey && { API_KEY_SECRET_ARN: apiKeySecret.secretArn }),
-      },
+      environment,
     });
-    if (route.clientApiKey) apiKeySecret.grantRead(fn);
-    if (route.data === 'read') table.grantReadData(fn);
-    if (route.data === 'write') table.grantReadWriteData(fn);
-    if (route.data !== 'none') appSecret.grantRead(fn);
+    if (spec.clientApiKey) apiKeySecret.grantRead(fn);
+    if (spec.data === 'read') table.grantReadData(fn);
+    if (spec.data === 'write') table.grantReadWriteData(fn);
+    if (spec.appSecret) appSecret.grantRead(fn);
     Validations.of(role).acknowledge({
       id: 'AwsSolutions-IAM5[Resource::*]',
       reason: 'X-Ray tracing (xray:PutTraceSegments, xray:PutTelemetryRecords) has no resource-level permissions.',
     });
-    if (route.data !== 'none') {
+    if (spec.data !== 'none') {
       Validations.of(role).acknowledge({
         id: `AwsSolutions-IAM5[Resource::<${this.getLogicalId(table.node.defaultChild as dynamodb.CfnTable)}.Arn>/index/*]`,
         reason: "The indexes of this one table (the users list queries GSI1); DynamoDB index ARNs are addressed under the table's ARN.",

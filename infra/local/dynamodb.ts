@@ -23,6 +23,17 @@ export async function freePort(): Promise<number> {
   });
 }
 
+/**
+ * The AWS variables that point the app's SDK clients at DynamoDB Local (it accepts any credentials);
+ * on Lambda, AWS_REGION and the role's credentials come from the runtime instead.
+ */
+export const localAwsEnvironment = (endpoint: string) => ({
+  AWS_REGION: 'us-east-1',
+  AWS_ENDPOINT_URL_DYNAMODB: endpoint,
+  AWS_ACCESS_KEY_ID: 'local',
+  AWS_SECRET_ACCESS_KEY: 'local',
+});
+
 export const localClient = (endpoint: string) =>
   new DynamoDBClient({ endpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' }, maxAttempts: 1 });
 

@@ -4,12 +4,13 @@
  */
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { localAwsEnvironment } from './dynamodb.ts';
 import { loadLocalEnv } from './env-file.ts';
 
 const [routeId, file] = process.argv.slice(2);
 loadLocalEnv();
 process.env.TABLE_NAME ??= 'user-data';
-process.env.DYNAMODB_ENDPOINT ??= `http://127.0.0.1:${process.env.DYNAMODB_PORT ?? 8000}`;
+Object.assign(process.env, { ...localAwsEnvironment(`http://127.0.0.1:${process.env.DYNAMODB_PORT ?? 8000}`), ...process.env });
 
 const { routes } = await import('../../shared/routes.ts');
 const route = routes[routeId as keyof typeof routes];

@@ -3,16 +3,16 @@
  * Overrides: PORT, IN_MEMORY=1, DYNAMODB_PORT, TABLE_NAME, LOCAL_API_KEY, ADMIN_EMAIL, ADMIN_PASSWORD.
  */
 import { loadLocalEnv } from './env-file.ts';
-import { ensureTable, startDynamoLocal } from './dynamodb.ts';
+import { ensureTable, localAwsEnvironment, startDynamoLocal } from './dynamodb.ts';
 
 const { created } = loadLocalEnv();
 const port = Number(process.env.PORT ?? 3000);
 const dynamoPort = Number(process.env.DYNAMODB_PORT ?? 8000);
 const inMemory = process.env.IN_MEMORY === '1';
 process.env.TABLE_NAME ??= 'user-data';
-process.env.DYNAMODB_ENDPOINT = `http://127.0.0.1:${dynamoPort}`;
 
 const dynamo = await startDynamoLocal({ port: dynamoPort, dataDir: inMemory ? undefined : '.data' });
+Object.assign(process.env, localAwsEnvironment(dynamo.endpoint));
 let stopping = false;
 async function shutdown(code = 0) {
   if (stopping) return;

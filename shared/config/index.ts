@@ -7,12 +7,22 @@
  */
 import { hkdfSync } from 'node:crypto';
 
+/**
+ * The function cannot work as deployed: a secret or setting is missing or unreadable. Never a 401
+ * (the caller did nothing wrong): the handler answers 500 and logs it at ERROR, which the function's
+ * error alarm counts.
+ */
+export class ConfigurationError extends Error {
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = 'ConfigurationError';
+  }
+}
+
 const num = (value: string | undefined, fallback: number) => (value ? Number(value) : fallback);
 
 export const env = {
   tableName: process.env.TABLE_NAME ?? 'user-data',
-  dynamoEndpoint: process.env.DYNAMODB_ENDPOINT || undefined,
-  region: process.env.AWS_REGION ?? 'us-east-1',
   jwtIssuer: process.env.JWT_ISSUER ?? 'user-data-platform',
   jwtAudience: process.env.JWT_AUDIENCE ?? 'user-data-api',
   /** bcrypt work factor; OWASP's floor is 10, lower values are refused. */
@@ -43,7 +53,7 @@ const derive = (master: string, purpose: string) =>
 
 export function deriveSecrets(doc: SecretDocument): Secrets {
   if (!doc?.masterKey || doc.masterKey.length < 32 || !doc.keyId) {
-    throw new Error('The application secret needs keyId and a masterKey of at least 32 characters');
+    throw new ConfigurationError('The application secret needs keyId and a masterKey of at least 32 characters');
   }
   const masters = new Map([[doc.keyId, doc.masterKey], ...Object.entries(doc.retiredKeys ?? {})]);
   const perKey = (purpose: string) => new Map([...masters].map(([id, master]) => [id, derive(master, purpose)]));
@@ -63,17 +73,27 @@ export function deriveSecrets(doc: SecretDocument): Secrets {
  * HTTP call): no Secrets Manager SDK client in the bundle, so nothing to load at cold start.
  */
 async function fetchSecret(secretId: string | undefined): Promise<string> {
-  if (!secretId) throw new Error('No secret configured (set APP_SECRET / LOCAL_API_KEY locally)');
+  if (!secretId) throw new ConfigurationError('No secret configured (set APP_SECRET / LOCAL_API_KEY locally)');
   const port = process.env.PARAMETERS_SECRETS_EXTENSION_HTTP_PORT ?? '2773';
   const response = await fetch(`http://localhost:${port}/secretsmanager/get?secretId=${encodeURIComponent(secretId)}`, {
     headers: { 'X-Aws-Parameters-Secrets-Token': process.env.AWS_SESSION_TOKEN ?? '' },
+  }).catch((cause: unknown) => {
+    throw new ConfigurationError('The Parameters and Secrets extension is unreachable (is its layer attached?)', { cause });
   });
-  if (!response.ok) throw new Error(`Secrets extension answered ${response.status}`);
+  if (!response.ok) {
+    const { __type } = (await response.json().catch(() => ({}))) as { __type?: string };
+    throw new ConfigurationError(`The Parameters and Secrets extension answered ${response.status}${__type ? ` (${__type})` : ''} for a secret`);
+  }
   return ((await response.json()) as { SecretString: string }).SecretString;
 }
 
 async function loadSecretDocument(): Promise<SecretDocument> {
-  return JSON.parse(process.env.APP_SECRET ?? (await fetchSecret(process.env.SECRET_ARN)));
+  const text = process.env.APP_SECRET ?? (await fetchSecret(process.env.SECRET_ARN));
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new ConfigurationError('The application secret is not JSON');
+  }
 }
 
 let secrets: Promise<Secrets> | undefined;

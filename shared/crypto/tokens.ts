@@ -4,7 +4,7 @@
  * Refresh tokens are opaque random strings; only their SHA-256 is stored.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
-import { SignJWT, jwtVerify } from 'jose';
+import { errors, SignJWT, jwtVerify } from 'jose';
 import { env, getSecrets } from '../config/index.ts';
 
 export const ACCESS_TOKEN_SECONDS = 15 * 60;
@@ -48,19 +48,33 @@ export async function signAccessToken({ sub, role, sid }: AccessClaims): Promise
 const verified = new Map<string, AccessClaims & { expiresAt: number }>();
 const MAX_REMEMBERED = 1000;
 
-/** Throws on any defect: wrong algorithm (including `none`), key, issuer, audience, expiry or a missing claim. */
+/** A token the caller sent is not valid: forged, altered, expired, or missing a claim. */
+export class InvalidToken extends Error {
+  constructor(options?: ErrorOptions) {
+    super('The access token is invalid or expired.', options);
+    this.name = 'InvalidToken';
+  }
+}
+
+/**
+ * Throws InvalidToken on any defect: wrong algorithm (including `none`), key, issuer, audience, expiry
+ * or a missing claim. A key that cannot be loaded is not the caller's fault and is thrown as it is.
+ */
 export async function verifyAccessToken(token: string): Promise<AccessClaims> {
   const known = verified.get(token);
   if (known && known.expiresAt > Date.now()) return { sub: known.sub, role: known.role, sid: known.sid };
   verified.delete(token);
-  const { payload } = await jwtVerify(token, await jwtKey(), {
+  const key = await jwtKey();
+  const { payload } = await jwtVerify(token, key, {
     algorithms: ['HS256'],
     issuer: env.jwtIssuer,
     audience: env.jwtAudience,
     requiredClaims: ['sub', 'role', 'sid', 'jti', 'iat', 'exp', 'iss', 'aud'],
+  }).catch((error: unknown) => {
+    throw error instanceof errors.JOSEError ? new InvalidToken({ cause: error }) : error;
   });
-  if (payload.role !== 'user' && payload.role !== 'admin') throw new Error('unknown role');
-  if (typeof payload.sid !== 'string') throw new Error('bad sid');
+  if (payload.role !== 'user' && payload.role !== 'admin') throw new InvalidToken();
+  if (typeof payload.sid !== 'string') throw new InvalidToken();
   const claims = { sub: payload.sub!, role: payload.role, sid: payload.sid } as const;
   if (verified.size >= MAX_REMEMBERED) verified.delete(verified.keys().next().value!); // the oldest
   verified.set(token, { ...claims, expiresAt: payload.exp! * 1000 });

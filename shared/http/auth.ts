@@ -1,5 +1,5 @@
 import { sessions } from '../db/sessions.ts';
-import { verifyAccessToken, type Role } from '../crypto/tokens.ts';
+import { InvalidToken, verifyAccessToken, type Role } from '../crypto/tokens.ts';
 import type { AuthLevel } from '../routes.ts';
 import { forbidden, unauthorized } from './problem.ts';
 
@@ -24,8 +24,8 @@ export async function authenticate(level: AuthLevel, authorization: string | und
   if (level === 'none') return { caller: undefined, sessionOpen: Promise.resolve() };
   const token = /^Bearer ([\w-]+\.[\w-]*\.[\w-]*)$/.exec(authorization ?? '')?.[1];
   if (!token) throw unauthorized();
-  const claims = await verifyAccessToken(token).catch(() => {
-    throw unauthorized('The access token is invalid or expired.');
+  const claims = await verifyAccessToken(token).catch((error: unknown) => {
+    throw error instanceof InvalidToken ? unauthorized(error.message) : error;
   });
   if (level === 'admin' && claims.role !== 'admin') throw forbidden();
   const sessionOpen = sessions.isActive(claims.sub, claims.sid).then((open) => {

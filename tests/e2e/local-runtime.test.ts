@@ -15,7 +15,7 @@ afterAll(() => running.forEach((p) => p.exitCode === null && p.kill('SIGTERM')))
 
 async function start(cwd: string, env: Record<string, string>) {
   // A user's shell: none of this test run's own settings (table, endpoint, secret, log level).
-  const { TABLE_NAME, DYNAMODB_ENDPOINT, APP_SECRET, POWERTOOLS_LOG_LEVEL, LOCAL_API_KEY, ...inherited } = process.env;
+  const { TABLE_NAME, AWS_ENDPOINT_URL_DYNAMODB, AWS_REGION, AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, APP_SECRET, POWERTOOLS_LOG_LEVEL, LOCAL_API_KEY, ...inherited } = process.env;
   const child = spawn(process.execPath, ['--import', TSX, START], { cwd, env: { ...inherited, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   running.push(child);
   let output = '';

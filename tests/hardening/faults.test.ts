@@ -13,7 +13,7 @@ import { API_KEY, clientFor } from '../support/api.ts';
 const port = await freePort();
 const dataDir = mkdtempSync(join(tmpdir(), 'udp-faults-'));
 let dynamo: LocalDynamo = await startDynamoLocal({ port, dataDir });
-process.env.DYNAMODB_ENDPOINT = dynamo.endpoint; // before any app module is loaded
+process.env.AWS_ENDPOINT_URL_DYNAMODB = dynamo.endpoint; // before any app module is loaded
 await ensureTable(dynamo.endpoint, process.env.TABLE_NAME!);
 const { createGateway } = await import('../../infra/local/gateway.ts');
 const { registerUser } = await import('../support/accounts.ts');

@@ -43,7 +43,7 @@ describe('when DynamoDB is unreachable', () => {
   it('answers 503 problem+json with Retry-After, without internals', async () => {
     vi.resetModules();
     const { freePort } = await import('../../infra/local/dynamodb.ts');
-    process.env.DYNAMODB_ENDPOINT = `http://127.0.0.1:${await freePort()}`; // nothing listens there
+    process.env.AWS_ENDPOINT_URL_DYNAMODB = `http://127.0.0.1:${await freePort()}`; // nothing listens there
     const { handler } = await import('../../functions/auth/login.ts');
     const { buildTestEvent } = await import('../support/events.ts');
     const result = await handler(buildTestEvent('auth.login', { body: { email: 'a@example.com', password: 'Whatever-1' } }), {} as never);
@@ -56,5 +56,38 @@ describe('when DynamoDB is unreachable', () => {
       status: 503,
       detail: 'The service is temporarily unavailable; retry later.',
     });
+  });
+});
+
+describe('when the application secret cannot be read', () => {
+  it('answers 500 problem+json and logs an ERROR line the error alarm counts, never a 401', async () => {
+    const { startSecretsExtension } = await import('../../infra/local/secrets-extension.ts');
+    const { signAccessToken } = await import('../../shared/crypto/tokens.ts');
+    const token = await signAccessToken({ sub: '00000000-0000-4000-8000-000000000000', role: 'user', sid: 'x' });
+    const deny = await startSecretsExtension({ secrets: {}, access: () => 'deny' });
+    const saved = { ...process.env };
+    try {
+      vi.resetModules();
+      delete process.env.APP_SECRET;
+      Object.assign(process.env, { SECRET_ARN: 'arn:aws:secretsmanager:us-east-1:000000000000:secret:app', PARAMETERS_SECRETS_EXTENSION_HTTP_PORT: String(deny.port), AWS_SESSION_TOKEN: 'me' });
+      const { handler } = await import('../../functions/me/get.ts');
+      const { buildTestEvent } = await import('../support/events.ts');
+      const event = buildTestEvent('me.get');
+      event.headers = { ...event.headers, Authorization: `Bearer ${token}` };
+      const lines: string[] = [];
+      vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => (lines.push(String(chunk)), true));
+      const result = await handler(event, {} as never);
+      vi.restoreAllMocks();
+      expect(result.statusCode).toBe(500);
+      expect(result.headers?.['content-type']).toBe('application/problem+json');
+      expect(JSON.parse(result.body).detail).toBe('An unexpected error occurred.');
+      const errors = lines.map((line) => JSON.parse(line)).filter((record) => record.level === 'ERROR');
+      expect(errors).toHaveLength(1);
+      expect(errors[0].error.name).toBe('ConfigurationError');
+      expect(deny.reads).toEqual([expect.objectContaining({ sessionToken: 'me', status: 400 })]);
+    } finally {
+      process.env = saved;
+      await deny.close();
+    }
   });
 });

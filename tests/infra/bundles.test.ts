@@ -11,7 +11,8 @@ import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { fillSampleEvent, samplePlaceholders } from '../../infra/local/sample-events.ts';
-import { functionId, UserDataStack } from '../../infra/stack.ts';
+import { functionId } from '../../infra/functions.ts';
+import { UserDataStack } from '../../infra/stack.ts';
 import { routes, type RouteDef } from '../../shared/routes.ts';
 
 const outdir = mkdtempSync(join(tmpdir(), 'udp-cdk-'));

@@ -3,7 +3,8 @@ import { App, Validations } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { describe, expect, it } from 'vitest';
-import { functionId, UserDataStack } from '../../infra/stack.ts';
+import { functionId, functionSpecs } from '../../infra/functions.ts';
+import { UserDataStack } from '../../infra/stack.ts';
 import { gatewayResponses, usagePlanThrottle } from '../../shared/http/gateway-responses.ts';
 import { routes, type RouteDef } from '../../shared/routes.ts';
 
@@ -70,9 +71,13 @@ describe('functions', () => {
 
   it('has one function per handler, on Node 24, ARM, traced, with the table and secret by reference', () => {
     expect(functions).toHaveLength(new Set(allRoutes.map(([, r]) => r.entry)).size);
-    for (const [, fn] of functions) {
+    for (const spec of functionSpecs().values()) {
+      const [, fn] = functionFor(spec.entry);
       expect(fn.Properties).toMatchObject({ Runtime: 'nodejs24.x', Architectures: ['arm64'], TracingConfig: { Mode: 'Active' }, Handler: 'index.handler' });
-      expect(fn.Properties.Environment.Variables.TABLE_NAME).toEqual({ Ref: expect.stringMatching(/^Table/) });
+      const variables = fn.Properties.Environment.Variables;
+      if (spec.data === 'none') expect(variables.TABLE_NAME, spec.id).toBeUndefined();
+      else expect(variables.TABLE_NAME, spec.id).toEqual({ Ref: expect.stringMatching(/^Table/) });
+      if (spec.appSecret) expect(variables.SECRET_ARN, spec.id).toEqual({ Ref: expect.stringMatching(/^AppSecret/) });
     }
   });
 

@@ -4,11 +4,11 @@
  */
 import { randomUUID } from 'node:crypto';
 import { inject } from 'vitest';
-import { ensureTable } from '../../infra/local/dynamodb.ts';
+import { ensureTable, localAwsEnvironment } from '../../infra/local/dynamodb.ts';
 import { generateLocalEnv } from '../../infra/local/env-file.ts';
 
 const endpoint = inject('dynamoEndpoint');
-process.env.DYNAMODB_ENDPOINT = endpoint;
+Object.assign(process.env, localAwsEnvironment(endpoint));
 process.env.TABLE_NAME = `test-${randomUUID()}`;
 process.env.APP_SECRET ??= generateLocalEnv().APP_SECRET;
 process.env.POWERTOOLS_LOG_LEVEL ??= 'WARN';

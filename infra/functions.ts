@@ -1,0 +1,86 @@
+/**
+ * What each function is, declared once for the CDK stack and the local runtime: one function per
+ * handler file (PUT and PATCH /users/{id} share one), its memory, timeout, environment, and what it
+ * may touch (table access and secrets). The stack turns a spec into a NodejsFunction with IAM grants;
+ * `npm start` runs the same spec in a worker with the same environment. No CDK import here: the local
+ * runtime loads this file.
+ */
+import { routes, type RouteDef, type RouteId } from '../shared/routes.ts';
+
+/**
+ * Memory of the functions that hash or check passwords. bcrypt is CPU-bound and Lambda's CPU grows
+ * with memory (a full vCPU at 1,769 MB): at 1,024 MB a login measured 142–184 ms here would take up
+ * to ~320 ms, at 1,536 MB up to ~210 ms (bench/report.md, section 5).
+ */
+export const PASSWORD_MEMORY_MB = 1536;
+export const DEFAULT_MEMORY_MB = 1024;
+export const TIMEOUT_SECONDS = 10;
+export const SERVICE_NAME = 'user-data-api';
+
+export interface FunctionSpec {
+  /** PascalCase id from the handler file: functions/users/update.ts → UsersUpdate. */
+  id: string;
+  entry: string;
+  routeIds: RouteId[];
+  memoryMB: number;
+  timeoutSeconds: number;
+  /** Table access: the strongest any of its routes needs. */
+  data: 'none' | 'read' | 'write';
+  /** Reads the application secret (keys for tokens, fields, cursors, hashes). */
+  appSecret: boolean;
+  /** Reads the client API key's secret (the console embeds the key). */
+  clientApiKey: boolean;
+  /** Ships web/ and Swagger UI's files. */
+  staticFiles: boolean;
+}
+
+/** Where a function's environment points: CDK tokens in the stack, local values in `npm start`. */
+export interface FunctionResources {
+  tableName: string;
+  appSecretArn: string;
+  apiKeySecretArn: string;
+  corsOrigins: string[];
+}
+
+export const functionId = (entry: string) =>
+  entry
+    .replace(/^functions\//, '')
+    .replace(/\.ts$/, '')
+    .split(/[/-]/)
+    .map((part) => part.charAt(0).toUpperCase() + part.slice(1))
+    .join('');
+
+const strongest = (levels: RouteDef['data'][]) => (levels.includes('write') ? 'write' : levels.includes('read') ? 'read' : 'none');
+
+/** Every function, by handler entry, in route-table order. */
+export function functionSpecs(memorySize = DEFAULT_MEMORY_MB): Map<string, FunctionSpec> {
+  const specs = new Map<string, FunctionSpec>();
+  for (const [routeId, route] of Object.entries(routes) as [RouteId, RouteDef][]) {
+    const known = specs.get(route.entry);
+    const routeIds = [...(known?.routeIds ?? []), routeId];
+    const defs = routeIds.map((id) => routes[id] as RouteDef);
+    specs.set(route.entry, {
+      id: functionId(route.entry),
+      entry: route.entry,
+      routeIds,
+      memoryMB: defs.some((r) => r.bcrypt) ? Math.max(memorySize, PASSWORD_MEMORY_MB) : memorySize,
+      timeoutSeconds: TIMEOUT_SECONDS,
+      data: strongest(defs.map((r) => r.data)),
+      appSecret: defs.some((r) => r.data !== 'none'),
+      clientApiKey: defs.some((r) => r.clientApiKey),
+      staticFiles: defs.some((r) => r.staticFiles),
+    });
+  }
+  return specs;
+}
+
+/** The environment variables the function's code reads (Lambda adds its own, AWS_REGION among them). */
+export function functionEnvironment(spec: FunctionSpec, resources: FunctionResources): Record<string, string> {
+  return {
+    POWERTOOLS_SERVICE_NAME: SERVICE_NAME,
+    ...(spec.data !== 'none' && { TABLE_NAME: resources.tableName }),
+    ...(spec.appSecret && { SECRET_ARN: resources.appSecretArn }),
+    ...(spec.clientApiKey && { API_KEY_SECRET_ARN: resources.apiKeySecretArn }),
+    ...(resources.corsOrigins.length > 0 && { CORS_ORIGINS: resources.corsOrigins.join(',') }),
+  };
+}
