@@ -1,4 +1,8 @@
-/** Deployment settings, from CDK context (`cdk deploy -c stage=dev -c memorySize=2048 …` or cdk.json). */
+/**
+ * Deployment settings, from CDK context (`cdk deploy -c stage=dev -c memorySize=2048 …` or cdk.json).
+ * The local gateway reads the same context from cdk.json, so its limits are the deployed ones.
+ */
+import { readFileSync } from 'node:fs';
 import type { Node } from 'constructs';
 
 export interface DeploymentConfig {
@@ -16,12 +20,14 @@ export interface DeploymentConfig {
   alarmEmail?: string;
 }
 
-export function readConfig(node: Node): DeploymentConfig {
-  const get = (key: string) => node.tryGetContext(key);
+export function readConfig(get: (key: string) => unknown): DeploymentConfig {
   const num = (key: string, fallback: number) => (get(key) === undefined ? fallback : Number(get(key)));
-  const list = (key: string) => (Array.isArray(get(key)) ? get(key) : String(get(key) ?? '').split(',').filter(Boolean));
+  const list = (key: string) => {
+    const value = get(key);
+    return Array.isArray(value) ? value.map(String) : String(value ?? '').split(',').filter(Boolean);
+  };
   return {
-    stage: get('stage') ?? 'prod',
+    stage: String(get('stage') ?? 'prod'),
     memorySize: num('memorySize', 1024),
     logRetentionDays: num('logRetentionDays', 30),
     monthlyQuota: num('monthlyQuota', 1_000_000),
@@ -30,6 +36,14 @@ export function readConfig(node: Node): DeploymentConfig {
     corsOrigins: list('corsOrigins'),
     waf: get('waf') === true || get('waf') === 'true',
     wafRateLimit: num('wafRateLimit', 2000),
-    alarmEmail: get('alarmEmail') || undefined,
+    alarmEmail: (get('alarmEmail') as string | undefined) || undefined,
   };
+}
+
+export const configOf = (node: Node) => readConfig((key) => node.tryGetContext(key));
+
+/** The context in cdk.json, as `cdk` itself would read it (without -c overrides). */
+export function cdkJsonConfig(path = new URL('../cdk.json', import.meta.url)): DeploymentConfig {
+  const { context = {} } = JSON.parse(readFileSync(path, 'utf8')) as { context?: Record<string, unknown> };
+  return readConfig((key) => context[key]);
 }

@@ -1,6 +1,6 @@
 /**
  * The whole API on AWS: one table, one app secret, one Lambda per handler (each with its own
- * least-privilege role), a REST API built from the shared route table with request validation,
+ * least-privilege role), a REST API built from the shared route table and the gateway contract
  * problem+json gateway responses and a usage plan, optional WAF, and alarms on a dashboard.
  */
 import { CfnOutput, Duration, RemovalPolicy, Size, Stack, Validations, type StackProps } from 'aws-cdk-lib';
@@ -19,14 +19,19 @@ import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import type { Construct } from 'constructs';
 import { resolve } from 'node:path';
-import { gatewayResponses, usagePlanThrottle } from '../shared/http/gateway-responses.ts';
-import { CORS_ALLOWED_HEADERS } from '../shared/http/cors.ts';
-import { PROBLEM_CONTENT_TYPE } from '../shared/http/problem.ts';
+import {
+  corsPreflight,
+  gatewayResponseHeaders,
+  gatewayResponses,
+  MINIMUM_COMPRESSION_BYTES,
+  usagePlanThrottle,
+  type GatewayResponse,
+  type GatewayResponseType,
+} from '../shared/http/gateway-contract.ts';
 import { table as tableDefinition } from '../shared/db/table.ts';
 import { routes, type RouteDef } from '../shared/routes.ts';
-import { jsonSchemaOf } from '../shared/schemas/json-schema.ts';
 import { bundling, copyStaticFiles } from './bundling.ts';
-import { readConfig } from './config.ts';
+import { configOf, type DeploymentConfig } from './config.ts';
 import { functionEnvironment, functionId, functionSpecs, type FunctionSpec } from './functions.ts';
 import { lambdaRuntime } from './runtime.ts';
 
@@ -38,7 +43,7 @@ export class UserDataStack extends Stack {
 
   constructor(scope: Construct, id: string, props?: StackProps) {
     super(scope, id, props);
-    const config = readConfig(this.node);
+    const config = configOf(this.node);
 
     // ---- Data and secrets -------------------------------------------------------------------
     const table = new dynamodb.Table(this, 'Table', {
@@ -100,7 +105,7 @@ export class UserDataStack extends Stack {
       restApiName: `${id}-api`,
       description: 'User-data platform API',
       cloudWatchRole: true,
-      minCompressionSize: Size.kibibytes(1), // Swagger UI's script is 1.7 MB before gzip
+      minCompressionSize: Size.bytes(MINIMUM_COMPRESSION_BYTES),
       cloudWatchRoleRemovalPolicy: RemovalPolicy.RETAIN,
       deployOptions: {
         stageName: config.stage,
@@ -116,9 +121,10 @@ export class UserDataStack extends Stack {
       ...(config.corsOrigins.length > 0 && {
         defaultCorsPreflightOptions: {
           allowOrigins: config.corsOrigins,
-          allowHeaders: CORS_ALLOWED_HEADERS.split(','),
-          allowMethods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'],
-          maxAge: Duration.minutes(10),
+          allowHeaders: corsPreflight.allowHeaders,
+          allowMethods: corsPreflight.allowMethods,
+          maxAge: Duration.seconds(corsPreflight.maxAgeSeconds),
+          statusCode: corsPreflight.status,
         },
       }),
     });
@@ -141,25 +147,26 @@ export class UserDataStack extends Stack {
       });
     }
 
-    const validator = this.api.addRequestValidator('Validator', { validateRequestBody: true, validateRequestParameters: true });
+    Validations.of(this.api).acknowledge({
+      id: 'AwsSolutions-APIG2',
+      reason:
+        'Requests are validated by each function with the zod schemas of the route table, which name every bad field (400 problem+json); a gateway validator would answer first with a generic 400, before authentication (shared/http/gateway-contract.ts).',
+    });
     for (const [routeId, route] of Object.entries(routes) as [string, RouteDef][]) {
-      const resource = this.api.root.resourceForPath(route.path);
-      const pathParameters = [...route.path.matchAll(/\{(\w+)\}/g)].map((m) => m[1]);
-      resource.addMethod(route.method, new apigateway.LambdaIntegration(this.functions.get(route.entry)!), {
+      this.api.root.resourceForPath(route.path).addMethod(route.method, new apigateway.LambdaIntegration(this.functions.get(route.entry)!), {
         apiKeyRequired: route.apiKey !== false,
         operationName: routeId,
-        requestValidator: validator,
-        requestParameters: Object.fromEntries(pathParameters.map((name) => [`method.request.path.${name}`, true])),
-        ...(route.body && this.bodyModel(route)),
       });
     }
 
-    for (const [type, response] of Object.entries(gatewayResponses)) {
+    for (const [type, response] of Object.entries(gatewayResponses) as [GatewayResponseType, GatewayResponse][]) {
+      const headers = gatewayResponseHeaders(type, config.corsOrigins);
       this.api.addGatewayResponse(type, {
         type: apigateway.ResponseType.of(type),
-        statusCode: String(response.status),
+        ...(response.status !== undefined && { statusCode: String(response.status) }),
+        // API Gateway's mapping syntax: a fixed value in single quotes, or a request header to copy.
         responseHeaders: Object.fromEntries(
-          Object.entries({ 'content-type': PROBLEM_CONTENT_TYPE, ...response.headers }).map(([k, v]) => [k, `'${v}'`]),
+          Object.entries(headers).map(([name, header]) => [name, 'value' in header ? `'${header.value}'` : `method.request.header.${header.fromRequestHeader}`]),
         ),
         templates: { 'application/json': JSON.stringify(response.body) },
       });
@@ -189,18 +196,10 @@ export class UserDataStack extends Stack {
     new CfnOutput(this, 'TableName', { value: table.tableName });
   }
 
-  /** The body model of a route, from its zod schema; "any JSON value" (PUT /kv/{key}) needs none. */
-  private bodyModel(route: RouteDef): Pick<apigateway.MethodOptions, 'requestModels'> | undefined {
-    const schema = jsonSchemaOf(route.body!(), 'draft-04');
-    if (!('$schema' in schema)) return undefined;
-    const model = this.api.addModel(`${functionId(route.entry)}${route.method}Body`, { contentType: 'application/json', schema: schema as apigateway.JsonSchema });
-    return { requestModels: { 'application/json': model } };
-  }
-
   private routeFunction(
     spec: FunctionSpec,
     environment: Record<string, string>,
-    config: ReturnType<typeof readConfig>,
+    config: DeploymentConfig,
     table: dynamodb.Table,
     appSecret: secretsmanager.ISecret,
     apiKeySecret: secretsmanager.ISecret,

@@ -48,7 +48,7 @@ const headerParam = (name: string, description: string): Json => ({ name, in: 'h
 function parameters(route: RouteDef): Json[] {
   const fromSchema = (where: 'path' | 'query', schema: RouteDef['params']) => {
     if (!schema) return [];
-    const json = jsonSchemaOf(schema(), 'draft-2020-12') as { properties?: Record<string, Json>; required?: string[] };
+    const json = jsonSchemaOf(schema()) as { properties?: Record<string, Json>; required?: string[] };
     return Object.entries(json.properties ?? {}).map(([name, schema]) => ({
       name,
       in: where,
@@ -76,7 +76,7 @@ function responses(id: string, route: RouteDef): Json {
     ? Object.fromEntries(route.produces.map((type) => [type, { schema: { type: 'string' } }]))
     : route.status === 204 || route.status === 302
       ? undefined
-      : { 'application/json': { schema: route.response ? jsonSchemaOf(route.response(), 'draft-2020-12', 'output') : { type: 'object' } } };
+      : { 'application/json': { schema: route.response ? jsonSchemaOf(route.response(), 'output') : { type: 'object' } } };
   const success: Json = { description: route.path === '/kv/{key}' && route.method === 'PUT' ? 'Replaced (201 when created)' : STATUS_TEXT[route.status], ...(Object.keys(headers).length && { headers }), ...(content && { content }) };
   const result: Json = { [route.status]: success };
   if (route.path === '/kv/{key}' && route.method === 'PUT') result[201] = { ...success, description: 'Created' };
@@ -107,7 +107,7 @@ export function openApiDocument(serverUrl: string): Json {
       ...(route.body && {
         requestBody: {
           required: true,
-          content: { 'application/json': { schema: jsonSchemaOf(route.body(), 'draft-2020-12'), ...(route.example !== undefined && { example: route.example }) } },
+          content: { 'application/json': { schema: jsonSchemaOf(route.body()), ...(route.example !== undefined && { example: route.example }) } },
         },
       }),
       responses: responses(id, route),

@@ -1,24 +1,39 @@
 /**
- * A local API Gateway (REST API, Lambda proxy integration) for the real handlers: it matches the
- * route table, enforces the API key and the usage-plan token bucket, answers gateway errors from the
- * shared gateway-response table, builds REST v1 proxy events as API Gateway does (null vs {} included)
- * and runs each route's handler in process.
+ * A local API Gateway (REST API, Lambda proxy integration) for the real handlers. It applies the
+ * gateway contract (shared/http/gateway-contract.ts) with the deployment settings of cdk.json, as the
+ * stack does: the route table's methods, the API key, the usage plan's throttle and monthly quota, the
+ * stage throttle, the payload limit, CORS preflights, compression, and every answer the gateway makes
+ * itself. It builds REST v1 proxy events as API Gateway does (null vs {} included) and runs each
+ * route's handler.
  */
 import { randomUUID } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { brotliCompressSync, deflateSync, gzipSync } from 'node:zlib';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context, Handler } from 'aws-lambda';
-import { gatewayResponses, usagePlanThrottle, type GatewayResponseType } from '../../shared/http/gateway-responses.ts';
-import { CORS_ALLOWED_HEADERS } from '../../shared/http/cors.ts';
-import { PROBLEM_CONTENT_TYPE } from '../../shared/http/problem.ts';
+import {
+  corsPreflight,
+  gatewayResponseHeaders,
+  gatewayResponses,
+  MAX_PAYLOAD_BYTES,
+  MINIMUM_COMPRESSION_BYTES,
+  preflightOrigin,
+  usagePlanThrottle,
+  type GatewayResponseType,
+  type HeaderValue,
+} from '../../shared/http/gateway-contract.ts';
 import { routes, type RouteDef, type RouteId } from '../../shared/routes.ts';
+import { cdkJsonConfig, type DeploymentConfig } from '../config.ts';
+
+type Limits = { rateLimit: number; burstLimit: number };
 
 export interface GatewayOptions {
   apiKey: string;
-  stage?: string;
-  throttle?: { rateLimit: number; burstLimit: number };
-  corsOrigins?: string[];
+  /** The deployment settings the stack reads from CDK context; cdk.json's by default. */
+  config?: Partial<Pick<DeploymentConfig, 'stage' | 'monthlyQuota' | 'stageRateLimit' | 'stageBurstLimit' | 'corsOrigins'>>;
+  /** The usage plan's throttle per key; the contract's by default (ordinary tests loosen it). */
+  throttle?: Limits;
   /** One line per request; silent when omitted. */
   log?: (line: string) => void;
   /** Sees every event before its handler does (tests check the event shape with it). */
@@ -63,18 +78,16 @@ export class TokenBucket {
   private buckets = new Map<string, { tokens: number; at: number }>();
   constructor(private readonly limits: { rateLimit: number; burstLimit: number }) {}
 
-  /** Takes a token, or returns the seconds until one is available. */
-  take(key: string, now = performance.now()): { ok: true } | { ok: false; retryAfter: number } {
+  /** Takes a token if one is there. */
+  take(key: string, now = performance.now()): boolean {
     const { rateLimit, burstLimit } = this.limits;
     const bucket = this.buckets.get(key) ?? { tokens: burstLimit, at: now };
     bucket.tokens = Math.min(burstLimit, bucket.tokens + ((now - bucket.at) / 1000) * rateLimit);
     bucket.at = now;
     this.buckets.set(key, bucket);
-    if (bucket.tokens >= 1) {
-      bucket.tokens -= 1;
-      return { ok: true };
-    }
-    return { ok: false, retryAfter: Math.max(1, Math.ceil((1 - bucket.tokens) / rateLimit)) };
+    if (bucket.tokens < 1) return false;
+    bucket.tokens -= 1;
+    return true;
   }
 }
 
@@ -202,9 +215,6 @@ function lambdaContext(routeId: string, requestId: string): Context {
   };
 }
 
-/** API Gateway's payload limit: a larger request never reaches a function. */
-export const MAX_PAYLOAD_BYTES = 10 * 1024 * 1024;
-
 /** The request body, or undefined once it grows past MAX_PAYLOAD_BYTES (the rest is not buffered). */
 const readBody = (req: IncomingMessage) =>
   new Promise<string | undefined>((done, fail) => {
@@ -219,47 +229,97 @@ const readBody = (req: IncomingMessage) =>
       .on('error', fail);
   });
 
-export function createGateway(options: GatewayOptions): Server {
-  const stage = options.stage ?? 'local';
-  const compiled = compile();
-  const bucket = new TokenBucket(options.throttle ?? usagePlanThrottle);
-  const corsOrigins = options.corsOrigins ?? [];
+/** Every resource of the API's tree (each prefix of a route's path), as patterns: the paths a preflight answers on. */
+function resourcePatterns(): RegExp[] {
+  const paths = new Set(['/']);
+  for (const route of Object.values(routes) as RouteDef[]) {
+    const segments = route.path.split('/').slice(1);
+    segments.forEach((_, i) => paths.add(`/${segments.slice(0, i + 1).join('/')}`));
+  }
+  return [...paths].map((path) => new RegExp(`^${path.replace(/\{\w+\}/g, '[^/]+')}$`));
+}
 
-  const send = (res: ServerResponse, status: number, headers: Record<string, string | string[]>, body: string) => {
-    res.writeHead(status, headers).end(body);
-  };
-  const gatewayError = (res: ServerResponse, type: GatewayResponseType, extraHeaders: Record<string, string> = {}) => {
-    const { status, body, headers } = gatewayResponses[type];
-    send(res, status, { 'content-type': PROBLEM_CONTENT_TYPE, ...headers, ...extraHeaders }, JSON.stringify(body));
+/** The headers of a contract declaration, as API Gateway fills them for this request. */
+function resolveHeaders(declared: Record<string, HeaderValue>, request: IncomingHttpHeaders): Record<string, string> {
+  const headers: Record<string, string> = {};
+  for (const [name, header] of Object.entries(declared)) {
+    const value = 'value' in header ? header.value : request[header.fromRequestHeader.toLowerCase()];
+    if (typeof value === 'string' && value !== '') headers[name] = value;
+  }
+  return headers;
+}
+
+/** API Gateway compresses a body from the minimum size up when the client accepts gzip, deflate or br. */
+function compress(body: Buffer, acceptEncoding: string | undefined): { body: Buffer; encoding?: string } {
+  if (body.length < MINIMUM_COMPRESSION_BYTES) return { body };
+  const accepted = (acceptEncoding ?? '').split(',').map((part) => part.trim().split(';')[0]);
+  if (accepted.includes('gzip')) return { body: gzipSync(body), encoding: 'gzip' };
+  if (accepted.includes('deflate')) return { body: deflateSync(body), encoding: 'deflate' };
+  if (accepted.includes('br')) return { body: brotliCompressSync(body), encoding: 'br' };
+  return { body };
+}
+
+/** Requests per API key in the current UTC month, against the usage plan's quota. */
+class MonthlyQuota {
+  private counts = new Map<string, { month: string; count: number }>();
+  constructor(private readonly limit: number) {}
+
+  take(key: string, now = new Date()): boolean {
+    const month = now.toISOString().slice(0, 7);
+    const entry = this.counts.get(key);
+    const count = entry?.month === month ? entry.count + 1 : 1;
+    this.counts.set(key, { month, count });
+    return count <= this.limit;
+  }
+}
+
+export function createGateway(options: GatewayOptions): Server {
+  const config = { ...cdkJsonConfig(), ...options.config };
+  const corsOrigins = config.corsOrigins;
+  const compiled = compile();
+  const resources = resourcePatterns();
+  const keyBucket = new TokenBucket(options.throttle ?? usagePlanThrottle);
+  const stageBucket = new TokenBucket({ rateLimit: config.stageRateLimit, burstLimit: config.stageBurstLimit });
+  const quota = new MonthlyQuota(config.monthlyQuota);
+
+  const send = (req: IncomingMessage, res: ServerResponse, status: number, headers: Record<string, string | string[]>, body: string) => {
+    const { body: sent, encoding } = compress(Buffer.from(body), req.headers['accept-encoding']);
+    res.writeHead(status, { ...headers, ...(encoding && { 'content-encoding': encoding }) }).end(sent);
     return status;
+  };
+  /** An answer of the gateway itself; a DEFAULT_* type needs the status it stands in for. */
+  const gatewayAnswer = (req: IncomingMessage, res: ServerResponse, type: GatewayResponseType, status?: number) => {
+    const response = gatewayResponses[type];
+    const headers = resolveHeaders(gatewayResponseHeaders(type, corsOrigins), req.headers);
+    return send(req, res, response.status ?? status ?? 500, headers, JSON.stringify(response.body));
   };
 
   async function serve(req: IncomingMessage, res: ServerResponse): Promise<number> {
     const url = new URL(req.url ?? '/', 'http://localhost');
-    const candidates = matchingRoutes(compiled, url.pathname);
-    const origin = req.headers.origin;
-    if (req.method === 'OPTIONS' && candidates.length > 0 && origin && corsOrigins.includes(origin)) {
-      send(res, 204, {
-        'access-control-allow-origin': origin,
-        'access-control-allow-methods': [...new Set(candidates.map((c) => c.route.def.method)), 'OPTIONS'].join(','),
-        'access-control-allow-headers': CORS_ALLOWED_HEADERS,
-        'access-control-max-age': '600',
+    if (req.method === 'OPTIONS' && corsOrigins.length > 0 && resources.some((pattern) => pattern.test(url.pathname))) {
+      // A preflight is a method like any other (a mock integration): the stage throttle applies.
+      if (!stageBucket.take('stage')) return gatewayAnswer(req, res, 'THROTTLED');
+      return send(req, res, corsPreflight.status, {
+        'access-control-allow-origin': preflightOrigin(corsOrigins, req.headers.origin)!,
+        'access-control-allow-methods': corsPreflight.allowMethods.join(','),
+        'access-control-allow-headers': corsPreflight.allowHeaders.join(','),
+        'access-control-max-age': String(corsPreflight.maxAgeSeconds),
         vary: 'Origin',
       }, '');
-      return 204;
     }
-    const found = candidates.find((c) => c.route.def.method === req.method);
-    if (!found) return gatewayError(res, 'MISSING_AUTHENTICATION_TOKEN');
+    const found = matchingRoutes(compiled, url.pathname).find((c) => c.route.def.method === req.method);
+    if (!found) return gatewayAnswer(req, res, 'MISSING_AUTHENTICATION_TOKEN');
     const { route, match } = found;
     if (route.def.apiKey !== false) {
       const key = req.headers['x-api-key'];
-      if (key !== options.apiKey) return gatewayError(res, 'INVALID_API_KEY');
-      const token = bucket.take(key);
-      if (!token.ok) return gatewayError(res, 'THROTTLED', { 'retry-after': String(token.retryAfter) });
+      if (key !== options.apiKey) return gatewayAnswer(req, res, 'INVALID_API_KEY');
+      if (!keyBucket.take(key)) return gatewayAnswer(req, res, 'THROTTLED');
+      if (!quota.take(key)) return gatewayAnswer(req, res, 'QUOTA_EXCEEDED');
     }
+    if (!stageBucket.take('stage')) return gatewayAnswer(req, res, 'THROTTLED');
     const body = await readBody(req);
-    if (body === undefined) return gatewayError(res, 'REQUEST_TOO_LARGE');
-    const event = buildEvent(req, url, route, match!, body, stage);
+    if (body === undefined) return gatewayAnswer(req, res, 'REQUEST_TOO_LARGE');
+    const event = buildEvent(req, url, route, match!, body, config.stage);
     options.onEvent?.(structuredClone(event), route.id); // a copy: handlers may rewrite theirs
     try {
       const handler = await loadHandler(route.def.entry);
@@ -268,18 +328,17 @@ export function createGateway(options: GatewayOptions): Server {
       for (const [k, v] of Object.entries(result.headers ?? {})) headers[k] = String(v);
       for (const [k, v] of Object.entries(result.multiValueHeaders ?? {})) headers[k] = v.map(String);
       const body = result.isBase64Encoded ? Buffer.from(result.body, 'base64').toString() : result.body;
-      send(res, result.statusCode, headers, body ?? '');
-      return result.statusCode;
+      return send(req, res, result.statusCode, headers, body ?? '');
     } catch {
-      // A handler that throws is what API Gateway reports as a 502 (the handler factory never should).
-      return gatewayError(res, 'DEFAULT_5XX');
+      // A function that fails (it throws, crashes or runs out of time) is a 502 from API Gateway.
+      return gatewayAnswer(req, res, 'DEFAULT_5XX', 502);
     }
   }
 
   return createServer((req, res) => {
     const started = performance.now();
     serve(req, res)
-      .catch(() => gatewayError(res, 'DEFAULT_5XX'))
+      .catch(() => gatewayAnswer(req, res, 'DEFAULT_5XX', 502))
       // The path only: query strings may carry personal data (an email filter).
       .then((status) => options.log?.(`${req.method} ${(req.url ?? '').split('?')[0]} → ${status} ${(performance.now() - started).toFixed(1)} ms`));
   });

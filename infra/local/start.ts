@@ -37,7 +37,7 @@ try {
   const admin = await bootstrapAdmin(process.env.ADMIN_EMAIL!, process.env.ADMIN_PASSWORD!);
   server = createGateway({
     apiKey: process.env.LOCAL_API_KEY!,
-    corsOrigins: (process.env.CORS_ORIGINS ?? '').split(',').filter(Boolean),
+    ...(process.env.CORS_ORIGINS && { config: { corsOrigins: process.env.CORS_ORIGINS.split(',').filter(Boolean) } }),
     log: (line) => console.log(`[gateway] ${line}`),
   });
   await new Promise<void>((done, fail) => server!.once('error', fail).listen(port, done));

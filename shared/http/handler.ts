@@ -17,6 +17,7 @@ import { jsonBody } from './body.ts';
 import { CORS_ALLOWED_HEADERS, CORS_EXPOSED_HEADERS } from './cors.ts';
 import { logger } from './log.ts';
 import { HttpProblem, PROBLEM_CONTENT_TYPE, problemBody } from './problem.ts';
+import { SECURITY_HEADERS } from './security-headers.ts';
 import { parsePart } from './validate.ts';
 
 type Parsed<S> = S extends () => infer T ? (T extends z.ZodMiniType ? z.output<T> : undefined) : undefined;
@@ -42,15 +43,6 @@ export class Reply {
     readonly options: { status?: number; headers?: Record<string, string> } = {},
   ) {}
 }
-
-export const SECURITY_HEADERS: Record<string, string> = {
-  'cache-control': 'no-store',
-  'content-security-policy': "default-src 'none'; frame-ancestors 'none'",
-  'strict-transport-security': 'max-age=63072000; includeSubDomains',
-  'x-content-type-options': 'nosniff',
-  'x-frame-options': 'DENY',
-  'referrer-policy': 'no-referrer',
-};
 
 type Event = APIGatewayProxyEvent;
 type Result = APIGatewayProxyResult;

@@ -7,7 +7,7 @@
 import { SignJWT } from 'jose';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { env, getSecrets } from '../../shared/config/index.ts';
-import { SECURITY_HEADERS } from '../../shared/http/handler.ts';
+import { SECURITY_HEADERS } from '../../shared/http/security-headers.ts';
 import { routes, type RouteDef } from '../../shared/routes.ts';
 import { PASSWORD, registerUser, signInAdmin, type Account } from '../support/accounts.ts';
 import { useGateway } from '../support/api.ts';

@@ -1,7 +1,6 @@
 import { APIGatewayProxyEventSchema } from '@aws-lambda-powertools/parser/schemas/api-gateway';
 import { describe, expect, it } from 'vitest';
-import { MAX_PAYLOAD_BYTES } from '../../infra/local/gateway.ts';
-import { gatewayResponses, usagePlanThrottle } from '../../shared/http/gateway-responses.ts';
+import { gatewayResponses, MAX_PAYLOAD_BYTES, usagePlanThrottle } from '../../shared/http/gateway-contract.ts';
 import { routes } from '../../shared/routes.ts';
 import { registerUser } from '../support/accounts.ts';
 import { API_KEY, useGateway } from '../support/api.ts';
@@ -74,7 +73,7 @@ describe('REST v1 proxy events', () => {
       const parsed = APIGatewayProxyEventSchema.safeParse(event);
       expect(parsed.success, JSON.stringify(parsed.error?.issues)).toBe(true);
       expect(event.requestContext.requestId).toMatch(/^[0-9a-f-]{36}$/);
-      expect(event.requestContext.stage).toBe('local');
+      expect(event.requestContext.stage).toBe('prod'); // cdk.json's stage, as deployed
       expect(event.requestContext.identity.sourceIp).toBe('127.0.0.1');
     }
     const [register, get, me, health] = gateway.events.map((e) => e.event);
@@ -103,12 +102,17 @@ describe('REST v1 proxy events', () => {
 });
 
 describe('every response', () => {
-  it('carries the security headers and a request id', async () => {
-    for (const res of [await api().get('/health'), await api().get('/me'), await api().post('/auth/login', {})]) {
+  it('carries the security headers, the gateway’s own answers included', async () => {
+    for (const res of [await api().get('/health'), await api().get('/me'), await api().post('/auth/login', {}), await api().get('/nope'), await api().get('/me', { apiKey: null })]) {
       expect(res.headers.get('x-content-type-options')).toBe('nosniff');
       expect(res.headers.get('strict-transport-security')).toContain('max-age=');
       expect(res.headers.get('cache-control')).toBe('no-store');
       expect(res.headers.get('content-security-policy')).toContain("default-src 'none'");
+    }
+  });
+
+  it('from a function carries a request id', async () => {
+    for (const res of [await api().get('/health'), await api().get('/me'), await api().post('/auth/login', {})]) {
       expect(res.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
     }
   });

@@ -3,17 +3,17 @@ import { describe, expect, it } from 'vitest';
 import { TokenBucket } from '../../infra/local/gateway.ts';
 import { isTransientDbError } from '../../shared/db/errors.ts';
 import { assertIfMatch } from '../../shared/http/etag.ts';
-import { gatewayResponses } from '../../shared/http/gateway-responses.ts';
+import { gatewayResponseHeaders, gatewayResponses } from '../../shared/http/gateway-contract.ts';
 
 describe('token bucket', () => {
   it('allows the burst, then refills at the rate', () => {
     const bucket = new TokenBucket({ rateLimit: 30, burstLimit: 60 });
     const t0 = 1_000_000;
-    for (let i = 0; i < 60; i++) expect(bucket.take('k', t0).ok).toBe(true);
-    expect(bucket.take('k', t0)).toEqual({ ok: false, retryAfter: 1 });
-    expect(bucket.take('other', t0).ok).toBe(true);
-    for (let i = 0; i < 3; i++) expect(bucket.take('k', t0 + 100).ok).toBe(true);
-    expect(bucket.take('k', t0 + 100).ok).toBe(false);
+    for (let i = 0; i < 60; i++) expect(bucket.take('k', t0)).toBe(true);
+    expect(bucket.take('k', t0)).toBe(false);
+    expect(bucket.take('other', t0)).toBe(true);
+    for (let i = 0; i < 3; i++) expect(bucket.take('k', t0 + 100)).toBe(true);
+    expect(bucket.take('k', t0 + 100)).toBe(false);
   });
 });
 
@@ -40,10 +40,18 @@ describe('If-Match', () => {
 });
 
 describe('gateway responses', () => {
-  it('are all RFC 9457 problem documents', () => {
+  it('are all RFC 9457 problem documents with their own status; the fallbacks override none', () => {
     for (const [type, response] of Object.entries(gatewayResponses)) {
-      expect(response.body, type).toEqual({ type: 'about:blank', title: expect.any(String), status: response.status, detail: expect.any(String) });
+      if (type.startsWith('DEFAULT_')) {
+        expect(response.status, type).toBeUndefined();
+        expect(response.body, type).toEqual({ type: 'about:blank', title: expect.any(String), detail: expect.any(String) });
+      } else {
+        expect(response.body, type).toEqual({ type: 'about:blank', title: expect.any(String), status: response.status, detail: expect.any(String) });
+      }
     }
-    expect(gatewayResponses.THROTTLED.headers['retry-after']).toBeDefined();
+    expect(gatewayResponses.WAF_FILTERED.status).toBe(403);
+    expect(gatewayResponses.INTEGRATION_TIMEOUT.status).toBe(504);
+    expect(gatewayResponseHeaders('THROTTLED', [])['retry-after']).toEqual({ value: '1' });
+    expect(gatewayResponseHeaders('INVALID_API_KEY', [])['x-content-type-options']).toEqual({ value: 'nosniff' });
   });
 });

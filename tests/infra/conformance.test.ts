@@ -1,0 +1,246 @@
+/**
+ * The local gateway does what the synthesized template declares, method by method and response by
+ * response. The stack and the local gateway both read shared/http/gateway-contract.ts and the same
+ * CDK context; this test reads the template (not the contract), so it fails when either side changes
+ * alone: a request validator or a header added in the stack, a method or an answer changed locally.
+ */
+import { readFileSync } from 'node:fs';
+import { request } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { App } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import type { APIGatewayProxyEvent } from 'aws-lambda';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readConfig } from '../../infra/config.ts';
+import { functionId } from '../../infra/functions.ts';
+import { createGateway } from '../../infra/local/gateway.ts';
+import { UserDataStack } from '../../infra/stack.ts';
+import { MAX_PAYLOAD_BYTES } from '../../shared/http/gateway-contract.ts';
+import { routes, type RouteDef, type RouteId } from '../../shared/routes.ts';
+import { API_KEY, clientFor, type Api } from '../support/api.ts';
+
+type Resources = Record<string, any>;
+
+/** Synthesizes the stack (without bundling) and starts a local gateway with the same context. */
+async function deployBoth(context: Record<string, unknown>) {
+  const app = new App({ context: { 'aws:cdk:bundling-stacks': [], ...context } });
+  const stack = new UserDataStack(app, 'Conformance');
+  const template = Template.fromStack(stack).toJSON().Resources as Resources;
+  const events: { event: APIGatewayProxyEvent; routeId: RouteId }[] = [];
+  const server = createGateway({ apiKey: API_KEY, config: readConfig((key) => context[key]), onEvent: (event, routeId) => events.push({ event, routeId }) });
+  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+  servers.push(server);
+  const port = (server.address() as AddressInfo).port;
+  return { template, events, port, api: clientFor(`http://127.0.0.1:${port}`) };
+}
+const servers: ReturnType<typeof createGateway>[] = [];
+afterAll(() => Promise.all(servers.map((server) => new Promise((done) => server.close(done)))));
+
+const ofType = (resources: Resources, type: string) => Object.entries(resources).filter(([, r]) => r.Type === type) as [string, any][];
+
+/** A resource's path, from its chain of parents in the template. */
+function pathOf(resources: Resources, resourceId: any): string {
+  if (resourceId['Fn::GetAtt']) return '/';
+  const { ParentId, PathPart } = resources[resourceId.Ref].Properties;
+  const parent = pathOf(resources, ParentId);
+  return `${parent === '/' ? '' : parent}/${PathPart}`;
+}
+
+/** What the template says a header becomes for a request: a fixed value, or a request header copied. */
+function declaredHeaders(parameters: Record<string, string>, prefix: string, requestHeaders: Record<string, string>) {
+  const headers: Record<string, string> = {};
+  for (const [key, expression] of Object.entries(parameters ?? {})) {
+    const name = key.slice(prefix.length).toLowerCase();
+    const fixed = /^'(.*)'$/s.exec(expression);
+    const copied = /^method\.request\.header\.(.+)$/.exec(expression);
+    if (fixed) headers[name] = fixed[1]!;
+    else if (copied && requestHeaders[copied[1]!.toLowerCase()]) headers[name] = requestHeaders[copied[1]!.toLowerCase()]!;
+    else if (!copied) throw new Error(`The local gateway cannot apply the mapping ${key}: ${expression}`);
+  }
+  return headers;
+}
+
+/** The status, headers and body a gateway response of the template gives this request. */
+function declaredAnswer(resources: Resources, type: string, requestHeaders: Record<string, string> = {}) {
+  const [, response] = ofType(resources, 'AWS::ApiGateway::GatewayResponse').find(([, r]) => r.Properties.ResponseType === type)!;
+  const { StatusCode, ResponseParameters, ResponseTemplates } = response.Properties;
+  return {
+    status: StatusCode === undefined ? undefined : Number(StatusCode),
+    headers: declaredHeaders(ResponseParameters, 'gatewayresponse.header.', requestHeaders),
+    body: JSON.parse(ResponseTemplates['application/json']),
+  };
+}
+
+/** The response's headers that the declaration names (transport headers such as Date are not declared). */
+const headersNamed = (res: { headers: Headers }, names: string[]) =>
+  Object.fromEntries(names.filter((name) => res.headers.has(name)).map((name) => [name, res.headers.get(name)]));
+
+async function expectDeclared(resources: Resources, type: string, res: { status: number; headers: Headers; body: unknown }, requestHeaders: Record<string, string> = {}) {
+  const declared = declaredAnswer(resources, type, requestHeaders);
+  expect(res.status, type).toBe(declared.status);
+  expect(res.body, type).toEqual(declared.body);
+  expect(headersNamed(res, Object.keys(declared.headers)), type).toEqual(declared.headers);
+  // Nothing the template does not declare, apart from transport headers.
+  const names: string[] = [];
+  res.headers.forEach((_, name) => names.push(name));
+  const extra = names.filter((name) => !(name in declared.headers) && !['date', 'connection', 'keep-alive', 'content-length', 'transfer-encoding'].includes(name));
+  expect(extra, type).toEqual([]);
+}
+
+const allRoutes = Object.entries(routes) as [RouteId, RouteDef][];
+const sample = (path: string) => path.replace(/\{\w+\}/g, 'x');
+
+type Deployed = Awaited<ReturnType<typeof deployBoth>>;
+
+describe('with the default context (cdk.json)', () => {
+  const context = JSON.parse(readFileSync('cdk.json', 'utf8')).context;
+  let template: Resources, events: Deployed['events'], api: Api, methods: [string, any][];
+  beforeAll(async () => {
+    ({ template, events, api } = await deployBoth(context));
+    methods = ofType(template, 'AWS::ApiGateway::Method');
+  });
+
+  it('has no gateway feature the local gateway does not apply', () => {
+    for (const type of ['RequestValidator', 'Model', 'Authorizer', 'DocumentationPart', 'RequestValidator', 'BasePathMapping', 'DomainName', 'VpcLink']) {
+      expect(ofType(template, `AWS::ApiGateway::${type}`), type).toEqual([]);
+    }
+    const [[, restApi]] = ofType(template, 'AWS::ApiGateway::RestApi');
+    expect(Object.keys(restApi.Properties).sort()).toEqual(['Description', 'MinimumCompressionSize', 'Name']);
+    for (const [, method] of methods) {
+      const { AuthorizationType, RequestValidatorId, RequestModels, RequestParameters, AuthorizerId, Integration } = method.Properties;
+      expect({ AuthorizationType, RequestValidatorId, RequestModels, RequestParameters, AuthorizerId }).toEqual({ AuthorizationType: 'NONE' });
+      expect(Integration.Type).toBe('AWS_PROXY');
+    }
+  });
+
+  it('declares exactly the route table’s methods, each to its own function, with or without an API key', async () => {
+    const functions = ofType(template, 'AWS::Lambda::Function');
+    const declared = methods.map(([, m]) => {
+      const { HttpMethod, ResourceId, ApiKeyRequired, Integration } = m.Properties;
+      const arnRef = JSON.stringify(Integration.Uri).match(/"([A-Za-z0-9]+)","Arn"/)![1];
+      const fn = functions.find(([id]) => id === arnRef)![0].replace(/Function[0-9A-F]{8}$/, '');
+      return { method: HttpMethod, path: pathOf(template, ResourceId), apiKey: ApiKeyRequired, fn };
+    });
+    const local = allRoutes.map(([, r]) => ({ method: r.method, path: r.path, apiKey: r.apiKey !== false, fn: functionId(r.entry) }));
+    const key = (m: { method: string; path: string }) => `${m.method} ${m.path}`;
+    expect(declared.sort((a, b) => key(a).localeCompare(key(b)))).toEqual(local.sort((a, b) => key(a).localeCompare(key(b))));
+
+    // And the local gateway does it: without a key, a keyed method is refused and another reaches its function.
+    for (const { method, path, apiKey } of declared) {
+      events.length = 0;
+      const res = await api.call(method, sample(path), { apiKey: null });
+      if (apiKey) await expectDeclared(template, 'INVALID_API_KEY', res);
+      else expect(events.map((e) => e.event.resource), `${method} ${path}`).toEqual([path]);
+      events.length = 0;
+      await api.call(method, sample(path));
+      expect(events.map((e) => [e.event.httpMethod, e.event.resource]), `${method} ${path}`).toEqual([[method, path]]);
+    }
+  });
+
+  it('answers any other method or path as the template’s MISSING_AUTHENTICATION_TOKEN', async () => {
+    const paths = [...new Set(methods.map(([, m]) => pathOf(template, m.Properties.ResourceId)))];
+    for (const path of paths) {
+      const declared = new Set(methods.filter(([, m]) => pathOf(template, m.Properties.ResourceId) === path).map(([, m]) => m.Properties.HttpMethod));
+      for (const method of ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'].filter((m) => !declared.has(m))) {
+        await expectDeclared(template, 'MISSING_AUTHENTICATION_TOKEN', await api.call(method, sample(path)));
+      }
+    }
+    await expectDeclared(template, 'MISSING_AUTHENTICATION_TOKEN', await api.get('/no/such/route'));
+  });
+
+  it('refuses a body over the payload limit as the template’s REQUEST_TOO_LARGE', async () => {
+    const res = await api.call('PUT', '/kv/big', { raw: 'x'.repeat(MAX_PAYLOAD_BYTES + 1), headers: { 'content-type': 'application/json' } });
+    await expectDeclared(template, 'REQUEST_TOO_LARGE', res);
+  });
+
+  it('throttles each key as the template’s usage plan says, answering its THROTTLED', async () => {
+    const { api } = await deployBoth(context); // a full bucket
+    const [[, plan]] = ofType(template, 'AWS::ApiGateway::UsagePlan');
+    const { RateLimit, BurstLimit } = plan.Properties.Throttle;
+    const started = performance.now();
+    const results = await Promise.all(Array.from({ length: BurstLimit + 40 }, () => api.get('/me')));
+    const seconds = (performance.now() - started) / 1000;
+    const passed = results.filter((r) => r.status !== 429).length;
+    expect(passed).toBeGreaterThanOrEqual(BurstLimit);
+    expect(passed).toBeLessThanOrEqual(BurstLimit + Math.ceil(seconds * RateLimit));
+    await expectDeclared(template, 'THROTTLED', results.find((r) => r.status === 429)!);
+  });
+
+  it('compresses from the template’s minimum size up, when the client accepts it', async () => {
+    const [[, restApi]] = ofType(template, 'AWS::ApiGateway::RestApi');
+    const minimum = restApi.Properties.MinimumCompressionSize;
+    const { port } = await deployBoth(context);
+    const raw = (path: string) =>
+      new Promise<{ encoding?: string; length: number }>((done) => {
+        request({ port, path, headers: { 'accept-encoding': 'gzip' } }, (res) => {
+          let length = 0;
+          res.on('data', (c: Buffer) => (length += c.length)).on('end', () => done({ encoding: res.headers['content-encoding'], length }));
+        }).end();
+      });
+    const small = await raw('/health');
+    expect(small.length).toBeLessThan(minimum);
+    expect(small.encoding).toBeUndefined();
+    expect((await raw('/openapi.json')).encoding).toBe('gzip');
+  });
+
+  it('gives the function the template’s stage in its event', () => {
+    const [[, stage]] = ofType(template, 'AWS::ApiGateway::Stage');
+    expect(events.length).toBeGreaterThan(0);
+    for (const { event } of events) expect(event.requestContext.stage).toBe(stage.Properties.StageName);
+  });
+});
+
+describe('with origins, a small quota and a small stage throttle in the context', () => {
+  const origins = ['https://a.example', 'https://b.example'];
+  const context = { stage: 'dev', corsOrigins: origins.join(','), monthlyQuota: 5, stageRateLimit: 2, stageBurstLimit: 8 };
+  let template: Resources, api: Api, preflights: [string, any][];
+  beforeAll(async () => {
+    ({ template, api } = await deployBoth({ ...context, stageBurstLimit: 1000 })); // room for the preflights below
+    preflights = ofType(template, 'AWS::ApiGateway::Method').filter(([, m]) => m.Properties.HttpMethod === 'OPTIONS');
+  });
+
+  it('answers a preflight on every resource as the template’s mock integration does', async () => {
+    const resourcePaths = ofType(template, 'AWS::ApiGateway::Resource').map(([id]) => pathOf(template, { Ref: id }));
+    expect(preflights.map(([, m]) => pathOf(template, m.Properties.ResourceId)).sort()).toEqual(['/', ...resourcePaths].sort());
+    for (const [, method] of preflights) {
+      expect(method.Properties.ApiKeyRequired).toBe(false);
+      const [response] = method.Properties.Integration.IntegrationResponses;
+      // The mock picks the request's origin when it is another listed one (a VTL override).
+      const overrides = [...(response.ResponseTemplates?.['application/json'] ?? '').matchAll(/\$origin == "([^"]+)"/g)].map((m) => m[1]);
+      for (const origin of [...origins, 'https://evil.example']) {
+        const res = await api.call('OPTIONS', sample(pathOf(template, method.Properties.ResourceId)), { apiKey: null, headers: { origin } });
+        const expected = declaredHeaders(response.ResponseParameters, 'method.response.header.', {});
+        if (overrides.includes(origin)) expected['access-control-allow-origin'] = origin;
+        expect(res.status).toBe(Number(response.StatusCode));
+        expect(headersNamed(res, Object.keys(expected))).toEqual(expected);
+      }
+    }
+  });
+
+  it('lets a listed origin read the gateway’s own answers', async () => {
+    for (const origin of origins) {
+      await expectDeclared(template, 'INVALID_API_KEY', await api.get('/me', { apiKey: null, headers: { origin } }), { origin });
+      await expectDeclared(template, 'MISSING_AUTHENTICATION_TOKEN', await api.get('/nope', { headers: { origin } }), { origin });
+    }
+  });
+
+  it('stops a key at the template’s monthly quota, then the stage at its throttle', async () => {
+    const { template, api } = await deployBoth(context);
+    const [[, plan]] = ofType(template, 'AWS::ApiGateway::UsagePlan');
+    const [[, stage]] = ofType(template, 'AWS::ApiGateway::Stage');
+    expect(plan.Properties.Quota).toEqual({ Limit: 5, Period: 'MONTH' });
+    const statuses: number[] = [];
+    for (let i = 0; i < plan.Properties.Quota.Limit; i++) statuses.push((await api.get('/me')).status);
+    expect(statuses).toEqual(Array(plan.Properties.Quota.Limit).fill(401)); // reached the function: no token
+    await expectDeclared(template, 'QUOTA_EXCEEDED', await api.get('/me'));
+
+    const { StageName, MethodSettings } = stage.Properties;
+    expect(StageName).toBe('dev');
+    const { ThrottlingBurstLimit } = MethodSettings[0];
+    const health = await Promise.all(Array.from({ length: ThrottlingBurstLimit + 10 }, () => api.get('/health', { apiKey: null })));
+    const passed = health.filter((r) => r.status === 200).length;
+    expect(passed).toBeGreaterThanOrEqual(ThrottlingBurstLimit - 5); // 5 of the burst went on the quota test
+    expect(passed).toBeLessThanOrEqual(ThrottlingBurstLimit);
+    await expectDeclared(template, 'THROTTLED', health.find((r) => r.status === 429)!);
+  });
+});
