@@ -1,17 +1,22 @@
 /** The synthesized template, checked property by property, with cdk-nag's AwsSolutions pack in the app. */
-import { App, Validations } from 'aws-cdk-lib';
+import { App, Validations, type StackProps } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { describe, expect, it, vi } from 'vitest';
 import { functionId, functionSpecs } from '../../infra/functions.ts';
+import { paramsAndSecretsLayers } from '../../infra/params-and-secrets-layers.ts';
 import { UserDataStack } from '../../infra/stack.ts';
+import { table as tableDefinition } from '../../shared/db/table.ts';
 import { gatewayResponses, usagePlanThrottle } from '../../shared/http/gateway-contract.ts';
+import { logger } from '../../shared/http/log.ts';
 import { routes, type RouteDef } from '../../shared/routes.ts';
 
 /** Synthesizes without bundling (the bundle test builds the real artifacts); throws on any cdk-nag finding. */
-function synth(context: Record<string, unknown> = {}) {
+function synth(context: Record<string, unknown> = {}, props?: StackProps) {
   const app = new App({ context: { 'aws:cdk:bundling-stacks': [], ...context } });
-  const stack = new UserDataStack(app, 'Test');
+  const stack = new UserDataStack(app, 'Test', props);
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
   app.synth();
   return { stack, template: Template.fromStack(stack) };
@@ -202,19 +207,132 @@ describe('outputs and options', () => {
 });
 
 describe('operations', () => {
+  const alarms = resources('AWS::CloudWatch::Alarm').map(([, a]) => a.Properties);
+  const metricsOf = (alarm: any): any[] => alarm.Metrics?.filter((m: any) => m.MetricStat).map((m: any) => ({ id: m.Id, ...m.MetricStat.Metric })) ?? [];
+  const expressionOf = (alarm: any): string => alarm.Metrics?.find((m: any) => m.Expression)?.Expression ?? '';
+  /** Every metric of the alarm's expression is summed with FILL(…, 0): a period where one has no data still sums. */
+  const sumsFilledMetrics = (alarm: any) =>
+    expect(expressionOf(alarm).split(' + ').sort()).toEqual(metricsOf(alarm).map((m) => `FILL(${m.id}, 0)`).sort());
+
   it('alarms on 5xx rate, latency, function errors and throttles, and DynamoDB throttles, into an encrypted topic', () => {
-    const alarms = resources('AWS::CloudWatch::Alarm').map(([, a]) => a.Properties);
     const functions = stack.functions.size;
     expect(alarms).toHaveLength(3 + 2 * functions);
     expect(alarms.filter((a) => a.MetricName === '5XXError' && a.Statistic === 'Average' && a.Threshold === 0.01)).toHaveLength(1);
     expect(alarms.filter((a) => a.MetricName === 'Latency' && a.ExtendedStatistic === 'p99')).toHaveLength(1);
-    expect(alarms.filter((a) => a.MetricName === 'Errors' && a.Namespace === 'AWS/Lambda')).toHaveLength(functions);
     expect(alarms.filter((a) => a.MetricName === 'Throttles' && a.Namespace === 'AWS/Lambda')).toHaveLength(functions);
-    expect(alarms.filter((a) => JSON.stringify(a.Metrics ?? '').includes('ThrottledRequests'))).toHaveLength(1);
     for (const alarm of alarms) expect(alarm.AlarmActions).toEqual([{ Ref: expect.stringMatching(/^AlarmTopic/) }]);
     template.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: Match.anyValue() });
     template.resourceCountIs('AWS::SNS::Subscription', 0);
     synth({ alarmEmail: 'ops@example.com' }).template.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'ops@example.com' });
     template.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
+  });
+
+  it("alarms on any throttled read or write of the table or an index, whatever the operation (BatchGetItem's too)", () => {
+    const dynamo = alarms.filter((a) => metricsOf(a).some((m) => m.Namespace === 'AWS/DynamoDB'));
+    expect(dynamo).toHaveLength(1);
+    const watched = metricsOf(dynamo[0]).map((m) => {
+      const dimensions = Object.fromEntries(m.Dimensions.map((d: any) => [d.Name, d.Value]));
+      expect(dimensions.TableName).toEqual({ Ref: expect.stringMatching(/^Table/) });
+      return `${m.MetricName} ${dimensions.GlobalSecondaryIndexName ?? 'table'}`;
+    });
+    const parts = ['table', ...tableDefinition.indexes.map((index) => index.indexName)];
+    expect(watched.sort()).toEqual(parts.flatMap((part) => [`ReadThrottleEvents ${part}`, `WriteThrottleEvents ${part}`]).sort());
+    sumsFilledMetrics(dynamo[0]);
+    expect(dynamo[0]).toMatchObject({ Threshold: 1, ComparisonOperator: 'GreaterThanOrEqualToThreshold', TreatMissingData: 'notBreaching' });
+  });
+
+  it("alarms on each function's errors and on every ERROR line it logs (a handled 500 is no Lambda error)", () => {
+    const filters = resources('AWS::Logs::MetricFilter').map(([, f]) => f.Properties);
+    // The line shared/http/log.ts writes for an unreadable secret or any unexpected error.
+    const write = vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
+    logger.error('unhandled error', new Error('boom'));
+    const line = JSON.parse(String(write.mock.calls[0][0]));
+    write.mockRestore();
+    for (const [id, fn] of resources('AWS::Lambda::Function')) {
+      const name = id.replace(/Function[0-9A-F]{8}$/, '');
+      const logGroup = fn.Properties.LoggingConfig.LogGroup.Ref;
+      const [filter] = filters.filter((f) => f.LogGroupName.Ref === logGroup);
+      const [, field, value] = /^\{ \$\.(\w+) = "(\w+)" \}$/.exec(filter.FilterPattern)!;
+      expect(line[field], name).toBe(value);
+      const [transform] = filter.MetricTransformations;
+      expect(transform, name).toEqual({ MetricNamespace: 'Test', MetricName: `${name}ErrorLogs`, MetricValue: '1' }); // no DefaultValue: data only when an error is logged
+
+      const errorAlarms = alarms.filter((a) => metricsOf(a).some((m) => m.MetricName === 'Errors' && m.Dimensions[0].Value.Ref === id));
+      expect(errorAlarms, name).toHaveLength(1);
+      expect(metricsOf(errorAlarms[0]).map(({ Namespace, MetricName }) => `${Namespace} ${MetricName}`).sort()).toEqual(['AWS/Lambda Errors', `Test ${name}ErrorLogs`]);
+      sumsFilledMetrics(errorAlarms[0]);
+      expect(errorAlarms[0]).toMatchObject({ Threshold: 1, ComparisonOperator: 'GreaterThanOrEqualToThreshold' });
+    }
+  });
+});
+
+describe('regions', () => {
+  const layers = paramsAndSecretsLayers.arm64;
+  const layersOf = (synthesized: Template) => Object.values(synthesized.findResources('AWS::Lambda::Function')).flatMap((fn: any) => fn.Properties.Layers ?? []);
+  const functionsWithSecrets = [...functionSpecs().values()].filter((spec) => spec.appSecret || spec.clientApiKey).length;
+
+  it('keeps one arm64 ARN of AWS\'s extension layer per region, in that region and its partition', () => {
+    for (const [region, arn] of Object.entries(layers)) {
+      const partition = region.startsWith('cn-') ? 'aws-cn' : region.startsWith('us-gov-') ? 'aws-us-gov' : 'aws';
+      expect(arn).toMatch(new RegExp(`^arn:${partition}:lambda:${region}:\\d{12}:layer:AWS-Parameters-and-Secrets-Lambda-Extension-Arm64:\\d+$`));
+    }
+  });
+
+  it.each(['us-east-1', 'eu-central-2', 'eu-south-2', 'ap-southeast-5', 'mx-central-1'])('synthesizes for %s with its extension layer', (region) => {
+    const attached = layersOf(synth({}, { env: { region } }).template);
+    expect(attached).toHaveLength(functionsWithSecrets);
+    expect(new Set(attached)).toEqual(new Set([layers[region]]));
+  });
+
+  it('stops synth in a region without an arm64 layer, naming the region and the table', () => {
+    expect(layers['eusc-de-east-1']).toBeUndefined(); // AWS publishes only x86_64 there
+    expect(() => synth({}, { env: { region: 'eusc-de-east-1' } })).toThrow(/region eusc-de-east-1.*infra\/params-and-secrets-layers\.ts/);
+  });
+
+  it('without a region, finds the layer at deploy time and refuses a region the table lacks before creating anything', () => {
+    const json = template.toJSON();
+    expect(json.Mappings.ParamsAndSecretsLayer).toEqual(Object.fromEntries(Object.entries(layers).map(([region, arn]) => [region, { arn }])));
+    const attached = layersOf(template);
+    expect(attached).toHaveLength(functionsWithSecrets);
+    for (const layer of attached) expect(layer).toEqual({ 'Fn::FindInMap': ['ParamsAndSecretsLayer', { Ref: 'AWS::Region' }, 'arn'] });
+    const [assertion] = json.Rules.ParamsAndSecretsLayerRegion.Assertions;
+    expect(assertion.Assert).toEqual({ 'Fn::Contains': [Object.keys(layers), { Ref: 'AWS::Region' }] });
+    expect(assertion.AssertDescription).toContain('infra/params-and-secrets-layers.ts');
+  });
+});
+
+describe('README', () => {
+  it('states the cost-bearing counts of the synthesized template', () => {
+    const readme = readFileSync(resolve(import.meta.dirname, '../../README.md'), 'utf8');
+    const costs = readme.slice(readme.indexOf('### Cost notes'), readme.indexOf('### Teardown'));
+    const stated = (pattern: RegExp) => pattern.exec(costs)?.slice(1).map(Number);
+    const alarms = resources('AWS::CloudWatch::Alarm').map(([, a]) => a.Properties);
+    const alarmMetrics = alarms.reduce((n, a) => n + (a.MetricName ? 1 : a.Metrics.filter((m: any) => m.MetricStat).length), 0);
+    const customMetrics = new Set(
+      resources('AWS::Logs::MetricFilter').flatMap(([, f]) => f.Properties.MetricTransformations.map((t: any) => `${t.MetricNamespace}/${t.MetricName}`)),
+    );
+    expect({
+      secrets: stated(/(\d+) Secrets Manager secrets/),
+      kmsKeys: stated(/(\d+) KMS keys?/),
+      alarms: stated(/(\d+) alarms reading (\d+) metrics [^)]*: \$(\d+\.\d\d)\)/),
+      customMetrics: stated(/(\d+) custom metrics/),
+      dashboards: stated(/(\d+) (?:CloudWatch )?dashboards?/),
+      monthlyAtRest: stated(/about \$(\d+) a month/),
+    }).toEqual({
+      secrets: [resources('AWS::SecretsManager::Secret').length],
+      kmsKeys: [resources('AWS::KMS::Key').length],
+      alarms: [alarms.length, alarmMetrics, Number((alarmMetrics * 0.1).toFixed(2))],
+      customMetrics: [customMetrics.size],
+      dashboards: [resources('AWS::CloudWatch::Dashboard').length],
+      // The README's prices: $0.40 a secret, $1 a key, $0.10 an alarm metric, $3 a dashboard.
+      monthlyAtRest: [
+        Math.round(
+          0.4 * resources('AWS::SecretsManager::Secret').length +
+            resources('AWS::KMS::Key').length +
+            0.1 * alarmMetrics +
+            3 * resources('AWS::CloudWatch::Dashboard').length,
+        ),
+      ],
+    });
   });
 });
