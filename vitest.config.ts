@@ -1,8 +1,10 @@
-import { defineConfig } from 'vitest/config';
+import { configDefaults, defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
     include: ['tests/**/*.test.ts'],
+    // Only `npm run test:deployed` (vitest.deployed.config.ts) calls a remote URL.
+    exclude: [...configDefaults.exclude, 'tests/acceptance/deployed.test.ts'],
     globalSetup: ['tests/support/global-setup.ts'],
     setupFiles: ['tests/support/env.ts'],
     testTimeout: 30_000,

@@ -16,6 +16,7 @@ import { authenticate, type Authentication, type Caller } from './auth.ts';
 import { jsonBody } from './body.ts';
 import { CORS_ALLOWED_HEADERS, CORS_EXPOSED_HEADERS } from './cors.ts';
 import { logger } from './log.ts';
+import { pathParametersOf } from './path-parameters.ts';
 import { HttpProblem, PROBLEM_CONTENT_TYPE, problemBody } from './problem.ts';
 import { SECURITY_HEADERS } from './security-headers.ts';
 import { parsePart } from './validate.ts';
@@ -97,13 +98,25 @@ const problems = (): middy.MiddlewareObj<Event, Result> => ({
   },
 });
 
-/** Scheme and host from the client's side, plus the stage prefix API Gateway's default endpoint adds. */
+/** The stage prefix API Gateway's default endpoint puts in front of every path (`/prod`); empty elsewhere. */
+function basePathOf(event: Event): string {
+  const fullPath = event.requestContext?.path ?? event.path;
+  return fullPath.endsWith(event.path) ? fullPath.slice(0, fullPath.length - event.path.length) : '';
+}
+
+/** Scheme and host from the client's side, plus the stage prefix. */
 function baseUrlOf(event: Event): string {
   const proto = event.headers?.['x-forwarded-proto'] ?? 'https';
   const host = event.headers?.host ?? event.requestContext?.domainName ?? 'localhost';
-  const fullPath = event.requestContext?.path ?? event.path;
-  const prefix = fullPath.endsWith(event.path) ? fullPath.slice(0, fullPath.length - event.path.length) : '';
-  return `${proto}://${host}${prefix}`;
+  return `${proto}://${host}${basePathOf(event)}`;
+}
+
+/**
+ * Services name new resources from the API's root (`/kv/…`); a client resolves `Location` against
+ * the URL it called, so the stage prefix goes in front or the link misses the stage.
+ */
+function withBasePath(headers: Record<string, string>, event: Event): Record<string, string> {
+  return headers.location?.startsWith('/') ? { ...headers, location: basePathOf(event) + headers.location } : headers;
 }
 
 /** Each in-flight request's authentication, for the handler and the log line (the module serves concurrent requests). */
@@ -134,7 +147,7 @@ export function defineHandler<R extends RouteDef>(route: R, handle: (request: Ht
     const run = async () =>
       handle({
         body: route.body && parsePart('body', route.body(), event.body),
-        params: route.params && parsePart('params', route.params(), event.pathParameters ?? {}),
+        params: route.params && parsePart('params', route.params(), pathParametersOf(event)),
         query: route.query && parsePart('query', route.query(), event.queryStringParameters ?? {}),
         caller,
         header: (name: string) => event.headers?.[name],
@@ -145,7 +158,8 @@ export function defineHandler<R extends RouteDef>(route: R, handle: (request: Ht
     if (result.status === 'rejected') throw result.reason;
     const value = result.value;
     if (!(value instanceof Reply)) return json(route.status, route.status === 204 ? undefined : value);
-    const { status = route.status, headers = {} } = value.options;
+    const status = value.options.status ?? route.status;
+    const headers = withBasePath(value.options.headers ?? {}, event);
     if (headers['content-type']) return { statusCode: status, headers, body: String(value.body) };
     return json(status, value.body, headers);
   });

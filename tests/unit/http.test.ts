@@ -4,6 +4,7 @@ import { TokenBucket } from '../../infra/local/gateway.ts';
 import { isTransientDbError } from '../../shared/db/errors.ts';
 import { assertIfMatch } from '../../shared/http/etag.ts';
 import { gatewayResponseHeaders, gatewayResponses } from '../../shared/http/gateway-contract.ts';
+import { pathParametersOf } from '../../shared/http/path-parameters.ts';
 
 describe('token bucket', () => {
   it('allows the burst, then refills at the rate', () => {
@@ -53,5 +54,28 @@ describe('gateway responses', () => {
     expect(gatewayResponses.INTEGRATION_TIMEOUT.status).toBe(504);
     expect(gatewayResponseHeaders('THROTTLED', [])['retry-after']).toEqual({ value: '1' });
     expect(gatewayResponseHeaders('INVALID_API_KEY', [])['x-content-type-options']).toEqual({ value: 'nosniff' });
+  });
+});
+
+describe('path parameters, whichever way API Gateway hands them over', () => {
+  const kvEvent = (path: string, key: string) => ({ resource: '/kv/{key}', path, pathParameters: { key } });
+  const keys = ['settings/theme', 'with space', '100% sure', 'literal %41 and %2F', 'a+b=c&d?e#f', 'ключ/日本語 🔑', '%'];
+
+  it('decodes a parameter still percent-encoded as in the path, exactly once', () => {
+    for (const key of keys) {
+      const raw = encodeURIComponent(key);
+      expect(pathParametersOf(kvEvent(`/kv/${raw}`, raw)).key, key).toBe(key);
+    }
+  });
+
+  it('leaves an already decoded parameter alone, even one that looks encoded', () => {
+    for (const key of keys) expect(pathParametersOf(kvEvent(`/kv/${encodeURIComponent(key)}`, key)).key, key).toBe(key);
+  });
+
+  it('finds the segment behind a custom domain base path, and keeps plain ids and invalid escapes as they are', () => {
+    expect(pathParametersOf(kvEvent('/v1/kv/100%25%2041', '100%25%2041')).key).toBe('100% 41');
+    expect(pathParametersOf({ resource: '/users/{id}', path: '/users/0b9e', pathParameters: { id: '0b9e' } }).id).toBe('0b9e');
+    expect(pathParametersOf(kvEvent('/kv/100%', '100%')).key).toBe('100%');
+    expect(pathParametersOf({ resource: '/kv', path: '/kv', pathParameters: null })).toEqual({});
   });
 });
