@@ -18,6 +18,11 @@ export interface DeploymentConfig {
   /** Requests per 5 minutes from one IP before the WAF blocks it. */
   wafRateLimit: number;
   alarmEmail?: string;
+  /** Each user's key-value store: at most this many keys, and bytes of keys and values together. */
+  kvMaxKeys: number;
+  kvMaxBytes: number;
+  /** Phone-record lookups allowed per user per hour. */
+  recordLookupsPerHour: number;
 }
 
 export function readConfig(get: (key: string) => unknown): DeploymentConfig {
@@ -37,6 +42,9 @@ export function readConfig(get: (key: string) => unknown): DeploymentConfig {
     waf: get('waf') === true || get('waf') === 'true',
     wafRateLimit: num('wafRateLimit', 2000),
     alarmEmail: (get('alarmEmail') as string | undefined) || undefined,
+    kvMaxKeys: num('kvMaxKeys', 1000),
+    kvMaxBytes: num('kvMaxBytes', 4 * 1024 * 1024),
+    recordLookupsPerHour: num('recordLookupsPerHour', 100),
   };
 }
 

@@ -40,6 +40,8 @@ export interface FunctionResources {
   appSecretArn: string;
   apiKeySecretArn: string;
   corsOrigins: string[];
+  /** Limits the functions apply themselves (CDK context, or cdk.json locally). */
+  limits: { kvMaxKeys: number; kvMaxBytes: number; recordLookupsPerHour: number };
 }
 
 export const functionId = (entry: string) =>
@@ -78,7 +80,12 @@ export function functionSpecs(memorySize = DEFAULT_MEMORY_MB): Map<string, Funct
 export function functionEnvironment(spec: FunctionSpec, resources: FunctionResources): Record<string, string> {
   return {
     POWERTOOLS_SERVICE_NAME: SERVICE_NAME,
-    ...(spec.data !== 'none' && { TABLE_NAME: resources.tableName }),
+    ...(spec.data !== 'none' && {
+      TABLE_NAME: resources.tableName,
+      KV_MAX_KEYS: String(resources.limits.kvMaxKeys),
+      KV_MAX_BYTES: String(resources.limits.kvMaxBytes),
+      RECORD_LOOKUPS_PER_HOUR: String(resources.limits.recordLookupsPerHour),
+    }),
     ...(spec.appSecret && { SECRET_ARN: resources.appSecretArn }),
     ...(spec.clientApiKey && { API_KEY_SECRET_ARN: resources.apiKeySecretArn }),
     ...(resources.corsOrigins.length > 0 && { CORS_ORIGINS: resources.corsOrigins.join(',') }),

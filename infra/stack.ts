@@ -92,7 +92,13 @@ export class UserDataStack extends Stack {
     });
 
     // ---- Functions --------------------------------------------------------------------------
-    const resources = { tableName: table.tableName, appSecretArn: appSecret.secretArn, apiKeySecretArn: apiKeySecret.secretArn, corsOrigins: config.corsOrigins };
+    const resources = {
+      tableName: table.tableName,
+      appSecretArn: appSecret.secretArn,
+      apiKeySecretArn: apiKeySecret.secretArn,
+      corsOrigins: config.corsOrigins,
+      limits: { kvMaxKeys: config.kvMaxKeys, kvMaxBytes: config.kvMaxBytes, recordLookupsPerHour: config.recordLookupsPerHour },
+    };
     for (const spec of functionSpecs(config.memorySize).values()) {
       this.functions.set(spec.entry, this.routeFunction(spec, functionEnvironment(spec, resources), config, table, appSecret, apiKeySecret));
     }

@@ -171,8 +171,9 @@ export function buildEvent(
       path: url.pathname, // the local URL has no stage prefix (on AWS's default endpoint it is /<stage>/…)
       stage,
       protocol: `HTTP/${req.httpVersion}`,
-      domainName: req.headers.host ?? 'localhost',
-      domainPrefix: (req.headers.host ?? 'localhost').split('.')[0],
+      // The API's own domain, whatever Host the client sent (as API Gateway gives its execute-api domain).
+      domainName: 'localhost',
+      domainPrefix: 'localhost',
       authorizer: null,
       identity: {
         accessKey: null,

@@ -40,7 +40,7 @@ export async function samplePlaceholders(apiKey: string): Promise<Record<string,
     card_cvc: '321',
     status: 'pending',
   });
-  await putEntry(caller, 'settings/theme', { mode: 'light' }, {});
+  await putEntry(caller, 'settings/theme', '{"mode":"light"}', {});
   const randomPhone = () => String(Math.floor(Math.random() * 9e9) + 1e9);
   const recordPhone = randomPhone();
   const record = await createRecord(caller, { name: 'Sample Patient', phone: recordPhone, dob: '1985-06-15', height: 168, weight: 61 });

@@ -28,6 +28,8 @@ export const env = {
   /** bcrypt work factor; OWASP's floor is 10, lower values are refused. */
   bcryptCost: Math.max(10, num(process.env.BCRYPT_COST, 10)),
   corsOrigins: (process.env.CORS_ORIGINS ?? '').split(',').filter(Boolean),
+  /** Each user's key-value store: keys, and bytes of keys and values together. */
+  kvQuota: { maxKeys: num(process.env.KV_MAX_KEYS, 1000), maxBytes: num(process.env.KV_MAX_BYTES, 4 * 1024 * 1024) },
 };
 
 export interface Secrets {

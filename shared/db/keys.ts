@@ -17,6 +17,8 @@ export const keys = {
   /** A user's key-value entries: their own partition, the key itself as sort key (up to 1,024 bytes). */
   kvEntry: (userId: string, key: string) => ({ PK: `KV#${userId}`, SK: key }),
   kvPartition: (userId: string) => `KV#${userId}`,
+  /** A user's key-value usage (keys, bytes), in their own partition: the KV partition's sort keys are the user's. */
+  kvUsage: (userId: string) => ({ PK: `USER#${userId}`, SK: 'KV_USAGE' }),
   /** Health records by keyed phone hash. */
   record: (recordId: string) => ({ PK: `RECORD#${recordId}`, SK: 'RECORD' }),
   rateWindow: (purpose: string, callerId: string, windowStart: number) => ({ PK: `RATE#${purpose}#${callerId}`, SK: new Date(windowStart * 1000).toISOString() }),

@@ -1,12 +1,14 @@
 /**
  * Key-value entries live in their owner's own partition KV#<userId>, with the key itself as the sort
  * key: isolation between users is the partition, listing in key order is a Query, and a prefix is
- * begins_with. Values are stored as their JSON text, so any JSON value comes back exactly.
- * Every write also checks, in the same transaction, that the owner still exists: a write racing an
- * account deletion either lands before the deletion sweeps the partition or fails.
+ * begins_with. Values are stored as the JSON text the client sent, so they come back exactly.
+ * Every write also checks, in the same transaction, that the owner still exists (a write racing an
+ * account deletion either lands before the deletion sweeps the partition or fails) and moves the
+ * owner's usage counters (keys and bytes), conditioned on the quota, so concurrent writes are
+ * counted exactly and cannot together pass it.
  */
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { DeleteCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { JsonText } from '../http/json-text.ts';
 import { deletePartition } from './batch.ts';
 import { db, TABLE } from './client.ts';
 import { getItem } from './get-item.ts';
@@ -15,21 +17,53 @@ import { StaleVersion, transact, TransactionConditionFailed } from './transact.t
 
 export interface KvEntry {
   key: string;
-  value: unknown;
+  value: JsonText;
   version: number;
   created_at: string;
   updated_at: string;
 }
 
 export class OwnerGone extends Error {}
+/** The write would take the owner's store past its quota. */
+export class QuotaExceeded extends Error {}
+
+export interface KvQuota {
+  maxKeys: number;
+  maxBytes: number;
+}
+
+/** What an entry counts against the quota: its key and its value, in UTF-8 bytes. */
+export const entryBytes = (key: string, valueText: string) => Buffer.byteLength(key, 'utf8') + Buffer.byteLength(valueText, 'utf8');
 
 const fromItem = ({ SK, value_json, version, created_at, updated_at }: Record<string, any>): KvEntry => ({
   key: SK,
-  value: JSON.parse(value_json),
+  value: new JsonText(value_json),
   version,
   created_at,
   updated_at,
 });
+
+/** Moves the owner's usage by (keys, bytes); a growth must fit the quota, a shrink always passes. */
+function usageUpdate(userId: string, keyDelta: number, byteDelta: number, quota: KvQuota) {
+  const grows = keyDelta > 0 || byteDelta > 0;
+  return {
+    Update: {
+      TableName: TABLE,
+      Key: keys.kvUsage(userId),
+      UpdateExpression: 'ADD #keys :keys, #bytes :bytes',
+      ...(grows && {
+        // DynamoDB conditions cannot add, so the room left is computed here: usage <= limit - delta.
+        ConditionExpression: '(attribute_not_exists(#keys) OR #keys <= :keysRoom) AND (attribute_not_exists(#bytes) OR #bytes <= :bytesRoom)',
+      }),
+      ExpressionAttributeNames: { '#keys': 'keys', '#bytes': 'bytes' },
+      ExpressionAttributeValues: {
+        ':keys': keyDelta,
+        ':bytes': byteDelta,
+        ...(grows && { ':keysRoom': quota.maxKeys - keyDelta, ':bytesRoom': quota.maxBytes - byteDelta }),
+      },
+    },
+  };
+}
 
 export const kv = {
   async get(userId: string, key: string): Promise<KvEntry | undefined> {
@@ -37,13 +71,17 @@ export const kv = {
     return item && fromItem(item);
   },
 
-  /** Writes `value` if the entry is still as read (`current` undefined: still absent). */
-  async write(userId: string, key: string, valueJson: string, current: KvEntry | undefined): Promise<KvEntry> {
+  /** Writes the value if the entry is still as read (`current` undefined: still absent) and it fits the quota. */
+  async write(userId: string, key: string, valueJson: string, current: KvEntry | undefined, quota: KvQuota): Promise<KvEntry> {
     const now = new Date().toISOString();
     const entry = { key, version: (current?.version ?? 0) + 1, created_at: current?.created_at ?? now, updated_at: now };
+    const byteDelta = entryBytes(key, valueJson) - (current ? entryBytes(key, current.value.text) : 0);
+    const keyDelta = current ? 0 : 1;
+    if (keyDelta > quota.maxKeys || byteDelta > quota.maxBytes) throw new QuotaExceeded();
     try {
       await transact([
         { ConditionCheck: { TableName: TABLE, Key: keys.user(userId), ConditionExpression: 'attribute_exists(PK)' } },
+        usageUpdate(userId, keyDelta, byteDelta, quota),
         {
           Put: {
             TableName: TABLE,
@@ -55,26 +93,37 @@ export const kv = {
         },
       ]);
     } catch (error) {
-      if (error instanceof TransactionConditionFailed) throw error.failed.includes(0) ? new OwnerGone() : new StaleVersion();
-      throw error;
+      if (!(error instanceof TransactionConditionFailed)) throw error;
+      if (error.failed.includes(0)) throw new OwnerGone();
+      if (error.failed.includes(2)) throw new StaleVersion(); // a concurrent write first: re-read, then judge the quota
+      throw new QuotaExceeded();
     }
-    return { ...entry, value: JSON.parse(valueJson) };
+    return { ...entry, value: new JsonText(valueJson) };
   },
 
-  /** Deletes the entry if it is still at `version`. */
-  async remove(userId: string, key: string, version: number): Promise<void> {
+  /** Deletes the entry if it is still as read, giving its room back. */
+  async remove(userId: string, current: KvEntry): Promise<void> {
     try {
-      await db.send(
-        new DeleteCommand({
-          TableName: TABLE,
-          Key: keys.kvEntry(userId, key),
-          ConditionExpression: 'version = :version',
-          ExpressionAttributeValues: { ':version': version },
-        }),
-      );
+      await transact([
+        {
+          Delete: {
+            TableName: TABLE,
+            Key: keys.kvEntry(userId, current.key),
+            ConditionExpression: 'version = :version',
+            ExpressionAttributeValues: { ':version': current.version },
+          },
+        },
+        usageUpdate(userId, -1, -entryBytes(current.key, current.value.text), { maxKeys: 0, maxBytes: 0 }),
+      ]);
     } catch (error) {
-      throw error instanceof ConditionalCheckFailedException ? new StaleVersion() : error;
+      throw error instanceof TransactionConditionFailed ? new StaleVersion() : error;
     }
+  },
+
+  /** How much of the quota the owner uses. */
+  async usage(userId: string): Promise<{ keys: number; bytes: number }> {
+    const item = await getItem(keys.kvUsage(userId));
+    return { keys: item?.keys ?? 0, bytes: item?.bytes ?? 0 };
   },
 
   /** One page of the owner's keys in key order, without their values. */

@@ -1,32 +1,51 @@
-import type middy from '@middy/core';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { badRequest, HttpProblem } from './problem.ts';
 
 export const MAX_BODY_BYTES = 64 * 1024;
+/** Deeper JSON is refused before it is parsed or validated (validators recurse; this limit is documented). */
+export const MAX_JSON_DEPTH = 32;
 const JSON_TYPE = /^application\/([\w.+-]+\+)?json\s*(;|$)/i;
 
+/** How deeply arrays and objects nest in a JSON text, counted without recursion (strings skipped). */
+export function jsonDepth(text: string): number {
+  let depth = 0;
+  let deepest = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 92 /* \ */) i++;
+      else if (c === 34 /* " */) inString = false;
+    } else if (c === 34) inString = true;
+    else if (c === 91 /* [ */ || c === 123 /* { */) deepest = Math.max(deepest, ++depth);
+    else if (c === 93 /* ] */ || c === 125 /* } */) depth--;
+  }
+  return deepest;
+}
+
+export interface JsonBody {
+  /** The JSON text as sent, without surrounding whitespace. */
+  text: string;
+  value: unknown;
+}
+
 /**
- * Reads the JSON body: 413 above the route's limit (64 KiB by default), 415 for a body that is not JSON, 400 for malformed JSON.
- * (Middy's json-body-parser answers malformed JSON with 422 and has no size limit, hence this.)
+ * Reads the JSON body: 413 above the route's limit (64 KiB by default), 415 for a body that is not
+ * JSON, 400 for malformed JSON or nesting deeper than MAX_JSON_DEPTH. Undefined when there is no body.
+ * (Middy's json-body-parser answers malformed JSON with 422 and has neither limit, hence this.)
  */
-export const jsonBody = (maxBytes = MAX_BODY_BYTES): middy.MiddlewareObj<APIGatewayProxyEvent> => ({
-  before: (request) => {
-    const { event } = request;
-    if (event.body === null || event.body === '') {
-      event.body = undefined as never;
-      return;
-    }
-    const raw = event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body;
-    if (Buffer.byteLength(raw, 'utf8') > maxBytes) {
-      throw new HttpProblem(413, `The request body exceeds ${maxBytes} bytes.`);
-    }
-    if (!JSON_TYPE.test(event.headers?.['content-type'] ?? '')) {
-      throw new HttpProblem(415, 'Send the body as application/json.');
-    }
-    try {
-      event.body = JSON.parse(raw); // as Middy's own parser does: the handler sees the parsed value
-    } catch {
-      throw badRequest('The request body is not valid JSON.');
-    }
-  },
-});
+export function readJsonBody(event: APIGatewayProxyEvent, maxBytes = MAX_BODY_BYTES): JsonBody | undefined {
+  if (event.body === null || event.body === '') return undefined;
+  const raw = event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body;
+  if (Buffer.byteLength(raw, 'utf8') > maxBytes) throw new HttpProblem(413, `The request body exceeds ${maxBytes} bytes.`);
+  if (!JSON_TYPE.test(event.headers?.['content-type'] ?? '')) throw new HttpProblem(415, 'Send the body as application/json.');
+  const text = raw.trim();
+  if (jsonDepth(text) > MAX_JSON_DEPTH) {
+    throw badRequest(`The request body nests arrays and objects more than ${MAX_JSON_DEPTH} levels deep.`, [{ path: 'body', message: `At most ${MAX_JSON_DEPTH} levels of nesting` }]);
+  }
+  try {
+    return { text, value: JSON.parse(text) };
+  } catch {
+    throw badRequest('The request body is not valid JSON.');
+  }
+}

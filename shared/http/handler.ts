@@ -13,8 +13,9 @@ import { isTransientDbError } from '../db/errors.ts';
 import type { RouteDef } from '../routes.ts';
 import type * as z from 'zod/mini';
 import { authenticate, type Authentication, type Caller } from './auth.ts';
-import { jsonBody } from './body.ts';
+import { readJsonBody } from './body.ts';
 import { CORS_ALLOWED_HEADERS, CORS_EXPOSED_HEADERS } from './cors.ts';
+import { stringify } from './json-text.ts';
 import { logger } from './log.ts';
 import { pathParametersOf } from './path-parameters.ts';
 import { HttpProblem, PROBLEM_CONTENT_TYPE, problemBody } from './problem.ts';
@@ -25,6 +26,8 @@ type Parsed<S> = S extends () => infer T ? (T extends z.ZodMiniType ? z.output<T
 
 export interface HttpRequest<R extends RouteDef> {
   body: Parsed<R['body']>;
+  /** The body's JSON text as sent (surrounding whitespace trimmed), for values kept exactly. */
+  bodyText: string | undefined;
   params: Parsed<R['params']>;
   query: Parsed<R['query']>;
   caller: R['auth'] extends 'none' ? undefined : Caller;
@@ -52,7 +55,7 @@ type Request = middy.Request<Event, Result, Error, Context, { startedAt: number 
 const json = (status: number, body: unknown, headers: Record<string, string> = {}, type = 'application/json'): Result => ({
   statusCode: status,
   headers: { ...(body === undefined ? {} : { 'content-type': type }), ...headers },
-  body: body === undefined ? '' : JSON.stringify(body),
+  body: body === undefined ? '' : stringify(body),
 });
 
 function toProblem(error: unknown): Result {
@@ -104,10 +107,17 @@ function basePathOf(event: Event): string {
   return fullPath.endsWith(event.path) ? fullPath.slice(0, fullPath.length - event.path.length) : '';
 }
 
-/** Scheme and host from the client's side, plus the stage prefix. */
+/** A Host header that is a host name or address with an optional port, and nothing else. */
+const HOST = /^([A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*|\[[0-9A-Fa-f:.]+\])(:\d{1,5})?$/;
+
+/**
+ * Scheme and host from the client's side, plus the stage prefix. The Host header is the client's
+ * to choose (API Gateway checks it; a local server does not), so anything but a host name is ignored.
+ */
 function baseUrlOf(event: Event): string {
-  const proto = event.headers?.['x-forwarded-proto'] ?? 'https';
-  const host = event.headers?.host ?? event.requestContext?.domainName ?? 'localhost';
+  const proto = event.headers?.['x-forwarded-proto'] === 'http' ? 'http' : 'https';
+  const claimed = event.headers?.host;
+  const host = claimed && HOST.test(claimed) ? claimed : (event.requestContext?.domainName ?? 'localhost');
   return `${proto}://${host}${basePathOf(event)}`;
 }
 
@@ -141,18 +151,21 @@ export function defineHandler<R extends RouteDef>(route: R, handle: (request: Ht
     chain.use(httpCors({ origins: env.corsOrigins, headers: CORS_ALLOWED_HEADERS, exposeHeaders: CORS_EXPOSED_HEADERS }));
   }
   chain.use(problems()).use(authenticateCaller(route));
-  if (route.body) chain.use(jsonBody(route.maxBodyBytes));
   return chain.handler(async (event) => {
     const { caller, sessionOpen } = authentications.get(event)!;
-    const run = async () =>
-      handle({
-        body: route.body && parsePart('body', route.body(), event.body),
+    const run = async () => {
+      // Read after authentication: an anonymous caller learns nothing about validation.
+      const json = route.body ? readJsonBody(event, route.maxBodyBytes) : undefined;
+      return handle({
+        body: route.body && parsePart('body', route.body(), json?.value),
+        bodyText: json?.text,
         params: route.params && parsePart('params', route.params(), pathParametersOf(event)),
         query: route.query && parsePart('query', route.query(), event.queryStringParameters ?? {}),
         caller,
         header: (name: string) => event.headers?.[name],
         baseUrl: baseUrlOf(event),
       } as HttpRequest<R>);
+    };
     const [result, session] = await Promise.allSettled([run(), sessionOpen]);
     if (session.status === 'rejected') throw session.reason; // a closed session wins over any answer
     if (result.status === 'rejected') throw result.reason;

@@ -65,8 +65,9 @@ export const paymentSchemas = lazy(() => {
   const cardCvc = z.string().check(z.regex(/^\d{3,4}$/, 'CVC must be 3 digits (4 for American Express)'));
   /** A positive amount as a JSON number or a decimal string; the currency decides how many decimals. */
   const amount = z.union([
-    z.number().check(z.positive('Amount must be positive'), z.lte(1e12)),
-    z.string().check(z.regex(/^\d{1,13}(\.\d{1,4})?$/, 'Amount must be a positive decimal number')),
+    // Wide here; requireMinor (money.ts) applies the exact bound per currency, with its own message.
+    z.number().check(z.positive('Amount must be positive'), z.lte(1e15, 'Amount is too large')),
+    z.string().check(z.regex(/^\d{1,15}(\.\d{1,4})?$/, 'Amount must be a positive decimal number')),
   ]);
   const currency = z.string().check(
     z.regex(/^[A-Z]{3}$/, 'Currency must be an ISO 4217 code such as INR or USD'),

@@ -4,7 +4,8 @@
  * exist from where the caller stands.
  */
 import { openCursor, sealCursor } from '../crypto/cursor.ts';
-import { kv, OwnerGone, type KvEntry } from '../db/kv.ts';
+import { env } from '../config/index.ts';
+import { kv, OwnerGone, QuotaExceeded, type KvEntry } from '../db/kv.ts';
 import type { Caller } from '../http/auth.ts';
 import { assertIfMatch, etagOf } from '../http/etag.ts';
 import { Reply } from '../http/handler.ts';
@@ -24,10 +25,16 @@ export async function getEntry(caller: Caller, key: string): Promise<KvEntry> {
   return entry;
 }
 
-export async function putEntry(caller: Caller, key: string, value: unknown, conditions: { ifMatch?: string; ifNoneMatch?: string }): Promise<Reply> {
-  const valueJson = JSON.stringify(value);
+const quotaProblem = () =>
+  new HttpProblem(
+    409,
+    `Your key-value store is full: at most ${env.kvQuota.maxKeys} keys and ${env.kvQuota.maxBytes} bytes of keys and values in all. Delete entries to make room.`,
+  );
+
+/** Stores `valueJson`, the JSON text the client sent (validated, never re-serialised), under `key`. */
+export async function putEntry(caller: Caller, key: string, valueJson: string, conditions: { ifMatch?: string; ifNoneMatch?: string }): Promise<Reply> {
   if (Buffer.byteLength(valueJson, 'utf8') > MAX_VALUE_BYTES) {
-    throw new HttpProblem(413, `The value exceeds ${MAX_VALUE_BYTES} bytes once serialised.`);
+    throw new HttpProblem(413, `The value exceeds ${MAX_VALUE_BYTES} bytes.`);
   }
   const { ifMatch, ifNoneMatch } = conditions;
   if (ifNoneMatch !== undefined && ifNoneMatch.trim() !== '*') throw badRequest('Only If-None-Match: * is supported (create only).');
@@ -38,8 +45,9 @@ export async function putEntry(caller: Caller, key: string, value: unknown, cond
     if (createOnly && current) throw preconditionFailed('The key already exists (If-None-Match: *).');
     if (ifMatch !== undefined && !current) throw preconditionFailed('The key does not exist (If-Match).');
     if (current) assertIfMatch(ifMatch, current.version);
-    const entry = await kv.write(caller.id, key, valueJson, current).catch((error) => {
-      throw error instanceof OwnerGone ? unauthorized('The account no longer exists.') : error;
+    const entry = await kv.write(caller.id, key, valueJson, current, env.kvQuota).catch((error) => {
+      if (error instanceof OwnerGone) throw unauthorized('The account no longer exists.');
+      throw error instanceof QuotaExceeded ? quotaProblem() : error;
     });
     return entryReply(entry, current ? 200 : 201);
   });
@@ -49,7 +57,7 @@ export async function deleteEntry(caller: Caller, key: string, ifMatch?: string)
   await withOptimisticRetry(ifMatch, async () => {
     const current = await getEntry(caller, key);
     assertIfMatch(ifMatch, current.version);
-    await kv.remove(caller.id, key, current.version);
+    await kv.remove(caller.id, current);
   });
 }
 

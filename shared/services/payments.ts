@@ -10,7 +10,7 @@ import type { Caller } from '../http/auth.ts';
 import { assertIfMatch, etagOf } from '../http/etag.ts';
 import { Reply } from '../http/handler.ts';
 import { conflict, forbidden, HttpProblem, notFound } from '../http/problem.ts';
-import { fromMinor, requireMinor } from '../schemas/money.ts';
+import { fromMinor, requireMinor, toDecimal } from '../schemas/money.ts';
 import { cardBrand, cardDigits, expiryMonth, NEXT_STATUSES, type CreatePaymentBody, type PublicPayment, type UpdatePaymentBody } from '../schemas/payments.ts';
 import { idempotent } from './idempotency.ts';
 import { withOptimisticRetry } from './optimistic.ts';
@@ -107,7 +107,7 @@ export async function updatePayment(caller: Caller, paymentId: string, changes: 
     const next: Payment = {
       ...current,
       currency,
-      amount_minor: requireMinor(changes.amount ?? String(fromMinor(current.amount_minor, current.currency)), currency),
+      amount_minor: requireMinor(changes.amount ?? toDecimal(current.amount_minor, current.currency), currency),
       ...(changes.card_no && (await cardFields(paymentId, changes.card_no, changes.card_expiry!))),
       ...(changes.card_expiry && !changes.card_no && { card_expiry: expiryMonth(changes.card_expiry)! }),
       ...(changes.payment_method && { payment_method: changes.payment_method }),

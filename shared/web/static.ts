@@ -37,3 +37,10 @@ export const PAGE_CSP = (styles: "'self'" | "'self' 'unsafe-inline'") =>
 
 export const escapeHtml = (text: string) =>
   text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+
+/**
+ * A page with its {{NAME}} placeholders filled with escaped values. A replacer function, not a
+ * replacement string: String.replace would honour patterns such as $` in a string taken from a request.
+ */
+export const fillPage = (name: 'console.html' | 'docs.html', values: Record<string, string>) =>
+  readStatic(name).replace(/\{\{(\w+)\}\}/g, (placeholder, key: string) => (Object.hasOwn(values, key) ? escapeHtml(values[key]!) : placeholder));

@@ -1,3 +1,4 @@
+import { request } from 'node:http';
 import { Validator } from '@seriousme/openapi-schema-validator';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import formats from 'ajv-formats';
@@ -84,6 +85,29 @@ describe('GET / (the console) and its assets', () => {
     expect(csp).toContain("style-src 'self';");
     expect(csp).not.toContain('unsafe');
     expect(res.text).not.toMatch(/<script>|onclick=|style=/);
+  });
+
+  it('reflect only a real host name from the Host header, never a replacement pattern or markup', async () => {
+    const { port } = new URL(api().baseUrl);
+    const get = (path: string, host: string) =>
+      new Promise<{ status: number; location?: string; body: string }>((done, fail) => {
+        request({ port, path, headers: { host } }, (res) => {
+          let body = '';
+          res.setEncoding('utf8').on('data', (c) => (body += c)).on('end', () => done({ status: res.statusCode!, location: res.headers.location, body }));
+        }).on('error', fail).end();
+      });
+    const legit = await get('/', 'api.example.com:8443');
+    expect(legit.body).toContain('<base href="http://api.example.com:8443/">');
+    for (const host of ['evil.example$`x', 'a$&b', 'x"><script>alert(1)</script>', "$'"]) {
+      const page = await get('/', host);
+      expect(page.status).toBe(200);
+      expect(page.body).toContain('<base href="http://localhost/">');
+      expect(page.body).not.toContain('$');
+      const docs = await get('/docs', host);
+      expect(docs.body).toContain('<base href="http://localhost/">');
+      expect((await get('/apidocs', host)).location).toBe("http://localhost/docs");
+      expect(JSON.parse((await get('/openapi.json', host)).body).servers).toEqual([{ url: "http://localhost" }]);
+    }
   });
 
   it('serve only the files on their list', async () => {

@@ -32,6 +32,37 @@ describe('PUT and GET /kv/{key}', () => {
     }
   });
 
+  it('answers the JSON text exactly as sent: big integers, -0, __proto__ members, escapes', async () => {
+    const user = await registerUser(api());
+    const texts = [
+      '{"n":12345678901234567890,"z":-0,"__proto__":{"x":1},"e":1E+2,"s":"caf\\u00e9 \\ud83c\\udf89"}',
+      '[1.50, 0.1e-7, -0.0, {"a" : [ ]}]',
+      '12345678901234567890123',
+    ];
+    for (const [i, text] of texts.entries()) {
+      const put = await api().call('PUT', path(`exact${i}`), { token: user.token, raw: ` ${text}\n`, headers: { 'content-type': 'application/json' } });
+      expect(put.status).toBe(201);
+      const exactly = (answer: string) => answer.includes(`"value":${text},`) || answer.endsWith(`"value":${text}}`);
+      expect(exactly(put.text), put.text).toBe(true);
+      const read = await api().get(path(`exact${i}`), { token: user.token });
+      expect(exactly(read.text), read.text).toBe(true);
+    }
+  });
+
+  it('refuses JSON nested deeper than 32 levels with a 400 naming the limit, never a 5xx', async () => {
+    const user = await registerUser(api());
+    const nested = (depth: number) => '['.repeat(depth) + ']'.repeat(depth);
+    const send = (raw: string) => api().call('PUT', path('deep'), { token: user.token, raw, headers: { 'content-type': 'application/json' } });
+    expect((await send(nested(32))).status).toBe(201);
+    for (const depth of [33, 3000, 100_000]) {
+      const res = await send(nested(depth));
+      expect(res.status, String(depth)).toBe(400);
+      expect(res.body.errors).toEqual([{ path: 'body', message: 'At most 32 levels of nesting' }]);
+    }
+    // Brackets inside strings are text, not nesting.
+    expect((await send(JSON.stringify({ s: '['.repeat(100) }))).status).toBe(200);
+  });
+
   it('accepts keys with slashes, spaces and any script when URL-encoded, up to 256 characters', async () => {
     const user = await registerUser(api());
     const keys = ['settings/theme', 'with space', 'ключ/日本語', '🔑'.repeat(256), 'a'.repeat(256)];
@@ -47,7 +78,7 @@ describe('PUT and GET /kv/{key}', () => {
     }
   });
 
-  it('refuses a value over 256 KiB once serialised (413) and keeps the old one', async () => {
+  it('refuses a value over 256 KiB (413) and keeps the old one', async () => {
     const user = await registerUser(api());
     await api().put(path('big'), 'small', { token: user.token });
     const almost = 'x'.repeat(256 * 1024 - 2); // with its quotes: exactly 256 KiB

@@ -76,6 +76,23 @@ describe('creating payments', () => {
     }
   });
 
+  it('bounds amounts so every stored one is exact: at most 10^15 minor units, in any currency', async () => {
+    const user = await registerUser(api());
+    expect(await pay(user, { amount: '10000000000000', currency: 'USD' })).toMatchObject({ amount: 1e13, amount_minor: 1e15 });
+    expect(await pay(user, { amount: '100000000000.0000', currency: 'CLF' })).toMatchObject({ amount: 1e11, amount_minor: 1e15 });
+    expect(await pay(user, { amount: '999999999999.999', currency: 'KWD' })).toMatchObject({ amount: 999999999999.999, amount_minor: 999999999999999 });
+    for (const [amount, currency] of [['10000000000000.01', 'USD'], ['9999999999999.999', 'KWD'], ['1234567890123.4567', 'CLF'], [1e12, 'CLF'], [5e-324, 'USD'], [1e-7, 'USD']] as const) {
+      const res = await api().post('/payments', newPayment({ amount, currency }), { token: user.token });
+      expect(res.status, `${amount} ${currency}`).toBe(400);
+      expect(res.body.errors[0].path).toBe('body.amount');
+    }
+    // A pending payment whose amount would not fit in another currency keeps its currency.
+    const big = await pay(user, { amount: '9999999999999', currency: 'USD', status: 'pending' });
+    const moved = await api().put(`/payments/${big.payment_id}`, { currency: 'CLF' }, { token: user.token });
+    expect(moved.status).toBe(400);
+    expect((await api().get(`/payments/${big.payment_id}`, { token: user.token })).body).toMatchObject({ currency: 'USD', amount_minor: 999999999999900 });
+  });
+
   it.each([
     ['currency not ISO 4217', { currency: 'ABC' }, 'body.currency'],
     ['currency in lower case', { currency: 'usd' }, 'body.currency'],
