@@ -4,7 +4,8 @@
  * the IAM actions and resources each DynamoDB API call is authorized against.
  *
  * Not modelled, and refused rather than ignored when the template uses them: Condition, NotAction,
- * NotResource, managed policies, permissions boundaries. Resource-based policies, SCPs and session
+ * NotResource, permissions boundaries. Managed policies are not read, which can only deny more than
+ * AWS would (this stack's function roles have none). Resource-based policies, SCPs and session
  * policies do not exist in this stack.
  */
 import { type CfnTemplate, resolver } from './template.ts';
@@ -26,9 +27,7 @@ const list = <T>(value: T | T[]): T[] => (Array.isArray(value) ? value : [value]
 export function roleStatements(template: CfnTemplate, roleLogicalId: string, names: Record<string, string> = {}): Statement[] {
   const { resolve } = resolver(template, names);
   const role = template.Resources[roleLogicalId]?.Properties ?? {};
-  for (const unsupported of ['ManagedPolicyArns', 'PermissionsBoundary']) {
-    if (role[unsupported]) throw new Error(`${roleLogicalId}: ${unsupported} is not modelled`);
-  }
+  if (role.PermissionsBoundary) throw new Error(`${roleLogicalId}: PermissionsBoundary is not modelled`);
   const documents = [
     ...(role.Policies ?? []).map((p: { PolicyDocument: unknown }) => p.PolicyDocument),
     ...Object.values(template.Resources)

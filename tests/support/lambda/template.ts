@@ -129,7 +129,7 @@ export function functionDefinitions(template: CfnTemplate, assemblyDir: string, 
       if (!role) throw new Error(`${logicalId}: its role is not a role of this template`);
       return {
         logicalId,
-        id: logicalId.replace(/Function[0-9A-F]{8}$/, ''),
+        id: logicalId.replace(/[0-9A-F]{8}$/, '').replace(/Function$/, ''),
         functionName: nameOf(logicalId),
         roleLogicalId: role,
         roleName: nameOf(role),
