@@ -1,36 +1,84 @@
 /**
- * The shipped artifact works, not only the TypeScript: synthesize the stack with real bundling
- * (the stack's own esbuild options), then invoke every function's bundle with its sample event
- * against DynamoDB Local.
+ * The shipped artifact works as Lambda runs it, not only the TypeScript: synthesize the stack with
+ * real bundling (the stack's own esbuild options), then run every function's bundle under the real
+ * Lambda Runtime Interface Client on Node 24 with the handler, memory and environment from its
+ * template resource, its DynamoDB calls held to its IAM policy from the template and its secret
+ * reads to its layers and policy (tests/support/lambda/).
  */
-import { mkdtempSync, readFileSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { App } from 'aws-cdk-lib';
-import { Template } from 'aws-cdk-lib/assertions';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { fillSampleEvent, samplePlaceholders } from '../../infra/local/sample-events.ts';
 import { functionId } from '../../infra/functions.ts';
-import { UserDataStack } from '../../infra/stack.ts';
-import { routes, type RouteDef } from '../../shared/routes.ts';
+import { lambdaRuntime } from '../../infra/runtime.ts';
+import { PROBLEM_CONTENT_TYPE } from '../../shared/http/problem.ts';
+import { routes, type RouteDef, type RouteId } from '../../shared/routes.ts';
+import { startLambdaEnvironment, synthesizeBundled, type CfnTemplate, type LambdaEnvironment } from '../support/lambda/index.ts';
 
-const outdir = mkdtempSync(join(tmpdir(), 'udp-cdk-'));
-const bundles = new Map<string, string>();
+const API_KEY = 'sample-key';
+let template: CfnTemplate;
+let assemblyDir: string;
+let lambda: LambdaEnvironment;
+const started: LambdaEnvironment[] = [];
 
-beforeAll(() => {
-  const app = new App({ outdir, context: { 'aws:cdk:enable-asset-metadata': true } });
-  const stack = new UserDataStack(app, 'Bundled');
-  app.synth();
-  for (const [logicalId, fn] of Object.entries(Template.fromStack(stack).findResources('AWS::Lambda::Function'))) {
-    bundles.set(logicalId.replace(/Function[0-9A-F]{8}$/, ''), join(outdir, (fn as any).Metadata['aws:asset:path'], 'index.mjs'));
+const logicalId = (type: string, prefix: string) => Object.keys(template.Resources).find((id) => id.startsWith(prefix) && template.Resources[id].Type === type)!;
+
+/** The functions of `changed` (a copy of the template), run against this file's table with its secrets. */
+async function environment(changed = template) {
+  const env = await startLambdaEnvironment({
+    template: changed,
+    assemblyDir,
+    dynamoEndpoint: inject('dynamoEndpoint'),
+    names: { [logicalId('AWS::DynamoDB::Table', 'Table')]: process.env.TABLE_NAME! },
+    secrets: {
+      [logicalId('AWS::SecretsManager::Secret', 'AppSecret')]: process.env.APP_SECRET!,
+      [logicalId('AWS::SecretsManager::Secret', 'ApiKeySecret')]: API_KEY,
+    },
+  });
+  started.push(env);
+  return env;
+}
+
+/** A cold start is CPU-bound and the machine has two cores: a few sandboxes at a time. */
+const slots = { free: 3, waiting: [] as (() => void)[] };
+async function inSlot<T>(work: () => Promise<T>): Promise<T> {
+  if (slots.free > 0) slots.free--;
+  else await new Promise<void>((resume) => slots.waiting.push(resume));
+  try {
+    return await work();
+  } finally {
+    const next = slots.waiting.shift();
+    if (next) next();
+    else slots.free++;
   }
-}, 120_000);
+}
+
+/** A cold start of the route's function, then its sample event. */
+const invokeSample = (env: LambdaEnvironment, routeId: RouteId) =>
+  inSlot(async () => {
+    const [fn, values] = await Promise.all([env.start(functionId(routes[routeId].entry)), samplePlaceholders(API_KEY)]);
+    try {
+      return { fn, ...(await fn.invoke(fillSampleEvent(`events/${routeId}.json`, values))) };
+    } finally {
+      await fn.stop();
+    }
+  });
+
+beforeAll(async () => {
+  ({ template, assemblyDir } = synthesizeBundled());
+  lambda = await environment();
+}, 180_000);
+
+afterAll(async () => {
+  await Promise.all(started.map((env) => env.close()));
+  rmSync(assemblyDir, { recursive: true, force: true });
+});
 
 describe('function bundles', () => {
   it('are minified ESM with the AWS SDK inside and no source map', () => {
-    expect(bundles.size).toBe(new Set(Object.values(routes).map((r) => r.entry)).size);
-    for (const file of bundles.values()) {
+    expect(lambda.functions.size).toBe(new Set(Object.values(routes).map((r) => r.entry)).size);
+    for (const fn of lambda.functions.values()) {
+      const file = join(fn.codeDir, 'index.mjs');
       const code = readFileSync(file, 'utf8');
       expect(code).toMatch(/^import\{createRequire as __createRequire\}|^import \{ createRequire as __createRequire \}/);
       expect(code).not.toMatch(/from\s*["']@aws-sdk\//); // bundled, not the runtime's copy
@@ -39,15 +87,96 @@ describe('function bundles', () => {
       expect(statSync(file).size).toBeGreaterThan(10_000);
     }
   });
+});
 
-  it.each(Object.entries(routes) as [string, RouteDef][])('%s: the bundle answers its sample event', async (routeId, route) => {
-    const bundle = bundles.get(functionId(route.entry))!;
-    const { handler } = await import(pathToFileURL(bundle).href);
-    const event = fillSampleEvent(`events/${routeId}.json`, await samplePlaceholders('sample-key'));
-    const result = await handler(event, { awsRequestId: event.requestContext.requestId, getRemainingTimeInMillis: () => 10_000 });
-    expect(result.statusCode, result.body).toBe(route.status);
+// Generous per-test limits: a test may wait for a sandbox slot on a loaded machine.
+describe.concurrent('every function under the Lambda runtime interface client', { timeout: 60_000 }, () => {
+  it.each(Object.entries(routes) as [RouteId, RouteDef][])('%s answers its sample event, within its IAM policy', async (routeId, route) => {
+    const fnDef = lambda.functions.get(functionId(route.entry))!;
+    const { fn, result, error } = await invokeSample(lambda, routeId);
+    const logs = fn.logs.join('\n');
+    expect(fnDef.runtime).toBe(lambdaRuntime.name);
+    expect(fn.nodeVersion).toMatch(new RegExp(`^v${lambdaRuntime.nodeMajor}\\.`));
+    expect(error, logs).toBeUndefined();
+    expect(result.statusCode, `${result.body.slice(0, 300)}\n${logs}`).toBe(route.status);
     const type = result.headers['content-type'] ?? '';
     if (type === 'application/json') expect(JSON.parse(result.body)).toBeTypeOf('object');
     else if (route.produces) expect(route.produces.some((p) => type.startsWith(p)) && result.body.length > 100, type).toBe(true);
+    expect(lambda.denials.filter((d) => d.caller.endsWith(`/${fnDef.functionName}`))).toEqual([]);
+  });
+});
+
+/** A copy of the template where `edit` changed the statements of the function's role policies (emptied ones dropped). */
+function withPolicy(functionEntry: string, edit: (statement: { Action: unknown; Resource: unknown }) => void): CfnTemplate {
+  const copy: CfnTemplate = structuredClone(template);
+  const role = lambda.functions.get(functionId(functionEntry))!.roleLogicalId;
+  for (const resource of Object.values(copy.Resources)) {
+    if (resource.Type !== 'AWS::IAM::Policy' || !resource.Properties!.Roles.some((r: { Ref: string }) => r.Ref === role)) continue;
+    const document = resource.Properties!.PolicyDocument;
+    document.Statement.forEach(edit);
+    document.Statement = document.Statement.filter((s: { Action: unknown[]; Resource: unknown[] }) => [s.Action].flat().length > 0 && [s.Resource].flat().length > 0);
+  }
+  expect(JSON.stringify(copy), `the policy of ${functionEntry} did not change`).not.toBe(JSON.stringify(template));
+  return copy;
+}
+
+const withoutAction = (functionEntry: string, action: string) =>
+  withPolicy(functionEntry, (s) => void (s.Action = [s.Action].flat().filter((a) => a !== action)));
+
+/** Without the `<table ARN>/index/*` resource the stack grants next to the table's ARN. */
+const withoutIndexes = (functionEntry: string) =>
+  withPolicy(functionEntry, (s) => void (s.Resource = [s.Resource].flat().filter((r) => !JSON.stringify(r).includes('/index/*'))));
+
+function withoutLayers(functionEntry: string): CfnTemplate {
+  const copy: CfnTemplate = structuredClone(template);
+  delete copy.Resources[lambda.functions.get(functionId(functionEntry))!.logicalId].Properties!.Layers;
+  return copy;
+}
+
+const expectProblem = (result: { statusCode: number; headers: Record<string, string>; body: string }, status: number) => {
+  expect(result.statusCode, result.body.slice(0, 300)).toBe(status);
+  expect(result.headers['content-type']).toBe(PROBLEM_CONTENT_TYPE);
+  expect(JSON.parse(result.body)).toMatchObject({ status, title: 'Internal Server Error' });
+};
+
+describe.concurrent('what the template does not grant fails as it would on AWS', { timeout: 60_000 }, () => {
+  const tableArn = () => `arn:aws:dynamodb:us-east-1:123456789012:table/${process.env.TABLE_NAME}`;
+
+  it('a write without dynamodb:PutItem is denied by IAM: 500 problem+json, the denial recorded', async () => {
+    const env = await environment(withoutAction(routes['payments.create'].entry, 'dynamodb:PutItem'));
+    const { result, error } = await invokeSample(env, 'payments.create');
+    expect(error).toBeUndefined();
+    expectProblem(result, 500);
+    expect(env.denials).toEqual([expect.objectContaining({ operation: 'PutItem', action: 'dynamodb:PutItem', resource: tableArn() })]);
+  });
+
+  it("a transaction is authorized item by item: without dynamodb:ConditionCheckItem, PUT /kv/{key}'s transaction is denied", async () => {
+    const env = await environment(withoutAction(routes['kv.put'].entry, 'dynamodb:ConditionCheckItem'));
+    const { result } = await invokeSample(env, 'kv.put');
+    expectProblem(result, 500);
+    expect(env.denials).toEqual([expect.objectContaining({ operation: 'TransactWriteItems', action: 'dynamodb:ConditionCheckItem', resource: tableArn() })]);
+  });
+
+  it("a query on an index is authorized on the index's ARN: without <table>/index/*, GET /users is denied", async () => {
+    const env = await environment(withoutIndexes(routes['users.list'].entry));
+    const { result } = await invokeSample(env, 'users.list');
+    expectProblem(result, 500);
+    expect(env.denials).toEqual([expect.objectContaining({ operation: 'Query', action: 'dynamodb:Query', resource: `${tableArn()}/index/GSI1` })]);
+  });
+
+  it('without the Parameters and Secrets layer, a route that needs the app secret answers 500, not 401', async () => {
+    const env = await environment(withoutLayers(routes['me.get'].entry));
+    const { fn, result } = await invokeSample(env, 'me.get');
+    expectProblem(result, 500);
+    expect(env.secretReads).toEqual([]); // nothing listened for it
+    expect(fn.logs.join('\n')).toMatch(/"level":"ERROR".*ConfigurationError/);
+  });
+
+  it('without secretsmanager:GetSecretValue on the app secret, the extension refuses and the route answers 500, not 401', async () => {
+    const env = await environment(withoutAction(routes['me.get'].entry, 'secretsmanager:GetSecretValue'));
+    const { result } = await invokeSample(env, 'me.get');
+    expectProblem(result, 500);
+    expect(env.secretReads.map((r) => r.status)).toContain(400);
+    expect(env.secretReads.map((r) => r.status)).not.toContain(200);
   });
 });

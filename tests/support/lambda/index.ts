@@ -1,0 +1,164 @@
+/**
+ * The stack's functions as Lambda runs them, on this machine: each function's bundle under the real
+ * Lambda Runtime Interface Client on Node 24, with the handler, memory, timeout and environment its
+ * template resource declares and the variables Lambda adds; its DynamoDB calls authorized against
+ * its role's policy from the template (then served by DynamoDB Local), and its secret reads answered
+ * by an emulation of the Parameters and Secrets extension that checks its layer and that policy.
+ *
+ *   const lambda = await startLambdaEnvironment({ template, assemblyDir, dynamoEndpoint, names, secrets });
+ *   const fn = await lambda.start('UsersGet');      // a cold start: fn.initDurationMs
+ *   const { result, error, durationMs } = await fn.invoke(event);
+ *   await fn.stop(); lambda.denials; await lambda.close();
+ */
+import { randomBytes } from 'node:crypto';
+import { startSecretsExtension, type SecretsExtension } from '../../../infra/local/secrets-extension.ts';
+import { startDynamoDbProxy, type Caller, type Denial } from './dynamodb-proxy.ts';
+import { evaluate, roleStatements } from './iam.ts';
+import { startSandbox, type Sandbox } from './sandbox.ts';
+import { ACCOUNT, REGION, arnOf, functionDefinitions, resolver, type CfnTemplate, type FunctionDefinition } from './template.ts';
+
+export { synthesizeBundled, type CfnTemplate, type FunctionDefinition } from './template.ts';
+export type { Invocation, Sandbox } from './sandbox.ts';
+export type { Denial } from './dynamodb-proxy.ts';
+
+export interface LambdaEnvironment {
+  /** Every AWS::Lambda::Function of the template, by its id in infra/functions.ts (UsersGet…). */
+  functions: Map<string, FunctionDefinition>;
+  /** Starts a fresh execution environment of the function and waits for its init. */
+  start(id: string): Promise<Sandbox>;
+  /** Every DynamoDB call the proxy refused. */
+  denials: Denial[];
+  /** Every secret read, with the extension's answer. */
+  secretReads: SecretsExtension['reads'];
+  close(): Promise<void>;
+}
+
+/** Variables Lambda reserves: a template that sets one is refused at deploy time. */
+const RESERVED = new Set([
+  '_HANDLER', '_X_AMZN_TRACE_ID', 'AWS_DEFAULT_REGION', 'AWS_REGION', 'AWS_EXECUTION_ENV', 'AWS_LAMBDA_FUNCTION_NAME',
+  'AWS_LAMBDA_FUNCTION_MEMORY_SIZE', 'AWS_LAMBDA_FUNCTION_VERSION', 'AWS_LAMBDA_INITIALIZATION_TYPE', 'AWS_LAMBDA_LOG_GROUP_NAME',
+  'AWS_LAMBDA_LOG_STREAM_NAME', 'AWS_ACCESS_KEY', 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN',
+  'AWS_LAMBDA_RUNTIME_API', 'LAMBDA_TASK_ROOT', 'LAMBDA_RUNTIME_DIR',
+]);
+
+/** AWS's published Parameters and Secrets extension layers; the Arm64 one for arm64 functions, the other for x86_64. */
+const EXTENSION_LAYER = /^arn:aws:lambda:[a-z0-9-]+:\d{12}:layer:AWS-Parameters-and-Secrets-Lambda-Extension(-Arm64)?:\d+$/;
+const hasExtension = (fn: FunctionDefinition) =>
+  fn.layers.some((arn) => {
+    const match = EXTENSION_LAYER.exec(arn);
+    return match !== null && Boolean(match[1]) === fn.architectures.includes('arm64');
+  });
+
+interface Credentials {
+  accessKeyId: string;
+  secretAccessKey: string;
+  sessionToken: string;
+}
+
+export async function startLambdaEnvironment(options: {
+  template: CfnTemplate;
+  /** The cloud assembly directory the template's asset paths are relative to. */
+  assemblyDir: string;
+  dynamoEndpoint: string;
+  /** Physical names by logical id (the table's real name in DynamoDB Local); others are their logical id. */
+  names?: Record<string, string>;
+  /** Secret values by the secret's logical id. */
+  secrets?: Record<string, string>;
+}): Promise<LambdaEnvironment> {
+  const { template, names = {} } = options;
+  const { resolve } = resolver(template, names);
+  const functions = new Map(functionDefinitions(template, options.assemblyDir, names).map((fn) => [fn.id, fn]));
+
+  // Each function gets its own role credentials, so the proxy and the extension know who calls.
+  const credentials = new Map<string, Credentials>();
+  const callers = new Map<string, Caller & { fn: FunctionDefinition }>();
+  for (const fn of functions.values()) {
+    const keys = {
+      accessKeyId: `ASIA${randomBytes(8).toString('hex').toUpperCase()}`,
+      secretAccessKey: randomBytes(30).toString('base64'),
+      sessionToken: randomBytes(48).toString('base64'),
+    };
+    credentials.set(fn.id, keys);
+    callers.set(keys.accessKeyId, {
+      fn,
+      principal: `arn:aws:sts::${ACCOUNT}:assumed-role/${fn.roleName}/${fn.functionName}`,
+      sessionToken: keys.sessionToken,
+      statements: roleStatements(template, fn.roleLogicalId, names),
+    });
+  }
+  const callerBySession = (token: string) => [...callers.values()].find((c) => c.sessionToken === token);
+
+  const proxy = await startDynamoDbProxy({
+    target: options.dynamoEndpoint,
+    caller: (accessKeyId) => callers.get(accessKeyId),
+    tableArn: arnOf['AWS::DynamoDB::Table'],
+  });
+  const extension = await startSecretsExtension({
+    secrets: Object.fromEntries(Object.entries(options.secrets ?? {}).map(([logicalId, value]) => [resolve({ Ref: logicalId }), value])),
+    access(sessionToken, secretArn) {
+      const caller = callerBySession(sessionToken);
+      if (!caller) return undefined;
+      if (!hasExtension(caller.fn)) return 'absent';
+      return evaluate(caller.statements, { action: 'secretsmanager:GetSecretValue', resource: secretArn }) === 'allow' ? 'allow' : 'deny';
+    },
+  });
+
+  const environmentOf = (fn: FunctionDefinition): Record<string, string> => {
+    const reserved = Object.keys(fn.environment).filter((key) => RESERVED.has(key));
+    if (reserved.length > 0) throw new Error(`${fn.id}: Lambda reserves ${reserved.join(', ')}`);
+    const keys = credentials.get(fn.id)!;
+    const day = new Date().toISOString().slice(0, 10).replaceAll('-', '/');
+    return {
+      ...fn.environment,
+      // The two places this machine differs from Lambda: DynamoDB's endpoint is the IAM proxy, and the
+      // extension's port (2773 inside every sandbox) is wherever the shared emulation listens.
+      AWS_ENDPOINT_URL_DYNAMODB: proxy.endpoint,
+      PARAMETERS_SECRETS_EXTENSION_HTTP_PORT: String(extension.port),
+      // What Lambda itself sets ("Defined runtime environment variables").
+      _HANDLER: fn.handler,
+      AWS_EXECUTION_ENV: `AWS_Lambda_${fn.runtime}`,
+      AWS_REGION: REGION,
+      AWS_DEFAULT_REGION: REGION,
+      AWS_LAMBDA_FUNCTION_NAME: fn.functionName,
+      AWS_LAMBDA_FUNCTION_VERSION: '$LATEST',
+      AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(fn.memoryMB),
+      AWS_LAMBDA_INITIALIZATION_TYPE: 'on-demand',
+      AWS_LAMBDA_LOG_GROUP_NAME: fn.logGroupName,
+      AWS_LAMBDA_LOG_STREAM_NAME: `${day}/[$LATEST]${randomBytes(16).toString('hex')}`,
+      AWS_ACCESS_KEY_ID: keys.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: keys.secretAccessKey,
+      AWS_SESSION_TOKEN: keys.sessionToken,
+      ...(fn.tracing && { AWS_XRAY_CONTEXT_MISSING: 'LOG_ERROR', AWS_XRAY_DAEMON_ADDRESS: '169.254.79.129:2000', _AWS_XRAY_DAEMON_ADDRESS: '169.254.79.129', _AWS_XRAY_DAEMON_PORT: '2000' }),
+      TZ: ':UTC',
+      LANG: 'en_US.UTF-8',
+      PATH: '/usr/local/bin:/usr/bin:/bin',
+      NODE_PATH: fn.codeDir,
+    };
+  };
+
+  return {
+    functions,
+    async start(id) {
+      const fn = functions.get(id);
+      if (!fn) throw new Error(`No function ${id} in the template`);
+      const sandbox = await startSandbox({
+        codeDir: fn.codeDir,
+        environment: environmentOf(fn),
+        functionArn: arnOf['AWS::Lambda::Function'](fn.functionName),
+        timeoutSeconds: fn.timeoutSeconds,
+        tracing: fn.tracing,
+      });
+      const major = /^v(\d+)\./.exec(sandbox.nodeVersion)?.[1];
+      if (fn.runtime !== `nodejs${major}.x`) {
+        await sandbox.stop();
+        throw new Error(`${id} declares ${fn.runtime}, but the runtime process is Node ${sandbox.nodeVersion}`);
+      }
+      return sandbox;
+    },
+    denials: proxy.denials,
+    secretReads: extension.reads,
+    close: async () => {
+      await Promise.all([proxy.close(), extension.close()]);
+    },
+  };
+}
