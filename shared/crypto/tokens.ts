@@ -81,4 +81,11 @@ export async function verifyAccessToken(token: string): Promise<AccessClaims> {
   return claims;
 }
 
-export const newRefreshToken = () => randomBytes(32).toString('base64url');
+/**
+ * An opaque refresh token: the user's id (so its item can live in the user's partition and go with
+ * the account), a dot, and 256 random bits. Only its SHA-256 is stored.
+ */
+export const newRefreshToken = (userId: string) => `${userId}.${randomBytes(32).toString('base64url')}`;
+
+/** The user id a refresh token names, or undefined when it is not shaped like one. */
+export const refreshTokenUser = (token: string) => /^([0-9a-f-]{36})\.[\w-]{43}$/.exec(token)?.[1];

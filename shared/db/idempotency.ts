@@ -27,13 +27,13 @@ export type ClaimResult =
   | { outcome: 'mismatch' };
 
 export const idempotency = {
-  async claim(claimId: string, requestHash: string): Promise<ClaimResult> {
+  async claim(userId: string, claimId: string, requestHash: string): Promise<ClaimResult> {
     const now = epochSeconds();
     try {
       await db.send(
         new PutCommand({
           TableName: TABLE,
-          Item: { ...keys.idempotency(claimId), entity: 'idempotency', request_hash: requestHash, state: 'in_flight', locked_until: now + LOCK_SECONDS, ttl: now + IDEMPOTENCY_SECONDS },
+          Item: { ...keys.idempotency(userId, claimId), entity: 'idempotency', request_hash: requestHash, state: 'in_flight', locked_until: now + LOCK_SECONDS, ttl: now + IDEMPOTENCY_SECONDS },
           ConditionExpression: 'attribute_not_exists(PK) OR #ttl < :now OR (#state = :inFlight AND locked_until < :now AND request_hash = :hash)',
           ExpressionAttributeNames: { '#ttl': 'ttl', '#state': 'state' },
           ExpressionAttributeValues: { ':now': now, ':inFlight': 'in_flight', ':hash': requestHash },
@@ -43,19 +43,19 @@ export const idempotency = {
     } catch (error) {
       if (!(error instanceof ConditionalCheckFailedException)) throw error;
     }
-    const claim = await getItem(keys.idempotency(claimId));
-    if (!claim) return idempotency.claim(claimId, requestHash); // expired and deleted meanwhile
+    const claim = await getItem(keys.idempotency(userId, claimId));
+    if (!claim) return idempotency.claim(userId, claimId, requestHash); // expired and deleted meanwhile
     if (claim.request_hash !== requestHash) return { outcome: 'mismatch' };
     if (claim.state !== 'done') return { outcome: 'in_flight' };
     return { outcome: 'replay', response: claim.response };
   },
 
   /** The transaction item that completes a claim; fails the transaction if the claim was lost. */
-  completion(claimId: string, requestHash: string, response: StoredResponse): TransactItems[number] {
+  completion(userId: string, claimId: string, requestHash: string, response: StoredResponse): TransactItems[number] {
     return {
       Update: {
         TableName: TABLE,
-        Key: keys.idempotency(claimId),
+        Key: keys.idempotency(userId, claimId),
         UpdateExpression: 'SET #state = :done, #response = :response',
         ConditionExpression: '#state = :inFlight AND request_hash = :hash',
         ExpressionAttributeNames: { '#state': 'state', '#response': 'response' },
@@ -65,11 +65,11 @@ export const idempotency = {
   },
 
   /** Frees a claim whose request failed, so the client can retry with the same key. */
-  async release(claimId: string): Promise<void> {
+  async release(userId: string, claimId: string): Promise<void> {
     await db.send(
       new DeleteCommand({
         TableName: TABLE,
-        Key: keys.idempotency(claimId),
+        Key: keys.idempotency(userId, claimId),
         ConditionExpression: '#state = :inFlight',
         ExpressionAttributeNames: { '#state': 'state' },
         ExpressionAttributeValues: { ':inFlight': 'in_flight' },

@@ -11,9 +11,11 @@ export const keys = {
   username: (usernameHash: string) => ({ PK: `USERNAME#${usernameHash}`, SK: 'USERNAME' }),
   session: (userId: string, sessionId: string) => ({ PK: `USER#${userId}`, SK: `SESSION#${sessionId}` }),
   sessionPrefix: 'SESSION#',
-  refreshToken: (tokenHash: string) => ({ PK: `REFRESH#${tokenHash}`, SK: 'REFRESH' }),
+  /** A refresh token, by its SHA-256, in its user's partition: deleting the account sweeps it. */
+  refreshToken: (userId: string, tokenHash: string) => ({ PK: `USER#${userId}`, SK: `REFRESH#${tokenHash}` }),
   loginAttempts: (identifierHash: string) => ({ PK: `LOGIN#${identifierHash}`, SK: 'ATTEMPTS' }),
-  idempotency: (claimId: string) => ({ PK: `IDEMPOTENCY#${claimId}`, SK: 'IDEMPOTENCY' }),
+  /** An Idempotency-Key's record, in its caller's partition (it holds their response): deleting the account sweeps it. */
+  idempotency: (userId: string, claimId: string) => ({ PK: `USER#${userId}`, SK: `IDEMPOTENCY#${claimId}` }),
   /** A user's key-value entries: their own partition, the key itself as sort key (up to 1,024 bytes). */
   kvEntry: (userId: string, key: string) => ({ PK: `KV#${userId}`, SK: key }),
   kvPartition: (userId: string) => `KV#${userId}`,
@@ -21,7 +23,8 @@ export const keys = {
   kvUsage: (userId: string) => ({ PK: `USER#${userId}`, SK: 'KV_USAGE' }),
   /** Health records by keyed phone hash. */
   record: (recordId: string) => ({ PK: `RECORD#${recordId}`, SK: 'RECORD' }),
-  rateWindow: (purpose: string, callerId: string, windowStart: number) => ({ PK: `RATE#${purpose}#${callerId}`, SK: new Date(windowStart * 1000).toISOString() }),
+  /** A rate-limit window, by a keyed hash of the caller: it never names them, and expires on its own. */
+  rateWindow: (purpose: string, callerHash: string, windowStart: number) => ({ PK: `RATE#${purpose}#${callerHash}`, SK: new Date(windowStart * 1000).toISOString() }),
   payment: (paymentId: string) => ({ PK: `PAYMENT#${paymentId}`, SK: 'PAYMENT' }),
   /** A user's payments, newest first (GSI1). */
   paymentsOfUser: (userId: string) => `USER#${userId}#PAYMENTS`,

@@ -1,9 +1,11 @@
 /**
  * Fixed-window counters per caller and purpose (for example 100 record lookups an hour). One atomic
- * ADD per request; the window's item expires by TTL.
+ * ADD per request; the window's item expires by TTL. The caller is keyed by a keyed hash, so a window
+ * never names anyone (and nothing is left to delete with an account).
  */
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { tooManyRequests } from '../http/problem.ts';
+import { keyedHash } from '../crypto/hash.ts';
 import { db, TABLE } from './client.ts';
 import { epochSeconds, keys } from './keys.ts';
 
@@ -13,7 +15,7 @@ export async function consumeRateLimit(purpose: string, callerId: string, limit:
   const { Attributes } = await db.send(
     new UpdateCommand({
       TableName: TABLE,
-      Key: keys.rateWindow(purpose, callerId, windowStart),
+      Key: keys.rateWindow(purpose, await keyedHash('rate', callerId), windowStart),
       UpdateExpression: 'ADD hits :one SET #ttl = :expires',
       ExpressionAttributeNames: { '#ttl': 'ttl' },
       ExpressionAttributeValues: { ':one': 1, ':expires': windowStart + windowSeconds + 60 },

@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { DeleteCommand } from '@aws-sdk/lib-dynamodb';
 import { sha256 } from '../crypto/hash.ts';
-import { newRefreshToken, REFRESH_TOKEN_SECONDS, type Role } from '../crypto/tokens.ts';
+import { newRefreshToken, REFRESH_TOKEN_SECONDS, refreshTokenUser, type Role } from '../crypto/tokens.ts';
 import { deletePartition } from './batch.ts';
 import { db, TABLE } from './client.ts';
 import { getItem } from './get-item.ts';
@@ -21,7 +21,7 @@ export interface Session {
 }
 
 const refreshItem = (tokenHash: string, userId: string, sessionId: string, role: Role, expires: number) => ({
-  ...keys.refreshToken(tokenHash),
+  ...keys.refreshToken(userId, tokenHash),
   entity: 'refresh_token',
   user_id: userId,
   session_id: sessionId,
@@ -34,7 +34,7 @@ export const sessions = {
   /** Opens a session for an existing user (the condition stops a login racing an account deletion). */
   async start(userId: string, role: Role): Promise<Session> {
     const sessionId = randomUUID();
-    const refreshToken = newRefreshToken();
+    const refreshToken = newRefreshToken(userId);
     const expires = epochSeconds() + REFRESH_TOKEN_SECONDS;
     await transact([
       { ConditionCheck: { TableName: TABLE, Key: keys.user(userId), ConditionExpression: 'attribute_exists(PK)' } },
@@ -56,13 +56,15 @@ export const sessions = {
 
   /** Rotates a refresh token. Returns undefined for an unknown, expired or reused token (reuse ends the family). */
   async rotate(refreshToken: string): Promise<Session | undefined> {
-    const tokenKey = keys.refreshToken(sha256(refreshToken));
+    const owner = refreshTokenUser(refreshToken);
+    if (!owner) return undefined;
+    const tokenKey = keys.refreshToken(owner, sha256(refreshToken));
     const token = await getItem(tokenKey);
     if (!token || token.ttl <= epochSeconds()) return undefined;
     const { user_id: userId, session_id: sessionId } = token;
     if (token.spent) return void (await sessions.end(userId, sessionId));
 
-    const next = newRefreshToken();
+    const next = newRefreshToken(userId);
     const expires = epochSeconds() + REFRESH_TOKEN_SECONDS;
     try {
       await transact([

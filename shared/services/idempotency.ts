@@ -25,7 +25,7 @@ export async function idempotent(
   }
   const claimId = await keyedHash('idempotency', `${caller.id}:${key}`);
   const requestHash = await keyedHash('idempotency-request', JSON.stringify(request));
-  const claim = await idempotency.claim(claimId, requestHash);
+  const claim = await idempotency.claim(caller.id, claimId, requestHash);
   if (claim.outcome === 'mismatch') throw new HttpProblem(422, 'This Idempotency-Key was used with a different request body.');
   if (claim.outcome === 'in_flight') {
     throw new HttpProblem(409, 'A request with this Idempotency-Key is still being processed; retry shortly.', undefined, { 'retry-after': '1' });
@@ -35,9 +35,9 @@ export async function idempotent(
     return new Reply(body, { status, headers: { ...headers, 'idempotent-replayed': 'true' } });
   }
   try {
-    return await run((reply) => [idempotency.completion(claimId, requestHash, toStored(reply))]);
+    return await run((reply) => [idempotency.completion(caller.id, claimId, requestHash, toStored(reply))]);
   } catch (error) {
-    await idempotency.release(claimId);
+    await idempotency.release(caller.id, claimId);
     throw error;
   }
 }
