@@ -17,8 +17,12 @@ export const keys = {
   /** A user's key-value entries: their own partition, the key itself as sort key (up to 1,024 bytes). */
   kvEntry: (userId: string, key: string) => ({ PK: `KV#${userId}`, SK: key }),
   kvPartition: (userId: string) => `KV#${userId}`,
-  /** Health records by keyed phone hash. */
+  /** A health record, by its id: a keyed hash of its owner and the phone (records.ts). */
   record: (recordId: string) => ({ PK: `RECORD#${recordId}`, SK: 'RECORD' }),
+  /** An owner's records, newest first (GSI1): their list, and what their account's deletion removes. */
+  recordsOfOwner: (userId: string) => `USER#${userId}#RECORDS`,
+  /** Every owner's record of one phone, by the phone's keyed hash (GSI2): an admin's lookup. */
+  recordsOfPhone: (phoneHash: string) => `RECORDS#${phoneHash}`,
   rateWindow: (purpose: string, callerId: string, windowStart: number) => ({ PK: `RATE#${purpose}#${callerId}`, SK: new Date(windowStart * 1000).toISOString() }),
   payment: (paymentId: string) => ({ PK: `PAYMENT#${paymentId}`, SK: 'PAYMENT' }),
   /** A user's payments, newest first (GSI1). */
