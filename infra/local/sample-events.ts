@@ -2,7 +2,7 @@
  * The sample events in `events/` are real REST v1 proxy events with placeholders where a value only
  * exists at run time: {{API_KEY}}, {{ADMIN_TOKEN}}, {{USER_ID}}, {{USER_TOKEN}}, {{USER_EMAIL}},
  * {{USER_PASSWORD}}, {{REFRESH_TOKEN}}, {{PAYMENT_ID}} (a pending payment of the user), {{RECORD_ID}} and
- * {{RECORD_PHONE}} (a record), {{NEW_PHONE}} (a phone without one), {{UNIQUE}}. The user owns the
+ * {{RECORD_PHONE}} (a record of the user), {{NEW_PHONE}} (a phone without one), {{UNIQUE}}. The user owns the
  * key-value entry `settings/theme`. `fillSampleEvent` makes a fresh sample user and
  * admin session to fill them, so every sample runs as it is against any table.
  */

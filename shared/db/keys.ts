@@ -21,8 +21,12 @@ export const keys = {
   kvPartition: (userId: string) => `KV#${userId}`,
   /** A user's key-value usage (keys, bytes), in their own partition: the KV partition's sort keys are the user's. */
   kvUsage: (userId: string) => ({ PK: `USER#${userId}`, SK: 'KV_USAGE' }),
-  /** Health records by keyed phone hash. */
+  /** A health record, by its id: a keyed hash of its owner and the phone (records.ts). */
   record: (recordId: string) => ({ PK: `RECORD#${recordId}`, SK: 'RECORD' }),
+  /** An owner's records, newest first (GSI1): their list, and what their account's deletion removes. */
+  recordsOfOwner: (userId: string) => `USER#${userId}#RECORDS`,
+  /** Every owner's record of one phone, by the phone's keyed hash (GSI2): an admin's lookup. */
+  recordsOfPhone: (phoneHash: string) => `RECORDS#${phoneHash}`,
   /** A rate-limit window, by a keyed hash of the caller: it never names them, and expires on its own. */
   rateWindow: (purpose: string, callerHash: string, windowStart: number) => ({ PK: `RATE#${purpose}#${callerHash}`, SK: new Date(windowStart * 1000).toISOString() }),
   payment: (paymentId: string) => ({ PK: `PAYMENT#${paymentId}`, SK: 'PAYMENT' }),

@@ -1,77 +1,178 @@
 /**
- * Health records keyed by a keyed hash of the phone (HMAC-SHA256 under the secret pepper): the phone
- * is never stored. The key id that made the hash is kept, so after a rotation a phone hashed under an
- * older key is still found (and still counts as taken). The health data itself (name, date of birth,
- * height, weight) is stored as one AES-256-GCM field bound to the record id.
+ * Health records. A record belongs to the account that made it, and its id is a keyed hash
+ * (HMAC-SHA256 under the secret pepper) of owner and phone: "one record per phone per owner" is a
+ * conditional put, and an owner's lookup is a GetItem that no other account's record can affect.
+ * The phone itself is never stored. Its own keyed hash is the record's GSI2 partition, so an admin
+ * finds every owner's record of a phone with a Query; GSI1 lists an owner's records (and is how
+ * an account's records are removed with it). The key id that made the hashes is kept: after a
+ * rotation, a record made under an older key is still found and still counts as its owner's.
+ * The health data (name, date of birth, height, weight) is one AES-256-GCM field bound to the record id.
  */
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { DeleteCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { openField, sealField } from '../crypto/field-cipher.ts';
+import { deleteKeys } from './batch.ts';
 import { db, TABLE } from './client.ts';
 import { getItem } from './get-item.ts';
 import { keys } from './keys.ts';
+import { table } from './table.ts';
 import { transact, TransactionConditionFailed } from './transact.ts';
 
 export interface HealthRecord {
   record_id: string;
+  /** The owner: the account that created the record. */
+  user_id: string;
   key_id: string;
   name: string;
   dob: string;
   height: number;
   weight: number;
-  created_by: string;
   created_at: string;
 }
 
-export class PhoneTaken extends Error {}
+/** A record as read, its details still sealed: whose it is can be checked before anything is opened. */
+export type SealedRecord = Omit<HealthRecord, 'name' | 'dob' | 'height' | 'weight'> & { details_sealed: string };
+
+type Key = Record<string, unknown>;
+type Index = typeof table.gsi1 | typeof table.gsi2;
+/** Where a lookup across a phone's hashes (one per pepper) stands: which hash, and where within it. */
+export type PhonePosition = { hash: number; key?: Key };
+
+export class RecordExists extends Error {}
+export class OwnerGone extends Error {}
 
 const detailsContext = (recordId: string) => `record:${recordId}:details`;
 
-async function toItem({ name, dob, height, weight, ...record }: HealthRecord) {
+async function toItem({ name, dob, height, weight, ...record }: HealthRecord, phoneHash: string) {
   const details_sealed = await sealField(JSON.stringify({ name, dob, height, weight }), detailsContext(record.record_id));
-  return { ...keys.record(record.record_id), entity: 'record', ...record, details_sealed };
+  const newestFirst = `${record.created_at}#${record.record_id}`;
+  return {
+    ...keys.record(record.record_id),
+    entity: 'record',
+    GSI1PK: keys.recordsOfOwner(record.user_id),
+    GSI1SK: newestFirst,
+    GSI2PK: keys.recordsOfPhone(phoneHash),
+    GSI2SK: newestFirst,
+    ...record,
+    details_sealed,
+  };
 }
 
-async function fromItem(item: Record<string, any> | undefined): Promise<HealthRecord | undefined> {
-  if (!item) return undefined;
-  const { PK, SK, entity, details_sealed, ...record } = item;
-  return { ...record, ...JSON.parse(await openField(details_sealed, detailsContext(record.record_id))) } as HealthRecord;
+const sealed = ({ record_id, user_id, key_id, created_at, details_sealed }: Record<string, any>): SealedRecord => ({ record_id, user_id, key_id, created_at, details_sealed });
+
+async function unseal({ details_sealed, ...record }: SealedRecord): Promise<HealthRecord> {
+  return { ...record, ...JSON.parse(await openField(details_sealed, detailsContext(record.record_id))) };
+}
+
+async function queryNewestFirst(index: Index, partition: string, limit?: number, startKey?: Key, projection?: string) {
+  const { Items = [], LastEvaluatedKey } = await db.send(
+    new QueryCommand({
+      TableName: TABLE,
+      IndexName: index.indexName,
+      KeyConditionExpression: '#pk = :pk',
+      ExpressionAttributeNames: { '#pk': index.partitionKey },
+      ExpressionAttributeValues: { ':pk': partition },
+      ScanIndexForward: false,
+      Limit: limit,
+      ExclusiveStartKey: startKey,
+      ProjectionExpression: projection,
+    }),
+  );
+  return { items: Items, lastKey: LastEvaluatedKey };
+}
+
+/** Deletes every record in one partition of an index, page by page; the number deleted. */
+async function removeIndexed(index: Index, partition: string): Promise<number> {
+  let removed = 0;
+  let startKey: Key | undefined;
+  do {
+    const page = await queryNewestFirst(index, partition, undefined, startKey, 'PK, SK');
+    await deleteKeys(page.items);
+    removed += page.items.length;
+    startKey = page.lastKey;
+  } while (startKey);
+  return removed;
 }
 
 export const records = {
-  /** `olderHashes`: the same phone under retired keys, which must not exist either. */
-  async create(record: HealthRecord, olderHashes: string[]): Promise<void> {
+  /**
+   * Writes a new record of an existing owner. `olderIds`: the same owner and phone under retired
+   * peppers, which must not exist either.
+   */
+  async create(record: HealthRecord, phoneHash: string, olderIds: string[]): Promise<void> {
     try {
       await transact([
-        { Put: { TableName: TABLE, Item: await toItem(record), ConditionExpression: 'attribute_not_exists(PK)' } },
-        ...olderHashes.map((hash) => ({ ConditionCheck: { TableName: TABLE, Key: keys.record(hash), ConditionExpression: 'attribute_not_exists(PK)' } })),
+        { ConditionCheck: { TableName: TABLE, Key: keys.user(record.user_id), ConditionExpression: 'attribute_exists(PK)' } },
+        { Put: { TableName: TABLE, Item: await toItem(record, phoneHash), ConditionExpression: 'attribute_not_exists(PK)' } },
+        ...olderIds.map((id) => ({ ConditionCheck: { TableName: TABLE, Key: keys.record(id), ConditionExpression: 'attribute_not_exists(PK)' } })),
       ]);
     } catch (error) {
-      throw error instanceof TransactionConditionFailed ? new PhoneTaken() : error;
+      if (error instanceof TransactionConditionFailed) throw error.failed.includes(0) ? new OwnerGone() : new RecordExists();
+      throw error;
     }
   },
 
-  async get(recordId: string): Promise<HealthRecord | undefined> {
-    return fromItem(await getItem(keys.record(recordId)));
+  async get(recordId: string): Promise<SealedRecord | undefined> {
+    const item = await getItem(keys.record(recordId));
+    return item && sealed(item);
   },
 
-  /** The first record found among the hashes (current key first). */
-  async findFirst(hashes: string[]): Promise<HealthRecord | undefined> {
-    for (const hash of hashes) {
-      const record = await records.get(hash);
-      if (record) return record;
+  /** The records among these ids that exist (one BatchGetItem). */
+  async getMany(recordIds: string[]): Promise<SealedRecord[]> {
+    const found = await Promise.all(recordIds.map((id) => records.get(id)));
+    return found.filter((record) => record !== undefined);
+  },
+
+  unseal,
+
+  /** One page of an owner's records, newest first. */
+  async listOfOwner(userId: string, limit: number, startKey?: Key) {
+    const { items, lastKey } = await queryNewestFirst(table.gsi1, keys.recordsOfOwner(userId), limit, startKey);
+    return { records: await Promise.all(items.map((item) => unseal(sealed(item)))), lastKey };
+  },
+
+  /** One page of every owner's records of a phone: its hashes under each pepper, one after the other. */
+  async listOfPhone(phoneHashes: string[], limit: number, from: PhonePosition = { hash: 0 }) {
+    const items: Record<string, any>[] = [];
+    let { hash, key } = from;
+    while (hash < phoneHashes.length && items.length < limit) {
+      const page = await queryNewestFirst(table.gsi2, keys.recordsOfPhone(phoneHashes[hash]), limit - items.length, key);
+      items.push(...page.items);
+      key = page.lastKey;
+      if (!key) hash++;
     }
-    return undefined;
+    const next: PhonePosition | undefined = hash < phoneHashes.length ? { hash, key } : undefined;
+    return { records: await Promise.all(items.map((item) => unseal(sealed(item)))), next };
   },
 
-  /** True when a record was deleted. */
-  async remove(recordId: string): Promise<boolean> {
+  /** True when a record was deleted; with `userId`, only if that account owns it. */
+  async remove(recordId: string, userId?: string): Promise<boolean> {
     try {
-      await db.send(new DeleteCommand({ TableName: TABLE, Key: keys.record(recordId), ConditionExpression: 'attribute_exists(PK)' }));
+      await db.send(
+        new DeleteCommand({
+          TableName: TABLE,
+          Key: keys.record(recordId),
+          ...(userId
+            ? { ConditionExpression: 'user_id = :owner', ExpressionAttributeValues: { ':owner': userId } }
+            : { ConditionExpression: 'attribute_exists(PK)' }),
+        }),
+      );
       return true;
     } catch (error) {
       if (error instanceof ConditionalCheckFailedException) return false;
       throw error;
     }
   },
+
+  /** Deletes every owner's record of a phone (all its hashes); the number deleted. */
+  async removeAllOfPhone(phoneHashes: string[]): Promise<number> {
+    const counts = await Promise.all(phoneHashes.map((hash) => removeIndexed(table.gsi2, keys.recordsOfPhone(hash))));
+    return counts.reduce((sum, n) => sum + n, 0);
+  },
+
+  /**
+   * Deletes every record of an owner, however many: for the deletion of their account. GSI1 is
+   * eventually consistent, so call it once the profile is gone (create checks the owner exists).
+   */
+  removeAllOf: (userId: string) => removeIndexed(table.gsi1, keys.recordsOfOwner(userId)),
 };

@@ -1,8 +1,9 @@
 /**
  * The single table, defined once: the CDK stack and the local runtime both build it from here.
  * Generic attribute names keep every entity in one table; see keys.ts for who uses what.
- * GSI1: per-owner listings (users newest first, a user's payments). GSI2: the admin's list of all
- * payments, write-sharded so no single partition takes every payment.
+ * GSI1: per-owner listings (users newest first, a user's payments, a user's records). GSI2: the
+ * admin's list of all payments, write-sharded so no single partition takes every payment, and every
+ * owner's records of one phone (records.ts).
  */
 import type { CreateTableCommandInput, GlobalSecondaryIndex } from '@aws-sdk/client-dynamodb';
 

@@ -9,15 +9,21 @@ const measure = (min: number, max: number, unit: string) =>
   );
 
 export const recordSchemas = lazy(() => {
-  const { pastDate, shortText } = commonSchemas();
+  const { pastDate, shortText, page, pageQuery } = commonSchemas();
   /** Exactly 10 digits, as seed 000 validates phones. */
   const recordPhone = z.string().check(z.regex(/^\d{10}$/, 'Phone must be exactly 10 digits'));
+  /** `user_id` is the owner: the account that created the record. */
+  const record = z.object({ record_id: z.string(), user_id: z.string(), name: z.string(), dob: z.string(), height: z.number(), weight: z.number(), created_at: z.string() });
   return {
     createRecordBody: z.strictObject({ name: shortText(100), phone: recordPhone, dob: pastDate, height: measure(30, 280, 'cm'), weight: measure(1, 650, 'kg') }),
     phoneBody: z.strictObject({ phone: recordPhone }),
-    /** Record ids are keyed hashes (HMAC-SHA256, base64url). */
+    /** Record ids are keyed hashes of owner and phone (HMAC-SHA256, base64url). */
     recordIdParams: z.strictObject({ id: z.string().check(z.regex(/^[A-Za-z0-9_-]{43}$/, 'Not a valid record id')) }),
-    record: z.object({ record_id: z.string(), name: z.string(), dob: z.string(), height: z.number(), weight: z.number(), created_at: z.string() }),
+    /** `user_id`: admins only (anyone else naming another user gets 404). */
+    listRecordsQuery: z.strictObject({ ...pageQuery, user_id: z.optional(z.uuid('Not a valid user id')) }),
+    lookupQuery: z.strictObject(pageQuery),
+    record,
+    recordPage: page(record),
   };
 });
 

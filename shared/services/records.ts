@@ -1,57 +1,94 @@
 /**
- * Seed 000's phone records, done right: the id is HMAC-SHA256 of the phone under the secret pepper
- * (plain SHA-256 of a 10-digit phone is reversed by trying all 10^10 numbers in minutes); the phone is
- * never stored, logged or returned; lookups by phone are rate-limited per user.
+ * Seed 000's phone records, done right. A record belongs to the account that created it, one per
+ * phone per owner; its owner and admins see it, and for anyone else it does not exist: every answer
+ * a user gets depends only on their own records, so no route tells whether another account has a
+ * record of a phone, and none lets one account block, read, overwrite or delete another's record.
+ * Ids and index keys are HMAC-SHA256 under the secret pepper (plain SHA-256 of a 10-digit phone is
+ * reversed by trying all 10^10 numbers in minutes); the phone is never stored, logged or returned;
+ * lookups by phone are rate-limited per user.
  */
 import { keyedHashes } from '../crypto/hash.ts';
+import { openCursor, sealCursor } from '../crypto/cursor.ts';
 import { consumeRateLimit } from '../db/rate-limits.ts';
-import { PhoneTaken, records, type HealthRecord } from '../db/records.ts';
+import { OwnerGone, RecordExists, records, type HealthRecord, type PhonePosition, type SealedRecord } from '../db/records.ts';
 import type { Caller } from '../http/auth.ts';
 import { Reply } from '../http/handler.ts';
-import { conflict, notFound } from '../http/problem.ts';
+import { conflict, notFound, unauthorized } from '../http/problem.ts';
 import type { CreateRecordBody, PublicRecord } from '../schemas/records.ts';
 
 export const LOOKUPS_PER_HOUR = Number(process.env.RECORD_LOOKUPS_PER_HOUR ?? 100);
 
-const phoneHashes = (phone: string) => keyedHashes('phone', phone);
+interface PageQuery {
+  limit: number;
+  cursor?: string;
+}
 
-export const toPublicRecord = ({ key_id, created_by, ...record }: HealthRecord): PublicRecord => record;
+/** The phone's keyed hash under every pepper still in use, current first: the index of every owner's records. */
+const phoneHashes = async (phone: string) => (await keyedHashes('phone', phone)).map((h) => h.hash);
+/** The id of this owner's record of the phone, under every pepper, current first. */
+const recordIds = (userId: string, phone: string) => keyedHashes('record', `${userId}:${phone}`);
+
+const visibleTo = (caller: Caller, record: SealedRecord) => caller.role === 'admin' || record.user_id === caller.id;
+
+export const toPublicRecord = ({ key_id, ...record }: HealthRecord): PublicRecord => record;
+const opened = async (record: SealedRecord) => toPublicRecord(await records.unseal(record));
 
 export async function createRecord(caller: Caller, { phone, ...fields }: CreateRecordBody): Promise<Reply> {
-  const [current, ...older] = await phoneHashes(phone);
-  const record: HealthRecord = {
-    record_id: current.hash,
-    key_id: current.keyId,
-    ...fields,
-    created_by: caller.id,
-    created_at: new Date().toISOString(),
-  };
-  await records.create(record, older.map((h) => h.hash)).catch((error) => {
-    throw error instanceof PhoneTaken ? conflict('A record for this phone already exists.') : error;
+  const [[current, ...older], [phoneHash]] = await Promise.all([recordIds(caller.id, phone), phoneHashes(phone)]);
+  const record: HealthRecord = { record_id: current.hash, user_id: caller.id, key_id: current.keyId, ...fields, created_at: new Date().toISOString() };
+  await records.create(record, phoneHash, older.map((h) => h.hash)).catch((error) => {
+    if (error instanceof RecordExists) throw conflict('You already have a record for this phone.');
+    throw error instanceof OwnerGone ? unauthorized('The account no longer exists.') : error;
   });
   return new Reply(toPublicRecord(record), { headers: { location: `/records/${record.record_id}` } });
 }
 
-export async function getRecord(recordId: string): Promise<PublicRecord> {
+/** Someone else's record answers exactly as a record that does not exist, and is never opened. */
+export async function getRecord(caller: Caller, recordId: string): Promise<PublicRecord> {
   const record = await records.get(recordId);
-  if (!record) throw notFound('No such record.');
-  return toPublicRecord(record);
+  if (!record || !visibleTo(caller, record)) throw notFound('No such record.');
+  return opened(record);
 }
 
-/** Seed 000's encrypt-and-get, with the phone in the body (never in a URL or an access log). */
-export async function lookupRecord(caller: Caller, phone: string): Promise<PublicRecord> {
+/** The caller's records, newest first; an admin names any user with `user_id`. */
+export async function listRecords(caller: Caller, query: PageQuery & { user_id?: string }) {
+  const userId = query.user_id ?? caller.id;
+  if (userId !== caller.id && caller.role !== 'admin') throw notFound('No such user.');
+  const scope = `records.list:${userId}`;
+  const page = await records.listOfOwner(userId, query.limit, await openCursor(query.cursor, scope));
+  return { items: page.records.map(toPublicRecord), next_cursor: await sealCursor(page.lastKey, scope) };
+}
+
+/**
+ * Seed 000's encrypt-and-get, with the phone in the body (never in a URL or an access log): the
+ * records of the phone the caller may see. A user's is at most their own one (GetItems of their own
+ * ids, so nobody else's record changes the answer or its cost); an admin's is every owner's, a page
+ * at a time, with a cursor bound to the phone.
+ */
+export async function lookupRecords(caller: Caller, phone: string, query: PageQuery) {
   await consumeRateLimit('record-lookups', caller.id, LOOKUPS_PER_HOUR, 3600);
-  const record = await records.findFirst((await phoneHashes(phone)).map((h) => h.hash));
-  if (!record) throw notFound('No record for this phone.');
-  return toPublicRecord(record);
+  if (caller.role === 'admin') {
+    const hashes = await phoneHashes(phone);
+    const scope = `records.lookup:${hashes[0]}`;
+    const page = await records.listOfPhone(hashes, query.limit, (await openCursor(query.cursor, scope)) as PhonePosition | undefined);
+    return { items: page.records.map(toPublicRecord), next_cursor: await sealCursor(page.next, scope) };
+  }
+  const ids = (await recordIds(caller.id, phone)).map((h) => h.hash);
+  await openCursor(query.cursor, `records.lookup:${ids[0]}`); // a user's answer is one page: any cursor is refused
+  return { items: await Promise.all((await records.getMany(ids)).map(opened)), next_cursor: null };
 }
 
-export async function deleteRecord(recordId: string): Promise<void> {
-  if (!(await records.remove(recordId))) throw notFound('No such record.');
+/** The owner or an admin; for anyone else the record does not exist (one conditional delete either way). */
+export async function deleteRecord(caller: Caller, recordId: string): Promise<void> {
+  const deleted = await records.remove(recordId, caller.role === 'admin' ? undefined : caller.id);
+  if (!deleted) throw notFound('No such record.');
 }
 
-export async function deleteRecordByPhone(phone: string): Promise<void> {
-  const record = await records.findFirst((await phoneHashes(phone)).map((h) => h.hash));
-  if (!record) throw notFound('No record for this phone.');
-  await deleteRecord(record.record_id);
+/** A user deletes their own record of the phone; an admin deletes every owner's. */
+export async function deleteRecordsByPhone(caller: Caller, phone: string): Promise<void> {
+  const deleted =
+    caller.role === 'admin'
+      ? await records.removeAllOfPhone(await phoneHashes(phone))
+      : (await Promise.all((await recordIds(caller.id, phone)).map((h) => records.remove(h.hash, caller.id)))).filter(Boolean).length;
+  if (!deleted) throw notFound('No record for this phone.');
 }

@@ -46,7 +46,7 @@ const bodyFor: Record<string, unknown> = {
 
 describe('API1:2023 Broken Object Level Authorization', () => {
   // Key-value keys are names within the caller's own store: B's PUT /kv/{key} creates B's entry (below).
-  const objectRoutes = allRoutes.filter(([id, r]) => /\{(id|key)\}/.test(r.path) && r.auth === 'user' && !id.startsWith('records.') && id !== 'kv.put' && id !== 'kv.delete');
+  const objectRoutes = allRoutes.filter(([id, r]) => /\{(id|key)\}/.test(r.path) && r.auth === 'user' && id !== 'kv.put' && id !== 'kv.delete');
 
   it.each(objectRoutes)("%s: user B gets 404 for user A's object, which stays unchanged", async (id, route) => {
     const res = await api().call(route.method, objectPath(route), { token: b.token, body: bodyFor[id] });
@@ -54,6 +54,7 @@ describe('API1:2023 Broken Object Level Authorization', () => {
     expect((await api().get(`/users/${a.id}`, { token: a.token })).body.name).toBe('Test User');
     expect((await api().get(`/payments/${owned.payment}`, { token: a.token })).body.status).toBe('pending');
     expect((await api().get('/kv/private%2Fnotes', { token: a.token })).body.value).toEqual({ secret: 'A only' });
+    expect((await api().get(`/records/${owned.record}`, { token: a.token })).body.name).toBe('A Patient');
   });
 
   it("lets B write and delete only in B's own store, whatever key B names", async () => {
@@ -68,11 +69,14 @@ describe('API1:2023 Broken Object Level Authorization', () => {
     expect((await api().get(`/payments?user_id=${a.id}`, { token: b.token })).status).toBe(404);
     expect((await api().get('/kv', { token: b.token })).body.items).toEqual([]);
     expect((await api().get('/kv?prefix=private', { token: b.token })).body.items).toEqual([]);
+    expect((await api().get('/records', { token: b.token })).body.items).toEqual([]);
+    expect((await api().get(`/records?user_id=${a.id}`, { token: b.token })).status).toBe(404);
   });
 
-  it('lets records be read by any signed-in user (by design) but deleted by admins only', async () => {
-    expect((await api().get(`/records/${owned.record}`, { token: b.token })).status).toBe(200);
-    expect((await api().delete(`/records/${owned.record}`, { token: b.token })).status).toBe(403);
+  it("keeps A's record of a phone out of B's reach by phone: B's lookup and delete see only B's own", async () => {
+    expect((await api().post('/records/lookup', { phone: PHONE }, { token: b.token })).body.items).toEqual([]);
+    expect((await api().post('/records/delete', { phone: PHONE }, { token: b.token })).status).toBe(404);
+    expect((await api().post('/records/lookup', { phone: PHONE }, { token: a.token })).body.items).toEqual([expect.objectContaining({ record_id: owned.record })]);
   });
 });
 
@@ -113,7 +117,7 @@ describe('API3:2023 Broken Object Property Level Authorization', () => {
     ['users.update', `/users/{me}`, { version: 99, created_at: '2000-01-01', password_hash: 'x', user_id: 'x' }],
     ['payments.create', '/payments', { amount: 1, currency: 'USD', payment_method: 'Credit Card', card_no: CARD, card_expiry: '12/30', card_cvc: '123', payment_id: 'x', version: 5 }],
     ['payments.update', `/payments/{payment}`, { user_id: 'someone', amount_minor: 1 }],
-    ['records.create', '/records', { name: 'X', phone: '9000000099', dob: '1990-01-01', height: 170, weight: 70, record_id: 'chosen', key_id: '0' }],
+    ['records.create', '/records', { name: 'X', phone: '9000000099', dob: '1990-01-01', height: 170, weight: 70, record_id: 'chosen', key_id: '0', user_id: 'someone' }],
   ];
 
   it.each(massAssignment)('%s refuses properties a client may not set', async (id, path, body) => {
@@ -145,8 +149,9 @@ describe('API4:2023 Unrestricted Resource Consumption', () => {
   });
 
   it.each(allRoutes.filter(([, r]) => r.query))('%s caps page size at 100', async (_id, route) => {
-    expect((await api().get(`${route.path}?limit=101`, { token: admin.token })).status).toBe(400);
-    expect((await api().get(`${route.path}?limit=100`, { token: admin.token })).status).toBe(200);
+    const body = route.body && { phone: PHONE };
+    expect((await api().call(route.method, `${route.path}?limit=101`, { token: admin.token, body })).status).toBe(400);
+    expect((await api().call(route.method, `${route.path}?limit=100`, { token: admin.token, body })).status).toBe(200);
   });
 });
 

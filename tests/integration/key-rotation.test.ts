@@ -10,30 +10,48 @@ async function freshModules(secret: object) {
   return { records, users };
 }
 
+const patient = (name: string, phone: string) => ({ name, phone, dob: '1980-01-01', height: 170, weight: 70 });
+const page = { limit: 20 };
+
 describe('key rotation', () => {
   it('finds phone records and decrypts phones written under a retired key', async () => {
     const oldKey = { keyId: '1', masterKey: randomBytes(32).toString('hex') };
     const newKey = { keyId: '2', masterKey: randomBytes(32).toString('hex'), retiredKeys: { '1': oldKey.masterKey } };
-    const caller = { id: 'x', role: 'user' as const, sessionId: 's' };
     const phone = '9000000001';
 
     const before = await freshModules(oldKey);
-    const created = await before.records.createRecord(caller, { name: 'Old', phone, dob: '1980-01-01', height: 170, weight: 70 });
-    const email = `rot-${Date.now()}@example.com`;
-    const user = await before.users.create({ name: 'Rotated', email, phone: '+15550100', role: 'user' });
+    const account = async (role: 'user' | 'admin') => {
+      const user = await before.users.create({ name: 'Rotated', email: `rot-${randomBytes(4).toString('hex')}@example.com`, phone: '+15550100', role });
+      return { user, caller: { id: user.user_id, role, sessionId: 's' } };
+    };
+    const [{ user, caller }, { caller: other }, { caller: admin }] = [await account('user'), await account('user'), await account('admin')];
+    const created = (await before.records.createRecord(caller, patient('Old', phone))).body as { record_id: string };
 
     const after = await freshModules(newKey);
-    expect((await after.records.lookupRecord(caller, phone)).record_id).toBe((created.body as { record_id: string }).record_id);
-    await expect(after.records.createRecord(caller, { name: 'Dup', phone, dob: '1980-01-01', height: 170, weight: 70 })).rejects.toMatchObject({ status: 409 });
+    // The owner's lookup still finds their record, and it still counts as theirs: no second one.
+    expect((await after.records.lookupRecords(caller, phone, page)).items).toEqual([expect.objectContaining({ record_id: created.record_id, name: 'Old' })]);
+    await expect(after.records.createRecord(caller, patient('Dup', phone))).rejects.toMatchObject({ status: 409 });
+    // Another owner's record of the same phone, under the new key; an admin finds both.
+    const theirs = (await after.records.createRecord(other, patient('New', phone))).body as { record_id: string };
+    const seen = await after.records.lookupRecords(admin, phone, page);
+    expect(seen.items.map((r) => r.record_id).sort()).toEqual([created.record_id, theirs.record_id].sort());
+    expect((await after.records.lookupRecords(admin, phone, { limit: 1 })).next_cursor).toEqual(expect.any(String));
+    expect((await after.records.getRecord(caller, created.record_id)).name).toBe('Old');
+    expect((await after.records.lookupRecords(other, phone, page)).items).toEqual([expect.objectContaining({ record_id: theirs.record_id })]);
+
     expect((await after.users.get(user.user_id))!.phone).toBe('+15550100');
-    expect((await after.users.findByEmail(email.toUpperCase()))?.user_id).toBe(user.user_id); // sign-in still finds them
-    await expect(after.users.create({ name: 'Copy', email, role: 'user' })).rejects.toMatchObject({ field: 'email' });
-    const fresh = await after.records.createRecord(caller, { name: 'New', phone: '9000000002', dob: '1980-01-01', height: 170, weight: 70 });
-    expect(fresh.body).toMatchObject({ name: 'New' });
+    expect((await after.users.findByEmail(user.email.toUpperCase()))?.user_id).toBe(user.user_id); // sign-in still finds them
+    await expect(after.users.create({ name: 'Copy', email: user.email, role: 'user' })).rejects.toMatchObject({ field: 'email' });
 
     // Without the retired key the old data is unreadable: the retired key is what keeps it alive.
     const lost = await freshModules({ keyId: '2', masterKey: newKey.masterKey });
-    await expect(lost.records.lookupRecord(caller, phone)).rejects.toMatchObject({ status: 404 });
+    expect((await lost.records.lookupRecords(caller, phone, page)).items).toEqual([]);
     await expect(lost.users.get(user.user_id)).rejects.toThrow(/does not decrypt/);
+
+    // The owner deletes their old record by phone, with the retired key back in place.
+    const restored = await freshModules(newKey);
+    await restored.records.deleteRecordsByPhone(caller, phone);
+    expect((await restored.records.lookupRecords(caller, phone, page)).items).toEqual([]);
+    expect((await restored.records.lookupRecords(admin, phone, page)).items).toEqual([expect.objectContaining({ record_id: theirs.record_id })]);
   });
 });

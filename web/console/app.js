@@ -256,11 +256,20 @@ $('record-form').addEventListener('submit', (e) => {
   });
 });
 
+// A user sees only their own record of a phone; an admin sees every owner's.
 $('lookup-form').addEventListener('submit', (e) => {
   e.preventDefault();
   $('record-result').hidden = true;
   submit(e.target, () => api('POST', 'records/lookup', { body: formValues(e.target) }), ({ data }) => {
-    const entries = [['Name', data.name], ['Date of birth', data.dob], ['Height', `${data.height} cm`], ['Weight', `${data.weight} kg`], ['Record id', data.record_id]];
+    if (data.items.length === 0) return say('No record for this phone.');
+    const entries = data.items.flatMap((record) => [
+      ['Name', record.name],
+      ['Date of birth', record.dob],
+      ['Height', `${record.height} cm`],
+      ['Weight', `${record.weight} kg`],
+      ['Record id', record.record_id],
+      ...(record.user_id === state.user.user_id ? [] : [['Owner', record.user_id]]),
+    ]);
     $('record-result').replaceChildren(
       ...entries.flatMap(([term, value]) => {
         const dt = document.createElement('dt');
@@ -271,6 +280,7 @@ $('lookup-form').addEventListener('submit', (e) => {
       }),
     );
     $('record-result').hidden = false;
-    say(`Found the record of ${data.name}.`);
+    const [first] = data.items;
+    say(data.items.length === 1 ? `Found the record of ${first.name}.` : `Found ${data.items.length} records of this phone${data.next_cursor ? ' (the newest; there are more)' : ''}.`);
   });
 });
