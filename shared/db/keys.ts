@@ -12,7 +12,15 @@ export const keys = {
   session: (userId: string, sessionId: string) => ({ PK: `USER#${userId}`, SK: `SESSION#${sessionId}` }),
   sessionPrefix: 'SESSION#',
   refreshToken: (tokenHash: string) => ({ PK: `REFRESH#${tokenHash}`, SK: 'REFRESH' }),
-  loginAttempts: (identifierHash: string) => ({ PK: `LOGIN#${identifierHash}`, SK: 'ATTEMPTS' }),
+  /**
+   * Password-attempt counters (login-attempts.ts) live under a subject: the account's own partition
+   * (USER#<id>), where deleting the user reaches them, or for an identifier that names no account,
+   * LOGIN#<keyed hash of it>.
+   */
+  unknownAttemptsSubject: (identifierHash: string) => `LOGIN#${identifierHash}`,
+  attemptsPrefix: 'LOGIN#',
+  accountAttempts: (subject: string) => ({ PK: subject, SK: 'LOGIN#ACCOUNT' }),
+  sourceAttempts: (subject: string, sourceHash: string) => ({ PK: subject, SK: `LOGIN#SOURCE#${sourceHash}` }),
   idempotency: (claimId: string) => ({ PK: `IDEMPOTENCY#${claimId}`, SK: 'IDEMPOTENCY' }),
   /** A user's key-value entries: their own partition, the key itself as sort key (up to 1,024 bytes). */
   kvEntry: (userId: string, key: string) => ({ PK: `KV#${userId}`, SK: key }),
