@@ -106,7 +106,7 @@ export function openApiDocument(serverUrl: string): Json {
       parameters: parameters(route),
       ...(route.body && {
         requestBody: {
-          required: true,
+          required: !route.body().safeParse(undefined).success,
           content: { 'application/json': { schema: jsonSchemaOf(route.body()), ...(route.example !== undefined && { example: route.example }) } },
         },
       }),

@@ -6,9 +6,14 @@ export const hashPassword = (password: string) => bcrypt.hash(password, env.bcry
 // A real hash at the same cost, so an unknown account costs the same bcrypt work as a wrong password.
 let dummyHash: Promise<string> | undefined;
 
-/** Compares against the stored hash, or against a dummy hash when there is none; same time either way. */
+/**
+ * Compares against the stored hash, or against a dummy hash when there is none; same time either way.
+ * bcrypt reads only the first 72 bytes, so a longer password would match its prefix's hash: it is
+ * refused, after the same work, like any wrong password.
+ */
 export async function verifyPassword(password: string, storedHash: string | undefined): Promise<boolean> {
   dummyHash ??= bcrypt.hash('dummy password for timing', env.bcryptCost);
-  const matches = await bcrypt.compare(password, storedHash ?? (await dummyHash));
-  return matches && storedHash !== undefined;
+  const comparable = storedHash !== undefined && !bcrypt.truncates(password);
+  const matches = await bcrypt.compare(password, comparable ? storedHash : await dummyHash);
+  return matches && comparable;
 }

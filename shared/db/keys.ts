@@ -13,7 +13,15 @@ export const keys = {
   sessionPrefix: 'SESSION#',
   /** A refresh token, by its SHA-256, in its user's partition: deleting the account sweeps it. */
   refreshToken: (userId: string, tokenHash: string) => ({ PK: `USER#${userId}`, SK: `REFRESH#${tokenHash}` }),
-  loginAttempts: (identifierHash: string) => ({ PK: `LOGIN#${identifierHash}`, SK: 'ATTEMPTS' }),
+  /**
+   * Password-attempt counters (login-attempts.ts) live under a subject: the account's own partition
+   * (USER#<id>), where deleting the user reaches them, or for an identifier that names no account,
+   * LOGIN#<keyed hash of it>.
+   */
+  unknownAttemptsSubject: (identifierHash: string) => `LOGIN#${identifierHash}`,
+  attemptsPrefix: 'LOGIN#',
+  accountAttempts: (subject: string) => ({ PK: subject, SK: 'LOGIN#ACCOUNT' }),
+  sourceAttempts: (subject: string, sourceHash: string) => ({ PK: subject, SK: `LOGIN#SOURCE#${sourceHash}` }),
   /** An Idempotency-Key's record, in its caller's partition (it holds their response): deleting the account sweeps it. */
   idempotency: (userId: string, claimId: string) => ({ PK: `USER#${userId}`, SK: `IDEMPOTENCY#${claimId}` }),
   /** A user's key-value entries: their own partition, the key itself as sort key (up to 1,024 bytes). */

@@ -127,9 +127,15 @@ export const users = {
   findByUsername: (username: string) => users.findBy('username', username),
 
   async findBy(field: Unique, value: string): Promise<User | undefined> {
+    const userId = await users.idBy(field, value);
+    return userId === undefined ? undefined : users.get(userId);
+  },
+
+  /** The id of the user an email or username names, from its marker alone. */
+  async idBy(field: Unique, value: string): Promise<string | undefined> {
     for (const key of await markerKeys(field, value)) {
       const marker = await getItem(key);
-      if (marker) return users.get(marker.user_id);
+      if (marker) return marker.user_id;
     }
     return undefined;
   },

@@ -35,6 +35,8 @@ export interface HttpRequest<R extends RouteDef> {
   header(name: string): string | undefined;
   /** The API's base URL as the client sees it (scheme, host and any stage prefix), no trailing slash. */
   baseUrl: string;
+  /** The client's address as API Gateway saw the connection (not X-Forwarded-For, which the client writes). */
+  sourceIp: string;
 }
 
 /**
@@ -164,6 +166,7 @@ export function defineHandler<R extends RouteDef>(route: R, handle: (request: Ht
         caller,
         header: (name: string) => event.headers?.[name],
         baseUrl: baseUrlOf(event),
+        sourceIp: event.requestContext?.identity?.sourceIp ?? 'unknown',
       } as HttpRequest<R>);
     };
     const [result, session] = await Promise.allSettled([run(), sessionOpen]);

@@ -1,5 +1,5 @@
 import * as z from 'zod/mini';
-import { lazy } from './common.ts';
+import { commonSchemas, lazy } from './common.ts';
 import { userSchemas } from './users.ts';
 
 export const authSchemas = lazy(() => {
@@ -8,7 +8,7 @@ export const authSchemas = lazy(() => {
     .strictObject({
       email: z.optional(z.string().check(z.maxLength(254))),
       username: z.optional(z.string().check(z.maxLength(30))),
-      password: z.string().check(z.minLength(1), z.maxLength(1024)),
+      password: commonSchemas().currentPassword,
     })
     .check(z.refine((b) => (b.email === undefined) !== (b.username === undefined), 'Send either email or username'));
 

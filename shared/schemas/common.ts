@@ -27,6 +27,9 @@ export const commonSchemas = lazy(() => {
     z.regex(/[^A-Za-z0-9]/, 'Password must contain a special character'),
   );
 
+  /** A password being checked rather than set: only a length check (the policy applies when it is set). */
+  const currentPassword = z.string().check(z.minLength(1), z.maxLength(1024));
+
   const email = z.email('Invalid email address').check(z.maxLength(254));
   const name = z.string().check(z.trim(), z.minLength(1), z.maxLength(100));
   const username = z.string().check(
@@ -54,5 +57,5 @@ export const commonSchemas = lazy(() => {
   };
 
   const page = <T extends z.ZodMiniType>(item: T) => z.object({ items: z.array(item), next_cursor: z.nullable(z.string()) });
-  return { password, email, name, username, phone, pastDate, shortText, role, idParams, pageQuery, page };
+  return { password, currentPassword, email, name, username, phone, pastDate, shortText, role, idParams, pageQuery, page };
 });

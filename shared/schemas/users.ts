@@ -2,7 +2,7 @@ import * as z from 'zod/mini';
 import { commonSchemas, lazy } from './common.ts';
 
 export const userSchemas = lazy(() => {
-  const { email, idParams, name, page, pageQuery, password, pastDate, phone, role, shortText, username } = commonSchemas();
+  const { currentPassword, email, idParams, name, page, pageQuery, password, pastDate, phone, role, shortText, username } = commonSchemas();
 
   const profileFields = {
     username: z.optional(username),
@@ -19,6 +19,9 @@ export const userSchemas = lazy(() => {
   /** Admin-created user: password optional (no login until one is set). */
   const createUserBody = z.strictObject({ email, name, password: z.optional(password), role: z.optional(role), ...profileFields });
 
+  /** The caller's own password: needed to change one's own email or password or to delete oneself. */
+  const reauthentication = { current_password: z.optional(currentPassword) };
+
   /** Partial update (PUT as the seeds use it, and PATCH). */
   const updateUserBody = z
     .strictObject({
@@ -27,8 +30,12 @@ export const userSchemas = lazy(() => {
       password: z.optional(password),
       role: z.optional(role),
       ...profileFields,
+      ...reauthentication,
     })
-    .check(z.refine((b) => Object.keys(b).length > 0, 'Send at least one field to change'));
+    .check(z.refine((b) => Object.keys(b).some((field) => field !== 'current_password'), 'Send at least one field to change'));
+
+  /** DELETE's body is optional: only deleting oneself needs it. */
+  const deleteUserBody = z.optional(z.strictObject(reauthentication));
 
   const listUsersQuery = z.strictObject({ ...pageQuery, email: z.optional(email) });
 
@@ -48,11 +55,12 @@ export const userSchemas = lazy(() => {
     updated_at: z.string(),
   });
 
-  return { registerBody, createUserBody, updateUserBody, userIdParams: idParams, listUsersQuery, user, userPage: page(user) };
+  return { registerBody, createUserBody, updateUserBody, deleteUserBody, userIdParams: idParams, listUsersQuery, user, userPage: page(user) };
 });
 
 type Schemas = ReturnType<typeof userSchemas>;
 export type RegisterBody = z.output<Schemas['registerBody']>;
 export type CreateUserBody = z.output<Schemas['createUserBody']>;
 export type UpdateUserBody = z.output<Schemas['updateUserBody']>;
+export type DeleteUserBody = z.output<Schemas['deleteUserBody']>;
 export type PublicUser = z.output<Schemas['user']>;

@@ -1,15 +1,14 @@
-/** Sign-up, sign-in, token refresh and sign-out (seed 003's flows, with rotation and lockout). */
-import { keyedHash } from '../crypto/hash.ts';
-import { verifyPassword } from '../crypto/passwords.ts';
+/** Sign-up, sign-in, token refresh and sign-out (seed 003's flows, with rotation and attempt limits). */
 import { ACCESS_TOKEN_SECONDS, signAccessToken } from '../crypto/tokens.ts';
-import { loginAttempts } from '../db/login-attempts.ts';
+import { attemptsSubject } from '../db/login-attempts.ts';
 import { sessions, type Session } from '../db/sessions.ts';
 import { toPublicUser, users, type User } from '../db/users.ts';
 import { normaliseEmail, normaliseUsername } from '../db/keys.ts';
 import type { Caller } from '../http/auth.ts';
-import { HttpProblem, tooManyRequests, unauthorized } from '../http/problem.ts';
+import { HttpProblem, unauthorized } from '../http/problem.ts';
 import type { LoginBody } from '../schemas/auth.ts';
 import type { RegisterBody } from '../schemas/users.ts';
+import { checkPassword } from './password-attempts.ts';
 import { createUser } from './users.ts';
 
 async function tokensFor(session: Session) {
@@ -30,23 +29,18 @@ export async function register(body: RegisterBody) {
 const INVALID_LOGIN = 'The email, username or password is incorrect.';
 
 /**
- * Unknown account, account without a password and wrong password all answer the same 401 after the
- * same bcrypt work. Five failures in 15 minutes lock the identifier until the window ends.
+ * Unknown account, account without a password, a password over bcrypt's 72 bytes and a wrong
+ * password all answer the same 401 after the same bcrypt work. Attempts are counted per account
+ * (whichever identifier names it) and source address before the password is checked: see
+ * db/login-attempts.ts for the limits.
  */
-export async function login({ email, username, password }: LoginBody) {
-  const identifier = email !== undefined ? `email:${normaliseEmail(email)}` : `username:${normaliseUsername(username!)}`;
-  const identifierHash = await keyedHash('login', identifier);
-  const [lockedFor, user] = await Promise.all([
-    loginAttempts.lockedFor(identifierHash),
-    email !== undefined ? users.findByEmail(email) : users.findByUsername(username!),
-  ]);
-  if (lockedFor > 0) throw tooManyRequests(lockedFor, 'Too many failed sign-ins for this account; retry later.');
-  if (!(await verifyPassword(password, user?.password_hash))) {
-    await loginAttempts.recordFailure(identifierHash);
-    throw unauthorized(INVALID_LOGIN);
-  }
-  await loginAttempts.clear(identifierHash);
-  return signedIn(user!);
+export async function login({ email, username, password }: LoginBody, sourceIp: string) {
+  const [field, value] = email !== undefined ? (['email', normaliseEmail(email)] as const) : (['username', normaliseUsername(username!)] as const);
+  const userId = await users.idBy(field, value);
+  const subject = userId ? attemptsSubject.user(userId) : await attemptsSubject.unknown(`${field}:${value}`);
+  const user = userId ? users.get(userId) : Promise.resolve(undefined);
+  if (!(await checkPassword(subject, sourceIp, password, user.then((u) => u?.password_hash)))) throw unauthorized(INVALID_LOGIN);
+  return signedIn((await user)!);
 }
 
 export async function refresh(refreshToken: string) {

@@ -2,14 +2,16 @@
 import { openCursor, sealCursor } from '../crypto/cursor.ts';
 import { hashPassword } from '../crypto/passwords.ts';
 import { kv } from '../db/kv.ts';
+import { attemptsSubject, loginAttempts } from '../db/login-attempts.ts';
 import { sessions } from '../db/sessions.ts';
 import { toPublicUser, UniquenessConflict, users, type User, type UserFields } from '../db/users.ts';
 import { withOptimisticRetry } from './optimistic.ts';
 import type { Caller } from '../http/auth.ts';
 import { assertIfMatch, etagOf } from '../http/etag.ts';
 import { Reply } from '../http/handler.ts';
-import { conflict, forbidden, notFound } from '../http/problem.ts';
-import type { CreateUserBody, UpdateUserBody } from '../schemas/users.ts';
+import { badRequest, conflict, forbidden, HttpProblem, notFound } from '../http/problem.ts';
+import type { CreateUserBody, DeleteUserBody, UpdateUserBody } from '../schemas/users.ts';
+import { checkPassword } from './password-attempts.ts';
 
 /** A user as the API returns it, with its ETag. */
 export const userReply = (user: User, status?: number) =>
@@ -46,9 +48,35 @@ export async function listUsers(query: { limit: number; cursor?: string; email?:
   return { items: page.users.map(toPublicUser), next_cursor: await sealCursor(page.lastKey, scope) };
 }
 
+/** What a write needs of the request besides its body. */
+export interface WriteContext {
+  ifMatch?: string;
+  sourceIp: string;
+}
+
+/**
+ * `current_password` is the caller's own password, checked (and counted like a sign-in) whenever it
+ * is sent. Changing one's own email or password and deleting oneself require it, so a stolen access
+ * token cannot take an account over. A wrong one is a 403, not a 401: the session is still open.
+ */
+async function reauthenticate(caller: Caller, required: boolean, currentPassword: string | undefined, sourceIp: string) {
+  if (currentPassword === undefined) {
+    if (!required) return;
+    throw badRequest('Enter your current password to change your email or password or to delete your account.', [
+      { path: 'body.current_password', message: 'Your current password is required for this change' },
+    ]);
+  }
+  const hash = users.get(caller.id).then((user) => user?.password_hash);
+  if (!(await checkPassword(attemptsSubject.user(caller.id), sourceIp, currentPassword, hash))) {
+    throw new HttpProblem(403, 'The current password is incorrect.', [{ path: 'body.current_password', message: 'Incorrect password' }]);
+  }
+}
+
 /** Partial update with optimistic locking. A new password or role closes every session of the user. */
-export async function updateUser(caller: Caller, userId: string, changes: UpdateUserBody, ifMatch?: string): Promise<User> {
+export async function updateUser(caller: Caller, userId: string, { current_password, ...changes }: UpdateUserBody, { ifMatch, sourceIp }: WriteContext): Promise<User> {
   if (changes.role !== undefined && caller.role !== 'admin') throw forbidden('Only an admin can change a role.');
+  const ownCredentials = caller.id === userId && (changes.email !== undefined || changes.password !== undefined);
+  await reauthenticate(caller, ownCredentials, current_password, sourceIp);
   const { password, ...fields } = changes;
   const passwordHash = password === undefined ? undefined : await hashPassword(password);
   const { current, next } = await withOptimisticRetry(ifMatch, async () => {
@@ -69,15 +97,17 @@ export async function updateUser(caller: Caller, userId: string, changes: Update
 }
 
 /**
- * Deletes the profile and markers atomically (the email is free again at once), then every session
- * and every key-value entry, however many. Payments stay: they are financial records.
+ * Deletes the profile and markers atomically (the email is free again at once), then every session,
+ * every key-value entry, however many, and the password-attempt counters. Payments stay: they are
+ * financial records. Deleting oneself needs the current password.
  */
-export async function deleteUser(caller: Caller, userId: string, ifMatch?: string): Promise<void> {
+export async function deleteUser(caller: Caller, userId: string, body: DeleteUserBody, { ifMatch, sourceIp }: WriteContext): Promise<void> {
+  await reauthenticate(caller, caller.id === userId, body?.current_password, sourceIp);
   // Like updates: a concurrent change is a 412 with If-Match, and simply re-read without it.
   await withOptimisticRetry(ifMatch, async () => {
     const user = await getVisibleUser(caller, userId);
     assertIfMatch(ifMatch, user.version);
     await users.remove(user);
   });
-  await Promise.all([sessions.endAll(userId), kv.removeAll(userId)]);
+  await Promise.all([sessions.endAll(userId), kv.removeAll(userId), loginAttempts.removeAll(userId)]);
 }

@@ -13,7 +13,7 @@ describe('concurrency', () => {
   it('leaves no key-value orphans when a user is deleted while their keys are being written', async () => {
     const user = await registerUser(api());
     const writes = Array.from({ length: 60 }, (_, i) => api().put(`/kv/racing-${i}`, { i }, { token: user.token }));
-    const deletion = new Promise((r) => setTimeout(r, 15)).then(() => api().delete(`/users/${user.id}`, { token: user.token }));
+    const deletion = new Promise((r) => setTimeout(r, 15)).then(() => api().delete(`/users/${user.id}`, { token: user.token, body: { current_password: PASSWORD } }));
     const results = await Promise.all([...writes, deletion]);
     expect(results.at(-1)!.status).toBe(204);
     // Every write either landed before the deletion swept the store, or was refused.
@@ -26,8 +26,8 @@ describe('concurrency', () => {
     const [x, y] = [await registerUser(api()), await registerUser(api())];
     const email = uniqueEmail('contested');
     const [rx, ry] = await Promise.all([
-      api().patch(`/users/${x.id}`, { email }, { token: x.token }),
-      api().patch(`/users/${y.id}`, { email }, { token: y.token }),
+      api().patch(`/users/${x.id}`, { email, current_password: PASSWORD }, { token: x.token }),
+      api().patch(`/users/${y.id}`, { email, current_password: PASSWORD }, { token: y.token }),
     ]);
     expect([rx.status, ry.status].sort()).toEqual([200, 409]);
     const winner = rx.status === 200 ? x : y;

@@ -108,6 +108,39 @@ describe('API2:2023 Broken Authentication', () => {
     for (let i = 0; i < 6; i++) attempts.push((await api().post('/auth/login', { email: victim.email, password: `Guess-${i}-Aa!` })).status);
     expect(attempts).toEqual([401, 401, 401, 401, 401, 429]);
   });
+
+  it('counts a guess before checking it: a burst of 30 parallel guesses gets 5 checked, and a right password after them is refused', async () => {
+    const victim = await registerUser(api());
+    const burst = await Promise.all(Array.from({ length: 30 }, (_, i) => api().post('/auth/login', { email: victim.email, password: `Guess-${i}-Aa!` }, { from: '127.0.0.2' })));
+    expect(burst.filter((r) => r.status === 401)).toHaveLength(5);
+    expect(burst.filter((r) => r.status === 429)).toHaveLength(25);
+    expect((await api().post('/auth/login', { email: victim.email, password: PASSWORD }, { from: '127.0.0.2' })).status).toBe(429);
+  });
+
+  it('cannot be weaponised: a lock earned from one address leaves the owner free to sign in from another', async () => {
+    const victim = await registerUser(api());
+    for (let i = 0; i < 5; i++) await api().post('/auth/login', { email: victim.email, password: `Guess-${i}-Aa!` }, { from: '127.0.0.2' });
+    expect((await api().post('/auth/login', { email: victim.email, password: PASSWORD }, { from: '127.0.0.2' })).status).toBe(429);
+    expect((await api().post('/auth/login', { email: victim.email, password: PASSWORD }, { from: '127.0.0.3' })).status).toBe(200);
+  });
+
+  it('makes a stolen access token useless for a takeover: password, email and deletion need the current password, which is no oracle', async () => {
+    const victim = await registerUser(api());
+    const stolen = { token: victim.token, from: '127.0.0.2' };
+    expect((await api().patch(`/users/${victim.id}`, { password: 'Attacker-Pass-1' }, stolen)).status).toBe(400);
+    expect((await api().patch(`/users/${victim.id}`, { email: `taken-over-${Date.now()}@example.com` }, stolen)).status).toBe(400);
+    expect((await api().delete(`/users/${victim.id}`, stolen)).status).toBe(400);
+    // Guessing the current password through the token: 30 parallel guesses, 5 checked, the rest refused unchecked.
+    const burst = await Promise.all(
+      Array.from({ length: 30 }, (_, i) => api().patch(`/users/${victim.id}`, { password: 'Attacker-Pass-1', current_password: `Guess-${i}-Aa!` }, stolen)),
+    );
+    expect(burst.filter((r) => r.status === 403)).toHaveLength(5);
+    expect(burst.filter((r) => r.status === 429)).toHaveLength(25);
+    expect((await api().delete(`/users/${victim.id}`, { ...stolen, body: { current_password: PASSWORD } })).status).toBe(429);
+    // The account is untouched and its owner signs in as ever.
+    expect((await api().get('/me', { token: victim.token })).body).toMatchObject({ email: victim.email, version: 1 });
+    expect((await api().post('/auth/login', { email: victim.email, password: PASSWORD }, { from: '127.0.0.3' })).status).toBe(200);
+  });
 });
 
 describe('API3:2023 Broken Object Property Level Authorization', () => {

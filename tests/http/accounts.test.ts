@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { env, getSecrets } from '../../shared/config/index.ts';
 import { PASSWORD, registerUser, uniqueEmail } from '../support/accounts.ts';
 import { useGateway } from '../support/api.ts';
+import { scanTable } from '../support/table.ts';
 
 const gateway = useGateway();
 const api = () => gateway.api;
@@ -98,7 +99,15 @@ describe('POST /auth/login', () => {
     expect(unknown.ms).toBeGreaterThan(wrong.ms / 4);
   });
 
-  it('locks an account after 5 failures in 15 minutes, even for the right password, and says when to retry', async () => {
+  it('counts an unknown email like a known one, without storing it', async () => {
+    const email = uniqueEmail('nobody');
+    const statuses = [];
+    for (let i = 0; i < 6; i++) statuses.push((await api().post('/auth/login', { email, password: 'Wrong-Password-1' })).status);
+    expect(statuses).toEqual([401, 401, 401, 401, 401, 429]);
+    expect(JSON.stringify(await scanTable()).toLowerCase()).not.toContain(email.split('@')[0]);
+  });
+
+  it('locks an address out of an account after 5 failures in 15 minutes, even for the right password, and says when to retry', async () => {
     const account = await registerUser(api());
     for (let i = 0; i < 5; i++) {
       expect((await api().post('/auth/login', { email: account.email, password: 'Wrong-Password-1' })).status).toBe(401);
@@ -113,13 +122,88 @@ describe('POST /auth/login', () => {
     expect((await api().post('/auth/login', { email: other.email, password: PASSWORD })).status).toBe(200);
   });
 
-  it('resets the failure count after a successful sign-in', async () => {
+  it('counts each guess before checking it: of 30 parallel wrong guesses 5 are checked, the rest are 429 unchecked', async () => {
+    const account = await registerUser(api());
+    const burst = await Promise.all(
+      Array.from({ length: 30 }, () => api().post('/auth/login', { email: account.email, password: 'Wrong-Password-1' }, { from: '127.0.0.2' })),
+    );
+    const statuses = burst.map((r) => r.status);
+    expect(statuses.filter((s) => s === 401)).toHaveLength(5);
+    expect(statuses.filter((s) => s === 429)).toHaveLength(25);
+    // Not checked, whatever it is: the right password from that address is refused too.
+    expect((await api().post('/auth/login', { email: account.email, password: PASSWORD }, { from: '127.0.0.2' })).status).toBe(429);
+  });
+
+  it('lets a right password inside a burst give back only its own attempt: the address still locks after exactly 5 failures', async () => {
+    const account = await registerUser(api());
+    const guess = (password: string) => api().post('/auth/login', { email: account.email, password }, { from: '127.0.0.2' });
+    const burst = await Promise.all(Array.from({ length: 30 }, (_, i) => guess(i === 15 ? PASSWORD : 'Wrong-Password-1')));
+    const checked = burst.filter((r) => r.status !== 429);
+    expect(checked.length).toBeLessThanOrEqual(5);
+    let failures = burst.filter((r) => r.status === 401).length;
+    for (let i = 0; i < 5 && (await guess('Wrong-Password-1')).status === 401; i++) failures++;
+    expect(failures).toBe(5);
+    expect((await guess(PASSWORD)).status).toBe(429);
+  });
+
+  it('does not forget failures when the right password follows them', async () => {
     const account = await registerUser(api());
     const fail = () => api().post('/auth/login', { email: account.email, password: 'Wrong-Password-1' });
-    for (let i = 0; i < 4; i++) await fail();
-    expect((await api().post('/auth/login', { email: account.email, password: PASSWORD })).status).toBe(200);
     for (let i = 0; i < 4; i++) expect((await fail()).status).toBe(401);
     expect((await api().post('/auth/login', { email: account.email, password: PASSWORD })).status).toBe(200);
+    expect((await fail()).status).toBe(401);
+    expect((await api().post('/auth/login', { email: account.email, password: PASSWORD })).status).toBe(429);
+  });
+
+  it('keeps one counter per account, whichever identifier names it', async () => {
+    const username = `both_${Date.now()}`;
+    const account = await registerUser(api(), { username });
+    for (let i = 0; i < 3; i++) expect((await api().post('/auth/login', { email: account.email, password: 'Wrong-Password-1' })).status).toBe(401);
+    for (let i = 0; i < 2; i++) expect((await api().post('/auth/login', { username, password: 'Wrong-Password-1' })).status).toBe(401);
+    expect((await api().post('/auth/login', { username, password: PASSWORD })).status).toBe(429);
+    expect((await api().post('/auth/login', { email: account.email, password: PASSWORD })).status).toBe(429);
+  });
+
+  it('locks an address, not the owner: another address gets in, and past 10 failures the account is only slowed', async () => {
+    const account = await registerUser(api());
+    const login = (password: string, from: string) => api().post('/auth/login', { email: account.email, password }, { from });
+    for (let i = 0; i < 5; i++) expect((await login('Wrong-Password-1', '127.0.0.2')).status).toBe(401);
+    expect((await login(PASSWORD, '127.0.0.2')).status).toBe(429);
+    expect((await login(PASSWORD, '127.0.0.3')).status).toBe(200);
+
+    // Ten failures from anywhere: then one check every 5 seconds for the account, so an attacker
+    // rotating through 20 fresh addresses gets at most one more guess…
+    for (let i = 0; i < 5; i++) expect((await login('Wrong-Password-1', '127.0.0.4')).status).toBe(401);
+    const rotating = await Promise.all(Array.from({ length: 20 }, (_, i) => login('Wrong-Password-1', `127.0.1.${i + 1}`)));
+    expect(rotating.filter((r) => r.status === 401).length).toBeLessThanOrEqual(1);
+    for (const refused of rotating.filter((r) => r.status === 429)) expect(Number(refused.headers.get('retry-after'))).toBeLessThanOrEqual(5);
+
+    // …and the owner, from an address of their own, is in within seconds.
+    let owner = await login(PASSWORD, '127.0.0.5');
+    if (owner.status === 429) {
+      const wait = Number(owner.headers.get('retry-after'));
+      expect(wait).toBeLessThanOrEqual(5);
+      await new Promise((resolve) => setTimeout(resolve, wait * 1000));
+      owner = await login(PASSWORD, '127.0.0.5');
+    }
+    expect(owner.status).toBe(200);
+    expect(JSON.stringify(await scanTable())).not.toMatch(/127\.0\.[01]\.\d/); // addresses are keyed hashes
+  });
+
+  it('refuses a password longer than 72 bytes with the ordinary 401, though bcrypt would match its prefix', async () => {
+    const prefix = 'Aa1!' + 'x'.repeat(68);
+    const account = await registerUser(api(), { password: prefix });
+    const time = async (password: string) => {
+      const started = performance.now();
+      const res = await api().post('/auth/login', { email: account.email, password });
+      return { res, ms: performance.now() - started };
+    };
+    const longer = await time(prefix + 'y');
+    const wrong = await time('Wrong-Password-1');
+    expect(longer.res.status).toBe(401);
+    expect(longer.res.body).toEqual(wrong.res.body);
+    expect(longer.ms).toBeGreaterThan(wrong.ms / 4); // checked against a hash all the same
+    expect((await api().post('/auth/login', { email: account.email, password: prefix })).status).toBe(200);
   });
 
   it('needs exactly one of email or username', async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { registerUser } from '../support/accounts.ts';
+import { PASSWORD, registerUser } from '../support/accounts.ts';
 import { useGateway } from '../support/api.ts';
 import { scanTable } from '../support/table.ts';
 
@@ -191,7 +191,7 @@ describe('deleting a user', () => {
     }
     const kvItems = async () => (await scanTable()).filter((item) => item.PK === `KV#${user.id}`);
     expect(await kvItems()).toHaveLength(300);
-    expect((await api().delete(`/users/${user.id}`, { token: user.token })).status).toBe(204);
+    expect((await api().delete(`/users/${user.id}`, { token: user.token, body: { current_password: PASSWORD } })).status).toBe(204);
     expect(await kvItems()).toEqual([]);
   });
 });

@@ -17,7 +17,7 @@ describe('structured request logs', () => {
     await api().get(`/users/${account.id}`, { token: account.token });
     const login = await api().post('/auth/login', { email: account.email, password: PASSWORD });
     await api().post('/auth/login', { email: account.email, password: 'Wrong-Password-1' });
-    await api().put(`/users/${account.id}`, { phone: '5544332211', password: 'New-Password-42' }, { token: account.token });
+    await api().put(`/users/${account.id}`, { phone: '5544332211', password: 'New-Password-42', current_password: PASSWORD }, { token: account.token });
     await api().post('/auth/token', { refresh_token: login.body.refresh_token });
     vi.restoreAllMocks();
     logger.setLogLevel('WARN');

@@ -143,7 +143,7 @@ describe('a user and their own profile', () => {
   it('moves the email marker: the old address is free, the new one is taken', async () => {
     const user = await registerUser(api());
     const newEmail = uniqueEmail('moved');
-    expect((await api().put(`/users/${user.id}`, { email: newEmail }, { token: user.token })).status).toBe(200);
+    expect((await api().put(`/users/${user.id}`, { email: newEmail, current_password: PASSWORD }, { token: user.token })).status).toBe(200);
     expect((await api().post('/auth/login', { email: newEmail, password: PASSWORD })).status).toBe(200);
     expect((await api().post('/auth/register', { email: newEmail, password: PASSWORD, name: 'X' })).status).toBe(409);
     await registerUser(api(), { email: user.email });
@@ -162,7 +162,7 @@ describe('a user and their own profile', () => {
   it('cannot take an email or username that belongs to someone else', async () => {
     const taken = await registerUser(api(), { username: `taken_${Date.now()}` });
     const user = await registerUser(api());
-    const byEmail = await api().put(`/users/${user.id}`, { email: taken.email.toUpperCase() }, { token: user.token });
+    const byEmail = await api().put(`/users/${user.id}`, { email: taken.email.toUpperCase(), current_password: PASSWORD }, { token: user.token });
     expect(byEmail.status).toBe(409);
     expect(byEmail.body.errors[0].path).toBe('body.email');
     const me = await api().get('/me', { token: taken.token });
@@ -178,7 +178,7 @@ describe('a user and their own profile', () => {
     const stale = await api().put(`/users/${user.id}`, { country: 'Peru' }, { token: user.token, headers: { 'if-match': '"1"' } });
     expect(stale.status).toBe(412);
     expect((await api().get('/me', { token: user.token })).body.country).toBe('India');
-    expect((await api().delete(`/users/${user.id}`, { token: user.token, headers: { 'if-match': '"1"' } })).status).toBe(412);
+    expect((await api().delete(`/users/${user.id}`, { token: user.token, body: { current_password: PASSWORD }, headers: { 'if-match': '"1"' } })).status).toBe(412);
   });
 
   it('loses no update when two writers race without If-Match', async () => {
@@ -194,7 +194,7 @@ describe('a user and their own profile', () => {
     const user = await registerUser(api());
     const second = await api().post('/auth/login', { email: user.email, password: PASSWORD });
     const newPassword = 'Another-Secret-7';
-    expect((await api().put(`/users/${user.id}`, { password: newPassword }, { token: user.token })).status).toBe(200);
+    expect((await api().put(`/users/${user.id}`, { password: newPassword, current_password: PASSWORD }, { token: user.token })).status).toBe(200);
     expect((await api().get('/me', { token: user.token })).status).toBe(401);
     expect((await api().get('/me', { token: second.body.access_token })).status).toBe(401);
     expect((await api().post('/auth/token', { refresh_token: user.refreshToken })).status).toBe(401);
@@ -206,7 +206,7 @@ describe('a user and their own profile', () => {
     const user = await registerUser(api(), { username: `gone_${Date.now()}` });
     await api().post('/auth/login', { email: user.email, password: PASSWORD });
     expect((await itemsOf(user.id)).length).toBeGreaterThan(3);
-    expect((await api().delete(`/users/${user.id}`, { token: user.token })).status).toBe(204);
+    expect((await api().delete(`/users/${user.id}`, { token: user.token, body: { current_password: PASSWORD } })).status).toBe(204);
     expect((await api().get('/me', { token: user.token })).status).toBe(401);
     expect((await api().get(`/users/${user.id}`, { token: admin.token })).status).toBe(404);
     // Nothing of the user remains but spent refresh-token records, which expire by TTL and unlock nothing.
@@ -214,6 +214,83 @@ describe('a user and their own profile', () => {
     expect(left).toEqual([]);
     expect((await api().post('/auth/token', { refresh_token: user.refreshToken })).status).toBe(401);
     await registerUser(api(), { email: user.email });
+  });
+});
+
+describe('re-authentication for what cannot be undone', () => {
+  const NEW_PASSWORD = 'New-Password-42';
+  const problemOn = (res: { status: number; headers: Headers; body: any }, status: number) => {
+    expect(res.status).toBe(status);
+    expect(res.headers.get('content-type')).toBe('application/problem+json');
+    expect(res.body.errors.map((e: { path: string }) => e.path)).toEqual(['body.current_password']);
+  };
+
+  it('a new password of your own needs the current one; missing or wrong, nothing changes and the session stays open', async () => {
+    const user = await registerUser(api());
+    problemOn(await api().patch(`/users/${user.id}`, { password: NEW_PASSWORD }, { token: user.token }), 400);
+    problemOn(await api().patch(`/users/${user.id}`, { password: NEW_PASSWORD, current_password: 'Wrong-Password-1' }, { token: user.token }), 403);
+    expect((await api().get('/me', { token: user.token })).body.version).toBe(1);
+    expect((await api().post('/auth/login', { email: user.email, password: NEW_PASSWORD })).status).toBe(401);
+
+    expect((await api().patch(`/users/${user.id}`, { password: NEW_PASSWORD, current_password: PASSWORD }, { token: user.token })).status).toBe(200);
+    expect((await api().get('/me', { token: user.token })).status).toBe(401); // every session ended, as before
+    expect((await api().post('/auth/login', { email: user.email, password: NEW_PASSWORD })).status).toBe(200);
+  });
+
+  it('a new email of your own needs the current password; missing or wrong, nothing changes', async () => {
+    const user = await registerUser(api());
+    const newEmail = uniqueEmail('reauth');
+    problemOn(await api().put(`/users/${user.id}`, { email: newEmail, name: 'Renamed' }, { token: user.token }), 400);
+    problemOn(await api().put(`/users/${user.id}`, { email: newEmail, current_password: 'Wrong-Password-1' }, { token: user.token }), 403);
+    expect((await api().get('/me', { token: user.token })).body).toMatchObject({ email: user.email, name: 'Test User', version: 1 });
+    expect((await api().post('/auth/login', { email: newEmail, password: PASSWORD })).status).toBe(401);
+
+    const changed = await api().put(`/users/${user.id}`, { email: newEmail, current_password: PASSWORD }, { token: user.token });
+    expect(changed.status).toBe(200);
+    expect(changed.body.email).toBe(newEmail);
+    expect((await api().get('/me', { token: user.token })).status).toBe(200);
+  });
+
+  it('deleting yourself needs the current password in the DELETE body; missing or wrong, nothing is deleted', async () => {
+    const user = await registerUser(api());
+    problemOn(await api().delete(`/users/${user.id}`, { token: user.token }), 400);
+    problemOn(await api().delete(`/users/${user.id}`, { token: user.token, body: {} }), 400);
+    problemOn(await api().delete(`/users/${user.id}`, { token: user.token, body: { current_password: 'Wrong-Password-1' } }), 403);
+    expect((await api().get('/me', { token: user.token })).status).toBe(200);
+    expect((await api().delete(`/users/${user.id}`, { token: user.token, body: { current_password: PASSWORD } })).status).toBe(204);
+    expect((await api().get(`/users/${user.id}`, { token: admin.token })).status).toBe(404);
+  });
+
+  it('other changes of your own need no password', async () => {
+    const user = await registerUser(api());
+    expect((await api().patch(`/users/${user.id}`, { name: 'Plain Change', country: 'Peru' }, { token: user.token })).status).toBe(200);
+  });
+
+  it('an admin acting on another account needs none; on their own account, like anyone', async () => {
+    const other = await registerUser(api());
+    const changed = await api().patch(`/users/${other.id}`, { email: uniqueEmail('by-admin'), password: NEW_PASSWORD }, { token: admin.token });
+    expect(changed.status).toBe(200);
+    expect((await api().delete(`/users/${other.id}`, { token: admin.token })).status).toBe(204);
+
+    const ownAdmin = await signInAdmin(api());
+    problemOn(await api().patch(`/users/${ownAdmin.id}`, { password: NEW_PASSWORD }, { token: ownAdmin.token }), 400);
+    problemOn(await api().patch(`/users/${ownAdmin.id}`, { email: uniqueEmail('admin-moved') }, { token: ownAdmin.token }), 400);
+    problemOn(await api().delete(`/users/${ownAdmin.id}`, { token: ownAdmin.token }), 400);
+    expect((await api().delete(`/users/${ownAdmin.id}`, { token: ownAdmin.token, body: { current_password: PASSWORD } })).status).toBe(204);
+  });
+
+  it('counts wrong current passwords like failed sign-ins: the sixth is 429 from that address, not from the owner\'s', async () => {
+    const user = await registerUser(api());
+    const attempt = (current_password: string) =>
+      api().patch(`/users/${user.id}`, { password: NEW_PASSWORD, current_password }, { token: user.token, from: '127.0.0.2' });
+    for (let i = 0; i < 5; i++) expect((await attempt('Wrong-Password-1')).status).toBe(403);
+    const refused = await attempt(PASSWORD);
+    expect(refused.status).toBe(429);
+    expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(800);
+    expect((await api().post('/auth/login', { email: user.email, password: PASSWORD }, { from: '127.0.0.2' })).status).toBe(429);
+    // Not an expired session (a 401 would sign the console out), and the owner elsewhere is not locked out.
+    expect((await api().get('/me', { token: user.token })).body.version).toBe(1);
+    expect((await api().post('/auth/login', { email: user.email, password: PASSWORD }, { from: '127.0.0.3' })).status).toBe(200);
   });
 });
 

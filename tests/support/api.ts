@@ -1,4 +1,5 @@
 /** Starts the local gateway on a free port and talks to it over real HTTP, as a client would. */
+import { request } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { afterAll, beforeAll } from 'vitest';
@@ -23,6 +24,26 @@ export interface CallOptions {
   /** Sent as is (for malformed JSON and wrong content types). */
   raw?: string;
   apiKey?: string | null;
+  /** The local address to send from (127.0.0.2, 127.0.0.3 …: Linux routes all of 127/8 to loopback), as a client elsewhere would. */
+  from?: string;
+}
+
+/** One request from a chosen local address (fetch cannot choose one without undici's Agent). */
+function sendFrom(localAddress: string, url: string, method: string, headers: Record<string, string>, body?: string) {
+  return new Promise<{ status: number; headers: Headers; text: string }>((resolve, reject) => {
+    const length = body === undefined ? {} : { 'content-length': String(Buffer.byteLength(body)) }; // node:http frames no DELETE body by itself
+    const req = request(url, { method, headers: { ...headers, ...length }, localAddress }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (chunk: Buffer) => chunks.push(chunk));
+      res.on('end', () => {
+        const received = Object.entries(res.headers).flatMap(([name, value]) => (value === undefined ? [] : [[name, String(value)] as [string, string]]));
+        resolve({ status: res.statusCode!, headers: new Headers(received), text: Buffer.concat(chunks).toString('utf8') });
+      });
+      res.on('error', reject);
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
 }
 
 export type Api = ReturnType<typeof clientFor>;
@@ -37,8 +58,10 @@ export function clientFor(baseUrl: string, seen: SeenResponse[] = []) {
       body = JSON.stringify(options.body);
       headers['content-type'] ??= 'application/json';
     }
-    const response = await fetch(baseUrl + path, { method, headers, body, redirect: 'manual' });
-    const text = await response.text();
+    const response = options.from
+      ? await sendFrom(options.from, baseUrl + path, method, headers, body)
+      : await fetch(baseUrl + path, { method, headers, body, redirect: 'manual' }).then(async (r) => ({ status: r.status, headers: r.headers, text: await r.text() }));
+    const { text } = response;
     let parsed: unknown = undefined;
     try {
       parsed = text ? JSON.parse(text) : undefined;

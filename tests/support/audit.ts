@@ -3,9 +3,9 @@
  * scanned for what must never be stored in plain text. Attribute names: no password, card number,
  * CVC or phone. Values: no password of the test accounts, no card number (a value that is 12-19
  * digits passing Luhn, or any test card number inside a value), no phone (a value of 10 digits or
- * E.164), no email address (in a key or a value), and no profile's or health record's personal
- * fields as attributes of their own (they are stored encrypted). Key-value entries are the users'
- * own data and are left out.
+ * E.164), no email address (in a key or a value), no IPv4 address (sign-in counters keep keyed
+ * hashes), and no profile's or health record's personal fields as attributes of their own (they are
+ * stored encrypted). Key-value entries are the users' own data and are left out.
  */
 import { ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
@@ -26,6 +26,7 @@ function violationsIn(item: Record<string, unknown>, where: string): string[] {
     if (typeof value === 'string') {
       if (/^\+?\d{10,15}$/.test(value)) found.push(`${where} ${path}: a phone-like value`);
       if (/[^\s@#]+@[^\s@]+\.[a-z]{2,}/i.test(value)) found.push(`${where} ${path}: an email address`);
+      if (/(^|[^\d.])(\d{1,3}\.){3}\d{1,3}($|[^\d.])/.test(value)) found.push(`${where} ${path}: an IP address`);
       const digits = value.replace(/[\s-]/g, '');
       if (/^\d{12,19}$/.test(digits) && luhnValid(digits)) found.push(`${where} ${path}: a card number`);
       for (const card of TEST_CARDS) if (digits.includes(card)) found.push(`${where} ${path}: a test card number`);

@@ -69,6 +69,13 @@ describe('hashing', () => {
     expect(await verifyPassword('Correct-Horse-8', hash)).toBe(false);
     expect(await verifyPassword('dummy password for timing', undefined)).toBe(false);
   });
+
+  it('refuses a password over 72 bytes that bcrypt would match by its prefix', async () => {
+    const prefix = 'Aa1!' + 'x'.repeat(68);
+    const hash = await hashPassword(prefix);
+    expect(await verifyPassword(prefix, hash)).toBe(true);
+    expect(await verifyPassword(prefix + 'anything', hash)).toBe(false);
+  });
 });
 
 describe('access tokens', () => {

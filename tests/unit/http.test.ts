@@ -2,6 +2,7 @@ import { ConditionalCheckFailedException, ProvisionedThroughputExceededException
 import { describe, expect, it } from 'vitest';
 import { TokenBucket } from '../../infra/local/gateway.ts';
 import { isTransientDbError } from '../../shared/db/errors.ts';
+import { sourceNetwork } from '../../shared/db/login-attempts.ts';
 import { assertIfMatch } from '../../shared/http/etag.ts';
 import { gatewayResponseHeaders, gatewayResponses } from '../../shared/http/gateway-contract.ts';
 import { pathParametersOf } from '../../shared/http/path-parameters.ts';
@@ -26,6 +27,17 @@ describe('DynamoDB error classification', () => {
     expect(isTransientDbError(new AggregateError([Object.assign(new Error('x'), { code: 'ECONNREFUSED' })]))).toBe(true);
     expect(isTransientDbError(new ConditionalCheckFailedException(meta))).toBe(false);
     expect(isTransientDbError(new TypeError('bug'))).toBe(false);
+  });
+});
+
+describe('source networks of password attempts', () => {
+  it('count an IPv4 address by itself and an IPv6 address by its /64, which one subscriber holds', () => {
+    expect(sourceNetwork('203.0.113.10')).toBe('203.0.113.10');
+    expect(sourceNetwork('::ffff:203.0.113.10')).toBe('203.0.113.10');
+    expect(sourceNetwork('2001:db8:0a:1::1')).toBe('2001:db8:a:1::/64');
+    expect(sourceNetwork('2001:DB8:a:1:ffff:1:2:3')).toBe('2001:db8:a:1::/64');
+    expect(sourceNetwork('2001:db8::7')).toBe('2001:db8:0:0::/64');
+    expect(sourceNetwork('::1')).toBe('0:0:0:0::/64');
   });
 });
 

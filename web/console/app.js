@@ -21,7 +21,7 @@ async function api(method, path, { body, headers = {} } = {}) {
 
 // ---- Messages -------------------------------------------------------------------------------
 
-const FIELD_LABELS = { key: 'Key', value: 'Value', phone: 'Phone', dob: 'Date of birth', email: 'Email', password: 'Password', name: 'Name', height: 'Height', weight: 'Weight', country: 'Country', address: 'Address', gender: 'Gender' };
+const FIELD_LABELS = { key: 'Key', value: 'Value', phone: 'Phone', dob: 'Date of birth', email: 'Email', password: 'Password', current_password: 'Current password', name: 'Name', height: 'Height', weight: 'Weight', country: 'Country', address: 'Address', gender: 'Gender' };
 
 function clearErrors(form) {
   form?.querySelectorAll('.field-error').forEach((note) => note.remove());
@@ -142,15 +142,30 @@ $('copy-token').addEventListener('click', async () => {
 
 $('profile-form').addEventListener('submit', (e) => {
   e.preventDefault();
-  const values = formValues(e.target);
+  const { password, current_password, ...values } = formValues(e.target);
   const changes = Object.fromEntries(Object.entries(values).filter(([k, v]) => v !== (state.user[k] ?? '')));
+  if (password) changes.password = password;
   if (Object.keys(changes).length === 0) return say('Nothing to save: no field has changed.');
+  if (current_password) changes.current_password = current_password;
   submit(
     e.target,
     () => api('PUT', `users/${state.user.user_id}`, { body: changes, headers: { 'if-match': `"${state.user.version}"` } }),
-    ({ data, etag }) => {
-      showUser(data, etag);
-      say('Profile saved.');
+    async ({ data, etag }) => {
+      $('profile-password').value = '';
+      $('profile-current-password').value = '';
+      if (!password) {
+        showUser(data, etag);
+        return say('Profile saved.');
+      }
+      // A new password ends every session, this one too: sign in again with it.
+      state.token = null;
+      const again = await api('POST', 'auth/login', { body: { email: data.email, password } });
+      if (!again.ok) {
+        signOut();
+        return say('Password changed. Please log in with your new password.');
+      }
+      signIn(again.data);
+      say('Password changed. Every other session has been signed out.');
     },
     async () => {
       const { data, etag } = await api('GET', 'me');
@@ -158,6 +173,14 @@ $('profile-form').addEventListener('submit', (e) => {
       say('Your profile was changed elsewhere, so nothing was saved. The form now shows the latest version: check it and save again.', 'error');
     },
   );
+});
+
+$('delete-form').addEventListener('submit', (e) => {
+  e.preventDefault();
+  submit(e.target, () => api('DELETE', `users/${state.user.user_id}`, { body: formValues(e.target) }), () => {
+    signOut();
+    say('Your account was deleted.');
+  });
 });
 
 // ---- Key-value store ------------------------------------------------------------------------
