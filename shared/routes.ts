@@ -7,6 +7,7 @@ import * as z from 'zod/mini';
 import { authSchemas } from './schemas/auth.ts';
 import { lazy } from './schemas/common.ts';
 import { kvSchemas } from './schemas/kv.ts';
+import { meSchemas } from './schemas/me.ts';
 import { paymentSchemas } from './schemas/payments.ts';
 import { recordSchemas } from './schemas/records.ts';
 import { userSchemas } from './schemas/users.ts';
@@ -60,6 +61,7 @@ export const routes = {
   'auth.token': { method: 'POST', path: '/auth/token', entry: 'functions/auth/token.ts', auth: 'none', data: 'write', errors: [401], summary: 'Exchange a refresh token for a new token pair', body: () => authSchemas().refreshBody, status: 200, response: () => authSchemas().tokens },
   'auth.logout': { method: 'POST', path: '/auth/logout', entry: 'functions/auth/logout.ts', auth: 'user', data: 'write', summary: 'End this session: the access token and its refresh tokens stop working', status: 204 },
   'me.get': { method: 'GET', path: '/me', entry: 'functions/me/get.ts', auth: 'user', data: 'read', summary: "The caller's profile", status: 200, response: () => userSchemas().user },
+  'me.export': { method: 'GET', path: '/me/export', entry: 'functions/me/export.ts', auth: 'user', data: 'read', summary: 'Everything the API holds about you: profile, key-value entries, payments (masked), records, open sessions', status: 200, response: () => meSchemas().accountExport },
 
   'users.list': { method: 'GET', path: '/users', entry: 'functions/users/list.ts', auth: 'admin', data: 'read', summary: 'List users, newest first', query: () => userSchemas().listUsersQuery, status: 200, response: () => userSchemas().userPage },
   'users.create': { method: 'POST', path: '/users', entry: 'functions/users/create.ts', auth: 'admin', bcrypt: true, data: 'write', errors: [409], example: { name: 'John Doe', email: 'john@example.com', phone: '1234567890', country: 'India' }, summary: 'Create a user', body: () => userSchemas().createUserBody, status: 201, response: () => userSchemas().user },

@@ -1,4 +1,4 @@
-import { BatchWriteCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchWriteCommand, QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import { db, TABLE } from './client.ts';
 
 /** BatchWriteItem deletes in chunks of 25, retrying whatever DynamoDB leaves unprocessed. */
@@ -11,6 +11,18 @@ export async function deleteKeys(items: Record<string, unknown>[]): Promise<void
       requests = (result.UnprocessedItems?.[TABLE] ?? []) as typeof requests;
     }
   }
+}
+
+/** Every item a query finds, page after page (for bounded sets: one user's entries, sessions, records). */
+export async function queryAll(input: Omit<QueryCommandInput, 'TableName' | 'ExclusiveStartKey'>): Promise<Record<string, any>[]> {
+  const items: Record<string, any>[] = [];
+  let ExclusiveStartKey: Record<string, unknown> | undefined;
+  do {
+    const page = await db.send(new QueryCommand({ TableName: TABLE, ...input, ExclusiveStartKey }));
+    items.push(...(page.Items ?? []));
+    ExclusiveStartKey = page.LastEvaluatedKey;
+  } while (ExclusiveStartKey);
+  return items;
 }
 
 /** Deletes every item of a partition (optionally only sort keys with a prefix), page by page, however many. */

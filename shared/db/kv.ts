@@ -9,7 +9,7 @@
  */
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { JsonText } from '../http/json-text.ts';
-import { deletePartition } from './batch.ts';
+import { deletePartition, queryAll } from './batch.ts';
 import { db, TABLE } from './client.ts';
 import { getItem } from './get-item.ts';
 import { keys } from './keys.ts';
@@ -142,6 +142,12 @@ export const kv = {
       entries: Items.map(({ SK, version, created_at, updated_at }) => ({ key: SK as string, version, created_at, updated_at })),
       lastKey: LastEvaluatedKey,
     };
+  },
+
+  /** Every entry of the owner with its value, in key order (the export: at most the quota's bytes). */
+  async all(userId: string): Promise<KvEntry[]> {
+    const items = await queryAll({ KeyConditionExpression: 'PK = :pk', ExpressionAttributeValues: { ':pk': keys.kvPartition(userId) }, ConsistentRead: true });
+    return items.map(fromItem);
   },
 
   /** Deletes every entry of a user, however many there are. */

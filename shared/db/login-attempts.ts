@@ -13,7 +13,6 @@
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { keyedHash } from '../crypto/hash.ts';
-import { deletePartition } from './batch.ts';
 import { db, TABLE } from './client.ts';
 import { getItem } from './get-item.ts';
 import { epochSeconds, keys } from './keys.ts';
@@ -141,7 +140,4 @@ export const loginAttempts = {
   async giveBack(claim: { counted: Counted[] }): Promise<void> {
     await Promise.all(claim.counted.map(giveBack));
   },
-
-  /** Every counter of an account (account deletion). */
-  removeAll: (userId: string) => deletePartition(keys.userPartition(userId), keys.attemptsPrefix),
 };

@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { DeleteCommand } from '@aws-sdk/lib-dynamodb';
 import { sha256 } from '../crypto/hash.ts';
 import { newRefreshToken, REFRESH_TOKEN_SECONDS, refreshTokenUser, type Role } from '../crypto/tokens.ts';
-import { deletePartition } from './batch.ts';
+import { deletePartition, queryAll } from './batch.ts';
 import { db, TABLE } from './client.ts';
 import { getItem } from './get-item.ts';
 import { epochSeconds, keys } from './keys.ts';
@@ -100,6 +100,16 @@ export const sessions = {
 
   async end(userId: string, sessionId: string): Promise<void> {
     await db.send(new DeleteCommand({ TableName: TABLE, Key: keys.session(userId, sessionId) }));
+  },
+
+  /** A user's open sessions. */
+  async list(userId: string): Promise<{ sessionId: string; createdAt: string; expiresAt: number }[]> {
+    const items = await queryAll({
+      KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
+      ExpressionAttributeValues: { ':pk': keys.userPartition(userId), ':prefix': keys.sessionPrefix },
+      ConsistentRead: true,
+    });
+    return items.filter((item) => item.ttl > epochSeconds()).map((item) => ({ sessionId: String(item.SK).slice(keys.sessionPrefix.length), createdAt: item.created_at, expiresAt: item.ttl }));
   },
 
   /** Closes every session of a user (password change, role change, account deletion). */

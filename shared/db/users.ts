@@ -11,6 +11,7 @@ import { openField, sealField } from '../crypto/field-cipher.ts';
 import { keyedHashes } from '../crypto/hash.ts';
 import type { Role } from '../crypto/tokens.ts';
 import type { PublicUser } from '../schemas/users.ts';
+import { deletePartition } from './batch.ts';
 import { db, TABLE } from './client.ts';
 import { getItem } from './get-item.ts';
 import { keys, normaliseEmail, normaliseUsername, USERS_INDEX_PK } from './keys.ts';
@@ -182,6 +183,12 @@ export const users = {
     }
     await transactLabelled(items);
   },
+
+  /**
+   * Deletes whatever is left in the user's own partition once the profile is gone: sessions, refresh
+   * tokens, Idempotency-Key records, key-value usage, sign-in counters.
+   */
+  removePartition: (userId: string) => deletePartition(keys.userPartition(userId)),
 
   /** Deletes the profile and its markers in one transaction, if the version still matches. */
   async remove(user: User): Promise<void> {

@@ -1,11 +1,11 @@
 /** User operations with their access rules: admins see everyone, a user only themself (others → 404). */
 import { openCursor, sealCursor } from '../crypto/cursor.ts';
 import { hashPassword } from '../crypto/passwords.ts';
-import { kv } from '../db/kv.ts';
-import { attemptsSubject, loginAttempts } from '../db/login-attempts.ts';
+import { attemptsSubject } from '../db/login-attempts.ts';
 import { sessions } from '../db/sessions.ts';
 import { toPublicUser, UniquenessConflict, users, type User, type UserFields } from '../db/users.ts';
 import { withOptimisticRetry } from './optimistic.ts';
+import { removeAccountData } from './privacy.ts';
 import type { Caller } from '../http/auth.ts';
 import { assertIfMatch, etagOf } from '../http/etag.ts';
 import { Reply } from '../http/handler.ts';
@@ -97,9 +97,9 @@ export async function updateUser(caller: Caller, userId: string, { current_passw
 }
 
 /**
- * Deletes the profile and markers atomically (the email is free again at once), then every session,
- * every key-value entry, however many, and the password-attempt counters. Payments stay: they are
- * financial records. Deleting oneself needs the current password.
+ * Deletes the profile and markers atomically (the email is free again at once), then everything else
+ * that names the user (privacy.ts). Payments stay: they are financial records. Deleting oneself needs
+ * the current password.
  */
 export async function deleteUser(caller: Caller, userId: string, body: DeleteUserBody, { ifMatch, sourceIp }: WriteContext): Promise<void> {
   await reauthenticate(caller, caller.id === userId, body?.current_password, sourceIp);
@@ -109,5 +109,5 @@ export async function deleteUser(caller: Caller, userId: string, body: DeleteUse
     assertIfMatch(ifMatch, user.version);
     await users.remove(user);
   });
-  await Promise.all([sessions.endAll(userId), kv.removeAll(userId), loginAttempts.removeAll(userId)]);
+  await removeAccountData(userId);
 }
