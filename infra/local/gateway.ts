@@ -2,20 +2,21 @@
  * A local API Gateway (REST API, Lambda proxy integration) for the real handlers: it matches the
  * route table, enforces the API key and the usage-plan token bucket, answers gateway errors from the
  * shared gateway-response table, builds REST v1 proxy events as API Gateway does (null vs {} included)
- * and runs each route's handler in process.
+ * and invokes each route's function through the local Lambda service (infra/local/lambda.ts).
  */
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context, Handler } from 'aws-lambda';
+import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { gatewayResponses, usagePlanThrottle, type GatewayResponseType } from '../../shared/http/gateway-responses.ts';
 import { CORS_ALLOWED_HEADERS } from '../../shared/http/cors.ts';
 import { PROBLEM_CONTENT_TYPE } from '../../shared/http/problem.ts';
 import { routes, type RouteDef, type RouteId } from '../../shared/routes.ts';
+import type { LocalLambda } from './lambda.ts';
 
 export interface GatewayOptions {
   apiKey: string;
+  /** Runs the routes' functions (startLocalLambda); its owner closes it. */
+  lambda: Pick<LocalLambda, 'invoke'>;
   stage?: string;
   throttle?: { rateLimit: number; burstLimit: number };
   corsOrigins?: string[];
@@ -31,8 +32,6 @@ interface CompiledRoute {
   pattern: RegExp;
   names: string[];
 }
-
-const PROJECT_ROOT = resolve(import.meta.dirname, '../..');
 
 function compile(): CompiledRoute[] {
   return Object.entries(routes).map(([id, def]) => {
@@ -76,12 +75,6 @@ export class TokenBucket {
     }
     return { ok: false, retryAfter: Math.max(1, Math.ceil((1 - bucket.tokens) / rateLimit)) };
   }
-}
-
-const handlers = new Map<string, Promise<Handler<APIGatewayProxyEvent, APIGatewayProxyResult>>>();
-function loadHandler(entry: string) {
-  if (!handlers.has(entry)) handlers.set(entry, import(pathToFileURL(resolve(PROJECT_ROOT, entry)).href).then((m) => m.handler));
-  return handlers.get(entry)!;
 }
 
 /** API Gateway's header maps: the last value per name in `headers`, all of them in `multiValueHeaders`. */
@@ -184,24 +177,6 @@ export function buildEvent(
   };
 }
 
-function lambdaContext(routeId: string, requestId: string): Context {
-  const deadline = Date.now() + 29_000;
-  return {
-    awsRequestId: requestId,
-    functionName: `local-${routeId.replace('.', '-')}`,
-    functionVersion: '$LATEST',
-    invokedFunctionArn: `arn:aws:lambda:local:000000000000:function:local-${routeId.replace('.', '-')}`,
-    memoryLimitInMB: '1024',
-    logGroupName: `/aws/lambda/local-${routeId}`,
-    logStreamName: 'local',
-    callbackWaitsForEmptyEventLoop: true,
-    getRemainingTimeInMillis: () => deadline - Date.now(),
-    done: () => undefined,
-    fail: () => undefined,
-    succeed: () => undefined,
-  };
-}
-
 /** API Gateway's payload limit: a larger request never reaches a function. */
 export const MAX_PAYLOAD_BYTES = 10 * 1024 * 1024;
 
@@ -262,8 +237,7 @@ export function createGateway(options: GatewayOptions): Server {
     const event = buildEvent(req, url, route, match!, body, stage);
     options.onEvent?.(structuredClone(event), route.id); // a copy: handlers may rewrite theirs
     try {
-      const handler = await loadHandler(route.def.entry);
-      const result = (await handler(event, lambdaContext(route.id, event.requestContext.requestId), () => undefined)) as APIGatewayProxyResult;
+      const result = await options.lambda.invoke(route.def.entry, event);
       const headers: Record<string, string | string[]> = {};
       for (const [k, v] of Object.entries(result.headers ?? {})) headers[k] = String(v);
       for (const [k, v] of Object.entries(result.multiValueHeaders ?? {})) headers[k] = v.map(String);
@@ -271,7 +245,7 @@ export function createGateway(options: GatewayOptions): Server {
       send(res, result.statusCode, headers, body ?? '');
       return result.statusCode;
     } catch {
-      // A handler that throws is what API Gateway reports as a 502 (the handler factory never should).
+      // A function error, timeout or crash is what API Gateway reports as a 502 (the handler factory never throws).
       return gatewayError(res, 'DEFAULT_5XX');
     }
   }
