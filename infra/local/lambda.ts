@@ -8,6 +8,7 @@
  * each function what its spec grants it in the stack.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
+import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
@@ -39,7 +40,7 @@ export interface LocalLambdaOptions {
   corsOrigins?: string[];
   /** Every function's POWERTOOLS_LOG_LEVEL. */
   logLevel?: string;
-  /** Instances of one function before requests wait (Lambda would scale further; a laptop should not). */
+  /** Instances of one function before requests wait; default 10, fewer on a machine with under 5 cores. */
   maxInstances?: number;
   /** The functions by the entry the route table names; default functionSpecs(). Tests swap in fixtures. */
   specs?: Map<string, FunctionSpec>;
@@ -149,7 +150,9 @@ interface Pool {
 
 export async function startLocalLambda(options: LocalLambdaOptions): Promise<LocalLambda> {
   const specs = options.specs ?? functionSpecs();
-  const maxInstances = options.maxInstances ?? 10;
+  // Lambda would scale further. Here instances share this machine's cores with DynamoDB Local, and many
+  // more busy instances than cores only starve it: its answers time out as 503s no deployed API gives.
+  const maxInstances = options.maxInstances ?? Math.min(10, 2 * availableParallelism());
   const log = options.log ?? (() => undefined);
   const resources = { tableName: options.tableName, appSecretArn: APP_SECRET_ARN, apiKeySecretArn: API_KEY_SECRET_ARN, corsOrigins: options.corsOrigins ?? [] };
   const grantsByToken = new Map<string, string[]>();
