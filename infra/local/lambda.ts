@@ -255,7 +255,7 @@ export async function startLocalLambda(options: LocalLambdaOptions): Promise<Loc
       try {
         const awsRequestId = randomUUID();
         const reply = await instance.invoke(
-          { awsRequestId, deadline: Date.now() + timeoutSeconds * 1000, event },
+          { awsRequestId, timeoutMs: timeoutSeconds * 1000, event },
           timeoutSeconds * 1000,
           `${pool.name}: ${awsRequestId} Task timed out after ${timeoutSeconds.toFixed(2)} seconds`,
         );
