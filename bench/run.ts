@@ -326,7 +326,7 @@ ${table(['route', 'RCU at 1,000', 'RCU at 20,000', 'identical'], costScaling.map
 
 ${table(['server', 'req/s', 'p50 ms', 'p99 ms', 'non-2xx', 'errors'], [['local API Gateway + handler', throughput.gateway.requests_per_second, throughput.gateway.p50_ms, throughput.gateway.p99_ms, throughput.gateway.non_2xx, throughput.gateway.errors], ['bare node:http + GetItem', throughput.bare.requests_per_second, throughput.bare.p50_ms, throughput.bare.p99_ms, throughput.bare.non_2xx, throughput.bare.errors]])}
 
-Ratio: **${throughput.ratio}×** (target ≥ 0.8×). Caveat: the local gateway runs every handler in one process, so the batched reads (shared/db/get-item.ts) of concurrent requests share BatchGetItem calls, and DynamoDB Local, the bottleneck here, answers fewer requests than the bare server sends it. On Lambda each instance serves one request at a time and that sharing does not happen.
+Ratio: **${throughput.ratio}×** (target ≥ 0.8×). The gateway runs the function as Lambda does: warm worker instances (at most 10), one request at a time each, so concurrent requests share nothing, not even a batched read (shared/db/get-item.ts). DynamoDB Local, on the same cores, is the bottleneck of both servers.
 
 ## 5. Password hashing
 

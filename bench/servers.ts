@@ -9,8 +9,10 @@ import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 const [kind, port, pk, sk] = process.argv.slice(2);
 if (kind === 'gateway') {
   const { createGateway } = await import('../infra/local/gateway.ts');
+  const { localLambdaOptions, startLocalLambda } = await import('../infra/local/lambda.ts');
+  const lambda = await startLocalLambda(localLambdaOptions());
   // The throttle is lifted: this measures the gateway's own cost, not the usage plan.
-  createGateway({ apiKey: process.env.LOCAL_API_KEY!, throttle: { rateLimit: 1e9, burstLimit: 1e9 } }).listen(Number(port));
+  createGateway({ apiKey: process.env.LOCAL_API_KEY!, lambda, throttle: { rateLimit: 1e9, burstLimit: 1e9 } }).listen(Number(port));
 } else {
   const db = DynamoDBDocumentClient.from(
     localClient(process.env.AWS_ENDPOINT_URL_DYNAMODB!),

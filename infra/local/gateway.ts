@@ -3,15 +3,13 @@
  * gateway contract (shared/http/gateway-contract.ts) with the deployment settings of cdk.json, as the
  * stack does: the route table's methods, the API key, the usage plan's throttle and monthly quota, the
  * stage throttle, the payload limit, CORS preflights, compression, and every answer the gateway makes
- * itself. It builds REST v1 proxy events as API Gateway does (null vs {} included) and runs each
- * route's handler.
+ * itself. It builds REST v1 proxy events as API Gateway does (null vs {} included) and invokes each
+ * route's function through the local Lambda service (infra/local/lambda.ts).
  */
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { brotliCompressSync, deflateSync, gzipSync } from 'node:zlib';
-import { resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context, Handler } from 'aws-lambda';
+import type { APIGatewayProxyEvent } from 'aws-lambda';
 import {
   corsPreflight,
   gatewayResponseHeaders,
@@ -25,11 +23,14 @@ import {
 } from '../../shared/http/gateway-contract.ts';
 import { routes, type RouteDef, type RouteId } from '../../shared/routes.ts';
 import { cdkJsonConfig, type DeploymentConfig } from '../config.ts';
+import type { LocalLambda } from './lambda.ts';
 
 type Limits = { rateLimit: number; burstLimit: number };
 
 export interface GatewayOptions {
   apiKey: string;
+  /** Runs the routes' functions (startLocalLambda); its owner closes it. */
+  lambda: Pick<LocalLambda, 'invoke'>;
   /** The deployment settings the stack reads from CDK context; cdk.json's by default. */
   config?: Partial<Pick<DeploymentConfig, 'stage' | 'monthlyQuota' | 'stageRateLimit' | 'stageBurstLimit' | 'corsOrigins'>>;
   /** The usage plan's throttle per key; the contract's by default (ordinary tests loosen it). */
@@ -46,8 +47,6 @@ interface CompiledRoute {
   pattern: RegExp;
   names: string[];
 }
-
-const PROJECT_ROOT = resolve(import.meta.dirname, '../..');
 
 function compile(): CompiledRoute[] {
   return Object.entries(routes).map(([id, def]) => {
@@ -89,12 +88,6 @@ export class TokenBucket {
     bucket.tokens -= 1;
     return true;
   }
-}
-
-const handlers = new Map<string, Promise<Handler<APIGatewayProxyEvent, APIGatewayProxyResult>>>();
-function loadHandler(entry: string) {
-  if (!handlers.has(entry)) handlers.set(entry, import(pathToFileURL(resolve(PROJECT_ROOT, entry)).href).then((m) => m.handler));
-  return handlers.get(entry)!;
 }
 
 /** API Gateway's header maps: the last value per name in `headers`, all of them in `multiValueHeaders`. */
@@ -198,23 +191,6 @@ export function buildEvent(
   };
 }
 
-function lambdaContext(routeId: string, requestId: string): Context {
-  const deadline = Date.now() + 29_000;
-  return {
-    awsRequestId: requestId,
-    functionName: `local-${routeId.replace('.', '-')}`,
-    functionVersion: '$LATEST',
-    invokedFunctionArn: `arn:aws:lambda:local:000000000000:function:local-${routeId.replace('.', '-')}`,
-    memoryLimitInMB: '1024',
-    logGroupName: `/aws/lambda/local-${routeId}`,
-    logStreamName: 'local',
-    callbackWaitsForEmptyEventLoop: true,
-    getRemainingTimeInMillis: () => deadline - Date.now(),
-    done: () => undefined,
-    fail: () => undefined,
-    succeed: () => undefined,
-  };
-}
 
 /** The request body, or undefined once it grows past MAX_PAYLOAD_BYTES (the rest is not buffered). */
 const readBody = (req: IncomingMessage) =>
@@ -323,15 +299,14 @@ export function createGateway(options: GatewayOptions): Server {
     const event = buildEvent(req, url, route, match!, body, config.stage);
     options.onEvent?.(structuredClone(event), route.id); // a copy: handlers may rewrite theirs
     try {
-      const handler = await loadHandler(route.def.entry);
-      const result = (await handler(event, lambdaContext(route.id, event.requestContext.requestId), () => undefined)) as APIGatewayProxyResult;
+      const result = await options.lambda.invoke(route.def.entry, event);
       const headers: Record<string, string | string[]> = {};
       for (const [k, v] of Object.entries(result.headers ?? {})) headers[k] = String(v);
       for (const [k, v] of Object.entries(result.multiValueHeaders ?? {})) headers[k] = v.map(String);
       const body = result.isBase64Encoded ? Buffer.from(result.body, 'base64').toString() : result.body;
       return send(req, res, result.statusCode, headers, body ?? '');
     } catch {
-      // A function that fails (it throws, crashes or runs out of time) is a 502 from API Gateway.
+      // A function error, timeout or crash is what API Gateway reports as a 502 (the handler factory never throws).
       return gatewayAnswer(req, res, 'DEFAULT_5XX', 502);
     }
   }

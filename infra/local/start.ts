@@ -10,14 +10,18 @@ const port = Number(process.env.PORT ?? 3000);
 const dynamoPort = Number(process.env.DYNAMODB_PORT ?? 8000);
 const inMemory = process.env.IN_MEMORY === '1';
 process.env.TABLE_NAME ??= 'user-data';
+process.env.TZ = 'UTC'; // Lambda's zone; it is process-wide, so the functions' workers follow it
 
 const dynamo = await startDynamoLocal({ port: dynamoPort, dataDir: inMemory ? undefined : '.data' });
 Object.assign(process.env, localAwsEnvironment(dynamo.endpoint));
+let server: import('node:http').Server | undefined;
+let lambda: import('./lambda.ts').LocalLambda | undefined;
 let stopping = false;
 async function shutdown(code = 0) {
   if (stopping) return;
   stopping = true;
   server?.close();
+  await lambda?.close();
   await dynamo.stop();
   process.exit(code);
 }
@@ -28,15 +32,17 @@ process.on('exit', () => dynamo.process.kill('SIGKILL')); // last resort: never 
 const parent = process.ppid;
 setInterval(() => process.ppid !== parent && void shutdown(), 1000).unref();
 
-let server: import('node:http').Server | undefined;
 try {
   await ensureTable(dynamo.endpoint, process.env.TABLE_NAME);
   // App modules read the environment when first imported, so they load only now.
   const { bootstrapAdmin } = await import('./bootstrap.ts');
   const { createGateway } = await import('./gateway.ts');
+  const { localLambdaOptions, startLocalLambda } = await import('./lambda.ts');
   const admin = await bootstrapAdmin(process.env.ADMIN_EMAIL!, process.env.ADMIN_PASSWORD!);
+  lambda = await startLocalLambda({ ...localLambdaOptions(), log: (line) => console.log(`[lambda] ${line}`) });
   server = createGateway({
     apiKey: process.env.LOCAL_API_KEY!,
+    lambda,
     ...(process.env.CORS_ORIGINS && { config: { corsOrigins: process.env.CORS_ORIGINS.split(',').filter(Boolean) } }),
     log: (line) => console.log(`[gateway] ${line}`),
   });

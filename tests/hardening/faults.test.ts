@@ -16,13 +16,16 @@ let dynamo: LocalDynamo = await startDynamoLocal({ port, dataDir });
 process.env.AWS_ENDPOINT_URL_DYNAMODB = dynamo.endpoint; // before any app module is loaded
 await ensureTable(dynamo.endpoint, process.env.TABLE_NAME!);
 const { createGateway } = await import('../../infra/local/gateway.ts');
+const { localLambdaOptions, startLocalLambda } = await import('../../infra/local/lambda.ts');
 const { registerUser } = await import('../support/accounts.ts');
 
-const server = createGateway({ apiKey: API_KEY, throttle: { rateLimit: 1000, burstLimit: 1000 } });
+const lambda = await startLocalLambda(localLambdaOptions());
+const server = createGateway({ apiKey: API_KEY, lambda, throttle: { rateLimit: 1000, burstLimit: 1000 } });
 await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
 const api = clientFor(`http://127.0.0.1:${(server.address() as { port: number }).port}`);
 afterAll(async () => {
   server.close();
+  await lambda.close();
   await dynamo.stop();
 });
 

@@ -1,13 +1,10 @@
-/** With CORS_ORIGINS set, a listed origin gets preflight and response headers; any other origin gets none. */
-import { describe, expect, it, vi } from 'vitest';
+/** With origins configured (corsOrigins), a listed origin gets preflight and response headers; any other origin gets none. */
+import { describe, expect, it } from 'vitest';
+import { registerUser } from '../support/accounts.ts';
+import { useGateway } from '../support/api.ts';
 
-vi.hoisted(() => {
-  process.env.CORS_ORIGINS = 'https://console.example.com'; // before any app module reads its config
-});
-
-const { useGateway } = await import('../support/api.ts');
+// The gateway and the functions get the origins from one place, as the stack gives them.
 const gateway = useGateway({ config: { corsOrigins: ['https://console.example.com'] } });
-const { registerUser } = await import('../support/accounts.ts');
 
 describe('CORS for configured origins', () => {
   it('answers the preflight of a listed origin, and never allows another', async () => {

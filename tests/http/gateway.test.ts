@@ -98,7 +98,7 @@ describe('REST v1 proxy events', () => {
       await api().call(route.method, route.path.replace('{id}', '00000000-0000-4000-8000-000000000000'));
       expect(gateway.events.map((e) => e.routeId), id).toEqual([id]);
     }
-  });
+  }, 90_000); // one cold start per function
 });
 
 describe('every response', () => {

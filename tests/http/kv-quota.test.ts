@@ -1,16 +1,11 @@
 /** Each user's key-value store has a quota (keys, and bytes of keys and values), counted exactly under concurrent writes. */
-import { describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { kv } from '../../shared/db/kv.ts';
+import { registerUser } from '../support/accounts.ts';
+import { useGateway } from '../support/api.ts';
 
-vi.hoisted(() => {
-  // Before any app module reads its configuration: a small quota to reach.
-  process.env.KV_MAX_KEYS = '10';
-  process.env.KV_MAX_BYTES = '2000';
-});
-
-const { useGateway } = await import('../support/api.ts');
-const { registerUser } = await import('../support/accounts.ts');
-const { kv } = await import('../../shared/db/kv.ts');
-const gateway = useGateway();
+// A small quota to reach, given to the functions as the stack would (kvMaxKeys, kvMaxBytes in the context).
+const gateway = useGateway({}, { limits: { kvMaxKeys: 10, kvMaxBytes: 2000, recordLookupsPerHour: 100 } });
 const api = () => gateway.api;
 const path = (key: string) => `/kv/${encodeURIComponent(key)}`;
 

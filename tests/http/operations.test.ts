@@ -1,26 +1,25 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { logger } from '../../shared/http/log.ts';
 import { PASSWORD, registerUser } from '../support/accounts.ts';
 import { useGateway } from '../support/api.ts';
 
 const gateway = useGateway();
 const api = () => gateway.api;
+// The same API with functions logging at INFO: their request lines reach this process's stdout.
+const verbose = useGateway({}, { logLevel: 'INFO' });
 
 describe('structured request logs', () => {
   afterEach(() => vi.restoreAllMocks());
 
   it('write one JSON line per request with id, route, status, latency and caller, and nothing secret', async () => {
     const account = await registerUser(api(), { phone: '9988776655' });
-    logger.setLogLevel('INFO');
     const lines: string[] = [];
     vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => (lines.push(String(chunk)), true));
-    await api().get(`/users/${account.id}`, { token: account.token });
-    const login = await api().post('/auth/login', { email: account.email, password: PASSWORD });
-    await api().post('/auth/login', { email: account.email, password: 'Wrong-Password-1' });
-    await api().put(`/users/${account.id}`, { phone: '5544332211', password: 'New-Password-42', current_password: PASSWORD }, { token: account.token });
-    await api().post('/auth/token', { refresh_token: login.body.refresh_token });
+    await verbose.api.get(`/users/${account.id}`, { token: account.token });
+    const login = await verbose.api.post('/auth/login', { email: account.email, password: PASSWORD });
+    await verbose.api.post('/auth/login', { email: account.email, password: 'Wrong-Password-1' });
+    await verbose.api.put(`/users/${account.id}`, { phone: '5544332211', password: 'New-Password-42', current_password: PASSWORD }, { token: account.token });
+    await verbose.api.post('/auth/token', { refresh_token: login.body.refresh_token });
     vi.restoreAllMocks();
-    logger.setLogLevel('WARN');
 
     const records = lines.join('').trim().split('\n').map((line) => JSON.parse(line));
     expect(records.filter((r) => r.message === 'request')).toHaveLength(5);

@@ -14,6 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readConfig } from '../../infra/config.ts';
 import { functionId } from '../../infra/functions.ts';
 import { createGateway } from '../../infra/local/gateway.ts';
+import { localLambdaOptions, startLocalLambda, type LocalLambda } from '../../infra/local/lambda.ts';
 import { UserDataStack } from '../../infra/stack.ts';
 import { MAX_PAYLOAD_BYTES } from '../../shared/http/gateway-contract.ts';
 import { routes, type RouteDef, type RouteId } from '../../shared/routes.ts';
@@ -27,14 +28,19 @@ async function deployBoth(context: Record<string, unknown>) {
   const stack = new UserDataStack(app, 'Conformance');
   const template = Template.fromStack(stack).toJSON().Resources as Resources;
   const events: { event: APIGatewayProxyEvent; routeId: RouteId }[] = [];
-  const server = createGateway({ apiKey: API_KEY, config: readConfig((key) => context[key]), onEvent: (event, routeId) => events.push({ event, routeId }) });
+  lambda ??= await startLocalLambda(localLambdaOptions());
+  const server = createGateway({ apiKey: API_KEY, lambda, config: readConfig((key) => context[key]), onEvent: (event, routeId) => events.push({ event, routeId }) });
   await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
   servers.push(server);
   const port = (server.address() as AddressInfo).port;
   return { template, events, port, api: clientFor(`http://127.0.0.1:${port}`) };
 }
 const servers: ReturnType<typeof createGateway>[] = [];
-afterAll(() => Promise.all(servers.map((server) => new Promise((done) => server.close(done)))));
+let lambda: LocalLambda | undefined; // one for every gateway here: what is compared is the gateway's part
+afterAll(async () => {
+  await Promise.all(servers.map((server) => new Promise((done) => server.close(done))));
+  await lambda?.close();
+});
 
 const ofType = (resources: Resources, type: string) => Object.entries(resources).filter(([, r]) => r.Type === type) as [string, any][];
 

@@ -5,6 +5,7 @@ import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { afterAll, beforeAll } from 'vitest';
 import { expect } from 'vitest';
 import { createGateway, routeFor, type GatewayOptions } from '../../infra/local/gateway.ts';
+import { localLambdaOptions, startLocalLambda, type LocalLambda, type LocalLambdaOptions } from '../../infra/local/lambda.ts';
 import { contractViolations, type SeenResponse } from './contract.ts';
 import type { RouteId } from '../../shared/routes.ts';
 
@@ -84,18 +85,26 @@ export function clientFor(baseUrl: string, seen: SeenResponse[] = []) {
 }
 
 /**
- * A gateway for this test file. `throttle` is generous by default so ordinary tests are not
- * throttled; the throttle tests start one with the stack's real limits. When the file is done, every
- * response it received is checked against the OpenAPI document.
+ * A gateway for this test file, with its own local Lambda service configured as tests/support/env.ts
+ * configured this process (table, secrets, log level). `throttle` is generous by default so ordinary
+ * tests are not throttled; the throttle tests start one with the stack's real limits. When the file is
+ * done, every response it received is checked against the OpenAPI document.
  */
-export function useGateway(options: Partial<GatewayOptions> = {}) {
+export function useGateway(options: Partial<GatewayOptions> = {}, functions: Partial<LocalLambdaOptions> = {}) {
   const events: { event: APIGatewayProxyEvent; routeId: RouteId }[] = [];
   const seen: SeenResponse[] = [];
-  const state = { api: undefined as unknown as Api, events, seen };
+  const state = { api: undefined as unknown as Api, events, seen, lambda: undefined as unknown as LocalLambda };
   let server: ReturnType<typeof createGateway>;
   beforeAll(async () => {
+    state.lambda = await startLocalLambda({
+      ...localLambdaOptions(),
+      corsOrigins: options.config?.corsOrigins ?? [],
+      log: (line) => console.error(`[lambda] ${line}`), // why a request got a 502
+      ...functions,
+    });
     server = createGateway({
       apiKey: API_KEY,
+      lambda: state.lambda,
       throttle: { rateLimit: 10_000, burstLimit: 10_000 },
       onEvent: (event, routeId) => events.push({ event, routeId }),
       ...options,
@@ -105,6 +114,7 @@ export function useGateway(options: Partial<GatewayOptions> = {}) {
   });
   afterAll(async () => {
     await new Promise<void>((done) => server.close(() => done()));
+    await state.lambda.close();
     expect(contractViolations(seen), 'responses that contradict the OpenAPI document').toEqual([]);
   });
   return state;

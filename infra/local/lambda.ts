@@ -1,0 +1,294 @@
+/**
+ * The local Lambda service: every function of infra/functions.ts runs as Lambda runs it. An instance
+ * is a worker thread with a module graph of its own (nothing shared with the gateway, other functions
+ * or other instances), started when a request finds no idle one, kept warm for the next, running one
+ * invocation at a time; beyond `maxInstances` busy instances of a function, requests wait. Its
+ * environment is what the stack gives the function plus what the Lambda runtime sets, never this
+ * process's; it reads secrets through the Parameters and Secrets extension emulation, which grants
+ * each function what its spec grants it in the stack.
+ */
+import { randomBytes, randomUUID } from 'node:crypto';
+import { availableParallelism } from 'node:os';
+import { resolve } from 'node:path';
+import { Worker } from 'node:worker_threads';
+import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
+import { cdkJsonConfig } from '../config.ts';
+import { functionEnvironment, functionSpecs, type FunctionResources, type FunctionSpec } from '../functions.ts';
+import { lambdaRuntime } from '../runtime.ts';
+import { localAwsEnvironment } from './dynamodb.ts';
+import type { InstanceData, Invocation, Reply } from './lambda-worker.ts';
+import { startSecretsExtension, type SecretAccess } from './secrets-extension.ts';
+
+const PROJECT_ROOT = resolve(import.meta.dirname, '../..');
+const WORKER = new URL('./lambda-worker.ts', import.meta.url);
+const ACCOUNT = '000000000000';
+const REGION = localAwsEnvironment('').AWS_REGION;
+/** Local secrets, named as Secrets Manager names them (name, then six random characters). */
+export const APP_SECRET_ARN = `arn:aws:secretsmanager:${REGION}:${ACCOUNT}:secret:user-data/app-secret-a1B2c3`;
+export const API_KEY_SECRET_ARN = `arn:aws:secretsmanager:${REGION}:${ACCOUNT}:secret:user-data/api-key-d4E5f6`;
+/**
+ * Lambda gives init 10 s of a CPU of its own; here instances share this machine's cores (ten cold
+ * starts at once on two busy cores take longer than that), so the limit only catches a hung import.
+ */
+const INIT_LIMIT_MS = 60_000;
+
+export interface LocalLambdaOptions {
+  tableName: string;
+  dynamoEndpoint: string;
+  /** The secrets' values, served by the extension emulation under the ARNs above. */
+  appSecret: string;
+  apiKey: string;
+  corsOrigins?: string[];
+  /** The limits functions apply themselves; cdk.json's context by default, as deployed. */
+  limits?: FunctionResources['limits'];
+  /** Every function's POWERTOOLS_LOG_LEVEL. */
+  logLevel?: string;
+  /** Instances of one function before requests wait; default 10, fewer on a machine with under 5 cores. */
+  maxInstances?: number;
+  /** The functions by the entry the route table names; default functionSpecs(). Tests swap in fixtures. */
+  specs?: Map<string, FunctionSpec>;
+  /** Function errors, timeouts and crashes, one line each. */
+  log?: (line: string) => void;
+}
+
+export interface LocalLambda {
+  /** Runs the function of `entry` with a proxy event; rejects with a FunctionError when Lambda would report one. */
+  invoke(entry: string, event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult>;
+  /** Drops every instance: the next request to each function starts one with fresh code. */
+  reload(): Promise<void>;
+  close(): Promise<void>;
+  /** Every secret read through the extension (tests check who read what). */
+  secretReads: { sessionToken: string; secretId: string; status: number }[];
+}
+
+/** A function error, timeout or crash: API Gateway answers it with its 5xx gateway response. */
+export class FunctionError extends Error {
+  override name = 'FunctionError';
+}
+
+/** The service `npm start`, the tests and the bench run, configured from this process's environment. */
+export function localLambdaOptions(env = process.env): LocalLambdaOptions {
+  return {
+    tableName: env.TABLE_NAME ?? 'user-data',
+    dynamoEndpoint: env.AWS_ENDPOINT_URL_DYNAMODB!,
+    appSecret: env.APP_SECRET!,
+    apiKey: env.LOCAL_API_KEY!,
+    corsOrigins: env.CORS_ORIGINS ? env.CORS_ORIGINS.split(',').filter(Boolean) : cdkJsonConfig().corsOrigins,
+    // A local convenience, not the stack's: the developer's log level reaches the functions.
+    logLevel: env.POWERTOOLS_LOG_LEVEL ?? env.LOG_LEVEL,
+  };
+}
+
+class Instance {
+  alive = true;
+  private readonly worker: Worker;
+  private readonly ready: Promise<Reply>;
+  private pending?: (reply: Reply | FunctionError) => void;
+
+  constructor(
+    readonly generation: number,
+    data: InstanceData,
+    env: Record<string, string>,
+    initLimitMs: number,
+    log: (line: string) => void,
+  ) {
+    this.worker = new Worker(WORKER, {
+      workerData: data,
+      env,
+      // Node's own TypeScript support, not tsx: with the compile cache a cold start costs well under half.
+      execArgv: ['--experimental-transform-types', '--disable-warning=ExperimentalWarning'],
+      // Roughly Lambda's memory limit: a function that outgrows it dies here too.
+      resourceLimits: { maxOldGenerationSizeMb: data.memoryMB },
+    });
+    this.worker.on('message', (reply: Reply) => this.pending?.(reply));
+    this.worker.on('error', (error) => {
+      log(`${data.functionName}: ${error.name}: ${error.message}`);
+      this.alive = false;
+      this.pending?.(new FunctionError(`${data.functionName} crashed`));
+    });
+    this.worker.on('exit', () => {
+      this.alive = false;
+      this.pending?.(new FunctionError(`${data.functionName} exited`));
+    });
+    this.ready = this.next(initLimitMs, `${data.functionName}: init timed out`);
+    this.ready.catch(() => undefined); // awaited by the first invocation
+  }
+
+  async invoke(invocation: Invocation, timeoutMs: number, timeoutMessage: string): Promise<Reply> {
+    await this.ready;
+    const reply = this.next(timeoutMs, timeoutMessage);
+    this.worker.postMessage(invocation);
+    return reply;
+  }
+
+  kill() {
+    this.alive = false;
+    return this.worker.terminate();
+  }
+
+  /** The worker's next reply; past the limit the instance is terminated, as Lambda ends a timed-out environment. */
+  private next(limitMs: number, timeoutMessage: string) {
+    return new Promise<Reply>((done, fail) => {
+      const timer = setTimeout(() => settle(new FunctionError(timeoutMessage)), limitMs);
+      const settle = (reply: Reply | FunctionError) => {
+        clearTimeout(timer);
+        this.pending = undefined;
+        if (!(reply instanceof FunctionError)) return done(reply);
+        if (this.alive) void this.kill();
+        fail(reply);
+      };
+      this.pending = settle;
+    });
+  }
+}
+
+interface Pool {
+  spec: FunctionSpec;
+  name: string;
+  env: Record<string, string>;
+  idle: Instance[];
+  size: number;
+  waiting: { resolve(instance: Instance): void; reject(error: Error): void }[];
+}
+
+export async function startLocalLambda(options: LocalLambdaOptions): Promise<LocalLambda> {
+  const specs = options.specs ?? functionSpecs();
+  // Lambda would scale further. Here instances share this machine's cores with DynamoDB Local, and many
+  // more busy instances than cores only starve it: its answers time out as 503s no deployed API gives.
+  const maxInstances = options.maxInstances ?? Math.min(10, 2 * availableParallelism());
+  const log = options.log ?? (() => undefined);
+  const { kvMaxKeys, kvMaxBytes, recordLookupsPerHour } = cdkJsonConfig();
+  const resources: FunctionResources = {
+    tableName: options.tableName,
+    appSecretArn: APP_SECRET_ARN,
+    apiKeySecretArn: API_KEY_SECRET_ARN,
+    corsOrigins: options.corsOrigins ?? [],
+    limits: options.limits ?? { kvMaxKeys, kvMaxBytes, recordLookupsPerHour },
+  };
+  const grantsByToken = new Map<string, string[]>();
+  const extension = await startSecretsExtension({
+    secrets: { [APP_SECRET_ARN]: options.appSecret, [API_KEY_SECRET_ARN]: options.apiKey },
+    access(sessionToken, secretArn): SecretAccess | undefined {
+      const grants = grantsByToken.get(sessionToken);
+      if (!grants) return undefined;
+      if (grants.length === 0) return 'absent'; // no secret, no extension layer in the stack
+      return grants.includes(secretArn) ? 'allow' : 'deny';
+    },
+  });
+  const random = (bytes: number) => randomBytes(bytes).toString('hex').toUpperCase();
+
+  const pools = new Map<string, Pool>();
+  for (const [key, spec] of specs) {
+    const name = `local-${spec.id}`;
+    // Each function its own credentials, as each has its own role; the session token names it to the extension.
+    const credentials = { AWS_ACCESS_KEY_ID: `ASIA${random(8)}`, AWS_SECRET_ACCESS_KEY: random(20), AWS_SESSION_TOKEN: random(32) };
+    const grants = [spec.appSecret && APP_SECRET_ARN, spec.clientApiKey && API_KEY_SECRET_ARN].filter((arn) => typeof arn === 'string');
+    grantsByToken.set(credentials.AWS_SESSION_TOKEN, grants);
+    const env = {
+      ...functionEnvironment(spec, resources),
+      // What the Lambda runtime sets (TZ names the zone, but a worker follows its process's).
+      AWS_REGION: REGION,
+      AWS_DEFAULT_REGION: REGION,
+      AWS_EXECUTION_ENV: `AWS_Lambda_${lambdaRuntime.name}`,
+      AWS_LAMBDA_FUNCTION_NAME: name,
+      AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(spec.memoryMB),
+      AWS_LAMBDA_FUNCTION_VERSION: '$LATEST',
+      AWS_LAMBDA_INITIALIZATION_TYPE: 'on-demand',
+      AWS_LAMBDA_LOG_GROUP_NAME: `/aws/lambda/${name}`,
+      LAMBDA_TASK_ROOT: PROJECT_ROOT,
+      TZ: ':UTC',
+      ...credentials,
+      // Local only: DynamoDB Local, and the extension's port for functions that have its layer.
+      AWS_ENDPOINT_URL_DYNAMODB: options.dynamoEndpoint,
+      ...(grants.length > 0 && { PARAMETERS_SECRETS_EXTENSION_HTTP_PORT: String(extension.port) }),
+      ...(options.logLevel && { POWERTOOLS_LOG_LEVEL: options.logLevel }),
+    };
+    pools.set(key, { spec, name, env, idle: [], size: 0, waiting: [] });
+  }
+
+  const instances = new Set<Instance>();
+  let generation = 0;
+  let closed = false;
+
+  function start(pool: Pool) {
+    pool.size += 1;
+    const logStreamName = `${new Date().toISOString().slice(0, 10).replaceAll('-', '/')}/[$LATEST]${randomUUID().replaceAll('-', '')}`;
+    const instance = new Instance(
+      generation,
+      {
+        file: resolve(PROJECT_ROOT, pool.spec.entry),
+        functionName: pool.name,
+        functionArn: `arn:aws:lambda:${REGION}:${ACCOUNT}:function:${pool.name}`,
+        memoryMB: pool.spec.memoryMB,
+        logGroupName: pool.env.AWS_LAMBDA_LOG_GROUP_NAME,
+        logStreamName,
+      },
+      { ...pool.env, AWS_LAMBDA_LOG_STREAM_NAME: logStreamName },
+      INIT_LIMIT_MS,
+      log,
+    );
+    instances.add(instance);
+    return instance;
+  }
+
+  async function acquire(pool: Pool): Promise<Instance> {
+    for (let idle = pool.idle.pop(); idle; idle = pool.idle.pop()) {
+      if (idle.alive) return idle;
+      void drop(pool, idle); // died while idle (an exception thrown after its response)
+    }
+    if (pool.size < maxInstances) return start(pool);
+    return new Promise((resolve, reject) => pool.waiting.push({ resolve, reject }));
+  }
+
+  function drop(pool: Pool, instance: Instance) {
+    pool.size -= 1;
+    instances.delete(instance);
+    return instance.kill();
+  }
+
+  function release(pool: Pool, instance: Instance) {
+    const keep = instance.alive && instance.generation === generation && !closed;
+    if (!keep) void drop(pool, instance);
+    const waiter = pool.waiting.shift();
+    if (waiter) waiter.resolve(keep ? instance : start(pool));
+    else if (keep) pool.idle.push(instance);
+  }
+
+  return {
+    secretReads: extension.reads,
+
+    async invoke(entry, event) {
+      const pool = pools.get(entry);
+      if (closed || !pool) throw new FunctionError(closed ? 'The local Lambda service is closed' : `No function for ${entry}`);
+      const instance = await acquire(pool);
+      const { timeoutSeconds } = pool.spec;
+      try {
+        const awsRequestId = randomUUID();
+        const reply = await instance.invoke(
+          { awsRequestId, timeoutMs: timeoutSeconds * 1000, event },
+          timeoutSeconds * 1000,
+          `${pool.name}: ${awsRequestId} Task timed out after ${timeoutSeconds.toFixed(2)} seconds`,
+        );
+        if ('error' in reply) throw new FunctionError(`${pool.name}: ${awsRequestId} ${reply.error.name}: ${reply.error.message}`);
+        return (reply as { result: APIGatewayProxyResult }).result;
+      } catch (error) {
+        log((error as Error).message);
+        throw error;
+      } finally {
+        release(pool, instance);
+      }
+    },
+
+    async reload() {
+      generation += 1;
+      await Promise.all([...pools.values()].flatMap((pool) => pool.idle.splice(0).map((instance) => drop(pool, instance))));
+    },
+
+    async close() {
+      closed = true;
+      for (const pool of pools.values()) pool.waiting.splice(0).forEach((waiter) => waiter.reject(new FunctionError('The local Lambda service is closed')));
+      await Promise.all([...instances].map((instance) => instance.kill()));
+      await extension.close();
+    },
+  };
+}

@@ -1,0 +1,2 @@
+/** The probe under another entry: a second function whose code imports the same modules. */
+export { handler } from './probe.ts';
