@@ -14,8 +14,9 @@ export interface DeploymentConfig {
   stageRateLimit: number;
   stageBurstLimit: number;
   corsOrigins: string[];
+  /** The per-address limit (a WAF rate-based rule): on unless the context says `waf=false`. */
   waf: boolean;
-  /** Requests per 5 minutes from one IP before the WAF blocks it. */
+  /** Requests per minute from one source address before it is refused (429) for a while. */
   wafRateLimit: number;
   alarmEmail?: string;
   /** Each user's key-value store: at most this many keys, and bytes of keys and values together. */
@@ -39,8 +40,8 @@ export function readConfig(get: (key: string) => unknown): DeploymentConfig {
     stageRateLimit: num('stageRateLimit', 500),
     stageBurstLimit: num('stageBurstLimit', 1000),
     corsOrigins: list('corsOrigins'),
-    waf: get('waf') === true || get('waf') === 'true',
-    wafRateLimit: num('wafRateLimit', 2000),
+    waf: get('waf') !== false && get('waf') !== 'false',
+    wafRateLimit: num('wafRateLimit', 600),
     alarmEmail: (get('alarmEmail') as string | undefined) || undefined,
     kvMaxKeys: num('kvMaxKeys', 1000),
     kvMaxBytes: num('kvMaxBytes', 4 * 1024 * 1024),

@@ -29,7 +29,7 @@ export interface FunctionSpec {
   /** Reads the application secret (keys for tokens, fields, cursors, hashes). */
   appSecret: boolean;
   /** Reads the client API key's secret (the console embeds the key). */
-  clientApiKey: boolean;
+  consoleApiKey: boolean;
   /** Ships web/ and Swagger UI's files. */
   staticFiles: boolean;
 }
@@ -38,7 +38,7 @@ export interface FunctionSpec {
 export interface FunctionResources {
   tableName: string;
   appSecretArn: string;
-  apiKeySecretArn: string;
+  consoleKeySecretArn: string;
   corsOrigins: string[];
   /** Limits the functions apply themselves (CDK context, or cdk.json locally). */
   limits: { kvMaxKeys: number; kvMaxBytes: number; recordLookupsPerHour: number };
@@ -69,7 +69,7 @@ export function functionSpecs(memorySize = DEFAULT_MEMORY_MB): Map<string, Funct
       timeoutSeconds: TIMEOUT_SECONDS,
       data: strongest(defs.map((r) => r.data)),
       appSecret: defs.some((r) => r.data !== 'none'),
-      clientApiKey: defs.some((r) => r.clientApiKey),
+      consoleApiKey: defs.some((r) => r.consoleApiKey),
       staticFiles: defs.some((r) => r.staticFiles),
     });
   }
@@ -87,7 +87,7 @@ export function functionEnvironment(spec: FunctionSpec, resources: FunctionResou
       RECORD_LOOKUPS_PER_HOUR: String(resources.limits.recordLookupsPerHour),
     }),
     ...(spec.appSecret && { SECRET_ARN: resources.appSecretArn }),
-    ...(spec.clientApiKey && { API_KEY_SECRET_ARN: resources.apiKeySecretArn }),
+    ...(spec.consoleApiKey && { CONSOLE_API_KEY_SECRET_ARN: resources.consoleKeySecretArn }),
     ...(resources.corsOrigins.length > 0 && { CORS_ORIGINS: resources.corsOrigins.join(',') }),
   };
 }

@@ -24,6 +24,7 @@ import {
   gatewayResponseHeaders,
   gatewayResponses,
   MINIMUM_COMPRESSION_BYTES,
+  PER_ADDRESS_WINDOW_SECONDS,
   usagePlanThrottle,
   type GatewayResponse,
   type GatewayResponseType,
@@ -81,26 +82,29 @@ export class UserDataStack extends Stack {
         'The master key encrypts stored data; rotating it means adding the old value under retiredKeys so existing ciphertexts stay readable. That is a deliberate, manual procedure (README: key rotation), not an automatic Lambda rotation.',
     });
 
-    // The client API key: its value lives in a secret, the usage plan's key and the console read it.
-    const apiKeySecret = new secretsmanager.Secret(this, 'ApiKeySecret', {
-      description: 'Client API key of the user-data API (send as x-api-key)',
-      generateSecretString: { passwordLength: 40, excludePunctuation: true },
-    });
-    Validations.of(apiKeySecret).acknowledge({
-      id: 'AwsSolutions-SMG4',
-      reason: 'The API key is handed to clients; rotating it is a coordinated change with them (new key, then remove the old), not an automatic rotation.',
-    });
+    // The API keys' values live in secrets: the clients' key for the operator to hand out, the
+    // console's for the console function to put in its page (gateway-contract.ts: two usage plans).
+    const keySecret = (id: string, description: string) => {
+      const secret = new secretsmanager.Secret(this, id, { description, generateSecretString: { passwordLength: 40, excludePunctuation: true } });
+      Validations.of(secret).acknowledge({
+        id: 'AwsSolutions-SMG4',
+        reason: 'An API key is handed to its clients (or served in the console page); rotating it is a coordinated change (new key, then remove the old), not an automatic rotation.',
+      });
+      return secret;
+    };
+    const apiKeySecret = keySecret('ApiKeySecret', 'API key for API clients of the user-data API (send as x-api-key)');
+    const consoleKeySecret = keySecret('ConsoleApiKeySecret', "API key of the user-data API's public web console (served in the console page)");
 
     // ---- Functions --------------------------------------------------------------------------
     const resources = {
       tableName: table.tableName,
       appSecretArn: appSecret.secretArn,
-      apiKeySecretArn: apiKeySecret.secretArn,
+      consoleKeySecretArn: consoleKeySecret.secretArn,
       corsOrigins: config.corsOrigins,
       limits: { kvMaxKeys: config.kvMaxKeys, kvMaxBytes: config.kvMaxBytes, recordLookupsPerHour: config.recordLookupsPerHour },
     };
     for (const spec of functionSpecs(config.memorySize).values()) {
-      this.functions.set(spec.entry, this.routeFunction(spec, functionEnvironment(spec, resources), config, table, appSecret, apiKeySecret));
+      this.functions.set(spec.entry, this.routeFunction(spec, functionEnvironment(spec, resources), config, table, appSecret, consoleKeySecret));
     }
 
     // ---- REST API ---------------------------------------------------------------------------
@@ -150,7 +154,7 @@ export class UserDataStack extends Stack {
     if (!config.waf) {
       Validations.of(this.api).acknowledge({
         id: 'AwsSolutions-APIG3',
-        reason: 'WAF is opt-in (-c waf=true) because of its fixed monthly cost; the usage plan, the stage throttle and the per-account sign-in lockout limit abuse without it.',
+        reason: 'The per-address limit (WAF) was turned off in the context (-c waf=false); the usage plans, the stage throttle and the sign-in limits still apply.',
       });
     }
 
@@ -179,18 +183,23 @@ export class UserDataStack extends Stack {
       });
     }
 
-    // ---- Usage plan and the client API key ----------------------------------------------------
-    const apiKey = new apigateway.ApiKey(this, 'ClientApiKey', {
-      description: 'Client key; its value is in the ApiKeySecret secret',
-      value: apiKeySecret.secretValue.unsafeUnwrap(), // a {{resolve:secretsmanager}} reference, not the value
-    });
-    const plan = this.api.addUsagePlan('UsagePlan', {
-      description: 'Per-key limits (seed 002: 30 requests a second)',
+    // ---- Usage plans and their API keys (gateway-contract.ts) --------------------------------
+    const keyIn = (plan: apigateway.UsagePlan, id: string, secret: secretsmanager.ISecret, description: string) =>
+      // The value is a {{resolve:secretsmanager}} reference, never the value itself.
+      plan.addApiKey(new apigateway.ApiKey(this, id, { description, value: secret.secretValue.unsafeUnwrap() }));
+    const stages = [{ api: this.api, stage: this.api.deploymentStage }];
+    const clientsPlan = this.api.addUsagePlan('UsagePlan', {
+      description: "API clients: 30 requests a second per key (seed 002) and a monthly quota",
       throttle: usagePlanThrottle,
       quota: { limit: config.monthlyQuota, period: apigateway.Period.MONTH },
-      apiStages: [{ api: this.api, stage: this.api.deploymentStage }],
+      apiStages: stages,
     });
-    plan.addApiKey(apiKey);
+    keyIn(clientsPlan, 'ClientApiKey', apiKeySecret, 'API clients; its value is in the ApiKeySecret secret');
+    const consolePlan = this.api.addUsagePlan('ConsoleUsagePlan', {
+      description: 'The public console: no throttle or quota one visitor could spend for all; the per-address limit bounds each',
+      apiStages: stages,
+    });
+    keyIn(consolePlan, 'ConsoleApiKey', consoleKeySecret, 'The web console; its value is in the ConsoleApiKeySecret secret');
 
     if (config.waf) this.addWaf(config.wafRateLimit);
     this.addMonitoring(config.alarmEmail, table);
@@ -209,7 +218,7 @@ export class UserDataStack extends Stack {
     config: DeploymentConfig,
     table: dynamodb.Table,
     appSecret: secretsmanager.ISecret,
-    apiKeySecret: secretsmanager.ISecret,
+    consoleKeySecret: secretsmanager.ISecret,
   ): NodejsFunction {
     const { id } = spec;
     const logGroup = new logs.LogGroup(this, `${id}Logs`, {
@@ -233,7 +242,7 @@ export class UserDataStack extends Stack {
       depsLockFilePath: resolve(ROOT, 'package-lock.json'),
       bundling: spec.staticFiles ? { ...bundling, commandHooks: copyStaticFiles } : bundling,
       // Secrets are read through AWS's Parameters and Secrets extension: no SDK client in the bundle.
-      ...((spec.appSecret || spec.clientApiKey) && {
+      ...((spec.appSecret || spec.consoleApiKey) && {
         paramsAndSecrets: lambda.ParamsAndSecretsLayerVersion.fromVersionArn(paramsAndSecretsLayerArn(this), {
           cacheSize: 10,
           logLevel: lambda.ParamsAndSecretsLogLevel.WARN,
@@ -241,7 +250,7 @@ export class UserDataStack extends Stack {
       }),
       environment,
     });
-    if (spec.clientApiKey) apiKeySecret.grantRead(fn);
+    if (spec.consoleApiKey) consoleKeySecret.grantRead(fn);
     if (spec.data === 'read') table.grantReadData(fn);
     if (spec.data === 'write') table.grantReadWriteData(fn);
     if (spec.appSecret) appSecret.grantRead(fn);
@@ -258,6 +267,12 @@ export class UserDataStack extends Stack {
     return fn;
   }
 
+  /**
+   * The per-address limit (gateway-contract.ts). A block has no custom response: API Gateway answers
+   * it with its WAF_FILTERED gateway response, a 429 problem+json. No managed rule group: the common
+   * rule set blocks bodies over 8 KB and text such as `<script>` or `../` in a body, which a key-value
+   * value may legitimately hold.
+   */
   private addWaf(rateLimit: number) {
     const acl = new wafv2.CfnWebACL(this, 'WebAcl', {
       scope: 'REGIONAL',
@@ -265,18 +280,11 @@ export class UserDataStack extends Stack {
       visibilityConfig: { cloudWatchMetricsEnabled: true, metricName: 'UserDataApiAcl', sampledRequestsEnabled: true },
       rules: [
         {
-          name: 'RateLimitPerIp',
+          name: 'RateLimitPerAddress',
           priority: 0,
           action: { block: {} },
-          statement: { rateBasedStatement: { limit: rateLimit, aggregateKeyType: 'IP' } },
-          visibilityConfig: { cloudWatchMetricsEnabled: true, metricName: 'RateLimitPerIp', sampledRequestsEnabled: true },
-        },
-        {
-          name: 'AwsCommonRules',
-          priority: 1,
-          overrideAction: { none: {} },
-          statement: { managedRuleGroupStatement: { vendorName: 'AWS', name: 'AWSManagedRulesCommonRuleSet' } },
-          visibilityConfig: { cloudWatchMetricsEnabled: true, metricName: 'AwsCommonRules', sampledRequestsEnabled: true },
+          statement: { rateBasedStatement: { limit: rateLimit, evaluationWindowSec: PER_ADDRESS_WINDOW_SECONDS, aggregateKeyType: 'IP' } },
+          visibilityConfig: { cloudWatchMetricsEnabled: true, metricName: 'RateLimitPerAddress', sampledRequestsEnabled: true },
         },
       ],
     });

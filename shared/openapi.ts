@@ -32,8 +32,9 @@ const STATUS_TEXT: Record<number, string> = {
 
 /** The statuses a route can answer besides its success: from what it does, plus its own `errors`. */
 export function errorStatuses(route: RouteDef): number[] {
-  const statuses = new Set<number>([500, ...(route.errors ?? [])]);
-  if (route.apiKey !== false) [403, 429].forEach((s) => statuses.add(s));
+  // 429: the per-address limit and the stage throttle apply to every route.
+  const statuses = new Set<number>([429, 500, ...(route.errors ?? [])]);
+  if (route.apiKey !== false) statuses.add(403);
   if (route.auth !== 'none') statuses.add(401);
   if (route.auth === 'admin') statuses.add(403);
   if (route.body || route.params || route.query) statuses.add(400);

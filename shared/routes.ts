@@ -45,7 +45,7 @@ export interface RouteDef {
   /** The function ships the web/ folder and Swagger UI's files (console, docs, assets). */
   staticFiles?: true;
   /** The function needs the client API key's value (the console embeds it in the page). */
-  clientApiKey?: true;
+  consoleApiKey?: true;
   /** Hashes or checks a password with bcrypt, which is CPU-bound: the stack gives it more memory, so more CPU. */
   bcrypt?: true;
 }
@@ -91,7 +91,7 @@ export const routes = {
   'docs.openapi': { method: 'GET', path: '/openapi.json', entry: 'functions/docs/openapi.ts', auth: 'none', apiKey: false, data: 'none', summary: 'This OpenAPI 3.1 document', status: 200 },
   'docs.ui': { method: 'GET', path: '/docs', entry: 'functions/docs/ui.ts', auth: 'none', apiKey: false, data: 'none', staticFiles: true, produces: ['text/html'], summary: 'Swagger UI over the OpenAPI document', status: 200 },
   'docs.apidocs': { method: 'GET', path: '/apidocs', entry: 'functions/docs/apidocs.ts', auth: 'none', apiKey: false, data: 'none', summary: "Seed 001's address for the docs: redirects to /docs", status: 302 },
-  'web.console': { method: 'GET', path: '/', entry: 'functions/web/console.ts', auth: 'none', apiKey: false, data: 'none', staticFiles: true, clientApiKey: true, produces: ['text/html'], summary: 'The web console', status: 200 },
+  'web.console': { method: 'GET', path: '/', entry: 'functions/web/console.ts', auth: 'none', apiKey: false, data: 'none', staticFiles: true, consoleApiKey: true, produces: ['text/html'], summary: 'The web console', status: 200 },
   'web.asset': { method: 'GET', path: '/assets/{file}', entry: 'functions/web/asset.ts', auth: 'none', apiKey: false, data: 'none', staticFiles: true, produces: ['text/javascript', 'text/css'], errors: [404], summary: 'Scripts and styles of the console and the docs', params: assetParams, status: 200 },
 } as const satisfies Record<string, RouteDef>;
 

@@ -16,6 +16,7 @@ import {
   gatewayResponses,
   MAX_PAYLOAD_BYTES,
   MINIMUM_COMPRESSION_BYTES,
+  PER_ADDRESS_WINDOW_SECONDS,
   preflightOrigin,
   usagePlanThrottle,
   type GatewayResponseType,
@@ -28,11 +29,14 @@ import type { LocalLambda } from './lambda.ts';
 type Limits = { rateLimit: number; burstLimit: number };
 
 export interface GatewayOptions {
+  /** The API clients' key: the usage plan with a throttle and the monthly quota. */
   apiKey: string;
+  /** The console's key: a plan with neither (gateway-contract.ts). */
+  consoleKey?: string;
   /** Runs the routes' functions (startLocalLambda); its owner closes it. */
   lambda: Pick<LocalLambda, 'invoke'>;
   /** The deployment settings the stack reads from CDK context; cdk.json's by default. */
-  config?: Partial<Pick<DeploymentConfig, 'stage' | 'monthlyQuota' | 'stageRateLimit' | 'stageBurstLimit' | 'corsOrigins'>>;
+  config?: Partial<Pick<DeploymentConfig, 'stage' | 'monthlyQuota' | 'stageRateLimit' | 'stageBurstLimit' | 'corsOrigins' | 'waf' | 'wafRateLimit'>>;
   /** The usage plan's throttle per key; the contract's by default (ordinary tests loosen it). */
   throttle?: Limits;
   /** One line per request; silent when omitted. */
@@ -126,6 +130,9 @@ function requestTime(date: Date) {
   return `${day}/${month}/${year}:${time} +0000`;
 }
 
+/** The client's address as API Gateway sees it (an IPv4 client on an IPv6 socket without its prefix). */
+const sourceIpOf = (req: IncomingMessage) => (req.socket.remoteAddress ?? '127.0.0.1').replace(/^::ffff:/, '');
+
 export function buildEvent(
   req: IncomingMessage,
   url: URL,
@@ -136,7 +143,7 @@ export function buildEvent(
 ): APIGatewayProxyEvent {
   const now = new Date();
   const requestId = randomUUID();
-  const sourceIp = (req.socket.remoteAddress ?? '127.0.0.1').replace(/^::ffff:/, '');
+  const sourceIp = sourceIpOf(req);
   // The headers API Gateway adds in front of every integration.
   const added = ['X-Amzn-Trace-Id', `Root=1-${Math.floor(now.getTime() / 1000).toString(16)}-${requestId.replace(/-/g, '').slice(0, 24)}`, 'X-Forwarded-For', sourceIp, 'X-Forwarded-Port', String(req.socket.localPort), 'X-Forwarded-Proto', 'http'];
   const { headers, multiValueHeaders } = headerMaps([...req.rawHeaders, ...added]);
@@ -236,6 +243,24 @@ function compress(body: Buffer, acceptEncoding: string | undefined): { body: Buf
   return { body };
 }
 
+/**
+ * The WAF's rate-based rule: more than `limit` requests from one address in the last window blocks it.
+ * Every request counts, blocked ones too (as WAF counts them), so a flood stays blocked. AWS WAF
+ * notices within about a minute; this rule at once.
+ */
+class PerAddressLimit {
+  private recent = new Map<string, number[]>();
+  constructor(private readonly limit: number) {}
+
+  allows(address: string, now = performance.now()): boolean {
+    const since = now - PER_ADDRESS_WINDOW_SECONDS * 1000;
+    const times = (this.recent.get(address) ?? []).filter((t) => t > since);
+    times.push(now);
+    this.recent.set(address, times.slice(-(this.limit + 1)));
+    return times.length <= this.limit;
+  }
+}
+
 /** Requests per API key in the current UTC month, against the usage plan's quota. */
 class MonthlyQuota {
   private counts = new Map<string, { month: string; count: number }>();
@@ -258,6 +283,7 @@ export function createGateway(options: GatewayOptions): Server {
   const keyBucket = new TokenBucket(options.throttle ?? usagePlanThrottle);
   const stageBucket = new TokenBucket({ rateLimit: config.stageRateLimit, burstLimit: config.stageBurstLimit });
   const quota = new MonthlyQuota(config.monthlyQuota);
+  const perAddress = config.waf ? new PerAddressLimit(config.wafRateLimit) : undefined;
 
   const send = (req: IncomingMessage, res: ServerResponse, status: number, headers: Record<string, string | string[]>, body: string) => {
     const { body: sent, encoding } = compress(Buffer.from(body), req.headers['accept-encoding']);
@@ -273,6 +299,8 @@ export function createGateway(options: GatewayOptions): Server {
 
   async function serve(req: IncomingMessage, res: ServerResponse): Promise<number> {
     const url = new URL(req.url ?? '/', 'http://localhost');
+    // The WAF stands in front of API Gateway: every request from the address counts.
+    if (perAddress && !perAddress.allows(sourceIpOf(req))) return gatewayAnswer(req, res, 'WAF_FILTERED');
     if (req.method === 'OPTIONS' && corsOrigins.length > 0 && resources.some((pattern) => pattern.test(url.pathname))) {
       // A preflight is a method like any other (a mock integration): the stage throttle applies.
       if (!stageBucket.take('stage')) return gatewayAnswer(req, res, 'THROTTLED');
@@ -289,9 +317,10 @@ export function createGateway(options: GatewayOptions): Server {
     const { route, match } = found;
     if (route.def.apiKey !== false) {
       const key = req.headers['x-api-key'];
-      if (key !== options.apiKey) return gatewayAnswer(req, res, 'INVALID_API_KEY');
-      if (!keyBucket.take(key)) return gatewayAnswer(req, res, 'THROTTLED');
-      if (!quota.take(key)) return gatewayAnswer(req, res, 'QUOTA_EXCEEDED');
+      const isClientKey = key === options.apiKey;
+      if (!isClientKey && (options.consoleKey === undefined || key !== options.consoleKey)) return gatewayAnswer(req, res, 'INVALID_API_KEY');
+      if (isClientKey && !keyBucket.take(key)) return gatewayAnswer(req, res, 'THROTTLED');
+      if (isClientKey && !quota.take(key)) return gatewayAnswer(req, res, 'QUOTA_EXCEEDED');
     }
     if (!stageBucket.take('stage')) return gatewayAnswer(req, res, 'THROTTLED');
     const body = await readBody(req);

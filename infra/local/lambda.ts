@@ -25,7 +25,7 @@ const ACCOUNT = '000000000000';
 const REGION = localAwsEnvironment('').AWS_REGION;
 /** Local secrets, named as Secrets Manager names them (name, then six random characters). */
 export const APP_SECRET_ARN = `arn:aws:secretsmanager:${REGION}:${ACCOUNT}:secret:user-data/app-secret-a1B2c3`;
-export const API_KEY_SECRET_ARN = `arn:aws:secretsmanager:${REGION}:${ACCOUNT}:secret:user-data/api-key-d4E5f6`;
+export const CONSOLE_API_KEY_SECRET_ARN = `arn:aws:secretsmanager:${REGION}:${ACCOUNT}:secret:user-data/console-api-key-d4E5f6`;
 /**
  * Lambda gives init 10 s of a CPU of its own; here instances share this machine's cores (ten cold
  * starts at once on two busy cores take longer than that), so the limit only catches a hung import.
@@ -37,7 +37,8 @@ export interface LocalLambdaOptions {
   dynamoEndpoint: string;
   /** The secrets' values, served by the extension emulation under the ARNs above. */
   appSecret: string;
-  apiKey: string;
+  /** The console's API key, which the console function serves in its page. */
+  consoleKey: string;
   corsOrigins?: string[];
   /** The limits functions apply themselves; cdk.json's context by default, as deployed. */
   limits?: FunctionResources['limits'];
@@ -72,7 +73,7 @@ export function localLambdaOptions(env = process.env): LocalLambdaOptions {
     tableName: env.TABLE_NAME ?? 'user-data',
     dynamoEndpoint: env.AWS_ENDPOINT_URL_DYNAMODB!,
     appSecret: env.APP_SECRET!,
-    apiKey: env.LOCAL_API_KEY!,
+    consoleKey: env.LOCAL_CONSOLE_KEY!,
     corsOrigins: env.CORS_ORIGINS ? env.CORS_ORIGINS.split(',').filter(Boolean) : cdkJsonConfig().corsOrigins,
     // A local convenience, not the stack's: the developer's log level reaches the functions.
     logLevel: env.POWERTOOLS_LOG_LEVEL ?? env.LOG_LEVEL,
@@ -161,13 +162,13 @@ export async function startLocalLambda(options: LocalLambdaOptions): Promise<Loc
   const resources: FunctionResources = {
     tableName: options.tableName,
     appSecretArn: APP_SECRET_ARN,
-    apiKeySecretArn: API_KEY_SECRET_ARN,
+    consoleKeySecretArn: CONSOLE_API_KEY_SECRET_ARN,
     corsOrigins: options.corsOrigins ?? [],
     limits: options.limits ?? { kvMaxKeys, kvMaxBytes, recordLookupsPerHour },
   };
   const grantsByToken = new Map<string, string[]>();
   const extension = await startSecretsExtension({
-    secrets: { [APP_SECRET_ARN]: options.appSecret, [API_KEY_SECRET_ARN]: options.apiKey },
+    secrets: { [APP_SECRET_ARN]: options.appSecret, [CONSOLE_API_KEY_SECRET_ARN]: options.consoleKey },
     access(sessionToken, secretArn): SecretAccess | undefined {
       const grants = grantsByToken.get(sessionToken);
       if (!grants) return undefined;
@@ -182,7 +183,7 @@ export async function startLocalLambda(options: LocalLambdaOptions): Promise<Loc
     const name = `local-${spec.id}`;
     // Each function its own credentials, as each has its own role; the session token names it to the extension.
     const credentials = { AWS_ACCESS_KEY_ID: `ASIA${random(8)}`, AWS_SECRET_ACCESS_KEY: random(20), AWS_SESSION_TOKEN: random(32) };
-    const grants = [spec.appSecret && APP_SECRET_ARN, spec.clientApiKey && API_KEY_SECRET_ARN].filter((arn) => typeof arn === 'string');
+    const grants = [spec.appSecret && APP_SECRET_ARN, spec.consoleApiKey && CONSOLE_API_KEY_SECRET_ARN].filter((arn) => typeof arn === 'string');
     grantsByToken.set(credentials.AWS_SESSION_TOKEN, grants);
     const env = {
       ...functionEnvironment(spec, resources),

@@ -1,6 +1,6 @@
 /**
  * `npm start`: DynamoDB Local + the table + local secrets + an admin account + the API on localhost.
- * Overrides: PORT, IN_MEMORY=1, DYNAMODB_PORT, TABLE_NAME, LOCAL_API_KEY, ADMIN_EMAIL, ADMIN_PASSWORD.
+ * Overrides: PORT, IN_MEMORY=1, DYNAMODB_PORT, TABLE_NAME, LOCAL_API_KEY, LOCAL_CONSOLE_KEY, ADMIN_EMAIL, ADMIN_PASSWORD.
  */
 import { loadLocalEnv } from './env-file.ts';
 import { ensureTable, localAwsEnvironment, startDynamoLocal } from './dynamodb.ts';
@@ -42,6 +42,7 @@ try {
   lambda = await startLocalLambda({ ...localLambdaOptions(), log: (line) => console.log(`[lambda] ${line}`) });
   server = createGateway({
     apiKey: process.env.LOCAL_API_KEY!,
+    consoleKey: process.env.LOCAL_CONSOLE_KEY!,
     lambda,
     ...(process.env.CORS_ORIGINS && { config: { corsOrigins: process.env.CORS_ORIGINS.split(',').filter(Boolean) } }),
     log: (line) => console.log(`[gateway] ${line}`),
@@ -52,7 +53,7 @@ try {
       '',
       `  API           http://localhost:${port}   (try: curl http://localhost:${port}/health)`,
       `  DynamoDB      ${dynamo.endpoint}   table ${process.env.TABLE_NAME}${inMemory ? ' (in memory)' : ' (data in .data/)'}`,
-      `  API key       ${process.env.LOCAL_API_KEY}   (send as x-api-key)`,
+      `  API key       ${process.env.LOCAL_API_KEY}   (send as x-api-key; the console has its own)`,
       `  Admin login   ${process.env.ADMIN_EMAIL} / ${process.env.ADMIN_PASSWORD}${admin.created ? ' (created)' : ''}`,
       `  Secrets       .env.local${created ? ' (generated now)' : ''}`,
       '',

@@ -75,7 +75,7 @@ export function deriveSecrets(doc: SecretDocument): Secrets {
  * HTTP call): no Secrets Manager SDK client in the bundle, so nothing to load at cold start.
  */
 async function fetchSecret(secretId: string | undefined): Promise<string> {
-  if (!secretId) throw new ConfigurationError('No secret configured (set APP_SECRET / LOCAL_API_KEY locally)');
+  if (!secretId) throw new ConfigurationError('No secret configured (set APP_SECRET / LOCAL_CONSOLE_KEY when run in this process)');
   const port = process.env.PARAMETERS_SECRETS_EXTENSION_HTTP_PORT ?? '2773';
   const response = await fetch(`http://localhost:${port}/secretsmanager/get?secretId=${encodeURIComponent(secretId)}`, {
     headers: { 'X-Aws-Parameters-Secrets-Token': process.env.AWS_SESSION_TOKEN ?? '' },
@@ -106,11 +106,11 @@ export function getSecrets(): Promise<Secrets> {
   return secrets;
 }
 
-let apiKey: Promise<string> | undefined;
+let consoleKey: Promise<string> | undefined;
 
-/** The client API key (the console embeds it): LOCAL_API_KEY locally, its own secret in AWS. */
-export function clientApiKey(): Promise<string> {
-  apiKey ??= process.env.LOCAL_API_KEY ? Promise.resolve(process.env.LOCAL_API_KEY) : fetchSecret(process.env.API_KEY_SECRET_ARN);
-  apiKey.catch(() => (apiKey = undefined));
-  return apiKey;
+/** The console's API key (its page carries it): its own secret, or LOCAL_CONSOLE_KEY when run in this process. */
+export function consoleApiKey(): Promise<string> {
+  consoleKey ??= process.env.LOCAL_CONSOLE_KEY ? Promise.resolve(process.env.LOCAL_CONSOLE_KEY) : fetchSecret(process.env.CONSOLE_API_KEY_SECRET_ARN);
+  consoleKey.catch(() => (consoleKey = undefined));
+  return consoleKey;
 }

@@ -12,8 +12,21 @@ import { CORS_ALLOWED_HEADERS, CORS_EXPOSED_HEADERS } from './cors.ts';
 import { PROBLEM_CONTENT_TYPE, problemBody, type ProblemBody } from './problem.ts';
 import { SECURITY_HEADERS } from './security-headers.ts';
 
-/** Usage-plan throttle per API key (seed 002's "30 requests per second"). */
+/**
+ * Two kinds of API key, each in its own usage plan. An API client's key (secret, one client's) is
+ * throttled (seed 002's "30 requests per second") and has the monthly quota. The console's key is
+ * public (the page carries it), so its plan has neither: no budget that every console user shares
+ * can be spent by one of them. What bounds each caller, whatever key they hold, is the per-address
+ * limit below and the stage throttle.
+ */
 export const usagePlanThrottle = { rateLimit: 30, burstLimit: 60 } as const;
+
+/**
+ * Requests one source address may make in a minute (the `wafRateLimit` context, 600 by default):
+ * on AWS a WAF rate-based rule in front of the API (`-c waf=false` removes it), locally the same rule
+ * in the gateway. A blocked request gets the WAF_FILTERED answer: 429 with Retry-After.
+ */
+export const PER_ADDRESS_WINDOW_SECONDS = 60;
 
 /** API Gateway's payload limit: a larger request never reaches a function. */
 export const MAX_PAYLOAD_BYTES = 10 * 1024 * 1024;
@@ -46,7 +59,8 @@ const TYPES = {
   THROTTLED: [429, 'Too many requests; retry later.'],
   UNAUTHORIZED: [401, 'The request is not authorized.'],
   UNSUPPORTED_MEDIA_TYPE: [415, 'The media type is not supported.'],
-  WAF_FILTERED: [403, 'The request was blocked by the web application firewall.'],
+  // The web ACL's only rule is the per-address rate limit, so a WAF block is a 429.
+  WAF_FILTERED: [429, 'Too many requests from your address; retry in a minute.'],
 } as const satisfies Record<string, readonly [number, string]>;
 
 export type GatewayResponseType = keyof typeof TYPES | 'DEFAULT_4XX' | 'DEFAULT_5XX';
@@ -54,6 +68,7 @@ export type GatewayResponseType = keyof typeof TYPES | 'DEFAULT_4XX' | 'DEFAULT_
 /** Seconds a client should wait, where the answer is about time. */
 const RETRY_AFTER: Partial<Record<GatewayResponseType, string>> = {
   THROTTLED: '1',
+  WAF_FILTERED: String(PER_ADDRESS_WINDOW_SECONDS),
   QUOTA_EXCEEDED: '3600',
   INTEGRATION_FAILURE: '1',
   INTEGRATION_TIMEOUT: '1',

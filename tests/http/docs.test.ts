@@ -4,7 +4,7 @@ import { Ajv2020 } from 'ajv/dist/2020.js';
 import formats from 'ajv-formats';
 import { describe, expect, it } from 'vitest';
 import { routes, type RouteDef } from '../../shared/routes.ts';
-import { API_KEY, useGateway } from '../support/api.ts';
+import { API_KEY, CONSOLE_KEY, useGateway } from '../support/api.ts';
 
 const gateway = useGateway();
 const api = () => gateway.api;
@@ -75,10 +75,11 @@ describe('GET /docs and /apidocs', () => {
 });
 
 describe('GET / (the console) and its assets', () => {
-  it('embeds the client API key and a strict Content-Security-Policy', async () => {
+  it('embeds the console’s own API key, never the API clients’, and a strict Content-Security-Policy', async () => {
     const res = await api().get('/', { apiKey: null });
     expect(res.status).toBe(200);
-    expect(res.text).toContain(`<meta name="api-key" content="${API_KEY}">`);
+    expect(res.text).toContain(`<meta name="api-key" content="${CONSOLE_KEY}">`);
+    expect(res.text).not.toContain(API_KEY);
     const csp = res.headers.get('content-security-policy')!;
     expect(csp).toContain("default-src 'none'");
     expect(csp).toContain("script-src 'self';");

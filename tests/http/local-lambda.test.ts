@@ -9,7 +9,7 @@ import { threadId } from 'node:worker_threads';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { functionSpecs, type FunctionSpec } from '../../infra/functions.ts';
 import { createGateway } from '../../infra/local/gateway.ts';
-import { API_KEY_SECRET_ARN, APP_SECRET_ARN, localLambdaOptions, startLocalLambda, type LocalLambda } from '../../infra/local/lambda.ts';
+import { CONSOLE_API_KEY_SECRET_ARN, APP_SECRET_ARN, localLambdaOptions, startLocalLambda, type LocalLambda } from '../../infra/local/lambda.ts';
 import { gatewayResponses } from '../../shared/http/gateway-contract.ts';
 import { PROBLEM_CONTENT_TYPE } from '../../shared/http/problem.ts';
 import { registerUser } from '../support/accounts.ts';
@@ -131,16 +131,16 @@ describe('the local Lambda service', () => {
     expect(health.context.remainingMs).toBeLessThanOrEqual(10_000);
     expect(health.appSecret).toMatch(/^ConfigurationError/);
 
-    const data = await probe('users.get', { secret: API_KEY_SECRET_ARN });
+    const data = await probe('users.get', { secret: CONSOLE_API_KEY_SECRET_ARN });
     expect(data.env).toMatchObject({ TABLE_NAME: process.env.TABLE_NAME, SECRET_ARN: APP_SECRET_ARN, PARAMETERS_SECRETS_EXTENSION_HTTP_PORT: expect.any(String) });
-    for (const name of ['APP_SECRET', 'LOCAL_API_KEY', 'API_KEY_SECRET_ARN']) expect(data.env, name).not.toHaveProperty(name);
+    for (const name of ['APP_SECRET', 'LOCAL_API_KEY', 'CONSOLE_API_KEY_SECRET_ARN']) expect(data.env, name).not.toHaveProperty(name);
     expect(data.env.AWS_SESSION_TOKEN).not.toBe(health.env.AWS_SESSION_TOKEN); // a role of its own
     expect(data.appSecret).toBe('ok'); // read through the extension: the secret itself is not in its environment
     expect(lambda.secretReads).toContainEqual({ sessionToken: data.env.AWS_SESSION_TOKEN, secretId: APP_SECRET_ARN, status: 200 });
     expect(data.extension).toBe(400); // the API key's secret is not granted to it
 
     const webConsole = await probe('web.console');
-    expect(webConsole.env.API_KEY_SECRET_ARN).toBe(API_KEY_SECRET_ARN);
+    expect(webConsole.env.CONSOLE_API_KEY_SECRET_ARN).toBe(CONSOLE_API_KEY_SECRET_ARN);
     expect(webConsole.apiKey).toBe(process.env.LOCAL_API_KEY);
 
     // A function without secrets has no extension layer: even on the extension's port, nothing answers it.
@@ -207,7 +207,7 @@ describe('the real functions', () => {
     expect((await gateway.api.get('/me', { token: user.token })).status).toBe(200);
     expect((await gateway.api.get('/', { apiKey: null })).text).toContain(API_KEY); // the console embeds the key
     const reads = gateway.lambda.secretReads;
-    expect(new Set(reads.map((r) => r.secretId))).toEqual(new Set([APP_SECRET_ARN, API_KEY_SECRET_ARN]));
+    expect(new Set(reads.map((r) => r.secretId))).toEqual(new Set([APP_SECRET_ARN, CONSOLE_API_KEY_SECRET_ARN]));
     expect(reads.filter((r) => r.status !== 200)).toEqual([]);
   });
 });

@@ -18,7 +18,7 @@ import { localLambdaOptions, startLocalLambda, type LocalLambda } from '../../in
 import { UserDataStack } from '../../infra/stack.ts';
 import { MAX_PAYLOAD_BYTES } from '../../shared/http/gateway-contract.ts';
 import { routes, type RouteDef, type RouteId } from '../../shared/routes.ts';
-import { API_KEY, clientFor, type Api } from '../support/api.ts';
+import { API_KEY, clientFor, CONSOLE_KEY, type Api } from '../support/api.ts';
 
 type Resources = Record<string, any>;
 
@@ -29,7 +29,7 @@ async function deployBoth(context: Record<string, unknown>) {
   const template = Template.fromStack(stack).toJSON().Resources as Resources;
   const events: { event: APIGatewayProxyEvent; routeId: RouteId }[] = [];
   lambda ??= await startLocalLambda(localLambdaOptions());
-  const server = createGateway({ apiKey: API_KEY, lambda, config: readConfig((key) => context[key]), onEvent: (event, routeId) => events.push({ event, routeId }) });
+  const server = createGateway({ apiKey: API_KEY, consoleKey: CONSOLE_KEY, lambda, config: readConfig((key) => context[key]), onEvent: (event, routeId) => events.push({ event, routeId }) });
   await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
   servers.push(server);
   const port = (server.address() as AddressInfo).port;
@@ -104,6 +104,19 @@ describe('with the default context (cdk.json)', () => {
   beforeAll(async () => {
     ({ template, events, api } = await deployBoth(context));
     methods = ofType(template, 'AWS::ApiGateway::Method');
+  });
+
+  it('has no web ACL rule the local gateway does not apply: one per-address rate limit, no custom response', () => {
+    const acls = ofType(template, 'AWS::WAFv2::WebACL');
+    expect(acls).toHaveLength(1);
+    const [[, acl]] = acls;
+    expect(acl.Properties.DefaultAction).toEqual({ Allow: {} });
+    expect(acl.Properties.CustomResponseBodies).toBeUndefined();
+    expect(acl.Properties.Rules.map((r: any) => ({ Action: r.Action, Statement: r.Statement }))).toEqual([
+      { Action: { Block: {} }, Statement: { RateBasedStatement: { Limit: expect.any(Number), EvaluationWindowSec: 60, AggregateKeyType: 'IP' } } },
+    ]);
+    const [[, association]] = ofType(template, 'AWS::WAFv2::WebACLAssociation');
+    expect(JSON.stringify(association.Properties.ResourceArn)).toContain('stages');
   });
 
   it('has no gateway feature the local gateway does not apply', () => {
@@ -228,6 +241,32 @@ describe('with origins, a small quota and a small stage throttle in the context'
       await expectDeclared(template, 'INVALID_API_KEY', await api.get('/me', { apiKey: null, headers: { origin } }), { origin });
       await expectDeclared(template, 'MISSING_AUTHENTICATION_TOKEN', await api.get('/nope', { headers: { origin } }), { origin });
     }
+  });
+
+  it('limits each address as the template’s web ACL says, answering its WAF_FILTERED, and no other address', async () => {
+    const { template, api } = await deployBoth({ wafRateLimit: 12 });
+    const [[, acl]] = ofType(template, 'AWS::WAFv2::WebACL');
+    const { Limit } = acl.Properties.Rules[0].Statement.RateBasedStatement;
+    expect(Limit).toBe(12);
+    const answers = await Promise.all(Array.from({ length: Limit + 8 }, () => api.get('/health', { apiKey: null, from: '127.0.0.2' })));
+    expect(answers.filter((r) => r.status === 200)).toHaveLength(Limit);
+    await expectDeclared(template, 'WAF_FILTERED', answers.find((r) => r.status === 429)!);
+    expect((await api.get('/health', { apiKey: null, from: '127.0.0.3' })).status).toBe(200);
+  });
+
+  it('meters only the clients’ key, as the template’s two usage plans say', async () => {
+    const { template, api } = await deployBoth({});
+    const plans = ofType(template, 'AWS::ApiGateway::UsagePlan');
+    const planOfKey = (keyPrefix: string) => {
+      const [, link] = ofType(template, 'AWS::ApiGateway::UsagePlanKey').find(([, k]) => k.Properties.KeyId.Ref.startsWith(keyPrefix))!;
+      return plans.find(([id]) => id === link.Properties.UsagePlanId.Ref)![1].Properties;
+    };
+    expect(planOfKey('ConsoleApiKey').Throttle).toBeUndefined();
+    expect(planOfKey('ConsoleApiKey').Quota).toBeUndefined();
+    const { BurstLimit } = planOfKey('ClientApiKey').Throttle;
+    const burst = (apiKey: string) => Promise.all(Array.from({ length: BurstLimit + 40 }, (_, i) => api.get('/me', { apiKey, from: `127.0.2.${1 + (i % 20)}` })));
+    expect((await burst(CONSOLE_KEY)).every((r) => r.status === 401)).toBe(true);
+    await expectDeclared(template, 'THROTTLED', (await burst(API_KEY)).find((r) => r.status === 429)!);
   });
 
   it('stops a key at the template’s monthly quota, then the stage at its throttle', async () => {

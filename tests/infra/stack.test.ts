@@ -28,7 +28,7 @@ const allRoutes = Object.entries(routes) as [string, RouteDef][];
 
 describe('cdk-nag', () => {
   it('finds nothing unacknowledged, with and without the WAF', () => {
-    expect(() => synth({ waf: true, alarmEmail: 'ops@example.com', corsOrigins: 'https://console.example.com' })).not.toThrow();
+    expect(() => synth({ waf: false, alarmEmail: 'ops@example.com', corsOrigins: 'https://console.example.com' })).not.toThrow();
   });
 });
 
@@ -99,7 +99,7 @@ describe('functions', () => {
       else expect(writes).toEqual([]);
       if (route.data === 'none') expect(actions.filter((a: string) => /dynamodb/.test(a))).toEqual([]);
       const secretsRead = statements.filter((s: { Action: string | string[] }) => [s.Action].flat().includes('secretsmanager:GetSecretValue')).map((s: { Resource: unknown }) => JSON.stringify(s.Resource));
-      const expected = [...(route.data !== 'none' ? ['AppSecret'] : []), ...(route.clientApiKey ? ['ApiKeySecret'] : [])];
+      const expected = [...(route.data !== 'none' ? ['AppSecret'] : []), ...(route.consoleApiKey ? ['ApiKeySecret'] : [])];
       expect(secretsRead.map((r: string) => /AppSecret|ApiKeySecret/.exec(r)![0]).sort()).toEqual(expected.sort());
       for (const s of statements) {
         if ([s.Resource].flat().includes('*')) expect([s.Action].flat().every((a: string) => a.startsWith('xray:'))).toBe(true);
@@ -173,12 +173,12 @@ describe('REST API', () => {
     synth({ stage: 'dev' }).template.hasResourceProperties('AWS::ApiGateway::Stage', { StageName: 'dev' });
   });
 
-  it('meters every key with the usage plan: 30 rps, burst 60, a monthly quota', () => {
+  it('meters the API clients’ key with its usage plan: 30 rps, burst 60, a monthly quota', () => {
     template.hasResourceProperties('AWS::ApiGateway::UsagePlan', {
       Throttle: { RateLimit: usagePlanThrottle.rateLimit, BurstLimit: usagePlanThrottle.burstLimit },
       Quota: { Limit: 1_000_000, Period: 'MONTH' },
     });
-    template.resourceCountIs('AWS::ApiGateway::UsagePlanKey', 1);
+    template.resourceCountIs('AWS::ApiGateway::UsagePlanKey', 2);
   });
 
   it('allows CORS only for configured origins', () => {
@@ -195,14 +195,30 @@ describe('outputs and options', () => {
     expect(Object.keys(template.findOutputs('*')).sort()).toEqual(expect.arrayContaining(['ApiKeySecretArn', 'ApiUrl', 'TableName']));
   });
 
-  it('adds a WAF web ACL with a rate-based rule only when asked', () => {
-    template.resourceCountIs('AWS::WAFv2::WebACL', 0);
-    const waf = synth({ waf: true, wafRateLimit: 1000 }).template;
-    waf.hasResourceProperties('AWS::WAFv2::WebACL', {
+  it('limits every source address with a WAF rate-based rule by default, and only that rule; waf=false removes it', () => {
+    template.hasResourceProperties('AWS::WAFv2::WebACL', {
       Scope: 'REGIONAL',
-      Rules: Match.arrayWith([Match.objectLike({ Statement: { RateBasedStatement: { Limit: 1000, AggregateKeyType: 'IP' } }, Action: { Block: {} } })]),
+      DefaultAction: { Allow: {} },
+      Rules: [Match.objectLike({ Statement: { RateBasedStatement: { Limit: 600, EvaluationWindowSec: 60, AggregateKeyType: 'IP' } }, Action: { Block: {} } })],
     });
-    waf.resourceCountIs('AWS::WAFv2::WebACLAssociation', 1);
+    template.resourceCountIs('AWS::WAFv2::WebACLAssociation', 1);
+    synth({ wafRateLimit: 100 }).template.hasResourceProperties('AWS::WAFv2::WebACL', { Rules: [Match.objectLike({ Statement: { RateBasedStatement: Match.objectLike({ Limit: 100 }) } })] });
+    synth({ waf: false }).template.resourceCountIs('AWS::WAFv2::WebACL', 0);
+  });
+
+  it('keeps the console’s key in a plan of its own, without throttle or quota; the clients’ plan has both', () => {
+    const plans = resources('AWS::ApiGateway::UsagePlan').map(([id, plan]) => ({ id, ...plan.Properties }));
+    const keyOfPlan = (planId: string) => resources('AWS::ApiGateway::UsagePlanKey').find(([, k]) => k.Properties.UsagePlanId.Ref === planId)![1].Properties.KeyId.Ref as string;
+    const clients = plans.find((p) => p.Throttle)!;
+    const console = plans.find((p) => !p.Throttle)!;
+    expect(plans).toHaveLength(2);
+    expect(clients.Quota).toBeDefined();
+    expect(console.Quota).toBeUndefined();
+    expect(keyOfPlan(clients.id)).toMatch(/^ClientApiKey/);
+    expect(keyOfPlan(console.id)).toMatch(/^ConsoleApiKey/);
+    // The console function may read the console's key and nothing else of the kind.
+    const [, consoleFn] = resources('AWS::Lambda::Function').find(([id]) => id.startsWith('WebConsoleFunction'))!;
+    expect(consoleFn.Properties.Environment.Variables.CONSOLE_API_KEY_SECRET_ARN).toEqual({ Ref: expect.stringMatching(/^ConsoleApiKeySecret/) });
   });
 });
 
@@ -269,7 +285,7 @@ describe('operations', () => {
 describe('regions', () => {
   const layers = paramsAndSecretsLayers.arm64;
   const layersOf = (synthesized: Template) => Object.values(synthesized.findResources('AWS::Lambda::Function')).flatMap((fn: any) => fn.Properties.Layers ?? []);
-  const functionsWithSecrets = [...functionSpecs().values()].filter((spec) => spec.appSecret || spec.clientApiKey).length;
+  const functionsWithSecrets = [...functionSpecs().values()].filter((spec) => spec.appSecret || spec.consoleApiKey).length;
 
   it('keeps one arm64 ARN of AWS\'s extension layer per region, in that region and its partition', () => {
     for (const [region, arn] of Object.entries(layers)) {
@@ -307,6 +323,8 @@ describe('README', () => {
     const costs = readme.slice(readme.indexOf('### Cost notes'), readme.indexOf('### Teardown'));
     const stated = (pattern: RegExp) => pattern.exec(costs)?.slice(1).map(Number);
     const alarms = resources('AWS::CloudWatch::Alarm').map(([, a]) => a.Properties);
+    const webAcls = resources('AWS::WAFv2::WebACL');
+    const wafRules = webAcls.reduce((n, [, acl]) => n + acl.Properties.Rules.length, 0);
     const alarmMetrics = alarms.reduce((n, a) => n + (a.MetricName ? 1 : a.Metrics.filter((m: any) => m.MetricStat).length), 0);
     const customMetrics = new Set(
       resources('AWS::Logs::MetricFilter').flatMap(([, f]) => f.Properties.MetricTransformations.map((t: any) => `${t.MetricNamespace}/${t.MetricName}`)),
@@ -317,6 +335,7 @@ describe('README', () => {
       alarms: stated(/(\d+) alarms reading (\d+) metrics [^)]*: \$(\d+\.\d\d)\)/),
       customMetrics: stated(/(\d+) custom metrics/),
       dashboards: stated(/(\d+) (?:CloudWatch )?dashboards?/),
+      waf: stated(/(\d+) WAF web ACLs? with (\d+) rules?/),
       monthlyAtRest: stated(/about \$(\d+) a month/),
     }).toEqual({
       secrets: [resources('AWS::SecretsManager::Secret').length],
@@ -324,13 +343,16 @@ describe('README', () => {
       alarms: [alarms.length, alarmMetrics, Number((alarmMetrics * 0.1).toFixed(2))],
       customMetrics: [customMetrics.size],
       dashboards: [resources('AWS::CloudWatch::Dashboard').length],
-      // The README's prices: $0.40 a secret, $1 a key, $0.10 an alarm metric, $3 a dashboard.
+      waf: [webAcls.length, wafRules],
+      // The README's prices: $0.40 a secret, $1 a key, $0.10 an alarm metric, $3 a dashboard, $5 a web ACL and $1 a rule.
       monthlyAtRest: [
         Math.round(
           0.4 * resources('AWS::SecretsManager::Secret').length +
             resources('AWS::KMS::Key').length +
             0.1 * alarmMetrics +
-            3 * resources('AWS::CloudWatch::Dashboard').length,
+            3 * resources('AWS::CloudWatch::Dashboard').length +
+            5 * webAcls.length +
+            wafRules,
         ),
       ],
     });

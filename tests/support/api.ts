@@ -10,6 +10,7 @@ import { contractViolations, type SeenResponse } from './contract.ts';
 import type { RouteId } from '../../shared/routes.ts';
 
 export const API_KEY = 'test-api-key';
+export const CONSOLE_KEY = 'test-console-key';
 
 export interface ApiResponse<T = any> {
   status: number;
@@ -86,9 +87,10 @@ export function clientFor(baseUrl: string, seen: SeenResponse[] = []) {
 
 /**
  * A gateway for this test file, with its own local Lambda service configured as tests/support/env.ts
- * configured this process (table, secrets, log level). `throttle` is generous by default so ordinary
- * tests are not throttled; the throttle tests start one with the stack's real limits. When the file is
- * done, every response it received is checked against the OpenAPI document.
+ * configured this process (table, secrets, log level). The key throttle is generous and the
+ * per-address limit off by default, so ordinary tests (all from 127.0.0.1) are not throttled; the
+ * tests of those limits start one with the stack's. When the file is done, every response it
+ * received is checked against the OpenAPI document.
  */
 export function useGateway(options: Partial<GatewayOptions> = {}, functions: Partial<LocalLambdaOptions> = {}) {
   const events: { event: APIGatewayProxyEvent; routeId: RouteId }[] = [];
@@ -104,10 +106,12 @@ export function useGateway(options: Partial<GatewayOptions> = {}, functions: Par
     });
     server = createGateway({
       apiKey: API_KEY,
+      consoleKey: CONSOLE_KEY,
       lambda: state.lambda,
       throttle: { rateLimit: 10_000, burstLimit: 10_000 },
       onEvent: (event, routeId) => events.push({ event, routeId }),
       ...options,
+      config: { waf: false, ...options.config },
     });
     await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
     state.api = clientFor(`http://127.0.0.1:${(server.address() as AddressInfo).port}`, seen);

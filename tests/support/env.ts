@@ -12,5 +12,6 @@ Object.assign(process.env, localAwsEnvironment(endpoint));
 process.env.TABLE_NAME = `test-${randomUUID()}`;
 process.env.APP_SECRET ??= generateLocalEnv().APP_SECRET;
 process.env.POWERTOOLS_LOG_LEVEL ??= 'WARN';
-process.env.LOCAL_API_KEY = 'test-api-key'; // the key tests/support/api.ts sends, and the console embeds
+process.env.LOCAL_API_KEY = 'test-api-key'; // the API clients' key tests/support/api.ts sends
+process.env.LOCAL_CONSOLE_KEY = 'test-console-key'; // the console's key, which its page carries
 await ensureTable(endpoint, process.env.TABLE_NAME);

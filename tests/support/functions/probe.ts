@@ -6,7 +6,7 @@
  */
 import { threadId } from 'node:worker_threads';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
-import { clientApiKey, getSecrets } from '../../../shared/config/index.ts';
+import { consoleApiKey, getSecrets } from '../../../shared/config/index.ts';
 import { state } from './state.ts';
 
 const outcome = (promise: Promise<unknown>) => promise.then(() => 'ok', (error: Error) => `${error.name}: ${error.message}`);
@@ -34,7 +34,7 @@ export async function handler(event: APIGatewayProxyEvent, context: Context): Pr
       env: { ...process.env },
       context: { functionName: context.functionName, memoryLimitInMB: context.memoryLimitInMB, invokedFunctionArn: context.invokedFunctionArn, remainingMs: context.getRemainingTimeInMillis() },
       appSecret: await outcome(getSecrets()),
-      apiKey: await clientApiKey().catch((error: Error) => `${error.name}: ${error.message}`),
+      apiKey: await consoleApiKey().catch((error: Error) => `${error.name}: ${error.message}`),
       ...(query.secret && { extension: await readThroughExtension(query.secret, query.port) }),
     };
     return { statusCode: 200, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) };
