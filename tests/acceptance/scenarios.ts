@@ -317,8 +317,14 @@ export function acceptanceScenarios(target: Target) {
       for (const apiKey of [null, `wrong-${unique()}`]) {
         expect((await api().send('POST', '/auth/login', { apiKey, body: { email: newEmail(), password: PASSWORD } })).status).toBe(403);
       }
-      expect((await api().get(`/no-such-route-${unique()}`)).status).toBe(404);
+      const unknown = await api().get(`/no-such-route-${unique()}`);
+      expect(unknown.status).toBe(404);
       expect((await api().delete('/users')).status).toBe(404);
+      // The gateway's own answers carry the security headers, the quoted CSP sources included.
+      const fromFunction = await api().get('/health', { apiKey: null });
+      for (const name of ['content-security-policy', 'strict-transport-security', 'x-content-type-options', 'x-frame-options', 'cache-control', 'referrer-policy']) {
+        expect(unknown.headers.get(name), name).toBe(fromFunction.headers.get(name));
+      }
     });
 
     it('throttles one key flooding past the usage plan’s burst of 60: 429 with Retry-After', async () => {

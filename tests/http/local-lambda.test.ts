@@ -13,7 +13,7 @@ import { CONSOLE_API_KEY_SECRET_ARN, APP_SECRET_ARN, localLambdaOptions, startLo
 import { gatewayResponses } from '../../shared/http/gateway-contract.ts';
 import { PROBLEM_CONTENT_TYPE } from '../../shared/http/problem.ts';
 import { registerUser } from '../support/accounts.ts';
-import { API_KEY, clientFor, useGateway } from '../support/api.ts';
+import { API_KEY, clientFor, CONSOLE_KEY, useGateway } from '../support/api.ts';
 import { buildTestEvent } from '../support/events.ts';
 import { state } from '../support/functions/state.ts';
 
@@ -133,7 +133,7 @@ describe('the local Lambda service', () => {
 
     const data = await probe('users.get', { secret: CONSOLE_API_KEY_SECRET_ARN });
     expect(data.env).toMatchObject({ TABLE_NAME: process.env.TABLE_NAME, SECRET_ARN: APP_SECRET_ARN, PARAMETERS_SECRETS_EXTENSION_HTTP_PORT: expect.any(String) });
-    for (const name of ['APP_SECRET', 'LOCAL_API_KEY', 'CONSOLE_API_KEY_SECRET_ARN']) expect(data.env, name).not.toHaveProperty(name);
+    for (const name of ['APP_SECRET', 'LOCAL_API_KEY', 'LOCAL_CONSOLE_KEY', 'CONSOLE_API_KEY_SECRET_ARN']) expect(data.env, name).not.toHaveProperty(name);
     expect(data.env.AWS_SESSION_TOKEN).not.toBe(health.env.AWS_SESSION_TOKEN); // a role of its own
     expect(data.appSecret).toBe('ok'); // read through the extension: the secret itself is not in its environment
     expect(lambda.secretReads).toContainEqual({ sessionToken: data.env.AWS_SESSION_TOKEN, secretId: APP_SECRET_ARN, status: 200 });
@@ -141,7 +141,7 @@ describe('the local Lambda service', () => {
 
     const webConsole = await probe('web.console');
     expect(webConsole.env.CONSOLE_API_KEY_SECRET_ARN).toBe(CONSOLE_API_KEY_SECRET_ARN);
-    expect(webConsole.apiKey).toBe(process.env.LOCAL_API_KEY);
+    expect(webConsole.apiKey).toBe(process.env.LOCAL_CONSOLE_KEY);
 
     // A function without secrets has no extension layer: even on the extension's port, nothing answers it.
     const intruder = await probe('health', { secret: APP_SECRET_ARN, port: data.env.PARAMETERS_SECRETS_EXTENSION_HTTP_PORT });
@@ -205,7 +205,7 @@ describe('the real functions', () => {
   it('read their secrets through the extension, each only what the stack grants it', async () => {
     const user = await registerUser(gateway.api);
     expect((await gateway.api.get('/me', { token: user.token })).status).toBe(200);
-    expect((await gateway.api.get('/', { apiKey: null })).text).toContain(API_KEY); // the console embeds the key
+    expect((await gateway.api.get('/', { apiKey: null })).text).toContain(CONSOLE_KEY); // the console embeds its key
     const reads = gateway.lambda.secretReads;
     expect(new Set(reads.map((r) => r.secretId))).toEqual(new Set([APP_SECRET_ARN, CONSOLE_API_KEY_SECRET_ARN]));
     expect(reads.filter((r) => r.status !== 200)).toEqual([]);

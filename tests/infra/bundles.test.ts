@@ -33,6 +33,7 @@ async function environment(changed = template) {
     secrets: {
       [logicalId('AWS::SecretsManager::Secret', 'AppSecret')]: process.env.APP_SECRET!,
       [logicalId('AWS::SecretsManager::Secret', 'ApiKeySecret')]: API_KEY,
+      [logicalId('AWS::SecretsManager::Secret', 'ConsoleApiKeySecret')]: 'sample-console-key',
     },
   });
   started.push(env);

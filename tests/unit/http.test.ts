@@ -62,7 +62,7 @@ describe('gateway responses', () => {
         expect(response.body, type).toEqual({ type: 'about:blank', title: expect.any(String), status: response.status, detail: expect.any(String) });
       }
     }
-    expect(gatewayResponses.WAF_FILTERED.status).toBe(403);
+    expect(gatewayResponses.WAF_FILTERED.status).toBe(429); // the web ACL's only rule is the per-address limit
     expect(gatewayResponses.INTEGRATION_TIMEOUT.status).toBe(504);
     expect(gatewayResponseHeaders('THROTTLED', [])['retry-after']).toEqual({ value: '1' });
     expect(gatewayResponseHeaders('INVALID_API_KEY', [])['x-content-type-options']).toEqual({ value: 'nosniff' });
