@@ -34,6 +34,7 @@ const STATUS_TEXT: Record<number, string> = {
 export function errorStatuses(route: RouteDef): number[] {
   // 429: the per-address limit and the stage throttle apply to every route.
   const statuses = new Set<number>([429, 500, ...(route.errors ?? [])]);
+  if (route.honours?.some((h) => h === 'if-match' || h === 'if-none-match')) statuses.add(412);
   if (route.apiKey !== false) statuses.add(403);
   if (route.auth !== 'none') statuses.add(401);
   if (route.auth === 'admin') statuses.add(403);
@@ -57,30 +58,28 @@ function parameters(route: RouteDef): Json[] {
       schema,
     }));
   };
-  const headers = [
-    ...(route.errors?.includes(412) ? [headerParam('If-Match', 'The ETag you read: the write fails with 412 if the resource has changed since')] : []),
-    ...(route.path === '/kv/{key}' && route.method === 'PUT' ? [headerParam('If-None-Match', '`*` to create only (412 if the key exists)')] : []),
-    ...(route.path === '/payments' && route.method === 'POST' ? [headerParam('Idempotency-Key', 'Retries with the same key and body replay the first response for 24 hours')] : []),
-  ];
+  const described = {
+    'if-match': headerParam('If-Match', 'The ETag you read: the write fails with 412 if the resource has changed since'),
+    'if-none-match': headerParam('If-None-Match', '`*` to create only (412 if it exists)'),
+    'idempotency-key': headerParam('Idempotency-Key', 'Retries with the same key and body replay the first response for 24 hours'),
+  };
+  const headers = (route.honours ?? []).map((name) => described[name]);
   return [...fromSchema('path', route.params), ...fromSchema('query', route.query), ...headers];
 }
 
-/** Routes whose answer is a versioned resource with an ETag. */
-const ETAG_ROUTES = new Set(['me.get', 'users.create', 'users.get', 'users.update', 'users.patch', 'payments.create', 'payments.get', 'payments.update', 'kv.get', 'kv.put']);
-
-function responses(id: string, route: RouteDef): Json {
+function responses(route: RouteDef): Json {
   const headers: Json = {};
-  if (ETAG_ROUTES.has(id)) headers.ETag = { schema: { type: 'string' }, description: 'Version of the resource, for If-Match' };
-  if (route.status === 201) headers.Location = { schema: { type: 'string' }, description: 'URL of the new resource' };
+  if (route.etag) headers.ETag = { schema: { type: 'string' }, description: 'Version of the resource, for If-Match' };
+  if (route.location) headers.Location = { schema: { type: 'string' }, description: 'URL of the new resource (with a 201)' };
   if (route.status === 302) headers.Location = { schema: { type: 'string' } };
   const content = route.produces
     ? Object.fromEntries(route.produces.map((type) => [type, { schema: { type: 'string' } }]))
     : route.status === 204 || route.status === 302
       ? undefined
       : { 'application/json': { schema: route.response ? jsonSchemaOf(route.response(), 'output') : { type: 'object' } } };
-  const success: Json = { description: route.path === '/kv/{key}' && route.method === 'PUT' ? 'Replaced (201 when created)' : STATUS_TEXT[route.status], ...(Object.keys(headers).length && { headers }), ...(content && { content }) };
+  const success: Json = { description: route.creates ? 'Replaced (201 when created)' : STATUS_TEXT[route.status], ...(Object.keys(headers).length && { headers }), ...(content && { content }) };
   const result: Json = { [route.status]: success };
-  if (route.path === '/kv/{key}' && route.method === 'PUT') result[201] = { ...success, description: 'Created' };
+  if (route.creates) result[201] = { ...success, description: 'Created' };
   for (const status of errorStatuses(route)) {
     result[status] = {
       description: STATUS_TEXT[status],
@@ -111,7 +110,7 @@ export function openApiDocument(serverUrl: string): Json {
           content: { 'application/json': { schema: jsonSchemaOf(route.body()), ...(route.example !== undefined && { example: route.example }) } },
         },
       }),
-      responses: responses(id, route),
+      responses: responses(route),
     };
   }
   return {

@@ -1,7 +1,5 @@
 import { defineHandler } from '../../shared/http/handler.ts';
 import { routes } from '../../shared/routes.ts';
-import { paymentReply, updatePayment } from '../../shared/services/payments.ts';
+import { updatePayment } from '../../shared/services/payments.ts';
 
-export const handler = defineHandler(routes['payments.update'], async ({ caller, params, body, header }) =>
-  paymentReply(await updatePayment(caller, params.id, body, header('if-match'))),
-);
+export const handler = defineHandler(routes['payments.update'], ({ caller, params, body, condition }) => updatePayment(caller, params.id, body, condition));

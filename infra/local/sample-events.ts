@@ -45,10 +45,10 @@ export async function samplePlaceholders(apiKey: string): Promise<Record<string,
   const recordPhone = randomPhone();
   const record = await createRecord(caller, { name: 'Sample Patient', phone: recordPhone, dob: '1985-06-15', height: 168, weight: 61 });
   return {
-    RECORD_ID: (record.body as { record_id: string }).record_id,
+    RECORD_ID: record.record_id,
     RECORD_PHONE: recordPhone,
     NEW_PHONE: randomPhone(),
-    PAYMENT_ID: (payment.body as { payment_id: string }).payment_id,
+    PAYMENT_ID: payment.result.payment_id,
     API_KEY: apiKey,
     ADMIN_TOKEN: (await signIn(admin.user_id, 'admin')).token,
     USER_ID: user.user_id,

@@ -3,7 +3,7 @@
  * (scope names the route and the partition), so a client can neither read nor forge a start key.
  */
 import { getSecrets } from '../config/index.ts';
-import { badRequest } from '../http/problem.ts';
+import { InvalidInput } from '../errors.ts';
 import { decrypt, encrypt } from './aead.ts';
 
 export type StartKey = Record<string, unknown>;
@@ -14,10 +14,21 @@ export async function sealCursor(lastKey: StartKey | undefined, scope: string): 
   return encrypt(cursorKey, JSON.stringify(lastKey), scope).toString('base64url');
 }
 
+/** One page of a list, and the sealed cursor for the next: the one way lists here page. */
+export async function paged<T, U = T>(
+  scope: string,
+  cursor: string | undefined,
+  fetch: (startKey?: StartKey) => Promise<{ items: T[]; lastKey?: StartKey }>,
+  present: (item: T) => U = (item) => item as unknown as U,
+): Promise<{ items: U[]; next_cursor: string | null }> {
+  const { items, lastKey } = await fetch(await openCursor(cursor, scope));
+  return { items: items.map(present), next_cursor: await sealCursor(lastKey, scope) };
+}
+
 export async function openCursor(cursor: string | undefined, scope: string): Promise<StartKey | undefined> {
   if (!cursor) return undefined;
   const { cursorKey } = await getSecrets();
   const json = decrypt(cursorKey, Buffer.from(cursor, 'base64url'), scope);
-  if (json === undefined) throw badRequest('The cursor is invalid or belongs to another list.', [{ path: 'query.cursor', message: 'Invalid cursor' }]);
+  if (json === undefined) throw new InvalidInput('The cursor is invalid or belongs to another list.', [{ path: 'query.cursor', message: 'Invalid cursor' }]);
   return JSON.parse(json);
 }

@@ -1,15 +1,32 @@
 import { BatchWriteCommand, QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import { Unavailable } from '../errors.ts';
+import { retry } from '../retry.ts';
 import { db, TABLE } from './client.ts';
 
-/** BatchWriteItem deletes in chunks of 25, retrying whatever DynamoDB leaves unprocessed. */
+class Unprocessed extends Error {}
+
+/**
+ * A batch call, sent again with what DynamoDB left unprocessed (it does under load) until nothing is
+ * left; `send` answers what is left. Past a few tries the service is busy: 503.
+ */
+export async function untilProcessed<T>(batch: T[], send: (batch: T[]) => Promise<T[]>): Promise<void> {
+  let left = batch;
+  const once = async () => {
+    left = await send(left);
+    if (left.length > 0) throw new Unprocessed();
+  };
+  await retry(once, { attempts: 8, baseMs: 20, retryable: (error) => error instanceof Unprocessed }).catch((error) => {
+    throw error instanceof Unprocessed ? new Unavailable('The service is temporarily unavailable; retry later.', undefined, 1) : error;
+  });
+}
+
+/** BatchWriteItem deletes in chunks of 25. */
 export async function deleteKeys(items: Record<string, unknown>[]): Promise<void> {
   for (let i = 0; i < items.length; i += 25) {
-    let requests = items.slice(i, i + 25).map((Key) => ({ DeleteRequest: { Key } }));
-    for (let attempt = 0; requests.length > 0; attempt++) {
-      if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, Math.random() * 50 * 2 ** Math.min(attempt, 5)));
-      const result = await db.send(new BatchWriteCommand({ RequestItems: { [TABLE]: requests } }));
-      requests = (result.UnprocessedItems?.[TABLE] ?? []) as typeof requests;
-    }
+    await untilProcessed(
+      items.slice(i, i + 25).map((Key) => ({ DeleteRequest: { Key } })),
+      async (requests) => ((await db.send(new BatchWriteCommand({ RequestItems: { [TABLE]: requests } }))).UnprocessedItems?.[TABLE] ?? []) as typeof requests,
+    );
   }
 }
 

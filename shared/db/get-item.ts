@@ -5,6 +5,7 @@
  * wrote something reads it back (ETags, If-Match), and a closed session is closed at once.
  */
 import { BatchGetCommand } from '@aws-sdk/lib-dynamodb';
+import { untilProcessed } from './batch.ts';
 import { db, TABLE } from './client.ts';
 
 type Key = Record<string, string>;
@@ -22,13 +23,11 @@ const idOf = (key: Key) => `${key.PK}\u0000${key.SK}`;
 async function fetchBatch(pending: Pending[]): Promise<void> {
   const found = new Map<string, Item>();
   try {
-    let keys = [...new Map(pending.map((p) => [idOf(p.key), p.key])).values()];
-    for (let attempt = 0; keys.length > 0; attempt++) {
-      if (attempt > 0) await new Promise((r) => setTimeout(r, Math.random() * 20 * 2 ** Math.min(attempt, 5)));
+    await untilProcessed([...new Map(pending.map((p) => [idOf(p.key), p.key])).values()], async (keys) => {
       const { Responses, UnprocessedKeys } = await db.send(new BatchGetCommand({ RequestItems: { [TABLE]: { Keys: keys, ConsistentRead: true } } }));
       for (const item of Responses?.[TABLE] ?? []) found.set(idOf(item as Key), item);
-      keys = (UnprocessedKeys?.[TABLE]?.Keys ?? []) as Key[];
-    }
+      return (UnprocessedKeys?.[TABLE]?.Keys ?? []) as Key[];
+    });
     pending.forEach((p) => p.resolve(found.get(idOf(p.key))));
   } catch (error) {
     pending.forEach((p) => p.reject(error));

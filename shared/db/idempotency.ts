@@ -1,6 +1,6 @@
 /**
  * Idempotency keys (Stripe's semantics). A claim item records the request's hash while the first
- * request runs; the write that completes the request marks it done, with the response, in the same
+ * request runs; the write that completes the request marks it done, with its result, in the same
  * transaction, so a stored key always matches what was written. Claims expire after 24 hours.
  */
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
@@ -14,15 +14,9 @@ export const IDEMPOTENCY_SECONDS = 24 * 60 * 60;
 /** A claim whose request died without completing can be taken over after this long. */
 const LOCK_SECONDS = 30;
 
-export interface StoredResponse {
-  status: number;
-  body: unknown;
-  headers: Record<string, string>;
-}
-
 export type ClaimResult =
   | { outcome: 'claimed' }
-  | { outcome: 'replay'; response: StoredResponse }
+  | { outcome: 'replay'; result: unknown }
   | { outcome: 'in_flight' }
   | { outcome: 'mismatch' };
 
@@ -47,19 +41,19 @@ export const idempotency = {
     if (!claim) return idempotency.claim(userId, claimId, requestHash); // expired and deleted meanwhile
     if (claim.request_hash !== requestHash) return { outcome: 'mismatch' };
     if (claim.state !== 'done') return { outcome: 'in_flight' };
-    return { outcome: 'replay', response: claim.response };
+    return { outcome: 'replay', result: claim.result };
   },
 
   /** The transaction item that completes a claim; fails the transaction if the claim was lost. */
-  completion(userId: string, claimId: string, requestHash: string, response: StoredResponse): TransactItems[number] {
+  completion(userId: string, claimId: string, requestHash: string, result: unknown): TransactItems[number] {
     return {
       Update: {
         TableName: TABLE,
         Key: keys.idempotency(userId, claimId),
-        UpdateExpression: 'SET #state = :done, #response = :response',
+        UpdateExpression: 'SET #state = :done, #result = :result',
         ConditionExpression: '#state = :inFlight AND request_hash = :hash',
-        ExpressionAttributeNames: { '#state': 'state', '#response': 'response' },
-        ExpressionAttributeValues: { ':done': 'done', ':inFlight': 'in_flight', ':hash': requestHash, ':response': response },
+        ExpressionAttributeNames: { '#state': 'state', '#result': 'result' },
+        ExpressionAttributeValues: { ':done': 'done', ':inFlight': 'in_flight', ':hash': requestHash, ':result': result },
       },
     };
   },

@@ -8,7 +8,7 @@
  * counted exactly and cannot together pass it.
  */
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { JsonText } from '../http/json-text.ts';
+import { JsonText } from '../json-text.ts';
 import { deletePartition, queryAll } from './batch.ts';
 import { db, TABLE } from './client.ts';
 import { getItem } from './get-item.ts';
@@ -139,7 +139,7 @@ export const kv = {
       }),
     );
     return {
-      entries: Items.map(({ SK, version, created_at, updated_at }) => ({ key: SK as string, version, created_at, updated_at })),
+      items: Items.map(({ SK, version, created_at, updated_at }) => ({ key: SK as string, version, created_at, updated_at })),
       lastKey: LastEvaluatedKey,
     };
   },

@@ -110,11 +110,12 @@ export const payments = {
 
   async listForUser(userId: string, limit: number, startKey?: Key) {
     const { items, lastKey } = await queryNewestFirst(table.gsi1, keys.paymentsOfUser(userId), limit, startKey);
-    return { payments: items.map((i) => fromItem(i)!), lastKey };
+    return { items: items.map((i) => fromItem(i)!), lastKey };
   },
 
   /** Newest first across all shards: each shard reads at most `limit`, the merge keeps the newest `limit`. */
-  async listAll(limit: number, positions: ShardPositions = Array(PAYMENT_SHARDS).fill(null)) {
+  async listAll(limit: number, start?: { shards: ShardPositions }) {
+    const positions = start?.shards ?? Array<ShardPositions[number]>(PAYMENT_SHARDS).fill(null);
     const shards = await Promise.all(
       positions.map((position, shard) =>
         position === 'done' ? { items: [], lastKey: undefined } : queryNewestFirst(table.gsi2, keys.paymentsShard(shard), limit, position ?? undefined),
@@ -129,7 +130,7 @@ export const payments = {
       if (used < items.length) return used === 0 ? positions[shard] : indexKey(items[used - 1], table.gsi2);
       return lastKey ?? 'done';
     });
-    return { payments: merged.map((m) => fromItem(m.item)!), next: next.every((p) => p === 'done') ? undefined : next };
+    return { items: merged.map((m) => fromItem(m.item)!), lastKey: next.every((p) => p === 'done') ? undefined : { shards: next } };
   },
 
   /** Writes `next` over `current` if nobody changed it meanwhile. */

@@ -128,7 +128,7 @@ export const records = {
   /** One page of an owner's records, newest first. */
   async listOfOwner(userId: string, limit: number, startKey?: Key) {
     const { items, lastKey } = await queryNewestFirst(table.gsi1, keys.recordsOfOwner(userId), limit, startKey);
-    return { records: await Promise.all(items.map((item) => unseal(sealed(item)))), lastKey };
+    return { items: await Promise.all(items.map((item) => unseal(sealed(item)))), lastKey };
   },
 
   /** One page of every owner's records of a phone: its hashes under each pepper, one after the other. */
@@ -142,7 +142,7 @@ export const records = {
       if (!key) hash++;
     }
     const next: PhonePosition | undefined = hash < phoneHashes.length ? { hash, key } : undefined;
-    return { records: await Promise.all(items.map((item) => unseal(sealed(item)))), next };
+    return { items: await Promise.all(items.map((item) => unseal(sealed(item)))), lastKey: next };
   },
 
   /** True when a record was deleted; with `userId`, only if that account owns it. */

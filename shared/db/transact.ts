@@ -1,6 +1,7 @@
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { TransactWriteCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
-import { serviceUnavailable } from '../http/problem.ts';
+import { Unavailable } from '../errors.ts';
+import { retry } from '../retry.ts';
 import { db } from './client.ts';
 
 export type TransactItems = NonNullable<TransactWriteCommandInput['TransactItems']>;
@@ -16,27 +17,26 @@ export class TransactionConditionFailed extends Error {
 /** The record changed (or vanished) between read and conditional write. */
 export class StaleVersion extends Error {}
 
-const MAX_ATTEMPTS = 5;
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+/** A concurrent transaction held one of the items: worth another try. */
+class TransactionConflict extends Error {}
 
 /**
- * TransactWriteItems, all or nothing. Conflicts with a concurrent transaction on the same items are
- * retried with jittered exponential backoff; a failed condition is reported, never retried.
+ * TransactWriteItems, all or nothing. A conflict with a concurrent transaction on the same items is
+ * retried; a failed condition is reported (with the items whose condition failed), never retried.
  */
 export async function transact(items: TransactItems): Promise<void> {
-  for (let attempt = 1; ; attempt++) {
+  const once = async () => {
     try {
       await db.send(new TransactWriteCommand({ TransactItems: items }));
-      return;
     } catch (error) {
       if (!(error instanceof TransactionCanceledException)) throw error;
       const reasons = error.CancellationReasons ?? [];
       const failed = reasons.flatMap((r, i) => (r.Code === 'ConditionalCheckFailed' ? [i] : []));
       if (failed.length > 0) throw new TransactionConditionFailed(failed);
-      const conflict = reasons.some((r) => r.Code === 'TransactionConflict');
-      if (!conflict) throw error;
-      if (attempt === MAX_ATTEMPTS) throw serviceUnavailable();
-      await sleep(Math.random() * 25 * 2 ** attempt);
+      throw reasons.some((r) => r.Code === 'TransactionConflict') ? new TransactionConflict() : error;
     }
-  }
+  };
+  await retry(once, { attempts: 5, baseMs: 25, retryable: (error) => error instanceof TransactionConflict }).catch((error) => {
+    throw error instanceof TransactionConflict ? new Unavailable('The service is temporarily unavailable; retry later.', undefined, 1) : error;
+  });
 }

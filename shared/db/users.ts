@@ -154,7 +154,7 @@ export const users = {
         ExclusiveStartKey: startKey,
       }),
     );
-    return { users: (await Promise.all(Items.map(fromItem))) as User[], lastKey: LastEvaluatedKey };
+    return { items: (await Promise.all(Items.map(fromItem))) as User[], lastKey: LastEvaluatedKey };
   },
 
   /** Writes `next` over `current` if nobody changed it meanwhile, moving uniqueness markers as needed. */

@@ -1,13 +1,10 @@
 import { sessions } from '../db/sessions.ts';
-import { InvalidToken, verifyAccessToken, type Role } from '../crypto/tokens.ts';
+import type { Caller } from '../caller.ts';
+import { InvalidToken, verifyAccessToken } from '../crypto/tokens.ts';
 import type { AuthLevel } from '../routes.ts';
-import { forbidden, unauthorized } from './problem.ts';
+import { NotAuthenticated, NotPermitted } from '../errors.ts';
 
-export interface Caller {
-  id: string;
-  role: Role;
-  sessionId: string;
-}
+export type { Caller };
 
 export interface Authentication {
   caller: Caller | undefined;
@@ -23,13 +20,13 @@ export interface Authentication {
 export async function authenticate(level: AuthLevel, authorization: string | undefined): Promise<Authentication> {
   if (level === 'none') return { caller: undefined, sessionOpen: Promise.resolve() };
   const token = /^Bearer ([\w-]+\.[\w-]*\.[\w-]*)$/.exec(authorization ?? '')?.[1];
-  if (!token) throw unauthorized();
+  if (!token) throw new NotAuthenticated('A valid bearer token is required.');
   const claims = await verifyAccessToken(token).catch((error: unknown) => {
-    throw error instanceof InvalidToken ? unauthorized(error.message) : error;
+    throw error instanceof InvalidToken ? new NotAuthenticated(error.message) : error;
   });
-  if (level === 'admin' && claims.role !== 'admin') throw forbidden();
+  if (level === 'admin' && claims.role !== 'admin') throw new NotPermitted('Your role does not allow this operation.');
   const sessionOpen = sessions.isActive(claims.sub, claims.sid).then((open) => {
-    if (!open) throw unauthorized('The session has ended; sign in again.');
+    if (!open) throw new NotAuthenticated('The session has ended; sign in again.');
   });
   sessionOpen.catch(() => undefined); // awaited later; never an unhandled rejection meanwhile
   return { caller: { id: claims.sub, role: claims.role, sessionId: claims.sid }, sessionOpen };

@@ -1,5 +1,5 @@
 import type { APIGatewayProxyEvent } from 'aws-lambda';
-import { badRequest, HttpProblem } from './problem.ts';
+import { InvalidInput, TooLarge, UnsupportedMediaType } from '../errors.ts';
 
 export const MAX_BODY_BYTES = 64 * 1024;
 /** Deeper JSON is refused before it is parsed or validated (validators recurse; this limit is documented). */
@@ -37,15 +37,15 @@ export interface JsonBody {
 export function readJsonBody(event: APIGatewayProxyEvent, maxBytes = MAX_BODY_BYTES): JsonBody | undefined {
   if (event.body === null || event.body === '') return undefined;
   const raw = event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body;
-  if (Buffer.byteLength(raw, 'utf8') > maxBytes) throw new HttpProblem(413, `The request body exceeds ${maxBytes} bytes.`);
-  if (!JSON_TYPE.test(event.headers?.['content-type'] ?? '')) throw new HttpProblem(415, 'Send the body as application/json.');
+  if (Buffer.byteLength(raw, 'utf8') > maxBytes) throw new TooLarge(`The request body exceeds ${maxBytes} bytes.`);
+  if (!JSON_TYPE.test(event.headers?.['content-type'] ?? '')) throw new UnsupportedMediaType('Send the body as application/json.');
   const text = raw.trim();
   if (jsonDepth(text) > MAX_JSON_DEPTH) {
-    throw badRequest(`The request body nests arrays and objects more than ${MAX_JSON_DEPTH} levels deep.`, [{ path: 'body', message: `At most ${MAX_JSON_DEPTH} levels of nesting` }]);
+    throw new InvalidInput(`The request body nests arrays and objects more than ${MAX_JSON_DEPTH} levels deep.`, [{ path: 'body', message: `At most ${MAX_JSON_DEPTH} levels of nesting` }]);
   }
   try {
     return { text, value: JSON.parse(text) };
   } catch {
-    throw badRequest('The request body is not valid JSON.');
+    throw new InvalidInput('The request body is not valid JSON.');
   }
 }

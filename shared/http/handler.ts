@@ -14,11 +14,14 @@ import type { RouteDef } from '../routes.ts';
 import type * as z from 'zod/mini';
 import { authenticate, type Authentication, type Caller } from './auth.ts';
 import { readJsonBody } from './body.ts';
+import { conditionOf, etagOf } from './etag.ts';
 import { CORS_ALLOWED_HEADERS, CORS_EXPOSED_HEADERS } from './cors.ts';
-import { stringify } from './json-text.ts';
+import { stringify } from '../json-text.ts';
 import { logger } from './log.ts';
 import { pathParametersOf } from './path-parameters.ts';
-import { HttpProblem, PROBLEM_CONTENT_TYPE, problemBody } from './problem.ts';
+import { DomainError } from '../errors.ts';
+import type { VersionCondition } from '../versions.ts';
+import { PROBLEM_CONTENT_TYPE, problemBody, problemOf } from './problem.ts';
 import { SECURITY_HEADERS } from './security-headers.ts';
 import { parsePart } from './validate.ts';
 
@@ -33,6 +36,8 @@ export interface HttpRequest<R extends RouteDef> {
   caller: R['auth'] extends 'none' ? undefined : Caller;
   /** A request header by lower-case name. */
   header(name: string): string | undefined;
+  /** If-Match and If-None-Match, where the route honours them: what the client expects of the version. */
+  condition: VersionCondition;
   /** The API's base URL as the client sees it (scheme, host and any stage prefix), no trailing slash. */
   baseUrl: string;
   /** The client's address as API Gateway saw the connection (not X-Forwarded-For, which the client writes). */
@@ -40,8 +45,8 @@ export interface HttpRequest<R extends RouteDef> {
 }
 
 /**
- * A value with a non-default status or extra headers (ETag, Location, Retry-After…). With a
- * `content-type` header of its own, the body is a string sent as it is (HTML, scripts, styles).
+ * An answer with a status or headers of its own. With a `content-type` header, the body is a string
+ * sent as it is (HTML, scripts, styles). ETag and Location come from the route (routes.ts), not here.
  */
 export class Reply {
   constructor(
@@ -49,6 +54,9 @@ export class Reply {
     readonly options: { status?: number; headers?: Record<string, string> } = {},
   ) {}
 }
+
+/** A 201 for a route that answers 201 when it creates and 200 when it replaces. */
+export const created = (body: unknown, headers?: Record<string, string>) => new Reply(body, { status: 201, headers });
 
 type Event = APIGatewayProxyEvent;
 type Result = APIGatewayProxyResult;
@@ -61,7 +69,10 @@ const json = (status: number, body: unknown, headers: Record<string, string> = {
 });
 
 function toProblem(error: unknown): Result {
-  if (error instanceof HttpProblem) return json(error.status, error.body, error.headers, PROBLEM_CONTENT_TYPE);
+  if (error instanceof DomainError) {
+    const { status, body, headers } = problemOf(error);
+    return json(status, body, headers, PROBLEM_CONTENT_TYPE);
+  }
   if (isTransientDbError(error)) {
     logger.warn('database unavailable', { error_name: (error as Error).name });
     return json(503, problemBody(503, 'The service is temporarily unavailable; retry later.'), { 'retry-after': '1' }, PROBLEM_CONTENT_TYPE);
@@ -124,11 +135,16 @@ function baseUrlOf(event: Event): string {
 }
 
 /**
- * Services name new resources from the API's root (`/kv/…`); a client resolves `Location` against
- * the URL it called, so the stage prefix goes in front or the link misses the stage.
+ * The headers a route declares for its answers: the resource's version as ETag, and where a created
+ * resource lives as Location. A client resolves Location against the URL it called, so the stage
+ * prefix goes in front of the path or the link misses the stage.
  */
-function withBasePath(headers: Record<string, string>, event: Event): Record<string, string> {
-  return headers.location?.startsWith('/') ? { ...headers, location: basePathOf(event) + headers.location } : headers;
+function declaredHeaders(route: RouteDef, status: number, body: unknown, event: Event): Record<string, string> {
+  const version = (body as { version?: unknown } | undefined)?.version;
+  return {
+    ...(route.etag && typeof version === 'number' && { etag: etagOf(version) }),
+    ...(status === 201 && route.location && { location: basePathOf(event) + route.location(body) }),
+  };
 }
 
 /** Each in-flight request's authentication, for the handler and the log line (the module serves concurrent requests). */
@@ -155,6 +171,7 @@ export function defineHandler<R extends RouteDef>(route: R, handle: (request: Ht
   chain.use(problems()).use(authenticateCaller(route));
   return chain.handler(async (event) => {
     const { caller, sessionOpen } = authentications.get(event)!;
+    const honoured = (name: 'if-match' | 'if-none-match') => (route.honours?.includes(name) ? event.headers?.[name] : undefined);
     const run = async () => {
       // Read after authentication: an anonymous caller learns nothing about validation.
       const json = route.body ? readJsonBody(event, route.maxBodyBytes) : undefined;
@@ -165,6 +182,7 @@ export function defineHandler<R extends RouteDef>(route: R, handle: (request: Ht
         query: route.query && parsePart('query', route.query(), event.queryStringParameters ?? {}),
         caller,
         header: (name: string) => event.headers?.[name],
+        condition: conditionOf(honoured('if-match'), honoured('if-none-match')),
         baseUrl: baseUrlOf(event),
         sourceIp: event.requestContext?.identity?.sourceIp ?? 'unknown',
       } as HttpRequest<R>);
@@ -172,11 +190,10 @@ export function defineHandler<R extends RouteDef>(route: R, handle: (request: Ht
     const [result, session] = await Promise.allSettled([run(), sessionOpen]);
     if (session.status === 'rejected') throw session.reason; // a closed session wins over any answer
     if (result.status === 'rejected') throw result.reason;
-    const value = result.value;
-    if (!(value instanceof Reply)) return json(route.status, route.status === 204 ? undefined : value);
-    const status = value.options.status ?? route.status;
-    const headers = withBasePath(value.options.headers ?? {}, event);
-    if (headers['content-type']) return { statusCode: status, headers, body: String(value.body) };
-    return json(status, value.body, headers);
+    const answer = result.value instanceof Reply ? result.value : new Reply(route.status === 204 ? undefined : result.value);
+    const status = answer.options.status ?? route.status;
+    const headers = answer.options.headers ?? {};
+    if (headers['content-type']) return { statusCode: status, headers, body: String(answer.body) };
+    return json(status, answer.body, { ...declaredHeaders(route, status, answer.body, event), ...headers });
   });
 }

@@ -1,8 +1,22 @@
-/** RFC 9457 problem details: the one error shape every route and the gateway answer with. */
-export interface FieldError {
-  path: string;
-  message: string;
-}
+/**
+ * RFC 9457 problem details: the one error shape every route and the gateway answer with, and the one
+ * place a domain error (shared/errors.ts) becomes an HTTP answer.
+ */
+import {
+  Conflict,
+  type DomainError,
+  type FieldError,
+  InvalidInput,
+  NotAuthenticated,
+  NotFound,
+  NotPermitted,
+  PreconditionFailed,
+  RateLimited,
+  TooLarge,
+  Unavailable,
+  Unprocessable,
+  UnsupportedMediaType,
+} from '../errors.ts';
 
 export interface ProblemBody {
   type: string;
@@ -22,7 +36,6 @@ const TITLES: Record<number, string> = {
   413: 'Content Too Large',
   415: 'Unsupported Media Type',
   422: 'Unprocessable Content',
-  428: 'Precondition Required',
   429: 'Too Many Requests',
   500: 'Internal Server Error',
   502: 'Bad Gateway',
@@ -36,34 +49,35 @@ export function problemBody(status: number, detail: string, errors?: FieldError[
   return { type: 'about:blank', title: TITLES[status] ?? 'Error', status, detail, ...(errors && { errors }) };
 }
 
-/** Thrown anywhere below a handler; the error middleware turns it into the response. */
-export class HttpProblem extends Error {
-  constructor(
-    readonly status: number,
-    readonly detail: string,
-    readonly errors?: FieldError[],
-    readonly headers: Record<string, string> = {},
-  ) {
-    super(detail);
-    this.name = 'HttpProblem';
-  }
+const STATUS_OF = new Map<Function, number>([
+  [InvalidInput, 400],
+  [NotAuthenticated, 401],
+  [NotPermitted, 403],
+  [NotFound, 404],
+  [Conflict, 409],
+  [PreconditionFailed, 412],
+  [TooLarge, 413],
+  [UnsupportedMediaType, 415],
+  [Unprocessable, 422],
+  [RateLimited, 429],
+  [Unavailable, 503],
+]);
 
-  get body(): ProblemBody {
-    return problemBody(this.status, this.detail, this.errors);
-  }
+export interface Problem {
+  status: number;
+  body: ProblemBody;
+  headers: Record<string, string>;
 }
 
-export const badRequest = (detail: string, errors?: FieldError[]) => new HttpProblem(400, detail, errors);
-export const unauthorized = (detail = 'A valid bearer token is required.') =>
-  new HttpProblem(401, detail, undefined, { 'www-authenticate': 'Bearer' });
-export const forbidden = (detail = 'Your role does not allow this operation.') => new HttpProblem(403, detail);
-export const notFound = (detail = 'No such resource.') => new HttpProblem(404, detail);
-export const conflict = (detail: string, errors?: FieldError[]) => new HttpProblem(409, detail, errors);
-export const preconditionFailed = (detail = 'The resource has changed since you read it (If-Match is stale).') =>
-  new HttpProblem(412, detail);
-export const tooManyRequests = (retryAfterSeconds: number, detail = 'Too many requests; retry later.') =>
-  new HttpProblem(429, detail, undefined, { 'retry-after': String(Math.max(1, Math.ceil(retryAfterSeconds))) });
-export const serviceUnavailable = (retryAfterSeconds = 1) =>
-  new HttpProblem(503, 'The service is temporarily unavailable; retry later.', undefined, {
-    'retry-after': String(retryAfterSeconds),
-  });
+/** The HTTP answer to a domain error. */
+export function problemOf(error: DomainError): Problem {
+  const status = STATUS_OF.get(error.constructor) ?? 500;
+  return {
+    status,
+    body: problemBody(status, error.detail, error.fields),
+    headers: {
+      ...(error.retryAfterSeconds !== undefined && { 'retry-after': String(Math.max(1, Math.ceil(error.retryAfterSeconds))) }),
+      ...(status === 401 && { 'www-authenticate': 'Bearer' }),
+    },
+  };
+}

@@ -1,5 +1,5 @@
 import type * as z from 'zod/mini';
-import { badRequest, type FieldError } from './problem.ts';
+import { type FieldError, InvalidInput } from '../errors.ts';
 
 type Issue = z.core.$ZodIssue;
 
@@ -22,5 +22,5 @@ export function parsePart<S extends z.ZodMiniType>(where: string, schema: S, val
   const detail = unknown.length
     ? `Unknown field(s): ${unknown.join(', ')}.`
     : `The request ${where} is invalid: ${[...new Set(errors.map((e) => e.path.split('.').slice(1).join('.') || where))].join(', ')}.`;
-  throw badRequest(detail, errors);
+  throw new InvalidInput(detail, errors);
 }

@@ -2,7 +2,7 @@
  * Money is stored as integer minor units with its currency, never as a float. The decimals a currency
  * allows follow ISO 4217 (not CLDR, which rounds some currencies for display).
  */
-import { badRequest } from '../http/problem.ts';
+import { InvalidInput } from '../errors.ts';
 
 const MINOR_UNITS: Record<string, number> = {
   ...Object.fromEntries('BIF CLP DJF GNF ISK JPY KMF KRW PYG RWF UGX UYI VND VUV XAF XOF XPF'.split(' ').map((c) => [c, 0])),
@@ -46,13 +46,13 @@ export function requireMinor(amount: number | string, currency: string): number 
   const minor = toMinor(amount, currency);
   const digits = minorUnits(currency);
   if (minor === undefined || minor <= 0n) {
-    throw badRequest(`The amount must be positive with at most ${digits} decimals for ${currency}.`, [
+    throw new InvalidInput(`The amount must be positive with at most ${digits} decimals for ${currency}.`, [
       { path: 'body.amount', message: `At most ${digits} decimals for ${currency}` },
     ]);
   }
   if (minor > BigInt(MAX_MINOR_UNITS)) {
     const most = toDecimal(MAX_MINOR_UNITS, currency);
-    throw badRequest(`The amount can be at most ${most} ${currency}.`, [{ path: 'body.amount', message: `At most ${most} ${currency}` }]);
+    throw new InvalidInput(`The amount can be at most ${most} ${currency}.`, [{ path: 'body.amount', message: `At most ${most} ${currency}` }]);
   }
   return Number(minor);
 }

@@ -4,8 +4,8 @@ import { attemptsSubject } from '../db/login-attempts.ts';
 import { sessions, type Session } from '../db/sessions.ts';
 import { toPublicUser, users, type User } from '../db/users.ts';
 import { normaliseEmail, normaliseUsername } from '../db/keys.ts';
-import type { Caller } from '../http/auth.ts';
-import { HttpProblem, unauthorized } from '../http/problem.ts';
+import type { Caller } from '../caller.ts';
+import { NotAuthenticated } from '../errors.ts';
 import type { LoginBody } from '../schemas/auth.ts';
 import type { RegisterBody } from '../schemas/users.ts';
 import { checkPassword } from './password-attempts.ts';
@@ -39,13 +39,13 @@ export async function login({ email, username, password }: LoginBody, sourceIp: 
   const userId = await users.idBy(field, value);
   const subject = userId ? attemptsSubject.user(userId) : await attemptsSubject.unknown(`${field}:${value}`);
   const user = userId ? users.get(userId) : Promise.resolve(undefined);
-  if (!(await checkPassword(subject, sourceIp, password, user.then((u) => u?.password_hash)))) throw unauthorized(INVALID_LOGIN);
+  if (!(await checkPassword(subject, sourceIp, password, user.then((u) => u?.password_hash)))) throw new NotAuthenticated(INVALID_LOGIN);
   return signedIn((await user)!);
 }
 
 export async function refresh(refreshToken: string) {
   const session = await sessions.rotate(refreshToken);
-  if (!session) throw new HttpProblem(401, 'The refresh token is invalid, expired or already used; sign in again.');
+  if (!session) throw new NotAuthenticated('The refresh token is invalid, expired or already used; sign in again.');
   return tokensFor(session);
 }
 

@@ -1,22 +1,17 @@
 import { StaleVersion } from '../db/transact.ts';
-import { preconditionFailed } from '../http/problem.ts';
-
-const MAX_ATTEMPTS = 8;
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+import { PreconditionFailed } from '../errors.ts';
+import { retry } from '../retry.ts';
+import { isConditional, type VersionCondition } from '../versions.ts';
 
 /**
- * Read-modify-write with optimistic locking. With a precondition (If-Match, If-None-Match), a
+ * Read-modify-write with optimistic locking. With a condition (If-Match, If-None-Match), a
  * concurrent change is the client's business: 412. Without one, the change is re-applied to a fresh
- * read after a jittered backoff, so no update is lost.
+ * read, so no update is lost.
  */
-export async function withOptimisticRetry<T>(precondition: string | undefined, attempt: () => Promise<T>): Promise<T> {
-  for (let n = 1; ; n++) {
-    try {
-      return await attempt();
-    } catch (error) {
-      if (!(error instanceof StaleVersion)) throw error;
-      if (precondition !== undefined || n === MAX_ATTEMPTS) throw preconditionFailed();
-      await sleep(Math.random() * 10 * 2 ** n);
-    }
+export async function withOptimisticRetry<T>(condition: VersionCondition, attempt: () => Promise<T>): Promise<T> {
+  try {
+    return await retry(attempt, { attempts: isConditional(condition) ? 1 : 8, baseMs: 10, retryable: (error) => error instanceof StaleVersion });
+  } catch (error) {
+    throw error instanceof StaleVersion ? new PreconditionFailed('The resource has changed since you read it (If-Match is stale).') : error;
   }
 }

@@ -1,7 +1,7 @@
 /** Password checks with their attempt counted first; sign-in and re-authentication share the counters. */
 import { verifyPassword } from '../crypto/passwords.ts';
 import { loginAttempts } from '../db/login-attempts.ts';
-import { tooManyRequests } from '../http/problem.ts';
+import { RateLimited } from '../errors.ts';
 
 const REFUSED = {
   source: 'Too many failed attempts for this account from your network; retry later.',
@@ -15,7 +15,7 @@ const REFUSED = {
  */
 export async function checkPassword(subject: string, sourceIp: string, password: string, storedHash: Promise<string | undefined>): Promise<boolean> {
   const [hash, claim] = await Promise.all([storedHash, loginAttempts.claim(subject, sourceIp)]);
-  if ('refused' in claim) throw tooManyRequests(claim.retryAfter, REFUSED[claim.refused]);
+  if ('refused' in claim) throw new RateLimited(REFUSED[claim.refused], undefined, claim.retryAfter);
   const matches = await verifyPassword(password, hash);
   if (matches) await loginAttempts.giveBack(claim);
   return matches;

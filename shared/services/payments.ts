@@ -3,27 +3,20 @@
  * units; status moves forward only; the card number is encrypted and the CVC is checked, then dropped.
  */
 import { randomUUID } from 'node:crypto';
-import { openCursor, sealCursor } from '../crypto/cursor.ts';
+import { paged } from '../crypto/cursor.ts';
 import { sealField } from '../crypto/field-cipher.ts';
 import { cardContext, OwnerMissing, payments, type Payment, type ShardPositions } from '../db/payments.ts';
-import type { Caller } from '../http/auth.ts';
-import { assertIfMatch, etagOf } from '../http/etag.ts';
-import { Reply } from '../http/handler.ts';
-import { conflict, forbidden, HttpProblem, notFound } from '../http/problem.ts';
+import type { Caller } from '../caller.ts';
+import { Conflict, NotFound, NotPermitted, Unprocessable } from '../errors.ts';
 import { fromMinor, requireMinor, toDecimal } from '../schemas/money.ts';
 import { cardBrand, cardDigits, expiryMonth, NEXT_STATUSES, type CreatePaymentBody, type PublicPayment, type UpdatePaymentBody } from '../schemas/payments.ts';
 import { idempotent } from './idempotency.ts';
+import { assertVersion, type VersionCondition } from '../versions.ts';
 import { withOptimisticRetry } from './optimistic.ts';
 
 export function toPublicPayment({ card_no_sealed, amount_minor, ...p }: Payment): PublicPayment {
   return { ...p, amount: fromMinor(amount_minor, p.currency), amount_minor, card_no: `XXXX-XXXX-XXXX-${p.card_last4}` } as PublicPayment;
 }
-
-export const paymentReply = (payment: Payment, status?: number) =>
-  new Reply(toPublicPayment(payment), {
-    status,
-    headers: { etag: etagOf(payment.version), ...(status === 201 && { location: `/payments/${payment.payment_id}` }) },
-  });
 
 /** The card fields as stored: ciphertext bound to the payment, brand, last four, expiry month. */
 async function cardFields(paymentId: string, cardNo: string, expiry: string) {
@@ -36,13 +29,14 @@ async function cardFields(paymentId: string, cardNo: string, expiry: string) {
   };
 }
 
-export async function createPayment(caller: Caller, body: CreatePaymentBody, idempotencyKey?: string): Promise<Reply> {
+/** Creates a payment; with an Idempotency-Key, a retry gets the first result (`replayed`). */
+export async function createPayment(caller: Caller, body: CreatePaymentBody, idempotencyKey?: string): Promise<{ result: PublicPayment; replayed: boolean }> {
   const owner = body.user_id ?? caller.id;
-  if (owner !== caller.id && caller.role !== 'admin') throw forbidden('Only an admin can create a payment for another user.');
+  if (owner !== caller.id && caller.role !== 'admin') throw new NotPermitted('Only an admin can create a payment for another user.');
   const amountMinor = requireMinor(body.amount, body.currency);
   // The CVC is validated by the schema and goes no further (PCI DSS 3.3.1).
   const { card_cvc: _cvc, ...request } = body;
-  return idempotent(caller, idempotencyKey, request, async (record) => {
+  return idempotent<PublicPayment>(caller, idempotencyKey, request, async (record) => {
     const paymentId = randomUUID();
     const now = new Date().toISOString();
     const payment: Payment = {
@@ -58,50 +52,45 @@ export async function createPayment(caller: Caller, body: CreatePaymentBody, ide
       created_at: now,
       updated_at: now,
     };
-    const reply = paymentReply(payment, 201);
-    await payments.create(payment, record(reply)).catch((error) => {
+    const result = toPublicPayment(payment);
+    await payments.create(payment, record(result)).catch((error) => {
       if (error instanceof OwnerMissing) {
-        throw new HttpProblem(422, 'user_id does not name an existing user.', [{ path: 'body.user_id', message: 'No such user' }]);
+        throw new Unprocessable('user_id does not name an existing user.', [{ path: 'body.user_id', message: 'No such user' }]);
       }
       throw error;
     });
-    return reply;
+    return result;
   });
 }
 
-export async function getVisiblePayment(caller: Caller, paymentId: string): Promise<Payment> {
+async function visiblePayment(caller: Caller, paymentId: string): Promise<Payment> {
   const payment = await payments.get(paymentId);
-  if (!payment || (caller.role !== 'admin' && payment.user_id !== caller.id)) throw notFound('No such payment.');
+  if (!payment || (caller.role !== 'admin' && payment.user_id !== caller.id)) throw new NotFound('No such payment.');
   return payment;
 }
+
+export const getPayment = async (caller: Caller, paymentId: string): Promise<PublicPayment> => toPublicPayment(await visiblePayment(caller, paymentId));
 
 /** A user lists their own payments; an admin lists everyone's, or one user's with `user_id`. */
 export async function listPayments(caller: Caller, query: { limit: number; cursor?: string; user_id?: string }) {
   const userId = caller.role === 'admin' ? query.user_id : (query.user_id ?? caller.id);
-  if (caller.role !== 'admin' && userId !== caller.id) throw notFound('No such user.');
-  if (userId) {
-    const scope = `payments.list:user:${userId}`;
-    const page = await payments.listForUser(userId, query.limit, await openCursor(query.cursor, scope));
-    return { items: page.payments.map(toPublicPayment), next_cursor: await sealCursor(page.lastKey, scope) };
-  }
-  const scope = 'payments.list:all';
-  const positions = (await openCursor(query.cursor, scope))?.shards as ShardPositions | undefined;
-  const page = await payments.listAll(query.limit, positions);
-  return { items: page.payments.map(toPublicPayment), next_cursor: await sealCursor(page.next && { shards: page.next }, scope) };
+  if (caller.role !== 'admin' && userId !== caller.id) throw new NotFound('No such user.');
+  if (userId) return paged(`payments.list:user:${userId}`, query.cursor, (start) => payments.listForUser(userId, query.limit, start), toPublicPayment);
+  return paged('payments.list:all', query.cursor, (start) => payments.listAll(query.limit, start as { shards: ShardPositions } | undefined), toPublicPayment);
 }
 
 const PENDING_ONLY = ['amount', 'currency', 'card_no', 'card_expiry', 'card_cvc'] as const;
 
-export async function updatePayment(caller: Caller, paymentId: string, changes: UpdatePaymentBody, ifMatch?: string): Promise<Payment> {
-  return withOptimisticRetry(ifMatch, async () => {
-    const current = await getVisiblePayment(caller, paymentId);
-    assertIfMatch(ifMatch, current.version);
+export async function updatePayment(caller: Caller, paymentId: string, changes: UpdatePaymentBody, condition: VersionCondition): Promise<PublicPayment> {
+  return withOptimisticRetry(condition, async () => {
+    const current = await visiblePayment(caller, paymentId);
+    assertVersion(condition, current.version);
     const locked = PENDING_ONLY.filter((field) => changes[field] !== undefined);
     if (locked.length > 0 && current.status !== 'pending') {
-      throw conflict(`${locked.join(', ')} can change only while the payment is pending (it is ${current.status}).`);
+      throw new Conflict(`${locked.join(', ')} can change only while the payment is pending (it is ${current.status}).`);
     }
     if (changes.status && changes.status !== current.status && !NEXT_STATUSES[current.status].includes(changes.status)) {
-      throw conflict(`A ${current.status} payment cannot become ${changes.status}.`, [{ path: 'body.status', message: 'Status moves only forward' }]);
+      throw new Conflict(`A ${current.status} payment cannot become ${changes.status}.`, [{ path: 'body.status', message: 'Status moves only forward' }]);
     }
     const currency = changes.currency ?? current.currency;
     const next: Payment = {
@@ -117,15 +106,15 @@ export async function updatePayment(caller: Caller, paymentId: string, changes: 
       updated_at: new Date().toISOString(),
     };
     await payments.replace(current, next);
-    return next;
+    return toPublicPayment(next);
   });
 }
 
-export async function deletePayment(caller: Caller, paymentId: string, ifMatch?: string): Promise<void> {
-  await withOptimisticRetry(ifMatch, async () => {
-    const payment = await getVisiblePayment(caller, paymentId);
-    assertIfMatch(ifMatch, payment.version);
-    if (payment.status !== 'pending') throw conflict(`Only a pending payment can be deleted (this one is ${payment.status}).`);
+export async function deletePayment(caller: Caller, paymentId: string, condition: VersionCondition): Promise<void> {
+  await withOptimisticRetry(condition, async () => {
+    const payment = await visiblePayment(caller, paymentId);
+    assertVersion(condition, payment.version);
+    if (payment.status !== 'pending') throw new Conflict(`Only a pending payment can be deleted (this one is ${payment.status}).`);
     await payments.remove(payment);
   });
 }

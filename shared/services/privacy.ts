@@ -4,20 +4,21 @@
  * financial records and stay.
  */
 import { kv } from '../db/kv.ts';
-import { payments, type Payment } from '../db/payments.ts';
-import { records, type HealthRecord } from '../db/records.ts';
+import { payments } from '../db/payments.ts';
+import { records } from '../db/records.ts';
 import { sessions } from '../db/sessions.ts';
 import { toPublicUser, users } from '../db/users.ts';
-import type { Caller } from '../http/auth.ts';
-import { unauthorized } from '../http/problem.ts';
+import type { Caller } from '../caller.ts';
+import type { StartKey } from '../crypto/cursor.ts';
+import { NotAuthenticated } from '../errors.ts';
 import { toPublicPayment } from './payments.ts';
 import { toPublicRecord } from './records.ts';
 
 const PAGE = 100;
 
-async function allPages<T, K>(page: (startKey?: K) => Promise<{ items: T[]; lastKey?: K }>): Promise<T[]> {
+async function allPages<T>(page: (startKey?: StartKey) => Promise<{ items: T[]; lastKey?: StartKey }>): Promise<T[]> {
   const all: T[] = [];
-  let startKey: K | undefined;
+  let startKey: StartKey | undefined;
   do {
     const { items, lastKey } = await page(startKey);
     all.push(...items);
@@ -31,17 +32,11 @@ export async function exportAccount(caller: Caller) {
   const [user, entries, paymentList, recordList, sessionList] = await Promise.all([
     users.get(caller.id),
     kv.all(caller.id),
-    allPages<Payment, Record<string, unknown>>(async (key) => {
-      const { payments: items, lastKey } = await payments.listForUser(caller.id, PAGE, key);
-      return { items, lastKey };
-    }),
-    allPages<HealthRecord, Record<string, unknown>>(async (key) => {
-      const { records: items, lastKey } = await records.listOfOwner(caller.id, PAGE, key);
-      return { items, lastKey };
-    }),
+    allPages((start) => payments.listForUser(caller.id, PAGE, start)),
+    allPages((start) => records.listOfOwner(caller.id, PAGE, start)),
     sessions.list(caller.id),
   ]);
-  if (!user) throw unauthorized('The account no longer exists.');
+  if (!user) throw new NotAuthenticated('The account no longer exists.');
   return {
     exported_at: new Date().toISOString(),
     profile: toPublicUser(user),

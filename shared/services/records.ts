@@ -8,12 +8,11 @@
  * lookups by phone are rate-limited per user.
  */
 import { keyedHashes } from '../crypto/hash.ts';
-import { openCursor, sealCursor } from '../crypto/cursor.ts';
+import { openCursor, paged } from '../crypto/cursor.ts';
 import { consumeRateLimit } from '../db/rate-limits.ts';
 import { OwnerGone, RecordExists, records, type HealthRecord, type PhonePosition, type SealedRecord } from '../db/records.ts';
-import type { Caller } from '../http/auth.ts';
-import { Reply } from '../http/handler.ts';
-import { conflict, notFound, unauthorized } from '../http/problem.ts';
+import type { Caller } from '../caller.ts';
+import { Conflict, NotAuthenticated, NotFound } from '../errors.ts';
 import type { CreateRecordBody, PublicRecord } from '../schemas/records.ts';
 
 export const LOOKUPS_PER_HOUR = Number(process.env.RECORD_LOOKUPS_PER_HOUR ?? 100);
@@ -33,30 +32,28 @@ const visibleTo = (caller: Caller, record: SealedRecord) => caller.role === 'adm
 export const toPublicRecord = ({ key_id, ...record }: HealthRecord): PublicRecord => record;
 const opened = async (record: SealedRecord) => toPublicRecord(await records.unseal(record));
 
-export async function createRecord(caller: Caller, { phone, ...fields }: CreateRecordBody): Promise<Reply> {
+export async function createRecord(caller: Caller, { phone, ...fields }: CreateRecordBody): Promise<PublicRecord> {
   const [[current, ...older], [phoneHash]] = await Promise.all([recordIds(caller.id, phone), phoneHashes(phone)]);
   const record: HealthRecord = { record_id: current.hash, user_id: caller.id, key_id: current.keyId, ...fields, created_at: new Date().toISOString() };
   await records.create(record, phoneHash, older.map((h) => h.hash)).catch((error) => {
-    if (error instanceof RecordExists) throw conflict('You already have a record for this phone.');
-    throw error instanceof OwnerGone ? unauthorized('The account no longer exists.') : error;
+    if (error instanceof RecordExists) throw new Conflict('You already have a record for this phone.');
+    throw error instanceof OwnerGone ? new NotAuthenticated('The account no longer exists.') : error;
   });
-  return new Reply(toPublicRecord(record), { headers: { location: `/records/${record.record_id}` } });
+  return toPublicRecord(record);
 }
 
 /** Someone else's record answers exactly as a record that does not exist, and is never opened. */
 export async function getRecord(caller: Caller, recordId: string): Promise<PublicRecord> {
   const record = await records.get(recordId);
-  if (!record || !visibleTo(caller, record)) throw notFound('No such record.');
+  if (!record || !visibleTo(caller, record)) throw new NotFound('No such record.');
   return opened(record);
 }
 
 /** The caller's records, newest first; an admin names any user with `user_id`. */
 export async function listRecords(caller: Caller, query: PageQuery & { user_id?: string }) {
   const userId = query.user_id ?? caller.id;
-  if (userId !== caller.id && caller.role !== 'admin') throw notFound('No such user.');
-  const scope = `records.list:${userId}`;
-  const page = await records.listOfOwner(userId, query.limit, await openCursor(query.cursor, scope));
-  return { items: page.records.map(toPublicRecord), next_cursor: await sealCursor(page.lastKey, scope) };
+  if (userId !== caller.id && caller.role !== 'admin') throw new NotFound('No such user.');
+  return paged(`records.list:${userId}`, query.cursor, (start) => records.listOfOwner(userId, query.limit, start), toPublicRecord);
 }
 
 /**
@@ -69,9 +66,7 @@ export async function lookupRecords(caller: Caller, phone: string, query: PageQu
   await consumeRateLimit('record-lookups', caller.id, LOOKUPS_PER_HOUR, 3600);
   if (caller.role === 'admin') {
     const hashes = await phoneHashes(phone);
-    const scope = `records.lookup:${hashes[0]}`;
-    const page = await records.listOfPhone(hashes, query.limit, (await openCursor(query.cursor, scope)) as PhonePosition | undefined);
-    return { items: page.records.map(toPublicRecord), next_cursor: await sealCursor(page.next, scope) };
+    return paged(`records.lookup:${hashes[0]}`, query.cursor, (start) => records.listOfPhone(hashes, query.limit, start as PhonePosition | undefined), toPublicRecord);
   }
   const ids = (await recordIds(caller.id, phone)).map((h) => h.hash);
   await openCursor(query.cursor, `records.lookup:${ids[0]}`); // a user's answer is one page: any cursor is refused
@@ -81,7 +76,7 @@ export async function lookupRecords(caller: Caller, phone: string, query: PageQu
 /** The owner or an admin; for anyone else the record does not exist (one conditional delete either way). */
 export async function deleteRecord(caller: Caller, recordId: string): Promise<void> {
   const deleted = await records.remove(recordId, caller.role === 'admin' ? undefined : caller.id);
-  if (!deleted) throw notFound('No such record.');
+  if (!deleted) throw new NotFound('No such record.');
 }
 
 /** A user deletes their own record of the phone; an admin deletes every owner's. */
@@ -90,5 +85,5 @@ export async function deleteRecordsByPhone(caller: Caller, phone: string): Promi
     caller.role === 'admin'
       ? await records.removeAllOfPhone(await phoneHashes(phone))
       : (await Promise.all((await recordIds(caller.id, phone)).map((h) => records.remove(h.hash, caller.id)))).filter(Boolean).length;
-  if (!deleted) throw notFound('No record for this phone.');
+  if (!deleted) throw new NotFound('No record for this phone.');
 }

@@ -1,56 +1,52 @@
 /** User operations with their access rules: admins see everyone, a user only themself (others → 404). */
-import { openCursor, sealCursor } from '../crypto/cursor.ts';
+import { paged } from '../crypto/cursor.ts';
 import { hashPassword } from '../crypto/passwords.ts';
 import { attemptsSubject } from '../db/login-attempts.ts';
 import { sessions } from '../db/sessions.ts';
 import { toPublicUser, UniquenessConflict, users, type User, type UserFields } from '../db/users.ts';
+import type { PublicUser } from '../schemas/users.ts';
+import { assertVersion, type VersionCondition } from '../versions.ts';
 import { withOptimisticRetry } from './optimistic.ts';
 import { removeAccountData } from './privacy.ts';
-import type { Caller } from '../http/auth.ts';
-import { assertIfMatch, etagOf } from '../http/etag.ts';
-import { Reply } from '../http/handler.ts';
-import { badRequest, conflict, forbidden, HttpProblem, notFound } from '../http/problem.ts';
+import type { Caller } from '../caller.ts';
+import { Conflict, InvalidInput, NotFound, NotPermitted } from '../errors.ts';
 import type { CreateUserBody, DeleteUserBody, UpdateUserBody } from '../schemas/users.ts';
 import { checkPassword } from './password-attempts.ts';
 
-/** A user as the API returns it, with its ETag. */
-export const userReply = (user: User, status?: number) =>
-  new Reply(toPublicUser(user), {
-    status,
-    headers: { etag: etagOf(user.version), ...(status === 201 && { location: `/users/${user.user_id}` }) },
-  });
-
 function uniquenessProblem(error: unknown): never {
   if (error instanceof UniquenessConflict) {
-    throw conflict(`That ${error.field} is already registered.`, [{ path: `body.${error.field}`, message: `${error.field} is taken` }]);
+    throw new Conflict(`That ${error.field} is already registered.`, [{ path: `body.${error.field}`, message: `${error.field} is taken` }]);
   }
   throw error;
 }
 
+/** Creates an account (sign-up goes through here too). */
 export async function createUser({ password, role = 'user', ...fields }: CreateUserBody): Promise<User> {
   const passwordHash = password === undefined ? undefined : await hashPassword(password);
   return users.create({ ...fields, role } as UserFields, passwordHash).catch(uniquenessProblem);
 }
 
-export async function getVisibleUser(caller: Caller, userId: string): Promise<User> {
+export const addUser = async (body: CreateUserBody): Promise<PublicUser> => toPublicUser(await createUser(body));
+
+async function visibleUser(caller: Caller, userId: string): Promise<User> {
   const user = caller.role === 'admin' || caller.id === userId ? await users.get(userId) : undefined;
-  if (!user) throw notFound('No such user.');
+  if (!user) throw new NotFound('No such user.');
   return user;
 }
+
+export const getUser = async (caller: Caller, userId: string): Promise<PublicUser> => toPublicUser(await visibleUser(caller, userId));
 
 export async function listUsers(query: { limit: number; cursor?: string; email?: string }) {
   if (query.email) {
     const user = await users.findByEmail(query.email);
     return { items: user ? [toPublicUser(user)] : [], next_cursor: null };
   }
-  const scope = 'users.list';
-  const page = await users.list(query.limit, await openCursor(query.cursor, scope));
-  return { items: page.users.map(toPublicUser), next_cursor: await sealCursor(page.lastKey, scope) };
+  return paged('users.list', query.cursor, (start) => users.list(query.limit, start), toPublicUser);
 }
 
 /** What a write needs of the request besides its body. */
 export interface WriteContext {
-  ifMatch?: string;
+  condition: VersionCondition;
   sourceIp: string;
 }
 
@@ -62,26 +58,26 @@ export interface WriteContext {
 async function reauthenticate(caller: Caller, required: boolean, currentPassword: string | undefined, sourceIp: string) {
   if (currentPassword === undefined) {
     if (!required) return;
-    throw badRequest('Enter your current password to change your email or password or to delete your account.', [
+    throw new InvalidInput('Enter your current password to change your email or password or to delete your account.', [
       { path: 'body.current_password', message: 'Your current password is required for this change' },
     ]);
   }
   const hash = users.get(caller.id).then((user) => user?.password_hash);
   if (!(await checkPassword(attemptsSubject.user(caller.id), sourceIp, currentPassword, hash))) {
-    throw new HttpProblem(403, 'The current password is incorrect.', [{ path: 'body.current_password', message: 'Incorrect password' }]);
+    throw new NotPermitted('The current password is incorrect.', [{ path: 'body.current_password', message: 'Incorrect password' }]);
   }
 }
 
 /** Partial update with optimistic locking. A new password or role closes every session of the user. */
-export async function updateUser(caller: Caller, userId: string, { current_password, ...changes }: UpdateUserBody, { ifMatch, sourceIp }: WriteContext): Promise<User> {
-  if (changes.role !== undefined && caller.role !== 'admin') throw forbidden('Only an admin can change a role.');
+export async function updateUser(caller: Caller, userId: string, { current_password, ...changes }: UpdateUserBody, { condition, sourceIp }: WriteContext): Promise<PublicUser> {
+  if (changes.role !== undefined && caller.role !== 'admin') throw new NotPermitted('Only an admin can change a role.');
   const ownCredentials = caller.id === userId && (changes.email !== undefined || changes.password !== undefined);
   await reauthenticate(caller, ownCredentials, current_password, sourceIp);
   const { password, ...fields } = changes;
   const passwordHash = password === undefined ? undefined : await hashPassword(password);
-  const { current, next } = await withOptimisticRetry(ifMatch, async () => {
-    const current = await getVisibleUser(caller, userId);
-    assertIfMatch(ifMatch, current.version);
+  const { current, next } = await withOptimisticRetry(condition, async () => {
+    const current = await visibleUser(caller, userId);
+    assertVersion(condition, current.version);
     const next: User = {
       ...current,
       ...fields,
@@ -93,7 +89,7 @@ export async function updateUser(caller: Caller, userId: string, { current_passw
     return { current, next };
   });
   if (passwordHash || (changes.role && changes.role !== current.role)) await sessions.endAll(userId);
-  return next;
+  return toPublicUser(next);
 }
 
 /**
@@ -101,12 +97,12 @@ export async function updateUser(caller: Caller, userId: string, { current_passw
  * that names the user (privacy.ts). Payments stay: they are financial records. Deleting oneself needs
  * the current password.
  */
-export async function deleteUser(caller: Caller, userId: string, body: DeleteUserBody, { ifMatch, sourceIp }: WriteContext): Promise<void> {
+export async function deleteUser(caller: Caller, userId: string, body: DeleteUserBody, { condition, sourceIp }: WriteContext): Promise<void> {
   await reauthenticate(caller, caller.id === userId, body?.current_password, sourceIp);
   // Like updates: a concurrent change is a 412 with If-Match, and simply re-read without it.
-  await withOptimisticRetry(ifMatch, async () => {
-    const user = await getVisibleUser(caller, userId);
-    assertIfMatch(ifMatch, user.version);
+  await withOptimisticRetry(condition, async () => {
+    const user = await visibleUser(caller, userId);
+    assertVersion(condition, user.version);
     await users.remove(user);
   });
   await removeAccountData(userId);

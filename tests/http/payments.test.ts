@@ -334,7 +334,7 @@ describe('card data at rest', () => {
     expect(values.filter(([name]) => /cvc|cvv/i.test(name))).toEqual([]);
     expect(values.filter(([, value]) => value === '4821' || value === '739' || value === '987')).toEqual([]);
     expect(raw).not.toMatch(/"(4821|739|987)"/);
-    const records = items.filter((i) => i.entity === 'idempotency' && i.state === 'done').map((i) => JSON.stringify(i.response));
+    const records = items.filter((i) => i.entity === 'idempotency' && i.state === 'done').map((i) => JSON.stringify(i.result));
     expect(records.some((r) => r.includes('XXXX-XXXX-XXXX-8431'))).toBe(true);
   });
 });

@@ -25,14 +25,14 @@ describe('key rotation', () => {
       return { user, caller: { id: user.user_id, role, sessionId: 's' } };
     };
     const [{ user, caller }, { caller: other }, { caller: admin }] = [await account('user'), await account('user'), await account('admin')];
-    const created = (await before.records.createRecord(caller, patient('Old', phone))).body as { record_id: string };
+    const created = await before.records.createRecord(caller, patient('Old', phone));
 
     const after = await freshModules(newKey);
     // The owner's lookup still finds their record, and it still counts as theirs: no second one.
     expect((await after.records.lookupRecords(caller, phone, page)).items).toEqual([expect.objectContaining({ record_id: created.record_id, name: 'Old' })]);
-    await expect(after.records.createRecord(caller, patient('Dup', phone))).rejects.toMatchObject({ status: 409 });
+    await expect(after.records.createRecord(caller, patient('Dup', phone))).rejects.toMatchObject({ name: 'Conflict' });
     // Another owner's record of the same phone, under the new key; an admin finds both.
-    const theirs = (await after.records.createRecord(other, patient('New', phone))).body as { record_id: string };
+    const theirs = await after.records.createRecord(other, patient('New', phone));
     const seen = await after.records.lookupRecords(admin, phone, page);
     expect(seen.items.map((r) => r.record_id).sort()).toEqual([created.record_id, theirs.record_id].sort());
     expect((await after.records.lookupRecords(admin, phone, { limit: 1 })).next_cursor).toEqual(expect.any(String));

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { InvalidInput } from '../../shared/errors.ts';
 import { describe, expect, it, vi } from 'vitest';
 import { deriveSecrets } from '../../shared/config/index.ts';
 import { decrypt, encrypt } from '../../shared/crypto/aead.ts';
@@ -48,7 +49,7 @@ describe('pagination cursors', () => {
     const cursor = (await sealCursor(key, 'users.list'))!;
     expect(Buffer.from(cursor, 'base64url').toString('latin1')).not.toContain('USER#');
     expect(await openCursor(cursor, 'users.list')).toEqual(key);
-    await expect(openCursor(cursor, 'payments.list:someone')).rejects.toMatchObject({ status: 400 });
+    await expect(openCursor(cursor, 'payments.list:someone')).rejects.toBeInstanceOf(InvalidInput);
     expect(await sealCursor(undefined, 'users.list')).toBeNull();
     expect(await openCursor(undefined, 'users.list')).toBeUndefined();
   });

@@ -1,9 +1,11 @@
 import { ConditionalCheckFailedException, ProvisionedThroughputExceededException } from '@aws-sdk/client-dynamodb';
+import { InvalidInput, PreconditionFailed } from '../../shared/errors.ts';
 import { describe, expect, it } from 'vitest';
 import { TokenBucket } from '../../infra/local/gateway.ts';
 import { isTransientDbError } from '../../shared/db/errors.ts';
 import { sourceNetwork } from '../../shared/db/login-attempts.ts';
-import { assertIfMatch } from '../../shared/http/etag.ts';
+import { conditionOf } from '../../shared/http/etag.ts';
+import { assertVersion } from '../../shared/versions.ts';
 import { gatewayResponseHeaders, gatewayResponses } from '../../shared/http/gateway-contract.ts';
 import { pathParametersOf } from '../../shared/http/path-parameters.ts';
 
@@ -41,14 +43,22 @@ describe('source networks of password attempts', () => {
   });
 });
 
-describe('If-Match', () => {
-  it('passes when absent, * or matching (strong or weak), fails otherwise', () => {
-    expect(() => assertIfMatch(undefined, 3)).not.toThrow();
-    expect(() => assertIfMatch('*', 3)).not.toThrow();
-    expect(() => assertIfMatch('"3"', 3)).not.toThrow();
-    expect(() => assertIfMatch('W/"3"', 3)).not.toThrow();
-    expect(() => assertIfMatch('"1", "3"', 3)).not.toThrow();
-    expect(() => assertIfMatch('"2"', 3)).toThrow(expect.objectContaining({ status: 412 }));
+describe('If-Match and If-None-Match', () => {
+  const check = (ifMatch: string | undefined, ifNoneMatch: string | undefined, version: number | undefined) => () => assertVersion(conditionOf(ifMatch, ifNoneMatch), version);
+  it('pass when absent, * or matching (strong or weak), and fail otherwise', () => {
+    expect(check(undefined, undefined, 3)).not.toThrow();
+    expect(check('*', undefined, 3)).not.toThrow();
+    expect(check('"3"', undefined, 3)).not.toThrow();
+    expect(check('W/"3"', undefined, 3)).not.toThrow();
+    expect(check('"1", "3"', undefined, 3)).not.toThrow();
+    expect(check('"2"', undefined, 3)).toThrow(PreconditionFailed);
+    expect(check('"x"', undefined, 3)).toThrow(PreconditionFailed);
+    expect(check('*', undefined, undefined)).toThrow(PreconditionFailed);
+  });
+  it('If-None-Match: * passes only when nothing is there, and nothing else is accepted', () => {
+    expect(check(undefined, '*', undefined)).not.toThrow();
+    expect(check(undefined, '*', 1)).toThrow(PreconditionFailed);
+    expect(() => conditionOf(undefined, '"1"')).toThrow(InvalidInput);
   });
 });
 
