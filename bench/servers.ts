@@ -4,7 +4,8 @@
  */
 import { createServer } from 'node:http';
 import { localClient } from '../infra/local/dynamodb.ts';
-import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
+import { documentClient } from '../shared/db/client.ts';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
 
 const [kind, port, pk, sk] = process.argv.slice(2);
 if (kind === 'gateway') {
@@ -14,9 +15,7 @@ if (kind === 'gateway') {
   // The throttle is lifted: this measures the gateway's own cost, not the usage plan.
   createGateway({ apiKey: process.env.LOCAL_API_KEY!, lambda, throttle: { rateLimit: 1e9, burstLimit: 1e9 } }).listen(Number(port));
 } else {
-  const db = DynamoDBDocumentClient.from(
-    localClient(process.env.AWS_ENDPOINT_URL_DYNAMODB!),
-  );
+  const db = documentClient(localClient(process.env.AWS_ENDPOINT_URL_DYNAMODB!));
   createServer(async (_req, res) => {
     const { Item } = await db.send(new GetCommand({ TableName: process.env.TABLE_NAME, Key: { PK: pk, SK: sk }, ConsistentRead: true }));
     res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(Item));

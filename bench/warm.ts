@@ -6,7 +6,8 @@
  */
 import { pathToFileURL } from 'node:url';
 import { localClient } from '../infra/local/dynamodb.ts';
-import { BatchGetCommand, DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { documentClient } from '../shared/db/client.ts';
+import { BatchGetCommand, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 
 export type RawCall = { get: object } | { batchGet: object } | { query: object };
 export interface WarmJob {
@@ -17,9 +18,7 @@ export interface WarmJob {
   raws: Record<string, RawCall[]>;
 }
 
-const db = DynamoDBDocumentClient.from(
-  localClient(process.env.AWS_ENDPOINT_URL_DYNAMODB!),
-);
+const db = documentClient(localClient(process.env.AWS_ENDPOINT_URL_DYNAMODB!));
 const command = (call: RawCall) =>
   'get' in call ? new GetCommand(call.get as never) : 'batchGet' in call ? new BatchGetCommand(call.batchGet as never) : new QueryCommand(call.query as never);
 

@@ -70,7 +70,7 @@ export function functionSpecs(memorySize = DEFAULT_MEMORY_MB): Map<string, Funct
       data: strongest(defs.map((r) => r.data)),
       appSecret: defs.some((r) => r.data !== 'none'),
       consoleApiKey: defs.some((r) => r.consoleApiKey),
-      staticFiles: defs.some((r) => r.staticFiles),
+      staticFiles: defs.some((r) => r.staticFiles !== undefined),
     });
   }
   return specs;
@@ -82,6 +82,7 @@ export function functionEnvironment(spec: FunctionSpec, resources: FunctionResou
     POWERTOOLS_SERVICE_NAME: SERVICE_NAME,
     ...(spec.data !== 'none' && {
       TABLE_NAME: resources.tableName,
+      DATA_ACCESS: spec.data,
       KV_MAX_KEYS: String(resources.limits.kvMaxKeys),
       KV_MAX_BYTES: String(resources.limits.kvMaxBytes),
       RECORD_LOOKUPS_PER_HOUR: String(resources.limits.recordLookupsPerHour),

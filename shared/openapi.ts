@@ -90,6 +90,9 @@ function responses(route: RouteDef): Json {
   return result;
 }
 
+/** A route's group in the docs: the first part of its id (`kv.put` → kv). */
+const tagOf = (id: string) => id.split('.')[0]!;
+
 const security = (route: RouteDef) =>
   route.apiKey === false ? [] : route.auth === 'none' ? [{ apiKey: [] }] : [{ apiKey: [], bearerAuth: [] }];
 
@@ -100,7 +103,7 @@ export function openApiDocument(serverUrl: string): Json {
     paths[route.path][route.method.toLowerCase()] = {
       operationId: id,
       summary: route.summary,
-      tags: [id.split('.')[0]],
+      tags: [tagOf(id)],
       security: security(route),
       ...(route.auth === 'admin' && { description: 'Admins only.' }),
       parameters: parameters(route),
@@ -122,7 +125,7 @@ export function openApiDocument(serverUrl: string): Json {
         'Users, accounts with JWT sign-in, payments, a per-user key-value store and phone records. Every route but the docs, the console and /health needs the client API key in `x-api-key`; signed-in routes also need `Authorization: Bearer <access token>` from /auth/login or /auth/register. Errors are RFC 9457 problem+json.',
     },
     servers: [{ url: serverUrl }],
-    tags: ['health', 'auth', 'me', 'users', 'payments', 'kv', 'records', 'docs', 'web'].map((name) => ({ name })),
+    tags: [...new Set(Object.keys(routes).map(tagOf))].map((name) => ({ name })),
     paths,
     components: {
       schemas: { Problem: problem },

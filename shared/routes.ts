@@ -11,6 +11,7 @@ import { meSchemas } from './schemas/me.ts';
 import { paymentSchemas } from './schemas/payments.ts';
 import { recordSchemas } from './schemas/records.ts';
 import { userSchemas } from './schemas/users.ts';
+import type { StaticFile } from './web/static.ts';
 
 /** Schemas are built on first use (see lazy in schemas/common.ts): a function builds only its own. */
 export type Schema = () => z.ZodMiniType;
@@ -42,8 +43,8 @@ export interface RouteDef {
   errors?: number[];
   /** A realistic request body for the docs (the seeds' samples where they fit). */
   example?: unknown;
-  /** The function ships the web/ folder and Swagger UI's files (console, docs, assets). */
-  staticFiles?: true;
+  /** The files the route serves from web/ and Swagger UI (shared/web/static.ts): its function ships them. */
+  staticFiles?: readonly StaticFile[];
   /** The function needs the client API key's value (the console embeds it in the page). */
   consoleApiKey?: true;
   /** Hashes or checks a password with bcrypt, which is CPU-bound: the stack gives it more memory, so more CPU. */
@@ -97,10 +98,10 @@ export const routes = {
   'records.deleteByPhone': { method: 'POST', path: '/records/delete', entry: 'functions/records/delete-by-phone.ts', auth: 'user', data: 'write', errors: [404], example: { phone: '9876543210' }, summary: "Delete your record of a phone (admins: every owner's)", body: () => recordSchemas().phoneBody, status: 204 },
 
   'docs.openapi': { method: 'GET', path: '/openapi.json', entry: 'functions/docs/openapi.ts', auth: 'none', apiKey: false, data: 'none', summary: 'This OpenAPI 3.1 document', status: 200 },
-  'docs.ui': { method: 'GET', path: '/docs', entry: 'functions/docs/ui.ts', auth: 'none', apiKey: false, data: 'none', staticFiles: true, produces: ['text/html'], summary: 'Swagger UI over the OpenAPI document', status: 200 },
+  'docs.ui': { method: 'GET', path: '/docs', entry: 'functions/docs/ui.ts', auth: 'none', apiKey: false, data: 'none', staticFiles: ['docs.html'], produces: ['text/html'], summary: 'Swagger UI over the OpenAPI document', status: 200 },
   'docs.apidocs': { method: 'GET', path: '/apidocs', entry: 'functions/docs/apidocs.ts', auth: 'none', apiKey: false, data: 'none', summary: "Seed 001's address for the docs: redirects to /docs", status: 302 },
-  'web.console': { method: 'GET', path: '/', entry: 'functions/web/console.ts', auth: 'none', apiKey: false, data: 'none', staticFiles: true, consoleApiKey: true, produces: ['text/html'], summary: 'The web console', status: 200 },
-  'web.asset': { method: 'GET', path: '/assets/{file}', entry: 'functions/web/asset.ts', auth: 'none', apiKey: false, data: 'none', staticFiles: true, produces: ['text/javascript', 'text/css'], errors: [404], summary: 'Scripts and styles of the console and the docs', params: assetParams, status: 200 },
+  'web.console': { method: 'GET', path: '/', entry: 'functions/web/console.ts', auth: 'none', apiKey: false, data: 'none', staticFiles: ['console.html'], consoleApiKey: true, produces: ['text/html'], summary: 'The web console', status: 200 },
+  'web.asset': { method: 'GET', path: '/assets/{file}', entry: 'functions/web/asset.ts', auth: 'none', apiKey: false, data: 'none', staticFiles: ['console.js', 'console.css', 'docs.js', 'swagger-ui-bundle.js', 'swagger-ui.css'], produces: ['text/javascript', 'text/css'], errors: [404], summary: 'Scripts and styles of the console and the docs', params: assetParams, status: 200 },
 } as const satisfies Record<string, RouteDef>;
 
 export type RouteId = keyof typeof routes;

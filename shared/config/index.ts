@@ -19,17 +19,60 @@ export class ConfigurationError extends Error {
   }
 }
 
-const num = (value: string | undefined, fallback: number) => (value ? Number(value) : fallback);
+const inLambda = Boolean(process.env.AWS_LAMBDA_FUNCTION_NAME);
+
+/**
+ * A setting from the environment. On Lambda (and in the local runtime's functions, which run as on
+ * Lambda) a missing one is a ConfigurationError: the stack sets every variable a function reads, so
+ * its absence is a deployment fault, not something to paper over. Elsewhere (tests and tools that
+ * import the code directly) the local default applies. Read on first use, so a function needs only
+ * the settings it uses.
+ */
+function setting(name: string, localDefault: string): string {
+  const value = process.env[name];
+  if (value) return value;
+  if (inLambda) throw new ConfigurationError(`${name} is not set; the stack sets it for every function that reads it`);
+  return localDefault;
+}
+
+function count(name: string, localDefault: number): number {
+  const value = Number(setting(name, String(localDefault)));
+  if (!Number.isSafeInteger(value) || value < 0) throw new ConfigurationError(`${name} must be a whole number`);
+  return value;
+}
+
+const once = <T>(read: () => T) => {
+  let value: { v: T } | undefined;
+  return () => (value ??= { v: read() }).v;
+};
+
+const tableName = once(() => setting('TABLE_NAME', 'user-data'));
+const kvQuota = once(() => ({ maxKeys: count('KV_MAX_KEYS', 1000), maxBytes: count('KV_MAX_BYTES', 4 * 1024 * 1024) }));
+const recordLookupsPerHour = once(() => count('RECORD_LOOKUPS_PER_HOUR', 100));
+const corsOrigins = once(() => (process.env.CORS_ORIGINS ?? '').split(',').filter(Boolean));
 
 export const env = {
-  tableName: process.env.TABLE_NAME ?? 'user-data',
-  jwtIssuer: process.env.JWT_ISSUER ?? 'user-data-platform',
-  jwtAudience: process.env.JWT_AUDIENCE ?? 'user-data-api',
-  /** bcrypt work factor; OWASP's floor is 10, lower values are refused. */
-  bcryptCost: Math.max(10, num(process.env.BCRYPT_COST, 10)),
-  corsOrigins: (process.env.CORS_ORIGINS ?? '').split(',').filter(Boolean),
+  get tableName() {
+    return tableName();
+  },
+  jwtIssuer: 'user-data-platform',
+  jwtAudience: 'user-data-api',
+  /** bcrypt work factor; OWASP's floor is 10, lower values are raised to it. */
+  bcryptCost: Math.max(10, Number(process.env.BCRYPT_COST) || 10),
+  /** Origins allowed cross-origin; none unless the stack configures some. */
+  get corsOrigins() {
+    return corsOrigins();
+  },
   /** Each user's key-value store: keys, and bytes of keys and values together. */
-  kvQuota: { maxKeys: num(process.env.KV_MAX_KEYS, 1000), maxBytes: num(process.env.KV_MAX_BYTES, 4 * 1024 * 1024) },
+  get kvQuota() {
+    return kvQuota();
+  },
+  /** Phone-record lookups allowed per user per hour. */
+  get recordLookupsPerHour() {
+    return recordLookupsPerHour();
+  },
+  /** Functions whose routes only read get a data client that refuses writes (shared/db/client.ts). */
+  readOnlyData: process.env.DATA_ACCESS === 'read',
 };
 
 export interface Secrets {

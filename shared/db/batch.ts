@@ -1,7 +1,7 @@
 import { BatchWriteCommand, QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import { Unavailable } from '../errors.ts';
 import { retry } from '../retry.ts';
-import { db, TABLE } from './client.ts';
+import { db, tableName } from './client.ts';
 
 class Unprocessed extends Error {}
 
@@ -25,7 +25,7 @@ export async function deleteKeys(items: Record<string, unknown>[]): Promise<void
   for (let i = 0; i < items.length; i += 25) {
     await untilProcessed(
       items.slice(i, i + 25).map((Key) => ({ DeleteRequest: { Key } })),
-      async (requests) => ((await db.send(new BatchWriteCommand({ RequestItems: { [TABLE]: requests } }))).UnprocessedItems?.[TABLE] ?? []) as typeof requests,
+      async (requests) => ((await db.send(new BatchWriteCommand({ RequestItems: { [tableName()]: requests } }))).UnprocessedItems?.[tableName()] ?? []) as typeof requests,
     );
   }
 }
@@ -35,7 +35,7 @@ export async function queryAll(input: Omit<QueryCommandInput, 'TableName' | 'Exc
   const items: Record<string, any>[] = [];
   let ExclusiveStartKey: Record<string, unknown> | undefined;
   do {
-    const page = await db.send(new QueryCommand({ TableName: TABLE, ...input, ExclusiveStartKey }));
+    const page = await db.send(new QueryCommand({ TableName: tableName(), ...input, ExclusiveStartKey }));
     items.push(...(page.Items ?? []));
     ExclusiveStartKey = page.LastEvaluatedKey;
   } while (ExclusiveStartKey);
@@ -48,7 +48,7 @@ export async function deletePartition(partitionKey: string, sortKeyPrefix?: stri
   do {
     const page = await db.send(
       new QueryCommand({
-        TableName: TABLE,
+        TableName: tableName(),
         KeyConditionExpression: sortKeyPrefix ? 'PK = :pk AND begins_with(SK, :prefix)' : 'PK = :pk',
         ExpressionAttributeValues: { ':pk': partitionKey, ...(sortKeyPrefix && { ':prefix': sortKeyPrefix }) },
         ProjectionExpression: 'PK, SK',

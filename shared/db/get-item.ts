@@ -6,7 +6,7 @@
  */
 import { BatchGetCommand } from '@aws-sdk/lib-dynamodb';
 import { untilProcessed } from './batch.ts';
-import { db, TABLE } from './client.ts';
+import { db, tableName } from './client.ts';
 
 type Key = Record<string, string>;
 type Item = Record<string, any>;
@@ -24,9 +24,9 @@ async function fetchBatch(pending: Pending[]): Promise<void> {
   const found = new Map<string, Item>();
   try {
     await untilProcessed([...new Map(pending.map((p) => [idOf(p.key), p.key])).values()], async (keys) => {
-      const { Responses, UnprocessedKeys } = await db.send(new BatchGetCommand({ RequestItems: { [TABLE]: { Keys: keys, ConsistentRead: true } } }));
-      for (const item of Responses?.[TABLE] ?? []) found.set(idOf(item as Key), item);
-      return (UnprocessedKeys?.[TABLE]?.Keys ?? []) as Key[];
+      const { Responses, UnprocessedKeys } = await db.send(new BatchGetCommand({ RequestItems: { [tableName()]: { Keys: keys, ConsistentRead: true } } }));
+      for (const item of Responses?.[tableName()] ?? []) found.set(idOf(item as Key), item);
+      return (UnprocessedKeys?.[tableName()]?.Keys ?? []) as Key[];
     });
     pending.forEach((p) => p.resolve(found.get(idOf(p.key))));
   } catch (error) {

@@ -2,20 +2,25 @@
  * Idempotency keys (Stripe's semantics). A claim item records the request's hash while the first
  * request runs; the write that completes the request marks it done, with its result, in the same
  * transaction, so a stored key always matches what was written. Claims expire after 24 hours.
+ * Each claim carries a token of its own: a request whose claim was taken over (it ran past the lock)
+ * can neither complete nor release the claim that replaced it.
  */
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { randomUUID } from 'node:crypto';
 import { DeleteCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import { db, TABLE } from './client.ts';
+import { db, tableName } from './client.ts';
 import { getItem } from './get-item.ts';
 import { epochSeconds, keys } from './keys.ts';
-import type { TransactItems } from './transact.ts';
+import { conditionally, guard, type Guarded } from './writes.ts';
 
 export const IDEMPOTENCY_SECONDS = 24 * 60 * 60;
 /** A claim whose request died without completing can be taken over after this long. */
 const LOCK_SECONDS = 30;
 
+/** The claim was taken over by a retry of the same request while this one ran past its lock. */
+export class ClaimLost extends Error {}
+
 export type ClaimResult =
-  | { outcome: 'claimed' }
+  | { outcome: 'claimed'; token: string }
   | { outcome: 'replay'; result: unknown }
   | { outcome: 'in_flight' }
   | { outcome: 'mismatch' };
@@ -23,20 +28,19 @@ export type ClaimResult =
 export const idempotency = {
   async claim(userId: string, claimId: string, requestHash: string): Promise<ClaimResult> {
     const now = epochSeconds();
-    try {
-      await db.send(
+    const token = randomUUID();
+    const claimed = await conditionally(() =>
+      db.send(
         new PutCommand({
-          TableName: TABLE,
-          Item: { ...keys.idempotency(userId, claimId), entity: 'idempotency', request_hash: requestHash, state: 'in_flight', locked_until: now + LOCK_SECONDS, ttl: now + IDEMPOTENCY_SECONDS },
+          TableName: tableName(),
+          Item: { ...keys.idempotency(userId, claimId), entity: 'idempotency', request_hash: requestHash, token, state: 'in_flight', locked_until: now + LOCK_SECONDS, ttl: now + IDEMPOTENCY_SECONDS },
           ConditionExpression: 'attribute_not_exists(PK) OR #ttl < :now OR (#state = :inFlight AND locked_until < :now AND request_hash = :hash)',
           ExpressionAttributeNames: { '#ttl': 'ttl', '#state': 'state' },
           ExpressionAttributeValues: { ':now': now, ':inFlight': 'in_flight', ':hash': requestHash },
         }),
-      );
-      return { outcome: 'claimed' };
-    } catch (error) {
-      if (!(error instanceof ConditionalCheckFailedException)) throw error;
-    }
+      ),
+    );
+    if (claimed) return { outcome: 'claimed', token };
     const claim = await getItem(keys.idempotency(userId, claimId));
     if (!claim) return idempotency.claim(userId, claimId, requestHash); // expired and deleted meanwhile
     if (claim.request_hash !== requestHash) return { outcome: 'mismatch' };
@@ -44,32 +48,35 @@ export const idempotency = {
     return { outcome: 'replay', result: claim.result };
   },
 
-  /** The transaction item that completes a claim; fails the transaction if the claim was lost. */
-  completion(userId: string, claimId: string, requestHash: string, result: unknown): TransactItems[number] {
-    return {
-      Update: {
-        TableName: TABLE,
-        Key: keys.idempotency(userId, claimId),
-        UpdateExpression: 'SET #state = :done, #result = :result',
-        ConditionExpression: '#state = :inFlight AND request_hash = :hash',
-        ExpressionAttributeNames: { '#state': 'state', '#result': 'result' },
-        ExpressionAttributeValues: { ':done': 'done', ':inFlight': 'in_flight', ':hash': requestHash, ':result': result },
+  /** The transaction item that completes a claim; the transaction fails with ClaimLost if the claim is no longer this one. */
+  completion(userId: string, claimId: string, token: string, result: unknown): Guarded {
+    return guard(
+      {
+        Update: {
+          TableName: tableName(),
+          Key: keys.idempotency(userId, claimId),
+          UpdateExpression: 'SET #state = :done, #result = :result',
+          ConditionExpression: '#state = :inFlight AND #token = :token',
+          ExpressionAttributeNames: { '#state': 'state', '#result': 'result', '#token': 'token' },
+          ExpressionAttributeValues: { ':done': 'done', ':inFlight': 'in_flight', ':token': token, ':result': result },
+        },
       },
-    };
+      () => new ClaimLost(),
+    );
   },
 
-  /** Frees a claim whose request failed, so the client can retry with the same key. */
-  async release(userId: string, claimId: string): Promise<void> {
-    await db.send(
-      new DeleteCommand({
-        TableName: TABLE,
-        Key: keys.idempotency(userId, claimId),
-        ConditionExpression: '#state = :inFlight',
-        ExpressionAttributeNames: { '#state': 'state' },
-        ExpressionAttributeValues: { ':inFlight': 'in_flight' },
-      }),
-    ).catch((error) => {
-      if (!(error instanceof ConditionalCheckFailedException)) throw error;
-    });
+  /** Frees a claim whose request failed, so the client can retry with the same key; a claim taken over stays. */
+  async release(userId: string, claimId: string, token: string): Promise<void> {
+    await conditionally(() =>
+      db.send(
+        new DeleteCommand({
+          TableName: tableName(),
+          Key: keys.idempotency(userId, claimId),
+          ConditionExpression: '#state = :inFlight AND #token = :token',
+          ExpressionAttributeNames: { '#state': 'state', '#token': 'token' },
+          ExpressionAttributeValues: { ':inFlight': 'in_flight', ':token': token },
+        }),
+      ),
+    );
   },
 };

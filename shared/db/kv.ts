@@ -10,10 +10,10 @@
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { JsonText } from '../json-text.ts';
 import { deletePartition, queryAll } from './batch.ts';
-import { db, TABLE } from './client.ts';
+import { db, tableName } from './client.ts';
 import { getItem } from './get-item.ts';
 import { keys } from './keys.ts';
-import { StaleVersion, transact, TransactionConditionFailed } from './transact.ts';
+import { guard, ownerExists, transact } from './writes.ts';
 
 export interface KvEntry {
   key: string;
@@ -23,7 +23,6 @@ export interface KvEntry {
   updated_at: string;
 }
 
-export class OwnerGone extends Error {}
 /** The write would take the owner's store past its quota. */
 export class QuotaExceeded extends Error {}
 
@@ -48,7 +47,7 @@ function usageUpdate(userId: string, keyDelta: number, byteDelta: number, quota:
   const grows = keyDelta > 0 || byteDelta > 0;
   return {
     Update: {
-      TableName: TABLE,
+      TableName: tableName(),
       Key: keys.kvUsage(userId),
       UpdateExpression: 'ADD #keys :keys, #bytes :bytes',
       ...(grows && {
@@ -78,46 +77,36 @@ export const kv = {
     const byteDelta = entryBytes(key, valueJson) - (current ? entryBytes(key, current.value.text) : 0);
     const keyDelta = current ? 0 : 1;
     if (keyDelta > quota.maxKeys || byteDelta > quota.maxBytes) throw new QuotaExceeded();
-    try {
-      await transact([
-        { ConditionCheck: { TableName: TABLE, Key: keys.user(userId), ConditionExpression: 'attribute_exists(PK)' } },
-        usageUpdate(userId, keyDelta, byteDelta, quota),
-        {
-          Put: {
-            TableName: TABLE,
-            Item: { ...keys.kvEntry(userId, key), entity: 'kv', value_json: valueJson, version: entry.version, created_at: entry.created_at, updated_at: now },
-            ...(current
-              ? { ConditionExpression: 'version = :version', ExpressionAttributeValues: { ':version': current.version } }
-              : { ConditionExpression: 'attribute_not_exists(PK)' }),
-          },
+    // A concurrent write (StaleVersion) wins over the quota: re-read, then judge the quota.
+    await transact([
+      ownerExists(userId),
+      {
+        Put: {
+          TableName: tableName(),
+          Item: { ...keys.kvEntry(userId, key), entity: 'kv', value_json: valueJson, version: entry.version, created_at: entry.created_at, updated_at: now },
+          ...(current
+            ? { ConditionExpression: 'version = :version', ExpressionAttributeValues: { ':version': current.version } }
+            : { ConditionExpression: 'attribute_not_exists(PK)' }),
         },
-      ]);
-    } catch (error) {
-      if (!(error instanceof TransactionConditionFailed)) throw error;
-      if (error.failed.includes(0)) throw new OwnerGone();
-      if (error.failed.includes(2)) throw new StaleVersion(); // a concurrent write first: re-read, then judge the quota
-      throw new QuotaExceeded();
-    }
+      },
+      guard(usageUpdate(userId, keyDelta, byteDelta, quota), () => new QuotaExceeded()),
+    ]);
     return { ...entry, value: new JsonText(valueJson) };
   },
 
   /** Deletes the entry if it is still as read, giving its room back. */
   async remove(userId: string, current: KvEntry): Promise<void> {
-    try {
-      await transact([
-        {
-          Delete: {
-            TableName: TABLE,
-            Key: keys.kvEntry(userId, current.key),
-            ConditionExpression: 'version = :version',
-            ExpressionAttributeValues: { ':version': current.version },
-          },
+    await transact([
+      {
+        Delete: {
+          TableName: tableName(),
+          Key: keys.kvEntry(userId, current.key),
+          ConditionExpression: 'version = :version',
+          ExpressionAttributeValues: { ':version': current.version },
         },
-        usageUpdate(userId, -1, -entryBytes(current.key, current.value.text), { maxKeys: 0, maxBytes: 0 }),
-      ]);
-    } catch (error) {
-      throw error instanceof TransactionConditionFailed ? new StaleVersion() : error;
-    }
+      },
+      usageUpdate(userId, -1, -entryBytes(current.key, current.value.text), { maxKeys: 0, maxBytes: 0 }),
+    ]);
   },
 
   /** How much of the quota the owner uses. */
@@ -130,7 +119,7 @@ export const kv = {
   async list(userId: string, prefix: string | undefined, limit: number, startKey?: Record<string, unknown>) {
     const { Items = [], LastEvaluatedKey } = await db.send(
       new QueryCommand({
-        TableName: TABLE,
+        TableName: tableName(),
         KeyConditionExpression: prefix ? 'PK = :pk AND begins_with(SK, :prefix)' : 'PK = :pk',
         ExpressionAttributeValues: { ':pk': keys.kvPartition(userId), ...(prefix && { ':prefix': prefix }) },
         ProjectionExpression: 'SK, version, created_at, updated_at',

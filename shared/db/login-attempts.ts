@@ -11,9 +11,9 @@
  * Addresses are stored only as keyed hashes.
  */
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { keyedHash } from '../crypto/hash.ts';
-import { db, TABLE } from './client.ts';
+import { db, tableName } from './client.ts';
+import { conditionally } from './writes.ts';
 import { getItem } from './get-item.ts';
 import { epochSeconds, keys } from './keys.ts';
 
@@ -53,10 +53,6 @@ export function sourceNetwork(ip: string): string {
   return `${groups.slice(0, 4).map((group) => parseInt(group, 16).toString(16)).join(':')}::/64`;
 }
 
-const conditionFailed = (error: unknown) => {
-  if (!(error instanceof ConditionalCheckFailedException)) throw error;
-};
-
 /**
  * Counts one attempt: opens a new window when there is none (or it is over), else adds to the open
  * one if `gate` allows. `sets` are assignments made with every attempt. Returns the window counted
@@ -65,36 +61,32 @@ const conditionFailed = (error: unknown) => {
 async function count(key: Key, gate: string, gateValues: Values, sets: string[] = [], setValues: Values = {}): Promise<{ counted: Counted } | { refused: Values }> {
   for (;;) {
     const now = epochSeconds();
-    try {
-      await db.send(
+    const opened = await conditionally(() =>
+      db.send(
         new UpdateCommand({
-          TableName: TABLE,
+          TableName: tableName(),
           Key: key,
           UpdateExpression: `SET ${['failures = :one', 'window_start = :now', '#ttl = :expires', ...sets].join(', ')}`,
           ConditionExpression: 'attribute_not_exists(PK) OR window_start <= :cutoff',
           ExpressionAttributeNames: { '#ttl': 'ttl' },
           ExpressionAttributeValues: { ':one': 1, ':now': now, ':cutoff': now - WINDOW_SECONDS, ':expires': now + WINDOW_SECONDS, ...setValues },
         }),
-      );
-      return { counted: { key, windowStart: now } };
-    } catch (error) {
-      conditionFailed(error);
-    }
-    try {
-      const { Attributes } = await db.send(
+      ),
+    );
+    if (opened) return { counted: { key, windowStart: now } };
+    const added = await conditionally(() =>
+      db.send(
         new UpdateCommand({
-          TableName: TABLE,
+          TableName: tableName(),
           Key: key,
           UpdateExpression: `${sets.length ? `SET ${sets.join(', ')} ` : ''}ADD failures :one`,
           ConditionExpression: `window_start > :cutoff AND (${gate})`,
           ExpressionAttributeValues: { ':one': 1, ':cutoff': now - WINDOW_SECONDS, ...gateValues, ...setValues },
           ReturnValues: 'ALL_NEW',
         }),
-      );
-      return { counted: { key, windowStart: Attributes!.window_start as number } };
-    } catch (error) {
-      conditionFailed(error);
-    }
+      ),
+    );
+    if (added) return { counted: { key, windowStart: added.Attributes?.window_start as number } };
     const item = await getItem(key);
     if (item && item.window_start > epochSeconds() - WINDOW_SECONDS) return { refused: item };
     // The window ended between the two writes: open the next one.
@@ -102,17 +94,18 @@ async function count(key: Key, gate: string, gateValues: Values, sets: string[] 
 }
 
 async function giveBack({ key, windowStart }: Counted): Promise<void> {
-  await db
-    .send(
+  // A window that is over has nothing to give back: its condition fails.
+  await conditionally(() =>
+    db.send(
       new UpdateCommand({
-        TableName: TABLE,
+        TableName: tableName(),
         Key: key,
         UpdateExpression: 'ADD failures :minus',
         ConditionExpression: 'window_start = :start',
         ExpressionAttributeValues: { ':minus': -1, ':start': windowStart },
       }),
-    )
-    .catch(conditionFailed); // that window is over: nothing to give back
+    ),
+  );
 }
 
 export const loginAttempts = {

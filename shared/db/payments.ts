@@ -5,15 +5,14 @@
  * `limit` items and merges them, so its cost is bounded by shards × limit, never by the table.
  * The card number is stored only as AES-256-GCM ciphertext bound to its payment id.
  */
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { openField } from '../crypto/field-cipher.ts';
 import type { PaymentStatus } from '../schemas/payments.ts';
-import { db, TABLE } from './client.ts';
+import { db, tableName } from './client.ts';
 import { getItem } from './get-item.ts';
 import { keys, PAYMENT_SHARDS } from './keys.ts';
-import { table } from './table.ts';
-import { StaleVersion, transact, TransactionConditionFailed, type TransactItems } from './transact.ts';
+import { fieldsOf, table } from './table.ts';
+import { conditionally, ownerExists, StaleVersion, transact, type Guarded, type TransactItem } from './writes.ts';
 
 export interface Payment {
   payment_id: string;
@@ -50,11 +49,7 @@ const toItem = (p: Payment) => ({
   ...p,
 });
 
-function fromItem(item: Record<string, any> | undefined): Payment | undefined {
-  if (!item) return undefined;
-  const { PK, SK, GSI1PK, GSI1SK, GSI2PK, GSI2SK, entity, ...payment } = item;
-  return payment as Payment;
-}
+const fromItem = (item: Record<string, any>) => fieldsOf(item) as Payment;
 
 const indexKey = (item: Record<string, any>, index: typeof table.gsi1 | typeof table.gsi2): Key => ({
   PK: item.PK,
@@ -66,7 +61,7 @@ const indexKey = (item: Record<string, any>, index: typeof table.gsi1 | typeof t
 async function queryNewestFirst(index: typeof table.gsi1 | typeof table.gsi2, partition: string, limit: number, startKey?: Key) {
   const { Items = [], LastEvaluatedKey } = await db.send(
     new QueryCommand({
-      TableName: TABLE,
+      TableName: tableName(),
       IndexName: index.indexName,
       KeyConditionExpression: '#pk = :pk',
       ExpressionAttributeNames: { '#pk': index.partitionKey },
@@ -79,38 +74,25 @@ async function queryNewestFirst(index: typeof table.gsi1 | typeof table.gsi2, pa
   return { items: Items, lastKey: LastEvaluatedKey };
 }
 
-export class OwnerMissing extends Error {}
-
-async function conditional(command: PutCommand | DeleteCommand): Promise<void> {
-  try {
-    await db.send(command as PutCommand);
-  } catch (error) {
-    throw error instanceof ConditionalCheckFailedException ? new StaleVersion() : error;
-  }
-}
 
 export const payments = {
-  /** Writes a new payment for an existing user, plus any items that must commit with it. */
-  async create(payment: Payment, withItems: TransactItems = []): Promise<void> {
-    try {
-      await transact([
-        { ConditionCheck: { TableName: TABLE, Key: keys.user(payment.user_id), ConditionExpression: 'attribute_exists(PK)' } },
-        { Put: { TableName: TABLE, Item: toItem(payment), ConditionExpression: 'attribute_not_exists(PK)' } },
-        ...withItems,
-      ]);
-    } catch (error) {
-      if (error instanceof TransactionConditionFailed && error.failed.includes(0)) throw new OwnerMissing();
-      throw error;
-    }
+  /** Writes a new payment for an existing user (else OwnerGone), plus any items that must commit with it. */
+  async create(payment: Payment, withItems: (TransactItem | Guarded)[] = []): Promise<void> {
+    await transact([
+      ownerExists(payment.user_id),
+      { Put: { TableName: tableName(), Item: toItem(payment), ConditionExpression: 'attribute_not_exists(PK)' } },
+      ...withItems,
+    ]);
   },
 
   async get(paymentId: string): Promise<Payment | undefined> {
-    return fromItem(await getItem(keys.payment(paymentId)));
+    const item = await getItem(keys.payment(paymentId));
+    return item && fromItem(item);
   },
 
   async listForUser(userId: string, limit: number, startKey?: Key) {
     const { items, lastKey } = await queryNewestFirst(table.gsi1, keys.paymentsOfUser(userId), limit, startKey);
-    return { items: items.map((i) => fromItem(i)!), lastKey };
+    return { items: items.map(fromItem), lastKey };
   },
 
   /** Newest first across all shards: each shard reads at most `limit`, the merge keeps the newest `limit`. */
@@ -130,32 +112,38 @@ export const payments = {
       if (used < items.length) return used === 0 ? positions[shard] : indexKey(items[used - 1], table.gsi2);
       return lastKey ?? 'done';
     });
-    return { items: merged.map((m) => fromItem(m.item)!), lastKey: next.every((p) => p === 'done') ? undefined : { shards: next } };
+    return { items: merged.map((m) => fromItem(m.item)), lastKey: next.every((p) => p === 'done') ? undefined : { shards: next } };
   },
 
   /** Writes `next` over `current` if nobody changed it meanwhile. */
   async replace(current: Payment, next: Payment): Promise<void> {
-    await conditional(
-      new PutCommand({
-        TableName: TABLE,
-        Item: toItem(next),
-        ConditionExpression: 'version = :version',
-        ExpressionAttributeValues: { ':version': current.version },
-      }),
+    const written = await conditionally(() =>
+      db.send(
+        new PutCommand({
+          TableName: tableName(),
+          Item: toItem(next),
+          ConditionExpression: 'version = :version',
+          ExpressionAttributeValues: { ':version': current.version },
+        }),
+      ),
     );
+    if (!written) throw new StaleVersion();
   },
 
   /** Deletes a payment that is still pending and unchanged. */
   async remove(payment: Payment): Promise<void> {
-    await conditional(
-      new DeleteCommand({
-        TableName: TABLE,
-        Key: keys.payment(payment.payment_id),
-        ConditionExpression: 'version = :version AND #status = :pending',
-        ExpressionAttributeNames: { '#status': 'status' },
-        ExpressionAttributeValues: { ':version': payment.version, ':pending': 'pending' },
-      }),
+    const deleted = await conditionally(() =>
+      db.send(
+        new DeleteCommand({
+          TableName: tableName(),
+          Key: keys.payment(payment.payment_id),
+          ConditionExpression: 'version = :version AND #status = :pending',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ':version': payment.version, ':pending': 'pending' },
+        }),
+      ),
     );
+    if (!deleted) throw new StaleVersion();
   },
 
   /** The full card number, for a payment processor; never returned by the API. */

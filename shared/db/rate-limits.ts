@@ -6,7 +6,7 @@
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { RateLimited } from '../errors.ts';
 import { keyedHash } from '../crypto/hash.ts';
-import { db, TABLE } from './client.ts';
+import { db, tableName } from './client.ts';
 import { epochSeconds, keys } from './keys.ts';
 
 export async function consumeRateLimit(purpose: string, callerId: string, limit: number, windowSeconds: number): Promise<void> {
@@ -14,7 +14,7 @@ export async function consumeRateLimit(purpose: string, callerId: string, limit:
   const windowStart = now - (now % windowSeconds);
   const { Attributes } = await db.send(
     new UpdateCommand({
-      TableName: TABLE,
+      TableName: tableName(),
       Key: keys.rateWindow(purpose, await keyedHash('rate', callerId), windowStart),
       UpdateExpression: 'ADD hits :one SET #ttl = :expires',
       ExpressionAttributeNames: { '#ttl': 'ttl' },

@@ -8,15 +8,14 @@
  * rotation, a record made under an older key is still found and still counts as its owner's.
  * The health data (name, date of birth, height, weight) is one AES-256-GCM field bound to the record id.
  */
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { openField, sealField } from '../crypto/field-cipher.ts';
 import { deleteKeys } from './batch.ts';
-import { db, TABLE } from './client.ts';
+import { db, tableName } from './client.ts';
 import { getItem } from './get-item.ts';
 import { keys } from './keys.ts';
-import { table } from './table.ts';
-import { transact, TransactionConditionFailed } from './transact.ts';
+import { fieldsOf, table } from './table.ts';
+import { conditionally, guard, ownerExists, transact } from './writes.ts';
 
 export interface HealthRecord {
   record_id: string;
@@ -39,7 +38,6 @@ type Index = typeof table.gsi1 | typeof table.gsi2;
 export type PhonePosition = { hash: number; key?: Key };
 
 export class RecordExists extends Error {}
-export class OwnerGone extends Error {}
 
 const detailsContext = (recordId: string) => `record:${recordId}:details`;
 
@@ -58,7 +56,7 @@ async function toItem({ name, dob, height, weight, ...record }: HealthRecord, ph
   };
 }
 
-const sealed = ({ record_id, user_id, key_id, created_at, details_sealed }: Record<string, any>): SealedRecord => ({ record_id, user_id, key_id, created_at, details_sealed });
+const sealed = (item: Record<string, any>) => fieldsOf(item) as SealedRecord;
 
 async function unseal({ details_sealed, ...record }: SealedRecord): Promise<HealthRecord> {
   return { ...record, ...JSON.parse(await openField(details_sealed, detailsContext(record.record_id))) };
@@ -67,7 +65,7 @@ async function unseal({ details_sealed, ...record }: SealedRecord): Promise<Heal
 async function queryNewestFirst(index: Index, partition: string, limit?: number, startKey?: Key, projection?: string) {
   const { Items = [], LastEvaluatedKey } = await db.send(
     new QueryCommand({
-      TableName: TABLE,
+      TableName: tableName(),
       IndexName: index.indexName,
       KeyConditionExpression: '#pk = :pk',
       ExpressionAttributeNames: { '#pk': index.partitionKey },
@@ -100,16 +98,12 @@ export const records = {
    * peppers, which must not exist either.
    */
   async create(record: HealthRecord, phoneHash: string, olderIds: string[]): Promise<void> {
-    try {
-      await transact([
-        { ConditionCheck: { TableName: TABLE, Key: keys.user(record.user_id), ConditionExpression: 'attribute_exists(PK)' } },
-        { Put: { TableName: TABLE, Item: await toItem(record, phoneHash), ConditionExpression: 'attribute_not_exists(PK)' } },
-        ...olderIds.map((id) => ({ ConditionCheck: { TableName: TABLE, Key: keys.record(id), ConditionExpression: 'attribute_not_exists(PK)' } })),
-      ]);
-    } catch (error) {
-      if (error instanceof TransactionConditionFailed) throw error.failed.includes(0) ? new OwnerGone() : new RecordExists();
-      throw error;
-    }
+    const recordExists = () => new RecordExists();
+    await transact([
+      ownerExists(record.user_id),
+      guard({ Put: { TableName: tableName(), Item: await toItem(record, phoneHash), ConditionExpression: 'attribute_not_exists(PK)' } }, recordExists),
+      ...olderIds.map((id) => guard({ ConditionCheck: { TableName: tableName(), Key: keys.record(id), ConditionExpression: 'attribute_not_exists(PK)' } }, recordExists)),
+    ]);
   },
 
   async get(recordId: string): Promise<SealedRecord | undefined> {
@@ -147,21 +141,18 @@ export const records = {
 
   /** True when a record was deleted; with `userId`, only if that account owns it. */
   async remove(recordId: string, userId?: string): Promise<boolean> {
-    try {
-      await db.send(
+    const deleted = await conditionally(() =>
+      db.send(
         new DeleteCommand({
-          TableName: TABLE,
+          TableName: tableName(),
           Key: keys.record(recordId),
           ...(userId
             ? { ConditionExpression: 'user_id = :owner', ExpressionAttributeValues: { ':owner': userId } }
             : { ConditionExpression: 'attribute_exists(PK)' }),
         }),
-      );
-      return true;
-    } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return false;
-      throw error;
-    }
+      ),
+    );
+    return deleted !== undefined;
   },
 
   /** Deletes every owner's record of a phone (all its hashes); the number deleted. */

@@ -8,10 +8,10 @@ import { DeleteCommand } from '@aws-sdk/lib-dynamodb';
 import { sha256 } from '../crypto/hash.ts';
 import { newRefreshToken, REFRESH_TOKEN_SECONDS, refreshTokenUser, type Role } from '../crypto/tokens.ts';
 import { deletePartition, queryAll } from './batch.ts';
-import { db, TABLE } from './client.ts';
+import { db, tableName } from './client.ts';
 import { getItem } from './get-item.ts';
 import { epochSeconds, keys } from './keys.ts';
-import { transact, TransactionConditionFailed } from './transact.ts';
+import { guard, ownerExists, StaleVersion, transact } from './writes.ts';
 
 export interface Session {
   userId: string;
@@ -30,21 +30,24 @@ const refreshItem = (tokenHash: string, userId: string, sessionId: string, role:
   ttl: expires,
 });
 
+/** A refresh token presented again after it was rotated. */
+class TokenReused extends Error {}
+
 export const sessions = {
-  /** Opens a session for an existing user (the condition stops a login racing an account deletion). */
+  /** Opens a session for an existing user (OwnerGone: a sign-in lost the race with the account's deletion). */
   async start(userId: string, role: Role): Promise<Session> {
     const sessionId = randomUUID();
     const refreshToken = newRefreshToken(userId);
     const expires = epochSeconds() + REFRESH_TOKEN_SECONDS;
     await transact([
-      { ConditionCheck: { TableName: TABLE, Key: keys.user(userId), ConditionExpression: 'attribute_exists(PK)' } },
+      ownerExists(userId),
       {
         Put: {
-          TableName: TABLE,
+          TableName: tableName(),
           Item: { ...keys.session(userId, sessionId), entity: 'session', role, created_at: new Date().toISOString(), ttl: expires },
         },
       },
-      { Put: { TableName: TABLE, Item: refreshItem(sha256(refreshToken), userId, sessionId, role, expires) } },
+      { Put: { TableName: tableName(), Item: refreshItem(sha256(refreshToken), userId, sessionId, role, expires) } },
     ]);
     return { userId, sessionId, role, refreshToken };
   },
@@ -68,18 +71,21 @@ export const sessions = {
     const expires = epochSeconds() + REFRESH_TOKEN_SECONDS;
     try {
       await transact([
-        {
-          Update: {
-            TableName: TABLE,
-            Key: tokenKey,
-            UpdateExpression: 'SET spent = :true',
-            ConditionExpression: 'spent = :false',
-            ExpressionAttributeValues: { ':true': true, ':false': false },
+        guard(
+          {
+            Update: {
+              TableName: tableName(),
+              Key: tokenKey,
+              UpdateExpression: 'SET spent = :true',
+              ConditionExpression: 'spent = :false',
+              ExpressionAttributeValues: { ':true': true, ':false': false },
+            },
           },
-        },
+          () => new TokenReused(),
+        ),
         {
           Update: {
-            TableName: TABLE,
+            TableName: tableName(),
             Key: keys.session(userId, sessionId),
             UpdateExpression: 'SET #ttl = :expires',
             ConditionExpression: 'attribute_exists(PK)',
@@ -87,19 +93,19 @@ export const sessions = {
             ExpressionAttributeValues: { ':expires': expires },
           },
         },
-        { Put: { TableName: TABLE, Item: refreshItem(sha256(next), userId, sessionId, token.role, expires) } },
+        { Put: { TableName: tableName(), Item: refreshItem(sha256(next), userId, sessionId, token.role, expires) } },
       ]);
     } catch (error) {
-      if (!(error instanceof TransactionConditionFailed)) throw error;
-      // Spent by a concurrent request (a replay) or the session was closed: either way, close the family.
-      if (error.failed.includes(0)) await sessions.end(userId, sessionId);
+      // Spent by a concurrent request (a replay): close the family. The session closed meanwhile: nothing to do.
+      if (error instanceof TokenReused) await sessions.end(userId, sessionId);
+      else if (!(error instanceof StaleVersion)) throw error;
       return undefined;
     }
     return { userId, sessionId, role: token.role, refreshToken: next };
   },
 
   async end(userId: string, sessionId: string): Promise<void> {
-    await db.send(new DeleteCommand({ TableName: TABLE, Key: keys.session(userId, sessionId) }));
+    await db.send(new DeleteCommand({ TableName: tableName(), Key: keys.session(userId, sessionId) }));
   },
 
   /** A user's open sessions. */

@@ -12,11 +12,11 @@ import { keyedHashes } from '../crypto/hash.ts';
 import type { Role } from '../crypto/tokens.ts';
 import type { PublicUser } from '../schemas/users.ts';
 import { deletePartition } from './batch.ts';
-import { db, TABLE } from './client.ts';
+import { db, tableName } from './client.ts';
 import { getItem } from './get-item.ts';
 import { keys, normaliseEmail, normaliseUsername, USERS_INDEX_PK } from './keys.ts';
-import { StaleVersion, transact, type TransactItems } from './transact.ts';
-import { table } from './table.ts';
+import { guard, transact, type Guarded, type TransactItem } from './writes.ts';
+import { fieldsOf, table } from './table.ts';
 
 export interface UserFields {
   name: string;
@@ -63,14 +63,12 @@ async function toItem({ name, email, username, phone, country, dob, address, gen
   };
 }
 
-async function fromItem(item: Record<string, any> | undefined): Promise<User | undefined> {
-  if (!item) return undefined;
-  const { PK, SK, GSI1PK, GSI1SK, entity, profile_sealed, ...record } = item;
+async function fromItem(item: Record<string, any>): Promise<User> {
+  const { profile_sealed, ...record } = fieldsOf(item);
   return { ...record, ...JSON.parse(await openField(profile_sealed, profileContext(record.user_id))) } as User;
 }
 
 type Unique = 'email' | 'username';
-type Labelled = { label: 'profile' | Unique | 'other'; item: TransactItems[number] };
 
 /** The marker keys of an email or username: its keyed hash under every key in use, the current one first. */
 async function markerKeys(field: Unique, value: string) {
@@ -78,41 +76,29 @@ async function markerKeys(field: Unique, value: string) {
   return (await keyedHashes(field, normalised)).map(({ hash }) => keys[field](hash));
 }
 
-/** Takes a value: a marker under the current key, and none may exist under a retired one. */
-async function claim(field: Unique, value: string, userId: string): Promise<Labelled[]> {
+/** Takes a value: a marker under the current key, and none may exist under a retired one (else UniquenessConflict). */
+async function claim(field: Unique, value: string, userId: string): Promise<Guarded[]> {
   const [current, ...retired] = await markerKeys(field, value);
+  const taken = () => new UniquenessConflict(field);
   return [
-    { label: field, item: { Put: { TableName: TABLE, Item: { ...current, entity: 'marker', user_id: userId }, ConditionExpression: 'attribute_not_exists(PK)' } } },
-    ...retired.map((Key) => ({ label: field, item: { ConditionCheck: { TableName: TABLE, Key, ConditionExpression: 'attribute_not_exists(PK)' } } })),
+    guard({ Put: { TableName: tableName(), Item: { ...current, entity: 'marker', user_id: userId }, ConditionExpression: 'attribute_not_exists(PK)' } }, taken),
+    ...retired.map((Key) => guard({ ConditionCheck: { TableName: tableName(), Key, ConditionExpression: 'attribute_not_exists(PK)' } }, taken)),
   ];
 }
 
-/** Gives a value up, under whichever key its marker was made. */
-async function release(field: Unique, value: string, userId: string): Promise<Labelled[]> {
+/** Gives a value up, under whichever key its marker was made (another owner's marker: StaleVersion). */
+async function release(field: Unique, value: string, userId: string): Promise<TransactItem[]> {
   return (await markerKeys(field, value)).map((Key) => ({
-    label: 'other',
-    item: { Delete: { TableName: TABLE, Key, ConditionExpression: 'attribute_not_exists(PK) OR user_id = :me', ExpressionAttributeValues: { ':me': userId } } },
+    Delete: { TableName: tableName(), Key, ConditionExpression: 'attribute_not_exists(PK) OR user_id = :me', ExpressionAttributeValues: { ':me': userId } },
   }));
-}
-
-/** Runs a transaction whose items are labelled; maps a failed condition to what it protected. */
-async function transactLabelled(items: Labelled[]) {
-  try {
-    await transact(items.map((i) => i.item));
-  } catch (error) {
-    const failed = (error as { failed?: number[] }).failed?.map((index) => items[index].label);
-    if (!failed) throw error;
-    if (failed.includes('profile') || failed.includes('other')) throw new StaleVersion();
-    throw new UniquenessConflict(failed.includes('email') ? 'email' : 'username');
-  }
 }
 
 export const users = {
   async create(fields: UserFields, passwordHash?: string): Promise<User> {
     const now = new Date().toISOString();
     const user: User = { ...fields, user_id: randomUUID(), version: 1, created_at: now, updated_at: now, password_hash: passwordHash };
-    await transactLabelled([
-      { label: 'profile', item: { Put: { TableName: TABLE, Item: await toItem(user), ConditionExpression: 'attribute_not_exists(PK)' } } },
+    await transact([
+      { Put: { TableName: tableName(), Item: await toItem(user), ConditionExpression: 'attribute_not_exists(PK)' } },
       ...(await claim('email', user.email, user.user_id)),
       ...(user.username ? await claim('username', user.username, user.user_id) : []),
     ]);
@@ -120,7 +106,8 @@ export const users = {
   },
 
   async get(userId: string): Promise<User | undefined> {
-    return fromItem(await getItem(keys.user(userId)));
+    const item = await getItem(keys.user(userId));
+    return item && fromItem(item);
   },
 
   findByEmail: (email: string) => users.findBy('email', email),
@@ -145,7 +132,7 @@ export const users = {
   async list(limit: number, startKey?: Record<string, unknown>) {
     const { Items = [], LastEvaluatedKey } = await db.send(
       new QueryCommand({
-        TableName: TABLE,
+        TableName: tableName(),
         IndexName: table.gsi1.indexName,
         KeyConditionExpression: 'GSI1PK = :pk',
         ExpressionAttributeValues: { ':pk': USERS_INDEX_PK },
@@ -154,34 +141,30 @@ export const users = {
         ExclusiveStartKey: startKey,
       }),
     );
-    return { items: (await Promise.all(Items.map(fromItem))) as User[], lastKey: LastEvaluatedKey };
+    return { items: await Promise.all(Items.map(fromItem)), lastKey: LastEvaluatedKey };
   },
 
-  /** Writes `next` over `current` if nobody changed it meanwhile, moving uniqueness markers as needed. */
+  /**
+   * Writes `next` over `current` if nobody changed it meanwhile, moving uniqueness markers as needed.
+   * A change meanwhile (StaleVersion) wins over a value being taken: the caller re-reads first.
+   */
   async replace(current: User, next: User): Promise<void> {
-    const items: Labelled[] = [
+    const emailChanges = normaliseEmail(current.email) !== normaliseEmail(next.email);
+    const usernameChanges = (current.username && normaliseUsername(current.username)) !== (next.username && normaliseUsername(next.username));
+    await transact([
       {
-        label: 'profile',
-        item: {
-          Put: {
-            TableName: TABLE,
-            Item: await toItem(next),
-            ConditionExpression: 'version = :version',
-            ExpressionAttributeValues: { ':version': current.version },
-          },
+        Put: {
+          TableName: tableName(),
+          Item: await toItem(next),
+          ConditionExpression: 'version = :version',
+          ExpressionAttributeValues: { ':version': current.version },
         },
       },
-    ];
-    if (normaliseEmail(current.email) !== normaliseEmail(next.email)) {
-      items.push(...(await release('email', current.email, current.user_id)), ...(await claim('email', next.email, current.user_id)));
-    }
-    const oldUsername = current.username && normaliseUsername(current.username);
-    const newUsername = next.username && normaliseUsername(next.username);
-    if (oldUsername !== newUsername) {
-      if (current.username) items.push(...(await release('username', current.username, current.user_id)));
-      if (next.username) items.push(...(await claim('username', next.username, current.user_id)));
-    }
-    await transactLabelled(items);
+      ...(emailChanges ? await release('email', current.email, current.user_id) : []),
+      ...(usernameChanges && current.username ? await release('username', current.username, current.user_id) : []),
+      ...(emailChanges ? await claim('email', next.email, current.user_id) : []),
+      ...(usernameChanges && next.username ? await claim('username', next.username, current.user_id) : []),
+    ]);
   },
 
   /**
@@ -192,16 +175,13 @@ export const users = {
 
   /** Deletes the profile and its markers in one transaction, if the version still matches. */
   async remove(user: User): Promise<void> {
-    await transactLabelled([
+    await transact([
       {
-        label: 'profile',
-        item: {
-          Delete: {
-            TableName: TABLE,
-            Key: keys.user(user.user_id),
-            ConditionExpression: 'version = :version',
-            ExpressionAttributeValues: { ':version': user.version },
-          },
+        Delete: {
+          TableName: tableName(),
+          Key: keys.user(user.user_id),
+          ConditionExpression: 'version = :version',
+          ExpressionAttributeValues: { ':version': user.version },
         },
       },
       ...(await release('email', user.email, user.user_id)),

@@ -3,6 +3,7 @@ import { ACCESS_TOKEN_SECONDS, signAccessToken } from '../crypto/tokens.ts';
 import { attemptsSubject } from '../db/login-attempts.ts';
 import { sessions, type Session } from '../db/sessions.ts';
 import { toPublicUser, users, type User } from '../db/users.ts';
+import { OwnerGone } from '../db/writes.ts';
 import { normaliseEmail, normaliseUsername } from '../db/keys.ts';
 import type { Caller } from '../caller.ts';
 import { NotAuthenticated } from '../errors.ts';
@@ -40,7 +41,10 @@ export async function login({ email, username, password }: LoginBody, sourceIp: 
   const subject = userId ? attemptsSubject.user(userId) : await attemptsSubject.unknown(`${field}:${value}`);
   const user = userId ? users.get(userId) : Promise.resolve(undefined);
   if (!(await checkPassword(subject, sourceIp, password, user.then((u) => u?.password_hash)))) throw new NotAuthenticated(INVALID_LOGIN);
-  return signedIn((await user)!);
+  // Deleted since it was read: the same answer as any account that does not exist.
+  return signedIn((await user)!).catch((error) => {
+    throw error instanceof OwnerGone ? new NotAuthenticated(INVALID_LOGIN) : error;
+  });
 }
 
 export async function refresh(refreshToken: string) {

@@ -5,11 +5,13 @@
  */
 import type { Caller } from '../caller.ts';
 import { keyedHash } from '../crypto/hash.ts';
-import { idempotency } from '../db/idempotency.ts';
-import type { TransactItems } from '../db/transact.ts';
+import { ClaimLost, idempotency } from '../db/idempotency.ts';
+import type { Guarded } from '../db/writes.ts';
 import { Conflict, InvalidInput, Unprocessable } from '../errors.ts';
 
 const KEY_FORMAT = /^[\x21-\x7e]{1,255}$/;
+
+const inFlight = () => new Conflict('A request with this Idempotency-Key is still being processed; retry shortly.', undefined, 1);
 
 /**
  * Runs `run` once per key: `run` gets a function that turns its result into the transaction item
@@ -19,7 +21,7 @@ export async function idempotent<T>(
   caller: Caller,
   key: string | undefined,
   request: unknown,
-  run: (record: (result: T) => TransactItems) => Promise<T>,
+  run: (record: (result: T) => Guarded[]) => Promise<T>,
 ): Promise<{ result: T; replayed: boolean }> {
   if (key === undefined) return { result: await run(() => []), replayed: false };
   if (!KEY_FORMAT.test(key)) {
@@ -29,14 +31,12 @@ export async function idempotent<T>(
   const requestHash = await keyedHash('idempotency-request', JSON.stringify(request));
   const claim = await idempotency.claim(caller.id, claimId, requestHash);
   if (claim.outcome === 'mismatch') throw new Unprocessable('This Idempotency-Key was used with a different request body.');
-  if (claim.outcome === 'in_flight') {
-    throw new Conflict('A request with this Idempotency-Key is still being processed; retry shortly.', undefined, 1);
-  }
+  if (claim.outcome === 'in_flight') throw inFlight();
   if (claim.outcome === 'replay') return { result: claim.result as T, replayed: true };
   try {
-    return { result: await run((result) => [idempotency.completion(caller.id, claimId, requestHash, result)]), replayed: false };
+    return { result: await run((result) => [idempotency.completion(caller.id, claimId, claim.token, result)]), replayed: false };
   } catch (error) {
-    await idempotency.release(caller.id, claimId);
-    throw error;
+    await idempotency.release(caller.id, claimId, claim.token);
+    throw error instanceof ClaimLost ? inFlight() : error;
   }
 }

@@ -5,9 +5,9 @@
  */
 import { paged } from '../crypto/cursor.ts';
 import { env } from '../config/index.ts';
-import { kv, OwnerGone, QuotaExceeded, type KvEntry } from '../db/kv.ts';
+import { kv, QuotaExceeded, type KvEntry } from '../db/kv.ts';
 import type { Caller } from '../caller.ts';
-import { Conflict, NotAuthenticated, NotFound, TooLarge } from '../errors.ts';
+import { Conflict, NotFound, TooLarge } from '../errors.ts';
 import { MAX_VALUE_BYTES } from '../schemas/kv.ts';
 import { assertVersion, type VersionCondition } from '../versions.ts';
 import { withOptimisticRetry } from './optimistic.ts';
@@ -36,7 +36,6 @@ export async function putEntry(caller: Caller, key: string, valueJson: string, c
     const current = await kv.get(caller.id, key);
     assertVersion(condition, current?.version);
     const entry = await kv.write(caller.id, key, valueJson, current, env.kvQuota).catch((error) => {
-      if (error instanceof OwnerGone) throw new NotAuthenticated('The account no longer exists.');
       throw error instanceof QuotaExceeded ? quotaProblem() : error;
     });
     return { entry, created: current === undefined };

@@ -1,4 +1,4 @@
-import { StaleVersion } from '../db/transact.ts';
+import { StaleVersion } from '../db/writes.ts';
 import { PreconditionFailed } from '../errors.ts';
 import { retry } from '../retry.ts';
 import { isConditional, type VersionCondition } from '../versions.ts';

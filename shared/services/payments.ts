@@ -5,7 +5,8 @@
 import { randomUUID } from 'node:crypto';
 import { paged } from '../crypto/cursor.ts';
 import { sealField } from '../crypto/field-cipher.ts';
-import { cardContext, OwnerMissing, payments, type Payment, type ShardPositions } from '../db/payments.ts';
+import { OwnerGone } from '../db/writes.ts';
+import { cardContext, payments, type Payment, type ShardPositions } from '../db/payments.ts';
 import type { Caller } from '../caller.ts';
 import { Conflict, NotFound, NotPermitted, Unprocessable } from '../errors.ts';
 import { fromMinor, requireMinor, toDecimal } from '../schemas/money.ts';
@@ -54,7 +55,7 @@ export async function createPayment(caller: Caller, body: CreatePaymentBody, ide
     };
     const result = toPublicPayment(payment);
     await payments.create(payment, record(result)).catch((error) => {
-      if (error instanceof OwnerMissing) {
+      if (error instanceof OwnerGone && owner !== caller.id) {
         throw new Unprocessable('user_id does not name an existing user.', [{ path: 'body.user_id', message: 'No such user' }]);
       }
       throw error;

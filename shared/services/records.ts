@@ -10,12 +10,12 @@
 import { keyedHashes } from '../crypto/hash.ts';
 import { openCursor, paged } from '../crypto/cursor.ts';
 import { consumeRateLimit } from '../db/rate-limits.ts';
-import { OwnerGone, RecordExists, records, type HealthRecord, type PhonePosition, type SealedRecord } from '../db/records.ts';
+import { RecordExists, records, type HealthRecord, type PhonePosition, type SealedRecord } from '../db/records.ts';
 import type { Caller } from '../caller.ts';
-import { Conflict, NotAuthenticated, NotFound } from '../errors.ts';
+import { env } from '../config/index.ts';
+import { Conflict, NotFound } from '../errors.ts';
 import type { CreateRecordBody, PublicRecord } from '../schemas/records.ts';
 
-export const LOOKUPS_PER_HOUR = Number(process.env.RECORD_LOOKUPS_PER_HOUR ?? 100);
 
 interface PageQuery {
   limit: number;
@@ -36,8 +36,7 @@ export async function createRecord(caller: Caller, { phone, ...fields }: CreateR
   const [[current, ...older], [phoneHash]] = await Promise.all([recordIds(caller.id, phone), phoneHashes(phone)]);
   const record: HealthRecord = { record_id: current.hash, user_id: caller.id, key_id: current.keyId, ...fields, created_at: new Date().toISOString() };
   await records.create(record, phoneHash, older.map((h) => h.hash)).catch((error) => {
-    if (error instanceof RecordExists) throw new Conflict('You already have a record for this phone.');
-    throw error instanceof OwnerGone ? new NotAuthenticated('The account no longer exists.') : error;
+    throw error instanceof RecordExists ? new Conflict('You already have a record for this phone.') : error;
   });
   return toPublicRecord(record);
 }
@@ -63,7 +62,7 @@ export async function listRecords(caller: Caller, query: PageQuery & { user_id?:
  * at a time, with a cursor bound to the phone.
  */
 export async function lookupRecords(caller: Caller, phone: string, query: PageQuery) {
-  await consumeRateLimit('record-lookups', caller.id, LOOKUPS_PER_HOUR, 3600);
+  await consumeRateLimit('record-lookups', caller.id, env.recordLookupsPerHour, 3600);
   if (caller.role === 'admin') {
     const hashes = await phoneHashes(phone);
     return paged(`records.lookup:${hashes[0]}`, query.cursor, (start) => records.listOfPhone(hashes, query.limit, start as PhonePosition | undefined), toPublicRecord);

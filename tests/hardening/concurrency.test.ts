@@ -22,6 +22,20 @@ describe('concurrency', () => {
     expect(left).toEqual([]);
   });
 
+  it('signs in or refuses, never fails, while the account is being deleted, and leaves no session behind', async () => {
+    const user = await registerUser(api());
+    const logins = Array.from({ length: 20 }, (_, i) =>
+      new Promise((r) => setTimeout(r, i * 5)).then(() => api().post('/auth/login', { email: user.email, password: PASSWORD })),
+    );
+    const deletion = new Promise((r) => setTimeout(r, 40)).then(() => api().delete(`/users/${user.id}`, { token: user.token, body: { current_password: PASSWORD } }));
+    const results = await Promise.all([...logins, deletion]);
+    expect(results.at(-1)!.status).toBe(204);
+    // Signed in before the deletion, refused after it (401), or held back by the sign-in limits (429).
+    for (const r of results.slice(0, -1)) expect([200, 401, 429]).toContain(r.status);
+    const left = (await scanTable()).filter((item) => item.PK === keys.userPartition(user.id));
+    expect(left).toEqual([]);
+  });
+
   it('gives an email to exactly one of two users who race to take it', async () => {
     const [x, y] = [await registerUser(api()), await registerUser(api())];
     const email = uniqueEmail('contested');

@@ -1,6 +1,6 @@
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { db, TABLE } from '../../shared/db/client.ts';
+import { db, tableName } from '../../shared/db/client.ts';
 import { keys } from '../../shared/db/keys.ts';
 import { payments } from '../../shared/db/payments.ts';
 import { registerUser, signInAdmin, type Account } from '../support/accounts.ts';
@@ -313,7 +313,7 @@ describe('card data at rest', () => {
     expect(await payments.cardNumberOf(await stored(a.payment_id))).toBe(VISA);
     await db.send(
       new UpdateCommand({
-        TableName: TABLE,
+        TableName: tableName(),
         Key: keys.payment(b.payment_id),
         UpdateExpression: 'SET card_no_sealed = :sealed',
         ExpressionAttributeValues: { ':sealed': (await stored(a.payment_id)).card_no_sealed },

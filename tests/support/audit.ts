@@ -8,8 +8,9 @@
  * stored encrypted). Key-value entries are the users' own data and are left out.
  */
 import { ListTablesCommand } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { localClient } from '../../infra/local/dynamodb.ts';
+import { documentClient } from '../../shared/db/client.ts';
 import { luhnValid } from '../../shared/schemas/payments.ts';
 
 const FORBIDDEN_NAMES = /^(password|card_no|card_number|card_cvc|cvc|cvv|phone)$/i;
@@ -45,7 +46,7 @@ function violationsIn(item: Record<string, unknown>, where: string): string[] {
 
 export async function auditTables(endpoint: string): Promise<{ items: number; violations: string[] }> {
   const client = localClient(endpoint);
-  const documents = DynamoDBDocumentClient.from(client);
+  const documents = documentClient(client);
   const { TableNames = [] } = await client.send(new ListTablesCommand({}));
   const violations: string[] = [];
   let items = 0;
