@@ -14,6 +14,9 @@ export const NEXT_STATUSES: Record<PaymentStatus, PaymentStatus[]> = {
   refunded: [],
 };
 
+/** Whether a payment in status `from` may be set to `to` (staying put is always allowed). */
+export const canBecome = (from: PaymentStatus, to: PaymentStatus) => from === to || NEXT_STATUSES[from].includes(to);
+
 export const cardDigits = (cardNo: string) => cardNo.replace(/[\s-]/g, '');
 
 export function luhnValid(digits: string): boolean {

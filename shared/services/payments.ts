@@ -10,7 +10,7 @@ import { cardContext, payments, type Payment, type ShardPositions } from '../db/
 import type { Caller } from '../caller.ts';
 import { Conflict, NotFound, NotPermitted, Unprocessable } from '../errors.ts';
 import { fromMinor, requireMinor, toDecimal } from '../schemas/money.ts';
-import { cardBrand, cardDigits, expiryMonth, NEXT_STATUSES, type CreatePaymentBody, type PublicPayment, type UpdatePaymentBody } from '../schemas/payments.ts';
+import { canBecome, cardBrand, cardDigits, expiryMonth, type CreatePaymentBody, type PublicPayment, type UpdatePaymentBody } from '../schemas/payments.ts';
 import { idempotent } from './idempotency.ts';
 import { assertVersion, type VersionCondition } from '../versions.ts';
 import { withOptimisticRetry } from './optimistic.ts';
@@ -90,7 +90,7 @@ export async function updatePayment(caller: Caller, paymentId: string, changes: 
     if (locked.length > 0 && current.status !== 'pending') {
       throw new Conflict(`${locked.join(', ')} can change only while the payment is pending (it is ${current.status}).`);
     }
-    if (changes.status && changes.status !== current.status && !NEXT_STATUSES[current.status].includes(changes.status)) {
+    if (changes.status && !canBecome(current.status, changes.status)) {
       throw new Conflict(`A ${current.status} payment cannot become ${changes.status}.`, [{ path: 'body.status', message: 'Status moves only forward' }]);
     }
     const currency = changes.currency ?? current.currency;

@@ -1,0 +1,128 @@
+/** The domain rules on their own, in milliseconds: money, payments, passwords, keys, cursors. */
+import { describe, expect, it } from 'vitest';
+import { paged } from '../../shared/crypto/cursor.ts';
+import { keys, normaliseEmail, normaliseUsername } from '../../shared/db/keys.ts';
+import { InvalidInput } from '../../shared/errors.ts';
+import { commonSchemas } from '../../shared/schemas/common.ts';
+import { MAX_MINOR_UNITS, minorUnits, NON_MONETARY, requireMinor, toDecimal, toMinor } from '../../shared/schemas/money.ts';
+import { canBecome, cardBrand, expiryMonth, luhnValid, PAYMENT_STATUSES, paymentSchemas } from '../../shared/schemas/payments.ts';
+
+describe('money', () => {
+  it('knows each currency’s decimals from ISO 4217', () => {
+    expect([minorUnits('EUR'), minorUnits('JPY'), minorUnits('KWD'), minorUnits('CLF')]).toEqual([2, 0, 3, 4]);
+    expect(NON_MONETARY.has('XAU')).toBe(true);
+  });
+
+  it('converts decimals to minor units exactly, with no float on the way', () => {
+    expect(toMinor('500.5', 'USD')).toBe(50050n);
+    expect(toMinor(0.1 + 0.2, 'USD')).toBeUndefined(); // 0.30000000000000004 is no amount
+    expect(toMinor(19.99, 'EUR')).toBe(1999n);
+    expect(toMinor('1000', 'JPY')).toBe(1000n);
+    expect(toMinor('1.500', 'JPY')).toBeUndefined(); // a yen has no decimals; trailing zeros do not make one
+    expect(toMinor('1.0', 'JPY')).toBe(1n);
+    expect(toMinor('0.123', 'KWD')).toBe(123n);
+    for (const bad of ['', ' ', '1e3', '-1', '+1', '1.', '.5', '0x10', '1,5', '1.23456', 'Infinity']) expect(toMinor(bad, 'USD'), bad).toBeUndefined();
+  });
+
+  it('writes minor units back as the exact decimal text', () => {
+    expect(toDecimal(50050, 'USD')).toBe('500.50');
+    expect(toDecimal(5, 'USD')).toBe('0.05');
+    expect(toDecimal(1000, 'JPY')).toBe('1000');
+    expect(toDecimal(MAX_MINOR_UNITS, 'USD')).toBe('10000000000000.00');
+    for (const [amount, currency] of [['123.45', 'EUR'], ['7', 'JPY'], ['0.001', 'BHD']] as const) {
+      expect(toDecimal(Number(toMinor(amount, currency)), currency)).toBe(Number(amount).toFixed(minorUnits(currency)));
+    }
+  });
+
+  it('requires a positive amount of at most 10^15 minor units, naming the field', () => {
+    expect(requireMinor('10000000000000', 'USD')).toBe(MAX_MINOR_UNITS);
+    expect(Number.isSafeInteger(requireMinor('10000000000000', 'USD'))).toBe(true);
+    for (const [amount, currency] of [['0', 'USD'], ['10000000000000.01', 'USD'], ['1.5', 'JPY'], ['abc', 'EUR']] as const) {
+      const error = (() => {
+        try {
+          requireMinor(amount, currency);
+        } catch (thrown) {
+          return thrown;
+        }
+      })();
+      expect(error, `${amount} ${currency}`).toBeInstanceOf(InvalidInput);
+      expect((error as InvalidInput).fields?.[0]?.path).toBe('body.amount');
+    }
+  });
+});
+
+describe('payments', () => {
+  it('move status only forward: pending → completed → refunded, or pending → failed', () => {
+    const allowed = PAYMENT_STATUSES.flatMap((from) => PAYMENT_STATUSES.filter((to) => from !== to && canBecome(from, to)).map((to) => `${from}→${to}`));
+    expect(allowed.sort()).toEqual(['completed→refunded', 'pending→completed', 'pending→failed']);
+    for (const status of PAYMENT_STATUSES) expect(canBecome(status, status)).toBe(true);
+  });
+
+  it('check card numbers with Luhn and name their network', () => {
+    expect(luhnValid('4111111111111111')).toBe(true);
+    expect(luhnValid('4111111111111112')).toBe(false);
+    expect(['4111111111111111', '5555555555554444', '2223003122003222', '378282246310005', '6011111111111117', '3530111333300000', '36227206271667', '6200000000000005'].map(cardBrand)).toEqual([
+      'visa', 'mastercard', 'mastercard', 'amex', 'discover', 'jcb', 'diners', 'unionpay',
+    ]);
+  });
+
+  it('read expiries as the seed writes them and as cards print them', () => {
+    expect(expiryMonth('2026-12-01')).toBe('2026-12');
+    expect(expiryMonth('12/30')).toBe('2030-12');
+    for (const bad of ['13/30', '2026-13-01', '1/30', '12/2030', '']) expect(expiryMonth(bad), bad).toBeUndefined();
+  });
+
+  it('take the CVC but refuse an expired card', () => {
+    const { createPaymentBody } = paymentSchemas();
+    const body = { amount: 10, currency: 'EUR', payment_method: 'Credit Card', card_no: '4111 1111 1111 1111', card_cvc: '123' };
+    expect(createPaymentBody.safeParse({ ...body, card_expiry: '12/99' }).success).toBe(true);
+    expect(createPaymentBody.safeParse({ ...body, card_expiry: '01/20' }).success).toBe(false);
+  });
+});
+
+describe('the password policy', () => {
+  const { password, currentPassword } = commonSchemas();
+  it('wants 8 characters with a lower-case letter, a capital, a digit and a symbol, within bcrypt’s 72 bytes', () => {
+    expect(password.safeParse('Str0ng!Passw0rd').success).toBe(true);
+    for (const weak of ['Sh0rt!', 'nocapital1!', 'NOLOWER1!', 'NoDigits!!', 'NoSymbol11', `A1!${'a'.repeat(70)}`, `A1!${'é'.repeat(35)}`]) {
+      expect(password.safeParse(weak).success, weak).toBe(false);
+    }
+  });
+
+  it('checks a password being proved (not set) by length only, so older passwords still sign in', () => {
+    expect(currentPassword.safeParse('old').success).toBe(true);
+    expect(currentPassword.safeParse('').success).toBe(false);
+  });
+});
+
+describe('keys', () => {
+  it('put everything of a user in partitions named after the user, and nothing personal in any key', () => {
+    const userId = '3f0c1e9e-0000-4000-8000-000000000001';
+    for (const key of [keys.user(userId), keys.session(userId, 's'), keys.refreshToken(userId, 'h'), keys.idempotency(userId, 'c'), keys.kvUsage(userId)]) {
+      expect(key.PK).toBe(keys.userPartition(userId));
+    }
+    expect(keys.kvEntry(userId, 'a/b').PK).toBe(keys.kvPartition(userId));
+    expect(keys.email('hash').PK).toBe('EMAIL#hash');
+  });
+
+  it('compare emails and usernames without case or surrounding space', () => {
+    expect(normaliseEmail('  Jane@Example.COM ')).toBe('jane@example.com');
+    expect(normaliseUsername(' Jane_Doe')).toBe('jane_doe');
+  });
+});
+
+describe('paging', () => {
+  it('hands a list’s start key back only to the same list, and presents each item', async () => {
+    const lastKey = { PK: 'USER#1', SK: 'PROFILE' };
+    const first = await paged('users.list', undefined, async (start) => ({ items: [start === undefined ? 1 : 2], lastKey }), (n) => n * 10);
+    expect(first.items).toEqual([10]);
+    expect(first.next_cursor).toEqual(expect.any(String));
+    const seen: unknown[] = [];
+    const second = await paged('users.list', first.next_cursor!, async (start) => (seen.push(start), { items: [] }));
+    expect(seen).toEqual([lastKey]);
+    expect(second.next_cursor).toBeNull();
+    await expect(paged('payments.list:all', first.next_cursor!, async () => ({ items: [] }))).rejects.toBeInstanceOf(InvalidInput);
+    const tampered = first.next_cursor!.slice(0, -2) + (first.next_cursor!.endsWith('A') ? 'BB' : 'AA');
+    await expect(paged('users.list', tampered, async () => ({ items: [] }))).rejects.toBeInstanceOf(InvalidInput);
+  });
+});
