@@ -10,7 +10,6 @@
  * tests/infra/data-store.test.ts pins their logical ids.
  */
 import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
-import type * as apigateway from 'aws-cdk-lib/aws-apigateway';
 import type { Construct } from 'constructs';
 import { configOf } from './config.ts';
 import { DataStore } from './constructs/data-store.ts';
@@ -20,9 +19,6 @@ import { RouteApi } from './constructs/route-api.ts';
 import { RouteFunctions } from './constructs/route-functions.ts';
 
 export class UserDataStack extends Stack {
-  readonly api: apigateway.RestApi;
-  readonly functions: RouteFunctions['byEntry'];
-
   constructor(scope: Construct, id: string, props?: StackProps) {
     super(scope, id, props);
     const config = configOf(this.node);
@@ -32,8 +28,6 @@ export class UserDataStack extends Stack {
     const { api } = new RouteApi(this, { name: `${id}-api`, functions: functions.byEntry, config });
     new FairUse(this, { api, apiKeySecret: data.apiKeySecret, consoleKeySecret: data.consoleKeySecret, config });
     new Monitoring(this, { api, functions: functions.byEntry, table: data.table, alarmEmail: config.alarmEmail });
-    this.api = api;
-    this.functions = functions.byEntry;
 
     new CfnOutput(this, 'ApiUrl', { value: api.url, description: 'Base URL of the API' });
     new CfnOutput(this, 'ApiKeySecretArn', {
