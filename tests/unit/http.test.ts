@@ -1,6 +1,6 @@
 import { ConditionalCheckFailedException, ProvisionedThroughputExceededException } from '@aws-sdk/client-dynamodb';
 import { describe, expect, it } from 'vitest';
-import { TokenBucket } from '../../infra/local/gateway.ts';
+import { TokenBucket } from '../../infra/local/gateway/index.ts';
 import { isTransientDbError } from '../../shared/db/errors.ts';
 import { sourceNetwork } from '../../shared/db/login-attempts.ts';
 import { assertIfMatch } from '../../shared/http/etag.ts';
