@@ -9,7 +9,7 @@ import { GetCommand } from '@aws-sdk/lib-dynamodb';
 
 const [kind, port, pk, sk] = process.argv.slice(2);
 if (kind === 'gateway') {
-  const { createGateway } = await import('../infra/local/gateway.ts');
+  const { createGateway } = await import('../infra/local/gateway/index.ts');
   const { localLambdaOptions, startLocalLambda } = await import('../infra/local/lambda.ts');
   const lambda = await startLocalLambda(localLambdaOptions());
   // The throttle is lifted: this measures the gateway's own cost, not the usage plan.

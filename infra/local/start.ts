@@ -36,7 +36,7 @@ try {
   await ensureTable(dynamo.endpoint, process.env.TABLE_NAME);
   // App modules read the environment when first imported, so they load only now.
   const { bootstrapAdmin } = await import('./bootstrap.ts');
-  const { createGateway } = await import('./gateway.ts');
+  const { createGateway } = await import('./gateway/index.ts');
   const { localLambdaOptions, startLocalLambda } = await import('./lambda.ts');
   const admin = await bootstrapAdmin(process.env.ADMIN_EMAIL!, process.env.ADMIN_PASSWORD!);
   lambda = await startLocalLambda({ ...localLambdaOptions(), log: (line) => console.log(`[lambda] ${line}`) });

@@ -1,6 +1,6 @@
 /**
  * What API Gateway itself does around the functions, declared once. The CDK stack configures API
- * Gateway from this module and the local gateway (infra/local/gateway.ts) applies it;
+ * Gateway from this module and the local gateway (infra/local/gateway/) applies it;
  * tests/infra/conformance.test.ts synthesizes the stack and checks, method by method and response by
  * response, that the local gateway does what the template declares.
  *

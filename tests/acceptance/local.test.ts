@@ -4,7 +4,7 @@
  */
 import { beforeAll } from 'vitest';
 import { bootstrapAdmin } from '../../infra/local/bootstrap.ts';
-import { routeFor } from '../../infra/local/gateway.ts';
+import { routeFor } from '../../infra/local/gateway/index.ts';
 import { usagePlanThrottle } from '../../shared/http/gateway-contract.ts';
 import { API_KEY, useGateway } from '../support/api.ts';
 import { acceptanceScenarios } from './scenarios.ts';

@@ -15,7 +15,7 @@ const dataDir = mkdtempSync(join(tmpdir(), 'udp-faults-'));
 let dynamo: LocalDynamo = await startDynamoLocal({ port, dataDir });
 process.env.AWS_ENDPOINT_URL_DYNAMODB = dynamo.endpoint; // before any app module is loaded
 await ensureTable(dynamo.endpoint, process.env.TABLE_NAME!);
-const { createGateway } = await import('../../infra/local/gateway.ts');
+const { createGateway } = await import('../../infra/local/gateway/index.ts');
 const { localLambdaOptions, startLocalLambda } = await import('../../infra/local/lambda.ts');
 const { registerUser } = await import('../support/accounts.ts');
 

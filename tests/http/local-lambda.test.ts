@@ -8,7 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { threadId } from 'node:worker_threads';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { functionSpecs, type FunctionSpec } from '../../infra/functions.ts';
-import { createGateway } from '../../infra/local/gateway.ts';
+import { createGateway } from '../../infra/local/gateway/index.ts';
 import { CONSOLE_API_KEY_SECRET_ARN, APP_SECRET_ARN, localLambdaOptions, startLocalLambda, type LocalLambda } from '../../infra/local/lambda.ts';
 import { gatewayResponses } from '../../shared/http/gateway-contract.ts';
 import { PROBLEM_CONTENT_TYPE } from '../../shared/http/problem.ts';

@@ -13,7 +13,7 @@ import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readConfig } from '../../infra/config.ts';
 import { functionId } from '../../infra/functions.ts';
-import { createGateway } from '../../infra/local/gateway.ts';
+import { createGateway } from '../../infra/local/gateway/index.ts';
 import { localLambdaOptions, startLocalLambda, type LocalLambda } from '../../infra/local/lambda.ts';
 import { UserDataStack } from '../../infra/stack.ts';
 import { MAX_PAYLOAD_BYTES } from '../../shared/http/gateway-contract.ts';

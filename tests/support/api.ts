@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { afterAll, beforeAll } from 'vitest';
 import { expect } from 'vitest';
-import { createGateway, routeFor, type GatewayOptions } from '../../infra/local/gateway.ts';
+import { createGateway, routeFor, type GatewayOptions } from '../../infra/local/gateway/index.ts';
 import { localLambdaOptions, startLocalLambda, type LocalLambda, type LocalLambdaOptions } from '../../infra/local/lambda.ts';
 import { contractViolations, type SeenResponse } from './contract.ts';
 import type { RouteId } from '../../shared/routes.ts';

@@ -1,7 +1,7 @@
 import { ConditionalCheckFailedException, ProvisionedThroughputExceededException } from '@aws-sdk/client-dynamodb';
 import { InvalidInput, PreconditionFailed } from '../../shared/errors.ts';
 import { describe, expect, it } from 'vitest';
-import { TokenBucket } from '../../infra/local/gateway.ts';
+import { TokenBucket } from '../../infra/local/gateway/index.ts';
 import { isTransientDbError } from '../../shared/db/errors.ts';
 import { sourceNetwork } from '../../shared/db/login-attempts.ts';
 import { conditionOf } from '../../shared/http/etag.ts';

@@ -1,0 +1,106 @@
+/**
+ * The REST API: one method per route of the route table, each integrated with its handler's function,
+ * and what API Gateway does around them from the gateway contract (shared/http/gateway-contract.ts):
+ * every gateway response as problem+json, compression, CORS preflights with `corsOrigins`. A stage with
+ * JSON access logs, execution logs at ERROR, X-Ray and the stage-wide throttle. No request validator:
+ * each function's zod schemas validate (see the APIG2 acknowledgement).
+ */
+import { Duration, RemovalPolicy, Size, Validations } from 'aws-cdk-lib';
+import * as apigateway from 'aws-cdk-lib/aws-apigateway';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import type { Construct } from 'constructs';
+import {
+  corsPreflight,
+  gatewayResponseHeaders,
+  gatewayResponses,
+  MINIMUM_COMPRESSION_BYTES,
+  type GatewayResponse,
+  type GatewayResponseType,
+} from '../../shared/http/gateway-contract.ts';
+import { routes, type RouteDef } from '../../shared/routes.ts';
+import type { DeploymentConfig } from '../config.ts';
+
+export interface RouteApiProps {
+  /** The API's name in API Gateway. */
+  name: string;
+  /** The function of each handler entry of the route table (RouteFunctions.byEntry). */
+  functions: ReadonlyMap<string, lambda.IFunction>;
+  config: Pick<DeploymentConfig, 'stage' | 'logRetentionDays' | 'stageRateLimit' | 'stageBurstLimit' | 'corsOrigins'>;
+}
+
+export class RouteApi {
+  readonly api: apigateway.RestApi;
+
+  /** Creates its resources in `scope`, the stack (see infra/stack.ts). */
+  constructor(scope: Construct, { name, functions, config }: RouteApiProps) {
+    const accessLogs = new logs.LogGroup(scope, 'ApiAccessLogs', {
+      retention: config.logRetentionDays as logs.RetentionDays,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    this.api = new apigateway.RestApi(scope, 'Api', {
+      restApiName: name,
+      description: 'User-data platform API',
+      cloudWatchRole: true,
+      minCompressionSize: Size.bytes(MINIMUM_COMPRESSION_BYTES),
+      cloudWatchRoleRemovalPolicy: RemovalPolicy.RETAIN,
+      deployOptions: {
+        stageName: config.stage,
+        accessLogDestination: new apigateway.LogGroupLogDestination(accessLogs),
+        accessLogFormat: apigateway.AccessLogFormat.jsonWithStandardFields(),
+        loggingLevel: apigateway.MethodLoggingLevel.ERROR,
+        dataTraceEnabled: false,
+        metricsEnabled: true,
+        tracingEnabled: true,
+        throttlingRateLimit: config.stageRateLimit,
+        throttlingBurstLimit: config.stageBurstLimit,
+      },
+      ...(config.corsOrigins.length > 0 && {
+        defaultCorsPreflightOptions: {
+          allowOrigins: config.corsOrigins,
+          allowHeaders: corsPreflight.allowHeaders,
+          allowMethods: corsPreflight.allowMethods,
+          maxAge: Duration.seconds(corsPreflight.maxAgeSeconds),
+          statusCode: corsPreflight.status,
+        },
+      }),
+    });
+    Validations.of(this.api).acknowledge({
+      id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs]',
+      reason: 'The account-level role API Gateway needs for execution logging; the AWS-managed policy only allows writing logs.',
+    });
+    Validations.of(this.api).acknowledge({
+      id: 'AwsSolutions-APIG4',
+      reason: 'Every route but /health needs an API key; identity is a JWT verified in the function (algorithm, key, issuer, audience, expiry) together with its session in DynamoDB, which a gateway authorizer could not check without a second round trip.',
+    });
+    Validations.of(this.api).acknowledge({
+      id: 'AwsSolutions-COG4',
+      reason: 'Accounts live in this API (bcrypt passwords, rotating refresh tokens), not in Cognito; see APIG4.',
+    });
+    Validations.of(this.api).acknowledge({
+      id: 'AwsSolutions-APIG2',
+      reason:
+        'Requests are validated by each function with the zod schemas of the route table, which name every bad field (400 problem+json); a gateway validator would answer first with a generic 400, before authentication (shared/http/gateway-contract.ts).',
+    });
+
+    for (const [routeId, route] of Object.entries(routes) as [string, RouteDef][]) {
+      this.api.root.resourceForPath(route.path).addMethod(route.method, new apigateway.LambdaIntegration(functions.get(route.entry)!), {
+        apiKeyRequired: route.apiKey !== false,
+        operationName: routeId,
+      });
+    }
+
+    for (const [type, response] of Object.entries(gatewayResponses) as [GatewayResponseType, GatewayResponse][]) {
+      const headers = gatewayResponseHeaders(type, config.corsOrigins);
+      this.api.addGatewayResponse(type, {
+        type: apigateway.ResponseType.of(type),
+        ...(response.status !== undefined && { statusCode: String(response.status) }),
+        // API Gateway's mapping syntax: a fixed value in single quotes, or a request header to copy.
+        responseHeaders: Object.fromEntries(
+          Object.entries(headers).map(([name, header]) => [name, 'value' in header ? `'${header.value}'` : `method.request.header.${header.fromRequestHeader}`]),
+        ),
+        templates: { 'application/json': JSON.stringify(response.body) },
+      });
+    }
+  }
+}

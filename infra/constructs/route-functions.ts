@@ -1,0 +1,78 @@
+/**
+ * One NodejsFunction per spec of infra/functions.ts (one per handler file of the route table), each
+ * with its own log group and its own role: nothing but its log group, X-Ray, and what the spec grants
+ * it from the data store. Functions that read a secret get AWS's Parameters and Secrets extension.
+ */
+import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import type { Construct } from 'constructs';
+import { resolve } from 'node:path';
+import { bundling, copyStaticFiles } from '../bundling.ts';
+import type { DeploymentConfig } from '../config.ts';
+import { functionEnvironment, functionSpecs, type FunctionResources } from '../functions.ts';
+import { paramsAndSecretsLayerArn } from '../params-and-secrets-layers.ts';
+import { lambdaRuntime } from '../runtime.ts';
+import type { DataStore } from './data-store.ts';
+
+const ROOT = resolve(import.meta.dirname, '../..');
+
+export interface RouteFunctionsProps {
+  data: DataStore;
+  config: Pick<DeploymentConfig, 'memorySize' | 'logRetentionDays' | 'corsOrigins' | 'kvMaxKeys' | 'kvMaxBytes' | 'recordLookupsPerHour'>;
+}
+
+export class RouteFunctions {
+  /** Every function by its handler entry (the route table's `entry`), in route-table order. */
+  readonly byEntry = new Map<string, NodejsFunction>();
+
+  /** Creates its resources in `scope`, the stack (see infra/stack.ts). */
+  constructor(scope: Construct, { data, config }: RouteFunctionsProps) {
+    const resources: FunctionResources = {
+      tableName: data.table.tableName,
+      appSecretArn: data.appSecret.secretArn,
+      consoleKeySecretArn: data.consoleKeySecret.secretArn,
+      corsOrigins: config.corsOrigins,
+      limits: { kvMaxKeys: config.kvMaxKeys, kvMaxBytes: config.kvMaxBytes, recordLookupsPerHour: config.recordLookupsPerHour },
+    };
+    for (const spec of functionSpecs(config.memorySize).values()) {
+      const { id } = spec;
+      const logGroup = new logs.LogGroup(scope, `${id}Logs`, {
+        retention: config.logRetentionDays as logs.RetentionDays,
+        removalPolicy: RemovalPolicy.DESTROY,
+      });
+      const role = new iam.Role(scope, `${id}Role`, { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
+      logGroup.grantWrite(role);
+      const fn = new NodejsFunction(scope, `${id}Function`, {
+        entry: resolve(ROOT, spec.entry),
+        handler: 'handler',
+        runtime: new lambda.Runtime(lambdaRuntime.name, lambda.RuntimeFamily.NODEJS, { supportsInlineCode: true }),
+        architecture: lambda.Architecture.custom(lambdaRuntime.architecture),
+        memorySize: spec.memoryMB,
+        timeout: Duration.seconds(spec.timeoutSeconds),
+        role,
+        logGroup,
+        tracing: lambda.Tracing.ACTIVE,
+        projectRoot: ROOT,
+        depsLockFilePath: resolve(ROOT, 'package-lock.json'),
+        bundling: spec.staticFiles ? { ...bundling, commandHooks: copyStaticFiles } : bundling,
+        // Secrets are read through AWS's Parameters and Secrets extension: no SDK client in the bundle.
+        ...((spec.appSecret || spec.consoleApiKey) && {
+          paramsAndSecrets: lambda.ParamsAndSecretsLayerVersion.fromVersionArn(paramsAndSecretsLayerArn(scope), {
+            cacheSize: 10,
+            logLevel: lambda.ParamsAndSecretsLogLevel.WARN,
+          }),
+        }),
+        environment: functionEnvironment(spec, resources),
+      });
+      data.grantTo(fn, spec);
+      Validations.of(role).acknowledge({
+        id: 'AwsSolutions-IAM5[Resource::*]',
+        reason: 'X-Ray tracing (xray:PutTraceSegments, xray:PutTelemetryRecords) has no resource-level permissions.',
+      });
+      this.byEntry.set(spec.entry, fn);
+    }
+  }
+}

@@ -1,0 +1,113 @@
+/**
+ * REST v1 proxy events as API Gateway builds them for a Lambda proxy integration: header and query
+ * maps with their multi-value twins, null (not {}) where a request has none, path parameters decoded
+ * once, and the request context with the caller's identity.
+ */
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
+import type { APIGatewayProxyEvent } from 'aws-lambda';
+import type { CompiledRoute } from './routing.ts';
+
+/** API Gateway's header maps: the last value per name in `headers`, all of them in `multiValueHeaders`. */
+function headerMaps(raw: string[]) {
+  const headers: Record<string, string> = {};
+  const multiValueHeaders: Record<string, string[]> = {};
+  for (let i = 0; i < raw.length; i += 2) {
+    headers[raw[i]] = raw[i + 1];
+    multiValueHeaders[raw[i]] = [...(Object.hasOwn(multiValueHeaders, raw[i]) ? multiValueHeaders[raw[i]] : []), raw[i + 1]];
+  }
+  return { headers, multiValueHeaders };
+}
+
+function queryMaps(search: URLSearchParams) {
+  if ([...search.keys()].length === 0) return { queryStringParameters: null, multiValueQueryStringParameters: null };
+  const queryStringParameters: Record<string, string> = {};
+  const multiValueQueryStringParameters: Record<string, string[]> = {};
+  for (const [key, value] of search) {
+    queryStringParameters[key] = value;
+    // Object.hasOwn, not ??=: a parameter may be called "toString" or "constructor".
+    multiValueQueryStringParameters[key] = [...(Object.hasOwn(multiValueQueryStringParameters, key) ? multiValueQueryStringParameters[key] : []), value];
+  }
+  return { queryStringParameters, multiValueQueryStringParameters };
+}
+
+const safeDecode = (value: string) => {
+  try {
+    return decodeURIComponent(value);
+  } catch {
+    return value;
+  }
+};
+
+function requestTime(date: Date) {
+  const [, day, month, year, time] = date.toUTCString().split(' ');
+  return `${day}/${month}/${year}:${time} +0000`;
+}
+
+/** The client's address as API Gateway sees it (an IPv4 client on an IPv6 socket without its prefix). */
+export const sourceIpOf = (req: IncomingMessage) => (req.socket.remoteAddress ?? '127.0.0.1').replace(/^::ffff:/, '');
+
+export function buildEvent(
+  req: IncomingMessage,
+  url: URL,
+  route: CompiledRoute,
+  match: RegExpExecArray,
+  body: string,
+  stage: string,
+): APIGatewayProxyEvent {
+  const now = new Date();
+  const requestId = randomUUID();
+  const sourceIp = sourceIpOf(req);
+  // The headers API Gateway adds in front of every integration.
+  const added = ['X-Amzn-Trace-Id', `Root=1-${Math.floor(now.getTime() / 1000).toString(16)}-${requestId.replace(/-/g, '').slice(0, 24)}`, 'X-Forwarded-For', sourceIp, 'X-Forwarded-Port', String(req.socket.localPort), 'X-Forwarded-Proto', 'http'];
+  const { headers, multiValueHeaders } = headerMaps([...req.rawHeaders, ...added]);
+  const pathParameters = route.names.length ? Object.fromEntries(route.names.map((n, i) => [n, safeDecode(match[i + 1])])) : null;
+  return {
+    resource: route.def.path,
+    path: url.pathname,
+    httpMethod: req.method!,
+    headers,
+    multiValueHeaders,
+    ...queryMaps(url.searchParams),
+    pathParameters,
+    stageVariables: null,
+    requestContext: {
+      accountId: '000000000000',
+      apiId: 'local',
+      ...{ deploymentId: 'local' }, // real events carry it; @types/aws-lambda does not know it
+      resourceId: route.id,
+      resourcePath: route.def.path,
+      httpMethod: req.method!,
+      requestId,
+      extendedRequestId: requestId,
+      requestTime: requestTime(now),
+      requestTimeEpoch: now.getTime(),
+      path: url.pathname, // the local URL has no stage prefix (on AWS's default endpoint it is /<stage>/…)
+      stage,
+      protocol: `HTTP/${req.httpVersion}`,
+      // The API's own domain, whatever Host the client sent (as API Gateway gives its execute-api domain).
+      domainName: 'localhost',
+      domainPrefix: 'localhost',
+      authorizer: null,
+      identity: {
+        accessKey: null,
+        accountId: null,
+        apiKey: (req.headers['x-api-key'] as string | undefined) ?? null,
+        apiKeyId: req.headers['x-api-key'] ? 'local-api-key' : null,
+        caller: null,
+        clientCert: null,
+        cognitoAuthenticationProvider: null,
+        cognitoAuthenticationType: null,
+        cognitoIdentityId: null,
+        cognitoIdentityPoolId: null,
+        principalOrgId: null,
+        sourceIp,
+        user: null,
+        userAgent: (req.headers['user-agent'] as string | undefined) ?? null,
+        userArn: null,
+      },
+    },
+    body: body === '' ? null : body,
+    isBase64Encoded: false,
+  };
+}

@@ -1,0 +1,152 @@
+/**
+ * The local gateway's HTTP server: for each request, in API Gateway's order, the WAF's per-address
+ * limit, CORS preflights, the route (routing.ts), the API key with its usage plan's throttle and
+ * quota, the stage throttle (limits.ts), the payload limit; then the proxy event (events.ts) to the
+ * route's function through the local Lambda service (infra/local/lambda.ts), and its answer,
+ * compressed as API Gateway compresses. Every answer the gateway makes itself is the contract's.
+ */
+import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { brotliCompressSync, deflateSync, gzipSync } from 'node:zlib';
+import type { APIGatewayProxyEvent } from 'aws-lambda';
+import {
+  corsPreflight,
+  gatewayResponseHeaders,
+  gatewayResponses,
+  MAX_PAYLOAD_BYTES,
+  MINIMUM_COMPRESSION_BYTES,
+  preflightOrigin,
+  usagePlanThrottle,
+  type GatewayResponseType,
+  type HeaderValue,
+} from '../../../shared/http/gateway-contract.ts';
+import type { RouteId } from '../../../shared/routes.ts';
+import { cdkJsonConfig, type DeploymentConfig } from '../../config.ts';
+import type { LocalLambda } from '../lambda.ts';
+import { buildEvent, sourceIpOf } from './events.ts';
+import { MonthlyQuota, PerAddressLimit, TokenBucket } from './limits.ts';
+import { findRoute, isResource } from './routing.ts';
+
+type Limits = { rateLimit: number; burstLimit: number };
+
+export interface GatewayOptions {
+  /** The API clients' key: the usage plan with a throttle and the monthly quota. */
+  apiKey: string;
+  /** The console's key: a plan with neither (gateway-contract.ts). */
+  consoleKey?: string;
+  /** Runs the routes' functions (startLocalLambda); its owner closes it. */
+  lambda: Pick<LocalLambda, 'invoke'>;
+  /** The deployment settings the stack reads from CDK context; cdk.json's by default. */
+  config?: Partial<Pick<DeploymentConfig, 'stage' | 'monthlyQuota' | 'stageRateLimit' | 'stageBurstLimit' | 'corsOrigins' | 'waf' | 'wafRateLimit'>>;
+  /** The usage plan's throttle per key; the contract's by default (ordinary tests loosen it). */
+  throttle?: Limits;
+  /** One line per request; silent when omitted. */
+  log?: (line: string) => void;
+  /** Sees every event before its handler does (tests check the event shape with it). */
+  onEvent?: (event: APIGatewayProxyEvent, routeId: RouteId) => void;
+}
+
+/** The request body, or undefined once it grows past MAX_PAYLOAD_BYTES (the rest is not buffered). */
+const readBody = (req: IncomingMessage) =>
+  new Promise<string | undefined>((done, fail) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req
+      .on('data', (c: Buffer) => {
+        size += c.length;
+        if (size <= MAX_PAYLOAD_BYTES) chunks.push(c);
+      })
+      .on('end', () => done(size > MAX_PAYLOAD_BYTES ? undefined : Buffer.concat(chunks).toString('utf8')))
+      .on('error', fail);
+  });
+
+/** The headers of a contract declaration, as API Gateway fills them for this request. */
+function resolveHeaders(declared: Record<string, HeaderValue>, request: IncomingHttpHeaders): Record<string, string> {
+  const headers: Record<string, string> = {};
+  for (const [name, header] of Object.entries(declared)) {
+    const value = 'value' in header ? header.value : request[header.fromRequestHeader.toLowerCase()];
+    if (typeof value === 'string' && value !== '') headers[name] = value;
+  }
+  return headers;
+}
+
+/** API Gateway compresses a body from the minimum size up when the client accepts gzip, deflate or br. */
+function compress(body: Buffer, acceptEncoding: string | undefined): { body: Buffer; encoding?: string } {
+  if (body.length < MINIMUM_COMPRESSION_BYTES) return { body };
+  const accepted = (acceptEncoding ?? '').split(',').map((part) => part.trim().split(';')[0]);
+  if (accepted.includes('gzip')) return { body: gzipSync(body), encoding: 'gzip' };
+  if (accepted.includes('deflate')) return { body: deflateSync(body), encoding: 'deflate' };
+  if (accepted.includes('br')) return { body: brotliCompressSync(body), encoding: 'br' };
+  return { body };
+}
+
+export function createGateway(options: GatewayOptions): Server {
+  const config = { ...cdkJsonConfig(), ...options.config };
+  const corsOrigins = config.corsOrigins;
+  const keyBucket = new TokenBucket(options.throttle ?? usagePlanThrottle);
+  const stageBucket = new TokenBucket({ rateLimit: config.stageRateLimit, burstLimit: config.stageBurstLimit });
+  const quota = new MonthlyQuota(config.monthlyQuota);
+  const perAddress = config.waf ? new PerAddressLimit(config.wafRateLimit) : undefined;
+
+  const send = (req: IncomingMessage, res: ServerResponse, status: number, headers: Record<string, string | string[]>, body: string) => {
+    const { body: sent, encoding } = compress(Buffer.from(body), req.headers['accept-encoding']);
+    res.writeHead(status, { ...headers, ...(encoding && { 'content-encoding': encoding }) }).end(sent);
+    return status;
+  };
+  /** An answer of the gateway itself; a DEFAULT_* type needs the status it stands in for. */
+  const gatewayAnswer = (req: IncomingMessage, res: ServerResponse, type: GatewayResponseType, status?: number) => {
+    const response = gatewayResponses[type];
+    const headers = resolveHeaders(gatewayResponseHeaders(type, corsOrigins), req.headers);
+    return send(req, res, response.status ?? status ?? 500, headers, JSON.stringify(response.body));
+  };
+
+  async function serve(req: IncomingMessage, res: ServerResponse): Promise<number> {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    // The WAF stands in front of API Gateway: every request from the address counts.
+    if (perAddress && !perAddress.allows(sourceIpOf(req))) return gatewayAnswer(req, res, 'WAF_FILTERED');
+    if (req.method === 'OPTIONS' && corsOrigins.length > 0 && isResource(url.pathname)) {
+      // A preflight is a method like any other (a mock integration): the stage throttle applies.
+      if (!stageBucket.take('stage')) return gatewayAnswer(req, res, 'THROTTLED');
+      return send(req, res, corsPreflight.status, {
+        'access-control-allow-origin': preflightOrigin(corsOrigins, req.headers.origin)!,
+        'access-control-allow-methods': corsPreflight.allowMethods.join(','),
+        'access-control-allow-headers': corsPreflight.allowHeaders.join(','),
+        'access-control-max-age': String(corsPreflight.maxAgeSeconds),
+        vary: 'Origin',
+      }, '');
+    }
+    const found = findRoute(req.method!, url.pathname);
+    if (!found) return gatewayAnswer(req, res, 'MISSING_AUTHENTICATION_TOKEN');
+    const { route, match } = found;
+    if (route.def.apiKey !== false) {
+      const key = req.headers['x-api-key'];
+      const isClientKey = key === options.apiKey;
+      if (!isClientKey && (options.consoleKey === undefined || key !== options.consoleKey)) return gatewayAnswer(req, res, 'INVALID_API_KEY');
+      if (isClientKey && !keyBucket.take(key)) return gatewayAnswer(req, res, 'THROTTLED');
+      if (isClientKey && !quota.take(key)) return gatewayAnswer(req, res, 'QUOTA_EXCEEDED');
+    }
+    if (!stageBucket.take('stage')) return gatewayAnswer(req, res, 'THROTTLED');
+    const body = await readBody(req);
+    if (body === undefined) return gatewayAnswer(req, res, 'REQUEST_TOO_LARGE');
+    const event = buildEvent(req, url, route, match, body, config.stage);
+    options.onEvent?.(structuredClone(event), route.id); // a copy: handlers may rewrite theirs
+    try {
+      const result = await options.lambda.invoke(route.def.entry, event);
+      const headers: Record<string, string | string[]> = {};
+      for (const [k, v] of Object.entries(result.headers ?? {})) headers[k] = String(v);
+      for (const [k, v] of Object.entries(result.multiValueHeaders ?? {})) headers[k] = v.map(String);
+      const body = result.isBase64Encoded ? Buffer.from(result.body, 'base64').toString() : result.body;
+      return send(req, res, result.statusCode, headers, body ?? '');
+    } catch {
+      // A function error, timeout or crash is what API Gateway reports as a 502 (the handler factory never throws).
+      return gatewayAnswer(req, res, 'DEFAULT_5XX', 502);
+    }
+  }
+
+  return createServer((req, res) => {
+    const started = performance.now();
+    serve(req, res)
+      .catch(() => gatewayAnswer(req, res, 'DEFAULT_5XX', 502))
+      // The path only: query strings may carry personal data (an email filter).
+      .then((status) => options.log?.(`${req.method} ${(req.url ?? '').split('?')[0]} → ${status} ${(performance.now() - started).toFixed(1)} ms`));
+  });
+}

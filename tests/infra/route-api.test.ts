@@ -1,0 +1,65 @@
+/** The REST API in the synthesized stack: the route table's methods, the gateway contract's responses, the stage, CORS. */
+import { Match } from 'aws-cdk-lib/assertions';
+import { describe, expect, it } from 'vitest';
+import { gatewayResponses } from '../../shared/http/gateway-contract.ts';
+import { routes, type RouteDef } from '../../shared/routes.ts';
+import { resourcesOf, synth } from '../support/stack.ts';
+
+const template = synth();
+const resources = (type: string) => resourcesOf(template, type);
+const allRoutes = Object.entries(routes) as [string, RouteDef][];
+
+describe('REST API', () => {
+  const methods = resources('AWS::ApiGateway::Method').filter(([, m]) => m.Properties.HttpMethod !== 'OPTIONS');
+  const pathOf = (ref: any): string => {
+    if (ref['Fn::GetAtt']) return '';
+    const [, resource] = resources('AWS::ApiGateway::Resource').find(([id]) => id === ref.Ref)!;
+    return `${pathOf(resource.Properties.ParentId)}/${resource.Properties.PathPart}`;
+  };
+
+  it('has exactly the methods of the route table, keyed as the table says', () => {
+    const deployed = methods.map(([, m]) => `${m.Properties.HttpMethod} ${pathOf(m.Properties.ResourceId) || '/'}`).sort();
+    expect(deployed).toEqual(allRoutes.map(([, r]) => `${r.method} ${r.path}`).sort());
+    for (const [, m] of methods) {
+      const [, route] = allRoutes.find(([id]) => id === m.Properties.OperationName)!;
+      expect(m.Properties.ApiKeyRequired).toBe(route.apiKey !== false);
+      expect(m.Properties.RequestValidatorId).toBeUndefined();
+      expect(m.Properties.Integration.Type).toBe('AWS_PROXY');
+    }
+  });
+
+  it('leaves validation to the functions: no request validator, no models', () => {
+    template.resourceCountIs('AWS::ApiGateway::RequestValidator', 0);
+    template.resourceCountIs('AWS::ApiGateway::Model', 0);
+  });
+
+  it('declares every gateway response type with its own status, problem+json and the security headers', () => {
+    const responses = resources('AWS::ApiGateway::GatewayResponse');
+    expect(responses.map(([, r]) => r.Properties.ResponseType).sort()).toEqual(Object.keys(gatewayResponses).sort());
+    for (const [, { Properties: p }] of responses) {
+      const shared = gatewayResponses[p.ResponseType as keyof typeof gatewayResponses];
+      expect(p.StatusCode, p.ResponseType).toBe(shared.status === undefined ? undefined : String(shared.status));
+      expect(JSON.parse(p.ResponseTemplates['application/json'])).toEqual(shared.body);
+      expect(p.ResponseParameters['gatewayresponse.header.content-type']).toBe("'application/problem+json'");
+      expect(p.ResponseParameters['gatewayresponse.header.x-content-type-options']).toBe("'nosniff'");
+    }
+  });
+
+  it('logs access as JSON, executions at ERROR, traces, and throttles the stage', () => {
+    template.hasResourceProperties('AWS::ApiGateway::Stage', {
+      StageName: 'prod',
+      TracingEnabled: true,
+      AccessLogSetting: { DestinationArn: Match.anyValue(), Format: Match.stringLikeRegexp('"requestId":"\\$context.requestId"') },
+      MethodSettings: [Match.objectLike({ LoggingLevel: 'ERROR', DataTraceEnabled: false, MetricsEnabled: true, ThrottlingRateLimit: 500, ThrottlingBurstLimit: 1000 })],
+    });
+    synth({ stage: 'dev' }).hasResourceProperties('AWS::ApiGateway::Stage', { StageName: 'dev' });
+  });
+
+  it('allows CORS only for configured origins', () => {
+    expect(resources('AWS::ApiGateway::Method').filter(([, m]) => m.Properties.HttpMethod === 'OPTIONS')).toEqual([]);
+    const cors = synth({ corsOrigins: 'https://console.example.com' });
+    const options = Object.values(cors.findResources('AWS::ApiGateway::Method')).filter((m: any) => m.Properties.HttpMethod === 'OPTIONS');
+    expect(options.length).toBeGreaterThan(0);
+    expect(JSON.stringify(options[0])).toContain('https://console.example.com');
+  });
+});

@@ -1,0 +1,109 @@
+/** The route functions in the synthesized stack: one per handler, their roles, logs, memory and the extension layer per region. */
+import type { Template } from 'aws-cdk-lib/assertions';
+import { describe, expect, it } from 'vitest';
+import { functionId, functionSpecs } from '../../infra/functions.ts';
+import { paramsAndSecretsLayers } from '../../infra/params-and-secrets-layers.ts';
+import { routes, type RouteDef } from '../../shared/routes.ts';
+import { resourcesOf, synth } from '../support/stack.ts';
+
+const template = synth();
+const resources = (type: string) => resourcesOf(template, type);
+const allRoutes = Object.entries(routes) as [string, RouteDef][];
+
+describe('functions', () => {
+  const functions = resources('AWS::Lambda::Function');
+  const policies = resources('AWS::IAM::Policy');
+  const policyOf = (roleRef: string) =>
+    policies.filter(([, p]) => p.Properties.Roles.some((r: { Ref: string }) => r.Ref === roleRef)).flatMap(([, p]) => p.Properties.PolicyDocument.Statement);
+  const functionFor = (entry: string) => functions.find(([id]) => id.startsWith(`${functionId(entry)}Function`))!;
+
+  it('has one function per handler, on Node 24, ARM, traced, with the table and secrets by reference', () => {
+    expect(functions).toHaveLength(new Set(allRoutes.map(([, r]) => r.entry)).size);
+    for (const spec of functionSpecs().values()) {
+      const [, fn] = functionFor(spec.entry);
+      expect(fn.Properties).toMatchObject({ Runtime: 'nodejs24.x', Architectures: ['arm64'], TracingConfig: { Mode: 'Active' }, Handler: 'index.handler' });
+      const variables = fn.Properties.Environment.Variables;
+      if (spec.data === 'none') expect(variables.TABLE_NAME, spec.id).toBeUndefined();
+      else expect(variables.TABLE_NAME, spec.id).toEqual({ Ref: expect.stringMatching(/^Table/) });
+      if (spec.appSecret) expect(variables.SECRET_ARN, spec.id).toEqual({ Ref: expect.stringMatching(/^AppSecret/) });
+      // The console function may read the console's key and nothing else of the kind.
+      if (spec.consoleApiKey) expect(variables.CONSOLE_API_KEY_SECRET_ARN, spec.id).toEqual({ Ref: expect.stringMatching(/^ConsoleApiKeySecret/) });
+      else expect(variables.CONSOLE_API_KEY_SECRET_ARN, spec.id).toBeUndefined();
+    }
+  });
+
+  it('gives each function its own role: read routes read, health touches no data, no wildcard but X-Ray', () => {
+    const roles = new Set(functions.map(([, fn]) => fn.Properties.Role['Fn::GetAtt'][0]));
+    expect(roles.size).toBe(functions.length);
+    for (const [, route] of allRoutes) {
+      const [, fn] = functionFor(route.entry);
+      const statements = policyOf(fn.Properties.Role['Fn::GetAtt'][0]);
+      const actions = statements.flatMap((s: { Action: string | string[] }) => [s.Action].flat());
+      const writes = actions.filter((a: string) => /dynamodb:(Put|Update|Delete|BatchWrite)/.test(a));
+      const routesOfEntry = allRoutes.filter(([, r]) => r.entry === route.entry).map(([, r]) => r.data);
+      if (routesOfEntry.includes('write')) expect(writes.length).toBeGreaterThan(0);
+      else expect(writes).toEqual([]);
+      if (route.data === 'none') expect(actions.filter((a: string) => /dynamodb/.test(a))).toEqual([]);
+      const secretsRead = statements.filter((s: { Action: string | string[] }) => [s.Action].flat().includes('secretsmanager:GetSecretValue')).map((s: { Resource: unknown }) => JSON.stringify(s.Resource));
+      const expected = [...(route.data !== 'none' ? ['AppSecret'] : []), ...(route.consoleApiKey ? ['ApiKeySecret'] : [])];
+      expect(secretsRead.map((r: string) => /AppSecret|ApiKeySecret/.exec(r)![0]).sort()).toEqual(expected.sort());
+      for (const s of statements) {
+        if ([s.Resource].flat().includes('*')) expect([s.Action].flat().every((a: string) => a.startsWith('xray:'))).toBe(true);
+      }
+    }
+    // No AWS-managed policies on any function role.
+    const lambdaRoles = resources('AWS::IAM::Role').filter(([, r]) => r.Properties.AssumeRolePolicyDocument.Statement[0].Principal.Service === 'lambda.amazonaws.com');
+    expect(lambdaRoles).toHaveLength(functions.length);
+    for (const [, role] of lambdaRoles) expect(role.Properties.ManagedPolicyArns).toBeUndefined();
+  });
+
+  it('keep their logs for the configured retention', () => {
+    for (const [, group] of resources('AWS::Logs::LogGroup')) expect(group.Properties.RetentionInDays).toBe(30);
+    const custom = synth({ logRetentionDays: 90 });
+    for (const group of Object.values(custom.findResources('AWS::Logs::LogGroup')) as any[]) expect(group.Properties.RetentionInDays).toBe(90);
+  });
+
+  it('take their memory size from context, and password hashing gets at least 1,536 MB', () => {
+    const memoryOf = (synthesized: Template) =>
+      Object.entries(synthesized.findResources('AWS::Lambda::Function')).map(([id, fn]: [string, any]) => [id.replace(/Function[0-9A-F]{8}$/, ''), fn.Properties.MemorySize]);
+    const bcryptFunctions = ['AuthRegister', 'AuthLogin', 'UsersCreate', 'UsersUpdate', 'UsersDelete'];
+    const custom = synth({ memorySize: 2048 });
+    for (const [, memory] of memoryOf(custom)) expect(memory).toBe(2048);
+    for (const [id, memory] of memoryOf(template)) expect(memory, id).toBe(bcryptFunctions.includes(id as string) ? 1536 : 1024);
+  });
+});
+
+describe('the Parameters and Secrets extension, by region', () => {
+  const layers = paramsAndSecretsLayers.arm64;
+  const layersOf = (synthesized: Template) => Object.values(synthesized.findResources('AWS::Lambda::Function')).flatMap((fn: any) => fn.Properties.Layers ?? []);
+  const functionsWithSecrets = [...functionSpecs().values()].filter((spec) => spec.appSecret || spec.consoleApiKey).length;
+
+  it('keeps one arm64 ARN of AWS\'s extension layer per region, in that region and its partition', () => {
+    for (const [region, arn] of Object.entries(layers)) {
+      const partition = region.startsWith('cn-') ? 'aws-cn' : region.startsWith('us-gov-') ? 'aws-us-gov' : 'aws';
+      expect(arn).toMatch(new RegExp(`^arn:${partition}:lambda:${region}:\\d{12}:layer:AWS-Parameters-and-Secrets-Lambda-Extension-Arm64:\\d+$`));
+    }
+  });
+
+  it.each(['us-east-1', 'eu-central-2', 'eu-south-2', 'ap-southeast-5', 'mx-central-1'])('synthesizes for %s with its extension layer', (region) => {
+    const attached = layersOf(synth({}, { env: { region } }));
+    expect(attached).toHaveLength(functionsWithSecrets);
+    expect(new Set(attached)).toEqual(new Set([layers[region]]));
+  });
+
+  it('stops synth in a region without an arm64 layer, naming the region and the table', () => {
+    expect(layers['eusc-de-east-1']).toBeUndefined(); // AWS publishes only x86_64 there
+    expect(() => synth({}, { env: { region: 'eusc-de-east-1' } })).toThrow(/region eusc-de-east-1.*infra\/params-and-secrets-layers\.ts/);
+  });
+
+  it('without a region, finds the layer at deploy time and refuses a region the table lacks before creating anything', () => {
+    const json = template.toJSON();
+    expect(json.Mappings.ParamsAndSecretsLayer).toEqual(Object.fromEntries(Object.entries(layers).map(([region, arn]) => [region, { arn }])));
+    const attached = layersOf(template);
+    expect(attached).toHaveLength(functionsWithSecrets);
+    for (const layer of attached) expect(layer).toEqual({ 'Fn::FindInMap': ['ParamsAndSecretsLayer', { Ref: 'AWS::Region' }, 'arn'] });
+    const [assertion] = json.Rules.ParamsAndSecretsLayerRegion.Assertions;
+    expect(assertion.Assert).toEqual({ 'Fn::Contains': [Object.keys(layers), { Ref: 'AWS::Region' }] });
+    expect(assertion.AssertDescription).toContain('infra/params-and-secrets-layers.ts');
+  });
+});
