@@ -3,7 +3,7 @@
  * scenarios with ADMIN_EMAIL and ADMIN_PASSWORD). No DynamoDB Local, no local gateway.
  */
 import { defineConfig } from 'vitest/config';
-import { targetFromEnvironment, type Target } from './tests/acceptance/target.ts';
+import { type Target, targetFromEnvironment } from './tests/acceptance/target.ts';
 
 let target: Target;
 try {

@@ -48,7 +48,14 @@ const outdir = mkdtempSync(join(tmpdir(), 'udp-bench-'));
 const app = new App({ outdir, context: { 'aws:cdk:enable-asset-metadata': true } });
 const stack = new UserDataStack(app, 'Bench');
 const floorStack = new Stack(app, 'Floor');
-new NodejsFunction(floorStack, 'Floor', { entry: resolve('bench/floor.ts'), handler: 'handler', runtime: lambda.Runtime.NODEJS_24_X, bundling, depsLockFilePath: resolve('package-lock.json'), projectRoot: resolve('.') });
+new NodejsFunction(floorStack, 'Floor', {
+  entry: resolve('bench/floor.ts'),
+  handler: 'handler',
+  runtime: lambda.Runtime.NODEJS_24_X,
+  bundling,
+  depsLockFilePath: resolve('package-lock.json'),
+  projectRoot: resolve('.'),
+});
 app.synth();
 const bundleOf = (s: InstanceType<typeof Stack>) =>
   Object.entries(Template.fromStack(s).findResources('AWS::Lambda::Function')).map(([id, fn]) => ({
@@ -78,13 +85,28 @@ const floor = coldStart[0];
 
 // What a typical bundle carries, by package (esbuild's metafile, same options as the stack).
 const { build } = await import('esbuild');
-const meta = await build({ entryPoints: ['functions/kv/get.ts'], bundle: true, platform: 'node', format: 'esm', minify: true, target: 'node20', mainFields: ['module', 'main'], metafile: true, write: false, outfile: 'out.mjs', logLevel: 'silent' });
+const meta = await build({
+  entryPoints: ['functions/kv/get.ts'],
+  bundle: true,
+  platform: 'node',
+  format: 'esm',
+  minify: true,
+  target: 'node20',
+  mainFields: ['module', 'main'],
+  metafile: true,
+  write: false,
+  outfile: 'out.mjs',
+  logLevel: 'silent',
+});
 const carried: Record<string, number> = {};
 for (const [file, { bytesInOutput }] of Object.entries(meta.metafile.outputs['out.mjs'].inputs)) {
   const pkg = /node_modules\/((@[^/]+\/)?[^/]+)/.exec(file)?.[1] ?? `(this project) ${file.split('/')[0]}`;
   carried[pkg] = (carried[pkg] ?? 0) + bytesInOutput;
 }
-const contents = Object.entries(carried).sort((a, b) => b[1] - a[1]).slice(0, 12).map(([pkg, bytes]) => ({ package: pkg, kb: round(bytes / 1024, 1) }));
+const contents = Object.entries(carried)
+  .sort((a, b) => b[1] - a[1])
+  .slice(0, 12)
+  .map(([pkg, bytes]) => ({ package: pkg, kb: round(bytes / 1024, 1) }));
 for (const row of coldStart) Object.assign(row, { ratio_to_floor: round(row.init_ms_median / floor.init_ms_median) });
 
 // ---- DynamoDB Local, and sample data shared by the next parts -----------------------------------
@@ -114,9 +136,44 @@ const READS: { id: RouteId; read: RawCall }[] = [
   { id: 'payments.get', read: get({ PK: `PAYMENT#${values.PAYMENT_ID}`, SK: 'PAYMENT' }) },
   { id: 'kv.get', read: get({ PK: `KV#${values.USER_ID}`, SK: 'settings/theme' }) },
   { id: 'records.get', read: get({ PK: `RECORD#${values.RECORD_ID}`, SK: 'RECORD' }) },
-  { id: 'kv.list', read: { query: { TableName: 'bench', KeyConditionExpression: 'PK = :pk AND begins_with(SK, :p)', ExpressionAttributeValues: { ':pk': `KV#${values.USER_ID}`, ':p': 'settings/' }, ProjectionExpression: 'SK, version, created_at, updated_at', Limit: 50 } } },
-  { id: 'payments.list', read: { query: { TableName: 'bench', IndexName: 'GSI1', KeyConditionExpression: 'GSI1PK = :pk', ExpressionAttributeValues: { ':pk': `USER#${values.USER_ID}#PAYMENTS` }, ScanIndexForward: false, Limit: 20 } } },
-  { id: 'users.list', read: { query: { TableName: 'bench', IndexName: 'GSI1', KeyConditionExpression: 'GSI1PK = :pk', ExpressionAttributeValues: { ':pk': 'USERS' }, ScanIndexForward: false, Limit: 20 } } },
+  {
+    id: 'kv.list',
+    read: {
+      query: {
+        TableName: 'bench',
+        KeyConditionExpression: 'PK = :pk AND begins_with(SK, :p)',
+        ExpressionAttributeValues: { ':pk': `KV#${values.USER_ID}`, ':p': 'settings/' },
+        ProjectionExpression: 'SK, version, created_at, updated_at',
+        Limit: 50,
+      },
+    },
+  },
+  {
+    id: 'payments.list',
+    read: {
+      query: {
+        TableName: 'bench',
+        IndexName: 'GSI1',
+        KeyConditionExpression: 'GSI1PK = :pk',
+        ExpressionAttributeValues: { ':pk': `USER#${values.USER_ID}#PAYMENTS` },
+        ScanIndexForward: false,
+        Limit: 20,
+      },
+    },
+  },
+  {
+    id: 'users.list',
+    read: {
+      query: {
+        TableName: 'bench',
+        IndexName: 'GSI1',
+        KeyConditionExpression: 'GSI1PK = :pk',
+        ExpressionAttributeValues: { ':pk': 'USERS' },
+        ScanIndexForward: false,
+        Limit: 20,
+      },
+    },
+  },
 ];
 /** The caller's session item, named by the access token in the event. */
 function sessionKeyOf(event: { headers: Record<string, string | undefined> }) {
@@ -135,7 +192,9 @@ const CALLS = 1000;
 const warm = [];
 for (const { id, read } of READS) {
   const event = eventFor(id);
-  const batchOfSession = (extra: Record<string, string>[]) => ({ batchGet: { RequestItems: { bench: { Keys: [...extra, sessionKeyOf(event)], ConsistentRead: true } } } });
+  const batchOfSession = (extra: Record<string, string>[]) => ({
+    batchGet: { RequestItems: { bench: { Keys: [...extra, sessionKeyOf(event)], ConsistentRead: true } } },
+  });
   // What the route sends: its read and the session read in one BatchGetItem, or its Query beside a BatchGetItem of the session.
   const readWithSession = 'get' in read ? [batchOfSession([(read.get as { Key: Record<string, string> }).Key])] : [read, batchOfSession([])];
   const bundle = bundles.find((b) => b.name === functionId(routes[id].entry as string))!.file;
@@ -160,19 +219,24 @@ for (const { id, read } of READS) {
 progress('3/5 cost: consumed capacity per route…');
 const consumed = { rcu: 0, wcu: 0, transactionalWcu: 0 };
 sharedClient.middlewareStack.add(
-  (next, { commandName }) => async (args) => {
-    (args.input as Record<string, unknown>).ReturnConsumedCapacity = 'TOTAL';
-    const result = await next(args);
-    const output = result.output as { ConsumedCapacity?: { ReadCapacityUnits?: number; WriteCapacityUnits?: number; CapacityUnits?: number }[] | { ReadCapacityUnits?: number; WriteCapacityUnits?: number; CapacityUnits?: number } };
-    for (const c of [output.ConsumedCapacity ?? []].flat()) {
-      const write = c.WriteCapacityUnits ?? (/Put|Update|Delete|Write/.test(commandName ?? "") ? c.CapacityUnits : 0) ?? 0;
-      const read = c.ReadCapacityUnits ?? (write ? 0 : (c.CapacityUnits ?? 0));
-      consumed.rcu += read;
-      consumed.wcu += write;
-      if (commandName === 'TransactWriteItemsCommand') consumed.transactionalWcu += write;
-    }
-    return result;
-  },
+  (next, { commandName }) =>
+    async (args) => {
+      (args.input as Record<string, unknown>).ReturnConsumedCapacity = 'TOTAL';
+      const result = await next(args);
+      const output = result.output as {
+        ConsumedCapacity?:
+          | { ReadCapacityUnits?: number; WriteCapacityUnits?: number; CapacityUnits?: number }[]
+          | { ReadCapacityUnits?: number; WriteCapacityUnits?: number; CapacityUnits?: number };
+      };
+      for (const c of [output.ConsumedCapacity ?? []].flat()) {
+        const write = c.WriteCapacityUnits ?? (/Put|Update|Delete|Write/.test(commandName ?? '') ? c.CapacityUnits : 0) ?? 0;
+        const read = c.ReadCapacityUnits ?? (write ? 0 : (c.CapacityUnits ?? 0));
+        consumed.rcu += read;
+        consumed.wcu += write;
+        if (commandName === 'TransactWriteItemsCommand') consumed.transactionalWcu += write;
+      }
+      return result;
+    },
   { step: 'initialize', name: 'benchConsumedCapacity' },
 );
 async function measure(id: RouteId, fresh = true) {
@@ -181,7 +245,12 @@ async function measure(id: RouteId, fresh = true) {
   Object.assign(consumed, { rcu: 0, wcu: 0, transactionalWcu: 0 });
   const result = await handler(event, context);
   // AWS bills a transactional write twice (prepare and commit); DynamoDB Local reports it once.
-  return { status: result.statusCode, rcu: round(consumed.rcu, 1), wcu_local: round(consumed.wcu, 1), wcu_aws: round(consumed.wcu + consumed.transactionalWcu, 1) };
+  return {
+    status: result.statusCode,
+    rcu: round(consumed.rcu, 1),
+    wcu_local: round(consumed.wcu, 1),
+    wcu_aws: round(consumed.wcu + consumed.transactionalWcu, 1),
+  };
 }
 const cost = [];
 for (const id of Object.keys(routes) as RouteId[]) {
@@ -206,8 +275,28 @@ async function fillTo(total: number) {
   const now = new Date().toISOString();
   const filler = Array.from({ length: Math.max(0, missing) }, (_, i) => {
     const id = randomUUID();
-    if (i % 3 === 0) return { PK: `USER#${id}`, SK: 'PROFILE', GSI1PK: 'USERS', GSI1SK: `${now}#${id}`, entity: 'user', name: 'Filler', email: `${id}@example.com`, role: 'user', version: 1 };
-    if (i % 3 === 1) return { PK: `PAYMENT#${id}`, SK: 'PAYMENT', GSI2PK: `PAYMENTS#${parseInt(id[0], 16) % 4}`, GSI2SK: `${now}#${id}`, GSI1PK: `USER#${id}#PAYMENTS`, GSI1SK: now, entity: 'payment' };
+    if (i % 3 === 0)
+      return {
+        PK: `USER#${id}`,
+        SK: 'PROFILE',
+        GSI1PK: 'USERS',
+        GSI1SK: `${now}#${id}`,
+        entity: 'user',
+        name: 'Filler',
+        email: `${id}@example.com`,
+        role: 'user',
+        version: 1,
+      };
+    if (i % 3 === 1)
+      return {
+        PK: `PAYMENT#${id}`,
+        SK: 'PAYMENT',
+        GSI2PK: `PAYMENTS#${parseInt(id[0], 16) % 4}`,
+        GSI2SK: `${now}#${id}`,
+        GSI1PK: `USER#${id}#PAYMENTS`,
+        GSI1SK: now,
+        entity: 'payment',
+      };
     return { PK: `KV#${values.USER_ID}`, SK: `filler/${id}`, entity: 'kv', value_json: '1', version: 1, created_at: now, updated_at: now };
   });
   for (let i = 0; i < filler.length; i += 25) {
@@ -225,13 +314,22 @@ for (const total of [1000, 20000]) {
     if (total === 20000) progress(`   ${id}: ${scaling[id].rcu_at_1000} RCU at 1,000 items, ${rcu} at 20,000`);
   }
 }
-const costScaling = SCALE_ROUTES.map((id) => ({ route: id, rcu_at_1000: scaling[id].rcu_at_1000, rcu_at_20000: scaling[id].rcu_at_20000, identical: scaling[id].rcu_at_1000 === scaling[id].rcu_at_20000 }));
+const costScaling = SCALE_ROUTES.map((id) => ({
+  route: id,
+  rcu_at_1000: scaling[id].rcu_at_1000,
+  rcu_at_20000: scaling[id].rcu_at_20000,
+  identical: scaling[id].rcu_at_1000 === scaling[id].rcu_at_20000,
+}));
 
 // ---- 4. Throughput: the local gateway against a bare node:http server, same GetItem -------------
 progress('4/5 throughput: autocannon, 10 s per server…');
 async function serve(kind: 'gateway' | 'bare') {
   const port = await freePort();
-  const child = fork('bench/servers.ts', [kind, String(port), `KV#${values.USER_ID}`, 'settings/theme'], { execArgv: ['--import', 'tsx'], env: process.env, stdio: 'ignore' });
+  const child = fork('bench/servers.ts', [kind, String(port), `KV#${values.USER_ID}`, 'settings/theme'], {
+    execArgv: ['--import', 'tsx'],
+    env: process.env,
+    stdio: 'ignore',
+  });
   await new Promise((ready) => child.once('message', ready));
   await new Promise((r) => setTimeout(r, 300));
   const result = await autocannon({
@@ -241,7 +339,13 @@ async function serve(kind: 'gateway' | 'bare') {
     duration: 10,
   });
   child.kill();
-  return { requests_per_second: round(result.requests.average, 0), p50_ms: result.latency.p50, p99_ms: result.latency.p99, non_2xx: result.non2xx, errors: result.errors };
+  return {
+    requests_per_second: round(result.requests.average, 0),
+    p50_ms: result.latency.p50,
+    p99_ms: result.latency.p99,
+    non_2xx: result.non2xx,
+    errors: result.errors,
+  };
 }
 const throughput = { gateway: await serve('gateway'), bare: await serve('bare'), ratio: 0 };
 throughput.ratio = round(throughput.gateway.requests_per_second / throughput.bare.requests_per_second);
@@ -249,11 +353,21 @@ progress(`   gateway ${throughput.gateway.requests_per_second} req/s, bare ${thr
 
 // ---- 5. Password hashing ------------------------------------------------------------------------
 progress('5/5 password hashing…');
-const hashMs = Object.fromEntries([10, 11, 12].map((cost) => [cost, round(median(Array.from({ length: 5 }, () => {
-  const t = performance.now();
-  bcrypt.hashSync('Correct-Horse-9', cost);
-  return performance.now() - t;
-})), 1)]));
+const hashMs = Object.fromEntries(
+  [10, 11, 12].map((cost) => [
+    cost,
+    round(
+      median(
+        Array.from({ length: 5 }, () => {
+          const t = performance.now();
+          bcrypt.hashSync('Correct-Horse-9', cost);
+          return performance.now() - t;
+        }),
+      ),
+      1,
+    ),
+  ]),
+);
 const { handler: login } = await import(pathToFileURL(resolve(routes['auth.login'].entry)).href);
 const loginTimes = [];
 for (let i = 0; i < 10; i++) {
@@ -267,7 +381,15 @@ const loginMs = round(median(loginTimes), 1);
 // so above 1,769 MB it is no faster. Assumption: one core of this machine ≈ one Lambda vCPU.
 const FULL_VCPU_MB = 1769;
 const memoryForBudget = Math.min(10240, Math.ceil((FULL_VCPU_MB * loginMs) / 300 / 64) * 64);
-const passwords = { bcrypt_cost: env.bcryptCost, hash_ms_by_cost: hashMs, login_ms_median: loginMs, lambda_memory_mb_for_300ms: memoryForBudget, login_ms_at_1024mb: round((loginMs * FULL_VCPU_MB) / 1024, 0), stack_memory_mb: PASSWORD_MEMORY_MB, login_ms_at_stack_memory: round((loginMs * FULL_VCPU_MB) / PASSWORD_MEMORY_MB, 0) };
+const passwords = {
+  bcrypt_cost: env.bcryptCost,
+  hash_ms_by_cost: hashMs,
+  login_ms_median: loginMs,
+  lambda_memory_mb_for_300ms: memoryForBudget,
+  login_ms_at_1024mb: round((loginMs * FULL_VCPU_MB) / 1024, 0),
+  stack_memory_mb: PASSWORD_MEMORY_MB,
+  login_ms_at_stack_memory: round((loginMs * FULL_VCPU_MB) / PASSWORD_MEMORY_MB, 0),
+};
 
 // ---- Report ---------------------------------------------------------------------------------------
 const report = {
@@ -294,11 +416,24 @@ Every figure is compared with a floor measured in the same run. Regenerate with 
 
 Floor: a function that only imports the DynamoDB document client and does one GetItem, bundled the same way: **${floor.init_ms_median} ms**. Target: every function within 1.25×.
 
-${table(['function', 'raw KB', 'gzip KB', 'init ms', '× floor', 'within 1.25×'], coldStart.map((r) => [r.name, round(r.raw_bytes / 1024, 0), round(r.gzip_bytes / 1024, 0), r.init_ms_median, (r as { ratio_to_floor?: number }).ratio_to_floor ?? 1, mark(((r as { ratio_to_floor?: number }).ratio_to_floor ?? 1) <= 1.25)]))}
+${table(
+  ['function', 'raw KB', 'gzip KB', 'init ms', '× floor', 'within 1.25×'],
+  coldStart.map((r) => [
+    r.name,
+    round(r.raw_bytes / 1024, 0),
+    round(r.gzip_bytes / 1024, 0),
+    r.init_ms_median,
+    (r as { ratio_to_floor?: number }).ratio_to_floor ?? 1,
+    mark(((r as { ratio_to_floor?: number }).ratio_to_floor ?? 1) <= 1.25),
+  ]),
+)}
 
 What \`GET /kv/{key}\` carries (minified bytes by package):
 
-${table(['package', 'KB'], contents.map((c) => [c.package, c.kb]))}
+${table(
+  ['package', 'KB'],
+  contents.map((c) => [c.package, c.kb]),
+)}
 
 Cuts made: zod classic → zod/mini imported where used (tree-shaken: 432 KB → 39 KB), one locale instead of all, no source maps, the Secrets Manager client replaced by the Parameters and Secrets extension (a local HTTP call), Powertools Logger replaced by a 20-line JSON logger (~7 ms), and each route's schemas built on first use instead of every route's at import (~15 ms). What is left above the floor: jose, Middy and zod's core being loaded.
 
@@ -308,7 +443,32 @@ Each route runs in a Node process of its own, as on Lambda, beside its raw call:
 
 Every authenticated request checks that its session is still open (logout and password changes end tokens at once). The check rides in the same BatchGetItem as a read route's own read (lists: a BatchGetItem sent beside the Query), so it costs no extra round trip. The column "raw read + session read" times exactly those raw calls without the handler, and "session check × raw" is what the check costs: ${minMax(warm.map((r) => r.session_ratio))}× here. DynamoDB Local reads a batch's keys one after the other, and the second request of a list competes with Node for the same two cores; DynamoDB's BatchGetItem "retrieves items in parallel" to minimise latency (API reference) and serves concurrent requests on other machines. The last column is the handler's own share (Middy, zod, JSON, getting the token): the route against those same raw calls.
 
-${table(['route', 'p50 ms', 'p99 ms', 'raw p50 ms', 'raw p99 ms', 'raw read + session read p50 ms', 'p50 × raw', 'within 1.3×', 'session check × raw (< 2)', 'handler × raw read + session read'], warm.map((r) => [r.route, r.p50_ms, r.p99_ms, r.raw_p50_ms, r.raw_p99_ms, r.with_session_p50_ms, r.p50_ratio, mark(r.p50_ratio <= 1.3), r.session_ratio, r.own_ratio]))}
+${table(
+  [
+    'route',
+    'p50 ms',
+    'p99 ms',
+    'raw p50 ms',
+    'raw p99 ms',
+    'raw read + session read p50 ms',
+    'p50 × raw',
+    'within 1.3×',
+    'session check × raw (< 2)',
+    'handler × raw read + session read',
+  ],
+  warm.map((r) => [
+    r.route,
+    r.p50_ms,
+    r.p99_ms,
+    r.raw_p50_ms,
+    r.raw_p99_ms,
+    r.with_session_p50_ms,
+    r.p50_ratio,
+    mark(r.p50_ratio <= 1.3),
+    r.session_ratio,
+    r.own_ratio,
+  ]),
+)}
 
 ${warm.filter((r) => r.p50_ratio <= 1.3).length} of ${warm.length} read routes within 1.3×. The session read by itself, with no handler at all, already takes ${minMax(warm.map((r) => r.session_ratio))}× the bare read here, so with revocation at once the target leaves the handler next to nothing on DynamoDB Local; the handler's own share is ${minMax(warm.map((r) => r.own_ratio))}×. A verified token is remembered by the warm function until it expires (shared/crypto/tokens.ts): jose's WebCrypto verify was ~0.3 ms of every read.
 
@@ -316,21 +476,49 @@ ${warm.filter((r) => r.p50_ratio <= 1.3).length} of ${warm.length} read routes w
 
 DynamoDB Local reports consumed capacity but counts a transactional write once; AWS bills it twice (prepare and commit), so the AWS column doubles what went through TransactWriteItems.
 
-${table(['route', 'status', 'RCU', 'WCU (local)', 'WCU (AWS rules)'], cost.map((r) => [r.route, r.status, r.rcu, r.wcu_local, r.wcu_aws]))}
+${table(
+  ['route', 'status', 'RCU', 'WCU (local)', 'WCU (AWS rules)'],
+  cost.map((r) => [r.route, r.status, r.rcu, r.wcu_local, r.wcu_aws]),
+)}
 
 Lists and lookups with 1,000 and with 20,000 items in the table (target: identical):
 
-${table(['route', 'RCU at 1,000', 'RCU at 20,000', 'identical'], costScaling.map((r) => [r.route, r.rcu_at_1000, r.rcu_at_20000, mark(r.identical)]))}
+${table(
+  ['route', 'RCU at 1,000', 'RCU at 20,000', 'identical'],
+  costScaling.map((r) => [r.route, r.rcu_at_1000, r.rcu_at_20000, mark(r.identical)]),
+)}
 
 ## 4. Throughput (GET /kv/{key}, autocannon, 16 connections, 10 s)
 
-${table(['server', 'req/s', 'p50 ms', 'p99 ms', 'non-2xx', 'errors'], [['local API Gateway + handler', throughput.gateway.requests_per_second, throughput.gateway.p50_ms, throughput.gateway.p99_ms, throughput.gateway.non_2xx, throughput.gateway.errors], ['bare node:http + GetItem', throughput.bare.requests_per_second, throughput.bare.p50_ms, throughput.bare.p99_ms, throughput.bare.non_2xx, throughput.bare.errors]])}
+${table(
+  ['server', 'req/s', 'p50 ms', 'p99 ms', 'non-2xx', 'errors'],
+  [
+    [
+      'local API Gateway + handler',
+      throughput.gateway.requests_per_second,
+      throughput.gateway.p50_ms,
+      throughput.gateway.p99_ms,
+      throughput.gateway.non_2xx,
+      throughput.gateway.errors,
+    ],
+    [
+      'bare node:http + GetItem',
+      throughput.bare.requests_per_second,
+      throughput.bare.p50_ms,
+      throughput.bare.p99_ms,
+      throughput.bare.non_2xx,
+      throughput.bare.errors,
+    ],
+  ],
+)}
 
 Ratio: **${throughput.ratio}×** (target ≥ 0.8×). The gateway runs the function as Lambda does: warm worker instances (at most 10), one request at a time each, so concurrent requests share nothing, not even a batched read (shared/db/get-item.ts). DynamoDB Local, on the same cores, is the bottleneck of both servers.
 
 ## 5. Password hashing
 
-bcrypt cost in use: **${passwords.bcrypt_cost}** (OWASP's floor is 10). One hash here (bcryptjs, one core): ${Object.entries(hashMs).map(([c, ms]) => `cost ${c}: ${ms} ms`).join(', ')}.
+bcrypt cost in use: **${passwords.bcrypt_cost}** (OWASP's floor is 10). One hash here (bcryptjs, one core): ${Object.entries(hashMs)
+  .map(([c, ms]) => `cost ${c}: ${ms} ms`)
+  .join(', ')}.
 Login (whole handler, median of 10): **${loginMs} ms**.
 
 Lambda gives a function one full vCPU at 1,769 MB and a proportional share below that; bcrypt runs on one core, so more memory than 1,769 MB does not help. Assuming one core here ≈ one Lambda vCPU, login stays under 300 ms from **${memoryForBudget} MB** (at 1,024 MB it would take about ${passwords.login_ms_at_1024mb} ms). The stack gives the functions that hash or check passwords ${PASSWORD_MEMORY_MB} MB (\`bcrypt: true\` in the route table): about **${passwords.login_ms_at_stack_memory} ms** there.

@@ -3,9 +3,9 @@
  * serving GET /kv/{key}, or a bare node:http server doing the same GetItem.
  */
 import { createServer } from 'node:http';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { localClient } from '../infra/local/dynamodb.ts';
 import { documentClient } from '../shared/db/client.ts';
-import { GetCommand } from '@aws-sdk/lib-dynamodb';
 
 const [kind, port, pk, sk] = process.argv.slice(2);
 if (kind === 'gateway') {

@@ -5,9 +5,9 @@
  * answers with the times in ms.
  */
 import { pathToFileURL } from 'node:url';
+import { BatchGetCommand, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { localClient } from '../infra/local/dynamodb.ts';
 import { documentClient } from '../shared/db/client.ts';
-import { BatchGetCommand, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 
 export type RawCall = { get: object } | { batchGet: object } | { query: object };
 export interface WarmJob {

@@ -1,4 +1,4 @@
-import { OutputFormat, type BundlingOptions, type ICommandHooks } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { type BundlingOptions, type ICommandHooks, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { VENDOR_FILES } from '../shared/web/static.ts';
 import { esbuildTarget } from './runtime.ts';
 

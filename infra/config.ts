@@ -30,7 +30,11 @@ export function readConfig(get: (key: string) => unknown): DeploymentConfig {
   const num = (key: string, fallback: number) => (get(key) === undefined ? fallback : Number(get(key)));
   const list = (key: string) => {
     const value = get(key);
-    return Array.isArray(value) ? value.map(String) : String(value ?? '').split(',').filter(Boolean);
+    return Array.isArray(value)
+      ? value.map(String)
+      : String(value ?? '')
+          .split(',')
+          .filter(Boolean);
   };
   return {
     stage: String(get('stage') ?? 'prod'),

@@ -5,7 +5,7 @@
  * `npm start` runs the same spec in a worker with the same environment. No CDK import here: the local
  * runtime loads this file.
  */
-import { routes, type RouteDef, type RouteId } from '../shared/routes.ts';
+import { type RouteDef, type RouteId, routes } from '../shared/routes.ts';
 
 /**
  * Memory of the functions that hash or check passwords. bcrypt is CPU-bound and Lambda's CPU grows

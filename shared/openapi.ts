@@ -2,7 +2,7 @@
  * The OpenAPI 3.1 document, generated from the route table and the zod schemas: nothing to keep in
  * sync by hand. Error responses follow from what each route does (see errorStatuses).
  */
-import { routes, type RouteDef } from './routes.ts';
+import { type RouteDef, routes } from './routes.ts';
 import { jsonSchemaOf } from './schemas/json-schema.ts';
 
 type Json = Record<string, unknown>;
@@ -23,11 +23,22 @@ const problem: Json = {
 };
 
 const STATUS_TEXT: Record<number, string> = {
-  200: 'OK', 201: 'Created', 204: 'No Content', 302: 'Found (redirect)', 400: 'Invalid request (each bad field in `errors`)',
-  401: 'Missing, invalid, expired or revoked credentials', 403: 'Missing or wrong API key, or a role that does not allow this',
-  404: 'No such resource (or not yours)', 409: 'Conflict with the current state', 412: 'If-Match / If-None-Match precondition failed',
-  413: 'Request body too large', 415: 'Body is not application/json', 422: 'Well-formed but unprocessable',
-  429: 'Too many requests; see Retry-After', 500: 'Unexpected error', 503: 'Temporarily unavailable; see Retry-After',
+  200: 'OK',
+  201: 'Created',
+  204: 'No Content',
+  302: 'Found (redirect)',
+  400: 'Invalid request (each bad field in `errors`)',
+  401: 'Missing, invalid, expired or revoked credentials',
+  403: 'Missing or wrong API key, or a role that does not allow this',
+  404: 'No such resource (or not yours)',
+  409: 'Conflict with the current state',
+  412: 'If-Match / If-None-Match precondition failed',
+  413: 'Request body too large',
+  415: 'Body is not application/json',
+  422: 'Well-formed but unprocessable',
+  429: 'Too many requests; see Retry-After',
+  500: 'Unexpected error',
+  503: 'Temporarily unavailable; see Retry-After',
 };
 
 /** The statuses a route can answer besides its success: from what it does, plus its own `errors`. */
@@ -77,7 +88,11 @@ function responses(route: RouteDef): Json {
     : route.status === 204 || route.status === 302
       ? undefined
       : { 'application/json': { schema: route.response ? jsonSchemaOf(route.response(), 'output') : { type: 'object' } } };
-  const success: Json = { description: route.creates ? 'Replaced (201 when created)' : STATUS_TEXT[route.status], ...(Object.keys(headers).length && { headers }), ...(content && { content }) };
+  const success: Json = {
+    description: route.creates ? 'Replaced (201 when created)' : STATUS_TEXT[route.status],
+    ...(Object.keys(headers).length && { headers }),
+    ...(content && { content }),
+  };
   const result: Json = { [route.status]: success };
   if (route.creates) result[201] = { ...success, description: 'Created' };
   for (const status of errorStatuses(route)) {
@@ -93,8 +108,7 @@ function responses(route: RouteDef): Json {
 /** A route's group in the docs: the first part of its id (`kv.put` → kv). */
 const tagOf = (id: string) => id.split('.')[0]!;
 
-const security = (route: RouteDef) =>
-  route.apiKey === false ? [] : route.auth === 'none' ? [{ apiKey: [] }] : [{ apiKey: [], bearerAuth: [] }];
+const security = (route: RouteDef) => (route.apiKey === false ? [] : route.auth === 'none' ? [{ apiKey: [] }] : [{ apiKey: [], bearerAuth: [] }]);
 
 export function openApiDocument(serverUrl: string): Json {
   const paths: Record<string, Json> = {};

@@ -1,5 +1,8 @@
 /** The one way this code retries: a few attempts, waiting a random, doubling delay between them. */
-export async function retry<T>(attempt: (n: number) => Promise<T>, options: { attempts: number; baseMs: number; retryable: (error: unknown) => boolean }): Promise<T> {
+export async function retry<T>(
+  attempt: (n: number) => Promise<T>,
+  options: { attempts: number; baseMs: number; retryable: (error: unknown) => boolean },
+): Promise<T> {
   for (let n = 1; ; n++) {
     try {
       return await attempt(n);

@@ -3,8 +3,10 @@ import { routes } from '../../shared/routes.ts';
 import { fillPage, PAGE_CSP } from '../../shared/web/static.ts';
 
 // Swagger UI sets inline style attributes, hence 'unsafe-inline' for styles (never for scripts).
-export const handler = defineHandler(routes['docs.ui'], async ({ baseUrl }) =>
-  new Reply(fillPage('docs.html', { BASE: `${baseUrl}/` }), {
-    headers: { 'content-type': 'text/html; charset=utf-8', 'content-security-policy': PAGE_CSP("'self' 'unsafe-inline'") },
-  }),
+export const handler = defineHandler(
+  routes['docs.ui'],
+  async ({ baseUrl }) =>
+    new Reply(fillPage('docs.html', { BASE: `${baseUrl}/` }), {
+      headers: { 'content-type': 'text/html; charset=utf-8', 'content-security-policy': PAGE_CSP("'self' 'unsafe-inline'") },
+    }),
 );

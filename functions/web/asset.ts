@@ -1,5 +1,5 @@
-import { defineHandler, Reply } from '../../shared/http/handler.ts';
 import { NotFound } from '../../shared/errors.ts';
+import { defineHandler, Reply } from '../../shared/http/handler.ts';
 import { routes } from '../../shared/routes.ts';
 import { readStatic, STATIC_FILES } from '../../shared/web/static.ts';
 

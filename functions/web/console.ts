@@ -4,8 +4,10 @@ import { routes } from '../../shared/routes.ts';
 import { fillPage, PAGE_CSP } from '../../shared/web/static.ts';
 
 // The console is a client like any other: the page carries the client API key it sends.
-export const handler = defineHandler(routes['web.console'], async ({ baseUrl }) =>
-  new Reply(fillPage('console.html', { BASE: `${baseUrl}/`, API_KEY: await consoleApiKey() }), {
-    headers: { 'content-type': 'text/html; charset=utf-8', 'content-security-policy': PAGE_CSP("'self'") },
-  }),
+export const handler = defineHandler(
+  routes['web.console'],
+  async ({ baseUrl }) =>
+    new Reply(fillPage('console.html', { BASE: `${baseUrl}/`, API_KEY: await consoleApiKey() }), {
+      headers: { 'content-type': 'text/html; charset=utf-8', 'content-security-policy': PAGE_CSP("'self'") },
+    }),
 );

@@ -4,7 +4,7 @@
  * The table and the app secret are retained when the stack is deleted: they hold the data and the key
  * that decrypts it.
  */
-import { RemovalPolicy, Stack, Validations, type CfnElement } from 'aws-cdk-lib';
+import { type CfnElement, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
@@ -61,7 +61,8 @@ export class DataStore {
       const secret = new secretsmanager.Secret(scope, id, { description, generateSecretString: { passwordLength: 40, excludePunctuation: true } });
       Validations.of(secret).acknowledge({
         id: 'AwsSolutions-SMG4',
-        reason: 'An API key is handed to its clients (or served in the console page); rotating it is a coordinated change (new key, then remove the old), not an automatic rotation.',
+        reason:
+          'An API key is handed to its clients (or served in the console page); rotating it is a coordinated change (new key, then remove the old), not an automatic rotation.',
       });
       return secret;
     };

@@ -28,7 +28,7 @@ export class FairUse {
       plan.addApiKey(new apigateway.ApiKey(scope, id, { description, value: secret.secretValue.unsafeUnwrap() }));
     const stages = [{ api, stage: api.deploymentStage }];
     const clientsPlan = api.addUsagePlan('UsagePlan', {
-      description: "API clients: 30 requests a second per key (seed 002) and a monthly quota",
+      description: 'API clients: 30 requests a second per key (seed 002) and a monthly quota',
       throttle: usagePlanThrottle,
       quota: { limit: config.monthlyQuota, period: apigateway.Period.MONTH },
       apiStages: stages,
@@ -43,7 +43,8 @@ export class FairUse {
     if (!config.waf) {
       Validations.of(api).acknowledge({
         id: 'AwsSolutions-APIG3',
-        reason: 'The per-address limit (WAF) was turned off in the context (-c waf=false); the usage plans, the stage throttle and the sign-in limits still apply.',
+        reason:
+          'The per-address limit (WAF) was turned off in the context (-c waf=false); the usage plans, the stage throttle and the sign-in limits still apply.',
       });
       return;
     }

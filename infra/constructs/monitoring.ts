@@ -50,7 +50,14 @@ export class Monitoring {
     // A sum of metrics that have data only in periods with an event: a sum with a missing term is
     // missing, so every term is FILL(m, 0). Alarms cost $0.10 a month per metric they read.
     const sumOf = (usingMetrics: Record<string, cloudwatch.IMetric>, label: string) =>
-      new cloudwatch.MathExpression({ expression: Object.keys(usingMetrics).map((id) => `FILL(${id}, 0)`).join(' + '), usingMetrics, label, period });
+      new cloudwatch.MathExpression({
+        expression: Object.keys(usingMetrics)
+          .map((id) => `FILL(${id}, 0)`)
+          .join(' + '),
+        usingMetrics,
+        label,
+        period,
+      });
 
     // ThrottledRequests is per operation, and counts a BatchGetItem or BatchWriteItem only when every
     // item in it is throttled. Read/WriteThrottleEvents count each throttled read or write, whatever
@@ -68,7 +75,9 @@ export class Monitoring {
       }
     }
     const dynamoThrottles = sumOf(throttleEvents, 'Throttled reads and writes (table and indexes)');
-    alarms.push(alarm('DynamoThrottles', { metric: dynamoThrottles, ...atLeastOnce, alarmDescription: 'DynamoDB throttled a read or write on the table or an index' }));
+    alarms.push(
+      alarm('DynamoThrottles', { metric: dynamoThrottles, ...atLeastOnce, alarmDescription: 'DynamoDB throttled a read or write on the table or an index' }),
+    );
 
     const fnWidgets: cloudwatch.IWidget[] = [];
     for (const [entry, fn] of functions) {
@@ -89,13 +98,25 @@ export class Monitoring {
       const errors = sumOf({ errors: fn.metricErrors({ period }), error_logs: errorLogs }, `${name}: errors and ERROR log lines`);
       alarms.push(alarm(`${name}Errors`, { metric: errors, ...atLeastOnce, alarmDescription: `${name}: a function error or an ERROR log line` }));
       alarms.push(alarm(`${name}Throttles`, { metric: fn.metricThrottles({ period }), ...atLeastOnce, alarmDescription: `${name}: function throttles` }));
-      fnWidgets.push(new cloudwatch.GraphWidget({ title: name, left: [fn.metricErrors({ period }), errorLogs, fn.metricThrottles({ period })], right: [fn.metricDuration({ statistic: 'p99', period })], width: 8 }));
+      fnWidgets.push(
+        new cloudwatch.GraphWidget({
+          title: name,
+          left: [fn.metricErrors({ period }), errorLogs, fn.metricThrottles({ period })],
+          right: [fn.metricDuration({ statistic: 'p99', period })],
+          width: 8,
+        }),
+      );
     }
 
     new cloudwatch.Dashboard(scope, 'Dashboard', {
       widgets: [
         [
-          new cloudwatch.GraphWidget({ title: 'Requests and errors', left: [api.metricCount({ period })], right: [api.metricClientError({ period }), api.metricServerError({ period })], width: 12 }),
+          new cloudwatch.GraphWidget({
+            title: 'Requests and errors',
+            left: [api.metricCount({ period })],
+            right: [api.metricClientError({ period }), api.metricServerError({ period })],
+            width: 12,
+          }),
           new cloudwatch.GraphWidget({ title: 'Latency', left: [api.metricLatency({ statistic: 'p50', period }), latencyP99], width: 12 }),
         ],
         [

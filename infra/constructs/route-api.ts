@@ -12,13 +12,13 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import {
   corsPreflight,
+  type GatewayResponse,
+  type GatewayResponseType,
   gatewayResponseHeaders,
   gatewayResponses,
   MINIMUM_COMPRESSION_BYTES,
-  type GatewayResponse,
-  type GatewayResponseType,
 } from '../../shared/http/gateway-contract.ts';
-import { routes, type RouteDef } from '../../shared/routes.ts';
+import { type RouteDef, routes } from '../../shared/routes.ts';
 import type { DeploymentConfig } from '../config.ts';
 
 export interface RouteApiProps {
@@ -71,7 +71,8 @@ export class RouteApi {
     });
     Validations.of(this.api).acknowledge({
       id: 'AwsSolutions-APIG4',
-      reason: 'Every route but /health needs an API key; identity is a JWT verified in the function (algorithm, key, issuer, audience, expiry) together with its session in DynamoDB, which a gateway authorizer could not check without a second round trip.',
+      reason:
+        'Every route but /health needs an API key; identity is a JWT verified in the function (algorithm, key, issuer, audience, expiry) together with its session in DynamoDB, which a gateway authorizer could not check without a second round trip.',
     });
     Validations.of(this.api).acknowledge({
       id: 'AwsSolutions-COG4',
@@ -97,7 +98,10 @@ export class RouteApi {
         ...(response.status !== undefined && { statusCode: String(response.status) }),
         // API Gateway's mapping syntax: a fixed value in single quotes, or a request header to copy.
         responseHeaders: Object.fromEntries(
-          Object.entries(headers).map(([name, header]) => [name, 'value' in header ? `'${header.value}'` : `method.request.header.${header.fromRequestHeader}`]),
+          Object.entries(headers).map(([name, header]) => [
+            name,
+            'value' in header ? `'${header.value}'` : `method.request.header.${header.fromRequestHeader}`,
+          ]),
         ),
         templates: { 'application/json': JSON.stringify(response.body) },
       });

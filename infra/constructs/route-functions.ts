@@ -3,16 +3,17 @@
  * with its own log group and its own role: nothing but its log group, X-Ray, and what the spec grants
  * it from the data store. Functions that read a secret get AWS's Parameters and Secrets extension.
  */
+
+import { resolve } from 'node:path';
 import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
-import { resolve } from 'node:path';
 import { bundling, copyStaticFiles } from '../bundling.ts';
 import type { DeploymentConfig } from '../config.ts';
-import { functionEnvironment, functionSpecs, type FunctionResources } from '../functions.ts';
+import { type FunctionResources, functionEnvironment, functionSpecs } from '../functions.ts';
 import { paramsAndSecretsLayerArn } from '../params-and-secrets-layers.ts';
 import { lambdaRuntime } from '../runtime.ts';
 import type { DataStore } from './data-store.ts';

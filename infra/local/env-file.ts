@@ -2,8 +2,9 @@
  * Local secrets: generated once into the git-ignored `.env.local`, then loaded into process.env.
  * Values already in the environment win, so `PORT=4000 npm start` and friends override the file.
  */
-import { appendFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+
 import { randomBytes } from 'node:crypto';
+import { appendFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 
 const random = (bytes: number) => randomBytes(bytes).toString('base64url');
 

@@ -13,11 +13,11 @@ import { resolve } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { cdkJsonConfig } from '../config.ts';
-import { functionEnvironment, functionSpecs, type FunctionResources, type FunctionSpec } from '../functions.ts';
+import { type FunctionResources, type FunctionSpec, functionEnvironment, functionSpecs } from '../functions.ts';
 import { lambdaRuntime } from '../runtime.ts';
 import { localAwsEnvironment } from './dynamodb.ts';
 import type { InstanceData, Invocation, Reply } from './lambda-worker.ts';
-import { startSecretsExtension, type SecretAccess } from './secrets-extension.ts';
+import { type SecretAccess, startSecretsExtension } from './secrets-extension.ts';
 
 const PROJECT_ROOT = resolve(import.meta.dirname, '../..');
 const WORKER = new URL('./lambda-worker.ts', import.meta.url);

@@ -2,8 +2,9 @@
  * `npm start`: DynamoDB Local + the table + local secrets + an admin account + the API on localhost.
  * Overrides: PORT, IN_MEMORY=1, DYNAMODB_PORT, TABLE_NAME, LOCAL_API_KEY, LOCAL_CONSOLE_KEY, ADMIN_EMAIL, ADMIN_PASSWORD.
  */
-import { loadLocalEnv } from './env-file.ts';
+
 import { ensureTable, localAwsEnvironment, startDynamoLocal } from './dynamodb.ts';
+import { loadLocalEnv } from './env-file.ts';
 
 const { created } = loadLocalEnv();
 const port = Number(process.env.PORT ?? 3000);

@@ -93,8 +93,7 @@ interface SecretDocument {
   retiredKeys?: Record<string, string>;
 }
 
-const derive = (master: string, purpose: string) =>
-  Buffer.from(hkdfSync('sha256', master, 'user-data-platform', purpose, 32));
+const derive = (master: string, purpose: string) => Buffer.from(hkdfSync('sha256', master, 'user-data-platform', purpose, 32));
 
 export function deriveSecrets(doc: SecretDocument): Secrets {
   if (!doc?.masterKey || doc.masterKey.length < 32 || !doc.keyId) {

@@ -4,7 +4,7 @@
  * Refresh tokens are opaque random strings; only their SHA-256 is stored.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
-import { errors, SignJWT, jwtVerify } from 'jose';
+import { errors, jwtVerify, SignJWT } from 'jose';
 import { env, getSecrets } from '../config/index.ts';
 
 export const ACCESS_TOKEN_SECONDS = 15 * 60;
@@ -21,7 +21,9 @@ export interface AccessClaims {
 // Imported once: given raw bytes, jose imports the key again on every call.
 let hmacKey: Promise<CryptoKey> | undefined;
 function jwtKey(): Promise<CryptoKey> {
-  hmacKey ??= getSecrets().then(({ jwtKey: raw }) => crypto.subtle.importKey('raw', new Uint8Array(raw), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign', 'verify']));
+  hmacKey ??= getSecrets().then(({ jwtKey: raw }) =>
+    crypto.subtle.importKey('raw', new Uint8Array(raw), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign', 'verify']),
+  );
   hmacKey.catch(() => (hmacKey = undefined)); // like the secrets, retried by the next request
   return hmacKey;
 }

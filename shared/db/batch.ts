@@ -25,7 +25,8 @@ export async function deleteKeys(items: Record<string, unknown>[]): Promise<void
   for (let i = 0; i < items.length; i += 25) {
     await untilProcessed(
       items.slice(i, i + 25).map((Key) => ({ DeleteRequest: { Key } })),
-      async (requests) => ((await db.send(new BatchWriteCommand({ RequestItems: { [tableName()]: requests } }))).UnprocessedItems?.[tableName()] ?? []) as typeof requests,
+      async (requests) =>
+        ((await db.send(new BatchWriteCommand({ RequestItems: { [tableName()]: requests } }))).UnprocessedItems?.[tableName()] ?? []) as typeof requests,
     );
   }
 }

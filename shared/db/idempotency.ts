@@ -10,7 +10,7 @@ import { DeleteCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { db, tableName } from './client.ts';
 import { getItem } from './get-item.ts';
 import { epochSeconds, keys } from './keys.ts';
-import { conditionally, guard, type Guarded } from './writes.ts';
+import { conditionally, type Guarded, guard } from './writes.ts';
 
 export const IDEMPOTENCY_SECONDS = 24 * 60 * 60;
 /** A claim whose request died without completing can be taken over after this long. */
@@ -19,11 +19,7 @@ const LOCK_SECONDS = 30;
 /** The claim was taken over by a retry of the same request while this one ran past its lock. */
 export class ClaimLost extends Error {}
 
-export type ClaimResult =
-  | { outcome: 'claimed'; token: string }
-  | { outcome: 'replay'; result: unknown }
-  | { outcome: 'in_flight' }
-  | { outcome: 'mismatch' };
+export type ClaimResult = { outcome: 'claimed'; token: string } | { outcome: 'replay'; result: unknown } | { outcome: 'in_flight' } | { outcome: 'mismatch' };
 
 export const idempotency = {
   async claim(userId: string, claimId: string, requestHash: string): Promise<ClaimResult> {
@@ -33,7 +29,15 @@ export const idempotency = {
       db.send(
         new PutCommand({
           TableName: tableName(),
-          Item: { ...keys.idempotency(userId, claimId), entity: 'idempotency', request_hash: requestHash, token, state: 'in_flight', locked_until: now + LOCK_SECONDS, ttl: now + IDEMPOTENCY_SECONDS },
+          Item: {
+            ...keys.idempotency(userId, claimId),
+            entity: 'idempotency',
+            request_hash: requestHash,
+            token,
+            state: 'in_flight',
+            locked_until: now + LOCK_SECONDS,
+            ttl: now + IDEMPOTENCY_SECONDS,
+          },
           ConditionExpression: 'attribute_not_exists(PK) OR #ttl < :now OR (#state = :inFlight AND locked_until < :now AND request_hash = :hash)',
           ExpressionAttributeNames: { '#ttl': 'ttl', '#state': 'state' },
           ExpressionAttributeValues: { ':now': now, ':inFlight': 'in_flight', ':hash': requestHash },

@@ -36,7 +36,10 @@ export const keys = {
   /** Every owner's record of one phone, by the phone's keyed hash (GSI2): an admin's lookup. */
   recordsOfPhone: (phoneHash: string) => `RECORDS#${phoneHash}`,
   /** A rate-limit window, by a keyed hash of the caller: it never names them, and expires on its own. */
-  rateWindow: (purpose: string, callerHash: string, windowStart: number) => ({ PK: `RATE#${purpose}#${callerHash}`, SK: new Date(windowStart * 1000).toISOString() }),
+  rateWindow: (purpose: string, callerHash: string, windowStart: number) => ({
+    PK: `RATE#${purpose}#${callerHash}`,
+    SK: new Date(windowStart * 1000).toISOString(),
+  }),
   payment: (paymentId: string) => ({ PK: `PAYMENT#${paymentId}`, SK: 'PAYMENT' }),
   /** A user's payments, newest first (GSI1). */
   paymentsOfUser: (userId: string) => `USER#${userId}#PAYMENTS`,

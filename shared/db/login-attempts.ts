@@ -13,9 +13,9 @@
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { keyedHash } from '../crypto/hash.ts';
 import { db, tableName } from './client.ts';
-import { conditionally } from './writes.ts';
 import { getItem } from './get-item.ts';
 import { epochSeconds, keys } from './keys.ts';
+import { conditionally } from './writes.ts';
 
 export const WINDOW_SECONDS = 15 * 60;
 export const SOURCE_MAX_FAILURES = 5;
@@ -50,7 +50,10 @@ export function sourceNetwork(ip: string): string {
     const rest = tail ? tail.split(':') : [];
     groups.push(...Array<string>(Math.max(0, 8 - groups.length - rest.length)).fill('0'), ...rest);
   }
-  return `${groups.slice(0, 4).map((group) => parseInt(group, 16).toString(16)).join(':')}::/64`;
+  return `${groups
+    .slice(0, 4)
+    .map((group) => parseInt(group, 16).toString(16))
+    .join(':')}::/64`;
 }
 
 /**
@@ -58,7 +61,13 @@ export function sourceNetwork(ip: string): string {
  * one if `gate` allows. `sets` are assignments made with every attempt. Returns the window counted
  * in, or the item that refused.
  */
-async function count(key: Key, gate: string, gateValues: Values, sets: string[] = [], setValues: Values = {}): Promise<{ counted: Counted } | { refused: Values }> {
+async function count(
+  key: Key,
+  gate: string,
+  gateValues: Values,
+  sets: string[] = [],
+  setValues: Values = {},
+): Promise<{ counted: Counted } | { refused: Values }> {
   for (;;) {
     const now = epochSeconds();
     const opened = await conditionally(() =>

@@ -12,7 +12,7 @@ import { db, tableName } from './client.ts';
 import { getItem } from './get-item.ts';
 import { keys, PAYMENT_SHARDS } from './keys.ts';
 import { fieldsOf, table } from './table.ts';
-import { conditionally, ownerExists, StaleVersion, transact, type Guarded, type TransactItem } from './writes.ts';
+import { conditionally, type Guarded, ownerExists, StaleVersion, type TransactItem, transact } from './writes.ts';
 
 export interface Payment {
   payment_id: string;
@@ -73,7 +73,6 @@ async function queryNewestFirst(index: typeof table.gsi1 | typeof table.gsi2, pa
   );
   return { items: Items, lastKey: LastEvaluatedKey };
 }
-
 
 export const payments = {
   /** Writes a new payment for an existing user (else OwnerGone), plus any items that must commit with it. */

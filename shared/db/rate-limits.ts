@@ -4,8 +4,8 @@
  * never names anyone (and nothing is left to delete with an account).
  */
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { RateLimited } from '../errors.ts';
 import { keyedHash } from '../crypto/hash.ts';
+import { RateLimited } from '../errors.ts';
 import { db, tableName } from './client.ts';
 import { epochSeconds, keys } from './keys.ts';
 
@@ -23,6 +23,10 @@ export async function consumeRateLimit(purpose: string, callerId: string, limit:
     }),
   );
   if ((Attributes?.hits ?? 0) > limit) {
-    throw new RateLimited(`At most ${limit} ${purpose.replace(/-/g, ' ')} per ${windowSeconds / 60} minutes; retry later.`, undefined, windowStart + windowSeconds - now);
+    throw new RateLimited(
+      `At most ${limit} ${purpose.replace(/-/g, ' ')} per ${windowSeconds / 60} minutes; retry later.`,
+      undefined,
+      windowStart + windowSeconds - now,
+    );
   }
 }

@@ -102,7 +102,9 @@ export const records = {
     await transact([
       ownerExists(record.user_id),
       guard({ Put: { TableName: tableName(), Item: await toItem(record, phoneHash), ConditionExpression: 'attribute_not_exists(PK)' } }, recordExists),
-      ...olderIds.map((id) => guard({ ConditionCheck: { TableName: tableName(), Key: keys.record(id), ConditionExpression: 'attribute_not_exists(PK)' } }, recordExists)),
+      ...olderIds.map((id) =>
+        guard({ ConditionCheck: { TableName: tableName(), Key: keys.record(id), ConditionExpression: 'attribute_not_exists(PK)' } }, recordExists),
+      ),
     ]);
   },
 

@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { DeleteCommand } from '@aws-sdk/lib-dynamodb';
 import { sha256 } from '../crypto/hash.ts';
-import { newRefreshToken, REFRESH_TOKEN_SECONDS, refreshTokenUser, type Role } from '../crypto/tokens.ts';
+import { newRefreshToken, REFRESH_TOKEN_SECONDS, type Role, refreshTokenUser } from '../crypto/tokens.ts';
 import { deletePartition, queryAll } from './batch.ts';
 import { db, tableName } from './client.ts';
 import { getItem } from './get-item.ts';
@@ -115,7 +115,9 @@ export const sessions = {
       ExpressionAttributeValues: { ':pk': keys.userPartition(userId), ':prefix': keys.sessionPrefix },
       ConsistentRead: true,
     });
-    return items.filter((item) => item.ttl > epochSeconds()).map((item) => ({ sessionId: String(item.SK).slice(keys.sessionPrefix.length), createdAt: item.created_at, expiresAt: item.ttl }));
+    return items
+      .filter((item) => item.ttl > epochSeconds())
+      .map((item) => ({ sessionId: String(item.SK).slice(keys.sessionPrefix.length), createdAt: item.created_at, expiresAt: item.ttl }));
   },
 
   /** Closes every session of a user (password change, role change, account deletion). */

@@ -22,7 +22,8 @@ export const table = {
 const KEY_ATTRIBUTES = new Set<string>([table.partitionKey, table.sortKey, ...table.indexes.flatMap((i) => [i.partitionKey, i.sortKey]), 'entity']);
 
 /** What an item holds besides its table and index keys and its entity tag: the entity's own fields. */
-export const fieldsOf = (item: Record<string, any>): Record<string, any> => Object.fromEntries(Object.entries(item).filter(([name]) => !KEY_ATTRIBUTES.has(name)));
+export const fieldsOf = (item: Record<string, any>): Record<string, any> =>
+  Object.fromEntries(Object.entries(item).filter(([name]) => !KEY_ATTRIBUTES.has(name)));
 
 export const globalSecondaryIndex = (index: (typeof table.indexes)[number]): GlobalSecondaryIndex => ({
   IndexName: index.indexName,

@@ -5,8 +5,9 @@
  * itself), written in the same transaction as the profile. After a key rotation a marker made under a
  * retired key still counts as taken and is still found (like phone records).
  */
-import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+
 import { randomUUID } from 'node:crypto';
+import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { openField, sealField } from '../crypto/field-cipher.ts';
 import { keyedHashes } from '../crypto/hash.ts';
 import type { Role } from '../crypto/tokens.ts';
@@ -15,8 +16,8 @@ import { deletePartition } from './batch.ts';
 import { db, tableName } from './client.ts';
 import { getItem } from './get-item.ts';
 import { keys, normaliseEmail, normaliseUsername, USERS_INDEX_PK } from './keys.ts';
-import { guard, transact, type Guarded, type TransactItem } from './writes.ts';
 import { fieldsOf, table } from './table.ts';
+import { type Guarded, guard, type TransactItem, transact } from './writes.ts';
 
 export interface UserFields {
   name: string;
@@ -45,7 +46,21 @@ export class UniquenessConflict extends Error {
   }
 }
 
-const PUBLIC_FIELDS = ['user_id', 'name', 'email', 'username', 'phone', 'country', 'dob', 'address', 'gender', 'role', 'version', 'created_at', 'updated_at'] as const;
+const PUBLIC_FIELDS = [
+  'user_id',
+  'name',
+  'email',
+  'username',
+  'phone',
+  'country',
+  'dob',
+  'address',
+  'gender',
+  'role',
+  'version',
+  'created_at',
+  'updated_at',
+] as const;
 
 export const toPublicUser = (user: User): PublicUser =>
   Object.fromEntries(PUBLIC_FIELDS.filter((f) => user[f] !== undefined).map((f) => [f, user[f]])) as PublicUser;

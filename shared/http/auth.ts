@@ -1,8 +1,8 @@
-import { sessions } from '../db/sessions.ts';
 import type { Caller } from '../caller.ts';
 import { InvalidToken, verifyAccessToken } from '../crypto/tokens.ts';
-import type { AuthLevel } from '../routes.ts';
+import { sessions } from '../db/sessions.ts';
 import { NotAuthenticated, NotPermitted } from '../errors.ts';
+import type { AuthLevel } from '../routes.ts';
 
 export type { Caller };
 

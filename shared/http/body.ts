@@ -41,7 +41,9 @@ export function readJsonBody(event: APIGatewayProxyEvent, maxBytes = MAX_BODY_BY
   if (!JSON_TYPE.test(event.headers?.['content-type'] ?? '')) throw new UnsupportedMediaType('Send the body as application/json.');
   const text = raw.trim();
   if (jsonDepth(text) > MAX_JSON_DEPTH) {
-    throw new InvalidInput(`The request body nests arrays and objects more than ${MAX_JSON_DEPTH} levels deep.`, [{ path: 'body', message: `At most ${MAX_JSON_DEPTH} levels of nesting` }]);
+    throw new InvalidInput(`The request body nests arrays and objects more than ${MAX_JSON_DEPTH} levels deep.`, [
+      { path: 'body', message: `At most ${MAX_JSON_DEPTH} levels of nesting` },
+    ]);
   }
   try {
     return { text, value: JSON.parse(text) };

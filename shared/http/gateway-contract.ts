@@ -9,7 +9,7 @@
  * validator answers first, with a generic 400, before authentication).
  */
 import { CORS_ALLOWED_HEADERS, CORS_EXPOSED_HEADERS } from './cors.ts';
-import { PROBLEM_CONTENT_TYPE, problemBody, type ProblemBody } from './problem.ts';
+import { PROBLEM_CONTENT_TYPE, type ProblemBody, problemBody } from './problem.ts';
 import { SECURITY_HEADERS } from './security-headers.ts';
 
 /**

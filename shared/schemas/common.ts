@@ -32,18 +32,14 @@ export const commonSchemas = lazy(() => {
 
   const email = z.email('Invalid email address').check(z.maxLength(254));
   const name = z.string().check(z.trim(), z.minLength(1), z.maxLength(100));
-  const username = z.string().check(
-    z.regex(/^[A-Za-z0-9_.-]{3,30}$/, 'Username must be 3-30 letters, digits, dots, dashes or underscores'),
-  );
+  const username = z.string().check(z.regex(/^[A-Za-z0-9_.-]{3,30}$/, 'Username must be 3-30 letters, digits, dots, dashes or underscores'));
   /** 10 digits as the seeds use, or E.164. */
-  const phone = z.string().check(
-    z.regex(/^(\d{10}|\+[1-9]\d{7,14})$/, 'Phone must be 10 digits or E.164 (+ and 8-15 digits)'),
-  );
+  const phone = z.string().check(z.regex(/^(\d{10}|\+[1-9]\d{7,14})$/, 'Phone must be 10 digits or E.164 (+ and 8-15 digits)'));
 
   /** A real calendar date (YYYY-MM-DD) in the past, not before 1900. */
-  const pastDate = z.iso.date('Date must be a real date as YYYY-MM-DD').check(
-    z.refine((d) => d >= '1900-01-01' && d < new Date().toISOString().slice(0, 10), 'Date must be in the past'),
-  );
+  const pastDate = z.iso
+    .date('Date must be a real date as YYYY-MM-DD')
+    .check(z.refine((d) => d >= '1900-01-01' && d < new Date().toISOString().slice(0, 10), 'Date must be in the past'));
 
   const shortText = (max: number) => z.string().check(z.trim(), z.minLength(1), z.maxLength(max));
 

@@ -5,7 +5,10 @@ import { commonSchemas, lazy } from './common.ts';
 const measure = (min: number, max: number, unit: string) =>
   z.pipe(
     z.union([z.number(), z.string().check(z.regex(/^\d{1,3}(\.\d{1,2})?$/, `Must be a number of ${unit}`))]),
-    z.pipe(z.transform((v: number | string) => Number(v)), z.number().check(z.gte(min, `Must be at least ${min} ${unit}`), z.lte(max, `Must be at most ${max} ${unit}`))),
+    z.pipe(
+      z.transform((v: number | string) => Number(v)),
+      z.number().check(z.gte(min, `Must be at least ${min} ${unit}`), z.lte(max, `Must be at most ${max} ${unit}`)),
+    ),
   );
 
 export const recordSchemas = lazy(() => {
@@ -13,9 +16,23 @@ export const recordSchemas = lazy(() => {
   /** Exactly 10 digits, as seed 000 validates phones. */
   const recordPhone = z.string().check(z.regex(/^\d{10}$/, 'Phone must be exactly 10 digits'));
   /** `user_id` is the owner: the account that created the record. */
-  const record = z.object({ record_id: z.string(), user_id: z.string(), name: z.string(), dob: z.string(), height: z.number(), weight: z.number(), created_at: z.string() });
+  const record = z.object({
+    record_id: z.string(),
+    user_id: z.string(),
+    name: z.string(),
+    dob: z.string(),
+    height: z.number(),
+    weight: z.number(),
+    created_at: z.string(),
+  });
   return {
-    createRecordBody: z.strictObject({ name: shortText(100), phone: recordPhone, dob: pastDate, height: measure(30, 280, 'cm'), weight: measure(1, 650, 'kg') }),
+    createRecordBody: z.strictObject({
+      name: shortText(100),
+      phone: recordPhone,
+      dob: pastDate,
+      height: measure(30, 280, 'cm'),
+      weight: measure(1, 650, 'kg'),
+    }),
     phoneBody: z.strictObject({ phone: recordPhone }),
     /** Record ids are keyed hashes of owner and phone (HMAC-SHA256, base64url). */
     recordIdParams: z.strictObject({ id: z.string().check(z.regex(/^[A-Za-z0-9_-]{43}$/, 'Not a valid record id')) }),

@@ -1,11 +1,12 @@
 /** Sign-up, sign-in, token refresh and sign-out (seed 003's flows, with rotation and attempt limits). */
-import { ACCESS_TOKEN_SECONDS, signAccessToken } from '../crypto/tokens.ts';
-import { attemptsSubject } from '../db/login-attempts.ts';
-import { sessions, type Session } from '../db/sessions.ts';
-import { toPublicUser, users, type User } from '../db/users.ts';
-import { OwnerGone } from '../db/writes.ts';
-import { normaliseEmail, normaliseUsername } from '../db/keys.ts';
+
 import type { Caller } from '../caller.ts';
+import { ACCESS_TOKEN_SECONDS, signAccessToken } from '../crypto/tokens.ts';
+import { normaliseEmail, normaliseUsername } from '../db/keys.ts';
+import { attemptsSubject } from '../db/login-attempts.ts';
+import { type Session, sessions } from '../db/sessions.ts';
+import { toPublicUser, type User, users } from '../db/users.ts';
+import { OwnerGone } from '../db/writes.ts';
 import { NotAuthenticated } from '../errors.ts';
 import type { LoginBody } from '../schemas/auth.ts';
 import type { RegisterBody } from '../schemas/users.ts';
@@ -40,7 +41,15 @@ export async function login({ email, username, password }: LoginBody, sourceIp: 
   const userId = await users.idBy(field, value);
   const subject = userId ? attemptsSubject.user(userId) : await attemptsSubject.unknown(`${field}:${value}`);
   const user = userId ? users.get(userId) : Promise.resolve(undefined);
-  if (!(await checkPassword(subject, sourceIp, password, user.then((u) => u?.password_hash)))) throw new NotAuthenticated(INVALID_LOGIN);
+  if (
+    !(await checkPassword(
+      subject,
+      sourceIp,
+      password,
+      user.then((u) => u?.password_hash),
+    ))
+  )
+    throw new NotAuthenticated(INVALID_LOGIN);
   // Deleted since it was read: the same answer as any account that does not exist.
   return signedIn((await user)!).catch((error) => {
     throw error instanceof OwnerGone ? new NotAuthenticated(INVALID_LOGIN) : error;

@@ -3,10 +3,11 @@
  * compares and swaps; both answer 412 when the entry is not as expected. Other users' keys do not
  * exist from where the caller stands.
  */
-import { paged } from '../crypto/cursor.ts';
-import { env } from '../config/index.ts';
-import { kv, QuotaExceeded, type KvEntry } from '../db/kv.ts';
+
 import type { Caller } from '../caller.ts';
+import { env } from '../config/index.ts';
+import { paged } from '../crypto/cursor.ts';
+import { type KvEntry, kv, QuotaExceeded } from '../db/kv.ts';
 import { Conflict, NotFound, TooLarge } from '../errors.ts';
 import { MAX_VALUE_BYTES } from '../schemas/kv.ts';
 import { assertVersion, type VersionCondition } from '../versions.ts';

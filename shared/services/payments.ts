@@ -3,16 +3,16 @@
  * units; status moves forward only; the card number is encrypted and the CVC is checked, then dropped.
  */
 import { randomUUID } from 'node:crypto';
+import type { Caller } from '../caller.ts';
 import { paged } from '../crypto/cursor.ts';
 import { sealField } from '../crypto/field-cipher.ts';
+import { cardContext, type Payment, payments, type ShardPositions } from '../db/payments.ts';
 import { OwnerGone } from '../db/writes.ts';
-import { cardContext, payments, type Payment, type ShardPositions } from '../db/payments.ts';
-import type { Caller } from '../caller.ts';
 import { Conflict, NotFound, NotPermitted, Unprocessable } from '../errors.ts';
 import { fromMinor, requireMinor, toDecimal } from '../schemas/money.ts';
-import { canBecome, cardBrand, cardDigits, expiryMonth, type CreatePaymentBody, type PublicPayment, type UpdatePaymentBody } from '../schemas/payments.ts';
-import { idempotent } from './idempotency.ts';
+import { type CreatePaymentBody, canBecome, cardBrand, cardDigits, expiryMonth, type PublicPayment, type UpdatePaymentBody } from '../schemas/payments.ts';
 import { assertVersion, type VersionCondition } from '../versions.ts';
+import { idempotent } from './idempotency.ts';
 import { withOptimisticRetry } from './optimistic.ts';
 
 export function toPublicPayment({ card_no_sealed, amount_minor, ...p }: Payment): PublicPayment {

@@ -3,13 +3,14 @@
  * access), and an account deletion that leaves no item naming them but their payments, which are
  * financial records and stay.
  */
+
+import type { Caller } from '../caller.ts';
+import type { StartKey } from '../crypto/cursor.ts';
 import { kv } from '../db/kv.ts';
 import { payments } from '../db/payments.ts';
 import { records } from '../db/records.ts';
 import { sessions } from '../db/sessions.ts';
 import { toPublicUser, users } from '../db/users.ts';
-import type { Caller } from '../caller.ts';
-import type { StartKey } from '../crypto/cursor.ts';
 import { NotAuthenticated } from '../errors.ts';
 import { toPublicPayment } from './payments.ts';
 import { toPublicRecord } from './records.ts';

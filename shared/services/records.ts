@@ -7,15 +7,15 @@
  * reversed by trying all 10^10 numbers in minutes); the phone is never stored, logged or returned;
  * lookups by phone are rate-limited per user.
  */
-import { keyedHashes } from '../crypto/hash.ts';
-import { openCursor, paged } from '../crypto/cursor.ts';
-import { consumeRateLimit } from '../db/rate-limits.ts';
-import { RecordExists, records, type HealthRecord, type PhonePosition, type SealedRecord } from '../db/records.ts';
+
 import type { Caller } from '../caller.ts';
 import { env } from '../config/index.ts';
+import { openCursor, paged } from '../crypto/cursor.ts';
+import { keyedHashes } from '../crypto/hash.ts';
+import { consumeRateLimit } from '../db/rate-limits.ts';
+import { type HealthRecord, type PhonePosition, RecordExists, records, type SealedRecord } from '../db/records.ts';
 import { Conflict, NotFound } from '../errors.ts';
 import type { CreateRecordBody, PublicRecord } from '../schemas/records.ts';
-
 
 interface PageQuery {
   limit: number;
@@ -35,9 +35,15 @@ const opened = async (record: SealedRecord) => toPublicRecord(await records.unse
 export async function createRecord(caller: Caller, { phone, ...fields }: CreateRecordBody): Promise<PublicRecord> {
   const [[current, ...older], [phoneHash]] = await Promise.all([recordIds(caller.id, phone), phoneHashes(phone)]);
   const record: HealthRecord = { record_id: current.hash, user_id: caller.id, key_id: current.keyId, ...fields, created_at: new Date().toISOString() };
-  await records.create(record, phoneHash, older.map((h) => h.hash)).catch((error) => {
-    throw error instanceof RecordExists ? new Conflict('You already have a record for this phone.') : error;
-  });
+  await records
+    .create(
+      record,
+      phoneHash,
+      older.map((h) => h.hash),
+    )
+    .catch((error) => {
+      throw error instanceof RecordExists ? new Conflict('You already have a record for this phone.') : error;
+    });
   return toPublicRecord(record);
 }
 
@@ -65,7 +71,12 @@ export async function lookupRecords(caller: Caller, phone: string, query: PageQu
   await consumeRateLimit('record-lookups', caller.id, env.recordLookupsPerHour, 3600);
   if (caller.role === 'admin') {
     const hashes = await phoneHashes(phone);
-    return paged(`records.lookup:${hashes[0]}`, query.cursor, (start) => records.listOfPhone(hashes, query.limit, start as PhonePosition | undefined), toPublicRecord);
+    return paged(
+      `records.lookup:${hashes[0]}`,
+      query.cursor,
+      (start) => records.listOfPhone(hashes, query.limit, start as PhonePosition | undefined),
+      toPublicRecord,
+    );
   }
   const ids = (await recordIds(caller.id, phone)).map((h) => h.hash);
   await openCursor(query.cursor, `records.lookup:${ids[0]}`); // a user's answer is one page: any cursor is refused

@@ -1,17 +1,17 @@
 /** User operations with their access rules: admins see everyone, a user only themself (others → 404). */
+
+import type { Caller } from '../caller.ts';
 import { paged } from '../crypto/cursor.ts';
 import { hashPassword } from '../crypto/passwords.ts';
 import { attemptsSubject } from '../db/login-attempts.ts';
 import { sessions } from '../db/sessions.ts';
-import { toPublicUser, UniquenessConflict, users, type User, type UserFields } from '../db/users.ts';
-import type { PublicUser } from '../schemas/users.ts';
+import { toPublicUser, UniquenessConflict, type User, type UserFields, users } from '../db/users.ts';
+import { Conflict, InvalidInput, NotFound, NotPermitted } from '../errors.ts';
+import type { CreateUserBody, DeleteUserBody, PublicUser, UpdateUserBody } from '../schemas/users.ts';
 import { assertVersion, type VersionCondition } from '../versions.ts';
 import { withOptimisticRetry } from './optimistic.ts';
-import { removeAccountData } from './privacy.ts';
-import type { Caller } from '../caller.ts';
-import { Conflict, InvalidInput, NotFound, NotPermitted } from '../errors.ts';
-import type { CreateUserBody, DeleteUserBody, UpdateUserBody } from '../schemas/users.ts';
 import { checkPassword } from './password-attempts.ts';
+import { removeAccountData } from './privacy.ts';
 
 function uniquenessProblem(error: unknown): never {
   if (error instanceof UniquenessConflict) {
@@ -69,7 +69,12 @@ async function reauthenticate(caller: Caller, required: boolean, currentPassword
 }
 
 /** Partial update with optimistic locking. A new password or role closes every session of the user. */
-export async function updateUser(caller: Caller, userId: string, { current_password, ...changes }: UpdateUserBody, { condition, sourceIp }: WriteContext): Promise<PublicUser> {
+export async function updateUser(
+  caller: Caller,
+  userId: string,
+  { current_password, ...changes }: UpdateUserBody,
+  { condition, sourceIp }: WriteContext,
+): Promise<PublicUser> {
   if (changes.role !== undefined && caller.role !== 'admin') throw new NotPermitted('Only an admin can change a role.');
   const ownCredentials = caller.id === userId && (changes.email !== undefined || changes.password !== undefined);
   await reauthenticate(caller, ownCredentials, current_password, sourceIp);

@@ -5,7 +5,7 @@
  */
 import { randomBytes, randomInt } from 'node:crypto';
 import { expect } from 'vitest';
-import { clientFor, type ApiResponse, type Client, type Target } from './target.ts';
+import { type ApiResponse, type Client, clientFor, type Target } from './target.ts';
 
 export const PASSWORD = 'Acceptance-Run-7!';
 
@@ -46,11 +46,13 @@ export class Created {
   /** The admin's access token (one sign-in per run; logged out by the clean-up), or undefined without an admin. */
   async adminToken(): Promise<string | undefined> {
     const { admin } = this.target;
-    this.admin ??= admin && signIn(this.client(), { email: admin.email }, admin.password).then((res) => {
-      expect(res.status, `admin sign-in: ${res.text}`).toBe(200);
-      expect(res.body.user.role, 'ADMIN_EMAIL is not an admin').toBe('admin');
-      return res.body.access_token;
-    });
+    this.admin ??=
+      admin &&
+      signIn(this.client(), { email: admin.email }, admin.password).then((res) => {
+        expect(res.status, `admin sign-in: ${res.text}`).toBe(200);
+        expect(res.body.user.role, 'ADMIN_EMAIL is not an admin').toBe('admin');
+        return res.body.access_token;
+      });
     return this.admin;
   }
 
@@ -58,7 +60,14 @@ export class Created {
   async signUp(fields: Record<string, unknown> = {}): Promise<{ res: ApiResponse; account: Account }> {
     const email = (fields.email as string) ?? newEmail();
     const res = await this.client().post('/auth/register', { email, password: PASSWORD, name: 'Acceptance Test', ...fields });
-    const account = { id: res.body?.user?.user_id, email, username: fields.username as string | undefined, password: PASSWORD, token: res.body?.access_token, refreshToken: res.body?.refresh_token };
+    const account = {
+      id: res.body?.user?.user_id,
+      email,
+      username: fields.username as string | undefined,
+      password: PASSWORD,
+      token: res.body?.access_token,
+      refreshToken: res.body?.refresh_token,
+    };
     if (res.status === 201) this.accounts.set(account.id, account);
     return { res, account };
   }
@@ -126,7 +135,8 @@ export class Created {
       await attempt(`user ${id}`, async () => expect([204, 404]).toContain((await client.delete(`/users/${id}`, { token: await admin() })).status));
     }
     for (const account of this.accounts.values()) await attempt(`account ${account.id}`, () => this.deleteSelf(account, client));
-    if (this.admin) await attempt('admin session', async () => expect((await client.post('/auth/logout', undefined, { token: await this.admin })).status).toBe(204));
+    if (this.admin)
+      await attempt('admin session', async () => expect((await client.post('/auth/logout', undefined, { token: await this.admin })).status).toBe(204));
     expect(failures, 'left behind by the acceptance suite').toEqual([]);
   }
 }

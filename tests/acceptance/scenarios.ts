@@ -6,8 +6,8 @@
  * be deleted (tests/http/payments.test.ts covers the status machine locally).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Created, newEmail, newPhone, PASSWORD, signIn, unique, type Account } from './accounts.ts';
-import { clientFor, type ApiResponse, type Client, type Target } from './target.ts';
+import { type Account, Created, newEmail, newPhone, PASSWORD, signIn, unique } from './accounts.ts';
+import { type ApiResponse, type Client, clientFor, type Target } from './target.ts';
 
 /** Keys whose path encoding is easy to get wrong: each must round-trip exactly. */
 const AWKWARD_KEYS = ['settings/theme', 'with space', '100% sure', 'literal %41 and %2F', 'a+b=c&d?e#f', 'ключ/日本語 🔑', '/leading/and/trailing/'];
@@ -136,7 +136,11 @@ export function acceptanceScenarios(target: Target) {
         created.userByAdmin(made.body.user_id);
         expect(made.body).toMatchObject({ email, name: 'Made By Admin', role: 'user' });
         expect((await api().follow(made, await asAdmin())).body.email).toBe(email);
-        const changed = await api().patch(`/users/${made.body.user_id}`, { name: 'Changed By Admin' }, { ...(await asAdmin()), headers: { 'if-match': '"1"' } });
+        const changed = await api().patch(
+          `/users/${made.body.user_id}`,
+          { name: 'Changed By Admin' },
+          { ...(await asAdmin()), headers: { 'if-match': '"1"' } },
+        );
         expect(changed.status).toBe(200);
         expect(changed.body.name).toBe('Changed By Admin');
         expect((await api().delete(`/users/${made.body.user_id}`, await asAdmin())).status).toBe(204);
@@ -175,7 +179,11 @@ export function acceptanceScenarios(target: Target) {
       expect((await api().get('/payments', { token: owner.token })).body.items.map((p: { payment_id: string }) => p.payment_id)).toEqual([id]);
       expect((await api().get(`/payments/${id}`, { token: other.token })).status).toBe(404);
 
-      const updated = await api().put(`/payments/${id}`, { amount: 450.5, description: 'Changed while pending' }, { token: owner.token, headers: { 'if-match': '"1"' } });
+      const updated = await api().put(
+        `/payments/${id}`,
+        { amount: 450.5, description: 'Changed while pending' },
+        { token: owner.token, headers: { 'if-match': '"1"' } },
+      );
       expect(updated.status, updated.text).toBe(200);
       expect(updated.body).toMatchObject({ amount: 450.5, amount_minor: 45050, description: 'Changed while pending', status: 'pending', version: 2 });
       expect((await api().get(`/payments/${id}`, { token: owner.token })).body.version).toBe(2);
@@ -238,7 +246,9 @@ export function acceptanceScenarios(target: Target) {
       const seen: string[] = [];
       let cursor: string | null = null;
       do {
-        const page: ApiResponse = await api().get(`/kv?prefix=${encodeURIComponent('p/ä ')}&limit=2${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`, { token: user.token });
+        const page: ApiResponse = await api().get(`/kv?prefix=${encodeURIComponent('p/ä ')}&limit=2${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`, {
+          token: user.token,
+        });
         expect(page.status, page.text).toBe(200);
         seen.push(...page.body.items.map((e: { key: string }) => e.key));
         cursor = page.body.next_cursor;
@@ -259,7 +269,14 @@ export function acceptanceScenarios(target: Target) {
       const phone = newPhone();
       const res = await api().post('/records', { name: 'John Doe', phone, dob: '1990-01-01', height: '175', weight: '70' }, { token: user.token });
       expect(res.status, res.text).toBe(201);
-      expect(res.body).toMatchObject({ record_id: expect.stringMatching(/^[A-Za-z0-9_-]{43}$/), user_id: user.id, name: 'John Doe', dob: '1990-01-01', height: 175, weight: 70 });
+      expect(res.body).toMatchObject({
+        record_id: expect.stringMatching(/^[A-Za-z0-9_-]{43}$/),
+        user_id: user.id,
+        name: 'John Doe',
+        dob: '1990-01-01',
+        height: 175,
+        weight: 70,
+      });
       expect(res.text).not.toContain(phone);
       const id = res.body.record_id;
       const byId = await api().follow(res, { token: user.token });
@@ -322,7 +339,14 @@ export function acceptanceScenarios(target: Target) {
       expect((await api().delete('/users')).status).toBe(404);
       // The gateway's own answers carry the security headers, the quoted CSP sources included.
       const fromFunction = await api().get('/health', { apiKey: null });
-      for (const name of ['content-security-policy', 'strict-transport-security', 'x-content-type-options', 'x-frame-options', 'cache-control', 'referrer-policy']) {
+      for (const name of [
+        'content-security-policy',
+        'strict-transport-security',
+        'x-content-type-options',
+        'x-frame-options',
+        'cache-control',
+        'referrer-policy',
+      ]) {
         expect(unknown.headers.get(name), name).toBe(fromFunction.headers.get(name));
       }
     });
@@ -341,7 +365,10 @@ export function acceptanceScenarios(target: Target) {
           }
         }),
       );
-      expect(statuses.filter((s) => s !== 401 && s !== 429), 'statuses other than 401 (passed) and 429 (throttled)').toEqual([]);
+      expect(
+        statuses.filter((s) => s !== 401 && s !== 429),
+        'statuses other than 401 (passed) and 429 (throttled)',
+      ).toEqual([]);
       expect(throttled.length, 'requests throttled').toBeGreaterThan(0);
       expect(statuses.length - throttled.length, 'requests passed').toBeGreaterThan(0);
       for (const res of throttled) expect(Number(res.headers.get('retry-after'))).toBeGreaterThan(0);

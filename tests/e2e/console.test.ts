@@ -4,7 +4,7 @@
  * local gateway, at phone and desktop width. Screenshots land in tests/artifacts/.
  */
 import { existsSync, mkdirSync } from 'node:fs';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { registerUser } from '../support/accounts.ts';
 import { useGateway } from '../support/api.ts';
@@ -24,7 +24,15 @@ describe.skipIf(!existsSync(CHROMIUM))('in Chromium', () => {
     mkdirSync(ARTIFACTS, { recursive: true });
     browser = await chromium.launch({
       executablePath: CHROMIUM,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
     });
   });
   afterAll(() => browser?.close());
@@ -189,10 +197,16 @@ describe.skipIf(!existsSync(CHROMIUM))('in Chromium', () => {
     const { page, problems } = await open({ width: 1280, height: 900 }, '/docs');
     await page.locator('.opblock').first().waitFor();
     expect(await page.locator('.opblock').count()).toBeGreaterThan(20);
-    await page.getByRole('button', { name: /Authorize/ }).first().click();
+    await page
+      .getByRole('button', { name: /Authorize/ })
+      .first()
+      .click();
     const dialog = page.locator('.modal-ux');
     // One form per scheme: the API key, then the bearer token. Each re-renders once authorized.
-    for (const [scheme, value] of [['apiKey', 'test-api-key'], ['bearerAuth', account.token]]) {
+    for (const [scheme, value] of [
+      ['apiKey', 'test-api-key'],
+      ['bearerAuth', account.token],
+    ]) {
       const form = dialog.locator('.auth-container').filter({ hasText: scheme });
       await form.locator('input').fill(value);
       await form.getByRole('button', { name: 'Apply credentials' }).click();

@@ -1,5 +1,5 @@
 /** `npm start` as a user runs it: a fresh directory, the banner, the API, Ctrl-C, and a restart. */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, statSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -15,7 +15,17 @@ afterAll(() => running.forEach((p) => p.exitCode === null && p.kill('SIGTERM')))
 
 async function start(cwd: string, env: Record<string, string>) {
   // A user's shell: none of this test run's own settings (table, endpoint, secret, log level).
-  const { TABLE_NAME, AWS_ENDPOINT_URL_DYNAMODB, AWS_REGION, AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, APP_SECRET, POWERTOOLS_LOG_LEVEL, LOCAL_API_KEY, ...inherited } = process.env;
+  const {
+    TABLE_NAME,
+    AWS_ENDPOINT_URL_DYNAMODB,
+    AWS_REGION,
+    AWS_ACCESS_KEY_ID,
+    AWS_SECRET_ACCESS_KEY,
+    APP_SECRET,
+    POWERTOOLS_LOG_LEVEL,
+    LOCAL_API_KEY,
+    ...inherited
+  } = process.env;
   const child = spawn(process.execPath, ['--import', TSX, START], { cwd, env: { ...inherited, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   running.push(child);
   let output = '';
@@ -34,7 +44,9 @@ async function start(cwd: string, env: Record<string, string>) {
 
 const portOpen = (port: number) =>
   new Promise<boolean>((done) => {
-    const socket = connect(port, '127.0.0.1').once('connect', () => (socket.destroy(), done(true))).once('error', () => done(false));
+    const socket = connect(port, '127.0.0.1')
+      .once('connect', () => (socket.destroy(), done(true)))
+      .once('error', () => done(false));
   });
 
 describe('npm start', () => {

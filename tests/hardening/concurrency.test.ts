@@ -13,7 +13,9 @@ describe('concurrency', () => {
   it('leaves no key-value orphans when a user is deleted while their keys are being written', async () => {
     const user = await registerUser(api());
     const writes = Array.from({ length: 60 }, (_, i) => api().put(`/kv/racing-${i}`, { i }, { token: user.token }));
-    const deletion = new Promise((r) => setTimeout(r, 15)).then(() => api().delete(`/users/${user.id}`, { token: user.token, body: { current_password: PASSWORD } }));
+    const deletion = new Promise((r) => setTimeout(r, 15)).then(() =>
+      api().delete(`/users/${user.id}`, { token: user.token, body: { current_password: PASSWORD } }),
+    );
     const results = await Promise.all([...writes, deletion]);
     expect(results.at(-1)!.status).toBe(204);
     // Every write either landed before the deletion swept the store, or was refused.
@@ -27,7 +29,9 @@ describe('concurrency', () => {
     const logins = Array.from({ length: 20 }, (_, i) =>
       new Promise((r) => setTimeout(r, i * 5)).then(() => api().post('/auth/login', { email: user.email, password: PASSWORD })),
     );
-    const deletion = new Promise((r) => setTimeout(r, 40)).then(() => api().delete(`/users/${user.id}`, { token: user.token, body: { current_password: PASSWORD } }));
+    const deletion = new Promise((r) => setTimeout(r, 40)).then(() =>
+      api().delete(`/users/${user.id}`, { token: user.token, body: { current_password: PASSWORD } }),
+    );
     const results = await Promise.all([...logins, deletion]);
     expect(results.at(-1)!.status).toBe(204);
     // Signed in before the deletion, refused after it (401), or held back by the sign-in limits (429).
@@ -54,7 +58,9 @@ describe('concurrency', () => {
   it('keeps one payment per Idempotency-Key under concurrent retries from two devices of one user', async () => {
     const user = await registerUser(api());
     const body = { amount: 42, currency: 'EUR', payment_method: 'Debit Card', card_no: '5555555555554444', card_expiry: '12/30', card_cvc: '123' };
-    const results = await Promise.all(Array.from({ length: 10 }, () => api().post('/payments', body, { token: user.token, headers: { 'idempotency-key': 'checkout-1' } })));
+    const results = await Promise.all(
+      Array.from({ length: 10 }, () => api().post('/payments', body, { token: user.token, headers: { 'idempotency-key': 'checkout-1' } })),
+    );
     expect(new Set(results.filter((r) => r.status === 201).map((r) => r.body.payment_id)).size).toBe(1);
     expect((await api().get('/payments', { token: user.token })).body.items).toHaveLength(1);
   });

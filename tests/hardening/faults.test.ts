@@ -7,7 +7,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ensureTable, freePort, startDynamoLocal, type LocalDynamo } from '../../infra/local/dynamodb.ts';
+import { ensureTable, freePort, type LocalDynamo, startDynamoLocal } from '../../infra/local/dynamodb.ts';
 import { API_KEY, clientFor } from '../support/api.ts';
 
 const port = await freePort();
@@ -44,7 +44,12 @@ describe('DynamoDB stopped mid-run', () => {
       expect(res.status).toBe(503);
       expect(res.headers.get('content-type')).toBe('application/problem+json');
       expect(Number(res.headers.get('retry-after'))).toBeGreaterThan(0);
-      expect(res.body).toEqual({ type: 'about:blank', title: 'Service Unavailable', status: 503, detail: 'The service is temporarily unavailable; retry later.' });
+      expect(res.body).toEqual({
+        type: 'about:blank',
+        title: 'Service Unavailable',
+        status: 503,
+        detail: 'The service is temporarily unavailable; retry later.',
+      });
     }
     expect((await api.get('/health', { apiKey: null })).status).toBe(200); // liveness does not need the table
 

@@ -5,8 +5,8 @@
  */
 import fc from 'fast-check';
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { routes, type RouteDef } from '../../shared/routes.ts';
-import { PASSWORD, registerUser, signInAdmin, type Account } from '../support/accounts.ts';
+import { type RouteDef, routes } from '../../shared/routes.ts';
+import { type Account, PASSWORD, registerUser, signInAdmin } from '../support/accounts.ts';
 import { useGateway } from '../support/api.ts';
 
 const gateway = useGateway();
@@ -20,7 +20,15 @@ beforeEach(async () => {
   user = await registerUser(gateway.api);
 });
 
-const FORBIDDEN_IN_RESPONSES = [/password_hash/, /_sealed/, /\$2[aby]\$\d\d\$/, /at .+\.(ts|js|mjs):\d+/, /masterKey/, /Error: /, /DynamoDB|AWS SDK|ResourceNotFound|ValidationException/];
+const FORBIDDEN_IN_RESPONSES = [
+  /password_hash/,
+  /_sealed/,
+  /\$2[aby]\$\d\d\$/,
+  /at .+\.(ts|js|mjs):\d+/,
+  /masterKey/,
+  /Error: /,
+  /DynamoDB|AWS SDK|ResourceNotFound|ValidationException/,
+];
 
 /** Text for paths, queries and headers: within what a URL or header line may hold. */
 const text = fc.oneof(
@@ -29,7 +37,11 @@ const text = fc.oneof(
   fc.constantFrom('', ' ', '../../etc/passwd', '%00', '{}', 'null', '"><script>', 'A'.repeat(300), "' OR 1=1 --", '{{7*7}}', 'é🔑'.repeat(300)),
 );
 /** Text for body fields: past every field's limit, and past the body limit. */
-const longText = fc.oneof(text, fc.constantFrom(257, 1025, 10_000, 70_000).map((n) => 'x'.repeat(n)), fc.constantFrom(100, 20_000).map((n) => 'é🔑'.repeat(n)));
+const longText = fc.oneof(
+  text,
+  fc.constantFrom(257, 1025, 10_000, 70_000).map((n) => 'x'.repeat(n)),
+  fc.constantFrom(100, 20_000).map((n) => 'é🔑'.repeat(n)),
+);
 /** Numbers at the edges of what JSON, doubles and DynamoDB can hold. */
 const edgeNumber = fc.constantFrom(1e308, -1e308, 5e-324, -5e-324, Number.MAX_SAFE_INTEGER + 2, 1e21, 1e-7, -0, 2 ** 53, 1e15, 1e15 + 1);
 /** Arrays and objects nested around the 32-level limit and far past it. */
@@ -40,7 +52,9 @@ const nested = fc.oneof(
 /** Amounts around the largest exact one (10^15 minor units) and the decimals of each kind of currency. */
 const currency = fc.constantFrom('JPY', 'USD', 'KWD', 'CLF', 'INR', 'XAU', 'usd');
 const amount = fc.oneof(
-  fc.tuple(fc.integer({ min: 10, max: 16 }), fc.integer({ min: 0, max: 5 })).map(([whole, decimals]) => `${'9'.repeat(whole)}${decimals ? `.${'9'.repeat(decimals)}` : ''}`),
+  fc
+    .tuple(fc.integer({ min: 10, max: 16 }), fc.integer({ min: 0, max: 5 }))
+    .map(([whole, decimals]) => `${'9'.repeat(whole)}${decimals ? `.${'9'.repeat(decimals)}` : ''}`),
   fc.constantFrom('10000000000000', '10000000000000.01', '100000000000.0000', '999999999999.999', '1234567890123.4567', '0.0001', '0', '-1', '1e3'),
   edgeNumber,
 );
@@ -70,7 +84,12 @@ function edgeBodyFor(route: RouteDef) {
   // On an otherwise valid body (the route's documented example), so the amount is what gets judged.
   const base = route.method === 'POST' ? (route.example as object) : {};
   const money = fc.record({ amount, currency }).map((edge) => JSON.stringify({ ...base, ...edge }));
-  return fc.oneof(rawBody, nested.map((value) => JSON.stringify(value)), ...(known.length ? [everyField] : []), ...(known.includes('amount') ? [money, money, money] : []));
+  return fc.oneof(
+    rawBody,
+    nested.map((value) => JSON.stringify(value)),
+    ...(known.length ? [everyField] : []),
+    ...(known.includes('amount') ? [money, money, money] : []),
+  );
 }
 
 const request = (route: RouteDef) =>
@@ -80,7 +99,14 @@ const request = (route: RouteDef) =>
     param: fc.oneof(text, fc.uuid(), fc.constant('00000000-0000-4000-8000-000000000000')),
     query: fc.dictionary(fc.oneof(fc.constantFrom('limit', 'cursor', 'email', 'prefix', 'user_id'), fc.string({ maxLength: 8 })), text, { maxKeys: 4 }),
     who: fc.constantFrom('user', 'admin', 'none', 'garbage'),
-    contentType: fc.constantFrom('application/json', 'application/json; charset=utf-8', 'text/plain', 'application/x-www-form-urlencoded', 'application/problem+json', ''),
+    contentType: fc.constantFrom(
+      'application/json',
+      'application/json; charset=utf-8',
+      'text/plain',
+      'application/x-www-form-urlencoded',
+      'application/problem+json',
+      '',
+    ),
     extra: fc.dictionary(fc.constantFrom('if-match', 'if-none-match', 'idempotency-key', 'origin', 'x-forwarded-proto'), text, { maxKeys: 3 }),
   });
 
@@ -106,35 +132,43 @@ const options = (numRuns: number): fc.Parameters<any> => ({
 const pathOf = (route: RouteDef, param: string) => route.path.replace(/\{\w+\}/, encodeURIComponent(param) || 'x');
 
 describe('fuzzing', () => {
-  it.each(Object.entries(routes) as [string, RouteDef][])('%s never answers 5xx, always problem+json, never leaks', async (id, route) => {
-    await fc.assert(
-      fc.asyncProperty(request(route), async (r) => {
-        const query = new URLSearchParams(r.query).toString();
-        const token = r.who === 'user' ? user.token : r.who === 'admin' ? admin.token : r.who === 'garbage' ? 'a.b.c' : undefined;
-        const headers: Record<string, string> = { ...r.extra };
-        if (r.contentType) headers['content-type'] = r.contentType;
-        for (const [k, v] of Object.entries(headers)) if (!/^[\t\x20-\x7e\x80-\xff]*$/.test(v)) delete headers[k]; // not sendable as a header
-        const res = await gateway.api.call(route.method, `${pathOf(route, r.param)}${query ? `?${query}` : ''}`, {
-          token,
-          headers,
-          // fetch cannot send a body with GET; API Gateway would pass one on, and the handlers ignore it.
-          raw: route.method === 'GET' ? undefined : (r.raw ?? (r.body === undefined ? undefined : JSON.stringify(r.body))),
-        });
-        expectSafe(id, res);
-      }),
-      options(20),
-    );
-  }, 120_000);
+  it.each(Object.entries(routes) as [string, RouteDef][])(
+    '%s never answers 5xx, always problem+json, never leaks',
+    async (id, route) => {
+      await fc.assert(
+        fc.asyncProperty(request(route), async (r) => {
+          const query = new URLSearchParams(r.query).toString();
+          const token = r.who === 'user' ? user.token : r.who === 'admin' ? admin.token : r.who === 'garbage' ? 'a.b.c' : undefined;
+          const headers: Record<string, string> = { ...r.extra };
+          if (r.contentType) headers['content-type'] = r.contentType;
+          for (const [k, v] of Object.entries(headers)) if (!/^[\t\x20-\x7e\x80-\xff]*$/.test(v)) delete headers[k]; // not sendable as a header
+          const res = await gateway.api.call(route.method, `${pathOf(route, r.param)}${query ? `?${query}` : ''}`, {
+            token,
+            headers,
+            // fetch cannot send a body with GET; API Gateway would pass one on, and the handlers ignore it.
+            raw: route.method === 'GET' ? undefined : (r.raw ?? (r.body === undefined ? undefined : JSON.stringify(r.body))),
+          });
+          expectSafe(id, res);
+        }),
+        options(20),
+      );
+    },
+    120_000,
+  );
 
   const withBodies = (Object.entries(routes) as [string, RouteDef][]).filter(([, route]) => route.body);
-  it.each(withBodies)('%s holds at the edges: deep, huge, tiny and long input from a signed-in caller', async (id, route) => {
-    await fc.assert(
-      fc.asyncProperty(edgeBodyFor(route), fc.constantFrom('user', 'admin'), async (raw, who) => {
-        const token = who === 'user' ? user.token : admin.token;
-        const res = await gateway.api.call(route.method, pathOf(route, 'edge'), { token, raw, headers: { 'content-type': 'application/json' } });
-        expectSafe(id, res);
-      }),
-      options(25),
-    );
-  }, 120_000);
+  it.each(withBodies)(
+    '%s holds at the edges: deep, huge, tiny and long input from a signed-in caller',
+    async (id, route) => {
+      await fc.assert(
+        fc.asyncProperty(edgeBodyFor(route), fc.constantFrom('user', 'admin'), async (raw, who) => {
+          const token = who === 'user' ? user.token : admin.token;
+          const res = await gateway.api.call(route.method, pathOf(route, 'edge'), { token, raw, headers: { 'content-type': 'application/json' } });
+          expectSafe(id, res);
+        }),
+        options(25),
+      );
+    },
+    120_000,
+  );
 });

@@ -8,8 +8,8 @@ import { SignJWT } from 'jose';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { env, getSecrets } from '../../shared/config/index.ts';
 import { SECURITY_HEADERS } from '../../shared/http/security-headers.ts';
-import { routes, type RouteDef } from '../../shared/routes.ts';
-import { PASSWORD, registerUser, signInAdmin, type Account } from '../support/accounts.ts';
+import { type RouteDef, routes } from '../../shared/routes.ts';
+import { type Account, PASSWORD, registerUser, signInAdmin } from '../support/accounts.ts';
 import { useGateway } from '../support/api.ts';
 
 const gateway = useGateway();
@@ -25,10 +25,18 @@ const owned: Record<string, string> = {};
 beforeAll(async () => {
   [a, b, admin] = [await registerUser(api()), await registerUser(api()), await signInAdmin(api())];
   owned.user = a.id;
-  owned.payment = (await api().post('/payments', { amount: 10, currency: 'USD', payment_method: 'Credit Card', card_no: CARD, card_expiry: '12/30', card_cvc: '321' }, { token: a.token })).body.payment_id;
+  owned.payment = (
+    await api().post(
+      '/payments',
+      { amount: 10, currency: 'USD', payment_method: 'Credit Card', card_no: CARD, card_expiry: '12/30', card_cvc: '321' },
+      { token: a.token },
+    )
+  ).body.payment_id;
   owned.kv = 'private/notes';
   await api().put('/kv/private%2Fnotes', { secret: 'A only' }, { token: a.token });
-  owned.record = (await api().post('/records', { name: 'A Patient', phone: PHONE, dob: '1980-01-01', height: 170, weight: 70 }, { token: a.token })).body.record_id;
+  owned.record = (
+    await api().post('/records', { name: 'A Patient', phone: PHONE, dob: '1980-01-01', height: 170, weight: 70 }, { token: a.token })
+  ).body.record_id;
 });
 
 const objectPath = (route: RouteDef) =>
@@ -76,7 +84,9 @@ describe('API1:2023 Broken Object Level Authorization', () => {
   it("keeps A's record of a phone out of B's reach by phone: B's lookup and delete see only B's own", async () => {
     expect((await api().post('/records/lookup', { phone: PHONE }, { token: b.token })).body.items).toEqual([]);
     expect((await api().post('/records/delete', { phone: PHONE }, { token: b.token })).status).toBe(404);
-    expect((await api().post('/records/lookup', { phone: PHONE }, { token: a.token })).body.items).toEqual([expect.objectContaining({ record_id: owned.record })]);
+    expect((await api().post('/records/lookup', { phone: PHONE }, { token: a.token })).body.items).toEqual([
+      expect.objectContaining({ record_id: owned.record }),
+    ]);
   });
 });
 
@@ -86,7 +96,11 @@ describe('API2:2023 Broken Authentication', () => {
     const claims = JSON.parse(Buffer.from(a.token.split('.')[1], 'base64url').toString());
     const hs512 = await new SignJWT(claims).setProtectedHeader({ alg: 'HS512' }).sign(jwtKey);
     expect((await api().get('/me', { token: hs512 })).status).toBe(401);
-    const longLived = await new SignJWT({ ...claims, exp: Math.floor(Date.now() / 1000) + 86400 * 365 }).setProtectedHeader({ alg: 'HS256' }).setIssuer('attacker').setAudience(env.jwtAudience).sign(jwtKey);
+    const longLived = await new SignJWT({ ...claims, exp: Math.floor(Date.now() / 1000) + 86400 * 365 })
+      .setProtectedHeader({ alg: 'HS256' })
+      .setIssuer('attacker')
+      .setAudience(env.jwtAudience)
+      .sign(jwtKey);
     expect((await api().get('/me', { token: longLived })).status).toBe(401);
   });
 
@@ -111,7 +125,9 @@ describe('API2:2023 Broken Authentication', () => {
 
   it('counts a guess before checking it: a burst of 30 parallel guesses gets 5 checked, and a right password after them is refused', async () => {
     const victim = await registerUser(api());
-    const burst = await Promise.all(Array.from({ length: 30 }, (_, i) => api().post('/auth/login', { email: victim.email, password: `Guess-${i}-Aa!` }, { from: '127.0.0.2' })));
+    const burst = await Promise.all(
+      Array.from({ length: 30 }, (_, i) => api().post('/auth/login', { email: victim.email, password: `Guess-${i}-Aa!` }, { from: '127.0.0.2' })),
+    );
     expect(burst.filter((r) => r.status === 401)).toHaveLength(5);
     expect(burst.filter((r) => r.status === 429)).toHaveLength(25);
     expect((await api().post('/auth/login', { email: victim.email, password: PASSWORD }, { from: '127.0.0.2' })).status).toBe(429);
@@ -148,9 +164,17 @@ describe('API3:2023 Broken Object Property Level Authorization', () => {
     ['auth.register', '/auth/register', { email: 'm@example.com', password: PASSWORD, name: 'M', role: 'admin' }],
     ['users.update', `/users/{me}`, { role: 'admin' }],
     ['users.update', `/users/{me}`, { version: 99, created_at: '2000-01-01', password_hash: 'x', user_id: 'x' }],
-    ['payments.create', '/payments', { amount: 1, currency: 'USD', payment_method: 'Credit Card', card_no: CARD, card_expiry: '12/30', card_cvc: '123', payment_id: 'x', version: 5 }],
+    [
+      'payments.create',
+      '/payments',
+      { amount: 1, currency: 'USD', payment_method: 'Credit Card', card_no: CARD, card_expiry: '12/30', card_cvc: '123', payment_id: 'x', version: 5 },
+    ],
     ['payments.update', `/payments/{payment}`, { user_id: 'someone', amount_minor: 1 }],
-    ['records.create', '/records', { name: 'X', phone: '9000000099', dob: '1990-01-01', height: 170, weight: 70, record_id: 'chosen', key_id: '0', user_id: 'someone' }],
+    [
+      'records.create',
+      '/records',
+      { name: 'X', phone: '9000000099', dob: '1990-01-01', height: 170, weight: 70, record_id: 'chosen', key_id: '0', user_id: 'someone' },
+    ],
   ];
 
   it.each(massAssignment)('%s refuses properties a client may not set', async (id, path, body) => {
@@ -164,10 +188,21 @@ describe('API3:2023 Broken Object Property Level Authorization', () => {
     const names = new Set<string>();
     const walk = (value: unknown): void => {
       if (Array.isArray(value)) value.forEach(walk);
-      else if (value && typeof value === 'object') for (const [k, v] of Object.entries(value)) (names.add(k), walk(v));
+      else if (value && typeof value === 'object') for (const [k, v] of Object.entries(value)) names.add(k), walk(v);
     };
     gateway.seen.forEach((s) => walk(s.body));
-    for (const secret of ['password', 'password_hash', 'card_no_sealed', 'profile_sealed', 'details_sealed', 'card_cvc', 'request_hash', 'key_id', 'created_by']) expect(names.has(secret), secret).toBe(false);
+    for (const secret of [
+      'password',
+      'password_hash',
+      'card_no_sealed',
+      'profile_sealed',
+      'details_sealed',
+      'card_cvc',
+      'request_hash',
+      'key_id',
+      'created_by',
+    ])
+      expect(names.has(secret), secret).toBe(false);
     const everything = JSON.stringify(gateway.seen.map((s) => s.body));
     for (const value of [CARD, PHONE, PASSWORD, '"321"']) expect(everything, value).not.toContain(value);
     expect(gateway.seen.length).toBeGreaterThan(30);
@@ -177,7 +212,11 @@ describe('API3:2023 Broken Object Property Level Authorization', () => {
 describe('API4:2023 Unrestricted Resource Consumption', () => {
   it.each(allRoutes.filter(([, r]) => r.body))('%s refuses a body over its limit with 413', async (_id, route) => {
     const size = (route.maxBodyBytes ?? 64 * 1024) + 1024;
-    const res = await api().call(route.method, objectPath(route), { token: admin.token, raw: JSON.stringify({ pad: 'x'.repeat(size) }), headers: { 'content-type': 'application/json' } });
+    const res = await api().call(route.method, objectPath(route), {
+      token: admin.token,
+      raw: JSON.stringify({ pad: 'x'.repeat(size) }),
+      headers: { 'content-type': 'application/json' },
+    });
     expect(res.status).toBe(413);
   });
 
@@ -232,7 +271,13 @@ describe('API9:2023 Improper Inventory Management', () => {
     const { body: doc } = await api().get('/openapi.json');
     const documented = Object.entries(doc.paths as Record<string, object>).flatMap(([path, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${path}`));
     expect(documented.sort()).toEqual(allRoutes.map(([, r]) => `${r.method} ${r.path}`).sort());
-    for (const [method, path] of [['GET', '/admin'], ['GET', '/v1/users'], ['POST', '/users/x/roles'], ['GET', '/.env'], ['PATCH', '/payments/x']]) {
+    for (const [method, path] of [
+      ['GET', '/admin'],
+      ['GET', '/v1/users'],
+      ['POST', '/users/x/roles'],
+      ['GET', '/.env'],
+      ['PATCH', '/payments/x'],
+    ]) {
       expect((await api().call(method, path, { token: admin.token })).status, `${method} ${path}`).toBe(404);
     }
   });

@@ -11,7 +11,14 @@ const api = () => gateway.api;
 describe('POST /auth/register', () => {
   it('creates the account and signs it in, never returning the password or its hash', async () => {
     const email = uniqueEmail();
-    const res = await api().post('/auth/register', { email, password: PASSWORD, name: 'Ada', username: 'ada_' + Date.now(), dob: '1990-01-01', gender: 'Female' });
+    const res = await api().post('/auth/register', {
+      email,
+      password: PASSWORD,
+      name: 'Ada',
+      username: 'ada_' + Date.now(),
+      dob: '1990-01-01',
+      gender: 'Female',
+    });
     expect(res.status).toBe(201);
     expect(res.body.user).toMatchObject({ email, name: 'Ada', role: 'user', version: 1, dob: '1990-01-01' });
     expect(res.body.token_type).toBe('Bearer');
@@ -62,9 +69,7 @@ describe('POST /auth/register', () => {
 
   it('lets exactly one of 20 concurrent registrations of one email succeed', async () => {
     const email = uniqueEmail('race');
-    const results = await Promise.all(
-      Array.from({ length: 20 }, (_, i) => api().post('/auth/register', { email, password: PASSWORD, name: `Racer ${i}` })),
-    );
+    const results = await Promise.all(Array.from({ length: 20 }, (_, i) => api().post('/auth/register', { email, password: PASSWORD, name: `Racer ${i}` })));
     const statuses = results.map((r) => r.status).sort();
     expect(statuses.filter((s) => s === 201)).toHaveLength(1);
     expect(statuses.filter((s) => s === 409)).toHaveLength(19);
@@ -262,7 +267,10 @@ describe('access tokens', () => {
     const { jwtKey } = await getSecrets();
     const jwt = new SignJWT(claims).setProtectedHeader({ alg: 'HS256' }).setJti('j').setIssuedAt();
     if (options.exp !== undefined) jwt.setExpirationTime(options.exp);
-    return jwt.setIssuer(options.iss ?? env.jwtIssuer).setAudience(options.aud ?? env.jwtAudience).sign(options.key ?? jwtKey);
+    return jwt
+      .setIssuer(options.iss ?? env.jwtIssuer)
+      .setAudience(options.aud ?? env.jwtAudience)
+      .sign(options.key ?? jwtKey);
   };
 
   it('accepts a genuine token and rejects every forgery or defect with 401', async () => {
@@ -279,7 +287,11 @@ describe('access tokens', () => {
       'wrong audience': await sign(claims, { aud: 'another-api', exp: '5m' }),
       'no expiry': await sign(claims),
       'no session': await sign({ sub: payload.sub, role: payload.role }, { exp: '5m' }),
-      'tampered payload': [account.token.split('.')[0], Buffer.from(JSON.stringify({ ...payload, role: 'admin' })).toString('base64url'), account.token.split('.')[2]].join('.'),
+      'tampered payload': [
+        account.token.split('.')[0],
+        Buffer.from(JSON.stringify({ ...payload, role: 'admin' })).toString('base64url'),
+        account.token.split('.')[2],
+      ].join('.'),
       garbage: 'not.a.token',
     };
     expect((await api().get('/me', { token: account.token })).status).toBe(200);

@@ -8,7 +8,10 @@ const gateway = useGateway({ config: { corsOrigins: ['https://console.example.co
 
 describe('CORS for configured origins', () => {
   it('answers the preflight of a listed origin, and never allows another', async () => {
-    const preflight = await gateway.api.call('OPTIONS', '/me', { apiKey: null, headers: { origin: 'https://console.example.com', 'access-control-request-method': 'GET' } });
+    const preflight = await gateway.api.call('OPTIONS', '/me', {
+      apiKey: null,
+      headers: { origin: 'https://console.example.com', 'access-control-request-method': 'GET' },
+    });
     expect(preflight.status).toBe(204);
     expect(preflight.headers.get('access-control-allow-origin')).toBe('https://console.example.com');
     expect(preflight.headers.get('access-control-allow-headers')).toContain('authorization');

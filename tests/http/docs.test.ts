@@ -3,7 +3,7 @@ import { Validator } from '@seriousme/openapi-schema-validator';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import formats from 'ajv-formats';
 import { describe, expect, it } from 'vitest';
-import { routes, type RouteDef } from '../../shared/routes.ts';
+import { type RouteDef, routes } from '../../shared/routes.ts';
 import { API_KEY, CONSOLE_KEY, useGateway } from '../support/api.ts';
 
 const gateway = useGateway();
@@ -94,8 +94,13 @@ describe('GET / (the console) and its assets', () => {
       new Promise<{ status: number; location?: string; body: string }>((done, fail) => {
         request({ port, path, headers: { host } }, (res) => {
           let body = '';
-          res.setEncoding('utf8').on('data', (c) => (body += c)).on('end', () => done({ status: res.statusCode!, location: res.headers.location, body }));
-        }).on('error', fail).end();
+          res
+            .setEncoding('utf8')
+            .on('data', (c) => (body += c))
+            .on('end', () => done({ status: res.statusCode!, location: res.headers.location, body }));
+        })
+          .on('error', fail)
+          .end();
       });
     const legit = await get('/', 'api.example.com:8443');
     expect(legit.body).toContain('<base href="http://api.example.com:8443/">');
@@ -106,13 +111,19 @@ describe('GET / (the console) and its assets', () => {
       expect(page.body).not.toContain('$');
       const docs = await get('/docs', host);
       expect(docs.body).toContain('<base href="http://localhost/">');
-      expect((await get('/apidocs', host)).location).toBe("http://localhost/docs");
-      expect(JSON.parse((await get('/openapi.json', host)).body).servers).toEqual([{ url: "http://localhost" }]);
+      expect((await get('/apidocs', host)).location).toBe('http://localhost/docs');
+      expect(JSON.parse((await get('/openapi.json', host)).body).servers).toEqual([{ url: 'http://localhost' }]);
     }
   });
 
   it('serve only the files on their list', async () => {
-    for (const [file, type] of [['console.js', 'text/javascript'], ['console.css', 'text/css'], ['swagger-ui-bundle.js', 'text/javascript'], ['swagger-ui.css', 'text/css'], ['docs.js', 'text/javascript']]) {
+    for (const [file, type] of [
+      ['console.js', 'text/javascript'],
+      ['console.css', 'text/css'],
+      ['swagger-ui-bundle.js', 'text/javascript'],
+      ['swagger-ui.css', 'text/css'],
+      ['docs.js', 'text/javascript'],
+    ]) {
       const res = await api().get(`/assets/${file}`, { apiKey: null });
       expect(res.status, file).toBe(200);
       expect(res.headers.get('content-type')).toContain(type);

@@ -39,8 +39,7 @@ describe('one client flooding from one address', () => {
 describe('the console’s public key', () => {
   it('has no throttle or quota a visitor could spend, where an API client’s key is throttled', async () => {
     // Spread over addresses under the per-address limit: only the keys' own budgets are at work here.
-    const burst = (apiKey: string) =>
-      Promise.all(Array.from({ length: 120 }, (_, i) => api().get('/me', { apiKey, from: `127.0.1.${1 + (i % 10)}` })));
+    const burst = (apiKey: string) => Promise.all(Array.from({ length: 120 }, (_, i) => api().get('/me', { apiKey, from: `127.0.1.${1 + (i % 10)}` })));
     const consoleAnswers = await burst(CONSOLE_KEY);
     expect(consoleAnswers.map((r) => r.status)).toEqual(Array(120).fill(401));
     const clientAnswers = await burst(API_KEY);

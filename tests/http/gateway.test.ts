@@ -26,7 +26,11 @@ describe('API key (usage-plan semantics)', () => {
   });
 
   it('answers an unknown route or method with 404 problem+json', async () => {
-    for (const [method, path] of [['GET', '/nope'], ['DELETE', '/users'], ['GET', '/users/a/b']]) {
+    for (const [method, path] of [
+      ['GET', '/nope'],
+      ['DELETE', '/users'],
+      ['GET', '/users/a/b'],
+    ]) {
       const res = await api().call(method, path);
       expect(res.status, `${method} ${path}`).toBe(404);
       expect(res.body).toEqual(gatewayResponses.MISSING_AUTHENTICATION_TOKEN.body);
@@ -96,14 +100,23 @@ describe('REST v1 proxy events', () => {
     for (const [id, route] of Object.entries(routes)) {
       gateway.events.length = 0;
       await api().call(route.method, route.path.replace('{id}', '00000000-0000-4000-8000-000000000000'));
-      expect(gateway.events.map((e) => e.routeId), id).toEqual([id]);
+      expect(
+        gateway.events.map((e) => e.routeId),
+        id,
+      ).toEqual([id]);
     }
   }, 90_000); // one cold start per function
 });
 
 describe('every response', () => {
   it('carries the security headers, the gateway’s own answers included', async () => {
-    for (const res of [await api().get('/health'), await api().get('/me'), await api().post('/auth/login', {}), await api().get('/nope'), await api().get('/me', { apiKey: null })]) {
+    for (const res of [
+      await api().get('/health'),
+      await api().get('/me'),
+      await api().post('/auth/login', {}),
+      await api().get('/nope'),
+      await api().get('/me', { apiKey: null }),
+    ]) {
       expect(res.headers.get('x-content-type-options')).toBe('nosniff');
       expect(res.headers.get('strict-transport-security')).toContain('max-age=');
       expect(res.headers.get('cache-control')).toBe('no-store');

@@ -20,7 +20,10 @@ describe('key-value quota', () => {
     expect(refused[0]!.body.detail).toMatch(/at most 10 keys and 2000 bytes/);
     const listed = await api().get('/kv?limit=100', { token: user.token });
     expect(listed.body.items).toHaveLength(10);
-    expect(await kv.usage(user.id)).toEqual({ keys: 10, bytes: listed.body.items.reduce((sum: number, e: { key: string }) => sum + e.key.length + String(e.key.slice(1)).length, 0) });
+    expect(await kv.usage(user.id)).toEqual({
+      keys: 10,
+      bytes: listed.body.items.reduce((sum: number, e: { key: string }) => sum + e.key.length + String(e.key.slice(1)).length, 0),
+    });
 
     const kept = listed.body.items[0].key as string;
     expect((await api().delete(path(kept), { token: user.token })).status).toBe(204);

@@ -7,13 +7,13 @@
 import type { AddressInfo } from 'node:net';
 import { threadId } from 'node:worker_threads';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { functionSpecs, type FunctionSpec } from '../../infra/functions.ts';
+import { type FunctionSpec, functionSpecs } from '../../infra/functions.ts';
 import { createGateway } from '../../infra/local/gateway/index.ts';
-import { CONSOLE_API_KEY_SECRET_ARN, APP_SECRET_ARN, localLambdaOptions, startLocalLambda, type LocalLambda } from '../../infra/local/lambda.ts';
+import { APP_SECRET_ARN, CONSOLE_API_KEY_SECRET_ARN, type LocalLambda, localLambdaOptions, startLocalLambda } from '../../infra/local/lambda.ts';
 import { gatewayResponses } from '../../shared/http/gateway-contract.ts';
 import { PROBLEM_CONTENT_TYPE } from '../../shared/http/problem.ts';
 import { registerUser } from '../support/accounts.ts';
-import { API_KEY, clientFor, CONSOLE_KEY, useGateway } from '../support/api.ts';
+import { API_KEY, CONSOLE_KEY, clientFor, useGateway } from '../support/api.ts';
 import { buildTestEvent } from '../support/events.ts';
 import { state } from '../support/functions/state.ts';
 
@@ -30,7 +30,11 @@ interface Probe {
 
 const real = functionSpecs();
 /** A real function's spec, running the probe's code. */
-const probeAs = (entry: string, changes: Partial<FunctionSpec> = {}): FunctionSpec => ({ ...real.get(entry)!, entry: 'tests/support/functions/probe.ts', ...changes });
+const probeAs = (entry: string, changes: Partial<FunctionSpec> = {}): FunctionSpec => ({
+  ...real.get(entry)!,
+  entry: 'tests/support/functions/probe.ts',
+  ...changes,
+});
 
 describe('the local Lambda service', () => {
   let lambda: LocalLambda;
@@ -132,7 +136,11 @@ describe('the local Lambda service', () => {
     expect(health.appSecret).toMatch(/^ConfigurationError/);
 
     const data = await probe('users.get', { secret: CONSOLE_API_KEY_SECRET_ARN });
-    expect(data.env).toMatchObject({ TABLE_NAME: process.env.TABLE_NAME, SECRET_ARN: APP_SECRET_ARN, PARAMETERS_SECRETS_EXTENSION_HTTP_PORT: expect.any(String) });
+    expect(data.env).toMatchObject({
+      TABLE_NAME: process.env.TABLE_NAME,
+      SECRET_ARN: APP_SECRET_ARN,
+      PARAMETERS_SECRETS_EXTENSION_HTTP_PORT: expect.any(String),
+    });
     for (const name of ['APP_SECRET', 'LOCAL_API_KEY', 'LOCAL_CONSOLE_KEY', 'CONSOLE_API_KEY_SECRET_ARN']) expect(data.env, name).not.toHaveProperty(name);
     expect(data.env.AWS_SESSION_TOKEN).not.toBe(health.env.AWS_SESSION_TOKEN); // a role of its own
     expect(data.appSecret).toBe('ok'); // read through the extension: the secret itself is not in its environment

@@ -21,7 +21,11 @@ describe('structured request logs', () => {
     await verbose.api.post('/auth/token', { refresh_token: login.body.refresh_token });
     vi.restoreAllMocks();
 
-    const records = lines.join('').trim().split('\n').map((line) => JSON.parse(line));
+    const records = lines
+      .join('')
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line));
     expect(records.filter((r) => r.message === 'request')).toHaveLength(5);
     expect(records[0]).toMatchObject({
       level: 'INFO',
@@ -32,7 +36,16 @@ describe('structured request logs', () => {
       latency_ms: expect.any(Number),
     });
     const all = lines.join('');
-    for (const secret of [PASSWORD, 'Wrong-Password-1', 'New-Password-42', '9988776655', '5544332211', account.token, login.body.refresh_token, login.body.access_token]) {
+    for (const secret of [
+      PASSWORD,
+      'Wrong-Password-1',
+      'New-Password-42',
+      '9988776655',
+      '5544332211',
+      account.token,
+      login.body.refresh_token,
+      login.body.access_token,
+    ]) {
       expect(all).not.toContain(secret);
     }
   });
@@ -68,7 +81,11 @@ describe('when the application secret cannot be read', () => {
     try {
       vi.resetModules();
       delete process.env.APP_SECRET;
-      Object.assign(process.env, { SECRET_ARN: 'arn:aws:secretsmanager:us-east-1:000000000000:secret:app', PARAMETERS_SECRETS_EXTENSION_HTTP_PORT: String(deny.port), AWS_SESSION_TOKEN: 'me' });
+      Object.assign(process.env, {
+        SECRET_ARN: 'arn:aws:secretsmanager:us-east-1:000000000000:secret:app',
+        PARAMETERS_SECRETS_EXTENSION_HTTP_PORT: String(deny.port),
+        AWS_SESSION_TOKEN: 'me',
+      });
       const { handler } = await import('../../functions/me/get.ts');
       const { buildTestEvent } = await import('../support/events.ts');
       const event = buildTestEvent('me.get');

@@ -3,7 +3,7 @@ import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { db, tableName } from '../../shared/db/client.ts';
 import { keys } from '../../shared/db/keys.ts';
 import { payments } from '../../shared/db/payments.ts';
-import { registerUser, signInAdmin, type Account } from '../support/accounts.ts';
+import { type Account, registerUser, signInAdmin } from '../support/accounts.ts';
 import { useGateway } from '../support/api.ts';
 import { scanTable } from '../support/table.ts';
 
@@ -29,7 +29,17 @@ describe('creating payments', () => {
   it("accepts seed 001's sample body as it is (with a real user id), and masks the card", async () => {
     vi.useFakeTimers({ toFake: ['Date'], now: new Date('2026-11-21T12:00:00Z') }); // the seed's card expires 2026-12
     const user = await registerUser(api());
-    const seed = { user_id: user.id, amount: 500.0, payment_method: 'Credit Card', card_no: VISA, card_expiry: '2026-12-01', card_cvc: '123', status: 'completed', currency: 'INR', description: 'Payment for services' };
+    const seed = {
+      user_id: user.id,
+      amount: 500.0,
+      payment_method: 'Credit Card',
+      card_no: VISA,
+      card_expiry: '2026-12-01',
+      card_cvc: '123',
+      status: 'completed',
+      currency: 'INR',
+      description: 'Payment for services',
+    };
     const res = await api().post('/payments', seed, { token: user.token });
     expect(res.status, res.text).toBe(201);
     expect(res.body).toMatchObject({
@@ -69,7 +79,13 @@ describe('creating payments', () => {
     expect((await pay(user, { amount: '0.30' })).amount_minor).toBe(30);
     expect(await pay(user, { amount: 1500, currency: 'JPY' })).toMatchObject({ amount: 1500, amount_minor: 1500 });
     expect(await pay(user, { amount: 1.234, currency: 'KWD' })).toMatchObject({ amount: 1.234, amount_minor: 1234 });
-    for (const [amount, currency] of [[10.5, 'JPY'], [1.001, 'USD'], [0, 'USD'], [-5, 'USD'], ['1e3', 'USD']] as const) {
+    for (const [amount, currency] of [
+      [10.5, 'JPY'],
+      [1.001, 'USD'],
+      [0, 'USD'],
+      [-5, 'USD'],
+      ['1e3', 'USD'],
+    ] as const) {
       const res = await api().post('/payments', newPayment({ amount, currency }), { token: user.token });
       expect(res.status, `${amount} ${currency}`).toBe(400);
       expect(res.body.errors[0].path).toBe('body.amount');
@@ -81,7 +97,14 @@ describe('creating payments', () => {
     expect(await pay(user, { amount: '10000000000000', currency: 'USD' })).toMatchObject({ amount: 1e13, amount_minor: 1e15 });
     expect(await pay(user, { amount: '100000000000.0000', currency: 'CLF' })).toMatchObject({ amount: 1e11, amount_minor: 1e15 });
     expect(await pay(user, { amount: '999999999999.999', currency: 'KWD' })).toMatchObject({ amount: 999999999999.999, amount_minor: 999999999999999 });
-    for (const [amount, currency] of [['10000000000000.01', 'USD'], ['9999999999999.999', 'KWD'], ['1234567890123.4567', 'CLF'], [1e12, 'CLF'], [5e-324, 'USD'], [1e-7, 'USD']] as const) {
+    for (const [amount, currency] of [
+      ['10000000000000.01', 'USD'],
+      ['9999999999999.999', 'KWD'],
+      ['1234567890123.4567', 'CLF'],
+      [1e12, 'CLF'],
+      [5e-324, 'USD'],
+      [1e-7, 'USD'],
+    ] as const) {
       const res = await api().post('/payments', newPayment({ amount, currency }), { token: user.token });
       expect(res.status, `${amount} ${currency}`).toBe(400);
       expect(res.body.errors[0].path).toBe('body.amount');
@@ -122,7 +145,10 @@ describe('creating payments', () => {
     const user = await registerUser(api());
     expect(await pay(user, { card_no: '4111 1111 1111 1111' })).toMatchObject({ card_last4: '1111', card_expiry: '2030-12' });
     expect(await pay(user, { card_no: '5555-5555-5555-4444', card_cvc: '555' })).toMatchObject({ card_brand: 'mastercard', card_no: 'XXXX-XXXX-XXXX-4444' });
-    expect(await pay(user, { card_no: '378282246310005', card_cvc: '1234', card_expiry: '2031-01-01' })).toMatchObject({ card_brand: 'amex', card_expiry: '2031-01' });
+    expect(await pay(user, { card_no: '378282246310005', card_cvc: '1234', card_expiry: '2031-01-01' })).toMatchObject({
+      card_brand: 'amex',
+      card_expiry: '2031-01',
+    });
   });
 });
 
@@ -143,14 +169,16 @@ describe('ownership: user B against user A', () => {
 });
 
 describe('listing', () => {
-  it("gives a user their own payments newest first, page by page", async () => {
+  it('gives a user their own payments newest first, page by page', async () => {
     const user = await registerUser(api());
     const ids: string[] = [];
     for (let i = 0; i < 5; i++) ids.push((await pay(user, { description: `#${i}` })).payment_id);
     const seen: string[] = [];
     let cursor: string | null = null;
     do {
-      const res: { status: number; body: any } = await api().get(`/payments?limit=2${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`, { token: user.token });
+      const res: { status: number; body: any } = await api().get(`/payments?limit=2${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`, {
+        token: user.token,
+      });
       seen.push(...res.body.items.map((p: { payment_id: string }) => p.payment_id));
       cursor = res.body.next_cursor;
     } while (cursor);
@@ -163,7 +191,9 @@ describe('listing', () => {
     const seen: { payment_id: string; created_at: string }[] = [];
     let cursor: string | null = null;
     do {
-      const res: { status: number; body: any } = await api().get(`/payments?limit=5${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`, { token: admin.token });
+      const res: { status: number; body: any } = await api().get(`/payments?limit=5${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`, {
+        token: admin.token,
+      });
       expect(res.status).toBe(200);
       expect(res.body.items.length).toBeLessThanOrEqual(5);
       seen.push(...res.body.items);
@@ -213,7 +243,11 @@ describe('status and changes', () => {
     expect((await put({ currency: 'JPY' })).status).toBe(400); // 99.95 has decimals JPY does not allow
     expect(await put({ currency: 'EUR' }).then((r) => r.body)).toMatchObject({ currency: 'EUR', amount_minor: 9995 });
     expect((await put({ card_no: '5555555555554444' })).status).toBe(400); // a new card needs expiry and CVC
-    expect(await put({ card_no: '5555555555554444', card_expiry: '01/31', card_cvc: '111' }).then((r) => r.body)).toMatchObject({ card_last4: '4444', card_brand: 'mastercard', card_expiry: '2031-01' });
+    expect(await put({ card_no: '5555555555554444', card_expiry: '01/31', card_cvc: '111' }).then((r) => r.body)).toMatchObject({
+      card_last4: '4444',
+      card_brand: 'mastercard',
+      card_expiry: '2031-01',
+    });
     await put({ status: 'completed' });
     for (const body of [{ amount: 1 }, { currency: 'USD' }, { card_no: VISA, card_expiry: '12/30', card_cvc: '123' }]) {
       expect((await put(body)).status, JSON.stringify(body)).toBe(409);
@@ -325,7 +359,10 @@ describe('card data at rest', () => {
   it('keeps no card number and no CVC anywhere in the table, idempotency records included', async () => {
     const user = await registerUser(api());
     const amex = '371449635398431';
-    await api().post('/payments', newPayment({ card_no: '3714 4963 5398 431', card_cvc: '4821' }), { token: user.token, headers: { 'idempotency-key': 'audit' } });
+    await api().post('/payments', newPayment({ card_no: '3714 4963 5398 431', card_cvc: '4821' }), {
+      token: user.token,
+      headers: { 'idempotency-key': 'audit' },
+    });
     await pay(user, { card_no: '4012-8888-8888-1881', card_cvc: '739' });
     const items = await scanTable();
     const raw = JSON.stringify(items);

@@ -1,6 +1,6 @@
 /** The account holder's rights: deleting the account leaves nothing naming them but payments; the export holds everything else. */
 import { describe, expect, it } from 'vitest';
-import { PASSWORD, registerUser, type Account } from '../support/accounts.ts';
+import { type Account, PASSWORD, registerUser } from '../support/accounts.ts';
 import { useGateway } from '../support/api.ts';
 import { scanTable } from '../support/table.ts';
 
@@ -16,9 +16,15 @@ async function busyUser(phone: string): Promise<Account & { paymentIds: string[]
   const third = await api().post('/auth/login', { email: user.email, password: PASSWORD });
   expect((await api().post('/auth/logout', undefined, { token: third.body.access_token })).status).toBe(204);
   expect((await api().post('/auth/login', { email: user.email, password: 'Wrong-Password-1' })).status).toBe(401);
-  for (const [key, value] of [['settings/theme', { mode: 'dark' }], ['notes', 'a note'], ['n', 12345678901234567890n]] as const) {
+  for (const [key, value] of [
+    ['settings/theme', { mode: 'dark' }],
+    ['notes', 'a note'],
+    ['n', 12345678901234567890n],
+  ] as const) {
     const raw = typeof value === 'bigint' ? value.toString() : JSON.stringify(value);
-    expect((await api().call('PUT', `/kv/${encodeURIComponent(key)}`, { token: user.token, raw, headers: { 'content-type': 'application/json' } })).status).toBe(201);
+    expect(
+      (await api().call('PUT', `/kv/${encodeURIComponent(key)}`, { token: user.token, raw, headers: { 'content-type': 'application/json' } })).status,
+    ).toBe(201);
   }
   const pending = await api().post('/payments', { amount: 10, currency: 'EUR', ...card }, { token: user.token, headers: { 'idempotency-key': 'order-1' } });
   const completed = await api().post('/payments', { amount: '2.50', currency: 'USD', status: 'completed', ...card }, { token: user.token });
@@ -44,7 +50,11 @@ describe('deleting an account', () => {
     expect(left.map((item) => item.entity)).toEqual(['payment', 'payment']);
     expect(left.map((item) => item.payment_id).sort()).toEqual([...user.paymentIds].sort());
     // The other user, who has a record of the same phone, keeps everything.
-    expect((await api().get('/me/export', { token: other.token })).body).toMatchObject({ key_value: { length: 3 }, payments: { length: 2 }, records: { length: 1 } });
+    expect((await api().get('/me/export', { token: other.token })).body).toMatchObject({
+      key_value: { length: 3 },
+      payments: { length: 2 },
+      records: { length: 1 },
+    });
   });
 });
 

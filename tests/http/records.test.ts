@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { registerUser, signInAdmin, type Account } from '../support/accounts.ts';
-import { useGateway, type ApiResponse } from '../support/api.ts';
+import { type Account, registerUser, signInAdmin } from '../support/accounts.ts';
+import { type ApiResponse, useGateway } from '../support/api.ts';
 import { scanTable } from '../support/table.ts';
 
 const gateway = useGateway();
@@ -35,7 +35,15 @@ describe('POST /records', () => {
     const phone = newPhone();
     const res = await api().post('/records', seedRecord(phone), { token: user.token });
     expect(res.status).toBe(201);
-    expect(res.body).toEqual({ record_id: expect.stringMatching(/^[A-Za-z0-9_-]{43}$/), user_id: user.id, name: 'John Doe', dob: '1990-01-01', height: 175, weight: 70, created_at: expect.any(String) });
+    expect(res.body).toEqual({
+      record_id: expect.stringMatching(/^[A-Za-z0-9_-]{43}$/),
+      user_id: user.id,
+      name: 'John Doe',
+      dob: '1990-01-01',
+      height: 175,
+      weight: 70,
+      created_at: expect.any(String),
+    });
     expect(res.headers.get('location')).toBe(`/records/${res.body.record_id}`);
     expect(res.text).not.toContain(phone);
   });
@@ -65,8 +73,14 @@ describe('POST /records', () => {
     const recordA = await create(a, phone, 'Seen By A');
     const recordB = await create(b, phone, 'Seen By B');
     expect(recordB.record_id).not.toBe(recordA.record_id);
-    expect((await lookup(a, phone)).body).toEqual({ items: [expect.objectContaining({ record_id: recordA.record_id, user_id: a.id, name: 'Seen By A' })], next_cursor: null });
-    expect((await lookup(b, phone)).body).toEqual({ items: [expect.objectContaining({ record_id: recordB.record_id, user_id: b.id, name: 'Seen By B' })], next_cursor: null });
+    expect((await lookup(a, phone)).body).toEqual({
+      items: [expect.objectContaining({ record_id: recordA.record_id, user_id: a.id, name: 'Seen By A' })],
+      next_cursor: null,
+    });
+    expect((await lookup(b, phone)).body).toEqual({
+      items: [expect.objectContaining({ record_id: recordB.record_id, user_id: b.id, name: 'Seen By B' })],
+      next_cursor: null,
+    });
     expect((await api().get('/records', { token: a.token })).body.items.map((r: { record_id: string }) => r.record_id)).toEqual([recordA.record_id]);
     expect((await api().get(`/records/${recordB.record_id}`, { token: a.token })).status).toBe(404);
     expect((await api().get(`/records/${recordA.record_id}`, { token: a.token })).body.name).toBe('Seen By A');
@@ -116,7 +130,10 @@ describe("another account's record", () => {
     // By id: the victim's record answers exactly as an id that names nothing.
     const nobody = 'A'.repeat(43);
     for (const method of ['GET', 'DELETE']) {
-      const [theirs, none] = [await api().call(method, `/records/${victims.record_id}`, { token: prober.token }), await api().call(method, `/records/${nobody}`, { token: prober.token })];
+      const [theirs, none] = [
+        await api().call(method, `/records/${victims.record_id}`, { token: prober.token }),
+        await api().call(method, `/records/${nobody}`, { token: prober.token }),
+      ];
       expect(observable(theirs)).toEqual(observable(none));
       expect(theirs.status).toBe(404);
     }
@@ -136,7 +153,11 @@ describe("another account's record", () => {
     const theirs = await create(other, phone, 'Overwritten');
     expect(theirs.record_id).not.toBe(mine.record_id);
     expect((await api().post('/records/delete', { phone }, { token: other.token })).status).toBe(204);
-    expect((await api().get(`/records/${mine.record_id}`, { token: owner.token })).body).toMatchObject({ record_id: mine.record_id, user_id: owner.id, name: 'Owner Only' });
+    expect((await api().get(`/records/${mine.record_id}`, { token: owner.token })).body).toMatchObject({
+      record_id: mine.record_id,
+      user_id: owner.id,
+      name: 'Owner Only',
+    });
     expect((await api().get(`/records/${mine.record_id}`)).status).toBe(401);
     expect((await api().get('/records/not-an-id', { token: other.token })).status).toBe(400);
   });

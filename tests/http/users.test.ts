@@ -1,5 +1,5 @@
-import { describe, expect, it, beforeAll } from 'vitest';
-import { PASSWORD, registerUser, signInAdmin, uniqueEmail, type Account } from '../support/accounts.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { type Account, PASSWORD, registerUser, signInAdmin, uniqueEmail } from '../support/accounts.ts';
 import { useGateway } from '../support/api.ts';
 import { itemsOf, scanTable } from '../support/table.ts';
 
@@ -17,7 +17,9 @@ describe('admin user management', () => {
     const seen: string[] = [];
     let cursor: string | null = null;
     do {
-      const res: { status: number; body: any } = await api().get(`/users?limit=2${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`, { token: admin.token });
+      const res: { status: number; body: any } = await api().get(`/users?limit=2${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`, {
+        token: admin.token,
+      });
       expect(res.status).toBe(200);
       expect(res.body.items.length).toBeLessThanOrEqual(2);
       seen.push(...res.body.items.map((u: { user_id: string }) => u.user_id));
@@ -133,7 +135,10 @@ describe('a user and their own profile', () => {
     for (const [body, path] of cases) {
       const res = await api().put(`/users/${user.id}`, body, { token: user.token });
       expect(res.status, JSON.stringify(body)).toBe(400);
-      expect(res.body.errors.map((e: { path: string }) => e.path), JSON.stringify(body)).toContain(path);
+      expect(
+        res.body.errors.map((e: { path: string }) => e.path),
+        JSON.stringify(body),
+      ).toContain(path);
     }
     const unknown = await api().put(`/users/${user.id}`, { name: 'Ok', is_admin: true, credit: 5 }, { token: user.token });
     expect(unknown.body.detail).toBe('Unknown field(s): is_admin, credit.');
@@ -178,7 +183,9 @@ describe('a user and their own profile', () => {
     const stale = await api().put(`/users/${user.id}`, { country: 'Peru' }, { token: user.token, headers: { 'if-match': '"1"' } });
     expect(stale.status).toBe(412);
     expect((await api().get('/me', { token: user.token })).body.country).toBe('India');
-    expect((await api().delete(`/users/${user.id}`, { token: user.token, body: { current_password: PASSWORD }, headers: { 'if-match': '"1"' } })).status).toBe(412);
+    expect((await api().delete(`/users/${user.id}`, { token: user.token, body: { current_password: PASSWORD }, headers: { 'if-match': '"1"' } })).status).toBe(
+      412,
+    );
   });
 
   it('loses no update when two writers race without If-Match', async () => {
@@ -279,7 +286,7 @@ describe('re-authentication for what cannot be undone', () => {
     expect((await api().delete(`/users/${ownAdmin.id}`, { token: ownAdmin.token, body: { current_password: PASSWORD } })).status).toBe(204);
   });
 
-  it('counts wrong current passwords like failed sign-ins: the sixth is 429 from that address, not from the owner\'s', async () => {
+  it("counts wrong current passwords like failed sign-ins: the sixth is 429 from that address, not from the owner's", async () => {
     const user = await registerUser(api());
     const attempt = (current_password: string) =>
       api().patch(`/users/${user.id}`, { password: NEW_PASSWORD, current_password }, { token: user.token, from: '127.0.0.2' });

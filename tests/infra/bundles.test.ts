@@ -8,12 +8,12 @@
 import { readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { fillSampleEvent, samplePlaceholders } from '../../infra/local/sample-events.ts';
 import { functionId } from '../../infra/functions.ts';
+import { fillSampleEvent, samplePlaceholders } from '../../infra/local/sample-events.ts';
 import { lambdaRuntime } from '../../infra/runtime.ts';
 import { PROBLEM_CONTENT_TYPE } from '../../shared/http/problem.ts';
-import { routes, type RouteDef, type RouteId } from '../../shared/routes.ts';
-import { startLambdaEnvironment, synthesizeBundled, type CfnTemplate, type LambdaEnvironment } from '../support/lambda/index.ts';
+import { type RouteDef, type RouteId, routes } from '../../shared/routes.ts';
+import { type CfnTemplate, type LambdaEnvironment, startLambdaEnvironment, synthesizeBundled } from '../support/lambda/index.ts';
 
 const API_KEY = 'sample-key';
 let template: CfnTemplate;
@@ -21,7 +21,8 @@ let assemblyDir: string;
 let lambda: LambdaEnvironment;
 const started: LambdaEnvironment[] = [];
 
-const logicalId = (type: string, prefix: string) => Object.keys(template.Resources).find((id) => id.startsWith(prefix) && template.Resources[id].Type === type)!;
+const logicalId = (type: string, prefix: string) =>
+  Object.keys(template.Resources).find((id) => id.startsWith(prefix) && template.Resources[id].Type === type)!;
 
 /** The functions of `changed` (a copy of the template), run against this file's table with its secrets. */
 async function environment(changed = template) {
@@ -115,7 +116,9 @@ function withPolicy(functionEntry: string, edit: (statement: { Action: unknown; 
     if (resource.Type !== 'AWS::IAM::Policy' || !resource.Properties!.Roles.some((r: { Ref: string }) => r.Ref === role)) continue;
     const document = resource.Properties!.PolicyDocument;
     document.Statement.forEach(edit);
-    document.Statement = document.Statement.filter((s: { Action: unknown[]; Resource: unknown[] }) => [s.Action].flat().length > 0 && [s.Resource].flat().length > 0);
+    document.Statement = document.Statement.filter(
+      (s: { Action: unknown[]; Resource: unknown[] }) => [s.Action].flat().length > 0 && [s.Resource].flat().length > 0,
+    );
   }
   expect(JSON.stringify(copy), `the policy of ${functionEntry} did not change`).not.toBe(JSON.stringify(template));
   return copy;

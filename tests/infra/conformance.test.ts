@@ -14,11 +14,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readConfig } from '../../infra/config.ts';
 import { functionId } from '../../infra/functions.ts';
 import { createGateway } from '../../infra/local/gateway/index.ts';
-import { localLambdaOptions, startLocalLambda, type LocalLambda } from '../../infra/local/lambda.ts';
+import { type LocalLambda, localLambdaOptions, startLocalLambda } from '../../infra/local/lambda.ts';
 import { UserDataStack } from '../../infra/stack.ts';
 import { MAX_PAYLOAD_BYTES } from '../../shared/http/gateway-contract.ts';
-import { routes, type RouteDef, type RouteId } from '../../shared/routes.ts';
-import { API_KEY, clientFor, CONSOLE_KEY, type Api } from '../support/api.ts';
+import { type RouteDef, type RouteId, routes } from '../../shared/routes.ts';
+import { API_KEY, type Api, CONSOLE_KEY, clientFor } from '../support/api.ts';
 
 type Resources = Record<string, any>;
 
@@ -29,7 +29,13 @@ async function deployBoth(context: Record<string, unknown>) {
   const template = Template.fromStack(stack).toJSON().Resources as Resources;
   const events: { event: APIGatewayProxyEvent; routeId: RouteId }[] = [];
   lambda ??= await startLocalLambda(localLambdaOptions());
-  const server = createGateway({ apiKey: API_KEY, consoleKey: CONSOLE_KEY, lambda, config: readConfig((key) => context[key]), onEvent: (event, routeId) => events.push({ event, routeId }) });
+  const server = createGateway({
+    apiKey: API_KEY,
+    consoleKey: CONSOLE_KEY,
+    lambda,
+    config: readConfig((key) => context[key]),
+    onEvent: (event, routeId) => events.push({ event, routeId }),
+  });
   await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
   servers.push(server);
   const port = (server.address() as AddressInfo).port;
@@ -81,7 +87,12 @@ function declaredAnswer(resources: Resources, type: string, requestHeaders: Reco
 const headersNamed = (res: { headers: Headers }, names: string[]) =>
   Object.fromEntries(names.filter((name) => res.headers.has(name)).map((name) => [name, res.headers.get(name)]));
 
-async function expectDeclared(resources: Resources, type: string, res: { status: number; headers: Headers; body: unknown }, requestHeaders: Record<string, string> = {}) {
+async function expectDeclared(
+  resources: Resources,
+  type: string,
+  res: { status: number; headers: Headers; body: unknown },
+  requestHeaders: Record<string, string> = {},
+) {
   const declared = declaredAnswer(resources, type, requestHeaders);
   expect(res.status, type).toBe(declared.status);
   expect(res.body, type).toEqual(declared.body);
@@ -89,7 +100,9 @@ async function expectDeclared(resources: Resources, type: string, res: { status:
   // Nothing the template does not declare, apart from transport headers.
   const names: string[] = [];
   res.headers.forEach((_, name) => names.push(name));
-  const extra = names.filter((name) => !(name in declared.headers) && !['date', 'connection', 'keep-alive', 'content-length', 'transfer-encoding'].includes(name));
+  const extra = names.filter(
+    (name) => !(name in declared.headers) && !['date', 'connection', 'keep-alive', 'content-length', 'transfer-encoding'].includes(name),
+  );
   expect(extra, type).toEqual([]);
 }
 
@@ -149,10 +162,17 @@ describe('with the default context (cdk.json)', () => {
       events.length = 0;
       const res = await api.call(method, sample(path), { apiKey: null });
       if (apiKey) await expectDeclared(template, 'INVALID_API_KEY', res);
-      else expect(events.map((e) => e.event.resource), `${method} ${path}`).toEqual([path]);
+      else
+        expect(
+          events.map((e) => e.event.resource),
+          `${method} ${path}`,
+        ).toEqual([path]);
       events.length = 0;
       await api.call(method, sample(path));
-      expect(events.map((e) => [e.event.httpMethod, e.event.resource]), `${method} ${path}`).toEqual([[method, path]]);
+      expect(
+        events.map((e) => [e.event.httpMethod, e.event.resource]),
+        `${method} ${path}`,
+      ).toEqual([[method, path]]);
     }
   });
 
@@ -264,7 +284,8 @@ describe('with origins, a small quota and a small stage throttle in the context'
     expect(planOfKey('ConsoleApiKey').Throttle).toBeUndefined();
     expect(planOfKey('ConsoleApiKey').Quota).toBeUndefined();
     const { BurstLimit } = planOfKey('ClientApiKey').Throttle;
-    const burst = (apiKey: string) => Promise.all(Array.from({ length: BurstLimit + 40 }, (_, i) => api.get('/me', { apiKey, from: `127.0.2.${1 + (i % 20)}` })));
+    const burst = (apiKey: string) =>
+      Promise.all(Array.from({ length: BurstLimit + 40 }, (_, i) => api.get('/me', { apiKey, from: `127.0.2.${1 + (i % 20)}` })));
     expect((await burst(CONSOLE_KEY)).every((r) => r.status === 401)).toBe(true);
     await expectDeclared(template, 'THROTTLED', (await burst(API_KEY)).find((r) => r.status === 429)!);
   });

@@ -28,7 +28,13 @@ describe('data store', () => {
           { AttributeName: 'SK', KeyType: 'RANGE' },
         ],
         GlobalSecondaryIndexes: ['GSI1', 'GSI2'].map((name) =>
-          Match.objectLike({ IndexName: name, KeySchema: [{ AttributeName: `${name}PK`, KeyType: 'HASH' }, { AttributeName: `${name}SK`, KeyType: 'RANGE' }] }),
+          Match.objectLike({
+            IndexName: name,
+            KeySchema: [
+              { AttributeName: `${name}PK`, KeyType: 'HASH' },
+              { AttributeName: `${name}SK`, KeyType: 'RANGE' },
+            ],
+          }),
         ),
       },
     });
@@ -44,6 +50,10 @@ describe('data store', () => {
 
   it('keeps the logical ids the table and the secrets were deployed with (a new one would replace them)', () => {
     expect(resourcesOf(template, 'AWS::DynamoDB::Table').map(([id]) => id)).toEqual(['TableCD117FA1']);
-    expect(resourcesOf(template, 'AWS::SecretsManager::Secret').map(([id]) => id)).toEqual(['AppSecretFAB5164C', 'ApiKeySecretF1B08E61', 'ConsoleApiKeySecret01B527F1']);
+    expect(resourcesOf(template, 'AWS::SecretsManager::Secret').map(([id]) => id)).toEqual([
+      'AppSecretFAB5164C',
+      'ApiKeySecretF1B08E61',
+      'ConsoleApiKeySecret01B527F1',
+    ]);
   });
 });

@@ -10,7 +10,8 @@ const resources = (type: string) => resourcesOf(template, type);
 describe('fair use', () => {
   it('meters the clients’ key in its usage plan (30 rps, burst 60, a monthly quota) and the console’s in a plan of its own, without either', () => {
     const plans = resources('AWS::ApiGateway::UsagePlan').map(([id, plan]) => ({ id, ...plan.Properties }));
-    const keyOfPlan = (planId: string) => resources('AWS::ApiGateway::UsagePlanKey').find(([, k]) => k.Properties.UsagePlanId.Ref === planId)![1].Properties.KeyId.Ref as string;
+    const keyOfPlan = (planId: string) =>
+      resources('AWS::ApiGateway::UsagePlanKey').find(([, k]) => k.Properties.UsagePlanId.Ref === planId)![1].Properties.KeyId.Ref as string;
     const clients = plans.find((p) => p.Throttle)!;
     const console = plans.find((p) => !p.Throttle)!;
     expect(plans).toHaveLength(2);
@@ -35,7 +36,9 @@ describe('fair use', () => {
       Rules: [Match.objectLike({ Statement: { RateBasedStatement: { Limit: 600, EvaluationWindowSec: 60, AggregateKeyType: 'IP' } }, Action: { Block: {} } })],
     });
     template.resourceCountIs('AWS::WAFv2::WebACLAssociation', 1);
-    synth({ wafRateLimit: 100 }).hasResourceProperties('AWS::WAFv2::WebACL', { Rules: [Match.objectLike({ Statement: { RateBasedStatement: Match.objectLike({ Limit: 100 }) } })] });
+    synth({ wafRateLimit: 100 }).hasResourceProperties('AWS::WAFv2::WebACL', {
+      Rules: [Match.objectLike({ Statement: { RateBasedStatement: Match.objectLike({ Limit: 100 }) } })],
+    });
     const withoutWaf = synth({ waf: false }); // cdk-nag's APIG3 is acknowledged only then
     withoutWaf.resourceCountIs('AWS::WAFv2::WebACL', 0);
     withoutWaf.resourceCountIs('AWS::WAFv2::WebACLAssociation', 0);

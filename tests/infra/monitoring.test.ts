@@ -15,7 +15,11 @@ describe('monitoring', () => {
   const expressionOf = (alarm: any): string => alarm.Metrics?.find((m: any) => m.Expression)?.Expression ?? '';
   /** Every metric of the alarm's expression is summed with FILL(…, 0): a period where one has no data still sums. */
   const sumsFilledMetrics = (alarm: any) =>
-    expect(expressionOf(alarm).split(' + ').sort()).toEqual(metricsOf(alarm).map((m) => `FILL(${m.id}, 0)`).sort());
+    expect(expressionOf(alarm).split(' + ').sort()).toEqual(
+      metricsOf(alarm)
+        .map((m) => `FILL(${m.id}, 0)`)
+        .sort(),
+    );
 
   it('alarms on 5xx rate, latency, function errors and throttles, and DynamoDB throttles, into an encrypted topic', () => {
     const functions = functionSpecs().size;
@@ -62,7 +66,11 @@ describe('monitoring', () => {
 
       const errorAlarms = alarms.filter((a) => metricsOf(a).some((m) => m.MetricName === 'Errors' && m.Dimensions[0].Value.Ref === id));
       expect(errorAlarms, name).toHaveLength(1);
-      expect(metricsOf(errorAlarms[0]).map(({ Namespace, MetricName }) => `${Namespace} ${MetricName}`).sort()).toEqual(['AWS/Lambda Errors', `Test ${name}ErrorLogs`]);
+      expect(
+        metricsOf(errorAlarms[0])
+          .map(({ Namespace, MetricName }) => `${Namespace} ${MetricName}`)
+          .sort(),
+      ).toEqual(['AWS/Lambda Errors', `Test ${name}ErrorLogs`]);
       sumsFilledMetrics(errorAlarms[0]);
       expect(errorAlarms[0]).toMatchObject({ Threshold: 1, ComparisonOperator: 'GreaterThanOrEqualToThreshold' });
     }

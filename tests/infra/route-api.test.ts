@@ -2,7 +2,7 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { gatewayResponses } from '../../shared/http/gateway-contract.ts';
-import { routes, type RouteDef } from '../../shared/routes.ts';
+import { type RouteDef, routes } from '../../shared/routes.ts';
 import { resourcesOf, synth } from '../support/stack.ts';
 
 const template = synth();
@@ -50,7 +50,9 @@ describe('REST API', () => {
       StageName: 'prod',
       TracingEnabled: true,
       AccessLogSetting: { DestinationArn: Match.anyValue(), Format: Match.stringLikeRegexp('"requestId":"\\$context.requestId"') },
-      MethodSettings: [Match.objectLike({ LoggingLevel: 'ERROR', DataTraceEnabled: false, MetricsEnabled: true, ThrottlingRateLimit: 500, ThrottlingBurstLimit: 1000 })],
+      MethodSettings: [
+        Match.objectLike({ LoggingLevel: 'ERROR', DataTraceEnabled: false, MetricsEnabled: true, ThrottlingRateLimit: 500, ThrottlingBurstLimit: 1000 }),
+      ],
     });
     synth({ stage: 'dev' }).hasResourceProperties('AWS::ApiGateway::Stage', { StageName: 'dev' });
   });

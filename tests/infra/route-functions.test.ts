@@ -3,7 +3,7 @@ import type { Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { functionId, functionSpecs } from '../../infra/functions.ts';
 import { paramsAndSecretsLayers } from '../../infra/params-and-secrets-layers.ts';
-import { routes, type RouteDef } from '../../shared/routes.ts';
+import { type RouteDef, routes } from '../../shared/routes.ts';
 import { resourcesOf, synth } from '../support/stack.ts';
 
 const template = synth();
@@ -44,7 +44,9 @@ describe('functions', () => {
       if (routesOfEntry.includes('write')) expect(writes.length).toBeGreaterThan(0);
       else expect(writes).toEqual([]);
       if (route.data === 'none') expect(actions.filter((a: string) => /dynamodb/.test(a))).toEqual([]);
-      const secretsRead = statements.filter((s: { Action: string | string[] }) => [s.Action].flat().includes('secretsmanager:GetSecretValue')).map((s: { Resource: unknown }) => JSON.stringify(s.Resource));
+      const secretsRead = statements
+        .filter((s: { Action: string | string[] }) => [s.Action].flat().includes('secretsmanager:GetSecretValue'))
+        .map((s: { Resource: unknown }) => JSON.stringify(s.Resource));
       const expected = [...(route.data !== 'none' ? ['AppSecret'] : []), ...(route.consoleApiKey ? ['ApiKeySecret'] : [])];
       expect(secretsRead.map((r: string) => /AppSecret|ApiKeySecret/.exec(r)![0]).sort()).toEqual(expected.sort());
       for (const s of statements) {
@@ -52,7 +54,9 @@ describe('functions', () => {
       }
     }
     // No AWS-managed policies on any function role.
-    const lambdaRoles = resources('AWS::IAM::Role').filter(([, r]) => r.Properties.AssumeRolePolicyDocument.Statement[0].Principal.Service === 'lambda.amazonaws.com');
+    const lambdaRoles = resources('AWS::IAM::Role').filter(
+      ([, r]) => r.Properties.AssumeRolePolicyDocument.Statement[0].Principal.Service === 'lambda.amazonaws.com',
+    );
     expect(lambdaRoles).toHaveLength(functions.length);
     for (const [, role] of lambdaRoles) expect(role.Properties.ManagedPolicyArns).toBeUndefined();
   });
@@ -65,7 +69,10 @@ describe('functions', () => {
 
   it('take their memory size from context, and password hashing gets at least 1,536 MB', () => {
     const memoryOf = (synthesized: Template) =>
-      Object.entries(synthesized.findResources('AWS::Lambda::Function')).map(([id, fn]: [string, any]) => [id.replace(/Function[0-9A-F]{8}$/, ''), fn.Properties.MemorySize]);
+      Object.entries(synthesized.findResources('AWS::Lambda::Function')).map(([id, fn]: [string, any]) => [
+        id.replace(/Function[0-9A-F]{8}$/, ''),
+        fn.Properties.MemorySize,
+      ]);
     const bcryptFunctions = ['AuthRegister', 'AuthLogin', 'UsersCreate', 'UsersUpdate', 'UsersDelete'];
     const custom = synth({ memorySize: 2048 });
     for (const [, memory] of memoryOf(custom)) expect(memory).toBe(2048);
@@ -75,10 +82,11 @@ describe('functions', () => {
 
 describe('the Parameters and Secrets extension, by region', () => {
   const layers = paramsAndSecretsLayers.arm64;
-  const layersOf = (synthesized: Template) => Object.values(synthesized.findResources('AWS::Lambda::Function')).flatMap((fn: any) => fn.Properties.Layers ?? []);
+  const layersOf = (synthesized: Template) =>
+    Object.values(synthesized.findResources('AWS::Lambda::Function')).flatMap((fn: any) => fn.Properties.Layers ?? []);
   const functionsWithSecrets = [...functionSpecs().values()].filter((spec) => spec.appSecret || spec.consoleApiKey).length;
 
-  it('keeps one arm64 ARN of AWS\'s extension layer per region, in that region and its partition', () => {
+  it("keeps one arm64 ARN of AWS's extension layer per region, in that region and its partition", () => {
     for (const [region, arn] of Object.entries(layers)) {
       const partition = region.startsWith('cn-') ? 'aws-cn' : region.startsWith('us-gov-') ? 'aws-us-gov' : 'aws';
       expect(arn).toMatch(new RegExp(`^arn:${partition}:lambda:${region}:\\d{12}:layer:AWS-Parameters-and-Secrets-Lambda-Extension-Arm64:\\d+$`));

@@ -9,7 +9,9 @@ import { routes } from '../../shared/routes.ts';
 
 describe('events/', () => {
   it('holds exactly one sample event per route', () => {
-    const files = readdirSync('events').filter((f) => f.endsWith('.json')).map((f) => f.replace(/\.json$/, ''));
+    const files = readdirSync('events')
+      .filter((f) => f.endsWith('.json'))
+      .map((f) => f.replace(/\.json$/, ''));
     expect(files.sort()).toEqual(Object.keys(routes).sort());
   });
 

@@ -18,7 +18,14 @@ describe('an Idempotency-Key claim taken over by a retry', () => {
     expect(await idempotency.claim(userId, claimId, requestHash)).toEqual({ outcome: 'in_flight' });
 
     // The first request runs past its lock, so a retry of the same request takes the claim over.
-    await db.send(new UpdateCommand({ TableName: tableName(), Key: keys.idempotency(userId, claimId), UpdateExpression: 'SET locked_until = :past', ExpressionAttributeValues: { ':past': 0 } }));
+    await db.send(
+      new UpdateCommand({
+        TableName: tableName(),
+        Key: keys.idempotency(userId, claimId),
+        UpdateExpression: 'SET locked_until = :past',
+        ExpressionAttributeValues: { ':past': 0 },
+      }),
+    );
     const retry = await idempotency.claim(userId, claimId, requestHash);
     if (retry.outcome !== 'claimed') throw new Error(`retry's claim: ${retry.outcome}`);
 

@@ -21,7 +21,9 @@ describe('the data client of a read-only function', () => {
     const { db, tableName, WriteRefused } = await clientWith('read');
     const Key = { PK: 'READ-ONLY#probe', SK: 'PROBE' };
     expect((await db.send(new GetCommand({ TableName: tableName(), Key }))).Item).toBeUndefined();
-    await expect(db.send(new QueryCommand({ TableName: tableName(), KeyConditionExpression: 'PK = :pk', ExpressionAttributeValues: { ':pk': Key.PK } }))).resolves.toMatchObject({ Count: 0 });
+    await expect(
+      db.send(new QueryCommand({ TableName: tableName(), KeyConditionExpression: 'PK = :pk', ExpressionAttributeValues: { ':pk': Key.PK } })),
+    ).resolves.toMatchObject({ Count: 0 });
     await expect(db.send(new PutCommand({ TableName: tableName(), Item: Key }))).rejects.toThrow(WriteRefused);
 
     const writer = await clientWith('write');

@@ -2,12 +2,11 @@
 import { request } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
-import { afterAll, beforeAll } from 'vitest';
-import { expect } from 'vitest';
-import { createGateway, routeFor, type GatewayOptions } from '../../infra/local/gateway/index.ts';
-import { localLambdaOptions, startLocalLambda, type LocalLambda, type LocalLambdaOptions } from '../../infra/local/lambda.ts';
-import { contractViolations, type SeenResponse } from './contract.ts';
+import { afterAll, beforeAll, expect } from 'vitest';
+import { createGateway, type GatewayOptions, routeFor } from '../../infra/local/gateway/index.ts';
+import { type LocalLambda, type LocalLambdaOptions, localLambdaOptions, startLocalLambda } from '../../infra/local/lambda.ts';
 import type { RouteId } from '../../shared/routes.ts';
+import { contractViolations, type SeenResponse } from './contract.ts';
 
 export const API_KEY = 'test-api-key';
 export const CONSOLE_KEY = 'test-console-key';
@@ -62,7 +61,11 @@ export function clientFor(baseUrl: string, seen: SeenResponse[] = []) {
     }
     const response = options.from
       ? await sendFrom(options.from, baseUrl + path, method, headers, body)
-      : await fetch(baseUrl + path, { method, headers, body, redirect: 'manual' }).then(async (r) => ({ status: r.status, headers: r.headers, text: await r.text() }));
+      : await fetch(baseUrl + path, { method, headers, body, redirect: 'manual' }).then(async (r) => ({
+          status: r.status,
+          headers: r.headers,
+          text: await r.text(),
+        }));
     const { text } = response;
     let parsed: unknown = undefined;
     try {

@@ -60,7 +60,12 @@ export async function auditTables(endpoint: string): Promise<{ items: number; vi
         const where = `${TableName} ${item.PK}/${item.SK}`;
         violations.push(...violationsIn(item, where));
         const personal = PERSONAL_FIELDS[item.entity as string];
-        if (personal) violations.push(...Object.keys(item).filter((name) => personal.test(name)).map((name) => `${where} .${name}: personal data in plain text`));
+        if (personal)
+          violations.push(
+            ...Object.keys(item)
+              .filter((name) => personal.test(name))
+              .map((name) => `${where} .${name}: personal data in plain text`),
+          );
       }
       ExclusiveStartKey = page.LastEvaluatedKey;
     } while (ExclusiveStartKey);

@@ -5,7 +5,7 @@
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import formats from 'ajv-formats';
 import { openApiDocument } from '../../shared/openapi.ts';
-import { routes, type RouteId } from '../../shared/routes.ts';
+import { type RouteId, routes } from '../../shared/routes.ts';
 
 export interface SeenResponse {
   routeId: RouteId;

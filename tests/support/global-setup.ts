@@ -20,7 +20,9 @@ export default async function setup(project: TestProject) {
         process.exitCode = 1; // vitest reports errors thrown here without failing the run
         return;
       }
-      console.log(`Raw-table audit: ${items} items in every test table, no plaintext password, card number, CVC, phone, email, IP address, name or health data.`);
+      console.log(
+        `Raw-table audit: ${items} items in every test table, no plaintext password, card number, CVC, phone, email, IP address, name or health data.`,
+      );
     } finally {
       await dynamo.stop();
     }

@@ -1,5 +1,5 @@
 /** The stack as the infra tests synthesize it: without bundling (tests/infra/bundles.test.ts builds the real artifacts), cdk-nag in the app. */
-import { App, Validations, type StackProps } from 'aws-cdk-lib';
+import { App, type StackProps, Validations } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { UserDataStack } from '../../infra/stack.ts';

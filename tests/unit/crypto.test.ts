@@ -1,13 +1,13 @@
 import { randomBytes } from 'node:crypto';
-import { InvalidInput } from '../../shared/errors.ts';
 import { describe, expect, it, vi } from 'vitest';
 import { deriveSecrets } from '../../shared/config/index.ts';
 import { decrypt, encrypt } from '../../shared/crypto/aead.ts';
 import { openCursor, sealCursor } from '../../shared/crypto/cursor.ts';
 import { openField, sealField } from '../../shared/crypto/field-cipher.ts';
 import { keyedHash, sha256 } from '../../shared/crypto/hash.ts';
-import { verifyPassword, hashPassword } from '../../shared/crypto/passwords.ts';
+import { hashPassword, verifyPassword } from '../../shared/crypto/passwords.ts';
 import { ACCESS_TOKEN_SECONDS, signAccessToken, verifyAccessToken } from '../../shared/crypto/tokens.ts';
+import { InvalidInput } from '../../shared/errors.ts';
 
 describe('field encryption (AES-256-GCM)', () => {
   it('round-trips, uses a fresh IV each time and names its key', async () => {

@@ -29,7 +29,11 @@ describe('money', () => {
     expect(toDecimal(5, 'USD')).toBe('0.05');
     expect(toDecimal(1000, 'JPY')).toBe('1000');
     expect(toDecimal(MAX_MINOR_UNITS, 'USD')).toBe('10000000000000.00');
-    for (const [amount, currency] of [['123.45', 'EUR'], ['7', 'JPY'], ['0.001', 'BHD']] as const) {
+    for (const [amount, currency] of [
+      ['123.45', 'EUR'],
+      ['7', 'JPY'],
+      ['0.001', 'BHD'],
+    ] as const) {
       expect(toDecimal(Number(toMinor(amount, currency)), currency)).toBe(Number(amount).toFixed(minorUnits(currency)));
     }
   });
@@ -37,7 +41,12 @@ describe('money', () => {
   it('requires a positive amount of at most 10^15 minor units, naming the field', () => {
     expect(requireMinor('10000000000000', 'USD')).toBe(MAX_MINOR_UNITS);
     expect(Number.isSafeInteger(requireMinor('10000000000000', 'USD'))).toBe(true);
-    for (const [amount, currency] of [['0', 'USD'], ['10000000000000.01', 'USD'], ['1.5', 'JPY'], ['abc', 'EUR']] as const) {
+    for (const [amount, currency] of [
+      ['0', 'USD'],
+      ['10000000000000.01', 'USD'],
+      ['1.5', 'JPY'],
+      ['abc', 'EUR'],
+    ] as const) {
       const error = (() => {
         try {
           requireMinor(amount, currency);
@@ -61,9 +70,18 @@ describe('payments', () => {
   it('check card numbers with Luhn and name their network', () => {
     expect(luhnValid('4111111111111111')).toBe(true);
     expect(luhnValid('4111111111111112')).toBe(false);
-    expect(['4111111111111111', '5555555555554444', '2223003122003222', '378282246310005', '6011111111111117', '3530111333300000', '36227206271667', '6200000000000005'].map(cardBrand)).toEqual([
-      'visa', 'mastercard', 'mastercard', 'amex', 'discover', 'jcb', 'diners', 'unionpay',
-    ]);
+    expect(
+      [
+        '4111111111111111',
+        '5555555555554444',
+        '2223003122003222',
+        '378282246310005',
+        '6011111111111117',
+        '3530111333300000',
+        '36227206271667',
+        '6200000000000005',
+      ].map(cardBrand),
+    ).toEqual(['visa', 'mastercard', 'mastercard', 'amex', 'discover', 'jcb', 'diners', 'unionpay']);
   });
 
   it('read expiries as the seed writes them and as cards print them', () => {
@@ -114,7 +132,12 @@ describe('keys', () => {
 describe('paging', () => {
   it('hands a list’s start key back only to the same list, and presents each item', async () => {
     const lastKey = { PK: 'USER#1', SK: 'PROFILE' };
-    const first = await paged('users.list', undefined, async (start) => ({ items: [start === undefined ? 1 : 2], lastKey }), (n) => n * 10);
+    const first = await paged(
+      'users.list',
+      undefined,
+      async (start) => ({ items: [start === undefined ? 1 : 2], lastKey }),
+      (n) => n * 10,
+    );
     expect(first.items).toEqual([10]);
     expect(first.next_cursor).toEqual(expect.any(String));
     const seen: unknown[] = [];

@@ -1,13 +1,13 @@
 import { ConditionalCheckFailedException, ProvisionedThroughputExceededException } from '@aws-sdk/client-dynamodb';
-import { InvalidInput, PreconditionFailed } from '../../shared/errors.ts';
 import { describe, expect, it } from 'vitest';
 import { TokenBucket } from '../../infra/local/gateway/index.ts';
 import { isTransientDbError } from '../../shared/db/errors.ts';
 import { sourceNetwork } from '../../shared/db/login-attempts.ts';
+import { InvalidInput, PreconditionFailed } from '../../shared/errors.ts';
 import { conditionOf } from '../../shared/http/etag.ts';
-import { assertVersion } from '../../shared/versions.ts';
 import { gatewayResponseHeaders, gatewayResponses } from '../../shared/http/gateway-contract.ts';
 import { pathParametersOf } from '../../shared/http/path-parameters.ts';
+import { assertVersion } from '../../shared/versions.ts';
 
 describe('token bucket', () => {
   it('allows the burst, then refills at the rate', () => {
@@ -44,7 +44,8 @@ describe('source networks of password attempts', () => {
 });
 
 describe('If-Match and If-None-Match', () => {
-  const check = (ifMatch: string | undefined, ifNoneMatch: string | undefined, version: number | undefined) => () => assertVersion(conditionOf(ifMatch, ifNoneMatch), version);
+  const check = (ifMatch: string | undefined, ifNoneMatch: string | undefined, version: number | undefined) => () =>
+    assertVersion(conditionOf(ifMatch, ifNoneMatch), version);
   it('pass when absent, * or matching (strong or weak), and fail otherwise', () => {
     expect(check(undefined, undefined, 3)).not.toThrow();
     expect(check('*', undefined, 3)).not.toThrow();

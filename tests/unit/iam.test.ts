@@ -66,7 +66,9 @@ describe('the permissions a DynamoDB call needs', () => {
       { action: 'dynamodb:DeleteItem', resource: arn('audit') },
       { action: 'dynamodb:ConditionCheckItem', resource: table },
     ]);
-    expect(permissions('TransactGetItems', { TransactItems: [{ Get: { TableName: 'users', Key: key } }] })).toEqual([{ action: 'dynamodb:GetItem', resource: table }]);
+    expect(permissions('TransactGetItems', { TransactItems: [{ Get: { TableName: 'users', Key: key } }] })).toEqual([
+      { action: 'dynamodb:GetItem', resource: table },
+    ]);
   });
 
   it('checks batches per table, queries and scans on the index they name, and accepts a table ARN as TableName', () => {

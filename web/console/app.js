@@ -21,7 +21,21 @@ async function api(method, path, { body, headers = {} } = {}) {
 
 // ---- Messages -------------------------------------------------------------------------------
 
-const FIELD_LABELS = { key: 'Key', value: 'Value', phone: 'Phone', dob: 'Date of birth', email: 'Email', password: 'Password', current_password: 'Current password', name: 'Name', height: 'Height', weight: 'Weight', country: 'Country', address: 'Address', gender: 'Gender' };
+const FIELD_LABELS = {
+  key: 'Key',
+  value: 'Value',
+  phone: 'Phone',
+  dob: 'Date of birth',
+  email: 'Email',
+  password: 'Password',
+  current_password: 'Current password',
+  name: 'Name',
+  height: 'Height',
+  weight: 'Weight',
+  country: 'Country',
+  address: 'Address',
+  gender: 'Gender',
+};
 
 function clearErrors(form) {
   form?.querySelectorAll('.field-error').forEach((note) => note.remove());
@@ -108,18 +122,26 @@ function showUser(user, etag) {
 
 $('login-form').addEventListener('submit', (e) => {
   e.preventDefault();
-  submit(e.target, () => api('POST', 'auth/login', { body: formValues(e.target) }), ({ data }) => {
-    signIn(data);
-    say(`Welcome back, ${data.user.name}.`);
-  });
+  submit(
+    e.target,
+    () => api('POST', 'auth/login', { body: formValues(e.target) }),
+    ({ data }) => {
+      signIn(data);
+      say(`Welcome back, ${data.user.name}.`);
+    },
+  );
 });
 
 $('register-form').addEventListener('submit', (e) => {
   e.preventDefault();
-  submit(e.target, () => api('POST', 'auth/register', { body: formValues(e.target) }), ({ data }) => {
-    signIn(data);
-    say(`Account created. Welcome, ${data.user.name}.`);
-  });
+  submit(
+    e.target,
+    () => api('POST', 'auth/register', { body: formValues(e.target) }),
+    ({ data }) => {
+      signIn(data);
+      say(`Account created. Welcome, ${data.user.name}.`);
+    },
+  );
 });
 
 $('logout').addEventListener('click', async () => {
@@ -177,10 +199,14 @@ $('profile-form').addEventListener('submit', (e) => {
 
 $('delete-form').addEventListener('submit', (e) => {
   e.preventDefault();
-  submit(e.target, () => api('DELETE', `users/${state.user.user_id}`, { body: formValues(e.target) }), () => {
-    signOut();
-    say('Your account was deleted.');
-  });
+  submit(
+    e.target,
+    () => api('DELETE', `users/${state.user.user_id}`, { body: formValues(e.target) }),
+    () => {
+      signOut();
+      say('Your account was deleted.');
+    },
+  );
 });
 
 // ---- Key-value store ------------------------------------------------------------------------
@@ -211,11 +237,15 @@ $('kv-form').addEventListener('submit', (e) => {
 
 async function loadEntry(key) {
   if (key !== undefined) $('kv-key').value = key;
-  await submit($('kv-form'), () => api('GET', keyPath()), ({ data }) => {
-    $('kv-value').value = JSON.stringify(data.value, null, 2);
-    $('kv-version').value = String(data.version);
-    say(`Loaded “${data.key}” (version ${data.version}).`);
-  });
+  await submit(
+    $('kv-form'),
+    () => api('GET', keyPath()),
+    ({ data }) => {
+      $('kv-value').value = JSON.stringify(data.value, null, 2);
+      $('kv-version').value = String(data.version);
+      say(`Loaded “${data.key}” (version ${data.version}).`);
+    },
+  );
 }
 
 $('kv-load').addEventListener('click', () => loadEntry());
@@ -273,37 +303,49 @@ $('kv-more').addEventListener('click', () => refreshKeys(true));
 
 $('record-form').addEventListener('submit', (e) => {
   e.preventDefault();
-  submit(e.target, () => api('POST', 'records', { body: formValues(e.target) }), ({ data }) => {
-    e.target.reset();
-    say(`Record created for ${data.name}. Its id is ${data.record_id}.`);
-  });
+  submit(
+    e.target,
+    () => api('POST', 'records', { body: formValues(e.target) }),
+    ({ data }) => {
+      e.target.reset();
+      say(`Record created for ${data.name}. Its id is ${data.record_id}.`);
+    },
+  );
 });
 
 // A user sees only their own record of a phone; an admin sees every owner's.
 $('lookup-form').addEventListener('submit', (e) => {
   e.preventDefault();
   $('record-result').hidden = true;
-  submit(e.target, () => api('POST', 'records/lookup', { body: formValues(e.target) }), ({ data }) => {
-    if (data.items.length === 0) return say('No record for this phone.');
-    const entries = data.items.flatMap((record) => [
-      ['Name', record.name],
-      ['Date of birth', record.dob],
-      ['Height', `${record.height} cm`],
-      ['Weight', `${record.weight} kg`],
-      ['Record id', record.record_id],
-      ...(record.user_id === state.user.user_id ? [] : [['Owner', record.user_id]]),
-    ]);
-    $('record-result').replaceChildren(
-      ...entries.flatMap(([term, value]) => {
-        const dt = document.createElement('dt');
-        dt.textContent = term;
-        const dd = document.createElement('dd');
-        dd.textContent = value;
-        return [dt, dd];
-      }),
-    );
-    $('record-result').hidden = false;
-    const [first] = data.items;
-    say(data.items.length === 1 ? `Found the record of ${first.name}.` : `Found ${data.items.length} records of this phone${data.next_cursor ? ' (the newest; there are more)' : ''}.`);
-  });
+  submit(
+    e.target,
+    () => api('POST', 'records/lookup', { body: formValues(e.target) }),
+    ({ data }) => {
+      if (data.items.length === 0) return say('No record for this phone.');
+      const entries = data.items.flatMap((record) => [
+        ['Name', record.name],
+        ['Date of birth', record.dob],
+        ['Height', `${record.height} cm`],
+        ['Weight', `${record.weight} kg`],
+        ['Record id', record.record_id],
+        ...(record.user_id === state.user.user_id ? [] : [['Owner', record.user_id]]),
+      ]);
+      $('record-result').replaceChildren(
+        ...entries.flatMap(([term, value]) => {
+          const dt = document.createElement('dt');
+          dt.textContent = term;
+          const dd = document.createElement('dd');
+          dd.textContent = value;
+          return [dt, dd];
+        }),
+      );
+      $('record-result').hidden = false;
+      const [first] = data.items;
+      say(
+        data.items.length === 1
+          ? `Found the record of ${first.name}.`
+          : `Found ${data.items.length} records of this phone${data.next_cursor ? ' (the newest; there are more)' : ''}.`,
+      );
+    },
+  );
 });

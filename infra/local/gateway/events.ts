@@ -47,19 +47,21 @@ function requestTime(date: Date) {
 /** The client's address as API Gateway sees it (an IPv4 client on an IPv6 socket without its prefix). */
 export const sourceIpOf = (req: IncomingMessage) => (req.socket.remoteAddress ?? '127.0.0.1').replace(/^::ffff:/, '');
 
-export function buildEvent(
-  req: IncomingMessage,
-  url: URL,
-  route: CompiledRoute,
-  match: RegExpExecArray,
-  body: string,
-  stage: string,
-): APIGatewayProxyEvent {
+export function buildEvent(req: IncomingMessage, url: URL, route: CompiledRoute, match: RegExpExecArray, body: string, stage: string): APIGatewayProxyEvent {
   const now = new Date();
   const requestId = randomUUID();
   const sourceIp = sourceIpOf(req);
   // The headers API Gateway adds in front of every integration.
-  const added = ['X-Amzn-Trace-Id', `Root=1-${Math.floor(now.getTime() / 1000).toString(16)}-${requestId.replace(/-/g, '').slice(0, 24)}`, 'X-Forwarded-For', sourceIp, 'X-Forwarded-Port', String(req.socket.localPort), 'X-Forwarded-Proto', 'http'];
+  const added = [
+    'X-Amzn-Trace-Id',
+    `Root=1-${Math.floor(now.getTime() / 1000).toString(16)}-${requestId.replace(/-/g, '').slice(0, 24)}`,
+    'X-Forwarded-For',
+    sourceIp,
+    'X-Forwarded-Port',
+    String(req.socket.localPort),
+    'X-Forwarded-Proto',
+    'http',
+  ];
   const { headers, multiValueHeaders } = headerMaps([...req.rawHeaders, ...added]);
   const pathParameters = route.names.length ? Object.fromEntries(route.names.map((n, i) => [n, safeDecode(match[i + 1])])) : null;
   return {

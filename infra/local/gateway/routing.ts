@@ -2,7 +2,7 @@
  * Which route a request reaches, as API Gateway's resource tree decides it from the route table, and
  * which paths are resources of that tree at all (a CORS preflight answers on every one).
  */
-import { routes, type RouteDef, type RouteId } from '../../../shared/routes.ts';
+import { type RouteDef, type RouteId, routes } from '../../../shared/routes.ts';
 
 export interface CompiledRoute {
   id: RouteId;

@@ -10,14 +10,14 @@ import { brotliCompressSync, deflateSync, gzipSync } from 'node:zlib';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import {
   corsPreflight,
+  type GatewayResponseType,
   gatewayResponseHeaders,
   gatewayResponses,
+  type HeaderValue,
   MAX_PAYLOAD_BYTES,
   MINIMUM_COMPRESSION_BYTES,
   preflightOrigin,
   usagePlanThrottle,
-  type GatewayResponseType,
-  type HeaderValue,
 } from '../../../shared/http/gateway-contract.ts';
 import type { RouteId } from '../../../shared/routes.ts';
 import { cdkJsonConfig, type DeploymentConfig } from '../../config.ts';
@@ -106,13 +106,19 @@ export function createGateway(options: GatewayOptions): Server {
     if (req.method === 'OPTIONS' && corsOrigins.length > 0 && isResource(url.pathname)) {
       // A preflight is a method like any other (a mock integration): the stage throttle applies.
       if (!stageBucket.take('stage')) return gatewayAnswer(req, res, 'THROTTLED');
-      return send(req, res, corsPreflight.status, {
-        'access-control-allow-origin': preflightOrigin(corsOrigins, req.headers.origin)!,
-        'access-control-allow-methods': corsPreflight.allowMethods.join(','),
-        'access-control-allow-headers': corsPreflight.allowHeaders.join(','),
-        'access-control-max-age': String(corsPreflight.maxAgeSeconds),
-        vary: 'Origin',
-      }, '');
+      return send(
+        req,
+        res,
+        corsPreflight.status,
+        {
+          'access-control-allow-origin': preflightOrigin(corsOrigins, req.headers.origin)!,
+          'access-control-allow-methods': corsPreflight.allowMethods.join(','),
+          'access-control-allow-headers': corsPreflight.allowHeaders.join(','),
+          'access-control-max-age': String(corsPreflight.maxAgeSeconds),
+          vary: 'Origin',
+        },
+        '',
+      );
     }
     const found = findRoute(req.method!, url.pathname);
     if (!found) return gatewayAnswer(req, res, 'MISSING_AUTHENTICATION_TOKEN');

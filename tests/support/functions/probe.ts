@@ -9,12 +9,19 @@ import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-l
 import { consoleApiKey, getSecrets } from '../../../shared/config/index.ts';
 import { state } from './state.ts';
 
-const outcome = (promise: Promise<unknown>) => promise.then(() => 'ok', (error: Error) => `${error.name}: ${error.message}`);
+const outcome = (promise: Promise<unknown>) =>
+  promise.then(
+    () => 'ok',
+    (error: Error) => `${error.name}: ${error.message}`,
+  );
 
 async function readThroughExtension(secretId: string, port = process.env.PARAMETERS_SECRETS_EXTENSION_HTTP_PORT ?? '2773') {
   return fetch(`http://localhost:${port}/secretsmanager/get?secretId=${encodeURIComponent(secretId)}`, {
     headers: { 'X-Aws-Parameters-Secrets-Token': process.env.AWS_SESSION_TOKEN ?? '' },
-  }).then((response) => response.status, () => 'unreachable');
+  }).then(
+    (response) => response.status,
+    () => 'unreachable',
+  );
 }
 
 export async function handler(event: APIGatewayProxyEvent, context: Context): Promise<APIGatewayProxyResult> {
@@ -26,13 +33,23 @@ export async function handler(event: APIGatewayProxyEvent, context: Context): Pr
     if (query.log) console.log(query.log);
     if (query.sleep) await new Promise((done) => setTimeout(done, Number(query.sleep)));
     if (query.do === 'throw') throw new Error('thrown by the probe');
-    if (query.do === 'crash') await new Promise(() => setImmediate(() => { throw new Error('uncaught in the probe'); }));
+    if (query.do === 'crash')
+      await new Promise(() =>
+        setImmediate(() => {
+          throw new Error('uncaught in the probe');
+        }),
+      );
     if (query.do === 'spin') for (;;);
     const body = {
       threadId,
       ...state,
       env: { ...process.env },
-      context: { functionName: context.functionName, memoryLimitInMB: context.memoryLimitInMB, invokedFunctionArn: context.invokedFunctionArn, remainingMs: context.getRemainingTimeInMillis() },
+      context: {
+        functionName: context.functionName,
+        memoryLimitInMB: context.memoryLimitInMB,
+        invokedFunctionArn: context.invokedFunctionArn,
+        remainingMs: context.getRemainingTimeInMillis(),
+      },
       appSecret: await outcome(getSecrets()),
       apiKey: await consoleApiKey().catch((error: Error) => `${error.name}: ${error.message}`),
       ...(query.secret && { extension: await readThroughExtension(query.secret, query.port) }),

@@ -5,7 +5,7 @@
  * answers it (400 AccessDeniedException) and recorded.
  */
 import { randomUUID } from 'node:crypto';
-import { createServer, request, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, request, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { dynamoDbPermissions, evaluate, type Permission, type Statement } from './iam.ts';
 
@@ -67,8 +67,16 @@ export async function startDynamoDbProxy(options: {
       const decision = evaluate(caller.statements, permission);
       if (decision === 'allow') continue;
       denials.push({ caller: caller.principal, operation, ...permission });
-      const why = decision === 'explicit-deny' ? 'with an explicit deny in an identity-based policy' : `because no identity-based policy allows the ${permission.action} action`;
-      return answer(res, 400, 'AccessDeniedException', `User: ${caller.principal} is not authorized to perform: ${permission.action} on resource: ${permission.resource} ${why}`);
+      const why =
+        decision === 'explicit-deny'
+          ? 'with an explicit deny in an identity-based policy'
+          : `because no identity-based policy allows the ${permission.action} action`;
+      return answer(
+        res,
+        400,
+        'AccessDeniedException',
+        `User: ${caller.principal} is not authorized to perform: ${permission.action} on resource: ${permission.resource} ${why}`,
+      );
     }
     const forwarded = request(target, { method: req.method, path: req.url, headers: req.headers }, (upstream) => {
       res.writeHead(upstream.statusCode ?? 500, upstream.headers);

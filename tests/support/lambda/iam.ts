@@ -46,7 +46,13 @@ export function roleStatements(template: CfnTemplate, roleLogicalId: string, nam
 
 /** IAM's wildcards: `*` any run of characters, `?` one; actions compare case-insensitively, ARNs exactly. */
 const wildcard = (pattern: string, flags = '') =>
-  new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`, flags);
+  new RegExp(
+    `^${pattern
+      .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+      .replace(/\*/g, '.*')
+      .replace(/\?/g, '.')}$`,
+    flags,
+  );
 
 const matches = (s: Statement, { action, resource }: Permission) =>
   s.Action.some((a) => wildcard(a, 'i').test(action)) && s.Resource.some((r) => wildcard(r).test(resource));

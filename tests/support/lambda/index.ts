@@ -11,15 +11,15 @@
  *   await fn.stop(); lambda.denials; await lambda.close();
  */
 import { randomBytes } from 'node:crypto';
-import { startSecretsExtension, type SecretsExtension } from '../../../infra/local/secrets-extension.ts';
-import { startDynamoDbProxy, type Caller, type Denial } from './dynamodb-proxy.ts';
+import { type SecretsExtension, startSecretsExtension } from '../../../infra/local/secrets-extension.ts';
+import { type Caller, type Denial, startDynamoDbProxy } from './dynamodb-proxy.ts';
 import { evaluate, roleStatements } from './iam.ts';
-import { startSandbox, type Sandbox } from './sandbox.ts';
-import { ACCOUNT, REGION, arnOf, functionDefinitions, resolver, type CfnTemplate, type FunctionDefinition } from './template.ts';
+import { type Sandbox, startSandbox } from './sandbox.ts';
+import { ACCOUNT, arnOf, type CfnTemplate, type FunctionDefinition, functionDefinitions, REGION, resolver } from './template.ts';
 
-export { synthesizeBundled, type CfnTemplate, type FunctionDefinition } from './template.ts';
-export type { Invocation, Sandbox } from './sandbox.ts';
 export type { Denial } from './dynamodb-proxy.ts';
+export type { Invocation, Sandbox } from './sandbox.ts';
+export { type CfnTemplate, type FunctionDefinition, synthesizeBundled } from './template.ts';
 
 export interface LambdaEnvironment {
   /** Every AWS::Lambda::Function of the template, by its id in infra/functions.ts (UsersGet…). */
@@ -35,10 +35,24 @@ export interface LambdaEnvironment {
 
 /** Variables Lambda reserves: a template that sets one is refused at deploy time. */
 const RESERVED = new Set([
-  '_HANDLER', '_X_AMZN_TRACE_ID', 'AWS_DEFAULT_REGION', 'AWS_REGION', 'AWS_EXECUTION_ENV', 'AWS_LAMBDA_FUNCTION_NAME',
-  'AWS_LAMBDA_FUNCTION_MEMORY_SIZE', 'AWS_LAMBDA_FUNCTION_VERSION', 'AWS_LAMBDA_INITIALIZATION_TYPE', 'AWS_LAMBDA_LOG_GROUP_NAME',
-  'AWS_LAMBDA_LOG_STREAM_NAME', 'AWS_ACCESS_KEY', 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN',
-  'AWS_LAMBDA_RUNTIME_API', 'LAMBDA_TASK_ROOT', 'LAMBDA_RUNTIME_DIR',
+  '_HANDLER',
+  '_X_AMZN_TRACE_ID',
+  'AWS_DEFAULT_REGION',
+  'AWS_REGION',
+  'AWS_EXECUTION_ENV',
+  'AWS_LAMBDA_FUNCTION_NAME',
+  'AWS_LAMBDA_FUNCTION_MEMORY_SIZE',
+  'AWS_LAMBDA_FUNCTION_VERSION',
+  'AWS_LAMBDA_INITIALIZATION_TYPE',
+  'AWS_LAMBDA_LOG_GROUP_NAME',
+  'AWS_LAMBDA_LOG_STREAM_NAME',
+  'AWS_ACCESS_KEY',
+  'AWS_ACCESS_KEY_ID',
+  'AWS_SECRET_ACCESS_KEY',
+  'AWS_SESSION_TOKEN',
+  'AWS_LAMBDA_RUNTIME_API',
+  'LAMBDA_TASK_ROOT',
+  'LAMBDA_RUNTIME_DIR',
 ]);
 
 /** AWS's published Parameters and Secrets extension layers; the Arm64 one for arm64 functions, the other for x86_64. */
@@ -128,7 +142,12 @@ export async function startLambdaEnvironment(options: {
       AWS_ACCESS_KEY_ID: keys.accessKeyId,
       AWS_SECRET_ACCESS_KEY: keys.secretAccessKey,
       AWS_SESSION_TOKEN: keys.sessionToken,
-      ...(fn.tracing && { AWS_XRAY_CONTEXT_MISSING: 'LOG_ERROR', AWS_XRAY_DAEMON_ADDRESS: '169.254.79.129:2000', _AWS_XRAY_DAEMON_ADDRESS: '169.254.79.129', _AWS_XRAY_DAEMON_PORT: '2000' }),
+      ...(fn.tracing && {
+        AWS_XRAY_CONTEXT_MISSING: 'LOG_ERROR',
+        AWS_XRAY_DAEMON_ADDRESS: '169.254.79.129:2000',
+        _AWS_XRAY_DAEMON_ADDRESS: '169.254.79.129',
+        _AWS_XRAY_DAEMON_PORT: '2000',
+      }),
       TZ: ':UTC',
       LANG: 'en_US.UTF-8',
       PATH: '/usr/local/bin:/usr/bin:/bin',
