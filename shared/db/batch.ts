@@ -2,6 +2,7 @@ import { BatchWriteCommand, QueryCommand, type QueryCommandInput } from '@aws-sd
 import { Unavailable } from '../errors.ts';
 import { retry } from '../retry.ts';
 import { db, tableName } from './client.ts';
+import type { Item } from './table.ts';
 
 class Unprocessed extends Error {}
 
@@ -32,8 +33,8 @@ export async function deleteKeys(items: Record<string, unknown>[]): Promise<void
 }
 
 /** Every item a query finds, page after page (for bounded sets: one user's entries, sessions, records). */
-export async function queryAll(input: Omit<QueryCommandInput, 'TableName' | 'ExclusiveStartKey'>): Promise<Record<string, any>[]> {
-  const items: Record<string, any>[] = [];
+export async function queryAll(input: Omit<QueryCommandInput, 'TableName' | 'ExclusiveStartKey'>): Promise<Item[]> {
+  const items: Item[] = [];
   let ExclusiveStartKey: Record<string, unknown> | undefined;
   do {
     const page = await db.send(new QueryCommand({ TableName: tableName(), ...input, ExclusiveStartKey }));

@@ -7,9 +7,9 @@
 import { BatchGetCommand } from '@aws-sdk/lib-dynamodb';
 import { untilProcessed } from './batch.ts';
 import { db, tableName } from './client.ts';
+import type { Item } from './table.ts';
 
-type Key = Record<string, string>;
-type Item = Record<string, any>;
+type Key = { PK: string; SK: string };
 interface Pending {
   key: Key;
   resolve: (item: Item | undefined) => void;
@@ -28,9 +28,9 @@ async function fetchBatch(pending: Pending[]): Promise<void> {
       for (const item of Responses?.[tableName()] ?? []) found.set(idOf(item as Key), item);
       return (UnprocessedKeys?.[tableName()]?.Keys ?? []) as Key[];
     });
-    pending.forEach((p) => p.resolve(found.get(idOf(p.key))));
+    for (const p of pending) p.resolve(found.get(idOf(p.key)));
   } catch (error) {
-    pending.forEach((p) => p.reject(error));
+    for (const p of pending) p.reject(error);
   }
 }
 

@@ -13,6 +13,7 @@ import { deletePartition, queryAll } from './batch.ts';
 import { db, tableName } from './client.ts';
 import { getItem } from './get-item.ts';
 import { keys } from './keys.ts';
+import type { Item } from './table.ts';
 import { guard, ownerExists, transact } from './writes.ts';
 
 export interface KvEntry {
@@ -34,7 +35,7 @@ export interface KvQuota {
 /** What an entry counts against the quota: its key and its value, in UTF-8 bytes. */
 export const entryBytes = (key: string, valueText: string) => Buffer.byteLength(key, 'utf8') + Buffer.byteLength(valueText, 'utf8');
 
-const fromItem = ({ SK, value_json, version, created_at, updated_at }: Record<string, any>): KvEntry => ({
+const fromItem = ({ SK, value_json, version, created_at, updated_at }: Item): KvEntry => ({
   key: SK,
   value: new JsonText(value_json),
   version,

@@ -15,6 +15,7 @@ import { keyedHash } from '../crypto/hash.ts';
 import { db, tableName } from './client.ts';
 import { getItem } from './get-item.ts';
 import { epochSeconds, keys } from './keys.ts';
+import type { Item } from './table.ts';
 import { conditionally } from './writes.ts';
 
 export const WINDOW_SECONDS = 15 * 60;
@@ -23,7 +24,6 @@ export const ACCOUNT_SLOW_AFTER = 10;
 export const ACCOUNT_INTERVAL_MS = 5_000;
 
 type Key = { PK: string; SK: string };
-type Values = Record<string, any>;
 /** An attempt counted in a window (so that a right password can give it back to the same window). */
 interface Counted {
   key: Key;
@@ -42,7 +42,7 @@ export const attemptsSubject = {
  */
 export function sourceNetwork(ip: string): string {
   const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(ip);
-  if (mapped) return mapped[1];
+  if (mapped?.[1]) return mapped[1];
   if (!ip.includes(':')) return ip;
   const [head, tail] = ip.split('::');
   const groups = head ? head.split(':') : [];
@@ -61,13 +61,7 @@ export function sourceNetwork(ip: string): string {
  * one if `gate` allows. `sets` are assignments made with every attempt. Returns the window counted
  * in, or the item that refused.
  */
-async function count(
-  key: Key,
-  gate: string,
-  gateValues: Values,
-  sets: string[] = [],
-  setValues: Values = {},
-): Promise<{ counted: Counted } | { refused: Values }> {
+async function count(key: Key, gate: string, gateValues: Item, sets: string[] = [], setValues: Item = {}): Promise<{ counted: Counted } | { refused: Item }> {
   for (;;) {
     const now = epochSeconds();
     const opened = await conditionally(() =>

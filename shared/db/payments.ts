@@ -11,7 +11,7 @@ import type { PaymentStatus } from '../schemas/payments.ts';
 import { db, tableName } from './client.ts';
 import { getItem } from './get-item.ts';
 import { keys, PAYMENT_SHARDS } from './keys.ts';
-import { fieldsOf, table } from './table.ts';
+import { fieldsOf, type Item, table } from './table.ts';
 import { conditionally, type Guarded, ownerExists, StaleVersion, type TransactItem, transact } from './writes.ts';
 
 export interface Payment {
@@ -37,7 +37,7 @@ type Key = Record<string, unknown>;
 export type ShardPositions = (Key | null | 'done')[];
 
 export const cardContext = (paymentId: string) => `payment:${paymentId}:card_no`;
-const shardOf = (paymentId: string) => parseInt(paymentId[0], 16) % PAYMENT_SHARDS;
+const shardOf = (paymentId: string) => parseInt(paymentId.charAt(0), 16) % PAYMENT_SHARDS;
 
 const toItem = (p: Payment) => ({
   ...keys.payment(p.payment_id),
@@ -49,9 +49,9 @@ const toItem = (p: Payment) => ({
   ...p,
 });
 
-const fromItem = (item: Record<string, any>) => fieldsOf(item) as Payment;
+const fromItem = (item: Item) => fieldsOf(item) as Payment;
 
-const indexKey = (item: Record<string, any>, index: typeof table.gsi1 | typeof table.gsi2): Key => ({
+const indexKey = (item: Item, index: typeof table.gsi1 | typeof table.gsi2): Key => ({
   PK: item.PK,
   SK: item.SK,
   [index.partitionKey]: item[index.partitionKey],
@@ -98,18 +98,22 @@ export const payments = {
   async listAll(limit: number, start?: { shards: ShardPositions }) {
     const positions = start?.shards ?? Array<ShardPositions[number]>(PAYMENT_SHARDS).fill(null);
     const shards = await Promise.all(
-      positions.map((position, shard) =>
-        position === 'done' ? { items: [], lastKey: undefined } : queryNewestFirst(table.gsi2, keys.paymentsShard(shard), limit, position ?? undefined),
-      ),
+      positions.map(async (position, shard) => ({
+        position,
+        ...(position === 'done'
+          ? { items: [], lastKey: undefined }
+          : await queryNewestFirst(table.gsi2, keys.paymentsShard(shard), limit, position ?? undefined)),
+      })),
     );
     const merged = shards
       .flatMap(({ items }, shard) => items.map((item, index) => ({ item, shard, index })))
       .sort((a, b) => (a.item.GSI2SK < b.item.GSI2SK ? 1 : -1))
       .slice(0, limit);
-    const next: ShardPositions = shards.map(({ items, lastKey }, shard) => {
+    const next: ShardPositions = shards.map(({ position, items, lastKey }, shard) => {
       const used = merged.filter((m) => m.shard === shard).length;
-      if (used < items.length) return used === 0 ? positions[shard] : indexKey(items[used - 1], table.gsi2);
-      return lastKey ?? 'done';
+      if (used === items.length) return lastKey ?? 'done';
+      const lastUsed = items[used - 1];
+      return lastUsed ? indexKey(lastUsed, table.gsi2) : position;
     });
     return { items: merged.map((m) => fromItem(m.item)), lastKey: next.every((p) => p === 'done') ? undefined : { shards: next } };
   },

@@ -14,7 +14,7 @@ import { deleteKeys } from './batch.ts';
 import { db, tableName } from './client.ts';
 import { getItem } from './get-item.ts';
 import { keys } from './keys.ts';
-import { fieldsOf, table } from './table.ts';
+import { fieldsOf, type Item, table } from './table.ts';
 import { conditionally, guard, ownerExists, transact } from './writes.ts';
 
 export interface HealthRecord {
@@ -56,7 +56,7 @@ async function toItem({ name, dob, height, weight, ...record }: HealthRecord, ph
   };
 }
 
-const sealed = (item: Record<string, any>) => fieldsOf(item) as SealedRecord;
+const sealed = (item: Item) => fieldsOf(item) as SealedRecord;
 
 async function unseal({ details_sealed, ...record }: SealedRecord): Promise<HealthRecord> {
   return { ...record, ...JSON.parse(await openField(details_sealed, detailsContext(record.record_id))) };
@@ -129,10 +129,12 @@ export const records = {
 
   /** One page of every owner's records of a phone: its hashes under each pepper, one after the other. */
   async listOfPhone(phoneHashes: string[], limit: number, from: PhonePosition = { hash: 0 }) {
-    const items: Record<string, any>[] = [];
+    const items: Item[] = [];
     let { hash, key } = from;
-    while (hash < phoneHashes.length && items.length < limit) {
-      const page = await queryNewestFirst(table.gsi2, keys.recordsOfPhone(phoneHashes[hash]), limit - items.length, key);
+    while (items.length < limit) {
+      const phoneHash = phoneHashes[hash];
+      if (phoneHash === undefined) break;
+      const page = await queryNewestFirst(table.gsi2, keys.recordsOfPhone(phoneHash), limit - items.length, key);
       items.push(...page.items);
       key = page.lastKey;
       if (!key) hash++;

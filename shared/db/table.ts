@@ -6,6 +6,10 @@
  * owner's records of one phone (records.ts).
  */
 import type { CreateTableCommandInput, GlobalSecondaryIndex } from '@aws-sdk/client-dynamodb';
+import type { NativeAttributeValue } from '@aws-sdk/lib-dynamodb';
+
+/** An item as the document client reads and writes it: attribute names to native values. */
+export type Item = Record<string, NativeAttributeValue>;
 
 const gsi1 = { indexName: 'GSI1', partitionKey: 'GSI1PK', sortKey: 'GSI1SK' } as const;
 const gsi2 = { indexName: 'GSI2', partitionKey: 'GSI2PK', sortKey: 'GSI2SK' } as const;
@@ -22,8 +26,7 @@ export const table = {
 const KEY_ATTRIBUTES = new Set<string>([table.partitionKey, table.sortKey, ...table.indexes.flatMap((i) => [i.partitionKey, i.sortKey]), 'entity']);
 
 /** What an item holds besides its table and index keys and its entity tag: the entity's own fields. */
-export const fieldsOf = (item: Record<string, any>): Record<string, any> =>
-  Object.fromEntries(Object.entries(item).filter(([name]) => !KEY_ATTRIBUTES.has(name)));
+export const fieldsOf = (item: Item): Item => Object.fromEntries(Object.entries(item).filter(([name]) => !KEY_ATTRIBUTES.has(name)));
 
 export const globalSecondaryIndex = (index: (typeof table.indexes)[number]): GlobalSecondaryIndex => ({
   IndexName: index.indexName,

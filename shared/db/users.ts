@@ -16,7 +16,7 @@ import { deletePartition } from './batch.ts';
 import { db, tableName } from './client.ts';
 import { getItem } from './get-item.ts';
 import { keys, normaliseEmail, normaliseUsername, USERS_INDEX_PK } from './keys.ts';
-import { fieldsOf, table } from './table.ts';
+import { fieldsOf, type Item, table } from './table.ts';
 import { type Guarded, guard, type TransactItem, transact } from './writes.ts';
 
 export interface UserFields {
@@ -78,7 +78,7 @@ async function toItem({ name, email, username, phone, country, dob, address, gen
   };
 }
 
-async function fromItem(item: Record<string, any>): Promise<User> {
+async function fromItem(item: Item): Promise<User> {
   const { profile_sealed, ...record } = fieldsOf(item);
   return { ...record, ...JSON.parse(await openField(profile_sealed, profileContext(record.user_id))) } as User;
 }
