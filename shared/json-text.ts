@@ -13,5 +13,5 @@ const PLACEHOLDER = new RegExp(`"${MARK}(\\d+)"`, 'g');
 export function stringify(value: unknown): string {
   const texts: string[] = [];
   const json = JSON.stringify(value, (_, v) => (v instanceof JsonText ? `${MARK}${texts.push(v.text) - 1}` : v));
-  return texts.length === 0 ? json : json.replace(PLACEHOLDER, (_, index: string) => texts[Number(index)]!);
+  return texts.length === 0 ? json : json.replace(PLACEHOLDER, (placeholder, index: string) => texts[Number(index)] ?? placeholder);
 }

@@ -50,7 +50,7 @@ export function errorStatuses(route: RouteDef): number[] {
   if (route.auth !== 'none') statuses.add(401);
   if (route.auth === 'admin') statuses.add(403);
   if (route.body || route.params || route.query) statuses.add(400);
-  if (route.body) [413, 415].forEach((s) => statuses.add(s));
+  if (route.body) for (const status of [413, 415]) statuses.add(status);
   if (route.params && route.data !== 'none') statuses.add(404);
   if (route.data !== 'none') statuses.add(503);
   return [...statuses].sort();
@@ -106,15 +106,16 @@ function responses(route: RouteDef): Json {
 }
 
 /** A route's group in the docs: the first part of its id (`kv.put` → kv). */
-const tagOf = (id: string) => id.split('.')[0]!;
+const tagOf = (id: string) => id.split('.')[0] ?? id;
 
 const security = (route: RouteDef) => (route.apiKey === false ? [] : route.auth === 'none' ? [{ apiKey: [] }] : [{ apiKey: [], bearerAuth: [] }]);
 
 export function openApiDocument(serverUrl: string): Json {
   const paths: Record<string, Json> = {};
   for (const [id, route] of Object.entries(routes) as [string, RouteDef][]) {
-    paths[route.path] ??= {};
-    paths[route.path][route.method.toLowerCase()] = {
+    const operations = paths[route.path] ?? {};
+    paths[route.path] = operations;
+    operations[route.method.toLowerCase()] = {
       operationId: id,
       summary: route.summary,
       tags: [tagOf(id)],

@@ -52,6 +52,7 @@ export interface RouteDef {
   /** The answer is a versioned resource: its `version` goes out as the ETag. */
   etag?: true;
   /** Where a created resource lives, from the API's root: sent as Location with a 201. */
+  // biome-ignore lint/suspicious/noExplicitAny: each route's location reads its own created body (the shape of its response schema), which one RouteDef for every route cannot name
   location?: (created: any) => string;
   /** Answers 201 when it creates and `status` when it replaces (the handler tells which). */
   creates?: true;

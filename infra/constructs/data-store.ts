@@ -77,8 +77,9 @@ export class DataStore {
     if (access.data === 'write') this.table.grantReadWriteData(fn);
     if (access.appSecret) this.appSecret.grantRead(fn);
     if (access.data !== 'none') {
+      if (!fn.role) throw new Error(`${fn.node.path} has no role to acknowledge its table grant on`);
       const tableId = Stack.of(this.table).getLogicalId(this.table.node.defaultChild as CfnElement);
-      Validations.of(fn.role!).acknowledge({
+      Validations.of(fn.role).acknowledge({
         id: `AwsSolutions-IAM5[Resource::<${tableId}.Arn>/index/*]`,
         reason: "The indexes of this one table (the users list queries GSI1); DynamoDB index ARNs are addressed under the table's ARN.",
       });

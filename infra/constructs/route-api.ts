@@ -85,7 +85,9 @@ export class RouteApi {
     });
 
     for (const [routeId, route] of Object.entries(routes) as [string, RouteDef][]) {
-      this.api.root.resourceForPath(route.path).addMethod(route.method, new apigateway.LambdaIntegration(functions.get(route.entry)!), {
+      const fn = functions.get(route.entry);
+      if (!fn) throw new Error(`No function for ${route.entry} (route ${routeId})`);
+      this.api.root.resourceForPath(route.path).addMethod(route.method, new apigateway.LambdaIntegration(fn), {
         apiKeyRequired: route.apiKey !== false,
         operationName: routeId,
       });

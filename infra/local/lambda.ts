@@ -16,6 +16,7 @@ import { cdkJsonConfig } from '../config.ts';
 import { type FunctionResources, type FunctionSpec, functionEnvironment, functionSpecs } from '../functions.ts';
 import { lambdaRuntime } from '../runtime.ts';
 import { localAwsEnvironment } from './dynamodb.ts';
+import { requiredEnv } from './env-file.ts';
 import type { InstanceData, Invocation, Reply } from './lambda-worker.ts';
 import { type SecretAccess, startSecretsExtension } from './secrets-extension.ts';
 
@@ -37,8 +38,8 @@ export interface LocalLambdaOptions {
   dynamoEndpoint: string;
   /** The secrets' values, served by the extension emulation under the ARNs above. */
   appSecret: string;
-  /** The console's API key, which the console function serves in its page. */
-  consoleKey: string;
+  /** The console's API key, which the console function serves in its page (no such secret without one). */
+  consoleKey?: string;
   corsOrigins?: string[];
   /** The limits functions apply themselves; cdk.json's context by default, as deployed. */
   limits?: FunctionResources['limits'];
@@ -71,9 +72,9 @@ export class FunctionError extends Error {
 export function localLambdaOptions(env = process.env): LocalLambdaOptions {
   return {
     tableName: env.TABLE_NAME ?? 'user-data',
-    dynamoEndpoint: env.AWS_ENDPOINT_URL_DYNAMODB!,
-    appSecret: env.APP_SECRET!,
-    consoleKey: env.LOCAL_CONSOLE_KEY!,
+    dynamoEndpoint: requiredEnv('AWS_ENDPOINT_URL_DYNAMODB', env),
+    appSecret: requiredEnv('APP_SECRET', env),
+    consoleKey: env.LOCAL_CONSOLE_KEY,
     corsOrigins: env.CORS_ORIGINS ? env.CORS_ORIGINS.split(',').filter(Boolean) : cdkJsonConfig().corsOrigins,
     // A local convenience, not the stack's: the developer's log level reaches the functions.
     logLevel: env.POWERTOOLS_LOG_LEVEL ?? env.LOG_LEVEL,
@@ -146,7 +147,7 @@ class Instance {
 interface Pool {
   spec: FunctionSpec;
   name: string;
-  env: Record<string, string>;
+  env: Record<string, string> & { AWS_LAMBDA_LOG_GROUP_NAME: string };
   idle: Instance[];
   size: number;
   waiting: { resolve(instance: Instance): void; reject(error: Error): void }[];
@@ -168,7 +169,7 @@ export async function startLocalLambda(options: LocalLambdaOptions): Promise<Loc
   };
   const grantsByToken = new Map<string, string[]>();
   const extension = await startSecretsExtension({
-    secrets: { [APP_SECRET_ARN]: options.appSecret, [CONSOLE_API_KEY_SECRET_ARN]: options.consoleKey },
+    secrets: { [APP_SECRET_ARN]: options.appSecret, ...(options.consoleKey !== undefined && { [CONSOLE_API_KEY_SECRET_ARN]: options.consoleKey }) },
     access(sessionToken, secretArn): SecretAccess | undefined {
       const grants = grantsByToken.get(sessionToken);
       if (!grants) return undefined;
@@ -287,7 +288,9 @@ export async function startLocalLambda(options: LocalLambdaOptions): Promise<Loc
 
     async close() {
       closed = true;
-      for (const pool of pools.values()) pool.waiting.splice(0).forEach((waiter) => waiter.reject(new FunctionError('The local Lambda service is closed')));
+      for (const pool of pools.values()) {
+        for (const waiter of pool.waiting.splice(0)) waiter.reject(new FunctionError('The local Lambda service is closed'));
+      }
       await Promise.all([...instances].map((instance) => instance.kill()));
       await extension.close();
     },

@@ -4,7 +4,7 @@
  */
 
 import { ensureTable, localAwsEnvironment, startDynamoLocal } from './dynamodb.ts';
-import { loadLocalEnv } from './env-file.ts';
+import { loadLocalEnv, requiredEnv } from './env-file.ts';
 
 const { created } = loadLocalEnv();
 const port = Number(process.env.PORT ?? 3000);
@@ -39,16 +39,17 @@ try {
   const { bootstrapAdmin } = await import('./bootstrap.ts');
   const { createGateway } = await import('./gateway/index.ts');
   const { localLambdaOptions, startLocalLambda } = await import('./lambda.ts');
-  const admin = await bootstrapAdmin(process.env.ADMIN_EMAIL!, process.env.ADMIN_PASSWORD!);
+  const admin = await bootstrapAdmin(requiredEnv('ADMIN_EMAIL'), requiredEnv('ADMIN_PASSWORD'));
   lambda = await startLocalLambda({ ...localLambdaOptions(), log: (line) => console.log(`[lambda] ${line}`) });
-  server = createGateway({
-    apiKey: process.env.LOCAL_API_KEY!,
-    consoleKey: process.env.LOCAL_CONSOLE_KEY!,
+  const gateway = createGateway({
+    apiKey: requiredEnv('LOCAL_API_KEY'),
+    consoleKey: requiredEnv('LOCAL_CONSOLE_KEY'),
     lambda,
     ...(process.env.CORS_ORIGINS && { config: { corsOrigins: process.env.CORS_ORIGINS.split(',').filter(Boolean) } }),
     log: (line) => console.log(`[gateway] ${line}`),
   });
-  await new Promise<void>((done, fail) => server!.once('error', fail).listen(port, done));
+  server = gateway;
+  await new Promise<void>((done, fail) => gateway.once('error', fail).listen(port, done));
   console.log(
     [
       '',

@@ -43,7 +43,10 @@ function count(name: string, localDefault: number): number {
 
 const once = <T>(read: () => T) => {
   let value: { v: T } | undefined;
-  return () => (value ??= { v: read() }).v;
+  return () => {
+    value ??= { v: read() };
+    return value.v;
+  };
 };
 
 const tableName = once(() => setting('TABLE_NAME', 'user-data'));

@@ -76,10 +76,12 @@ export async function verifyAccessToken(token: string): Promise<AccessClaims> {
     throw error instanceof errors.JOSEError ? new InvalidToken({ cause: error }) : error;
   });
   if (payload.role !== 'user' && payload.role !== 'admin') throw new InvalidToken();
-  if (typeof payload.sid !== 'string') throw new InvalidToken();
-  const claims = { sub: payload.sub!, role: payload.role, sid: payload.sid } as const;
-  if (verified.size >= MAX_REMEMBERED) verified.delete(verified.keys().next().value!); // the oldest
-  verified.set(token, { ...claims, expiresAt: payload.exp! * 1000 });
+  // jose checked that every required claim is present, and that exp is a number, but not sub's type.
+  if (typeof payload.sid !== 'string' || typeof payload.sub !== 'string' || typeof payload.exp !== 'number') throw new InvalidToken();
+  const claims = { sub: payload.sub, role: payload.role, sid: payload.sid } as const;
+  const oldest = verified.size >= MAX_REMEMBERED ? verified.keys().next().value : undefined;
+  if (oldest !== undefined) verified.delete(oldest);
+  verified.set(token, { ...claims, expiresAt: payload.exp * 1000 });
   return claims;
 }
 

@@ -102,9 +102,10 @@ export type HeaderValue = { value: string } | { fromRequestHeader: string };
  * involved (the API uses bearer tokens, never cookies), so echoing reveals nothing.
  */
 function corsHeaders(corsOrigins: string[]): Record<string, HeaderValue> {
-  if (corsOrigins.length === 0) return {};
+  const [first, ...others] = corsOrigins;
+  if (first === undefined) return {};
   return {
-    'access-control-allow-origin': corsOrigins.length === 1 ? { value: corsOrigins[0]! } : { fromRequestHeader: 'origin' },
+    'access-control-allow-origin': others.length === 0 ? { value: first } : { fromRequestHeader: 'origin' },
     'access-control-expose-headers': { value: CORS_EXPOSED_HEADERS },
     vary: { value: 'Origin' },
   };

@@ -88,6 +88,7 @@ function toProblem(error: unknown): Result {
 /** Outermost middleware: timing, security headers and the access log line, for successes and errors alike. */
 const observe = (): middy.MiddlewareObj<Event, Result> => {
   const finish = (request: Request) => {
+    // biome-ignore lint/style/noNonNullAssertion: after runs once the handler has answered, and onError sets the answer before calling finish
     const response = request.response!;
     response.headers = { ...SECURITY_HEADERS, ...response.headers, 'x-request-id': request.event.requestContext?.requestId ?? '' };
     logger.info('request', {
@@ -174,7 +175,9 @@ export function defineHandler<R extends RouteDef>(route: R, handle: (request: Ht
   }
   chain.use(problems()).use(authenticateCaller(route));
   return chain.handler(async (event) => {
-    const { caller, sessionOpen } = authentications.get(event)!;
+    const authentication = authentications.get(event);
+    if (!authentication) throw new Error('The handler ran without authenticateCaller, which runs before it');
+    const { caller, sessionOpen } = authentication;
     const honoured = (name: 'if-match' | 'if-none-match') => (route.honours?.includes(name) ? event.headers?.[name] : undefined);
     const run = async () => {
       // Read after authentication: an anonymous caller learns nothing about validation.

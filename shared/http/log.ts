@@ -22,5 +22,7 @@ export const logger = {
   info: (message: string, fields?: Record<string, unknown>) => write('INFO', message, fields),
   warn: (message: string, fields?: Record<string, unknown>) => write('WARN', message, fields),
   error: (message: string, error: unknown) => write('ERROR', message, describeError(error)),
-  setLogLevel: (level: Level) => void (threshold = LEVELS[level]),
+  setLogLevel: (level: Level) => {
+    threshold = LEVELS[level];
+  },
 };

@@ -49,7 +49,8 @@ export function problemBody(status: number, detail: string, errors?: FieldError[
   return { type: 'about:blank', title: TITLES[status] ?? 'Error', status, detail, ...(errors && { errors }) };
 }
 
-const STATUS_OF = new Map<Function, number>([
+/** By the error's own class (its constructor), not by its ancestors. */
+const STATUS_OF = new Map<object, number>([
   [InvalidInput, 400],
   [NotAuthenticated, 401],
   [NotPermitted, 403],

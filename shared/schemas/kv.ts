@@ -9,7 +9,7 @@ export const kvSchemas = lazy(() => {
   /** 1-256 characters (code points) of UTF-8 without control characters; `/`, spaces and any script welcome. */
   const kvKey = z.string().check(
     z.refine((k) => [...k].length >= 1 && [...k].length <= 256, 'Key must be 1-256 characters'),
-    z.refine((k) => !/[\u0000-\u001f\u007f-\u009f]/.test(k), 'Key must not contain control characters'),
+    z.refine((k) => !/\p{Cc}/u.test(k), 'Key must not contain control characters'), // Cc: U+0000-U+001F and U+007F-U+009F
     z.refine((k) => k.isWellFormed(), 'Key must be valid UTF-8'),
   );
 

@@ -63,7 +63,10 @@ export const paymentSchemas = lazy(() => {
   );
   const cardExpiry = z.string().check(
     z.refine((s) => expiryMonth(s) !== undefined, 'Card expiry must be YYYY-MM-DD or MM/YY'),
-    z.refine((s) => !expiryMonth(s) || notExpired(expiryMonth(s)!), 'The card has expired'),
+    z.refine((s) => {
+      const month = expiryMonth(s);
+      return !month || notExpired(month);
+    }, 'The card has expired'),
   );
   const cardCvc = z.string().check(z.regex(/^\d{3,4}$/, 'CVC must be 3 digits (4 for American Express)'));
   /** A positive amount as a JSON number or a decimal string; the currency decides how many decimals. */

@@ -30,14 +30,21 @@ export async function register(body: RegisterBody) {
 
 const INVALID_LOGIN = 'The email, username or password is incorrect.';
 
+/** The identifier a login names its account by: the schema lets exactly one of email and username through. */
+function loginIdentifier({ email, username }: LoginBody) {
+  if (email !== undefined) return ['email', normaliseEmail(email)] as const;
+  if (username !== undefined) return ['username', normaliseUsername(username)] as const;
+  throw new Error('A login body without email or username passed the schema');
+}
+
 /**
  * Unknown account, account without a password, a password over bcrypt's 72 bytes and a wrong
  * password all answer the same 401 after the same bcrypt work. Attempts are counted per account
  * (whichever identifier names it) and source address before the password is checked: see
  * db/login-attempts.ts for the limits.
  */
-export async function login({ email, username, password }: LoginBody, sourceIp: string) {
-  const [field, value] = email !== undefined ? (['email', normaliseEmail(email)] as const) : (['username', normaliseUsername(username!)] as const);
+export async function login(body: LoginBody, sourceIp: string) {
+  const [field, value] = loginIdentifier(body);
   const userId = await users.idBy(field, value);
   const subject = userId ? attemptsSubject.user(userId) : await attemptsSubject.unknown(`${field}:${value}`);
   const user = userId ? users.get(userId) : Promise.resolve(undefined);
@@ -45,13 +52,15 @@ export async function login({ email, username, password }: LoginBody, sourceIp: 
     !(await checkPassword(
       subject,
       sourceIp,
-      password,
+      body.password,
       user.then((u) => u?.password_hash),
     ))
   )
     throw new NotAuthenticated(INVALID_LOGIN);
+  const account = await user;
+  if (!account) throw new NotAuthenticated(INVALID_LOGIN); // the password checked out, so the account was read
   // Deleted since it was read: the same answer as any account that does not exist.
-  return signedIn((await user)!).catch((error) => {
+  return signedIn(account).catch((error) => {
     throw error instanceof OwnerGone ? new NotAuthenticated(INVALID_LOGIN) : error;
   });
 }

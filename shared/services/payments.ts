@@ -8,7 +8,7 @@ import { paged } from '../crypto/cursor.ts';
 import { sealField } from '../crypto/field-cipher.ts';
 import { cardContext, type Payment, payments, type ShardPositions } from '../db/payments.ts';
 import { OwnerGone } from '../db/writes.ts';
-import { Conflict, NotFound, NotPermitted, Unprocessable } from '../errors.ts';
+import { Conflict, InvalidInput, NotFound, NotPermitted, Unprocessable } from '../errors.ts';
 import { fromMinor, requireMinor, toDecimal } from '../schemas/money.ts';
 import { type CreatePaymentBody, canBecome, cardBrand, cardDigits, expiryMonth, type PublicPayment, type UpdatePaymentBody } from '../schemas/payments.ts';
 import { assertVersion, type VersionCondition } from '../versions.ts';
@@ -19,14 +19,24 @@ export function toPublicPayment({ card_no_sealed, amount_minor, ...p }: Payment)
   return { ...p, amount: fromMinor(amount_minor, p.currency), amount_minor, card_no: `XXXX-XXXX-XXXX-${p.card_last4}` } as PublicPayment;
 }
 
+/** The month of a card expiry the schema accepted (it needs one with every card number, and in a known form). */
+function expiryMonthOf(expiry: string | undefined): string {
+  const month = expiry === undefined ? undefined : expiryMonth(expiry);
+  if (month === undefined)
+    throw new InvalidInput('A card needs its expiry, as YYYY-MM-DD or MM/YY.', [
+      { path: 'body.card_expiry', message: 'Card expiry must be YYYY-MM-DD or MM/YY' },
+    ]);
+  return month;
+}
+
 /** The card fields as stored: ciphertext bound to the payment, brand, last four, expiry month. */
-async function cardFields(paymentId: string, cardNo: string, expiry: string) {
+async function cardFields(paymentId: string, cardNo: string, expiry: string | undefined) {
   const digits = cardDigits(cardNo);
   return {
     card_no_sealed: await sealField(digits, cardContext(paymentId)),
     card_brand: cardBrand(digits),
     card_last4: digits.slice(-4),
-    card_expiry: expiryMonth(expiry)!,
+    card_expiry: expiryMonthOf(expiry),
   };
 }
 
@@ -98,8 +108,8 @@ export async function updatePayment(caller: Caller, paymentId: string, changes: 
       ...current,
       currency,
       amount_minor: requireMinor(changes.amount ?? toDecimal(current.amount_minor, current.currency), currency),
-      ...(changes.card_no && (await cardFields(paymentId, changes.card_no, changes.card_expiry!))),
-      ...(changes.card_expiry && !changes.card_no && { card_expiry: expiryMonth(changes.card_expiry)! }),
+      ...(changes.card_no && (await cardFields(paymentId, changes.card_no, changes.card_expiry))),
+      ...(changes.card_expiry && !changes.card_no && { card_expiry: expiryMonthOf(changes.card_expiry) }),
       ...(changes.payment_method && { payment_method: changes.payment_method }),
       ...(changes.status && { status: changes.status }),
       ...(changes.description !== undefined && { description: changes.description }),

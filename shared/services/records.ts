@@ -34,6 +34,7 @@ const opened = async (record: SealedRecord) => toPublicRecord(await records.unse
 
 export async function createRecord(caller: Caller, { phone, ...fields }: CreateRecordBody): Promise<PublicRecord> {
   const [[current, ...older], [phoneHash]] = await Promise.all([recordIds(caller.id, phone), phoneHashes(phone)]);
+  if (!current || !phoneHash) throw new Error('No keyed hash: the secret always has a current key');
   const record: HealthRecord = { record_id: current.hash, user_id: caller.id, key_id: current.keyId, ...fields, created_at: new Date().toISOString() };
   await records
     .create(

@@ -27,19 +27,26 @@ export const VENDOR_FILES = ['swagger-ui-bundle.js', 'swagger-ui.css'];
 
 const cache = new Map<StaticFile, string>();
 export function readStatic(name: StaticFile): string {
-  if (!cache.has(name)) cache.set(name, readFileSync(new URL(STATIC_FILES[name].path, STATIC_FILES[name].root), 'utf8'));
-  return cache.get(name)!;
+  let text = cache.get(name);
+  if (text === undefined) {
+    text = readFileSync(new URL(STATIC_FILES[name].path, STATIC_FILES[name].root), 'utf8');
+    cache.set(name, text);
+  }
+  return text;
 }
 
 /** Content-Security-Policy of the pages: scripts and styles from this origin only, API calls to it. */
 export const PAGE_CSP = (styles: "'self'" | "'self' 'unsafe-inline'") =>
   `default-src 'none'; script-src 'self'; style-src ${styles}; img-src 'self' data:; connect-src 'self'; font-src 'self'; base-uri 'self'; form-action 'none'; frame-ancestors 'none'`;
 
-export const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+export const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c);
 
 /**
  * A page with its {{NAME}} placeholders filled with escaped values. A replacer function, not a
  * replacement string: String.replace would honour patterns such as $` in a string taken from a request.
  */
 export const fillPage = (name: 'console.html' | 'docs.html', values: Record<string, string>) =>
-  readStatic(name).replace(/\{\{(\w+)\}\}/g, (placeholder, key: string) => (Object.hasOwn(values, key) ? escapeHtml(values[key]!) : placeholder));
+  readStatic(name).replace(/\{\{(\w+)\}\}/g, (placeholder, key: string) => {
+    const value = Object.hasOwn(values, key) ? values[key] : undefined;
+    return value === undefined ? placeholder : escapeHtml(value);
+  });

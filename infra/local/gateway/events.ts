@@ -8,13 +8,19 @@ import type { IncomingMessage } from 'node:http';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import type { CompiledRoute } from './routing.ts';
 
+/** The values a multi-value map holds under a name. Object.hasOwn, not ??=: a name may be "toString" or "constructor". */
+const valuesOf = (map: Record<string, string[]>, name: string) => (Object.hasOwn(map, name) ? map[name] : undefined) ?? [];
+
 /** API Gateway's header maps: the last value per name in `headers`, all of them in `multiValueHeaders`. */
 function headerMaps(raw: string[]) {
   const headers: Record<string, string> = {};
   const multiValueHeaders: Record<string, string[]> = {};
   for (let i = 0; i < raw.length; i += 2) {
-    headers[raw[i]] = raw[i + 1];
-    multiValueHeaders[raw[i]] = [...(Object.hasOwn(multiValueHeaders, raw[i]) ? multiValueHeaders[raw[i]] : []), raw[i + 1]];
+    const name = raw[i];
+    const value = raw[i + 1];
+    if (name === undefined || value === undefined) break; // rawHeaders comes in pairs: never
+    headers[name] = value;
+    multiValueHeaders[name] = [...valuesOf(multiValueHeaders, name), value];
   }
   return { headers, multiValueHeaders };
 }
@@ -25,8 +31,7 @@ function queryMaps(search: URLSearchParams) {
   const multiValueQueryStringParameters: Record<string, string[]> = {};
   for (const [key, value] of search) {
     queryStringParameters[key] = value;
-    // Object.hasOwn, not ??=: a parameter may be called "toString" or "constructor".
-    multiValueQueryStringParameters[key] = [...(Object.hasOwn(multiValueQueryStringParameters, key) ? multiValueQueryStringParameters[key] : []), value];
+    multiValueQueryStringParameters[key] = [...valuesOf(multiValueQueryStringParameters, key), value];
   }
   return { queryStringParameters, multiValueQueryStringParameters };
 }
@@ -63,11 +68,13 @@ export function buildEvent(req: IncomingMessage, url: URL, route: CompiledRoute,
     'http',
   ];
   const { headers, multiValueHeaders } = headerMaps([...req.rawHeaders, ...added]);
-  const pathParameters = route.names.length ? Object.fromEntries(route.names.map((n, i) => [n, safeDecode(match[i + 1])])) : null;
+  // biome-ignore lint/style/noNonNullAssertion: each {name} is a ([^/]+) group of the route's pattern, which takes part in every match
+  const parameter = (i: number) => safeDecode(match[i + 1]!);
+  const pathParameters = route.names.length ? Object.fromEntries(route.names.map((n, i) => [n, parameter(i)])) : null;
   return {
     resource: route.def.path,
     path: url.pathname,
-    httpMethod: req.method!,
+    httpMethod: route.def.method, // the request's: findRoute matched it
     headers,
     multiValueHeaders,
     ...queryMaps(url.searchParams),
@@ -79,7 +86,7 @@ export function buildEvent(req: IncomingMessage, url: URL, route: CompiledRoute,
       ...{ deploymentId: 'local' }, // real events carry it; @types/aws-lambda does not know it
       resourceId: route.id,
       resourcePath: route.def.path,
-      httpMethod: req.method!,
+      httpMethod: route.def.method,
       requestId,
       extendedRequestId: requestId,
       requestTime: requestTime(now),

@@ -14,7 +14,10 @@ export interface CompiledRoute {
 
 const compiled: CompiledRoute[] = Object.entries(routes).map(([id, def]) => {
   const names: string[] = [];
-  const source = def.path.replace(/\{(\w+)\}/g, (_, name) => (names.push(name), '([^/]+)'));
+  const source = def.path.replace(/\{(\w+)\}/g, (_, name) => {
+    names.push(name);
+    return '([^/]+)';
+  });
   return { id: id as RouteId, def, pattern: new RegExp(`^${source}$`), names };
 });
 
@@ -24,7 +27,10 @@ const compiled: CompiledRoute[] = Object.entries(routes).map(([id, def]) => {
  * POST /records/lookup never falls through to /records/{id}.
  */
 export function findRoute(method: string, pathname: string): { route: CompiledRoute; match: RegExpExecArray } | undefined {
-  const candidates = compiled.map((route) => ({ route, match: route.pattern.exec(pathname)! })).filter((c) => c.match);
+  const candidates = compiled.flatMap((route) => {
+    const match = route.pattern.exec(pathname);
+    return match ? [{ route, match }] : [];
+  });
   const resource = candidates.map((c) => c.route.def.path).sort((a, b) => a.split('{').length - b.split('{').length)[0];
   return candidates.filter((c) => c.route.def.path === resource).find((c) => c.route.def.method === method);
 }
@@ -37,7 +43,9 @@ function resourcePatterns(): RegExp[] {
   const paths = new Set(['/']);
   for (const route of Object.values(routes) as RouteDef[]) {
     const segments = route.path.split('/').slice(1);
-    segments.forEach((_, i) => paths.add(`/${segments.slice(0, i + 1).join('/')}`));
+    segments.forEach((_, i) => {
+      paths.add(`/${segments.slice(0, i + 1).join('/')}`);
+    });
   }
   return [...paths].map((path) => new RegExp(`^${path.replace(/\{\w+\}/g, '[^/]+')}$`));
 }

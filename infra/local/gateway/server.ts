@@ -103,7 +103,8 @@ export function createGateway(options: GatewayOptions): Server {
     const url = new URL(req.url ?? '/', 'http://localhost');
     // The WAF stands in front of API Gateway: every request from the address counts.
     if (perAddress && !perAddress.allows(sourceIpOf(req))) return gatewayAnswer(req, res, 'WAF_FILTERED');
-    if (req.method === 'OPTIONS' && corsOrigins.length > 0 && isResource(url.pathname)) {
+    const allowOrigin = preflightOrigin(corsOrigins, req.headers.origin); // undefined when no origin is allowed
+    if (req.method === 'OPTIONS' && allowOrigin !== undefined && isResource(url.pathname)) {
       // A preflight is a method like any other (a mock integration): the stage throttle applies.
       if (!stageBucket.take('stage')) return gatewayAnswer(req, res, 'THROTTLED');
       return send(
@@ -111,7 +112,7 @@ export function createGateway(options: GatewayOptions): Server {
         res,
         corsPreflight.status,
         {
-          'access-control-allow-origin': preflightOrigin(corsOrigins, req.headers.origin)!,
+          'access-control-allow-origin': allowOrigin,
           'access-control-allow-methods': corsPreflight.allowMethods.join(','),
           'access-control-allow-headers': corsPreflight.allowHeaders.join(','),
           'access-control-max-age': String(corsPreflight.maxAgeSeconds),
@@ -120,7 +121,7 @@ export function createGateway(options: GatewayOptions): Server {
         '',
       );
     }
-    const found = findRoute(req.method!, url.pathname);
+    const found = findRoute(req.method ?? '', url.pathname); // a request always has a method; without one, no route
     if (!found) return gatewayAnswer(req, res, 'MISSING_AUTHENTICATION_TOKEN');
     const { route, match } = found;
     if (route.def.apiKey !== false) {
