@@ -40,7 +40,8 @@ export class Created {
   constructor(private readonly target: Target) {}
   /** Made on first use: a local target's address is known only once its gateway listens. */
   private client() {
-    return (this.strict ??= clientFor(this.target));
+    this.strict ??= clientFor(this.target);
+    return this.strict;
   }
 
   /** The admin's access token (one sign-in per run; logged out by the clean-up), or undefined without an admin. */

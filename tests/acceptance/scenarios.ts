@@ -6,6 +6,7 @@
  * be deleted (tests/http/payments.test.ts covers the status machine locally).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { defined } from '../support/values.ts';
 import { type Account, Created, newEmail, newPhone, PASSWORD, signIn, unique } from './accounts.ts';
 import { type ApiResponse, type Client, clientFor, type Target } from './target.ts';
 
@@ -103,7 +104,7 @@ export function acceptanceScenarios(target: Target) {
       const read = await api().get(`/users/${me.id}`, { token: me.token });
       expect(read.status).toBe(200);
       expect(read.body).toMatchObject({ user_id: me.id, email: me.email, version: 1 });
-      const etag = read.headers.get('etag')!;
+      const etag = defined(read.headers.get('etag'), 'an ETag');
       expect(etag).toBe('"1"');
 
       const stale = await api().patch(`/users/${me.id}`, { name: 'Stale' }, { token: me.token, headers: { 'if-match': '"0"' } });
@@ -238,7 +239,7 @@ export function acceptanceScenarios(target: Target) {
       expect((await api().delete(key, { token: user.token, headers: { 'if-match': '"1"' } })).status).toBe(412);
       const read = await api().get(key, { token: user.token });
       expect(read.body).toMatchObject({ value: 3, version: 2 });
-      expect((await api().delete(key, { token: user.token, headers: { 'if-match': read.headers.get('etag')! } })).status).toBe(204);
+      expect((await api().delete(key, { token: user.token, headers: { 'if-match': defined(read.headers.get('etag'), 'an ETag') } })).status).toBe(204);
     });
 
     it('lists by a prefix with /, a space and non-ASCII, page by page', async () => {
@@ -314,7 +315,7 @@ export function acceptanceScenarios(target: Target) {
       expect(docs.text).toContain(`<base href="${api().base}/">`);
       const legacy = await api().get('/apidocs', { apiKey: null });
       expect(legacy.status).toBe(302);
-      expect(new URL(legacy.headers.get('location')!, legacy.url).href).toBe(`${api().base}/docs`);
+      expect(new URL(defined(legacy.headers.get('location'), 'a Location'), legacy.url).href).toBe(`${api().base}/docs`);
 
       const page = await api().get('/', { apiKey: null });
       expect(page.status).toBe(200);

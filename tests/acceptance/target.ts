@@ -3,6 +3,7 @@
  * imports the app, so the same scenarios run against the local gateway and a deployed stage.
  */
 import { expect } from 'vitest';
+import type { Json } from '../support/values.ts';
 
 export interface Target {
   /** The API's base URL as the stack prints it (`https://…/prod/`), stage prefix included. */
@@ -16,19 +17,19 @@ export interface Target {
 
 /** The target `npm run test:deployed` runs against, or an error that says what is missing. */
 export function targetFromEnvironment(env: NodeJS.ProcessEnv): Target {
+  const { API_URL: baseUrl, API_KEY: apiKey, ADMIN_EMAIL: email, ADMIN_PASSWORD: password } = env;
   const missing = ['API_URL', 'API_KEY'].filter((name) => !env[name]);
-  if (missing.length > 0 || Boolean(env.ADMIN_EMAIL) !== Boolean(env.ADMIN_PASSWORD)) {
+  if (!baseUrl || !apiKey || Boolean(email) !== Boolean(password)) {
     throw new Error(
       `test:deployed needs ${missing.length > 0 ? missing.join(' and ') : 'ADMIN_EMAIL and ADMIN_PASSWORD together'}:\n` +
         '  API_URL=https://<id>.execute-api.<region>.amazonaws.com/prod/ API_KEY=<key> [ADMIN_EMAIL=… ADMIN_PASSWORD=…] npm run test:deployed\n' +
         "  (API_URL is the stack's ApiUrl output, API_KEY the value of its ApiKeySecretArn secret; see the README)",
     );
   }
-  const admin = env.ADMIN_EMAIL ? { email: env.ADMIN_EMAIL, password: env.ADMIN_PASSWORD! } : undefined;
-  return { baseUrl: env.API_URL!, apiKey: env.API_KEY!, admin };
+  return { baseUrl, apiKey, admin: email && password ? { email, password } : undefined };
 }
 
-export interface ApiResponse<T = any> {
+export interface ApiResponse<T = Json> {
   status: number;
   headers: Headers;
   body: T;
@@ -82,14 +83,14 @@ export function clientFor(target: Target, { checkErrors = true } = {}) {
   }
 
   /** One request, no retry. */
-  const send = async <T = any>(method: string, path: string, options: CallOptions = {}) => checked(method, await request<T>(method, path, options));
+  const send = async <T = Json>(method: string, path: string, options: CallOptions = {}) => checked(method, await request<T>(method, path, options));
 
   /**
    * A request as a well-behaved client makes it: a usage-plan 429 (Retry-After of a second or two;
    * the API's own limits answer in minutes) is waited out and retried, so the flood scenario cannot
    * make the tests and the clean-up after it fail.
    */
-  async function call<T = any>(method: string, path: string, options: CallOptions = {}): Promise<ApiResponse<T>> {
+  async function call<T = Json>(method: string, path: string, options: CallOptions = {}): Promise<ApiResponse<T>> {
     for (let attempt = 1; ; attempt++) {
       const response = await request<T>(method, path, options);
       const retryAfter = Number(response.headers.get('retry-after'));
@@ -103,13 +104,13 @@ export function clientFor(target: Target, { checkErrors = true } = {}) {
     base,
     send,
     call,
-    get: <T = any>(path: string, o?: CallOptions) => call<T>('GET', path, o),
-    post: <T = any>(path: string, body?: unknown, o?: CallOptions) => call<T>('POST', path, { ...o, body }),
-    put: <T = any>(path: string, body?: unknown, o?: CallOptions) => call<T>('PUT', path, { ...o, body }),
-    patch: <T = any>(path: string, body?: unknown, o?: CallOptions) => call<T>('PATCH', path, { ...o, body }),
-    delete: <T = any>(path: string, o?: CallOptions) => call<T>('DELETE', path, o),
+    get: <T = Json>(path: string, o?: CallOptions) => call<T>('GET', path, o),
+    post: <T = Json>(path: string, body?: unknown, o?: CallOptions) => call<T>('POST', path, { ...o, body }),
+    put: <T = Json>(path: string, body?: unknown, o?: CallOptions) => call<T>('PUT', path, { ...o, body }),
+    patch: <T = Json>(path: string, body?: unknown, o?: CallOptions) => call<T>('PATCH', path, { ...o, body }),
+    delete: <T = Json>(path: string, o?: CallOptions) => call<T>('DELETE', path, o),
     /** GET of a response's Location, resolved against the URL that answered, as a client would follow it. */
-    follow: <T = any>(response: ApiResponse, o?: CallOptions) => {
+    follow: <T = Json>(response: ApiResponse, o?: CallOptions) => {
       const location = new URL(response.headers.get('location') ?? '', response.url);
       expect(location.href.startsWith(`${base}/`), `Location ${location.href} lies outside ${base}/`).toBe(true);
       return call<T>('GET', location.href.slice(base.length), o);

@@ -7,11 +7,12 @@ import { createGateway, type GatewayOptions, routeFor } from '../../infra/local/
 import { type LocalLambda, type LocalLambdaOptions, localLambdaOptions, startLocalLambda } from '../../infra/local/lambda.ts';
 import type { RouteId } from '../../shared/routes.ts';
 import { contractViolations, type SeenResponse } from './contract.ts';
+import { defined, type Json } from './values.ts';
 
 export const API_KEY = 'test-api-key';
 export const CONSOLE_KEY = 'test-console-key';
 
-export interface ApiResponse<T = any> {
+export interface ApiResponse<T = Json> {
   status: number;
   headers: Headers;
   body: T;
@@ -38,7 +39,7 @@ function sendFrom(localAddress: string, url: string, method: string, headers: Re
       res.on('data', (chunk: Buffer) => chunks.push(chunk));
       res.on('end', () => {
         const received = Object.entries(res.headers).flatMap(([name, value]) => (value === undefined ? [] : [[name, String(value)] as [string, string]]));
-        resolve({ status: res.statusCode!, headers: new Headers(received), text: Buffer.concat(chunks).toString('utf8') });
+        resolve({ status: defined(res.statusCode, 'a status code'), headers: new Headers(received), text: Buffer.concat(chunks).toString('utf8') });
       });
       res.on('error', reject);
     });
@@ -50,7 +51,7 @@ function sendFrom(localAddress: string, url: string, method: string, headers: Re
 export type Api = ReturnType<typeof clientFor>;
 
 export function clientFor(baseUrl: string, seen: SeenResponse[] = []) {
-  const call = async <T = any>(method: string, path: string, options: CallOptions = {}): Promise<ApiResponse<T>> => {
+  const call = async <T = Json>(method: string, path: string, options: CallOptions = {}): Promise<ApiResponse<T>> => {
     const headers: Record<string, string> = { ...options.headers };
     if (options.apiKey !== null) headers['x-api-key'] = options.apiKey ?? API_KEY;
     if (options.token) headers.authorization = `Bearer ${options.token}`;
@@ -67,7 +68,7 @@ export function clientFor(baseUrl: string, seen: SeenResponse[] = []) {
           text: await r.text(),
         }));
     const { text } = response;
-    let parsed: unknown = undefined;
+    let parsed: unknown;
     try {
       parsed = text ? JSON.parse(text) : undefined;
     } catch {
@@ -80,11 +81,11 @@ export function clientFor(baseUrl: string, seen: SeenResponse[] = []) {
   return {
     baseUrl,
     call,
-    get: <T = any>(path: string, o?: CallOptions) => call<T>('GET', path, o),
-    post: <T = any>(path: string, body?: unknown, o?: CallOptions) => call<T>('POST', path, { ...o, body }),
-    put: <T = any>(path: string, body?: unknown, o?: CallOptions) => call<T>('PUT', path, { ...o, body }),
-    patch: <T = any>(path: string, body?: unknown, o?: CallOptions) => call<T>('PATCH', path, { ...o, body }),
-    delete: <T = any>(path: string, o?: CallOptions) => call<T>('DELETE', path, o),
+    get: <T = Json>(path: string, o?: CallOptions) => call<T>('GET', path, o),
+    post: <T = Json>(path: string, body?: unknown, o?: CallOptions) => call<T>('POST', path, { ...o, body }),
+    put: <T = Json>(path: string, body?: unknown, o?: CallOptions) => call<T>('PUT', path, { ...o, body }),
+    patch: <T = Json>(path: string, body?: unknown, o?: CallOptions) => call<T>('PATCH', path, { ...o, body }),
+    delete: <T = Json>(path: string, o?: CallOptions) => call<T>('DELETE', path, o),
   };
 }
 

@@ -6,6 +6,7 @@ import { Ajv2020 } from 'ajv/dist/2020.js';
 import formats from 'ajv-formats';
 import { openApiDocument } from '../../shared/openapi.ts';
 import { type RouteId, routes } from '../../shared/routes.ts';
+import type { Json } from './values.ts';
 
 export interface SeenResponse {
   routeId: RouteId;
@@ -14,14 +15,18 @@ export interface SeenResponse {
   body: unknown;
 }
 
-const document = openApiDocument('http://localhost') as any;
+const document: Json = openApiDocument('http://localhost');
 const ajv = new Ajv2020({ strict: false, allErrors: true });
 formats.default(ajv);
 const validators = new Map<unknown, ReturnType<typeof ajv.compile>>();
-const validatorFor = (schema: any) => {
+const validatorFor = (schema: Json) => {
   const resolved = schema.$ref ? document.components.schemas[schema.$ref.split('/').pop()] : schema;
-  if (!validators.has(resolved)) validators.set(resolved, ajv.compile(resolved));
-  return validators.get(resolved)!;
+  let validate = validators.get(resolved);
+  if (!validate) {
+    validate = ajv.compile(resolved);
+    validators.set(resolved, validate);
+  }
+  return validate;
 };
 
 export function contractViolations(seen: SeenResponse[]): string[] {
@@ -38,7 +43,7 @@ export function contractViolations(seen: SeenResponse[]): string[] {
       if (body !== undefined && body !== '') violations.push(`${where}: documented without a body, got one`);
       continue;
     }
-    const type = (contentType ?? '').split(';')[0];
+    const [type = ''] = (contentType ?? '').split(';');
     const media = documented.content[type];
     if (!media) {
       violations.push(`${where}: content type ${type} not documented`);

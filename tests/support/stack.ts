@@ -3,6 +3,7 @@ import { App, type StackProps, Validations } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { UserDataStack } from '../../infra/stack.ts';
+import type { Json } from './values.ts';
 
 /** Synthesizes the stack with this context; throws on any cdk-nag finding. */
 export function synth(context: Record<string, unknown> = {}, props?: StackProps): Template {
@@ -14,4 +15,4 @@ export function synth(context: Record<string, unknown> = {}, props?: StackProps)
 }
 
 /** A template's resources of one type, as [logical id, resource] pairs. */
-export const resourcesOf = (template: Template, type: string) => Object.entries(template.findResources(type)) as [string, any][];
+export const resourcesOf = (template: Template, type: string) => Object.entries(template.findResources(type)) as [string, Json][];

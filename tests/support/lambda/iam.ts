@@ -8,6 +8,7 @@
  * AWS would (this stack's function roles have none). Resource-based policies, SCPs and session
  * policies do not exist in this stack.
  */
+import { defined, type Json } from '../values.ts';
 import { type CfnTemplate, resolver } from './template.ts';
 
 export interface Statement {
@@ -30,12 +31,12 @@ export function roleStatements(template: CfnTemplate, roleLogicalId: string, nam
   if (role.PermissionsBoundary) throw new Error(`${roleLogicalId}: PermissionsBoundary is not modelled`);
   const documents = [
     ...(role.Policies ?? []).map((p: { PolicyDocument: unknown }) => p.PolicyDocument),
-    ...Object.values(template.Resources)
-      .filter((r) => r.Type === 'AWS::IAM::Policy' && r.Properties?.Roles?.some((x: { Ref?: string }) => x.Ref === roleLogicalId))
-      .map((r) => r.Properties!.PolicyDocument),
+    ...Object.values(template.Resources).flatMap((r) =>
+      r.Type === 'AWS::IAM::Policy' && r.Properties?.Roles?.some((x: { Ref?: string }) => x.Ref === roleLogicalId) ? [r.Properties.PolicyDocument] : [],
+    ),
   ];
   return documents.flatMap((document) =>
-    list<Record<string, any>>(document.Statement).map((s) => {
+    list<Record<string, Json>>(document.Statement).map((s) => {
       for (const unsupported of ['Condition', 'NotAction', 'NotResource', 'Principal', 'NotPrincipal']) {
         if (unsupported in s) throw new Error(`${roleLogicalId}: a statement with ${unsupported} is not modelled`);
       }
@@ -73,7 +74,7 @@ const UNMODELLED = new Set(['ExecuteStatement', 'BatchExecuteStatement', 'Execut
  * actions on every table in the batch, and for transactions each item's own action
  * (Put → PutItem, Update → UpdateItem, Delete → DeleteItem, ConditionCheck → ConditionCheckItem, Get → GetItem).
  */
-export function dynamoDbPermissions(operation: string, input: Record<string, any>, tableArn: (name: string) => string): Permission[] {
+export function dynamoDbPermissions(operation: string, input: Record<string, Json>, tableArn: (name: string) => string): Permission[] {
   if (UNMODELLED.has(operation)) throw new Error(`dynamodb:${operation} is not modelled`);
   // TableName may itself be an ARN.
   const arn = (name: string) => (name.startsWith('arn:') ? name : tableArn(name));
@@ -90,8 +91,8 @@ export function dynamoDbPermissions(operation: string, input: Record<string, any
     case 'TransactWriteItems': {
       const actions: Record<string, string> = { Put: 'PutItem', Update: 'UpdateItem', Delete: 'DeleteItem', ConditionCheck: 'ConditionCheckItem' };
       return input.TransactItems.map((item: Record<string, { TableName: string }>) => {
-        const [kind, request] = Object.entries(item)[0];
-        return on(actions[kind], arn(request.TableName));
+        const [kind, request] = defined(Object.entries(item)[0], 'a transaction item with a request');
+        return on(defined(actions[kind], `a modelled transaction item kind, not ${kind}`), arn(request.TableName));
       });
     }
     case 'ListTables':

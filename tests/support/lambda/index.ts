@@ -12,6 +12,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { type SecretsExtension, startSecretsExtension } from '../../../infra/local/secrets-extension.ts';
+import { defined } from '../values.ts';
 import { type Caller, type Denial, startDynamoDbProxy } from './dynamodb-proxy.ts';
 import { evaluate, roleStatements } from './iam.ts';
 import { type Sandbox, startSandbox } from './sandbox.ts';
@@ -120,7 +121,7 @@ export async function startLambdaEnvironment(options: {
   const environmentOf = (fn: FunctionDefinition): Record<string, string> => {
     const reserved = Object.keys(fn.environment).filter((key) => RESERVED.has(key));
     if (reserved.length > 0) throw new Error(`${fn.id}: Lambda reserves ${reserved.join(', ')}`);
-    const keys = credentials.get(fn.id)!;
+    const keys = defined(credentials.get(fn.id), `credentials of ${fn.id}`);
     const day = new Date().toISOString().slice(0, 10).replaceAll('-', '/');
     return {
       ...fn.environment,

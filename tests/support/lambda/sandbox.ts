@@ -12,6 +12,7 @@ import type { AddressInfo } from 'node:net';
 import { dirname, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { createInterface } from 'node:readline';
+import type { Json } from '../values.ts';
 
 const ROOT = resolve(import.meta.dirname, '../../..');
 /** The Node that npm ci installs from package.json (infra/runtime.ts's version), not the machine's. */
@@ -30,7 +31,7 @@ export interface RuntimeError {
 
 export interface Invocation {
   /** The handler's return value, or `error` as the runtime (or the sandbox) reported it. */
-  result?: any;
+  result?: Json;
   error?: RuntimeError;
   /** From handing the event to the runtime to its answer. */
   durationMs: number;
@@ -66,8 +67,12 @@ const reply = (res: ServerResponse, status: number, body: unknown) => res.writeH
 
 const versions = new Map<string, string>();
 const versionOf = (executable: string) => {
-  if (!versions.has(executable)) versions.set(executable, execFileSync(executable, ['--version'], { encoding: 'utf8' }).trim());
-  return versions.get(executable)!;
+  let version = versions.get(executable);
+  if (version === undefined) {
+    version = execFileSync(executable, ['--version'], { encoding: 'utf8' }).trim();
+    versions.set(executable, version);
+  }
+  return version;
 };
 
 interface Pending {
@@ -106,8 +111,9 @@ export async function startSandbox(options: {
   };
 
   const dispatch = () => {
-    if (!parked || current || queue.length === 0) return;
-    const next = queue.shift()!;
+    if (!parked || current) return;
+    const next = queue.shift();
+    if (!next) return;
     const timer = setTimeout(() => {
       child.kill('SIGKILL'); // Lambda discards a timed-out environment
       finish({ error: { errorType: 'Sandbox.Timedout', errorMessage: `Task timed out after ${options.timeoutSeconds.toFixed(2)} seconds` } });
@@ -138,7 +144,7 @@ export async function startSandbox(options: {
       initialized(JSON.parse(body));
       return reply(res, 202, { status: 'OK' });
     }
-    const [, id, kind] = /^\/2018-06-01\/runtime\/invocation\/([^/]+)\/(response|error)$/.exec(url) ?? [];
+    const [, id = '', kind] = /^\/2018-06-01\/runtime\/invocation\/([^/]+)\/(response|error)$/.exec(url) ?? [];
     if (req.method !== 'POST' || !kind) return reply(res, 404, { errorType: 'InvalidRequest', errorMessage: `${req.method} ${url}` });
     if (decodeURIComponent(id) !== current?.id) return reply(res, 400, { errorType: 'InvalidRequestID', errorMessage: 'Invalid request ID' });
     if (kind === 'response' && Buffer.byteLength(body) > MAX_RESPONSE_BYTES) {

@@ -8,14 +8,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { App } from 'aws-cdk-lib';
 import { UserDataStack } from '../../../infra/stack.ts';
+import type { Json } from '../values.ts';
 
 export const ACCOUNT = '123456789012';
 export const REGION = 'us-east-1';
 
 export interface CfnResource {
   Type: string;
-  Properties?: Record<string, any>;
-  Metadata?: Record<string, any>;
+  Properties?: Record<string, Json>;
+  Metadata?: Record<string, Json>;
 }
 
 export interface CfnTemplate {
@@ -32,14 +33,15 @@ export function synthesizeBundled(stackId = 'Bundled'): { template: CfnTemplate;
 }
 
 /** What CloudFormation returns for `Fn::GetAtt [<resource>, Arn]`, by resource type. */
-export const arnOf: Record<string, (name: string) => string> = {
+export const arnOf = {
   'AWS::DynamoDB::Table': (name) => `arn:aws:dynamodb:${REGION}:${ACCOUNT}:table/${name}`,
   'AWS::Logs::LogGroup': (name) => `arn:aws:logs:${REGION}:${ACCOUNT}:log-group:${name}:*`,
   'AWS::IAM::Role': (name) => `arn:aws:iam::${ACCOUNT}:role/${name}`,
   'AWS::Lambda::Function': (name) => `arn:aws:lambda:${REGION}:${ACCOUNT}:function:${name}`,
   // Secrets Manager appends six random characters to a secret's name in its ARN.
   'AWS::SecretsManager::Secret': (name) => `arn:aws:secretsmanager:${REGION}:${ACCOUNT}:secret:${name}-AbCdEf`,
-};
+} satisfies Record<string, (name: string) => string>;
+const arnByType = new Map(Object.entries(arnOf));
 
 const pseudo: Record<string, string> = {
   'AWS::Region': REGION,
@@ -66,12 +68,12 @@ export function resolver(template: CfnTemplate, names: Record<string, string> = 
     return typeOf(id) === 'AWS::SecretsManager::Secret' ? arnOf['AWS::SecretsManager::Secret'](nameOf(id)) : nameOf(id);
   };
   const getAtt = (id: string, attribute: string) => {
-    const arn = arnOf[typeOf(id)];
+    const arn = arnByType.get(typeOf(id));
     if (attribute !== 'Arn' || !arn) throw new Error(`Fn::GetAtt ${id}.${attribute} is not modelled`);
     return arn(nameOf(id));
   };
 
-  const resolve = (value: any): any => {
+  const resolve = (value: Json): Json => {
     if (Array.isArray(value)) return value.map(resolve);
     if (value === null || typeof value !== 'object') return value;
     const [key, arg] = Object.entries(value)[0] ?? [];
@@ -79,7 +81,7 @@ export function resolver(template: CfnTemplate, names: Record<string, string> = 
     if (key === 'Fn::GetAtt') return getAtt(...(arg as [string, string]));
     if (key === 'Fn::Join') return resolve((arg as [string, unknown[]])[1]).join((arg as [string])[0]);
     if (key === 'Fn::FindInMap') {
-      const [map, top, second] = resolve(arg) as string[];
+      const [map, top, second] = resolve(arg) as [string, string, string];
       const found = template.Mappings?.[map]?.[top]?.[second];
       if (found === undefined) throw new Error(`Fn::FindInMap ${map}.${top}.${second} has no value`);
       return found;
@@ -88,7 +90,7 @@ export function resolver(template: CfnTemplate, names: Record<string, string> = 
       const [text, variables] = typeof arg === 'string' ? [arg, {}] : (arg as [string, Record<string, unknown>]);
       return text.replace(/\$\{([^}]+)\}/g, (_, name: string) => {
         if (name in variables) return resolve(variables[name]);
-        const [id, attribute] = name.split('.');
+        const [id = name, attribute] = name.split('.');
         return attribute ? getAtt(id, attribute) : ref(id);
       });
     }
