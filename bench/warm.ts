@@ -1,44 +1,75 @@
-/**
- * Warm latency of one read route, in a process of its own as on Lambda (one function per process):
- * the shipped bundle's handler against the raw SDK calls it wraps, interleaved in rounds of 50 so
- * that drift in the machine's load hits both alike. Receives { bundle, event, calls, raws } and
- * answers with the times in ms.
- */
-import { pathToFileURL } from 'node:url';
-import { BatchGetCommand, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { localClient } from '../infra/local/dynamodb.ts';
-import { documentClient } from '../shared/db/client.ts';
+/** Phase 2: warm latency of every read route against the raw DynamoDB calls it makes (bench/warm-worker.ts). */
+import { fork } from 'node:child_process';
+import { resolve } from 'node:path';
+import type { RouteId } from '../shared/routes.ts';
+import type { RawCalls } from './capture.ts';
+import { assertOnly, percentile, progress, ratio, round, type Statuses } from './stats.ts';
+import type { WarmJob, WarmResult } from './warm-worker.ts';
 
-export type RawCall = { get: object } | { batchGet: object } | { query: object };
-export interface WarmJob {
-  bundle: string;
-  event: object;
-  calls: number;
-  /** Named raw calls, each a list of SDK inputs sent together (Promise.all). */
-  raws: Record<string, RawCall[]>;
+export const WARM_TARGETS = { p50: 1.15, p99: 1.3 };
+
+export interface WarmRow {
+  route: RouteId;
+  p50_ms: number;
+  p99_ms: number;
+  raw_p50_ms: number;
+  raw_p99_ms: number;
+  bare_get_p50_ms: number;
+  p50_ratio: number;
+  p99_ratio: number;
+  p50_ratio_to_bare_get: number;
+  raw_calls: string;
+  statuses: Statuses;
 }
 
-const db = documentClient(localClient(process.env.AWS_ENDPOINT_URL_DYNAMODB!));
-const command = (call: RawCall) =>
-  'get' in call ? new GetCommand(call.get as never) : 'batchGet' in call ? new BatchGetCommand(call.batchGet as never) : new QueryCommand(call.query as never);
+function runWorker(job: WarmJob, environment: Record<string, string>): Promise<WarmResult> {
+  const child = fork(resolve(import.meta.dirname, 'warm-worker.ts'), [], { execArgv: ['--import', 'tsx'], env: { ...process.env, ...environment } });
+  child.send(job);
+  return new Promise((done, fail) => {
+    child.once('message', (result) => done(result as WarmResult));
+    child.once('exit', (code) => code && fail(new Error(`bench/warm-worker.ts exited with ${code}`)));
+  });
+}
 
-process.once('message', async ({ bundle, event, calls, raws }: WarmJob) => {
-  const { handler } = await import(pathToFileURL(bundle).href);
-  const context = { awsRequestId: 'bench', getRemainingTimeInMillis: () => 10_000 };
-  const first = await handler(structuredClone(event), context);
-  if (first.statusCode !== 200) throw new Error(`${first.statusCode} ${first.body}`);
-  const cases: Record<string, (event: object) => Promise<unknown>> = { route: (fresh) => handler(fresh, context) };
-  for (const [name, parts] of Object.entries(raws)) cases[name] = () => Promise.all(parts.map((part) => db.send(command(part) as never)));
-  const times: Record<string, number[]> = Object.fromEntries(Object.keys(cases).map((name) => [name, []]));
-  for (let round = -1; round < calls / 50; round++) {
-    const events = Array.from({ length: 50 }, () => structuredClone(event)); // handlers may change their event
-    for (const [name, run] of Object.entries(cases)) {
-      for (let i = 0; i < 50; i++) {
-        const t = performance.now();
-        await run(events[i]);
-        if (round >= 0) times[name].push(performance.now() - t); // round -1 warms up
-      }
-    }
+/** "BatchGetItem(2 keys) ∥ Query, then GetItem": what the route sends, in order. */
+const describe = (calls: RawCalls) =>
+  calls
+    .map((group) =>
+      group
+        .map(({ operation, input }) => {
+          const keys = Object.values((input.RequestItems ?? {}) as Record<string, { Keys: unknown[] }>)[0]?.Keys.length;
+          return keys ? `${operation}(${keys} keys)` : operation;
+        })
+        .join(' ∥ '),
+    )
+    .join(', then ');
+
+export async function measureWarm(
+  reads: { route: RouteId; entry: string; bundle: string; event: object; environment: Record<string, string>; expected: number }[],
+  calls: number,
+): Promise<{ rows: WarmRow[]; rawCalls: Partial<Record<RouteId, RawCalls>> }> {
+  const rows: WarmRow[] = [];
+  const rawCalls: Partial<Record<RouteId, RawCalls>> = {};
+  for (const { route, entry, bundle, event, environment, expected } of reads) {
+    const { times, statuses, rawCalls: made } = await runWorker({ entry, bundle, event, calls }, environment);
+    assertOnly(statuses, [expected], route);
+    rawCalls[route] = made;
+    const p = (name: keyof WarmResult['times'], at: number) => percentile(times[name], at);
+    const row: WarmRow = {
+      route,
+      p50_ms: round(p('route', 50)),
+      p99_ms: round(p('route', 99)),
+      raw_p50_ms: round(p('raw', 50)),
+      raw_p99_ms: round(p('raw', 99)),
+      bare_get_p50_ms: round(p('bare', 50)),
+      p50_ratio: ratio(p('route', 50), p('raw', 50)),
+      p99_ratio: ratio(p('route', 99), p('raw', 99)),
+      p50_ratio_to_bare_get: ratio(p('route', 50), p('bare', 50)),
+      raw_calls: describe(made),
+      statuses,
+    };
+    rows.push(row);
+    progress(`   ${route}: p50 ${row.p50_ms} ms vs its raw calls ${row.raw_p50_ms} ms (${row.p50_ratio}×), p99 ${row.p99_ratio}×; ${row.raw_calls}`);
   }
-  process.send!(times, () => process.exit(0));
-});
+  return { rows, rawCalls };
+}

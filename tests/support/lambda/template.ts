@@ -24,11 +24,15 @@ export interface CfnTemplate {
   Mappings?: Record<string, Record<string, Record<string, unknown>>>;
 }
 
-/** Synthesizes the stack with real bundling (the stack's own esbuild options); the bundles land in `assemblyDir`. */
-export function synthesizeBundled(stackId = 'Bundled'): { template: CfnTemplate; assemblyDir: string } {
+/**
+ * Synthesizes the stack with real bundling (the stack's own esbuild options); the bundles land in
+ * `assemblyDir`. `extend` may add resources first (the benchmark's floor function).
+ */
+export function synthesizeBundled(stackId = 'Bundled', extend?: (stack: UserDataStack) => void): { template: CfnTemplate; assemblyDir: string } {
   const assemblyDir = mkdtempSync(join(tmpdir(), 'udp-cdk-'));
   const app = new App({ outdir: assemblyDir, context: { 'aws:cdk:enable-asset-metadata': true } });
   const stack = new UserDataStack(app, stackId);
+  extend?.(stack);
   return { template: app.synth().getStackByName(stack.stackName).template, assemblyDir };
 }
 

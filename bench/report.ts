@@ -1,0 +1,177 @@
+/** bench/report.json (the figures) and bench/report.md (the same as tables), from one run. */
+import { writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import type { ColdRow } from './cold.ts';
+import type { CostRow } from './cost.ts';
+import type { Statuses } from './stats.ts';
+import type { WarmRow } from './warm.ts';
+
+export interface Report {
+  measured_at: string;
+  machine: { node: string; cpus: number; cpu: string };
+  cold_start: {
+    targets: { init: number; firstInvocation: number };
+    rounds: number;
+    floor: { function: string; init_ms: number; first_request_ms: number; first_invocation_ms: number; second_request_ms: number; statuses: Statuses };
+    functions: (ColdRow & { raw_kb: number; gzip_kb: number })[];
+  };
+  warm_latency: { targets: { p50: number; p99: number }; calls: number; routes: WarmRow[] };
+  cost: { per_route: CostRow[]; scaling: { items: number[]; routes: { route: string; rcu: number[]; identical: boolean }[] } };
+  throughput: {
+    route: string;
+    connections: number;
+    seconds: number;
+    ratio: number;
+    gateway: { requests_per_second: number; p50_ms: number; p99_ms: number; statuses: Statuses };
+    bare: { requests_per_second: number; p50_ms: number; p99_ms: number; statuses: Statuses };
+  };
+  passwords: {
+    bcrypt_cost: number;
+    hash_ms_by_cost: Record<number, number>;
+    login_ms_median: number;
+    login_statuses: Statuses;
+    lambda_memory_mb_for_300ms: number;
+    login_ms_at_1024mb: number;
+    stack_memory_mb: number;
+    login_ms_at_stack_memory: number;
+  };
+}
+
+const table = (headers: string[], rows: (string | number | boolean | undefined)[][]) =>
+  [`| ${headers.join(' | ')} |`, `| ${headers.map(() => '---').join(' | ')} |`, ...rows.map((r) => `| ${r.join(' | ')} |`)].join('\n');
+const mark = (ok: boolean) => (ok ? 'yes' : '**no**');
+const statuses = (s: Statuses) =>
+  Object.entries(s)
+    .map(([status, count]) => `${count}× ${status}`)
+    .join(', ');
+const range = (values: number[]) => `${Math.min(...values)}–${Math.max(...values)}`;
+const within = <T>(rows: T[], ok: (row: T) => boolean) => `${rows.filter(ok).length} of ${rows.length}`;
+
+export function markdown(r: Report): string {
+  const { cold_start: cold, warm_latency: warm, throughput: tp, passwords: pw } = r;
+  const initOk = (row: ColdRow) => row.init_ratio <= cold.targets.init;
+  const firstOk = (row: ColdRow) => row.first_invocation_ratio <= cold.targets.firstInvocation;
+  const p50Ok = (row: WarmRow) => row.p50_ratio <= warm.targets.p50;
+  const p99Ok = (row: WarmRow) => row.p99_ratio <= warm.targets.p99;
+  return `# Benchmark report
+
+Measured ${r.measured_at} on this machine (Node ${r.machine.node}, ${r.machine.cpus} × ${r.machine.cpu}), DynamoDB Local in memory.
+Every figure is compared with a floor measured in the same run, and counts only calls that answered the status they must (the status columns).
+Regenerate with \`npm run bench\` whenever the measured code changes.
+
+## 1. Cold start as Lambda pays it (median of ${cold.rounds} rounds)
+
+Each function's shipped bundle starts in a fresh runtime (the real Lambda runtime interface client on Node 24, with its template's environment, IAM and the secrets extension) and serves its route's sample event. The floor, a function that only imports the DynamoDB document client and reads one item (bundled alike, default memory), starts before every function (A B A B); each ratio is the median of the pairs' ratios.
+
+Floor: load-and-init **${cold.floor.init_ms} ms**, first request ${cold.floor.first_request_ms} ms, first invocation (init + first request) **${cold.floor.first_invocation_ms} ms**, a second request ${cold.floor.second_request_ms} ms.
+Targets: load-and-init within ${cold.targets.init}× the floor's (${within(cold.functions, initOk)} functions), first invocation within ${cold.targets.firstInvocation}× (${within(cold.functions, firstOk)}).
+
+${table(
+  [
+    'function',
+    'route',
+    'KB (gzip)',
+    'init ms',
+    'first request ms',
+    'first invocation ms',
+    'second request ms',
+    'init × floor',
+    'first invocation × floor',
+    'statuses',
+  ],
+  cold.functions.map((f) => [
+    f.function,
+    f.route,
+    `${f.raw_kb} (${f.gzip_kb})`,
+    f.init_ms,
+    f.first_request_ms,
+    f.first_invocation_ms,
+    f.second_request_ms,
+    `${f.init_ratio}${initOk(f) ? '' : ' **over**'}`,
+    `${f.first_invocation_ratio}${firstOk(f) ? '' : ' **over**'}`,
+    statuses(f.statuses),
+  ]),
+)}
+
+## 2. Warm latency (${warm.calls} calls per route, in process)
+
+Each read route's shipped handler runs in a process of its own, as on Lambda, beside the DynamoDB calls it makes, recorded from the route itself and replayed as raw SDK calls (calls the route has in flight together are replayed together), and beside one bare GetItem, interleaved in rounds of 50. Target: p50 within ${warm.targets.p50}× and p99 within ${warm.targets.p99}× of the raw calls: the handler's own share. Every authenticated request reads its session (revocation at once); that read is among the raw calls.
+
+${table(
+  [
+    'route',
+    'raw calls',
+    'p50 ms',
+    'raw p50 ms',
+    'p50 × raw',
+    `within ${warm.targets.p50}×`,
+    'p99 ms',
+    'raw p99 ms',
+    'p99 × raw',
+    `within ${warm.targets.p99}×`,
+    'bare GetItem p50 ms',
+    'p50 × bare GetItem',
+    'statuses',
+  ],
+  warm.routes.map((w) => [
+    w.route,
+    w.raw_calls,
+    w.p50_ms,
+    w.raw_p50_ms,
+    w.p50_ratio,
+    mark(p50Ok(w)),
+    w.p99_ms,
+    w.raw_p99_ms,
+    w.p99_ratio,
+    mark(p99Ok(w)),
+    w.bare_get_p50_ms,
+    w.p50_ratio_to_bare_get,
+    statuses(w.statuses),
+  ]),
+)}
+
+p50 within target: ${within(warm.routes, p50Ok)} routes (ratios ${range(warm.routes.map((w) => w.p50_ratio))}); p99: ${within(warm.routes, p99Ok)} (${range(warm.routes.map((w) => w.p99_ratio))}). Against one bare GetItem: ${range(warm.routes.map((w) => w.p50_ratio_to_bare_get))}× (DynamoDB Local reads a BatchGetItem's keys one after the other; DynamoDB reads them in parallel).
+
+## 3. Cost (capacity units per request)
+
+DynamoDB Local reports consumed capacity but counts a transactional write once; AWS bills it twice (prepare and commit), so the AWS column doubles what went through TransactWriteItems.
+
+${table(
+  ['route', 'status', 'RCU', 'WCU (local)', 'WCU (AWS rules)'],
+  r.cost.per_route.map((c) => [c.route, c.status, c.rcu, c.wcu_local, c.wcu_aws]),
+)}
+
+Lists and lookups with ${r.cost.scaling.items.map((n) => n.toLocaleString('en')).join(' and ')} items in the table, the filler written through the repositories (target: identical):
+
+${table(
+  ['route', ...r.cost.scaling.items.map((n) => `RCU at ${n.toLocaleString('en')}`), 'identical'],
+  r.cost.scaling.routes.map((s) => [s.route, ...s.rcu, mark(s.identical)]),
+)}
+
+## 4. Throughput (${tp.route}, one function instance, ${tp.connections} connection, ${tp.seconds} s)
+
+${table(
+  ['server', 'req/s', 'p50 ms', 'p99 ms', 'statuses'],
+  [
+    ['local API Gateway + one instance of the function', tp.gateway.requests_per_second, tp.gateway.p50_ms, tp.gateway.p99_ms, statuses(tp.gateway.statuses)],
+    ['bare node:http + the same raw DynamoDB calls', tp.bare.requests_per_second, tp.bare.p50_ms, tp.bare.p99_ms, statuses(tp.bare.statuses)],
+  ],
+)}
+
+Ratio: **${tp.ratio}×**. An instance serves one request at a time and shares nothing with other requests, as on Lambda; the gateway adds its own work (the usage plan, the event, the worker thread hop) to the function's.
+
+## 5. Password hashing
+
+bcrypt cost in use: **${pw.bcrypt_cost}** (OWASP's floor is 10). One hash here (bcryptjs, one core): ${Object.entries(pw.hash_ms_by_cost)
+    .map(([c, ms]) => `cost ${c}: ${ms} ms`)
+    .join(', ')}. Login (whole handler, median of 10, ${statuses(pw.login_statuses)}): **${pw.login_ms_median} ms**.
+
+Lambda gives a function one full vCPU at 1,769 MB and a proportional share below; bcrypt runs on one core, so more memory than that does not help. Assuming one core here ≈ one Lambda vCPU, login stays under 300 ms from **${pw.lambda_memory_mb_for_300ms} MB** (at 1,024 MB about ${pw.login_ms_at_1024mb} ms). The stack gives the functions that hash or check passwords ${pw.stack_memory_mb} MB: about **${pw.login_ms_at_stack_memory} ms** there.
+`;
+}
+
+export function writeReport(report: Report) {
+  const dir = import.meta.dirname;
+  writeFileSync(resolve(dir, 'report.json'), `${JSON.stringify(report, null, 2)}\n`);
+  writeFileSync(resolve(dir, 'report.md'), markdown(report));
+}
