@@ -6,12 +6,15 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { freePort } from '../../infra/local/dynamodb.ts';
+import { defined } from '../support/values.ts';
 
 const START = resolve('infra/local/start.ts');
 const TSX = import.meta.resolve('tsx');
 const running: ChildProcess[] = [];
 // SIGTERM, not SIGKILL: a killed runtime could not stop its Java child.
-afterAll(() => running.forEach((p) => p.exitCode === null && p.kill('SIGTERM')));
+afterAll(() => {
+  for (const p of running) if (p.exitCode === null) p.kill('SIGTERM');
+});
 
 async function start(cwd: string, env: Record<string, string>) {
   // A user's shell: none of this test run's own settings (table, endpoint, secret, log level).
@@ -29,15 +32,17 @@ async function start(cwd: string, env: Record<string, string>) {
   const child = spawn(process.execPath, ['--import', TSX, START], { cwd, env: { ...inherited, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   running.push(child);
   let output = '';
-  child.stdout!.on('data', (c) => (output += c));
-  child.stderr!.on('data', (c) => (output += c));
+  for (const stream of [child.stdout, child.stderr]) defined(stream, 'a piped output of npm start').on('data', (c) => (output += c));
   const exited = new Promise<number | null>((done) => child.once('exit', (code) => done(code)));
   await new Promise<void>((done, fail) => {
     const timer = setInterval(() => {
       if (output.includes('Ctrl-C stops')) done();
       else if (child.exitCode !== null) fail(new Error(output));
     }, 100);
-    setTimeout(() => (clearInterval(timer), fail(new Error(`no banner:\n${output}`))), 45_000);
+    setTimeout(() => {
+      clearInterval(timer);
+      fail(new Error(`no banner:\n${output}`));
+    }, 45_000);
   });
   return { child, output: () => output, exited };
 }
@@ -45,7 +50,10 @@ async function start(cwd: string, env: Record<string, string>) {
 const portOpen = (port: number) =>
   new Promise<boolean>((done) => {
     const socket = connect(port, '127.0.0.1')
-      .once('connect', () => (socket.destroy(), done(true)))
+      .once('connect', () => {
+        socket.destroy();
+        done(true);
+      })
       .once('error', () => done(false));
   });
 
@@ -59,8 +67,8 @@ describe('npm start', () => {
     const banner = first.output();
     expect(banner).toContain(`http://localhost:${port}`);
     expect(banner).toContain(`http://127.0.0.1:${dynamoPort}`);
-    const apiKey = /API key\s+(\S+)/.exec(banner)![1];
-    const [, adminEmail, adminPassword] = /Admin login\s+(\S+) \/ (\S+)/.exec(banner)!;
+    const apiKey = defined(/API key\s+(\S+)/.exec(banner)?.[1], 'an API key in the banner');
+    const [, adminEmail, adminPassword] = defined(/Admin login\s+(\S+) \/ (\S+)/.exec(banner), 'an admin login in the banner');
     expect(adminEmail).toBe('root@example.com');
     expect(statSync(join(dir, '.env.local')).mode & 0o777).toBe(0o600);
     expect(readFileSync(join(dir, '.env.local'), 'utf8')).toContain(apiKey);

@@ -5,6 +5,7 @@ import { keys, normaliseEmail } from '../../shared/db/keys.ts';
 import { PASSWORD, registerUser, uniqueEmail } from '../support/accounts.ts';
 import { useGateway } from '../support/api.ts';
 import { scanTable } from '../support/table.ts';
+import { defined } from '../support/values.ts';
 
 const gateway = useGateway();
 const api = () => gateway.api;
@@ -17,7 +18,7 @@ describe('concurrency', () => {
       api().delete(`/users/${user.id}`, { token: user.token, body: { current_password: PASSWORD } }),
     );
     const results = await Promise.all([...writes, deletion]);
-    expect(results.at(-1)!.status).toBe(204);
+    expect(defined(results.at(-1), 'the deletion’s answer').status).toBe(204);
     // Every write either landed before the deletion swept the store, or was refused.
     for (const r of results.slice(0, -1)) expect([201, 401]).toContain(r.status);
     const left = (await scanTable()).filter((item) => item.PK === keys.kvPartition(user.id) || item.PK === keys.userPartition(user.id));
@@ -33,7 +34,7 @@ describe('concurrency', () => {
       api().delete(`/users/${user.id}`, { token: user.token, body: { current_password: PASSWORD } }),
     );
     const results = await Promise.all([...logins, deletion]);
-    expect(results.at(-1)!.status).toBe(204);
+    expect(defined(results.at(-1), 'the deletion’s answer').status).toBe(204);
     // Signed in before the deletion, refused after it (401), or held back by the sign-in limits (429).
     for (const r of results.slice(0, -1)) expect([200, 401, 429]).toContain(r.status);
     const left = (await scanTable()).filter((item) => item.PK === keys.userPartition(user.id));

@@ -7,7 +7,7 @@ import fc from 'fast-check';
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type RouteDef, routes } from '../../shared/routes.ts';
 import { type Account, PASSWORD, registerUser, signInAdmin } from '../support/accounts.ts';
-import { useGateway } from '../support/api.ts';
+import { type ApiResponse, useGateway } from '../support/api.ts';
 
 const gateway = useGateway();
 let user: Account;
@@ -47,7 +47,7 @@ const edgeNumber = fc.constantFrom(1e308, -1e308, 5e-324, -5e-324, Number.MAX_SA
 /** Arrays and objects nested around the 32-level limit and far past it. */
 const nested = fc.oneof(
   fc.integer({ min: 28, max: 40 }).map((depth) => JSON.parse('['.repeat(depth) + ']'.repeat(depth))),
-  fc.integer({ min: 28, max: 40 }).map((depth) => JSON.parse('{"a":'.repeat(depth) + '1' + '}'.repeat(depth))),
+  fc.integer({ min: 28, max: 40 }).map((depth) => JSON.parse(`${'{"a":'.repeat(depth)}1${'}'.repeat(depth)}`)),
 );
 /** Amounts around the largest exact one (10^15 minor units) and the decimals of each kind of currency. */
 const currency = fc.constantFrom('JPY', 'USD', 'KWD', 'CLF', 'INR', 'XAU', 'usd');
@@ -65,7 +65,7 @@ const rawBody = fc.oneof(
   fc.string(),
   fc.constantFrom('{', '{"a":', '\u0000', '[1,2', '123456789012345678901234567890', '1e999', '-0', '{"a":1,"a":2}', '{"__proto__":{"role":"admin"}}'),
   fc.constantFrom(33, 1_000, 5_000, 50_000).map((depth) => '['.repeat(depth) + ']'.repeat(depth)),
-  fc.constantFrom(33, 3_000).map((depth) => '{"a":'.repeat(depth) + '0' + '}'.repeat(depth)),
+  fc.constantFrom(33, 3_000).map((depth) => `${'{"a":'.repeat(depth)}0${'}'.repeat(depth)}`),
 );
 
 function bodyFor(route: RouteDef) {
@@ -111,7 +111,7 @@ const request = (route: RouteDef) =>
   });
 
 /** The invariants of every answer, whatever was asked. */
-function expectSafe(id: string, res: { status: number; headers: Headers; body: any; text: string }) {
+function expectSafe(id: string, res: ApiResponse) {
   expect(res.status, `${id} ${res.text.slice(0, 200)}`).toBeLessThan(500);
   if (res.status >= 400) {
     expect(res.headers.get('content-type')).toBe('application/problem+json');
@@ -122,7 +122,7 @@ function expectSafe(id: string, res: { status: number; headers: Headers; body: a
 }
 
 // A failing case is reported short: a counterexample may hold megabytes of text.
-const options = (numRuns: number): fc.Parameters<any> => ({
+const options = <Ts>(numRuns: number): fc.Parameters<Ts> => ({
   numRuns,
   reporter: (run) => {
     if (run.failed) throw new Error(`${String(run.errorInstance).slice(0, 2000)}\n${JSON.stringify(run.counterexample).slice(0, 2000)}`);

@@ -11,6 +11,7 @@ import { SECURITY_HEADERS } from '../../shared/http/security-headers.ts';
 import { type RouteDef, routes } from '../../shared/routes.ts';
 import { type Account, PASSWORD, registerUser, signInAdmin } from '../support/accounts.ts';
 import { useGateway } from '../support/api.ts';
+import { defined } from '../support/values.ts';
 
 const gateway = useGateway();
 const api = () => gateway.api;
@@ -21,7 +22,7 @@ const PHONE = '9812345670';
 let a: Account;
 let b: Account;
 let admin: Account;
-const owned: Record<string, string> = {};
+const owned = { user: '', payment: '', kv: '', record: '' }; // set in beforeAll
 beforeAll(async () => {
   [a, b, admin] = [await registerUser(api()), await registerUser(api()), await signInAdmin(api())];
   owned.user = a.id;
@@ -93,7 +94,7 @@ describe('API1:2023 Broken Object Level Authorization', () => {
 describe('API2:2023 Broken Authentication', () => {
   it('pins the algorithm: a token signed with the right key but HS512 is refused', async () => {
     const { jwtKey } = await getSecrets();
-    const claims = JSON.parse(Buffer.from(a.token.split('.')[1], 'base64url').toString());
+    const claims = JSON.parse(Buffer.from(defined(a.token.split('.')[1], 'the JWT payload'), 'base64url').toString());
     const hs512 = await new SignJWT(claims).setProtectedHeader({ alg: 'HS512' }).sign(jwtKey);
     expect((await api().get('/me', { token: hs512 })).status).toBe(401);
     const longLived = await new SignJWT({ ...claims, exp: Math.floor(Date.now() / 1000) + 86400 * 365 })
@@ -188,9 +189,14 @@ describe('API3:2023 Broken Object Property Level Authorization', () => {
     const names = new Set<string>();
     const walk = (value: unknown): void => {
       if (Array.isArray(value)) value.forEach(walk);
-      else if (value && typeof value === 'object') for (const [k, v] of Object.entries(value)) names.add(k), walk(v);
+      else if (value && typeof value === 'object') {
+        for (const [k, v] of Object.entries(value)) {
+          names.add(k);
+          walk(v);
+        }
+      }
     };
-    gateway.seen.forEach((s) => walk(s.body));
+    for (const s of gateway.seen) walk(s.body);
     for (const secret of [
       'password',
       'password_hash',
@@ -277,7 +283,7 @@ describe('API9:2023 Improper Inventory Management', () => {
       ['POST', '/users/x/roles'],
       ['GET', '/.env'],
       ['PATCH', '/payments/x'],
-    ]) {
+    ] as const) {
       expect((await api().call(method, path, { token: admin.token })).status, `${method} ${path}`).toBe(404);
     }
   });

@@ -4,6 +4,7 @@ import { env, getSecrets } from '../../shared/config/index.ts';
 import { PASSWORD, registerUser, uniqueEmail } from '../support/accounts.ts';
 import { useGateway } from '../support/api.ts';
 import { scanTable } from '../support/table.ts';
+import { defined } from '../support/values.ts';
 
 const gateway = useGateway();
 const api = () => gateway.api;
@@ -15,7 +16,7 @@ describe('POST /auth/register', () => {
       email,
       password: PASSWORD,
       name: 'Ada',
-      username: 'ada_' + Date.now(),
+      username: `ada_${Date.now()}`,
       dob: '1990-01-01',
       gender: 'Female',
     });
@@ -48,7 +49,7 @@ describe('POST /auth/register', () => {
     ['no lowercase', 'ABCDEFG1!', 'lowercase'],
     ['no digit', 'Abcdefgh!', 'digit'],
     ['no special character', 'Abcdefgh1', 'special'],
-    ['over 72 UTF-8 bytes', 'Aa1!' + 'é'.repeat(35), '72 bytes'],
+    ['over 72 UTF-8 bytes', `Aa1!${'é'.repeat(35)}`, '72 bytes'],
   ])('enforces the password policy: %s', async (_case, password, message) => {
     const res = await api().post('/auth/register', { email: uniqueEmail(), password, name: 'P' });
     expect(res.status).toBe(400);
@@ -56,7 +57,7 @@ describe('POST /auth/register', () => {
   });
 
   it('accepts a password of exactly 72 bytes', async () => {
-    await registerUser(api(), { password: 'Aa1!' + 'x'.repeat(68) });
+    await registerUser(api(), { password: `Aa1!${'x'.repeat(68)}` });
   });
 
   it('rejects a second account for the same email, whatever its case', async () => {
@@ -196,14 +197,14 @@ describe('POST /auth/login', () => {
   });
 
   it('refuses a password longer than 72 bytes with the ordinary 401, though bcrypt would match its prefix', async () => {
-    const prefix = 'Aa1!' + 'x'.repeat(68);
+    const prefix = `Aa1!${'x'.repeat(68)}`;
     const account = await registerUser(api(), { password: prefix });
     const time = async (password: string) => {
       const started = performance.now();
       const res = await api().post('/auth/login', { email: account.email, password });
       return { res, ms: performance.now() - started };
     };
-    const longer = await time(prefix + 'y');
+    const longer = await time(`${prefix}y`);
     const wrong = await time('Wrong-Password-1');
     expect(longer.res.status).toBe(401);
     expect(longer.res.body).toEqual(wrong.res.body);
@@ -243,7 +244,7 @@ describe('refresh tokens', () => {
     const winners = results.filter((r) => r.status === 200);
     expect(winners).toHaveLength(1);
     expect(results.filter((r) => r.status === 401)).toHaveLength(1);
-    expect((await api().get('/me', { token: winners[0].body.access_token })).status).toBe(401);
+    expect((await api().get('/me', { token: defined(winners[0], 'the winning refresh').body.access_token })).status).toBe(401);
   });
 
   it('rejects an unknown refresh token', async () => {
@@ -275,7 +276,7 @@ describe('access tokens', () => {
 
   it('accepts a genuine token and rejects every forgery or defect with 401', async () => {
     const account = await registerUser(api());
-    const payload = JSON.parse(Buffer.from(account.token.split('.')[1], 'base64url').toString());
+    const payload = JSON.parse(Buffer.from(defined(account.token.split('.')[1], 'the JWT payload'), 'base64url').toString());
     const claims = { sub: payload.sub, role: payload.role, sid: payload.sid };
     const admin = { ...claims, role: 'admin' };
 

@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { gatewayResponses, usagePlanThrottle } from '../../shared/http/gateway-contract.ts';
 import { PASSWORD, registerUser } from '../support/accounts.ts';
 import { API_KEY, CONSOLE_KEY, useGateway } from '../support/api.ts';
+import { defined } from '../support/values.ts';
 
 const PER_ADDRESS = 40;
 // The stack's limits: the usage plan's real throttle and a per-address rule (smaller than the default, to reach it quickly).
@@ -27,9 +28,10 @@ describe('one client flooding from one address', () => {
     expect(flooded.filter((r) => r.status === 401)).toHaveLength(PER_ADDRESS); // reached the function: no token
     const refused = flooded.filter((r) => r.status === 429);
     expect(refused).toHaveLength(150 - PER_ADDRESS);
-    expect(refused[0]!.body).toEqual(gatewayResponses.WAF_FILTERED.body);
-    expect(refused[0]!.headers.get('retry-after')).toBe('60');
-    expect(refused[0]!.headers.get('content-type')).toBe('application/problem+json');
+    const firstRefused = defined(refused[0], 'a refused request');
+    expect(firstRefused.body).toEqual(gatewayResponses.WAF_FILTERED.body);
+    expect(firstRefused.headers.get('retry-after')).toBe('60');
+    expect(firstRefused.headers.get('content-type')).toBe('application/problem+json');
     // Still refused while it keeps trying within the window; the other address is unaffected.
     expect((await api().get('/health', { from: '127.0.0.2' })).status).toBe(429);
     expect((await api().get('/health', { from: '127.0.0.3' })).status).toBe(200);
@@ -44,6 +46,10 @@ describe('the console’s public key', () => {
     expect(consoleAnswers.map((r) => r.status)).toEqual(Array(120).fill(401));
     const clientAnswers = await burst(API_KEY);
     expect(clientAnswers.filter((r) => r.status === 429).length).toBeGreaterThan(0);
-    expect(clientAnswers.find((r) => r.status === 429)!.body).toEqual(gatewayResponses.THROTTLED.body);
+    const throttled = defined(
+      clientAnswers.find((r) => r.status === 429),
+      'a throttled answer',
+    );
+    expect(throttled.body).toEqual(gatewayResponses.THROTTLED.body);
   });
 });

@@ -4,6 +4,7 @@ import { gatewayResponses, MAX_PAYLOAD_BYTES, usagePlanThrottle } from '../../sh
 import { routes } from '../../shared/routes.ts';
 import { registerUser } from '../support/accounts.ts';
 import { API_KEY, useGateway } from '../support/api.ts';
+import { defined } from '../support/values.ts';
 
 const gateway = useGateway();
 const api = () => gateway.api;
@@ -30,7 +31,7 @@ describe('API key (usage-plan semantics)', () => {
       ['GET', '/nope'],
       ['DELETE', '/users'],
       ['GET', '/users/a/b'],
-    ]) {
+    ] as const) {
       const res = await api().call(method, path);
       expect(res.status, `${method} ${path}`).toBe(404);
       expect(res.body).toEqual(gatewayResponses.MISSING_AUTHENTICATION_TOKEN.body);
@@ -57,8 +58,9 @@ describe('usage-plan throttle (30 rps, burst 60)', () => {
     expect(passed.length).toBeGreaterThanOrEqual(usagePlanThrottle.burstLimit);
     // Beyond the burst, only what the bucket refilled while the requests arrived.
     expect(passed.length).toBeLessThanOrEqual(usagePlanThrottle.burstLimit + Math.ceil(seconds * usagePlanThrottle.rateLimit));
-    expect(throttled[0].headers.get('retry-after')).toBe('1');
-    expect(throttled[0].body).toEqual(gatewayResponses.THROTTLED.body);
+    const firstThrottled = defined(throttled[0], 'a throttled response');
+    expect(firstThrottled.headers.get('retry-after')).toBe('1');
+    expect(firstThrottled.body).toEqual(gatewayResponses.THROTTLED.body);
     // The bucket refills at 30 tokens a second.
     await new Promise((r) => setTimeout(r, 1100));
     expect((await realLimits.api.get('/me')).status).toBe(401);
@@ -80,7 +82,11 @@ describe('REST v1 proxy events', () => {
       expect(event.requestContext.stage).toBe('prod'); // cdk.json's stage, as deployed
       expect(event.requestContext.identity.sourceIp).toBe('127.0.0.1');
     }
-    const [register, get, me, health] = gateway.events.map((e) => e.event);
+    const eventOf = (i: number) => defined(gateway.events[i], `the proxy event of request ${i + 1}`).event;
+    const register = eventOf(0);
+    const get = eventOf(1);
+    const me = eventOf(2);
+    const health = eventOf(3);
     expect(register.body).toEqual(expect.any(String));
     expect(register.pathParameters).toBeNull();
     expect(get.pathParameters).toEqual({ id: account.id });

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { kv } from '../../shared/db/kv.ts';
 import { registerUser } from '../support/accounts.ts';
 import { useGateway } from '../support/api.ts';
+import { defined } from '../support/values.ts';
 
 // A small quota to reach, given to the functions as the stack would (kvMaxKeys, kvMaxBytes in the context).
 const gateway = useGateway({}, { limits: { kvMaxKeys: 10, kvMaxBytes: 2000, recordLookupsPerHour: 100 } });
@@ -16,8 +17,9 @@ describe('key-value quota', () => {
     expect(results.filter((r) => r.status === 201)).toHaveLength(10);
     const refused = results.filter((r) => r.status === 409);
     expect(refused).toHaveLength(15);
-    expect(refused[0]!.headers.get('content-type')).toBe('application/problem+json');
-    expect(refused[0]!.body.detail).toMatch(/at most 10 keys and 2000 bytes/);
+    const firstRefused = defined(refused[0], 'a refused write');
+    expect(firstRefused.headers.get('content-type')).toBe('application/problem+json');
+    expect(firstRefused.body.detail).toMatch(/at most 10 keys and 2000 bytes/);
     const listed = await api().get('/kv?limit=100', { token: user.token });
     expect(listed.body.items).toHaveLength(10);
     expect(await kv.usage(user.id)).toEqual({

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { PASSWORD, registerUser } from '../support/accounts.ts';
-import { useGateway } from '../support/api.ts';
+import { type ApiResponse, useGateway } from '../support/api.ts';
 import { scanTable } from '../support/table.ts';
+import { defined } from '../support/values.ts';
 
 const gateway = useGateway();
 const api = () => gateway.api;
@@ -83,7 +84,7 @@ describe('PUT and GET /kv/{key}', () => {
     await api().put(path('big'), 'small', { token: user.token });
     const almost = 'x'.repeat(256 * 1024 - 2); // with its quotes: exactly 256 KiB
     expect((await api().put(path('big'), almost, { token: user.token })).status).toBe(200);
-    const tooBig = await api().put(path('big'), almost + 'x', { token: user.token });
+    const tooBig = await api().put(path('big'), `${almost}x`, { token: user.token });
     expect(tooBig.status).toBe(413);
     expect(tooBig.headers.get('content-type')).toBe('application/problem+json');
     expect((await api().get(path('big'), { token: user.token })).body.version).toBe(2);
@@ -125,7 +126,7 @@ describe('conditional writes', () => {
     expect(winners).toHaveLength(1);
     expect(results.filter((r) => r.status === 412)).toHaveLength(49);
     const final = await api().get(path('race'), { token: user.token });
-    expect(final.body).toMatchObject({ value: winners[0].body.value, version: 2 });
+    expect(final.body).toMatchObject({ value: defined(winners[0], 'the winning write').body.value, version: 2 });
   });
 
   it('loses no write when unconditional writers race', async () => {
@@ -155,7 +156,7 @@ describe('GET /kv', () => {
     const seen: string[] = [];
     let cursor: string | null = null;
     do {
-      const res: { body: any } = await api().get(`/kv?prefix=b%2F&limit=2${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`, { token: user.token });
+      const res: ApiResponse = await api().get(`/kv?prefix=b%2F&limit=2${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`, { token: user.token });
       seen.push(...res.body.items.map((e: { key: string }) => e.key));
       cursor = res.body.next_cursor;
     } while (cursor);

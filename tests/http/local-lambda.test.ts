@@ -16,6 +16,7 @@ import { registerUser } from '../support/accounts.ts';
 import { API_KEY, CONSOLE_KEY, clientFor, useGateway } from '../support/api.ts';
 import { buildTestEvent } from '../support/events.ts';
 import { state } from '../support/functions/state.ts';
+import { defined } from '../support/values.ts';
 
 interface Probe {
   threadId: number;
@@ -31,7 +32,7 @@ interface Probe {
 const real = functionSpecs();
 /** A real function's spec, running the probe's code. */
 const probeAs = (entry: string, changes: Partial<FunctionSpec> = {}): FunctionSpec => ({
-  ...real.get(entry)!,
+  ...defined(real.get(entry), `the spec of ${entry}`),
   entry: 'tests/support/functions/probe.ts',
   ...changes,
 });
@@ -86,7 +87,10 @@ describe('the local Lambda service', () => {
 
   it('writes what a function logs to this process’s stdout before it answers', async () => {
     const lines: string[] = [];
-    vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => (lines.push(String(chunk)), true));
+    vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
+      lines.push(String(chunk));
+      return true;
+    });
     try {
       for (let i = 0; i < 20; i++) {
         await probe('probe', { log: `line ${i}` });
@@ -152,7 +156,7 @@ describe('the local Lambda service', () => {
     expect(webConsole.apiKey).toBe(process.env.LOCAL_CONSOLE_KEY);
 
     // A function without secrets has no extension layer: even on the extension's port, nothing answers it.
-    const intruder = await probe('health', { secret: APP_SECRET_ARN, port: data.env.PARAMETERS_SECRETS_EXTENSION_HTTP_PORT });
+    const intruder = await probe('health', { secret: APP_SECRET_ARN, port: defined(data.env.PARAMETERS_SECRETS_EXTENSION_HTTP_PORT, 'the extension port') });
     expect(intruder.extension).toBe('unreachable');
   });
 });

@@ -13,7 +13,10 @@ describe('structured request logs', () => {
   it('write one JSON line per request with id, route, status, latency and caller, and nothing secret', async () => {
     const account = await registerUser(api(), { phone: '9988776655' });
     const lines: string[] = [];
-    vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => (lines.push(String(chunk)), true));
+    vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
+      lines.push(String(chunk));
+      return true;
+    });
     await verbose.api.get(`/users/${account.id}`, { token: account.token });
     const login = await verbose.api.post('/auth/login', { email: account.email, password: PASSWORD });
     await verbose.api.post('/auth/login', { email: account.email, password: 'Wrong-Password-1' });
@@ -91,7 +94,10 @@ describe('when the application secret cannot be read', () => {
       const event = buildTestEvent('me.get');
       event.headers = { ...event.headers, Authorization: `Bearer ${token}` };
       const lines: string[] = [];
-      vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => (lines.push(String(chunk)), true));
+      vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
+        lines.push(String(chunk));
+        return true;
+      });
       const result = await handler(event, {} as never);
       vi.restoreAllMocks();
       expect(result.statusCode).toBe(500);

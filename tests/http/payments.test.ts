@@ -4,8 +4,9 @@ import { db, tableName } from '../../shared/db/client.ts';
 import { keys } from '../../shared/db/keys.ts';
 import { payments } from '../../shared/db/payments.ts';
 import { type Account, registerUser, signInAdmin } from '../support/accounts.ts';
-import { useGateway } from '../support/api.ts';
+import { type ApiResponse, useGateway } from '../support/api.ts';
 import { scanTable } from '../support/table.ts';
+import { defined } from '../support/values.ts';
 
 const gateway = useGateway();
 const api = () => gateway.api;
@@ -176,7 +177,7 @@ describe('listing', () => {
     const seen: string[] = [];
     let cursor: string | null = null;
     do {
-      const res: { status: number; body: any } = await api().get(`/payments?limit=2${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`, {
+      const res: ApiResponse = await api().get(`/payments?limit=2${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`, {
         token: user.token,
       });
       seen.push(...res.body.items.map((p: { payment_id: string }) => p.payment_id));
@@ -186,12 +187,12 @@ describe('listing', () => {
   });
 
   it('gives an admin every payment across the shards, newest first without gaps or repeats, or one user’s', async () => {
-    const users = [await registerUser(api()), await registerUser(api()), await registerUser(api())];
-    for (let i = 0; i < 12; i++) await pay(users[i % 3], { description: `all-${i}` });
+    const users = [await registerUser(api()), await registerUser(api()), await registerUser(api())] as const;
+    for (let i = 0; i < 12; i++) await pay(defined(users[i % 3], 'a user'), { description: `all-${i}` });
     const seen: { payment_id: string; created_at: string }[] = [];
     let cursor: string | null = null;
     do {
-      const res: { status: number; body: any } = await api().get(`/payments?limit=5${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`, {
+      const res: ApiResponse = await api().get(`/payments?limit=5${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`, {
         token: admin.token,
       });
       expect(res.status).toBe(200);
@@ -320,7 +321,9 @@ describe('Idempotency-Key', () => {
     }
     expect((await api().get('/payments', { token: user.token })).body.items).toHaveLength(1);
     // Once done, a retry is a replay.
-    expect((await api().post('/payments', newPayment(), { token: user.token, headers })).body.payment_id).toBe(created[0].body.payment_id);
+    expect((await api().post('/payments', newPayment(), { token: user.token, headers })).body.payment_id).toBe(
+      defined(created[0], 'a created payment').body.payment_id,
+    );
   });
 
   it('releases the key when the request fails, so a corrected retry can use it', async () => {
@@ -343,7 +346,7 @@ describe('card data at rest', () => {
     const user = await registerUser(api());
     const a = await pay(user);
     const b = await pay(user, { card_no: '5555555555554444', card_cvc: '555' });
-    const stored = (id: string) => payments.get(id).then((p) => p!);
+    const stored = async (id: string) => defined(await payments.get(id), `the payment ${id}`);
     expect(await payments.cardNumberOf(await stored(a.payment_id))).toBe(VISA);
     await db.send(
       new UpdateCommand({

@@ -3,6 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { type Account, registerUser, signInAdmin } from '../support/accounts.ts';
 import { type ApiResponse, useGateway } from '../support/api.ts';
 import { scanTable } from '../support/table.ts';
+import { defined } from '../support/values.ts';
 
 const gateway = useGateway();
 const api = () => gateway.api;
@@ -63,7 +64,11 @@ describe('POST /records', () => {
     const phone = newPhone();
     const results = await Promise.all(Array.from({ length: 5 }, (_, i) => api().post('/records', seedRecord(phone, `Try ${i}`), { token: user.token })));
     expect(results.map((r) => r.status).sort()).toEqual([201, 409, 409, 409, 409]);
-    expect(results.find((r) => r.status === 409)!.body.detail).toBe('You already have a record for this phone.');
+    const conflict = defined(
+      results.find((r) => r.status === 409),
+      'a 409 answer',
+    );
+    expect(conflict.body.detail).toBe('You already have a record for this phone.');
     expect((await lookup(user, phone)).body.items).toHaveLength(1);
   });
 
@@ -261,7 +266,10 @@ describe('what is stored', () => {
     const user = await registerUser(api());
     const patient = { name: 'Ada Quartermaine', phone: newPhone(), dob: '1961-02-03', height: '163', weight: '58' };
     const { body: created } = await api().post('/records', patient, { token: user.token });
-    const stored = (await scanTable()).find((item) => item.record_id === created.record_id)!;
+    const stored = defined(
+      (await scanTable()).find((item) => item.record_id === created.record_id),
+      'the stored record',
+    );
     expect(JSON.stringify(stored)).not.toMatch(/Ada Quartermaine|1961-02-03/);
     for (const field of ['name', 'dob', 'height', 'weight']) expect(stored).not.toHaveProperty(field);
     expect(stored.details_sealed).toMatch(/^1\./);

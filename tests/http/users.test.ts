@@ -1,7 +1,8 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { type Account, PASSWORD, registerUser, signInAdmin, uniqueEmail } from '../support/accounts.ts';
-import { useGateway } from '../support/api.ts';
+import { type ApiResponse, useGateway } from '../support/api.ts';
 import { itemsOf, scanTable } from '../support/table.ts';
+import { defined } from '../support/values.ts';
 
 const gateway = useGateway();
 const api = () => gateway.api;
@@ -17,7 +18,7 @@ describe('admin user management', () => {
     const seen: string[] = [];
     let cursor: string | null = null;
     do {
-      const res: { status: number; body: any } = await api().get(`/users?limit=2${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`, {
+      const res: ApiResponse = await api().get(`/users?limit=2${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`, {
         token: admin.token,
       });
       expect(res.status).toBe(200);
@@ -226,7 +227,7 @@ describe('a user and their own profile', () => {
 
 describe('re-authentication for what cannot be undone', () => {
   const NEW_PASSWORD = 'New-Password-42';
-  const problemOn = (res: { status: number; headers: Headers; body: any }, status: number) => {
+  const problemOn = (res: ApiResponse, status: number) => {
     expect(res.status).toBe(status);
     expect(res.headers.get('content-type')).toBe('application/problem+json');
     expect(res.body.errors.map((e: { path: string }) => e.path)).toEqual(['body.current_password']);
@@ -361,7 +362,10 @@ describe('what is stored', () => {
     expect(raw.toLowerCase()).not.toContain(user.email.toLowerCase());
     expect(raw).not.toContain('quentin_');
     expect(raw).not.toContain('Quentin Marsh-Oyelaran');
-    const profile = (await itemsOf(user.id)).find((item) => item.SK === 'PROFILE')!;
+    const profile = defined(
+      (await itemsOf(user.id)).find((item) => item.SK === 'PROFILE'),
+      'the stored profile',
+    );
     expect(profile.password_hash).toMatch(/^\$2[aby]\$1\d\$/);
     expect(profile.profile_sealed).toEqual(expect.any(String));
     expect(res.body).toMatchObject({ email: user.email, name: 'Quentin Marsh-Oyelaran', phone });

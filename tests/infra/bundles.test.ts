@@ -14,6 +14,7 @@ import { lambdaRuntime } from '../../infra/runtime.ts';
 import { PROBLEM_CONTENT_TYPE } from '../../shared/http/problem.ts';
 import { type RouteDef, type RouteId, routes } from '../../shared/routes.ts';
 import { type CfnTemplate, type LambdaEnvironment, startLambdaEnvironment, synthesizeBundled } from '../support/lambda/index.ts';
+import { defined } from '../support/values.ts';
 
 const API_KEY = 'sample-key';
 let template: CfnTemplate;
@@ -22,7 +23,9 @@ let lambda: LambdaEnvironment;
 const started: LambdaEnvironment[] = [];
 
 const logicalId = (type: string, prefix: string) =>
-  Object.keys(template.Resources).find((id) => id.startsWith(prefix) && template.Resources[id].Type === type)!;
+  defined(Object.entries(template.Resources).find(([id, r]) => id.startsWith(prefix) && r.Type === type)?.[0], `a ${type} named ${prefix}…`);
+
+const functionOf = (entry: string) => defined(lambda.functions.get(functionId(entry)), `the function of ${entry}`);
 
 /** The functions of `changed` (a copy of the template), run against this file's table with its secrets. */
 async function environment(changed = template) {
@@ -30,9 +33,9 @@ async function environment(changed = template) {
     template: changed,
     assemblyDir,
     dynamoEndpoint: inject('dynamoEndpoint'),
-    names: { [logicalId('AWS::DynamoDB::Table', 'Table')]: process.env.TABLE_NAME! },
+    names: { [logicalId('AWS::DynamoDB::Table', 'Table')]: defined(process.env.TABLE_NAME, 'TABLE_NAME (set by tests/support/env.ts)') },
     secrets: {
-      [logicalId('AWS::SecretsManager::Secret', 'AppSecret')]: process.env.APP_SECRET!,
+      [logicalId('AWS::SecretsManager::Secret', 'AppSecret')]: defined(process.env.APP_SECRET, 'APP_SECRET (set by tests/support/env.ts)'),
       [logicalId('AWS::SecretsManager::Secret', 'ApiKeySecret')]: API_KEY,
       [logicalId('AWS::SecretsManager::Secret', 'ConsoleApiKeySecret')]: 'sample-console-key',
     },
@@ -94,7 +97,7 @@ describe('function bundles', () => {
 // Generous per-test limits: a test may wait for a sandbox slot on a loaded machine.
 describe.concurrent('every function under the Lambda runtime interface client', { timeout: 60_000 }, () => {
   it.each(Object.entries(routes) as [RouteId, RouteDef][])('%s answers its sample event, within its IAM policy', async (routeId, route) => {
-    const fnDef = lambda.functions.get(functionId(route.entry))!;
+    const fnDef = functionOf(route.entry);
     const { fn, result, error } = await invokeSample(lambda, routeId);
     const logs = fn.logs.join('\n');
     expect(fnDef.runtime).toBe(lambdaRuntime.name);
@@ -111,10 +114,12 @@ describe.concurrent('every function under the Lambda runtime interface client', 
 /** A copy of the template where `edit` changed the statements of the function's role policies (emptied ones dropped). */
 function withPolicy(functionEntry: string, edit: (statement: { Action: unknown; Resource: unknown }) => void): CfnTemplate {
   const copy: CfnTemplate = structuredClone(template);
-  const role = lambda.functions.get(functionId(functionEntry))!.roleLogicalId;
+  const role = functionOf(functionEntry).roleLogicalId;
   for (const resource of Object.values(copy.Resources)) {
-    if (resource.Type !== 'AWS::IAM::Policy' || !resource.Properties!.Roles.some((r: { Ref: string }) => r.Ref === role)) continue;
-    const document = resource.Properties!.PolicyDocument;
+    if (resource.Type !== 'AWS::IAM::Policy') continue;
+    const properties = defined(resource.Properties, 'the properties of an AWS::IAM::Policy');
+    if (!properties.Roles.some((r: { Ref: string }) => r.Ref === role)) continue;
+    const document = properties.PolicyDocument;
     document.Statement.forEach(edit);
     document.Statement = document.Statement.filter(
       (s: { Action: unknown[]; Resource: unknown[] }) => [s.Action].flat().length > 0 && [s.Resource].flat().length > 0,
@@ -125,15 +130,20 @@ function withPolicy(functionEntry: string, edit: (statement: { Action: unknown; 
 }
 
 const withoutAction = (functionEntry: string, action: string) =>
-  withPolicy(functionEntry, (s) => void (s.Action = [s.Action].flat().filter((a) => a !== action)));
+  withPolicy(functionEntry, (s) => {
+    s.Action = [s.Action].flat().filter((a) => a !== action);
+  });
 
 /** Without the `<table ARN>/index/*` resource the stack grants next to the table's ARN. */
 const withoutIndexes = (functionEntry: string) =>
-  withPolicy(functionEntry, (s) => void (s.Resource = [s.Resource].flat().filter((r) => !JSON.stringify(r).includes('/index/*'))));
+  withPolicy(functionEntry, (s) => {
+    s.Resource = [s.Resource].flat().filter((r) => !JSON.stringify(r).includes('/index/*'));
+  });
 
 function withoutLayers(functionEntry: string): CfnTemplate {
   const copy: CfnTemplate = structuredClone(template);
-  delete copy.Resources[lambda.functions.get(functionId(functionEntry))!.logicalId].Properties!.Layers;
+  const id = functionOf(functionEntry).logicalId;
+  delete defined(copy.Resources[id]?.Properties, `the properties of ${id}`).Layers;
   return copy;
 }
 

@@ -19,8 +19,9 @@ import { UserDataStack } from '../../infra/stack.ts';
 import { MAX_PAYLOAD_BYTES } from '../../shared/http/gateway-contract.ts';
 import { type RouteDef, type RouteId, routes } from '../../shared/routes.ts';
 import { API_KEY, type Api, CONSOLE_KEY, clientFor } from '../support/api.ts';
+import { defined, type Json } from '../support/values.ts';
 
-type Resources = Record<string, any>;
+type Resources = Record<string, Json>;
 
 /** Synthesizes the stack (without bundling) and starts a local gateway with the same context. */
 async function deployBoth(context: Record<string, unknown>) {
@@ -48,10 +49,13 @@ afterAll(async () => {
   await lambda?.close();
 });
 
-const ofType = (resources: Resources, type: string) => Object.entries(resources).filter(([, r]) => r.Type === type) as [string, any][];
+const ofType = (resources: Resources, type: string) => Object.entries(resources).filter(([, r]) => r.Type === type) as [string, Json][];
+
+/** The first resource of a type (the one, where the template has one). */
+const firstOfType = (resources: Resources, type: string) => defined(ofType(resources, type)[0], `a ${type} in the template`)[1];
 
 /** A resource's path, from its chain of parents in the template. */
-function pathOf(resources: Resources, resourceId: any): string {
+function pathOf(resources: Resources, resourceId: Json): string {
   if (resourceId['Fn::GetAtt']) return '/';
   const { ParentId, PathPart } = resources[resourceId.Ref].Properties;
   const parent = pathOf(resources, ParentId);
@@ -65,8 +69,9 @@ function declaredHeaders(parameters: Record<string, string>, prefix: string, req
     const name = key.slice(prefix.length).toLowerCase();
     const fixed = /^'(.*)'$/s.exec(expression);
     const copied = /^method\.request\.header\.(.+)$/.exec(expression);
-    if (fixed) headers[name] = fixed[1]!;
-    else if (copied && requestHeaders[copied[1]!.toLowerCase()]) headers[name] = requestHeaders[copied[1]!.toLowerCase()]!;
+    const copiedValue = copied && requestHeaders[defined(copied[1], 'a header name').toLowerCase()];
+    if (fixed) headers[name] = defined(fixed[1], 'a fixed value');
+    else if (copiedValue) headers[name] = copiedValue;
     else if (!copied) throw new Error(`The local gateway cannot apply the mapping ${key}: ${expression}`);
   }
   return headers;
@@ -74,7 +79,10 @@ function declaredHeaders(parameters: Record<string, string>, prefix: string, req
 
 /** The status, headers and body a gateway response of the template gives this request. */
 function declaredAnswer(resources: Resources, type: string, requestHeaders: Record<string, string> = {}) {
-  const [, response] = ofType(resources, 'AWS::ApiGateway::GatewayResponse').find(([, r]) => r.Properties.ResponseType === type)!;
+  const [, response] = defined(
+    ofType(resources, 'AWS::ApiGateway::GatewayResponse').find(([, r]) => r.Properties.ResponseType === type),
+    `a gateway response of type ${type}`,
+  );
   const { StatusCode, ResponseParameters, ResponseTemplates } = response.Properties;
   return {
     status: StatusCode === undefined ? undefined : Number(StatusCode),
@@ -82,6 +90,12 @@ function declaredAnswer(resources: Resources, type: string, requestHeaders: Reco
     body: JSON.parse(ResponseTemplates['application/json']),
   };
 }
+
+const first429 = <T extends { status: number }>(answers: T[]) =>
+  defined(
+    answers.find((r) => r.status === 429),
+    'a 429 answer',
+  );
 
 /** The response's headers that the declaration names (transport headers such as Date are not declared). */
 const headersNamed = (res: { headers: Headers }, names: string[]) =>
@@ -99,7 +113,9 @@ async function expectDeclared(
   expect(headersNamed(res, Object.keys(declared.headers)), type).toEqual(declared.headers);
   // Nothing the template does not declare, apart from transport headers.
   const names: string[] = [];
-  res.headers.forEach((_, name) => names.push(name));
+  res.headers.forEach((_, name) => {
+    names.push(name);
+  });
   const extra = names.filter(
     (name) => !(name in declared.headers) && !['date', 'connection', 'keep-alive', 'content-length', 'transfer-encoding'].includes(name),
   );
@@ -113,7 +129,7 @@ type Deployed = Awaited<ReturnType<typeof deployBoth>>;
 
 describe('with the default context (cdk.json)', () => {
   const context = JSON.parse(readFileSync('cdk.json', 'utf8')).context;
-  let template: Resources, events: Deployed['events'], api: Api, methods: [string, any][];
+  let template: Resources, events: Deployed['events'], api: Api, methods: [string, Json][];
   beforeAll(async () => {
     ({ template, events, api } = await deployBoth(context));
     methods = ofType(template, 'AWS::ApiGateway::Method');
@@ -122,13 +138,13 @@ describe('with the default context (cdk.json)', () => {
   it('has no web ACL rule the local gateway does not apply: one per-address rate limit, no custom response', () => {
     const acls = ofType(template, 'AWS::WAFv2::WebACL');
     expect(acls).toHaveLength(1);
-    const [[, acl]] = acls;
+    const acl = firstOfType(template, 'AWS::WAFv2::WebACL');
     expect(acl.Properties.DefaultAction).toEqual({ Allow: {} });
     expect(acl.Properties.CustomResponseBodies).toBeUndefined();
-    expect(acl.Properties.Rules.map((r: any) => ({ Action: r.Action, Statement: r.Statement }))).toEqual([
+    expect(acl.Properties.Rules.map((r: Json) => ({ Action: r.Action, Statement: r.Statement }))).toEqual([
       { Action: { Block: {} }, Statement: { RateBasedStatement: { Limit: expect.any(Number), EvaluationWindowSec: 60, AggregateKeyType: 'IP' } } },
     ]);
-    const [[, association]] = ofType(template, 'AWS::WAFv2::WebACLAssociation');
+    const association = firstOfType(template, 'AWS::WAFv2::WebACLAssociation');
     expect(JSON.stringify(association.Properties.ResourceArn)).toContain('stages');
   });
 
@@ -136,7 +152,7 @@ describe('with the default context (cdk.json)', () => {
     for (const type of ['RequestValidator', 'Model', 'Authorizer', 'DocumentationPart', 'RequestValidator', 'BasePathMapping', 'DomainName', 'VpcLink']) {
       expect(ofType(template, `AWS::ApiGateway::${type}`), type).toEqual([]);
     }
-    const [[, restApi]] = ofType(template, 'AWS::ApiGateway::RestApi');
+    const restApi = firstOfType(template, 'AWS::ApiGateway::RestApi');
     expect(Object.keys(restApi.Properties).sort()).toEqual(['Description', 'MinimumCompressionSize', 'Name']);
     for (const [, method] of methods) {
       const { AuthorizationType, RequestValidatorId, RequestModels, RequestParameters, AuthorizerId, Integration } = method.Properties;
@@ -149,8 +165,11 @@ describe('with the default context (cdk.json)', () => {
     const functions = ofType(template, 'AWS::Lambda::Function');
     const declared = methods.map(([, m]) => {
       const { HttpMethod, ResourceId, ApiKeyRequired, Integration } = m.Properties;
-      const arnRef = JSON.stringify(Integration.Uri).match(/"([A-Za-z0-9]+)","Arn"/)![1];
-      const fn = functions.find(([id]) => id === arnRef)![0].replace(/Function[0-9A-F]{8}$/, '');
+      const arnRef = defined(JSON.stringify(Integration.Uri).match(/"([A-Za-z0-9]+)","Arn"/), `a function ARN in ${HttpMethod}'s integration`)[1];
+      const fn = defined(
+        functions.find(([id]) => id === arnRef),
+        `the function ${arnRef}`,
+      )[0].replace(/Function[0-9A-F]{8}$/, '');
       return { method: HttpMethod, path: pathOf(template, ResourceId), apiKey: ApiKeyRequired, fn };
     });
     const local = allRoutes.map(([, r]) => ({ method: r.method, path: r.path, apiKey: r.apiKey !== false, fn: functionId(r.entry) }));
@@ -194,7 +213,7 @@ describe('with the default context (cdk.json)', () => {
 
   it('throttles each key as the template’s usage plan says, answering its THROTTLED', async () => {
     const { api } = await deployBoth(context); // a full bucket
-    const [[, plan]] = ofType(template, 'AWS::ApiGateway::UsagePlan');
+    const plan = firstOfType(template, 'AWS::ApiGateway::UsagePlan');
     const { RateLimit, BurstLimit } = plan.Properties.Throttle;
     const started = performance.now();
     const results = await Promise.all(Array.from({ length: BurstLimit + 40 }, () => api.get('/me')));
@@ -202,11 +221,11 @@ describe('with the default context (cdk.json)', () => {
     const passed = results.filter((r) => r.status !== 429).length;
     expect(passed).toBeGreaterThanOrEqual(BurstLimit);
     expect(passed).toBeLessThanOrEqual(BurstLimit + Math.ceil(seconds * RateLimit));
-    await expectDeclared(template, 'THROTTLED', results.find((r) => r.status === 429)!);
+    await expectDeclared(template, 'THROTTLED', first429(results));
   });
 
   it('compresses from the template’s minimum size up, when the client accepts it', async () => {
-    const [[, restApi]] = ofType(template, 'AWS::ApiGateway::RestApi');
+    const restApi = firstOfType(template, 'AWS::ApiGateway::RestApi');
     const minimum = restApi.Properties.MinimumCompressionSize;
     const { port } = await deployBoth(context);
     const raw = (path: string) =>
@@ -223,7 +242,7 @@ describe('with the default context (cdk.json)', () => {
   });
 
   it('gives the function the template’s stage in its event', () => {
-    const [[, stage]] = ofType(template, 'AWS::ApiGateway::Stage');
+    const stage = firstOfType(template, 'AWS::ApiGateway::Stage');
     expect(events.length).toBeGreaterThan(0);
     for (const { event } of events) expect(event.requestContext.stage).toBe(stage.Properties.StageName);
   });
@@ -232,7 +251,7 @@ describe('with the default context (cdk.json)', () => {
 describe('with origins, a small quota and a small stage throttle in the context', () => {
   const origins = ['https://a.example', 'https://b.example'];
   const context = { stage: 'dev', corsOrigins: origins.join(','), monthlyQuota: 5, stageRateLimit: 2, stageBurstLimit: 8 };
-  let template: Resources, api: Api, preflights: [string, any][];
+  let template: Resources, api: Api, preflights: [string, Json][];
   beforeAll(async () => {
     ({ template, api } = await deployBoth({ ...context, stageBurstLimit: 1000 })); // room for the preflights below
     preflights = ofType(template, 'AWS::ApiGateway::Method').filter(([, m]) => m.Properties.HttpMethod === 'OPTIONS');
@@ -265,12 +284,12 @@ describe('with origins, a small quota and a small stage throttle in the context'
 
   it('limits each address as the template’s web ACL says, answering its WAF_FILTERED, and no other address', async () => {
     const { template, api } = await deployBoth({ wafRateLimit: 12 });
-    const [[, acl]] = ofType(template, 'AWS::WAFv2::WebACL');
+    const acl = firstOfType(template, 'AWS::WAFv2::WebACL');
     const { Limit } = acl.Properties.Rules[0].Statement.RateBasedStatement;
     expect(Limit).toBe(12);
     const answers = await Promise.all(Array.from({ length: Limit + 8 }, () => api.get('/health', { apiKey: null, from: '127.0.0.2' })));
     expect(answers.filter((r) => r.status === 200)).toHaveLength(Limit);
-    await expectDeclared(template, 'WAF_FILTERED', answers.find((r) => r.status === 429)!);
+    await expectDeclared(template, 'WAF_FILTERED', first429(answers));
     expect((await api.get('/health', { apiKey: null, from: '127.0.0.3' })).status).toBe(200);
   });
 
@@ -278,8 +297,14 @@ describe('with origins, a small quota and a small stage throttle in the context'
     const { template, api } = await deployBoth({});
     const plans = ofType(template, 'AWS::ApiGateway::UsagePlan');
     const planOfKey = (keyPrefix: string) => {
-      const [, link] = ofType(template, 'AWS::ApiGateway::UsagePlanKey').find(([, k]) => k.Properties.KeyId.Ref.startsWith(keyPrefix))!;
-      return plans.find(([id]) => id === link.Properties.UsagePlanId.Ref)![1].Properties;
+      const [, link] = defined(
+        ofType(template, 'AWS::ApiGateway::UsagePlanKey').find(([, k]) => k.Properties.KeyId.Ref.startsWith(keyPrefix)),
+        `the usage plan key of ${keyPrefix}`,
+      );
+      return defined(
+        plans.find(([id]) => id === link.Properties.UsagePlanId.Ref),
+        `the usage plan of ${keyPrefix}`,
+      )[1].Properties;
     };
     expect(planOfKey('ConsoleApiKey').Throttle).toBeUndefined();
     expect(planOfKey('ConsoleApiKey').Quota).toBeUndefined();
@@ -287,13 +312,13 @@ describe('with origins, a small quota and a small stage throttle in the context'
     const burst = (apiKey: string) =>
       Promise.all(Array.from({ length: BurstLimit + 40 }, (_, i) => api.get('/me', { apiKey, from: `127.0.2.${1 + (i % 20)}` })));
     expect((await burst(CONSOLE_KEY)).every((r) => r.status === 401)).toBe(true);
-    await expectDeclared(template, 'THROTTLED', (await burst(API_KEY)).find((r) => r.status === 429)!);
+    await expectDeclared(template, 'THROTTLED', first429(await burst(API_KEY)));
   });
 
   it('stops a key at the template’s monthly quota, then the stage at its throttle', async () => {
     const { template, api } = await deployBoth(context);
-    const [[, plan]] = ofType(template, 'AWS::ApiGateway::UsagePlan');
-    const [[, stage]] = ofType(template, 'AWS::ApiGateway::Stage');
+    const plan = firstOfType(template, 'AWS::ApiGateway::UsagePlan');
+    const stage = firstOfType(template, 'AWS::ApiGateway::Stage');
     expect(plan.Properties.Quota).toEqual({ Limit: 5, Period: 'MONTH' });
     const statuses: number[] = [];
     for (let i = 0; i < plan.Properties.Quota.Limit; i++) statuses.push((await api.get('/me')).status);
@@ -307,6 +332,6 @@ describe('with origins, a small quota and a small stage throttle in the context'
     const passed = health.filter((r) => r.status === 200).length;
     expect(passed).toBeGreaterThanOrEqual(ThrottlingBurstLimit - 5); // 5 of the burst went on the quota test
     expect(passed).toBeLessThanOrEqual(ThrottlingBurstLimit);
-    await expectDeclared(template, 'THROTTLED', health.find((r) => r.status === 429)!);
+    await expectDeclared(template, 'THROTTLED', first429(health));
   });
 });

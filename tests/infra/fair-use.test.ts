@@ -3,6 +3,7 @@ import { Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { usagePlanThrottle } from '../../shared/http/gateway-contract.ts';
 import { resourcesOf, synth } from '../support/stack.ts';
+import { defined } from '../support/values.ts';
 
 const template = synth();
 const resources = (type: string) => resourcesOf(template, type);
@@ -11,9 +12,18 @@ describe('fair use', () => {
   it('meters the clients’ key in its usage plan (30 rps, burst 60, a monthly quota) and the console’s in a plan of its own, without either', () => {
     const plans = resources('AWS::ApiGateway::UsagePlan').map(([id, plan]) => ({ id, ...plan.Properties }));
     const keyOfPlan = (planId: string) =>
-      resources('AWS::ApiGateway::UsagePlanKey').find(([, k]) => k.Properties.UsagePlanId.Ref === planId)![1].Properties.KeyId.Ref as string;
-    const clients = plans.find((p) => p.Throttle)!;
-    const console = plans.find((p) => !p.Throttle)!;
+      defined(
+        resources('AWS::ApiGateway::UsagePlanKey').find(([, k]) => k.Properties.UsagePlanId.Ref === planId),
+        `the key of the usage plan ${planId}`,
+      )[1].Properties.KeyId.Ref as string;
+    const clients = defined(
+      plans.find((p) => p.Throttle),
+      'a usage plan with a throttle',
+    );
+    const console = defined(
+      plans.find((p) => !p.Throttle),
+      'a usage plan without a throttle',
+    );
     expect(plans).toHaveLength(2);
     expect(clients.Throttle).toEqual({ RateLimit: usagePlanThrottle.rateLimit, BurstLimit: usagePlanThrottle.burstLimit });
     expect(clients.Quota).toEqual({ Limit: 1_000_000, Period: 'MONTH' });

@@ -5,16 +5,17 @@ import { functionSpecs } from '../../infra/functions.ts';
 import { table as tableDefinition } from '../../shared/db/table.ts';
 import { logger } from '../../shared/http/log.ts';
 import { resourcesOf, synth } from '../support/stack.ts';
+import { defined, type Json } from '../support/values.ts';
 
 const template = synth();
 const resources = (type: string) => resourcesOf(template, type);
 
 describe('monitoring', () => {
   const alarms = resources('AWS::CloudWatch::Alarm').map(([, a]) => a.Properties);
-  const metricsOf = (alarm: any): any[] => alarm.Metrics?.filter((m: any) => m.MetricStat).map((m: any) => ({ id: m.Id, ...m.MetricStat.Metric })) ?? [];
-  const expressionOf = (alarm: any): string => alarm.Metrics?.find((m: any) => m.Expression)?.Expression ?? '';
+  const metricsOf = (alarm: Json): Json[] => alarm.Metrics?.filter((m: Json) => m.MetricStat).map((m: Json) => ({ id: m.Id, ...m.MetricStat.Metric })) ?? [];
+  const expressionOf = (alarm: Json): string => alarm.Metrics?.find((m: Json) => m.Expression)?.Expression ?? '';
   /** Every metric of the alarm's expression is summed with FILL(…, 0): a period where one has no data still sums. */
-  const sumsFilledMetrics = (alarm: any) =>
+  const sumsFilledMetrics = (alarm: Json) =>
     expect(expressionOf(alarm).split(' + ').sort()).toEqual(
       metricsOf(alarm)
         .map((m) => `FILL(${m.id}, 0)`)
@@ -38,7 +39,7 @@ describe('monitoring', () => {
     const dynamo = alarms.filter((a) => metricsOf(a).some((m) => m.Namespace === 'AWS/DynamoDB'));
     expect(dynamo).toHaveLength(1);
     const watched = metricsOf(dynamo[0]).map((m) => {
-      const dimensions = Object.fromEntries(m.Dimensions.map((d: any) => [d.Name, d.Value]));
+      const dimensions = Object.fromEntries(m.Dimensions.map((d: Json) => [d.Name, d.Value]));
       expect(dimensions.TableName).toEqual({ Ref: expect.stringMatching(/^Table/) });
       return `${m.MetricName} ${dimensions.GlobalSecondaryIndexName ?? 'table'}`;
     });
@@ -53,14 +54,14 @@ describe('monitoring', () => {
     // The line shared/http/log.ts writes for an unreadable secret or any unexpected error.
     const write = vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
     logger.error('unhandled error', new Error('boom'));
-    const line = JSON.parse(String(write.mock.calls[0][0]));
+    const line = JSON.parse(String(defined(write.mock.calls[0], 'a line written by logger.error')[0]));
     write.mockRestore();
     for (const [id, fn] of resources('AWS::Lambda::Function')) {
       const name = id.replace(/Function[0-9A-F]{8}$/, '');
       const logGroup = fn.Properties.LoggingConfig.LogGroup.Ref;
       const [filter] = filters.filter((f) => f.LogGroupName.Ref === logGroup);
-      const [, field, value] = /^\{ \$\.(\w+) = "(\w+)" \}$/.exec(filter.FilterPattern)!;
-      expect(line[field], name).toBe(value);
+      const [, field, value] = defined(/^\{ \$\.(\w+) = "(\w+)" \}$/.exec(filter.FilterPattern), `a field = value filter pattern for ${name}`);
+      expect(line[defined(field, 'the filtered field')], name).toBe(value);
       const [transform] = filter.MetricTransformations;
       expect(transform, name).toEqual({ MetricNamespace: 'Test', MetricName: `${name}ErrorLogs`, MetricValue: '1' }); // no DefaultValue: data only when an error is logged
 

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { gatewayResponses } from '../../shared/http/gateway-contract.ts';
 import { type RouteDef, routes } from '../../shared/routes.ts';
 import { resourcesOf, synth } from '../support/stack.ts';
+import { defined, type Json } from '../support/values.ts';
 
 const template = synth();
 const resources = (type: string) => resourcesOf(template, type);
@@ -11,9 +12,12 @@ const allRoutes = Object.entries(routes) as [string, RouteDef][];
 
 describe('REST API', () => {
   const methods = resources('AWS::ApiGateway::Method').filter(([, m]) => m.Properties.HttpMethod !== 'OPTIONS');
-  const pathOf = (ref: any): string => {
+  const pathOf = (ref: Json): string => {
     if (ref['Fn::GetAtt']) return '';
-    const [, resource] = resources('AWS::ApiGateway::Resource').find(([id]) => id === ref.Ref)!;
+    const [, resource] = defined(
+      resources('AWS::ApiGateway::Resource').find(([id]) => id === ref.Ref),
+      `the resource ${ref.Ref}`,
+    );
     return `${pathOf(resource.Properties.ParentId)}/${resource.Properties.PathPart}`;
   };
 
@@ -21,7 +25,10 @@ describe('REST API', () => {
     const deployed = methods.map(([, m]) => `${m.Properties.HttpMethod} ${pathOf(m.Properties.ResourceId) || '/'}`).sort();
     expect(deployed).toEqual(allRoutes.map(([, r]) => `${r.method} ${r.path}`).sort());
     for (const [, m] of methods) {
-      const [, route] = allRoutes.find(([id]) => id === m.Properties.OperationName)!;
+      const [, route] = defined(
+        allRoutes.find(([id]) => id === m.Properties.OperationName),
+        `a route with the id ${m.Properties.OperationName}`,
+      );
       expect(m.Properties.ApiKeyRequired).toBe(route.apiKey !== false);
       expect(m.Properties.RequestValidatorId).toBeUndefined();
       expect(m.Properties.Integration.Type).toBe('AWS_PROXY');
@@ -60,7 +67,7 @@ describe('REST API', () => {
   it('allows CORS only for configured origins', () => {
     expect(resources('AWS::ApiGateway::Method').filter(([, m]) => m.Properties.HttpMethod === 'OPTIONS')).toEqual([]);
     const cors = synth({ corsOrigins: 'https://console.example.com' });
-    const options = Object.values(cors.findResources('AWS::ApiGateway::Method')).filter((m: any) => m.Properties.HttpMethod === 'OPTIONS');
+    const options = Object.values(cors.findResources('AWS::ApiGateway::Method')).filter((m: Json) => m.Properties.HttpMethod === 'OPTIONS');
     expect(options.length).toBeGreaterThan(0);
     expect(JSON.stringify(options[0])).toContain('https://console.example.com');
   });

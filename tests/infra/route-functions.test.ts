@@ -5,6 +5,7 @@ import { functionId, functionSpecs } from '../../infra/functions.ts';
 import { paramsAndSecretsLayers } from '../../infra/params-and-secrets-layers.ts';
 import { type RouteDef, routes } from '../../shared/routes.ts';
 import { resourcesOf, synth } from '../support/stack.ts';
+import { defined, type Json } from '../support/values.ts';
 
 const template = synth();
 const resources = (type: string) => resourcesOf(template, type);
@@ -15,7 +16,11 @@ describe('functions', () => {
   const policies = resources('AWS::IAM::Policy');
   const policyOf = (roleRef: string) =>
     policies.filter(([, p]) => p.Properties.Roles.some((r: { Ref: string }) => r.Ref === roleRef)).flatMap(([, p]) => p.Properties.PolicyDocument.Statement);
-  const functionFor = (entry: string) => functions.find(([id]) => id.startsWith(`${functionId(entry)}Function`))!;
+  const functionFor = (entry: string) =>
+    defined(
+      functions.find(([id]) => id.startsWith(`${functionId(entry)}Function`)),
+      `the function of ${entry}`,
+    );
 
   it('has one function per handler, on Node 24, ARM, traced, with the table and secrets by reference', () => {
     expect(functions).toHaveLength(new Set(allRoutes.map(([, r]) => r.entry)).size);
@@ -48,7 +53,7 @@ describe('functions', () => {
         .filter((s: { Action: string | string[] }) => [s.Action].flat().includes('secretsmanager:GetSecretValue'))
         .map((s: { Resource: unknown }) => JSON.stringify(s.Resource));
       const expected = [...(route.data !== 'none' ? ['AppSecret'] : []), ...(route.consoleApiKey ? ['ApiKeySecret'] : [])];
-      expect(secretsRead.map((r: string) => /AppSecret|ApiKeySecret/.exec(r)![0]).sort()).toEqual(expected.sort());
+      expect(secretsRead.map((r: string) => defined(/AppSecret|ApiKeySecret/.exec(r), `a secret in ${r}`)[0]).sort()).toEqual(expected.sort());
       for (const s of statements) {
         if ([s.Resource].flat().includes('*')) expect([s.Action].flat().every((a: string) => a.startsWith('xray:'))).toBe(true);
       }
@@ -64,12 +69,12 @@ describe('functions', () => {
   it('keep their logs for the configured retention', () => {
     for (const [, group] of resources('AWS::Logs::LogGroup')) expect(group.Properties.RetentionInDays).toBe(30);
     const custom = synth({ logRetentionDays: 90 });
-    for (const group of Object.values(custom.findResources('AWS::Logs::LogGroup')) as any[]) expect(group.Properties.RetentionInDays).toBe(90);
+    for (const group of Object.values(custom.findResources('AWS::Logs::LogGroup')) as Json[]) expect(group.Properties.RetentionInDays).toBe(90);
   });
 
   it('take their memory size from context, and password hashing gets at least 1,536 MB', () => {
     const memoryOf = (synthesized: Template) =>
-      Object.entries(synthesized.findResources('AWS::Lambda::Function')).map(([id, fn]: [string, any]) => [
+      Object.entries(synthesized.findResources('AWS::Lambda::Function')).map(([id, fn]: [string, Json]) => [
         id.replace(/Function[0-9A-F]{8}$/, ''),
         fn.Properties.MemorySize,
       ]);
@@ -83,7 +88,7 @@ describe('functions', () => {
 describe('the Parameters and Secrets extension, by region', () => {
   const layers = paramsAndSecretsLayers.arm64;
   const layersOf = (synthesized: Template) =>
-    Object.values(synthesized.findResources('AWS::Lambda::Function')).flatMap((fn: any) => fn.Properties.Layers ?? []);
+    Object.values(synthesized.findResources('AWS::Lambda::Function')).flatMap((fn: Json) => fn.Properties.Layers ?? []);
   const functionsWithSecrets = [...functionSpecs().values()].filter((spec) => spec.appSecret || spec.consoleApiKey).length;
 
   it("keeps one arm64 ARN of AWS's extension layer per region, in that region and its partition", () => {

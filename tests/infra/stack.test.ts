@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { resourcesOf, synth } from '../support/stack.ts';
+import type { Json } from '../support/values.ts';
 
 const template = synth();
 const resources = (type: string) => resourcesOf(template, type);
@@ -31,9 +32,9 @@ describe('README', () => {
     const alarms = resources('AWS::CloudWatch::Alarm').map(([, a]) => a.Properties);
     const webAcls = resources('AWS::WAFv2::WebACL');
     const wafRules = webAcls.reduce((n, [, acl]) => n + acl.Properties.Rules.length, 0);
-    const alarmMetrics = alarms.reduce((n, a) => n + (a.MetricName ? 1 : a.Metrics.filter((m: any) => m.MetricStat).length), 0);
+    const alarmMetrics = alarms.reduce((n, a) => n + (a.MetricName ? 1 : a.Metrics.filter((m: Json) => m.MetricStat).length), 0);
     const customMetrics = new Set(
-      resources('AWS::Logs::MetricFilter').flatMap(([, f]) => f.Properties.MetricTransformations.map((t: any) => `${t.MetricNamespace}/${t.MetricName}`)),
+      resources('AWS::Logs::MetricFilter').flatMap(([, f]) => f.Properties.MetricTransformations.map((t: Json) => `${t.MetricNamespace}/${t.MetricName}`)),
     );
     expect({
       secrets: stated(/(\d+) Secrets Manager secrets/),

@@ -1,6 +1,7 @@
 /** After a master-key rotation, data written under the old key still reads and still counts. */
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it, vi } from 'vitest';
+import { defined } from '../support/values.ts';
 
 async function freshModules(secret: object) {
   vi.resetModules();
@@ -39,7 +40,7 @@ describe('key rotation', () => {
     expect((await after.records.getRecord(caller, created.record_id)).name).toBe('Old');
     expect((await after.records.lookupRecords(other, phone, page)).items).toEqual([expect.objectContaining({ record_id: theirs.record_id })]);
 
-    expect((await after.users.get(user.user_id))!.phone).toBe('+15550100');
+    expect(defined(await after.users.get(user.user_id), 'the user after the rotation').phone).toBe('+15550100');
     expect((await after.users.findByEmail(user.email.toUpperCase()))?.user_id).toBe(user.user_id); // sign-in still finds them
     await expect(after.users.create({ name: 'Copy', email: user.email, role: 'user' })).rejects.toMatchObject({ field: 'email' });
 

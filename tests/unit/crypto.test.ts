@@ -8,6 +8,7 @@ import { keyedHash, sha256 } from '../../shared/crypto/hash.ts';
 import { hashPassword, verifyPassword } from '../../shared/crypto/passwords.ts';
 import { ACCESS_TOKEN_SECONDS, signAccessToken, verifyAccessToken } from '../../shared/crypto/tokens.ts';
 import { InvalidInput } from '../../shared/errors.ts';
+import { defined } from '../support/values.ts';
 
 describe('field encryption (AES-256-GCM)', () => {
   it('round-trips, uses a fresh IV each time and names its key', async () => {
@@ -22,22 +23,23 @@ describe('field encryption (AES-256-GCM)', () => {
   it('refuses a ciphertext moved to another record or tampered with', async () => {
     const sealed = await sealField('9876543210', 'user:1:phone');
     await expect(openField(sealed, 'user:2:phone')).rejects.toThrow(/does not decrypt/);
-    const flipped = sealed.slice(0, -3) + (sealed.at(-3) === 'A' ? 'B' : 'A') + sealed.slice(-2);
+    const flipped = `${sealed.slice(0, -3)}${sealed.at(-3) === 'A' ? 'B' : 'A'}${sealed.slice(-2)}`;
     await expect(openField(flipped, 'user:1:phone')).rejects.toThrow();
   });
 
   it('keeps old ciphertexts readable after a key rotation', () => {
     const before = deriveSecrets({ keyId: '1', masterKey: 'a'.repeat(40) });
     const after = deriveSecrets({ keyId: '2', masterKey: 'b'.repeat(40), retiredKeys: { '1': 'a'.repeat(40) } });
-    const sealed = encrypt(before.dataKeys.get('1')!, 'secret', 'ctx');
-    expect(decrypt(after.dataKeys.get('1')!, sealed, 'ctx')).toBe('secret');
+    const oldKey = defined(before.dataKeys.get('1'), 'data key 1 before the rotation');
+    const sealed = encrypt(oldKey, 'secret', 'ctx');
+    expect(decrypt(defined(after.dataKeys.get('1'), 'retired data key 1 after the rotation'), sealed, 'ctx')).toBe('secret');
     expect(after.dataKeyId).toBe('2');
-    expect(after.dataKeys.get('2')!.equals(before.dataKeys.get('1')!)).toBe(false);
+    expect(defined(after.dataKeys.get('2'), 'data key 2 after the rotation').equals(oldKey)).toBe(false);
   });
 
   it('derives a different key for every purpose', () => {
     const s = deriveSecrets({ keyId: '1', masterKey: randomBytes(32).toString('hex') });
-    const all = [Buffer.from(s.jwtKey), s.pepper, s.cursorKey, s.dataKeys.get('1')!].map((k) => k.toString('hex'));
+    const all = [Buffer.from(s.jwtKey), s.pepper, s.cursorKey, defined(s.dataKeys.get('1'), 'data key 1')].map((k) => k.toString('hex'));
     expect(new Set(all).size).toBe(4);
     expect(() => deriveSecrets({ keyId: '1', masterKey: 'short' })).toThrow(/at least 32/);
   });
@@ -46,7 +48,7 @@ describe('field encryption (AES-256-GCM)', () => {
 describe('pagination cursors', () => {
   it('are opaque and only open for the list they came from', async () => {
     const key = { PK: 'USER#1', SK: 'PROFILE', GSI1PK: 'USERS', GSI1SK: '2026#1' };
-    const cursor = (await sealCursor(key, 'users.list'))!;
+    const cursor = defined(await sealCursor(key, 'users.list'), 'a cursor');
     expect(Buffer.from(cursor, 'base64url').toString('latin1')).not.toContain('USER#');
     expect(await openCursor(cursor, 'users.list')).toEqual(key);
     await expect(openCursor(cursor, 'payments.list:someone')).rejects.toBeInstanceOf(InvalidInput);
@@ -72,10 +74,10 @@ describe('hashing', () => {
   });
 
   it('refuses a password over 72 bytes that bcrypt would match by its prefix', async () => {
-    const prefix = 'Aa1!' + 'x'.repeat(68);
+    const prefix = `Aa1!${'x'.repeat(68)}`;
     const hash = await hashPassword(prefix);
     expect(await verifyPassword(prefix, hash)).toBe(true);
-    expect(await verifyPassword(prefix + 'anything', hash)).toBe(false);
+    expect(await verifyPassword(`${prefix}anything`, hash)).toBe(false);
   });
 });
 
@@ -96,11 +98,11 @@ describe('access tokens', () => {
   it('are refused when changed in signature or claims, even when the original was verified', async () => {
     const token = await signAccessToken(claims);
     await verifyAccessToken(token);
-    const signature = token.split('.')[2];
+    const part = (i: number) => defined(token.split('.')[i], `part ${i} of the JWT`);
+    const signature = part(2);
     const flipped = `${signature.slice(0, 10)}${signature[10] === 'A' ? 'B' : 'A'}${signature.slice(11)}`;
     await expect(verifyAccessToken(token.replace(signature, flipped))).rejects.toThrow();
-    const [header, , tail] = token.split('.');
-    const admin = Buffer.from(JSON.stringify({ ...JSON.parse(Buffer.from(token.split('.')[1], 'base64url').toString()), role: 'admin' })).toString('base64url');
-    await expect(verifyAccessToken(`${header}.${admin}.${tail}`)).rejects.toThrow();
+    const admin = Buffer.from(JSON.stringify({ ...JSON.parse(Buffer.from(part(1), 'base64url').toString()), role: 'admin' })).toString('base64url');
+    await expect(verifyAccessToken(`${part(0)}.${admin}.${part(2)}`)).rejects.toThrow();
   });
 });

@@ -6,6 +6,7 @@ import { InvalidInput } from '../../shared/errors.ts';
 import { commonSchemas } from '../../shared/schemas/common.ts';
 import { MAX_MINOR_UNITS, minorUnits, NON_MONETARY, requireMinor, toDecimal, toMinor } from '../../shared/schemas/money.ts';
 import { canBecome, cardBrand, expiryMonth, luhnValid, PAYMENT_STATUSES, paymentSchemas } from '../../shared/schemas/payments.ts';
+import { defined } from '../support/values.ts';
 
 describe('money', () => {
   it('knows each currency’s decimals from ISO 4217', () => {
@@ -141,11 +142,15 @@ describe('paging', () => {
     expect(first.items).toEqual([10]);
     expect(first.next_cursor).toEqual(expect.any(String));
     const seen: unknown[] = [];
-    const second = await paged('users.list', first.next_cursor!, async (start) => (seen.push(start), { items: [] }));
+    const cursor = defined(first.next_cursor, 'a next cursor');
+    const second = await paged('users.list', cursor, async (start) => {
+      seen.push(start);
+      return { items: [] };
+    });
     expect(seen).toEqual([lastKey]);
     expect(second.next_cursor).toBeNull();
-    await expect(paged('payments.list:all', first.next_cursor!, async () => ({ items: [] }))).rejects.toBeInstanceOf(InvalidInput);
-    const tampered = first.next_cursor!.slice(0, -2) + (first.next_cursor!.endsWith('A') ? 'BB' : 'AA');
+    await expect(paged('payments.list:all', cursor, async () => ({ items: [] }))).rejects.toBeInstanceOf(InvalidInput);
+    const tampered = `${cursor.slice(0, -2)}${cursor.endsWith('A') ? 'BB' : 'AA'}`;
     await expect(paged('users.list', tampered, async () => ({ items: [] }))).rejects.toBeInstanceOf(InvalidInput);
   });
 });
