@@ -6,6 +6,7 @@
  * no key is ever reused across purposes.
  */
 import { hkdfSync } from 'node:crypto';
+import { get } from 'node:http';
 
 /**
  * The function cannot work as deployed: a secret or setting is missing or unreadable. Never a 401
@@ -117,21 +118,33 @@ export function deriveSecrets(doc: SecretDocument): Secrets {
 
 /**
  * A Secrets Manager value, in AWS, through the AWS Parameters and Secrets Lambda Extension (a local
- * HTTP call): no Secrets Manager SDK client in the bundle, so nothing to load at cold start.
+ * HTTP call): no Secrets Manager SDK client in the bundle, so nothing to load at cold start. node:http,
+ * which the DynamoDB client loads anyway, rather than fetch, whose first call loads undici (~10 ms).
  */
 async function fetchSecret(secretId: string | undefined): Promise<string> {
   if (!secretId) throw new ConfigurationError('No secret configured (set APP_SECRET / LOCAL_CONSOLE_KEY when run in this process)');
   const port = process.env.PARAMETERS_SECRETS_EXTENSION_HTTP_PORT ?? '2773';
-  const response = await fetch(`http://localhost:${port}/secretsmanager/get?secretId=${encodeURIComponent(secretId)}`, {
-    headers: { 'X-Aws-Parameters-Secrets-Token': process.env.AWS_SESSION_TOKEN ?? '' },
-  }).catch((cause: unknown) => {
-    throw new ConfigurationError('The Parameters and Secrets extension is unreachable (is its layer attached?)', { cause });
+  const url = `http://localhost:${port}/secretsmanager/get?secretId=${encodeURIComponent(secretId)}`;
+  const { status, body } = await new Promise<{ status: number; body: string }>((resolve, reject) => {
+    get(url, { headers: { 'X-Aws-Parameters-Secrets-Token': process.env.AWS_SESSION_TOKEN ?? '' } }, (response) => {
+      let body = '';
+      response.setEncoding('utf8').on('data', (chunk: string) => {
+        body += chunk;
+      });
+      response.on('end', () => resolve({ status: response.statusCode ?? 0, body })).on('error', reject);
+    }).on('error', (cause) => reject(new ConfigurationError('The Parameters and Secrets extension is unreachable (is its layer attached?)', { cause })));
   });
-  if (!response.ok) {
-    const { __type } = (await response.json().catch(() => ({}))) as { __type?: string };
-    throw new ConfigurationError(`The Parameters and Secrets extension answered ${response.status}${__type ? ` (${__type})` : ''} for a secret`);
+  const answer = (() => {
+    try {
+      return JSON.parse(body) as { SecretString?: string; __type?: string };
+    } catch {
+      return {};
+    }
+  })();
+  if (status !== 200 || typeof answer.SecretString !== 'string') {
+    throw new ConfigurationError(`The Parameters and Secrets extension answered ${status}${answer.__type ? ` (${answer.__type})` : ''} for a secret`);
   }
-  return ((await response.json()) as { SecretString: string }).SecretString;
+  return answer.SecretString;
 }
 
 async function loadSecretDocument(): Promise<SecretDocument> {

@@ -9,7 +9,7 @@ import httpCors from '@middy/http-cors';
 import httpHeaderNormalizer from '@middy/http-header-normalizer';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import type * as z from 'zod/mini';
-import { env } from '../config/index.ts';
+import { ConfigurationError, env } from '../config/index.ts';
 import { isTransientDbError } from '../db/errors.ts';
 import { OwnerGone } from '../db/writes.ts';
 import { DomainError, NotAuthenticated } from '../errors.ts';
@@ -76,7 +76,8 @@ function toProblem(error: unknown): Result {
     const { status, body, headers } = problemOf(error);
     return json(status, body, headers, PROBLEM_CONTENT_TYPE);
   }
-  if (isTransientDbError(error)) {
+  // A deployment fault (a missing setting, an unreachable secret) is a 500, even when a socket error caused it.
+  if (isTransientDbError(error) && !(error instanceof ConfigurationError)) {
     logger.warn('database unavailable', { error_name: (error as Error).name });
     return json(503, problemBody(503, 'The service is temporarily unavailable; retry later.'), { 'retry-after': '1' }, PROBLEM_CONTENT_TYPE);
   }
