@@ -1,7 +1,8 @@
 /**
- * Encryption of personal fields at rest (a user's phone; card numbers later). The stored form is
- * `<keyId>.<base64url(iv | ciphertext | tag)>`: the key id lets old rows decrypt after a rotation,
- * and the associated data (for example `user:<id>:phone`) stops a ciphertext being copied elsewhere.
+ * Encryption of personal fields at rest: a profile's personal fields, a payment's card number, a health
+ * record's details. The stored form is `<keyId>.<base64url(iv | ciphertext | tag)>`: the key id lets
+ * old items decrypt after a rotation, and the associated data (the item's kind and id) stops a
+ * ciphertext being copied into another item.
  */
 import { getSecrets } from '../config/index.ts';
 import { decrypt, encrypt } from './aead.ts';
