@@ -1,8 +1,7 @@
-import { BatchWriteCommand, QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import { BatchWriteCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { Unavailable } from '../errors.ts';
 import { retry } from '../retry.ts';
 import { db, tableName } from './client.ts';
-import type { Item } from './table.ts';
 
 class Unprocessed extends Error {}
 
@@ -30,18 +29,6 @@ export async function deleteKeys(items: Record<string, unknown>[]): Promise<void
         ((await db.send(new BatchWriteCommand({ RequestItems: { [tableName()]: requests } }))).UnprocessedItems?.[tableName()] ?? []) as typeof requests,
     );
   }
-}
-
-/** Every item a query finds, page after page (for bounded sets: one user's entries, sessions, records). */
-export async function queryAll(input: Omit<QueryCommandInput, 'TableName' | 'ExclusiveStartKey'>): Promise<Item[]> {
-  const items: Item[] = [];
-  let ExclusiveStartKey: Record<string, unknown> | undefined;
-  do {
-    const page = await db.send(new QueryCommand({ TableName: tableName(), ...input, ExclusiveStartKey }));
-    items.push(...(page.Items ?? []));
-    ExclusiveStartKey = page.LastEvaluatedKey;
-  } while (ExclusiveStartKey);
-  return items;
 }
 
 /** Deletes every item of a partition (optionally only sort keys with a prefix), page by page, however many. */

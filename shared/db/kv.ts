@@ -7,12 +7,12 @@
  * owner's usage counters (keys and bytes), conditioned on the quota, so concurrent writes are
  * counted exactly and cannot together pass it.
  */
-import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { JsonText } from '../json-text.ts';
-import { deletePartition, queryAll } from './batch.ts';
-import { db, tableName } from './client.ts';
+import { deletePartition } from './batch.ts';
+import { tableName } from './client.ts';
 import { getItem } from './get-item.ts';
 import { keys } from './keys.ts';
+import { queryAll, queryPage } from './query.ts';
 import type { Item } from './table.ts';
 import { guard, ownerExists, transact } from './writes.ts';
 
@@ -118,20 +118,16 @@ export const kv = {
 
   /** One page of the owner's keys in key order, without their values. */
   async list(userId: string, prefix: string | undefined, limit: number, startKey?: Record<string, unknown>) {
-    const { Items = [], LastEvaluatedKey } = await db.send(
-      new QueryCommand({
-        TableName: tableName(),
+    const { items, lastKey } = await queryPage(
+      {
         KeyConditionExpression: prefix ? 'PK = :pk AND begins_with(SK, :prefix)' : 'PK = :pk',
         ExpressionAttributeValues: { ':pk': keys.kvPartition(userId), ...(prefix && { ':prefix': prefix }) },
         ProjectionExpression: 'SK, version, created_at, updated_at',
         Limit: limit,
-        ExclusiveStartKey: startKey,
-      }),
+      },
+      startKey,
     );
-    return {
-      items: Items.map(({ SK, version, created_at, updated_at }) => ({ key: SK as string, version, created_at, updated_at })),
-      lastKey: LastEvaluatedKey,
-    };
+    return { items: items.map(({ SK, version, created_at, updated_at }) => ({ key: SK as string, version, created_at, updated_at })), lastKey };
   },
 
   /** Every entry of the owner with its value, in key order (the export: at most the quota's bytes). */

@@ -5,12 +5,13 @@
  * `limit` items and merges them, so its cost is bounded by shards × limit, never by the table.
  * The card number is stored only as AES-256-GCM ciphertext bound to its payment id.
  */
-import { DeleteCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { openField } from '../crypto/field-cipher.ts';
 import type { PaymentStatus } from '../schemas/payments.ts';
 import { db, tableName } from './client.ts';
 import { getItem } from './get-item.ts';
 import { keys, PAYMENT_SHARDS } from './keys.ts';
+import { type Key, newestFirst, queryPage } from './query.ts';
 import { fieldsOf, type Item, table } from './table.ts';
 import { conditionally, type Guarded, ownerExists, StaleVersion, type TransactItem, transact } from './writes.ts';
 
@@ -32,7 +33,6 @@ export interface Payment {
   updated_at: string;
 }
 
-type Key = Record<string, unknown>;
 /** Where each shard's listing stands: a start key, null (from the top) or 'done'. */
 export type ShardPositions = (Key | null | 'done')[];
 
@@ -58,22 +58,6 @@ const indexKey = (item: Item, index: typeof table.gsi1 | typeof table.gsi2): Key
   [index.sortKey]: item[index.sortKey],
 });
 
-async function queryNewestFirst(index: typeof table.gsi1 | typeof table.gsi2, partition: string, limit: number, startKey?: Key) {
-  const { Items = [], LastEvaluatedKey } = await db.send(
-    new QueryCommand({
-      TableName: tableName(),
-      IndexName: index.indexName,
-      KeyConditionExpression: '#pk = :pk',
-      ExpressionAttributeNames: { '#pk': index.partitionKey },
-      ExpressionAttributeValues: { ':pk': partition },
-      ScanIndexForward: false,
-      Limit: limit,
-      ExclusiveStartKey: startKey,
-    }),
-  );
-  return { items: Items, lastKey: LastEvaluatedKey };
-}
-
 export const payments = {
   /** Writes a new payment for an existing user (else OwnerGone), plus any items that must commit with it. */
   async create(payment: Payment, withItems: (TransactItem | Guarded)[] = []): Promise<void> {
@@ -90,7 +74,7 @@ export const payments = {
   },
 
   async listForUser(userId: string, limit: number, startKey?: Key) {
-    const { items, lastKey } = await queryNewestFirst(table.gsi1, keys.paymentsOfUser(userId), limit, startKey);
+    const { items, lastKey } = await queryPage({ ...newestFirst(table.gsi1, keys.paymentsOfUser(userId)), Limit: limit }, startKey);
     return { items: items.map(fromItem), lastKey };
   },
 
@@ -102,7 +86,7 @@ export const payments = {
         position,
         ...(position === 'done'
           ? { items: [], lastKey: undefined }
-          : await queryNewestFirst(table.gsi2, keys.paymentsShard(shard), limit, position ?? undefined)),
+          : await queryPage({ ...newestFirst(table.gsi2, keys.paymentsShard(shard)), Limit: limit }, position ?? undefined)),
       })),
     );
     const merged = shards

@@ -8,12 +8,13 @@
  * rotation, a record made under an older key is still found and still counts as its owner's.
  * The health data (name, date of birth, height, weight) is one AES-256-GCM field bound to the record id.
  */
-import { DeleteCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand } from '@aws-sdk/lib-dynamodb';
 import { openField, sealField } from '../crypto/field-cipher.ts';
 import { deleteKeys } from './batch.ts';
 import { db, tableName } from './client.ts';
 import { getItem } from './get-item.ts';
 import { keys } from './keys.ts';
+import { type Key, newestFirst, queryPage } from './query.ts';
 import { fieldsOf, type Item, table } from './table.ts';
 import { conditionally, guard, ownerExists, transact } from './writes.ts';
 
@@ -32,7 +33,6 @@ export interface HealthRecord {
 /** A record as read, its details still sealed: whose it is can be checked before anything is opened. */
 export type SealedRecord = Omit<HealthRecord, 'name' | 'dob' | 'height' | 'weight'> & { details_sealed: string };
 
-type Key = Record<string, unknown>;
 type Index = typeof table.gsi1 | typeof table.gsi2;
 /** Where a lookup across a phone's hashes (one per pepper) stands: which hash, and where within it. */
 export type PhonePosition = { hash: number; key?: Key };
@@ -62,29 +62,12 @@ async function unseal({ details_sealed, ...record }: SealedRecord): Promise<Heal
   return { ...record, ...JSON.parse(await openField(details_sealed, detailsContext(record.record_id))) };
 }
 
-async function queryNewestFirst(index: Index, partition: string, limit?: number, startKey?: Key, projection?: string) {
-  const { Items = [], LastEvaluatedKey } = await db.send(
-    new QueryCommand({
-      TableName: tableName(),
-      IndexName: index.indexName,
-      KeyConditionExpression: '#pk = :pk',
-      ExpressionAttributeNames: { '#pk': index.partitionKey },
-      ExpressionAttributeValues: { ':pk': partition },
-      ScanIndexForward: false,
-      Limit: limit,
-      ExclusiveStartKey: startKey,
-      ProjectionExpression: projection,
-    }),
-  );
-  return { items: Items, lastKey: LastEvaluatedKey };
-}
-
 /** Deletes every record in one partition of an index, page by page; the number deleted. */
 async function removeIndexed(index: Index, partition: string): Promise<number> {
   let removed = 0;
   let startKey: Key | undefined;
   do {
-    const page = await queryNewestFirst(index, partition, undefined, startKey, 'PK, SK');
+    const page = await queryPage({ ...newestFirst(index, partition), ProjectionExpression: 'PK, SK' }, startKey);
     await deleteKeys(page.items);
     removed += page.items.length;
     startKey = page.lastKey;
@@ -123,7 +106,7 @@ export const records = {
 
   /** One page of an owner's records, newest first. */
   async listOfOwner(userId: string, limit: number, startKey?: Key) {
-    const { items, lastKey } = await queryNewestFirst(table.gsi1, keys.recordsOfOwner(userId), limit, startKey);
+    const { items, lastKey } = await queryPage({ ...newestFirst(table.gsi1, keys.recordsOfOwner(userId)), Limit: limit }, startKey);
     return { items: await Promise.all(items.map((item) => unseal(sealed(item)))), lastKey };
   },
 
@@ -134,7 +117,7 @@ export const records = {
     while (items.length < limit) {
       const phoneHash = phoneHashes[hash];
       if (phoneHash === undefined) break;
-      const page = await queryNewestFirst(table.gsi2, keys.recordsOfPhone(phoneHash), limit - items.length, key);
+      const page = await queryPage({ ...newestFirst(table.gsi2, keys.recordsOfPhone(phoneHash)), Limit: limit - items.length }, key);
       items.push(...page.items);
       key = page.lastKey;
       if (!key) hash++;

@@ -7,10 +7,11 @@ import { randomUUID } from 'node:crypto';
 import { DeleteCommand } from '@aws-sdk/lib-dynamodb';
 import { sha256 } from '../crypto/hash.ts';
 import { newRefreshToken, REFRESH_TOKEN_SECONDS, type Role, refreshTokenUser } from '../crypto/tokens.ts';
-import { deletePartition, queryAll } from './batch.ts';
+import { deletePartition } from './batch.ts';
 import { db, tableName } from './client.ts';
 import { getItem } from './get-item.ts';
 import { epochSeconds, keys } from './keys.ts';
+import { queryAll } from './query.ts';
 import { guard, ownerExists, StaleVersion, transact } from './writes.ts';
 
 export interface Session {

@@ -7,15 +7,15 @@
  */
 
 import { randomUUID } from 'node:crypto';
-import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { openField, sealField } from '../crypto/field-cipher.ts';
 import { keyedHashes } from '../crypto/hash.ts';
 import type { Role } from '../crypto/tokens.ts';
 import type { PublicUser } from '../schemas/users.ts';
 import { deletePartition } from './batch.ts';
-import { db, tableName } from './client.ts';
+import { tableName } from './client.ts';
 import { getItem } from './get-item.ts';
 import { keys, normaliseEmail, normaliseUsername, USERS_INDEX_PK } from './keys.ts';
+import { newestFirst, queryPage } from './query.ts';
 import { fieldsOf, type Item, table } from './table.ts';
 import { type Guarded, guard, type TransactItem, transact } from './writes.ts';
 
@@ -145,18 +145,8 @@ export const users = {
 
   /** Newest first; the cost is one Query of `limit` items, whatever the table holds. */
   async list(limit: number, startKey?: Record<string, unknown>) {
-    const { Items = [], LastEvaluatedKey } = await db.send(
-      new QueryCommand({
-        TableName: tableName(),
-        IndexName: table.gsi1.indexName,
-        KeyConditionExpression: 'GSI1PK = :pk',
-        ExpressionAttributeValues: { ':pk': USERS_INDEX_PK },
-        ScanIndexForward: false,
-        Limit: limit,
-        ExclusiveStartKey: startKey,
-      }),
-    );
-    return { items: await Promise.all(Items.map(fromItem)), lastKey: LastEvaluatedKey };
+    const { items, lastKey } = await queryPage({ ...newestFirst(table.gsi1, USERS_INDEX_PK), Limit: limit }, startKey);
+    return { items: await Promise.all(items.map(fromItem)), lastKey };
   },
 
   /**
