@@ -3,6 +3,7 @@
  * Overrides: PORT, IN_MEMORY=1, DYNAMODB_PORT, TABLE_NAME, LOCAL_API_KEY, LOCAL_CONSOLE_KEY, ADMIN_EMAIL, ADMIN_PASSWORD.
  */
 
+import { resolve } from 'node:path';
 import { ensureTable, localAwsEnvironment, startDynamoLocal } from './dynamodb.ts';
 import { loadLocalEnv, requiredEnv } from './env-file.ts';
 
@@ -17,10 +18,12 @@ const dynamo = await startDynamoLocal({ port: dynamoPort, dataDir: inMemory ? un
 Object.assign(process.env, localAwsEnvironment(dynamo.endpoint));
 let server: import('node:http').Server | undefined;
 let lambda: import('./lambda.ts').LocalLambda | undefined;
+let watcher: { close(): void } | undefined;
 let stopping = false;
 async function shutdown(code = 0) {
   if (stopping) return;
   stopping = true;
+  watcher?.close();
   server?.close();
   await lambda?.close();
   await dynamo.stop();
@@ -39,8 +42,11 @@ try {
   const { bootstrapAdmin } = await import('./bootstrap.ts');
   const { createGateway } = await import('./gateway/index.ts');
   const { localLambdaOptions, startLocalLambda } = await import('./lambda.ts');
+  const { watchSources } = await import('./hot-reload.ts');
   const admin = await bootstrapAdmin(requiredEnv('ADMIN_EMAIL'), requiredEnv('ADMIN_PASSWORD'));
   lambda = await startLocalLambda({ ...localLambdaOptions(), log: (line) => console.log(`[lambda] ${line}`) });
+  const reloading = lambda;
+  watcher = watchSources({ root: resolve(import.meta.dirname, '../..'), reload: () => reloading.reload(), log: (line) => console.log(line) });
   const gateway = createGateway({
     apiKey: requiredEnv('LOCAL_API_KEY'),
     consoleKey: requiredEnv('LOCAL_CONSOLE_KEY'),
