@@ -31,6 +31,15 @@ export async function freePort(): Promise<number> {
   });
 }
 
+/** Whether a program listens on the port, on any address (a server of ours could not bind it). */
+export function portInUse(port: number): Promise<boolean> {
+  return new Promise((done, fail) => {
+    const server = createServer()
+      .once('error', (error: NodeJS.ErrnoException) => (error.code === 'EADDRINUSE' ? done(true) : fail(error)))
+      .listen(port, () => server.close(() => done(false)));
+  });
+}
+
 /**
  * The AWS variables that point the app's SDK clients at DynamoDB Local (it accepts any credentials);
  * on Lambda, AWS_REGION and the role's credentials come from the runtime instead.
@@ -47,6 +56,8 @@ export const localClient = (endpoint: string) =>
 
 /** Starts DynamoDB Local in memory, or persisted under `dataDir`, and waits until it answers. */
 export async function startDynamoLocal({ port, dataDir }: { port: number; dataDir?: string }): Promise<LocalDynamo> {
+  // Whatever answers on a taken port is not ours: never wait for it to answer as if it were.
+  if (await portInUse(port)) throw new Error(`Port ${port} is in use by another program: DynamoDB Local cannot start on it`);
   if (dataDir) mkdirSync(dataDir, { recursive: true });
   const child = dynamoDbLocal.spawn({ port, path: dataDir ? resolve(dataDir) : null, sharedDb: true, stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';

@@ -4,7 +4,7 @@
  */
 
 import { resolve } from 'node:path';
-import { ensureTable, localAwsEnvironment, startDynamoLocal } from './dynamodb.ts';
+import { ensureTable, localAwsEnvironment, portInUse, startDynamoLocal } from './dynamodb.ts';
 import { loadLocalEnv, requiredEnv } from './env-file.ts';
 
 const { created } = loadLocalEnv();
@@ -14,7 +14,30 @@ const inMemory = process.env.IN_MEMORY === '1';
 process.env.TABLE_NAME ??= 'user-data';
 process.env.TZ = 'UTC'; // Lambda's zone; it is process-wide, so the functions' workers follow it
 
-const dynamo = await startDynamoLocal({ port: dynamoPort, dataDir: inMemory ? undefined : '.data' });
+/**
+ * A taken port stops the start before anything runs. DynamoDB Local does not move to another port:
+ * `npm run invoke`, `seed` and `items` find it by DYNAMODB_PORT, and would reach the other program.
+ */
+const portTaken = (taken: number, variable: string, what: string) =>
+  `Port ${taken} is in use by another program, so ${what} cannot listen on it. Stop that program, or choose another port: ${variable}=${taken + 1} npm start`;
+for (const [value, variable, what] of [
+  [port, 'PORT', 'the API'],
+  [dynamoPort, 'DYNAMODB_PORT', 'DynamoDB Local (npm start never uses a DynamoDB it did not start)'],
+] as const) {
+  if (!Number.isInteger(value) || value < 1 || value > 65535) {
+    console.error(`${variable} must be a port number (1-65535), not ${process.env[variable]}`);
+    process.exit(1);
+  }
+  if (await portInUse(value)) {
+    console.error(portTaken(value, variable, what));
+    process.exit(1);
+  }
+}
+
+const dynamo = await startDynamoLocal({ port: dynamoPort, dataDir: inMemory ? undefined : '.data' }).catch((error: Error) => {
+  console.error(error.message);
+  return process.exit(1);
+});
 Object.assign(process.env, localAwsEnvironment(dynamo.endpoint));
 let server: import('node:http').Server | undefined;
 let lambda: import('./lambda.ts').LocalLambda | undefined;
@@ -55,7 +78,11 @@ try {
     log: (line) => console.log(`[gateway] ${line}`),
   });
   server = gateway;
-  await new Promise<void>((done, fail) => gateway.once('error', fail).listen(port, done));
+  await new Promise<void>((done, fail) =>
+    gateway
+      .once('error', (error: NodeJS.ErrnoException) => fail(error.code === 'EADDRINUSE' ? new Error(portTaken(port, 'PORT', 'the API')) : error))
+      .listen(port, done),
+  );
   console.log(
     [
       '',
