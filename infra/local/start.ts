@@ -54,7 +54,7 @@ async function shutdown(code = 0) {
 }
 process.on('SIGINT', () => void shutdown());
 process.on('SIGTERM', () => void shutdown());
-process.on('exit', () => dynamo.process.kill('SIGKILL')); // last resort: never leave Java behind
+// Java stops with this process however it ends, SIGKILL included: DynamoDB Local runs under a watchdog (dynamodb.ts).
 // If whatever started us dies without signalling (a killed terminal or npm), stop too.
 const parent = process.ppid;
 setInterval(() => process.ppid !== parent && void shutdown(), 1000).unref();

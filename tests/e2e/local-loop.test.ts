@@ -3,7 +3,7 @@
  * runtime is a real child process in a fresh directory, as a user's shell starts it.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -47,6 +47,35 @@ function start(env: Record<string, string>) {
   return { child, cwd, output: () => output, exited };
 }
 
+async function started(env: Record<string, string>) {
+  const runtime = start(env);
+  await expect.poll(runtime.output, { timeout: 45_000 }).toContain('Ctrl-C stops');
+  return runtime;
+}
+
+/** The Java processes running DynamoDB Local on the port (not the shell that may wrap one). */
+function javaOn(port: number): number[] {
+  return readdirSync('/proc')
+    .filter((name) => /^\d+$/.test(name))
+    .filter((pid) => {
+      try {
+        const args = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+        return args[0] === 'java' && args.some((a) => a.endsWith('DynamoDBLocal.jar')) && args[args.indexOf('-port') + 1] === String(port);
+      } catch {
+        return false; // ended meanwhile
+      }
+    })
+    .map(Number);
+}
+const javas: number[] = [];
+afterAll(() => {
+  for (const pid of javas) {
+    try {
+      process.kill(pid, 'SIGKILL'); // only if the test failed: one this file started
+    } catch {}
+  }
+});
+
 const noStack = (output: string) => expect(output).not.toMatch(/^\s+at /m);
 
 describe('ports already taken', () => {
@@ -79,5 +108,18 @@ describe('ports already taken', () => {
     } finally {
       squatter.close();
     }
+  }, 60_000);
+});
+
+describe('a runtime killed with SIGKILL', () => {
+  it('takes its Java with it within seconds', async () => {
+    const dynamoPort = await freePort();
+    const runtime = await started({ PORT: String(await freePort()), DYNAMODB_PORT: String(dynamoPort), IN_MEMORY: '1' });
+    const java = javaOn(dynamoPort);
+    expect(java).toHaveLength(1);
+    javas.push(...java);
+    runtime.child.kill('SIGKILL');
+    await expect.poll(() => javaOn(dynamoPort), { timeout: 5_000 }).toEqual([]);
+    await expect.poll(() => portInUse(dynamoPort), { timeout: 2_000 }).toBe(false); // an exiting process frees its sockets last
   }, 60_000);
 });
