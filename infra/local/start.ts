@@ -1,11 +1,13 @@
 /**
  * `npm start`: DynamoDB Local + the table + local secrets + an admin account + the API on localhost.
- * Overrides: PORT, IN_MEMORY=1, DYNAMODB_PORT, TABLE_NAME, LOCAL_API_KEY, LOCAL_CONSOLE_KEY, ADMIN_EMAIL, ADMIN_PASSWORD.
+ * Overrides: PORT, IN_MEMORY=1, DYNAMODB_PORT, TABLE_NAME, LOCAL_API_KEY, LOCAL_CONSOLE_KEY, ADMIN_EMAIL, ADMIN_PASSWORD,
+ * LOG_LEVEL (infra/local/log.ts).
  */
 
 import { resolve } from 'node:path';
 import { ensureTable, localAwsEnvironment, portInUse, startDynamoLocal } from './dynamodb.ts';
 import { loadLocalEnv, requiredEnv } from './env-file.ts';
+import { type LogLevel, localLog, parseLogLevel } from './log.ts';
 
 const { created } = loadLocalEnv();
 const port = Number(process.env.PORT ?? 3000);
@@ -13,6 +15,21 @@ const dynamoPort = Number(process.env.DYNAMODB_PORT ?? 8000);
 const inMemory = process.env.IN_MEMORY === '1';
 process.env.TABLE_NAME ??= 'user-data';
 process.env.TZ = 'UTC'; // Lambda's zone; it is process-wide, so the functions' workers follow it
+
+let logLevel: LogLevel;
+try {
+  logLevel = parseLogLevel(process.env.POWERTOOLS_LOG_LEVEL ?? process.env.LOG_LEVEL);
+} catch (error) {
+  console.error((error as Error).message);
+  process.exit(1);
+}
+// On a terminal, text in colour (unless NO_COLOR); JSON lines into a pipe or a file.
+const log = localLog({
+  level: logLevel,
+  json: !process.stdout.isTTY,
+  colour: process.stdout.isTTY && process.stdout.hasColors(),
+  write: (line) => process.stdout.write(`${line}\n`),
+});
 
 /**
  * A taken port stops the start before anything runs. DynamoDB Local does not move to another port:
@@ -67,15 +84,15 @@ try {
   const { localLambdaOptions, startLocalLambda } = await import('./lambda.ts');
   const { watchSources } = await import('./hot-reload.ts');
   const admin = await bootstrapAdmin(requiredEnv('ADMIN_EMAIL'), requiredEnv('ADMIN_PASSWORD'));
-  lambda = await startLocalLambda({ ...localLambdaOptions(), log: (line) => console.log(`[lambda] ${line}`) });
+  lambda = await startLocalLambda({ ...localLambdaOptions(), log: (line) => log.event('ERROR', line), output: log.functionLine });
   const reloading = lambda;
-  watcher = watchSources({ root: resolve(import.meta.dirname, '../..'), reload: () => reloading.reload(), log: (line) => console.log(line) });
+  watcher = watchSources({ root: resolve(import.meta.dirname, '../..'), reload: () => reloading.reload(), log: (line) => log.event('INFO', line) });
   const gateway = createGateway({
     apiKey: requiredEnv('LOCAL_API_KEY'),
     consoleKey: requiredEnv('LOCAL_CONSOLE_KEY'),
     lambda,
     ...(process.env.CORS_ORIGINS && { config: { corsOrigins: process.env.CORS_ORIGINS.split(',').filter(Boolean) } }),
-    log: (line) => console.log(`[gateway] ${line}`),
+    log: log.request,
   });
   server = gateway;
   await new Promise<void>((done, fail) =>
