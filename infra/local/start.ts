@@ -100,16 +100,19 @@ try {
       .once('error', (error: NodeJS.ErrnoException) => fail(error.code === 'EADDRINUSE' ? new Error(portTaken(port, 'PORT', 'the API')) : error))
       .listen(port, done),
   );
+  const base = `http://localhost:${port}`;
   console.log(
     [
       '',
-      `  API           http://localhost:${port}   (try: curl http://localhost:${port}/health)`,
+      `  Console       ${base}/`,
+      `  API docs      ${base}/docs`,
+      `  API           ${base}   (try: curl ${base}/health)`,
       `  DynamoDB      ${dynamo.endpoint}   table ${process.env.TABLE_NAME}${inMemory ? ' (in memory)' : ' (data in .data/)'}`,
       `  API key       ${process.env.LOCAL_API_KEY}   (send as x-api-key; the console has its own)`,
       `  Admin login   ${process.env.ADMIN_EMAIL} / ${process.env.ADMIN_PASSWORD}${admin.created ? ' (created)' : ''}`,
       `  Secrets       .env.local${created ? ' (generated now)' : ''}`,
       '',
-      '  Ctrl-C stops the API and DynamoDB Local.',
+      '  Changes under functions/, shared/ and web/ apply on the next request. Ctrl-C stops the API and DynamoDB Local.',
       '',
     ].join('\n'),
   );

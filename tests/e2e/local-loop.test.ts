@@ -8,7 +8,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { ListTablesCommand } from '@aws-sdk/client-dynamodb';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort, localClient, portInUse } from '../../infra/local/dynamodb.ts';
 import { defined } from '../support/values.ts';
 
@@ -49,7 +49,9 @@ function start(env: Record<string, string>) {
 
 async function started(env: Record<string, string>) {
   const runtime = start(env);
-  await expect.poll(runtime.output, { timeout: 45_000 }).toContain('Ctrl-C stops');
+  for (const begun = Date.now(); !runtime.output().includes('Ctrl-C stops'); await new Promise((r) => setTimeout(r, 100))) {
+    if (runtime.child.exitCode !== null || Date.now() - begun > 45_000) throw new Error(`no banner:\n${runtime.output()}`);
+  }
   return runtime;
 }
 
@@ -111,15 +113,29 @@ describe('ports already taken', () => {
   }, 60_000);
 });
 
-describe('a runtime killed with SIGKILL', () => {
-  it('takes its Java with it within seconds', async () => {
-    const dynamoPort = await freePort();
-    const runtime = await started({ PORT: String(await freePort()), DYNAMODB_PORT: String(dynamoPort), IN_MEMORY: '1' });
+describe('a running npm start', () => {
+  let runtime: Awaited<ReturnType<typeof started>>;
+  let port: number;
+  let dynamoPort: number;
+  beforeAll(async () => {
+    [port, dynamoPort] = [await freePort(), await freePort()];
+    runtime = await started({ PORT: String(port), DYNAMODB_PORT: String(dynamoPort), IN_MEMORY: '1' });
+  }, 60_000);
+
+  it('lists the console, the API docs and the API base URL in its banner, each answering', async () => {
+    const base = `http://localhost:${port}`;
+    expect(runtime.output()).toMatch(new RegExp(`Console +${base}/\n`));
+    expect(runtime.output()).toMatch(new RegExp(`API docs +${base}/docs\n`));
+    expect(runtime.output()).toMatch(new RegExp(`API +${base} `));
+    for (const path of ['/', '/docs', '/health']) expect((await fetch(`${base}${path}`)).status, path).toBe(200);
+  });
+
+  it('takes its Java with it within seconds when killed with SIGKILL', async () => {
     const java = javaOn(dynamoPort);
     expect(java).toHaveLength(1);
     javas.push(...java);
     runtime.child.kill('SIGKILL');
     await expect.poll(() => javaOn(dynamoPort), { timeout: 5_000 }).toEqual([]);
     await expect.poll(() => portInUse(dynamoPort), { timeout: 2_000 }).toBe(false); // an exiting process frees its sockets last
-  }, 60_000);
+  });
 });
