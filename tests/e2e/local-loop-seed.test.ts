@@ -21,9 +21,9 @@ const projectDir = mkdtempSync(join(tmpdir(), 'udp-seed-'));
 writeFileSync(join(projectDir, '.env.local'), `APP_SECRET='${process.env.APP_SECRET}'\n`, { mode: 0o600 });
 
 /** Runs a script as `npm run` would, with a user's shell: none of this test run's AWS settings or secret. */
-function run(script: string, args: string[] = []) {
+function run(script: string, args: string[] = [], shell: Record<string, string> = {}) {
   const { AWS_ENDPOINT_URL_DYNAMODB, AWS_REGION, AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, APP_SECRET, ...inherited } = process.env;
-  const env = { ...inherited, DYNAMODB_PORT: new URL(endpoint).port, TABLE_NAME: table };
+  const env = { ...inherited, DYNAMODB_PORT: new URL(endpoint).port, TABLE_NAME: table, ...shell };
   const child = spawn(process.execPath, ['--import', TSX, resolve(script), ...args], { cwd: projectDir, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
@@ -64,4 +64,29 @@ describe('npm run seed', () => {
     expect(await itemCount()).toBe(items);
     expect((await gateway.api.get('/kv/settings%2Ftheme', { token })).body.version).toBe(1);
   }, 60_000);
+});
+
+describe('npm run items', () => {
+  // After the seed above: the demo data is in the table.
+  it('prints every item with its sealed fields opened, from DynamoDB Local even when the shell points at AWS', async () => {
+    const shell = { AWS_ENDPOINT_URL_DYNAMODB: 'https://dynamodb.eu-west-1.amazonaws.com', AWS_REGION: 'eu-west-1' };
+    const { code, stdout, stderr } = await run('infra/local/items.ts', [], shell);
+    expect({ code, stderr }).toEqual({ code: 0, stderr: '' });
+    const items = JSON.parse(stdout) as Record<string, unknown>[];
+    expect(items).toHaveLength(defined(await itemCount(), 'items'));
+    const sealed = items.flatMap((item) => Object.keys(item).filter((name) => name.endsWith('_sealed')));
+    expect(sealed.length).toBeGreaterThan(0);
+    const openedValues = items.flatMap((item) => Object.entries(item).filter(([name]) => name.endsWith('_opened'))).map(([, value]) => value);
+    expect(openedValues).toHaveLength(sealed.length); // each one opened
+    expect(openedValues).toEqual(expect.arrayContaining([expect.objectContaining({ name: 'Uma User', email: 'demo-user@example.com' })]));
+    expect(openedValues).toEqual(expect.arrayContaining(['5555555555554444', expect.objectContaining({ name: 'Sam Sample', dob: '1984-11-30' })]));
+    expect(JSON.stringify(openedValues)).not.toContain('does not open');
+  });
+
+  it('prints only the items whose partition key starts with the prefix given', async () => {
+    const { stdout } = await run('infra/local/items.ts', ['USER#']);
+    const items = JSON.parse(stdout) as { PK: string }[];
+    expect(items.length).toBeGreaterThan(0);
+    expect(items.every((item) => item.PK.startsWith('USER#'))).toBe(true);
+  });
 });
