@@ -1,27 +1,50 @@
 /**
- * `npm run invoke -- <route-id> events/<file>.json`: runs one handler with a sample event against the
- * DynamoDB Local that `npm start` runs (same .env.local), and prints the response.
+ * `npm run invoke -- <route-id> [event.json]`: runs one route's handler with a sample event (by default
+ * `events/<route-id>.json`) and prints its response. It uses the DynamoDB Local that `npm start` runs,
+ * but a throwaway table of its own, deleted afterwards: the sample accounts and data it makes to fill
+ * the event's placeholders, and whatever the handler writes, never reach your table.
  */
+import { randomUUID } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { localAwsEnvironment } from './dynamodb.ts';
-import { loadLocalEnv, requiredEnv } from './env-file.ts';
+import { DeleteTableCommand } from '@aws-sdk/client-dynamodb';
+import { ensureTable, localClient } from './dynamodb.ts';
+import { checkLocalTable, runLocalCommand, UsageProblem, useLocalTable } from './local-table.ts';
 
-const [routeId, file] = process.argv.slice(2);
-loadLocalEnv();
-process.env.TABLE_NAME ??= 'user-data';
-Object.assign(process.env, { ...localAwsEnvironment(`http://127.0.0.1:${process.env.DYNAMODB_PORT ?? 8000}`), ...process.env });
+const PROJECT_ROOT = resolve(import.meta.dirname, '../..');
 
-const { routes } = await import('../../shared/routes.ts');
-const route = routes[routeId as keyof typeof routes];
-if (!route || !file) {
-  console.error(`Usage: npm run invoke -- <route-id> events/<file>.json\nRoute ids: ${Object.keys(routes).join(', ')}`);
-  process.exit(2);
-}
-const { fillSampleEvent, samplePlaceholders } = await import('./sample-events.ts');
-const event = fillSampleEvent(file, await samplePlaceholders(requiredEnv('LOCAL_API_KEY')));
-const { handler } = await import(pathToFileURL(resolve(route.entry)).href);
-const context = { awsRequestId: event.requestContext.requestId, functionName: routeId, getRemainingTimeInMillis: () => 29_000 };
-const result = await handler(event, context);
-console.log(JSON.stringify({ ...result, body: result.body ? JSON.parse(result.body) : result.body }, null, 2));
-process.exit(0);
+await runLocalCommand(async () => {
+  const { endpoint } = useLocalTable({ requireSecrets: false });
+  const { routes } = await import('../../shared/routes.ts');
+  const [name = '', given] = process.argv.slice(2);
+  // A route id (kv.get), a method and path as the route table writes it (GET /kv/{key}), or an event file named for its route.
+  const routeId = name.endsWith('.json')
+    ? (name.split('/').pop()?.slice(0, -'.json'.length) ?? '')
+    : (Object.entries(routes).find(([id, route]) => id === name || `${route.method} ${route.path}` === name)?.[0] ?? name);
+  const route = routes[routeId as keyof typeof routes];
+  if (!route) throw new UsageProblem(`Usage: npm run invoke -- <route-id> [event.json]. Route ids: ${Object.keys(routes).join(', ')}`);
+  const file = name.endsWith('.json') ? name : (given ?? resolve(PROJECT_ROOT, 'events', `${routeId}.json`));
+  if (!existsSync(file)) throw new UsageProblem(`No event file ${file}`);
+  await checkLocalTable(endpoint);
+
+  const table = `invoke-${randomUUID()}`;
+  process.env.TABLE_NAME = table; // read by the data layer on first use, which comes only now
+  const drop = () => localClient(endpoint).send(new DeleteTableCommand({ TableName: table }));
+  process.once('SIGINT', () => void drop().finally(() => process.exit(130)));
+  await ensureTable(endpoint, table);
+  try {
+    const { fillSampleEvent, samplePlaceholders } = await import('./sample-events.ts');
+    const event = fillSampleEvent(file, await samplePlaceholders(process.env.LOCAL_API_KEY ?? ''));
+    const { handler } = await import(pathToFileURL(resolve(PROJECT_ROOT, route.entry)).href);
+    const context = { awsRequestId: event.requestContext.requestId, functionName: routeId, getRemainingTimeInMillis: () => 29_000 };
+    const result = await handler(event, context);
+    let body = result.body;
+    try {
+      body = JSON.parse(body);
+    } catch {} // a page or a file: printed as the text it is
+    console.log(JSON.stringify({ ...result, body }, null, 2));
+  } finally {
+    await drop();
+  }
+});

@@ -10,6 +10,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
+import { createInterface } from 'node:readline';
 import { Worker } from 'node:worker_threads';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { cdkJsonConfig } from '../config.ts';
@@ -51,6 +52,8 @@ export interface LocalLambdaOptions {
   specs?: Map<string, FunctionSpec>;
   /** Function errors, timeouts and crashes, one line each. */
   log?: (line: string) => void;
+  /** Each line the functions write to stdout; this process's stdout when omitted. */
+  output?: (line: string) => void;
 }
 
 export interface LocalLambda {
@@ -93,15 +96,18 @@ class Instance {
     env: Record<string, string>,
     initLimitMs: number,
     log: (line: string) => void,
+    output: ((line: string) => void) | undefined,
   ) {
     this.worker = new Worker(WORKER, {
       workerData: data,
       env,
+      stdout: output !== undefined,
       // Node's own TypeScript support, not tsx: with the compile cache a cold start costs well under half.
       execArgv: ['--experimental-transform-types', '--disable-warning=ExperimentalWarning'],
       // Roughly Lambda's memory limit: a function that outgrows it dies here too.
       resourceLimits: { maxOldGenerationSizeMb: data.memoryMB },
     });
+    if (output) createInterface({ input: this.worker.stdout, crlfDelay: Number.POSITIVE_INFINITY }).on('line', output);
     this.worker.on('message', (reply: Reply) => this.pending?.(reply));
     this.worker.on('error', (error) => {
       log(`${data.functionName}: ${error.name}: ${error.message}`);
@@ -228,6 +234,7 @@ export async function startLocalLambda(options: LocalLambdaOptions): Promise<Loc
       { ...pool.env, AWS_LAMBDA_LOG_STREAM_NAME: logStreamName },
       INIT_LIMIT_MS,
       log,
+      options.output,
     );
     instances.add(instance);
     return instance;

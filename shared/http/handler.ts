@@ -22,7 +22,7 @@ import { CORS_ALLOWED_HEADERS, CORS_EXPOSED_HEADERS } from './cors.ts';
 import { conditionOf, etagOf } from './etag.ts';
 import { logger } from './log.ts';
 import { pathParametersOf } from './path-parameters.ts';
-import { PROBLEM_CONTENT_TYPE, problemBody, problemOf } from './problem.ts';
+import { PROBLEM_CONTENT_TYPE, type ProblemBody, problemBody, problemOf } from './problem.ts';
 import { SECURITY_HEADERS } from './security-headers.ts';
 import { parsePart } from './validate.ts';
 
@@ -86,18 +86,31 @@ function toProblem(error: unknown): Result {
   return json(500, problemBody(500, 'An unexpected error occurred.'), {}, PROBLEM_CONTENT_TYPE);
 }
 
+/** A problem's title and detail, one line. */
+function problemReason(body: string): string | undefined {
+  try {
+    const { title, detail } = JSON.parse(body) as Partial<ProblemBody>;
+    return [title, detail].filter(Boolean).join(': ') || undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** Outermost middleware: timing, security headers and the access log line, for successes and errors alike. */
 const observe = (): middy.MiddlewareObj<Event, Result> => {
   const finish = (request: Request) => {
     // biome-ignore lint/style/noNonNullAssertion: after runs once the handler has answered, and onError sets the answer before calling finish
     const response = request.response!;
     response.headers = { ...SECURITY_HEADERS, ...response.headers, 'x-request-id': request.event.requestContext?.requestId ?? '' };
-    logger.info('request', {
+    // A refused request is a warning with its reason: what the client was told, never what it sent.
+    const refused = response.statusCode >= 400 && response.statusCode < 500;
+    (refused ? logger.warn : logger.info)('request', {
       request_id: request.event.requestContext?.requestId,
       route: `${request.event.httpMethod} ${request.event.resource}`,
       status: response.statusCode,
       latency_ms: Date.now() - request.internal.startedAt,
       caller_id: authentications.get(request.event)?.caller?.id,
+      ...(refused && { reason: problemReason(response.body) }),
     });
   };
   return {

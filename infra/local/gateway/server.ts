@@ -22,6 +22,7 @@ import {
 import type { RouteId } from '../../../shared/routes.ts';
 import { cdkJsonConfig, type DeploymentConfig } from '../../config.ts';
 import type { LocalLambda } from '../lambda.ts';
+import type { RequestLog } from '../log.ts';
 import { buildEvent, sourceIpOf } from './events.ts';
 import { MonthlyQuota, PerAddressLimit, TokenBucket } from './limits.ts';
 import { findRoute, isResource } from './routing.ts';
@@ -39,8 +40,8 @@ export interface GatewayOptions {
   config?: Partial<Pick<DeploymentConfig, 'stage' | 'monthlyQuota' | 'stageRateLimit' | 'stageBurstLimit' | 'corsOrigins' | 'waf' | 'wafRateLimit'>>;
   /** The usage plan's throttle per key; the contract's by default (ordinary tests loosen it). */
   throttle?: Limits;
-  /** One line per request; silent when omitted. */
-  log?: (line: string) => void;
+  /** Called once per request (infra/local/log.ts prints it); silent when omitted. */
+  log?: (entry: RequestLog) => void;
   /** Sees every event before its handler does (tests check the event shape with it). */
   onEvent?: (event: APIGatewayProxyEvent, routeId: RouteId) => void;
 }
@@ -79,6 +80,26 @@ function compress(body: Buffer, acceptEncoding: string | undefined): { body: Buf
   return { body };
 }
 
+/** What a request's log line says of its answer. */
+type Answer = Pick<RequestLog, 'status' | 'reason' | 'requestId'>;
+
+/** A refused or failed request's problem title and detail: what the client was told, never what it sent. */
+function reasonOf(status: number, headers: Record<string, string | string[]>, body: string): string | undefined {
+  const type = Object.entries(headers).find(([name]) => name.toLowerCase() === 'content-type')?.[1];
+  if (status < 400 || !String(type).includes('problem+json')) return undefined;
+  try {
+    const { title, detail } = JSON.parse(body) as { title?: unknown; detail?: unknown };
+    return (
+      [title, detail]
+        .filter((part) => typeof part === 'string' && part)
+        .join(': ')
+        .slice(0, 300) || undefined
+    );
+  } catch {
+    return undefined;
+  }
+}
+
 export function createGateway(options: GatewayOptions): Server {
   const config = { ...cdkJsonConfig(), ...options.config };
   const corsOrigins = config.corsOrigins;
@@ -87,10 +108,10 @@ export function createGateway(options: GatewayOptions): Server {
   const quota = new MonthlyQuota(config.monthlyQuota);
   const perAddress = config.waf ? new PerAddressLimit(config.wafRateLimit) : undefined;
 
-  const send = (req: IncomingMessage, res: ServerResponse, status: number, headers: Record<string, string | string[]>, body: string) => {
+  const send = (req: IncomingMessage, res: ServerResponse, status: number, headers: Record<string, string | string[]>, body: string): Answer => {
     const { body: sent, encoding } = compress(Buffer.from(body), req.headers['accept-encoding']);
     res.writeHead(status, { ...headers, ...(encoding && { 'content-encoding': encoding }) }).end(sent);
-    return status;
+    return { status, reason: reasonOf(status, headers, body) };
   };
   /** An answer of the gateway itself; a DEFAULT_* type needs the status it stands in for. */
   const gatewayAnswer = (req: IncomingMessage, res: ServerResponse, type: GatewayResponseType, status?: number) => {
@@ -99,7 +120,7 @@ export function createGateway(options: GatewayOptions): Server {
     return send(req, res, response.status ?? status ?? 500, headers, JSON.stringify(response.body));
   };
 
-  async function serve(req: IncomingMessage, res: ServerResponse): Promise<number> {
+  async function serve(req: IncomingMessage, res: ServerResponse): Promise<Answer> {
     const url = new URL(req.url ?? '/', 'http://localhost');
     // The WAF stands in front of API Gateway: every request from the address counts.
     if (perAddress && !perAddress.allows(sourceIpOf(req))) return gatewayAnswer(req, res, 'WAF_FILTERED');
@@ -142,7 +163,7 @@ export function createGateway(options: GatewayOptions): Server {
       for (const [k, v] of Object.entries(result.headers ?? {})) headers[k] = String(v);
       for (const [k, v] of Object.entries(result.multiValueHeaders ?? {})) headers[k] = v.map(String);
       const body = result.isBase64Encoded ? Buffer.from(result.body, 'base64').toString() : result.body;
-      return send(req, res, result.statusCode, headers, body ?? '');
+      return { ...send(req, res, result.statusCode, headers, body ?? ''), requestId: event.requestContext.requestId };
     } catch {
       // A function error, timeout or crash is what API Gateway reports as a 502 (the handler factory never throws).
       return gatewayAnswer(req, res, 'DEFAULT_5XX', 502);
@@ -154,6 +175,8 @@ export function createGateway(options: GatewayOptions): Server {
     serve(req, res)
       .catch(() => gatewayAnswer(req, res, 'DEFAULT_5XX', 502))
       // The path only: query strings may carry personal data (an email filter).
-      .then((status) => options.log?.(`${req.method} ${(req.url ?? '').split('?')[0]} → ${status} ${(performance.now() - started).toFixed(1)} ms`));
+      .then((answer) =>
+        options.log?.({ method: req.method ?? '', path: (req.url ?? '').split('?')[0] ?? '', durationMs: performance.now() - started, ...answer }),
+      );
   });
 }

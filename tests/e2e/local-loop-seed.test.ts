@@ -1,0 +1,92 @@
+/**
+ * `npm run seed` and `npm run items` against a local table, as a developer runs them: the demo
+ * accounts sign in through the API with the printed passwords, a second seed adds nothing, and the
+ * items print with their sealed fields opened.
+ */
+import { spawn } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { ScanCommand } from '@aws-sdk/client-dynamodb';
+import { describe, expect, it } from 'vitest';
+import { localClient } from '../../infra/local/dynamodb.ts';
+import { useGateway } from '../support/api.ts';
+import { defined } from '../support/values.ts';
+
+const TSX = import.meta.resolve('tsx');
+const endpoint = defined(process.env.AWS_ENDPOINT_URL_DYNAMODB, 'the tests’ DynamoDB Local');
+const table = defined(process.env.TABLE_NAME, 'this file’s table');
+// npm start's directory: its .env.local holds the secret this file's gateway uses too.
+const projectDir = mkdtempSync(join(tmpdir(), 'udp-seed-'));
+writeFileSync(join(projectDir, '.env.local'), `APP_SECRET='${process.env.APP_SECRET}'\n`, { mode: 0o600 });
+
+/** Runs a script as `npm run` would, with a user's shell: none of this test run's AWS settings or secret. */
+function run(script: string, args: string[] = [], shell: Record<string, string> = {}) {
+  const { AWS_ENDPOINT_URL_DYNAMODB, AWS_REGION, AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, APP_SECRET, ...inherited } = process.env;
+  const env = { ...inherited, DYNAMODB_PORT: new URL(endpoint).port, TABLE_NAME: table, ...shell };
+  const child = spawn(process.execPath, ['--import', TSX, resolve(script), ...args], { cwd: projectDir, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (c) => (stdout += c));
+  child.stderr.on('data', (c) => (stderr += c));
+  return new Promise<{ code: number | null; stdout: string; stderr: string }>((done) => child.once('close', (code) => done({ code, stdout, stderr })));
+}
+
+const gateway = useGateway();
+const itemCount = async () => (await localClient(endpoint).send(new ScanCommand({ TableName: table, Select: 'COUNT' }))).Count;
+
+describe('npm run seed', () => {
+  it('loads demo accounts with the printed passwords and their data, and adds nothing when run again', async () => {
+    const first = await run('infra/local/seed.ts');
+    expect(first).toMatchObject({ code: 0, stderr: '' });
+    const [, adminEmail, adminPassword] = defined(/Admin +(\S+) \/ (\S+)/.exec(first.stdout), 'the admin line');
+    const [, userEmail, userPassword] = defined(/User +(\S+) \/ (\S+)/.exec(first.stdout), 'the user line');
+
+    const admin = await gateway.api.post('/auth/login', { email: adminEmail, password: adminPassword });
+    expect(admin.status).toBe(200);
+    const everyone = await gateway.api.get('/users', { token: admin.body.access_token });
+    expect(everyone.body.items.map((u: { email: string; role: string }) => [u.email, u.role]).sort()).toEqual([
+      [adminEmail, 'admin'],
+      [userEmail, 'user'],
+    ]);
+    const login = await gateway.api.post('/auth/login', { email: userEmail, password: userPassword });
+    expect(login.status).toBe(200);
+    const token = login.body.access_token;
+    expect((await gateway.api.get('/kv', { token })).body.items).toHaveLength(3);
+    expect((await gateway.api.get('/records', { token })).body.items).toHaveLength(2);
+    expect((await gateway.api.get('/payments', { token })).body.items).toHaveLength(3);
+
+    const items = await itemCount();
+    const again = await run('infra/local/seed.ts');
+    expect(again).toMatchObject({ code: 0, stderr: '' });
+    expect(again.stdout).toContain('all there already');
+    expect(again.stdout).toContain(`${userEmail} / ${userPassword}`);
+    expect(await itemCount()).toBe(items);
+    expect((await gateway.api.get('/kv/settings%2Ftheme', { token })).body.version).toBe(1);
+  }, 60_000);
+});
+
+describe('npm run items', () => {
+  // After the seed above: the demo data is in the table.
+  it('prints every item with its sealed fields opened, from DynamoDB Local even when the shell points at AWS', async () => {
+    const shell = { AWS_ENDPOINT_URL_DYNAMODB: 'https://dynamodb.eu-west-1.amazonaws.com', AWS_REGION: 'eu-west-1' };
+    const { code, stdout, stderr } = await run('infra/local/items.ts', [], shell);
+    expect({ code, stderr }).toEqual({ code: 0, stderr: '' });
+    const items = JSON.parse(stdout) as Record<string, unknown>[];
+    expect(items).toHaveLength(defined(await itemCount(), 'items'));
+    const sealed = items.flatMap((item) => Object.keys(item).filter((name) => name.endsWith('_sealed')));
+    expect(sealed.length).toBeGreaterThan(0);
+    const openedValues = items.flatMap((item) => Object.entries(item).filter(([name]) => name.endsWith('_opened'))).map(([, value]) => value);
+    expect(openedValues).toHaveLength(sealed.length); // each one opened
+    expect(openedValues).toEqual(expect.arrayContaining([expect.objectContaining({ name: 'Uma User', email: 'demo-user@example.com' })]));
+    expect(openedValues).toEqual(expect.arrayContaining(['5555555555554444', expect.objectContaining({ name: 'Sam Sample', dob: '1984-11-30' })]));
+    expect(JSON.stringify(openedValues)).not.toContain('does not open');
+  });
+
+  it('prints only the items whose partition key starts with the prefix given', async () => {
+    const { stdout } = await run('infra/local/items.ts', ['USER#']);
+    const items = JSON.parse(stdout) as { PK: string }[];
+    expect(items.length).toBeGreaterThan(0);
+    expect(items.every((item) => item.PK.startsWith('USER#'))).toBe(true);
+  });
+});
