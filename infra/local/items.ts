@@ -15,14 +15,16 @@ await runLocalCommand(async () => {
   const { documentClient } = await import('../../shared/db/client.ts');
   const { openField } = await import('../../shared/crypto/field-cipher.ts');
   const { cardContext } = await import('../../shared/db/payments.ts');
+  const { profileContext } = await import('../../shared/db/users.ts');
+  const { detailsContext } = await import('../../shared/db/records.ts');
   const { localClient } = await import('./dynamodb.ts');
   const prefix = process.argv[2] ?? '';
 
   // The associated data each sealed attribute is sealed with (shared/db/users.ts, payments.ts, records.ts).
   const contexts: Record<string, (item: Item) => string> = {
-    profile_sealed: (item) => `user:${item.user_id}:profile`,
+    profile_sealed: (item) => profileContext(String(item.user_id)),
     card_no_sealed: (item) => cardContext(String(item.payment_id)),
-    details_sealed: (item) => `record:${item.record_id}:details`,
+    details_sealed: (item) => detailsContext(String(item.record_id)),
   };
   async function opened(item: Item): Promise<Item> {
     const shown: Item = { PK: item.PK, SK: item.SK }; // keys first: the store's own order is arbitrary

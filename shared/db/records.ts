@@ -39,7 +39,7 @@ export type PhonePosition = { hash: number; key?: Key };
 
 export class RecordExists extends Error {}
 
-const detailsContext = (recordId: string) => `record:${recordId}:details`;
+export const detailsContext = (recordId: string) => `record:${recordId}:details`;
 
 async function toItem({ name, dob, height, weight, ...record }: HealthRecord, phoneHash: string) {
   const details_sealed = await sealField(JSON.stringify({ name, dob, height, weight }), detailsContext(record.record_id));

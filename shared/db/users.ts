@@ -65,7 +65,7 @@ const PUBLIC_FIELDS = [
 export const toPublicUser = (user: User): PublicUser =>
   Object.fromEntries(PUBLIC_FIELDS.filter((f) => user[f] !== undefined).map((f) => [f, user[f]])) as PublicUser;
 
-const profileContext = (userId: string) => `user:${userId}:profile`;
+export const profileContext = (userId: string) => `user:${userId}:profile`;
 
 async function toItem({ name, email, username, phone, country, dob, address, gender, ...record }: User) {
   const personal = JSON.stringify({ name, email, username, phone, country, dob, address, gender }); // drops the unset ones
