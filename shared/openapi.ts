@@ -95,18 +95,33 @@ function responses(route: RouteDef): Json {
   };
   const result: Json = { [route.status]: success };
   if (route.creates) result[201] = { ...success, description: 'Created' };
+  const problemContent = { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } };
   for (const status of errorStatuses(route)) {
     result[status] = {
       description: STATUS_TEXT[status],
-      content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } },
+      content: problemContent,
       ...((status === 429 || status === 503) && { headers: { 'Retry-After': { schema: { type: 'integer' }, description: 'Seconds to wait' } } }),
     };
   }
+  // API Gateway itself can answer any route with its own errors (502 and 504 when a function fails).
+  result.default = { description: 'Any other error, such as 502 or 504 from the gateway', content: problemContent };
   return result;
 }
 
 /** A route's group in the docs: the first part of its id (`kv.put` → kv). */
 const tagOf = (id: string) => id.split('.')[0] ?? id;
+
+const TAGS: Record<string, string> = {
+  health: 'Whether the API is up',
+  auth: 'Accounts and sessions: sign up, sign in, token refresh, sign out',
+  me: "The signed-in account's profile and a copy of all its data",
+  users: 'User management: admins manage everyone, users their own account',
+  payments: 'Card payments, stored encrypted and answered masked',
+  kv: 'A private key-value store of JSON values per user',
+  records: 'Health records, found by a phone number that is stored only as a keyed hash',
+  docs: 'This document and its Swagger UI',
+  web: 'The browser console and its files',
+};
 
 const security = (route: RouteDef) => (route.apiKey === false ? [] : route.auth === 'none' ? [{ apiKey: [] }] : [{ apiKey: [], bearerAuth: [] }]);
 
@@ -120,7 +135,7 @@ export function openApiDocument(serverUrl: string): Json {
       summary: route.summary,
       tags: [tagOf(id)],
       security: security(route),
-      ...(route.auth === 'admin' && { description: 'Admins only.' }),
+      description: route.description,
       parameters: parameters(route),
       ...(route.body && {
         requestBody: {
@@ -138,9 +153,12 @@ export function openApiDocument(serverUrl: string): Json {
       version: '1.0.0',
       description:
         'Users, accounts with JWT sign-in, payments, a per-user key-value store and phone records. Every route but the docs, the console and /health needs the client API key in `x-api-key`; signed-in routes also need `Authorization: Bearer <access token>` from /auth/login or /auth/register. Errors are RFC 9457 problem+json.',
+      contact: { name: 'User-data platform maintainers' },
+      // The project is not open source (package.json: private, no license): an SPDX reference to its own terms.
+      license: { name: 'Proprietary', identifier: 'LicenseRef-Proprietary' },
     },
     servers: [{ url: serverUrl }],
-    tags: [...new Set(Object.keys(routes).map(tagOf))].map((name) => ({ name })),
+    tags: [...new Set(Object.keys(routes).map(tagOf))].map((name) => ({ name, description: TAGS[name] })),
     paths,
     components: {
       schemas: { Problem: problem },
