@@ -9,15 +9,28 @@ type Json = Record<string, unknown>;
 
 const problem: Json = {
   type: 'object',
+  description: 'An RFC 9457 problem: what went wrong, in plain words',
   required: ['type', 'title', 'status', 'detail'],
   properties: {
-    type: { type: 'string' },
-    title: { type: 'string' },
-    status: { type: 'integer' },
-    detail: { type: 'string' },
+    type: { type: 'string', format: 'uri', description: '`about:blank`: the status says what kind of problem it is' },
+    title: { type: 'string', description: "The status's name" },
+    status: { type: 'integer', minimum: 400, maximum: 599 },
+    detail: { type: 'string', description: 'What went wrong and what to do about it' },
     errors: {
       type: 'array',
-      items: { type: 'object', required: ['path', 'message'], properties: { path: { type: 'string' }, message: { type: 'string' } } },
+      description: 'With a 400 (and some 403, 409 and 422): each bad field of the request',
+      items: {
+        type: 'object',
+        required: ['path', 'message'],
+        properties: {
+          path: {
+            type: 'string',
+            pattern: '^(body|params|query|headers)(\\.|$)',
+            description: 'Where: `body.email`, `query.limit`, `headers.idempotency-key` …',
+          },
+          message: { type: 'string', description: 'What is wrong with it' },
+        },
+      },
     },
   },
 };
@@ -56,7 +69,14 @@ export function errorStatuses(route: RouteDef): number[] {
   return [...statuses].sort();
 }
 
-const headerParam = (name: string, description: string): Json => ({ name, in: 'header', required: false, description, schema: { type: 'string' } });
+const headerParam = (name: string, description: string, example: string, schema: Json = {}): Json => ({
+  name,
+  in: 'header',
+  required: false,
+  description,
+  schema: { type: 'string', ...schema },
+  example,
+});
 
 function parameters(route: RouteDef): Json[] {
   const fromSchema = (where: 'path' | 'query', schema: RouteDef['params']) => {
@@ -69,20 +89,26 @@ function parameters(route: RouteDef): Json[] {
       schema,
     }));
   };
+  // Any If-Match is accepted: a tag that names no version of the resource fails with 412, not 400.
   const described = {
-    'if-match': headerParam('If-Match', 'The ETag you read: the write fails with 412 if the resource has changed since'),
-    'if-none-match': headerParam('If-None-Match', '`*` to create only (412 if it exists)'),
-    'idempotency-key': headerParam('Idempotency-Key', 'Retries with the same key and body replay the first response for 24 hours'),
+    'if-match': headerParam('If-Match', 'The ETag you read (or several, comma-separated): the write fails with 412 if the resource has changed since', '"3"'),
+    'if-none-match': headerParam('If-None-Match', '`*` to create only (412 if it exists); any other value answers 400', '*', { enum: ['*'] }),
+    'idempotency-key': headerParam('Idempotency-Key', 'Retries with the same key and body replay the first response for 24 hours', 'order-1042-attempt', {
+      minLength: 1,
+      maxLength: 255,
+      pattern: '^[!-~]+$',
+    }),
   };
+
   const headers = (route.honours ?? []).map((name) => described[name]);
   return [...fromSchema('path', route.params), ...fromSchema('query', route.query), ...headers];
 }
 
 function responses(route: RouteDef): Json {
   const headers: Json = {};
-  if (route.etag) headers.ETag = { schema: { type: 'string' }, description: 'Version of the resource, for If-Match' };
-  if (route.location) headers.Location = { schema: { type: 'string' }, description: 'URL of the new resource (with a 201)' };
-  if (route.status === 302) headers.Location = { schema: { type: 'string' } };
+  if (route.etag) headers.ETag = { schema: { type: 'string', pattern: '^"[1-9][0-9]*"$' }, description: 'Version of the resource, for If-Match' };
+  if (route.location) headers.Location = { schema: { type: 'string', format: 'uri' }, description: 'URL of the new resource (with a 201)' };
+  if (route.status === 302) headers.Location = { schema: { type: 'string', format: 'uri' }, description: 'Where to go instead' };
   const content = route.produces
     ? Object.fromEntries(route.produces.map((type) => [type, { schema: { type: 'string' } }]))
     : route.status === 204 || route.status === 302
@@ -100,7 +126,7 @@ function responses(route: RouteDef): Json {
     result[status] = {
       description: STATUS_TEXT[status],
       content: problemContent,
-      ...((status === 429 || status === 503) && { headers: { 'Retry-After': { schema: { type: 'integer' }, description: 'Seconds to wait' } } }),
+      ...((status === 429 || status === 503) && { headers: { 'Retry-After': { schema: { type: 'integer', minimum: 1 }, description: 'Seconds to wait' } } }),
     };
   }
   // API Gateway itself can answer any route with its own errors (502 and 504 when a function fails).

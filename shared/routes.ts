@@ -63,7 +63,9 @@ export interface RouteDef {
 }
 
 const health = lazy(() => z.object({ status: z.literal('ok') }));
-const assetParams = lazy(() => z.strictObject({ file: z.string() }));
+const ASSETS = ['console.js', 'console.css', 'docs.js', 'swagger-ui-bundle.js', 'swagger-ui.css'] as const satisfies readonly StaticFile[];
+/** Any other name is a 404 from the function (not a 400): the list is documented, not validated. */
+const assetParams = lazy(() => z.strictObject({ file: z.string().check(z.meta({ enum: [...ASSETS] })) }));
 
 export const routes = {
   'health.get': {
@@ -552,7 +554,7 @@ export const routes = {
     auth: 'none',
     apiKey: false,
     data: 'none',
-    staticFiles: ['console.js', 'console.css', 'docs.js', 'swagger-ui-bundle.js', 'swagger-ui.css'],
+    staticFiles: ASSETS,
     produces: ['text/javascript', 'text/css'],
     errors: [404],
     summary: 'Scripts and styles of the console and the docs',

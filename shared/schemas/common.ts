@@ -19,6 +19,11 @@ export const commonSchemas = lazy(() => {
 
   /** Seed 003's policy, and bcrypt's 72-byte limit enforced rather than silently truncated. */
   const password = z.string().check(
+    // JSON Schema counts characters, not bytes: 72 characters is the most any password can have.
+    z.meta({
+      maxLength: 72,
+      description: '8 or more characters, at most 72 bytes in UTF-8, with a lowercase and an uppercase letter, a digit and a special character',
+    }),
     z.minLength(8, 'Password must be at least 8 characters'),
     z.refine((s) => utf8Bytes(s) <= 72, 'Password must be at most 72 bytes in UTF-8 (bcrypt ignores the rest)'),
     z.regex(/[a-z]/, 'Password must contain a lowercase letter'),
@@ -31,27 +36,37 @@ export const commonSchemas = lazy(() => {
   const currentPassword = z.string().check(z.minLength(1), z.maxLength(1024));
 
   const email = z.email('Invalid email address').check(z.maxLength(254));
-  const name = z.string().check(z.trim(), z.minLength(1), z.maxLength(100));
+  /** Trimmed, then 1 to `max` characters: not blank (JSON Schema's \S is trim's whitespace). */
+  const shortText = (max: number) => z.string().check(z.meta({ pattern: '\\S' }), z.trim(), z.minLength(1), z.maxLength(max));
+  const name = shortText(100);
   const username = z.string().check(z.regex(/^[A-Za-z0-9_.-]{3,30}$/, 'Username must be 3-30 letters, digits, dots, dashes or underscores'));
   /** 10 digits as the seeds use, or E.164. */
   const phone = z.string().check(z.regex(/^(\d{10}|\+[1-9]\d{7,14})$/, 'Phone must be 10 digits or E.164 (+ and 8-15 digits)'));
 
   /** A real calendar date (YYYY-MM-DD) in the past, not before 1900. */
-  const pastDate = z.iso
-    .date('Date must be a real date as YYYY-MM-DD')
-    .check(z.refine((d) => d >= '1900-01-01' && d < new Date().toISOString().slice(0, 10), 'Date must be in the past'));
-
-  const shortText = (max: number) => z.string().check(z.trim(), z.minLength(1), z.maxLength(max));
+  const pastDate = z.iso.date('Date must be a real date as YYYY-MM-DD').check(
+    z.meta({ description: 'A real date (YYYY-MM-DD) in the past, from 1900-01-01' }),
+    z.refine((d) => d >= '1900-01-01' && d < new Date().toISOString().slice(0, 10), 'Date must be in the past'),
+  );
 
   const role = z.enum(['user', 'admin']);
 
   const idParams = z.strictObject({ id: z.uuid('Not a valid id') });
 
   const pageQuery = {
-    limit: z._default(z.coerce.number('limit must be a number').check(z.int(), z.minimum(1), z.maximum(100)), 20),
-    cursor: z.optional(z.string().check(z.maxLength(2048))),
+    limit: z._default(z.coerce.number('limit must be a number').check(z.meta({ description: 'Items per page' }), z.int(), z.minimum(1), z.maximum(100)), 20),
+    cursor: z.optional(z.string().check(z.meta({ description: "The previous page's next_cursor, for the page after it" }), z.maxLength(2048))),
   };
 
-  const page = <T extends z.ZodMiniType>(item: T) => z.object({ items: z.array(item), next_cursor: z.nullable(z.string()) });
-  return { password, currentPassword, email, name, username, phone, pastDate, shortText, role, idParams, pageQuery, page };
+  /** A sealed cursor: base64url (crypto/cursor.ts). */
+  const nextCursor = z.nullable(
+    z.string().check(z.meta({ pattern: '^[A-Za-z0-9_-]+$', description: 'Send as `cursor` for the next page; null on the last page' })),
+  );
+  const page = <T extends z.ZodMiniType>(item: T) => z.object({ items: z.array(item), next_cursor: nextCursor });
+
+  /** Answered only (the API sets it): versions start at 1 and grow by one with each write. */
+  const version = z.int().check(z.minimum(1));
+  /** Answered only: an ISO 8601 UTC instant, as Date.prototype.toISOString writes it. */
+  const timestamp = z.iso.datetime();
+  return { password, currentPassword, email, name, username, phone, pastDate, shortText, role, idParams, pageQuery, page, version, timestamp };
 });
