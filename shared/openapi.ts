@@ -2,7 +2,11 @@
  * The OpenAPI 3.1 document, generated from the route table and the zod schemas: nothing to keep in
  * sync by hand. Error responses follow from what each route does (see errorStatuses).
  */
-import { type RouteDef, routes } from './routes.ts';
+import type { FieldError } from './errors.ts';
+import { MAX_BODY_BYTES } from './http/body.ts';
+import { problemBody } from './http/problem.ts';
+import { requestExamples, responseExamples } from './openapi-examples.ts';
+import { type RouteDef, type RouteId, routes } from './routes.ts';
 import { jsonSchemaOf } from './schemas/json-schema.ts';
 
 type Json = Record<string, unknown>;
@@ -104,16 +108,47 @@ function parameters(route: RouteDef): Json[] {
   return [...fromSchema('path', route.params), ...fromSchema('query', route.query), ...headers];
 }
 
-function responses(route: RouteDef): Json {
+/** A typical problem of each status, in the API's own words. */
+function problemExample(route: RouteDef, status: number) {
+  const details: Record<number, [string, FieldError[]?]> = {
+    400: ['The request body is invalid: email.', [{ path: 'body.email', message: 'Invalid email address' }]],
+    401: ['A valid bearer token is required.'],
+    403: [route.auth === 'admin' ? 'Your role does not allow this operation.' : 'A valid API key is required in the x-api-key header.'],
+    404: ['No such resource.'],
+    409: ["The request conflicts with the resource's current state."],
+    412: ['The resource has changed since you read it (If-Match is stale).'],
+    413: [`The request body exceeds ${route.maxBodyBytes ?? MAX_BODY_BYTES} bytes.`],
+    415: ['Send the body as application/json.'],
+    422: ['This Idempotency-Key was used with a different request body.'],
+    429: ['Too many requests; retry later.'],
+    500: ['An unexpected error occurred.'],
+    503: ['The service is temporarily unavailable; retry later.'],
+    504: ['The service did not answer in time; retry later.'],
+  };
+  const [detail = 'The request failed.', errors] = details[status] ?? [];
+  return problemBody(status, detail, errors);
+}
+
+const problemContent = (example: object) => ({ 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' }, example } });
+
+/** Bodies that are not JSON: the console's and the docs' pages, scripts and styles. */
+const TEXT_EXAMPLES: Record<string, string> = {
+  'text/html': '<!doctype html>\n<html lang="en">…</html>',
+  'text/javascript': "'use strict';\n…",
+  'text/css': ':root {\n  color-scheme: light dark;\n}\n…',
+};
+
+function responses(id: RouteId, route: RouteDef): Json {
   const headers: Json = {};
   if (route.etag) headers.ETag = { schema: { type: 'string', pattern: '^"[1-9][0-9]*"$' }, description: 'Version of the resource, for If-Match' };
   if (route.location) headers.Location = { schema: { type: 'string', format: 'uri' }, description: 'URL of the new resource (with a 201)' };
   if (route.status === 302) headers.Location = { schema: { type: 'string', format: 'uri' }, description: 'Where to go instead' };
+  const example = (responseExamples as Partial<Record<RouteId, unknown>>)[id];
   const content = route.produces
-    ? Object.fromEntries(route.produces.map((type) => [type, { schema: { type: 'string' } }]))
+    ? Object.fromEntries(route.produces.map((type) => [type, { schema: { type: 'string' }, example: TEXT_EXAMPLES[type] }]))
     : route.status === 204 || route.status === 302
       ? undefined
-      : { 'application/json': { schema: route.response ? jsonSchemaOf(route.response(), 'output') : { type: 'object' } } };
+      : { 'application/json': { schema: route.response ? jsonSchemaOf(route.response(), 'output') : { type: 'object' }, example } };
   const success: Json = {
     description: route.creates ? 'Replaced (201 when created)' : STATUS_TEXT[route.status],
     ...(Object.keys(headers).length && { headers }),
@@ -121,16 +156,15 @@ function responses(route: RouteDef): Json {
   };
   const result: Json = { [route.status]: success };
   if (route.creates) result[201] = { ...success, description: 'Created' };
-  const problemContent = { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } };
   for (const status of errorStatuses(route)) {
     result[status] = {
       description: STATUS_TEXT[status],
-      content: problemContent,
+      content: problemContent(problemExample(route, status)),
       ...((status === 429 || status === 503) && { headers: { 'Retry-After': { schema: { type: 'integer', minimum: 1 }, description: 'Seconds to wait' } } }),
     };
   }
   // API Gateway itself can answer any route with its own errors (502 and 504 when a function fails).
-  result.default = { description: 'Any other error, such as 502 or 504 from the gateway', content: problemContent };
+  result.default = { description: 'Any other error, such as 502 or 504 from the gateway', content: problemContent(problemExample(route, 504)) };
   return result;
 }
 
@@ -153,7 +187,7 @@ const security = (route: RouteDef) => (route.apiKey === false ? [] : route.auth 
 
 export function openApiDocument(serverUrl: string): Json {
   const paths: Record<string, Json> = {};
-  for (const [id, route] of Object.entries(routes) as [string, RouteDef][]) {
+  for (const [id, route] of Object.entries(routes) as [RouteId, RouteDef][]) {
     const operations = paths[route.path] ?? {};
     paths[route.path] = operations;
     operations[route.method.toLowerCase()] = {
@@ -166,10 +200,10 @@ export function openApiDocument(serverUrl: string): Json {
       ...(route.body && {
         requestBody: {
           required: !route.body().safeParse(undefined).success,
-          content: { 'application/json': { schema: jsonSchemaOf(route.body()), ...(route.example !== undefined && { example: route.example }) } },
+          content: { 'application/json': { schema: jsonSchemaOf(route.body()), example: (requestExamples as Partial<Record<RouteId, unknown>>)[id] } },
         },
       }),
-      responses: responses(route),
+      responses: responses(id, route),
     };
   }
   return {

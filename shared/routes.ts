@@ -43,8 +43,6 @@ export interface RouteDef {
   produces?: string[];
   /** Statuses this route answers besides the ones every route of its kind has (see openapi.ts). */
   errors?: number[];
-  /** A realistic request body for the docs (the seeds' samples where they fit). */
-  example?: unknown;
   /** The files the route serves from web/ and Swagger UI (shared/web/static.ts): its function ships them. */
   staticFiles?: readonly StaticFile[];
   /** The function needs the client API key's value (the console embeds it in the page). */
@@ -91,7 +89,6 @@ export const routes = {
     bcrypt: true,
     data: 'write',
     errors: [409],
-    example: { email: 'jane@example.com', password: 'Str0ng!Passw0rd', name: 'Jane Doe', username: 'jane_doe', gender: 'Female' },
     summary: 'Create an account and sign in',
     description:
       'Creates an account with the `user` role and signs it in: the answer carries the profile and a token pair. The password needs 8 or more characters (at most 72 bytes in UTF-8) with a lowercase and an uppercase letter, a digit and a special character. An email or username already registered answers 409.',
@@ -107,7 +104,6 @@ export const routes = {
     bcrypt: true,
     data: 'write',
     errors: [401],
-    example: { email: 'jane@example.com', password: 'Str0ng!Passw0rd' },
     summary: 'Sign in with email or username and password',
     description:
       'Send `email` or `username` (one of them) with the password. A wrong email, username or password answers the same 401. Failed attempts are counted per account and per network: past the limit the answer is 429 with Retry-After, and the password is not checked.',
@@ -189,7 +185,6 @@ export const routes = {
     bcrypt: true,
     data: 'write',
     errors: [409],
-    example: { name: 'John Doe', email: 'john@example.com', phone: '1234567890', country: 'India' },
     summary: 'Create a user',
     description:
       'Admins only. Creates a user with any role. Without a password the user cannot sign in until one is set with PUT /users/{id}. An email or username already registered answers 409.',
@@ -221,7 +216,6 @@ export const routes = {
     bcrypt: true,
     data: 'write',
     errors: [409],
-    example: { address: '456 Another St, New City' },
     summary: 'Partially update a user (If-Match for optimistic locking; your own email or password: current_password too)',
     description:
       'Changes only the fields sent. Send the ETag of your read as If-Match: if the user has changed since, the answer is 412 and nothing is written. Changing your own email or password needs `current_password`; only an admin changes a `role`. An email or username already taken answers 409.',
@@ -240,7 +234,6 @@ export const routes = {
     bcrypt: true,
     data: 'write',
     errors: [409],
-    example: { name: 'Mario Mario' },
     summary: 'Same as PUT: partial update',
     description:
       'The same partial update as PUT /users/{id}, for clients that expect PATCH: only the fields sent change, with the same rules for If-Match, `current_password` and `role`.',
@@ -257,7 +250,6 @@ export const routes = {
     auth: 'user',
     bcrypt: true,
     data: 'write',
-    example: { current_password: 'Str0ng!Passw0rd' },
     summary: 'Delete a user with their sessions and uniqueness markers (deleting yourself: current_password in the body)',
     description:
       'Deletes the user, ends all their sessions, frees their email and username and deletes their key-value entries and health records. Deleting yourself needs `current_password` in the body; an admin deleting another user sends no body. If-Match deletes only the version read.',
@@ -290,16 +282,6 @@ export const routes = {
     auth: 'user',
     data: 'write',
     errors: [409, 422],
-    example: {
-      amount: 500.0,
-      payment_method: 'Credit Card',
-      card_no: '4111111111111111',
-      card_expiry: '2030-12-01',
-      card_cvc: '123',
-      status: 'completed',
-      currency: 'INR',
-      description: 'Payment for services',
-    },
     summary: 'Create a payment (Idempotency-Key supported)',
     description:
       'Records a card payment. The card number (12-19 digits, Luhn-checked) is stored encrypted and answered masked; the CVC (3 digits, 4 for American Express) is checked, then discarded; an expired card is refused. `amount` is a JSON number or a decimal string with at most as many decimals as its currency has (ISO 4217). With an Idempotency-Key a retry is safe: the same key and body within 24 hours replay the first answer, the same key with another body answers 422. Admins may pay for another user with `user_id`.',
@@ -329,7 +311,6 @@ export const routes = {
     auth: 'user',
     data: 'write',
     errors: [409],
-    example: { status: 'refunded' },
     summary: 'Update a payment: status forward only; amount, currency and card while pending',
     description:
       'Status moves only forward: pending to completed or failed, completed to refunded. Amount, currency and card change only while the payment is pending (409 after); a new card number needs its expiry and CVC. If-Match with the ETag read makes the write conditional (412 when stale).',
@@ -390,7 +371,6 @@ export const routes = {
     auth: 'user',
     data: 'write',
     errors: [409],
-    example: { mode: 'dark', accent: '#3366ff' },
     summary: 'Create (201) or replace (200) a value; If-None-Match: * creates only, If-Match compares and swaps',
     description:
       "The body is the value itself: any JSON value, up to 256 KiB in UTF-8 and 32 levels of nesting. Keys are 1-256 characters without control characters; URL-encode them in the path (`/` as `%2F`). Answers 201 when the key is new and 200 when its value is replaced. `If-None-Match: *` creates only; `If-Match` with an ETag replaces only that version (412 otherwise). Each user's store holds a limited number of keys and bytes: 409 when it is full.",
@@ -435,7 +415,6 @@ export const routes = {
     auth: 'user',
     data: 'write',
     errors: [409],
-    example: { name: 'John Doe', phone: '9876543210', dob: '1990-01-01', height: '175', weight: '70' },
     summary: 'Create your health record of a phone (one per phone per owner)',
     description:
       'Records a name, a date of birth, a height (30-280 cm) and a weight (1-650 kg) for a 10-digit phone number. The phone is stored only as a keyed hash, never in clear, and is not answered back. One record per phone per owner: a second answers 409.',
@@ -462,7 +441,6 @@ export const routes = {
     entry: 'functions/records/lookup.ts',
     auth: 'user',
     data: 'write',
-    example: { phone: '9876543210' },
     summary: "The records of a phone you may see: your own; every owner's for admins (rate-limited per user)",
     description:
       "Finds records by phone number, sent in the body so that it stays out of URLs and logs. Users see their own record of that phone; admins see every owner's. Lookups are limited per user per hour: 429 with Retry-After past the limit.",
@@ -489,7 +467,6 @@ export const routes = {
     auth: 'user',
     data: 'write',
     errors: [404],
-    example: { phone: '9876543210' },
     summary: "Delete your record of a phone (admins: every owner's)",
     description:
       "Deletes your record of the phone number in the body (sent in the body so that it stays out of URLs and logs); admins delete every owner's record of it. 404 when there is none.",
