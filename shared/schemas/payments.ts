@@ -1,5 +1,5 @@
 import * as z from 'zod/mini';
-import { commonSchemas, lazy } from './common.ts';
+import { commonSchemas, lazy, unlessMissing } from './common.ts';
 import { MAX_MINOR_UNITS, NON_MONETARY } from './money.ts';
 
 export const PAYMENT_METHODS = ['Credit Card', 'Debit Card', 'Prepaid Card'] as const;
@@ -78,11 +78,14 @@ export const paymentSchemas = lazy(() => {
     .string()
     .check(z.meta({ description: '3 digits, 4 for American Express' }), z.regex(/^\d{3,4}$/, 'CVC must be 3 digits (4 for American Express)'));
   /** A positive amount as a JSON number or a decimal string; the currency decides how many decimals. */
-  const amount = z.union([
-    // Wide here; requireMinor (money.ts) applies the exact bound per currency, with its own message.
-    z.number().check(z.positive('Amount must be positive'), z.lte(1e15, 'Amount is too large')),
-    z.string().check(z.regex(/^\d{1,15}(\.\d{1,4})?$/, 'Amount must be a positive decimal number')),
-  ]);
+  const amount = z.union(
+    [
+      // Wide here; requireMinor (money.ts) applies the exact bound per currency, with its own message.
+      z.number().check(z.positive('Amount must be positive'), z.lte(1e15, 'Amount is too large')),
+      z.string().check(z.regex(/^\d{1,15}(\.\d{1,4})?$/, 'Amount must be a positive decimal number')),
+    ],
+    unlessMissing('Amount must be a number or a decimal string'),
+  );
   const currency = z.string().check(
     z.regex(/^[A-Z]{3}$/, 'Currency must be an ISO 4217 code such as INR or USD'),
     z.refine((c) => z.currencyCode().safeParse(c).success && !NON_MONETARY.has(c), 'Unknown ISO 4217 currency'),

@@ -1,11 +1,14 @@
 import * as z from 'zod/mini';
-import { commonSchemas, lazy } from './common.ts';
+import { commonSchemas, lazy, unlessMissing } from './common.ts';
 
 /** A positive number within human bounds; numeric strings ("175", as in the seed's sample) are accepted. */
 const measure = (min: number, max: number, unit: string) =>
   z.pipe(
     // The bounds are checked after the union (for their message) and documented on its number.
-    z.union([z.number().check(z.meta({ minimum: min, maximum: max })), z.string().check(z.regex(/^\d{1,3}(\.\d{1,2})?$/, `Must be a number of ${unit}`))]),
+    z.union(
+      [z.number().check(z.meta({ minimum: min, maximum: max })), z.string().check(z.regex(/^\d{1,3}(\.\d{1,2})?$/, `Must be a number of ${unit}`))],
+      unlessMissing(`Must be a number of ${unit}`),
+    ),
     z.pipe(
       z.transform((v: number | string) => Number(v)),
       z.number().check(z.gte(min, `Must be at least ${min} ${unit}`), z.lte(max, `Must be at most ${max} ${unit}`)),
