@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { type RouteDef, routes } from '../../shared/routes.ts';
 import { registerUser } from '../support/accounts.ts';
 import { API_KEY, CONSOLE_KEY, useGateway } from '../support/api.ts';
-import type { Json } from '../support/values.ts';
+import { defined, type Json } from '../support/values.ts';
 
 const gateway = useGateway();
 const api = () => gateway.api;
@@ -24,7 +24,7 @@ describe('GET /openapi.json', () => {
 
   it('lists exactly the routes of the route table, with their security', async () => {
     const { body: doc } = await api().get('/openapi.json');
-    const operations = Object.entries(doc.paths as Record<string, Record<string, any>>).flatMap(([path, methods]) =>
+    const operations = Object.entries(doc.paths as Record<string, Record<string, Json>>).flatMap(([path, methods]) =>
       Object.entries(methods).map(([method, op]) => ({ id: op.operationId, key: `${method.toUpperCase()} ${path}`, op })),
     );
     expect(operations.map((o) => o.id).sort()).toEqual(Object.keys(routes).sort());
@@ -34,7 +34,7 @@ describe('GET /openapi.json', () => {
       const schemes = op.security.flatMap((s: object) => Object.keys(s));
       expect(schemes.includes('apiKey'), id).toBe(route.apiKey !== false);
       expect(schemes.includes('bearerAuth'), id).toBe(route.auth !== 'none');
-      for (const [status, response] of Object.entries(op.responses as Record<string, any>)) {
+      for (const [status, response] of Object.entries(op.responses as Record<string, Json>)) {
         if (Number(status) >= 400) expect(response.content['application/problem+json'], `${id} ${status}`).toBeDefined();
       }
     }
@@ -47,7 +47,7 @@ describe('GET /openapi.json', () => {
     const ajv = new Ajv2020({ strict: false });
     formats.default(ajv);
     let checked = 0;
-    for (const methods of Object.values(doc.paths as Record<string, Record<string, any>>)) {
+    for (const methods of Object.values(doc.paths as Record<string, Record<string, Json>>)) {
       for (const op of Object.values(methods)) {
         const media = op.requestBody?.content['application/json'];
         if (media?.example === undefined) continue;
@@ -103,7 +103,7 @@ describe('GET / (the console) and its assets', () => {
     expect(res.status).toBe(200);
     expect(res.text).toContain(`<meta name="api-key" content="${CONSOLE_KEY}">`);
     expect(res.text).not.toContain(API_KEY);
-    const csp = res.headers.get('content-security-policy')!;
+    const csp = defined(res.headers.get('content-security-policy'), 'a Content-Security-Policy');
     expect(csp).toContain("default-src 'none'");
     expect(csp).toContain("script-src 'self';");
     expect(csp).toContain("style-src 'self';");
@@ -120,7 +120,7 @@ describe('GET / (the console) and its assets', () => {
           res
             .setEncoding('utf8')
             .on('data', (c) => (body += c))
-            .on('end', () => done({ status: res.statusCode!, location: res.headers.location, body }));
+            .on('end', () => done({ status: defined(res.statusCode, 'a status code'), location: res.headers.location, body }));
         })
           .on('error', fail)
           .end();
