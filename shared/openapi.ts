@@ -2,22 +2,39 @@
  * The OpenAPI 3.1 document, generated from the route table and the zod schemas: nothing to keep in
  * sync by hand. Error responses follow from what each route does (see errorStatuses).
  */
-import { type RouteDef, routes } from './routes.ts';
+import type { FieldError } from './errors.ts';
+import { MAX_BODY_BYTES } from './http/body.ts';
+import { problemBody } from './http/problem.ts';
+import { requestExamples, responseExamples } from './openapi-examples.ts';
+import { type RouteDef, type RouteId, routes } from './routes.ts';
 import { jsonSchemaOf } from './schemas/json-schema.ts';
 
 type Json = Record<string, unknown>;
 
 const problem: Json = {
   type: 'object',
+  description: 'An RFC 9457 problem: what went wrong, in plain words',
   required: ['type', 'title', 'status', 'detail'],
   properties: {
-    type: { type: 'string' },
-    title: { type: 'string' },
-    status: { type: 'integer' },
-    detail: { type: 'string' },
+    type: { type: 'string', format: 'uri', description: '`about:blank`: the status says what kind of problem it is' },
+    title: { type: 'string', description: "The status's name" },
+    status: { type: 'integer', minimum: 400, maximum: 599 },
+    detail: { type: 'string', description: 'What went wrong and what to do about it' },
     errors: {
       type: 'array',
-      items: { type: 'object', required: ['path', 'message'], properties: { path: { type: 'string' }, message: { type: 'string' } } },
+      description: 'With a 400 (and some 403, 409 and 422): each bad field of the request',
+      items: {
+        type: 'object',
+        required: ['path', 'message'],
+        properties: {
+          path: {
+            type: 'string',
+            pattern: '^(body|params|query|headers)(\\.|$)',
+            description: 'Where: `body.email`, `query.limit`, `headers.idempotency-key` …',
+          },
+          message: { type: 'string', description: 'What is wrong with it' },
+        },
+      },
     },
   },
 };
@@ -56,7 +73,14 @@ export function errorStatuses(route: RouteDef): number[] {
   return [...statuses].sort();
 }
 
-const headerParam = (name: string, description: string): Json => ({ name, in: 'header', required: false, description, schema: { type: 'string' } });
+const headerParam = (name: string, description: string, example: string, schema: Json = {}): Json => ({
+  name,
+  in: 'header',
+  required: false,
+  description,
+  schema: { type: 'string', ...schema },
+  example,
+});
 
 function parameters(route: RouteDef): Json[] {
   const fromSchema = (where: 'path' | 'query', schema: RouteDef['params']) => {
@@ -69,25 +93,62 @@ function parameters(route: RouteDef): Json[] {
       schema,
     }));
   };
+  // Any If-Match is accepted: a tag that names no version of the resource fails with 412, not 400.
   const described = {
-    'if-match': headerParam('If-Match', 'The ETag you read: the write fails with 412 if the resource has changed since'),
-    'if-none-match': headerParam('If-None-Match', '`*` to create only (412 if it exists)'),
-    'idempotency-key': headerParam('Idempotency-Key', 'Retries with the same key and body replay the first response for 24 hours'),
+    'if-match': headerParam('If-Match', 'The ETag you read (or several, comma-separated): the write fails with 412 if the resource has changed since', '"3"'),
+    'if-none-match': headerParam('If-None-Match', '`*` to create only (412 if it exists); any other value answers 400', '*', { enum: ['*'] }),
+    'idempotency-key': headerParam('Idempotency-Key', 'Retries with the same key and body replay the first response for 24 hours', 'order-1042-attempt', {
+      minLength: 1,
+      maxLength: 255,
+      pattern: '^[!-~]+$',
+    }),
   };
+
   const headers = (route.honours ?? []).map((name) => described[name]);
   return [...fromSchema('path', route.params), ...fromSchema('query', route.query), ...headers];
 }
 
-function responses(route: RouteDef): Json {
+/** A typical problem of each status, in the API's own words. */
+function problemExample(route: RouteDef, status: number) {
+  const details: Record<number, [string, FieldError[]?]> = {
+    400: ['The request body is invalid: email.', [{ path: 'body.email', message: 'Invalid email address' }]],
+    401: ['A valid bearer token is required.'],
+    403: [route.auth === 'admin' ? 'Your role does not allow this operation.' : 'A valid API key is required in the x-api-key header.'],
+    404: ['No such resource.'],
+    409: ["The request conflicts with the resource's current state."],
+    412: ['The resource has changed since you read it (If-Match is stale).'],
+    413: [`The request body exceeds ${route.maxBodyBytes ?? MAX_BODY_BYTES} bytes.`],
+    415: ['Send the body as application/json.'],
+    422: ['This Idempotency-Key was used with a different request body.'],
+    429: ['Too many requests; retry later.'],
+    500: ['An unexpected error occurred.'],
+    503: ['The service is temporarily unavailable; retry later.'],
+    504: ['The service did not answer in time; retry later.'],
+  };
+  const [detail = 'The request failed.', errors] = details[status] ?? [];
+  return problemBody(status, detail, errors);
+}
+
+const problemContent = (example: object) => ({ 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' }, example } });
+
+/** Bodies that are not JSON: the console's and the docs' pages, scripts and styles. */
+const TEXT_EXAMPLES: Record<string, string> = {
+  'text/html': '<!doctype html>\n<html lang="en">…</html>',
+  'text/javascript': "'use strict';\n…",
+  'text/css': ':root {\n  color-scheme: light dark;\n}\n…',
+};
+
+function responses(id: RouteId, route: RouteDef): Json {
   const headers: Json = {};
-  if (route.etag) headers.ETag = { schema: { type: 'string' }, description: 'Version of the resource, for If-Match' };
-  if (route.location) headers.Location = { schema: { type: 'string' }, description: 'URL of the new resource (with a 201)' };
-  if (route.status === 302) headers.Location = { schema: { type: 'string' } };
+  if (route.etag) headers.ETag = { schema: { type: 'string', pattern: '^"[1-9][0-9]*"$' }, description: 'Version of the resource, for If-Match' };
+  if (route.location) headers.Location = { schema: { type: 'string', format: 'uri' }, description: 'URL of the new resource (with a 201)' };
+  if (route.status === 302) headers.Location = { schema: { type: 'string', format: 'uri' }, description: 'Where to go instead' };
+  const example = (responseExamples as Partial<Record<RouteId, unknown>>)[id];
   const content = route.produces
-    ? Object.fromEntries(route.produces.map((type) => [type, { schema: { type: 'string' } }]))
+    ? Object.fromEntries(route.produces.map((type) => [type, { schema: { type: 'string' }, example: TEXT_EXAMPLES[type] }]))
     : route.status === 204 || route.status === 302
       ? undefined
-      : { 'application/json': { schema: route.response ? jsonSchemaOf(route.response(), 'output') : { type: 'object' } } };
+      : { 'application/json': { schema: route.response ? jsonSchemaOf(route.response(), 'output') : { type: 'object' }, example } };
   const success: Json = {
     description: route.creates ? 'Replaced (201 when created)' : STATUS_TEXT[route.status],
     ...(Object.keys(headers).length && { headers }),
@@ -98,21 +159,35 @@ function responses(route: RouteDef): Json {
   for (const status of errorStatuses(route)) {
     result[status] = {
       description: STATUS_TEXT[status],
-      content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } },
-      ...((status === 429 || status === 503) && { headers: { 'Retry-After': { schema: { type: 'integer' }, description: 'Seconds to wait' } } }),
+      content: problemContent(problemExample(route, status)),
+      ...((status === 429 || status === 503) && { headers: { 'Retry-After': { schema: { type: 'integer', minimum: 1 }, description: 'Seconds to wait' } } }),
     };
   }
+  // API Gateway itself can answer any route with its own errors (502 and 504 when a function fails).
+  result.default = { description: 'Any other error, such as 502 or 504 from the gateway', content: problemContent(problemExample(route, 504)) };
   return result;
 }
 
 /** A route's group in the docs: the first part of its id (`kv.put` → kv). */
 const tagOf = (id: string) => id.split('.')[0] ?? id;
 
+const TAGS: Record<string, string> = {
+  health: 'Whether the API is up',
+  auth: 'Accounts and sessions: sign up, sign in, token refresh, sign out',
+  me: "The signed-in account's profile and a copy of all its data",
+  users: 'User management: admins manage everyone, users their own account',
+  payments: 'Card payments, stored encrypted and answered masked',
+  kv: 'A private key-value store of JSON values per user',
+  records: 'Health records, found by a phone number that is stored only as a keyed hash',
+  docs: 'This document and its Swagger UI',
+  web: 'The browser console and its files',
+};
+
 const security = (route: RouteDef) => (route.apiKey === false ? [] : route.auth === 'none' ? [{ apiKey: [] }] : [{ apiKey: [], bearerAuth: [] }]);
 
 export function openApiDocument(serverUrl: string): Json {
   const paths: Record<string, Json> = {};
-  for (const [id, route] of Object.entries(routes) as [string, RouteDef][]) {
+  for (const [id, route] of Object.entries(routes) as [RouteId, RouteDef][]) {
     const operations = paths[route.path] ?? {};
     paths[route.path] = operations;
     operations[route.method.toLowerCase()] = {
@@ -120,15 +195,15 @@ export function openApiDocument(serverUrl: string): Json {
       summary: route.summary,
       tags: [tagOf(id)],
       security: security(route),
-      ...(route.auth === 'admin' && { description: 'Admins only.' }),
+      description: route.description,
       parameters: parameters(route),
       ...(route.body && {
         requestBody: {
           required: !route.body().safeParse(undefined).success,
-          content: { 'application/json': { schema: jsonSchemaOf(route.body()), ...(route.example !== undefined && { example: route.example }) } },
+          content: { 'application/json': { schema: jsonSchemaOf(route.body()), example: (requestExamples as Partial<Record<RouteId, unknown>>)[id] } },
         },
       }),
-      responses: responses(route),
+      responses: responses(id, route),
     };
   }
   return {
@@ -138,9 +213,12 @@ export function openApiDocument(serverUrl: string): Json {
       version: '1.0.0',
       description:
         'Users, accounts with JWT sign-in, payments, a per-user key-value store and phone records. Every route but the docs, the console and /health needs the client API key in `x-api-key`; signed-in routes also need `Authorization: Bearer <access token>` from /auth/login or /auth/register. Errors are RFC 9457 problem+json.',
+      contact: { name: 'User-data platform maintainers' },
+      // The project is not open source (package.json: private, no license): an SPDX reference to its own terms.
+      license: { name: 'Proprietary', identifier: 'LicenseRef-Proprietary' },
     },
     servers: [{ url: serverUrl }],
-    tags: [...new Set(Object.keys(routes).map(tagOf))].map((name) => ({ name })),
+    tags: [...new Set(Object.keys(routes).map(tagOf))].map((name) => ({ name, description: TAGS[name] })),
     paths,
     components: {
       schemas: { Problem: problem },

@@ -10,15 +10,20 @@ export const authSchemas = lazy(() => {
       username: z.optional(z.string().check(z.maxLength(30))),
       password: commonSchemas().currentPassword,
     })
-    .check(z.refine((b) => (b.email === undefined) !== (b.username === undefined), 'Send either email or username'));
+    .check(
+      z.meta({ oneOf: [{ required: ['email'] }, { required: ['username'] }] }),
+      z.refine((b) => (b.email === undefined) !== (b.username === undefined), 'Send either email or username'),
+    );
 
   const refreshBody = z.strictObject({ refresh_token: z.string().check(z.minLength(1), z.maxLength(200)) });
 
   const tokens = z.object({
     token_type: z.literal('Bearer'),
-    access_token: z.string(),
-    expires_in: z.int(),
-    refresh_token: z.string(),
+    /** A JWS in compact form. */
+    access_token: z.string().check(z.regex(/^[\w-]+\.[\w-]+\.[\w-]+$/)),
+    expires_in: z.int().check(z.meta({ description: 'Seconds the access token is valid for' }), z.minimum(1)),
+    /** The user's id, a dot and 32 random bytes in base64url (crypto/tokens.ts). */
+    refresh_token: z.string().check(z.regex(/^[0-9a-f-]{36}\.[\w-]{43}$/)),
   });
 
   return { loginBody, refreshBody, tokens, session: z.object({ user: userSchemas().user, ...tokens.shape }) };

@@ -1,12 +1,45 @@
 /**
- * Shared field schemas. zod/mini keeps each function bundle ~13 KB instead of ~450 KB (cold start);
- * the English locale gives readable messages.
+ * Shared field schemas. zod/mini keeps each function bundle ~13 KB instead of ~450 KB (cold start).
+ * Messages: a check's own where it has one, else plain words from humanMessage, else the English locale.
  */
 import * as z from 'zod/mini';
 import en from 'zod/v4/locales/en.js';
 
+const KINDS: Partial<Record<string, string>> = {
+  string: 'a string',
+  number: 'a number',
+  int: 'a whole number',
+  boolean: 'true or false',
+  object: 'an object',
+  array: 'a list',
+};
+
+/** What a person can act on ("Must be at most 100 characters"), not the validator's terms ("Too big: expected string to have <=100 characters"). */
+export function humanMessage(issue: z.core.$ZodRawIssue): string | undefined {
+  if (issue.input === undefined) return 'Required';
+  switch (issue.code) {
+    case 'invalid_type':
+      return `Must be ${KINDS[issue.expected] ?? issue.expected}`;
+    case 'too_small':
+      if (issue.origin === 'string') return issue.minimum === 1 ? 'Must not be empty' : `Must be at least ${issue.minimum} characters`;
+      if (issue.origin === 'array') return `Must have at least ${issue.minimum} items`;
+      return issue.inclusive ? `Must be at least ${issue.minimum}` : `Must be more than ${issue.minimum}`;
+    case 'too_big':
+      if (issue.origin === 'string') return `Must be at most ${issue.maximum} characters`;
+      if (issue.origin === 'array') return `Must have at most ${issue.maximum} items`;
+      return issue.inclusive ? `Must be at most ${issue.maximum}` : `Must be less than ${issue.maximum}`;
+    case 'invalid_value':
+      return issue.values.length === 1 ? `Must be ${JSON.stringify(issue.values[0])}` : `Must be one of: ${issue.values.join(', ')}`;
+    default:
+      return undefined;
+  }
+}
+
 // Import zod/mini where it is used (never re-export the namespace): that keeps it tree-shakable.
-z.config(en());
+z.config({ ...en(), customError: humanMessage });
+
+/** A schema's own message for a wrong value, leaving a missing one to humanMessage ("Required"). */
+export const unlessMissing = (message: string) => ({ error: (issue: z.core.$ZodRawIssue) => (issue.input === undefined ? undefined : message) });
 
 /** Builds a module's schemas on first use, not at import: a function builds only the ones it needs. */
 export const lazy = <T>(build: () => T): (() => T) => {
@@ -19,6 +52,11 @@ export const commonSchemas = lazy(() => {
 
   /** Seed 003's policy, and bcrypt's 72-byte limit enforced rather than silently truncated. */
   const password = z.string().check(
+    // JSON Schema counts characters, not bytes: 72 characters is the most any password can have.
+    z.meta({
+      maxLength: 72,
+      description: '8 or more characters, at most 72 bytes in UTF-8, with a lowercase and an uppercase letter, a digit and a special character',
+    }),
     z.minLength(8, 'Password must be at least 8 characters'),
     z.refine((s) => utf8Bytes(s) <= 72, 'Password must be at most 72 bytes in UTF-8 (bcrypt ignores the rest)'),
     z.regex(/[a-z]/, 'Password must contain a lowercase letter'),
@@ -30,28 +68,41 @@ export const commonSchemas = lazy(() => {
   /** A password being checked rather than set: only a length check (the policy applies when it is set). */
   const currentPassword = z.string().check(z.minLength(1), z.maxLength(1024));
 
-  const email = z.email('Invalid email address').check(z.maxLength(254));
-  const name = z.string().check(z.trim(), z.minLength(1), z.maxLength(100));
+  const email = z.email(unlessMissing('Invalid email address')).check(z.maxLength(254));
+  /** Trimmed, then 1 to `max` characters: not blank (JSON Schema's \S is trim's whitespace). */
+  const shortText = (max: number) => z.string().check(z.meta({ pattern: '\\S' }), z.trim(), z.minLength(1), z.maxLength(max));
+  const name = shortText(100);
   const username = z.string().check(z.regex(/^[A-Za-z0-9_.-]{3,30}$/, 'Username must be 3-30 letters, digits, dots, dashes or underscores'));
   /** 10 digits as the seeds use, or E.164. */
   const phone = z.string().check(z.regex(/^(\d{10}|\+[1-9]\d{7,14})$/, 'Phone must be 10 digits or E.164 (+ and 8-15 digits)'));
 
   /** A real calendar date (YYYY-MM-DD) in the past, not before 1900. */
-  const pastDate = z.iso
-    .date('Date must be a real date as YYYY-MM-DD')
-    .check(z.refine((d) => d >= '1900-01-01' && d < new Date().toISOString().slice(0, 10), 'Date must be in the past'));
-
-  const shortText = (max: number) => z.string().check(z.trim(), z.minLength(1), z.maxLength(max));
+  const pastDate = z.iso.date(unlessMissing('Date must be a real date as YYYY-MM-DD')).check(
+    z.meta({ description: 'A real date (YYYY-MM-DD) in the past, from 1900-01-01' }),
+    z.refine((d) => d >= '1900-01-01' && d < new Date().toISOString().slice(0, 10), 'Date must be in the past'),
+  );
 
   const role = z.enum(['user', 'admin']);
 
   const idParams = z.strictObject({ id: z.uuid('Not a valid id') });
 
   const pageQuery = {
-    limit: z._default(z.coerce.number('limit must be a number').check(z.int(), z.minimum(1), z.maximum(100)), 20),
-    cursor: z.optional(z.string().check(z.maxLength(2048))),
+    limit: z._default(
+      z.coerce.number('Must be a whole number from 1 to 100').check(z.meta({ description: 'Items per page' }), z.int(), z.minimum(1), z.maximum(100)),
+      20,
+    ),
+    cursor: z.optional(z.string().check(z.meta({ description: "The previous page's next_cursor, for the page after it" }), z.maxLength(2048))),
   };
 
-  const page = <T extends z.ZodMiniType>(item: T) => z.object({ items: z.array(item), next_cursor: z.nullable(z.string()) });
-  return { password, currentPassword, email, name, username, phone, pastDate, shortText, role, idParams, pageQuery, page };
+  /** A sealed cursor: base64url (crypto/cursor.ts). */
+  const nextCursor = z.nullable(
+    z.string().check(z.meta({ pattern: '^[A-Za-z0-9_-]+$', description: 'Send as `cursor` for the next page; null on the last page' })),
+  );
+  const page = <T extends z.ZodMiniType>(item: T) => z.object({ items: z.array(item), next_cursor: nextCursor });
+
+  /** Answered only (the API sets it): versions start at 1 and grow by one with each write. */
+  const version = z.int().check(z.minimum(1));
+  /** Answered only: an ISO 8601 UTC instant, as Date.prototype.toISOString writes it. */
+  const timestamp = z.iso.datetime();
+  return { password, currentPassword, email, name, username, phone, pastDate, shortText, role, idParams, pageQuery, page, version, timestamp };
 });

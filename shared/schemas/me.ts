@@ -1,15 +1,16 @@
 import * as z from 'zod/mini';
-import { lazy } from './common.ts';
+import { commonSchemas, lazy } from './common.ts';
 import { kvSchemas } from './kv.ts';
 import { paymentSchemas } from './payments.ts';
 import { recordSchemas } from './records.ts';
 import { userSchemas } from './users.ts';
 
 export const meSchemas = lazy(() => {
-  const session = z.object({ session_id: z.string(), created_at: z.string(), expires_at: z.string(), current: z.boolean() });
+  const { timestamp } = commonSchemas();
+  const session = z.object({ session_id: z.uuid(), created_at: timestamp, expires_at: timestamp, current: z.boolean() });
   /** Everything the API holds about the caller (the GDPR's right of access). */
   const accountExport = z.object({
-    exported_at: z.string(),
+    exported_at: timestamp,
     profile: userSchemas().user,
     key_value: z.array(kvSchemas().kvEntry),
     payments: z.array(paymentSchemas().payment),

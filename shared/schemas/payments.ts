@@ -1,6 +1,6 @@
 import * as z from 'zod/mini';
-import { commonSchemas, lazy } from './common.ts';
-import { NON_MONETARY } from './money.ts';
+import { commonSchemas, lazy, unlessMissing } from './common.ts';
+import { MAX_MINOR_UNITS, NON_MONETARY } from './money.ts';
 
 export const PAYMENT_METHODS = ['Credit Card', 'Debit Card', 'Prepaid Card'] as const;
 export const PAYMENT_STATUSES = ['pending', 'completed', 'failed', 'refunded'] as const;
@@ -29,8 +29,10 @@ export function luhnValid(digits: string): boolean {
   return sum % 10 === 0;
 }
 
+export const CARD_BRANDS = ['amex', 'visa', 'mastercard', 'discover', 'jcb', 'diners', 'unionpay', 'maestro', 'unknown'] as const;
+
 /** The card network from the number's leading digits (IIN ranges). */
-export function cardBrand(digits: string): string {
+export function cardBrand(digits: string): (typeof CARD_BRANDS)[number] {
   const n = (len: number) => Number(digits.slice(0, len));
   if (/^3[47]/.test(digits)) return 'amex';
   if (/^4/.test(digits)) return 'visa';
@@ -43,38 +45,47 @@ export function cardBrand(digits: string): string {
   return 'unknown';
 }
 
-/** "2026-12-01" (the seed) or "12/26" → "2026-12"; undefined when neither. */
+/** A card's expiry as sent: "2026-12-01" (the seed's form; the day is ignored) or "12/26". */
+const CARD_EXPIRY = /^(?:(\d{4})-(0[1-9]|1[0-2])-\d{2}|(0[1-9]|1[0-2])\/(\d{2}))$/;
+
+/** "2026-12-01" or "12/26" → "2026-12"; undefined when neither. */
 export function expiryMonth(expiry: string): string | undefined {
-  const iso = /^(\d{4})-(0[1-9]|1[0-2])-(\d{2})$/.exec(expiry);
-  if (iso) return `${iso[1]}-${iso[2]}`;
-  const short = /^(0[1-9]|1[0-2])\/(\d{2})$/.exec(expiry);
-  return short ? `20${short[2]}-${short[1]}` : undefined;
+  const [match, year, month, shortMonth, shortYear] = CARD_EXPIRY.exec(expiry) ?? [];
+  if (!match) return undefined;
+  return year ? `${year}-${month}` : `20${shortYear}-${shortMonth}`;
 }
 
 const notExpired = (month: string) => month >= new Date().toISOString().slice(0, 7);
 
 export const paymentSchemas = lazy(() => {
-  const { idParams, page, pageQuery } = commonSchemas();
+  const { idParams, page, pageQuery, timestamp, version } = commonSchemas();
 
   const cardNo = z.string().check(
+    z.meta({ description: '12-19 digits, spaces and dashes allowed between them, passing the Luhn check' }),
     z.regex(/^\d[\d -]{10,24}\d$/, 'Card number must be 12-19 digits (spaces and dashes allowed)'),
     z.refine((s) => /^\d{12,19}$/.test(cardDigits(s)), 'Card number must be 12-19 digits (spaces and dashes allowed)'),
     z.refine((s) => luhnValid(cardDigits(s)), 'Card number fails the Luhn check'),
   );
   const cardExpiry = z.string().check(
-    z.refine((s) => expiryMonth(s) !== undefined, 'Card expiry must be YYYY-MM-DD or MM/YY'),
+    z.meta({ description: 'YYYY-MM-DD (the day is ignored) or MM/YY, not before the current month' }),
+    z.regex(CARD_EXPIRY, 'Card expiry must be YYYY-MM-DD or MM/YY'),
     z.refine((s) => {
       const month = expiryMonth(s);
       return !month || notExpired(month);
     }, 'The card has expired'),
   );
-  const cardCvc = z.string().check(z.regex(/^\d{3,4}$/, 'CVC must be 3 digits (4 for American Express)'));
+  const cardCvc = z
+    .string()
+    .check(z.meta({ description: '3 digits, 4 for American Express' }), z.regex(/^\d{3,4}$/, 'CVC must be 3 digits (4 for American Express)'));
   /** A positive amount as a JSON number or a decimal string; the currency decides how many decimals. */
-  const amount = z.union([
-    // Wide here; requireMinor (money.ts) applies the exact bound per currency, with its own message.
-    z.number().check(z.positive('Amount must be positive'), z.lte(1e15, 'Amount is too large')),
-    z.string().check(z.regex(/^\d{1,15}(\.\d{1,4})?$/, 'Amount must be a positive decimal number')),
-  ]);
+  const amount = z.union(
+    [
+      // Wide here; requireMinor (money.ts) applies the exact bound per currency, with its own message.
+      z.number().check(z.positive('Amount must be positive'), z.lte(1e15, 'Amount is too large')),
+      z.string().check(z.regex(/^\d{1,15}(\.\d{1,4})?$/, 'Amount must be a positive decimal number')),
+    ],
+    unlessMissing('Amount must be a number or a decimal string'),
+  );
   const currency = z.string().check(
     z.regex(/^[A-Z]{3}$/, 'Currency must be an ISO 4217 code such as INR or USD'),
     z.refine((c) => z.currencyCode().safeParse(c).success && !NON_MONETARY.has(c), 'Unknown ISO 4217 currency'),
@@ -113,6 +124,7 @@ export const paymentSchemas = lazy(() => {
       description: z.optional(description),
     })
     .check(
+      z.meta({ minProperties: 1, dependentRequired: { card_no: ['card_expiry', 'card_cvc'] } }),
       z.refine((b) => Object.keys(b).length > 0, 'Send at least one field to change'),
       z.refine((b) => !b.card_no || (b.card_expiry !== undefined && b.card_cvc !== undefined), {
         path: ['card_no'],
@@ -127,19 +139,19 @@ export const paymentSchemas = lazy(() => {
   const payment = z.object({
     payment_id: z.uuid(),
     user_id: z.uuid(),
-    amount: z.number(),
-    amount_minor: z.int(),
-    currency: z.string(),
+    amount: z.number().check(z.positive(), z.lte(MAX_MINOR_UNITS)),
+    amount_minor: z.int().check(z.meta({ description: "The amount in the currency's minor unit (cents, paise …)" }), z.minimum(1), z.maximum(MAX_MINOR_UNITS)),
+    currency: z.string().check(z.regex(/^[A-Z]{3}$/)),
     payment_method: z.enum(PAYMENT_METHODS),
-    card_no: z.string(),
-    card_brand: z.string(),
-    card_last4: z.string(),
-    card_expiry: z.string(),
+    card_no: z.string().check(z.meta({ description: 'Masked: only the last four digits' }), z.regex(/^XXXX-XXXX-XXXX-\d{4}$/)),
+    card_brand: z.enum(CARD_BRANDS),
+    card_last4: z.string().check(z.regex(/^\d{4}$/)),
+    card_expiry: z.string().check(z.meta({ description: 'The expiry month, YYYY-MM' }), z.regex(/^\d{4}-(0[1-9]|1[0-2])$/)),
     status: z.enum(PAYMENT_STATUSES),
-    description: z.optional(z.string()),
-    version: z.int(),
-    created_at: z.string(),
-    updated_at: z.string(),
+    description: z.optional(description),
+    version,
+    created_at: timestamp,
+    updated_at: timestamp,
   });
   const paymentPage = page(payment);
   return { createPaymentBody, updatePaymentBody, paymentIdParams, listPaymentsQuery, payment, paymentPage };

@@ -1,10 +1,14 @@
 import * as z from 'zod/mini';
-import { commonSchemas, lazy } from './common.ts';
+import { commonSchemas, lazy, unlessMissing } from './common.ts';
 
 /** A positive number within human bounds; numeric strings ("175", as in the seed's sample) are accepted. */
 const measure = (min: number, max: number, unit: string) =>
   z.pipe(
-    z.union([z.number(), z.string().check(z.regex(/^\d{1,3}(\.\d{1,2})?$/, `Must be a number of ${unit}`))]),
+    // The bounds are checked after the union (for their message) and documented on its number.
+    z.union(
+      [z.number().check(z.meta({ minimum: min, maximum: max })), z.string().check(z.regex(/^\d{1,3}(\.\d{1,2})?$/, `Must be a number of ${unit}`))],
+      unlessMissing(`Must be a number of ${unit}`),
+    ),
     z.pipe(
       z.transform((v: number | string) => Number(v)),
       z.number().check(z.gte(min, `Must be at least ${min} ${unit}`), z.lte(max, `Must be at most ${max} ${unit}`)),
@@ -12,30 +16,33 @@ const measure = (min: number, max: number, unit: string) =>
   );
 
 export const recordSchemas = lazy(() => {
-  const { pastDate, shortText, page, pageQuery } = commonSchemas();
+  const { pastDate, shortText, page, pageQuery, timestamp } = commonSchemas();
   /** Exactly 10 digits, as seed 000 validates phones. */
   const recordPhone = z.string().check(z.regex(/^\d{10}$/, 'Phone must be exactly 10 digits'));
+  /** Record ids are keyed hashes of owner and phone (HMAC-SHA256, base64url). */
+  const recordId = z.string().check(z.regex(/^[A-Za-z0-9_-]{43}$/, 'Not a valid record id'));
+  const height = measure(30, 280, 'cm');
+  const weight = measure(1, 650, 'kg');
   /** `user_id` is the owner: the account that created the record. */
   const record = z.object({
-    record_id: z.string(),
-    user_id: z.string(),
-    name: z.string(),
-    dob: z.string(),
-    height: z.number(),
-    weight: z.number(),
-    created_at: z.string(),
+    record_id: recordId,
+    user_id: z.uuid(),
+    name: shortText(100),
+    dob: z.iso.date(),
+    height: z.number().check(z.meta({ description: 'Height in centimetres' }), z.gte(30), z.lte(280)),
+    weight: z.number().check(z.meta({ description: 'Weight in kilograms' }), z.gte(1), z.lte(650)),
+    created_at: timestamp,
   });
   return {
     createRecordBody: z.strictObject({
       name: shortText(100),
       phone: recordPhone,
       dob: pastDate,
-      height: measure(30, 280, 'cm'),
-      weight: measure(1, 650, 'kg'),
+      height,
+      weight,
     }),
     phoneBody: z.strictObject({ phone: recordPhone }),
-    /** Record ids are keyed hashes of owner and phone (HMAC-SHA256, base64url). */
-    recordIdParams: z.strictObject({ id: z.string().check(z.regex(/^[A-Za-z0-9_-]{43}$/, 'Not a valid record id')) }),
+    recordIdParams: z.strictObject({ id: recordId }),
     /** `user_id`: admins only (anyone else naming another user gets 404). */
     listRecordsQuery: z.strictObject({ ...pageQuery, user_id: z.optional(z.uuid('Not a valid user id')) }),
     lookupQuery: z.strictObject(pageQuery),

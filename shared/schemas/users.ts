@@ -2,7 +2,7 @@ import * as z from 'zod/mini';
 import { commonSchemas, lazy } from './common.ts';
 
 export const userSchemas = lazy(() => {
-  const { currentPassword, email, idParams, name, page, pageQuery, password, pastDate, phone, role, shortText, username } = commonSchemas();
+  const { currentPassword, email, idParams, name, page, pageQuery, password, pastDate, phone, role, shortText, timestamp, username, version } = commonSchemas();
 
   const profileFields = {
     username: z.optional(username),
@@ -32,28 +32,18 @@ export const userSchemas = lazy(() => {
       ...profileFields,
       ...reauthentication,
     })
-    .check(z.refine((b) => Object.keys(b).some((field) => field !== 'current_password'), 'Send at least one field to change'));
+    .check(
+      z.meta({ minProperties: 1, dependentSchemas: { current_password: { minProperties: 2 } } }),
+      z.refine((b) => Object.keys(b).some((field) => field !== 'current_password'), 'Send at least one field to change'),
+    );
 
   /** DELETE's body is optional: only deleting oneself needs it. */
   const deleteUserBody = z.optional(z.strictObject(reauthentication));
 
   const listUsersQuery = z.strictObject({ ...pageQuery, email: z.optional(email) });
 
-  const user = z.object({
-    user_id: z.uuid(),
-    name: z.string(),
-    email: z.string(),
-    username: z.optional(z.string()),
-    phone: z.optional(z.string()),
-    country: z.optional(z.string()),
-    dob: z.optional(z.string()),
-    address: z.optional(z.string()),
-    gender: z.optional(z.string()),
-    role,
-    version: z.int(),
-    created_at: z.string(),
-    updated_at: z.string(),
-  });
+  /** As stored: every field passed the schemas above on its way in. */
+  const user = z.object({ user_id: z.uuid(), name, email, ...profileFields, role, version, created_at: timestamp, updated_at: timestamp });
 
   return { registerBody, createUserBody, updateUserBody, deleteUserBody, userIdParams: idParams, listUsersQuery, user, userPage: page(user) };
 });

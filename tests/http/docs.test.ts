@@ -4,6 +4,7 @@ import { Ajv2020 } from 'ajv/dist/2020.js';
 import formats from 'ajv-formats';
 import { describe, expect, it } from 'vitest';
 import { type RouteDef, routes } from '../../shared/routes.ts';
+import { registerUser } from '../support/accounts.ts';
 import { API_KEY, CONSOLE_KEY, useGateway } from '../support/api.ts';
 import { defined, type Json } from '../support/values.ts';
 
@@ -58,6 +59,27 @@ describe('GET /openapi.json', () => {
     expect(checked).toBeGreaterThanOrEqual(10);
     expect(doc.paths['/payments'].post.requestBody.content['application/json'].example).toMatchObject({ card_no: '4111111111111111', currency: 'INR' });
     expect(doc.paths['/records'].post.requestBody.content['application/json'].example).toMatchObject({ phone: '9876543210', height: '175' });
+  });
+});
+
+describe('the limits the document states for request headers', () => {
+  it('are the ones the functions enforce', async () => {
+    const { body: doc } = await api().get('/openapi.json');
+    const header = (path: string, method: string, name: string) => doc.paths[path][method].parameters.find((p: Json) => p.name === name).schema;
+    const { token } = await registerUser(api());
+
+    const idempotencyKey = header('/payments', 'post', 'Idempotency-Key');
+    expect(idempotencyKey).toEqual({ type: 'string', minLength: 1, maxLength: 255, pattern: '^[!-~]+$' });
+    const payment = doc.paths['/payments'].post.requestBody.content['application/json'].example;
+    const pay = (key: string) => api().post('/payments', payment, { token, headers: { 'idempotency-key': key } });
+    expect((await pay('~'.repeat(idempotencyKey.maxLength))).status).toBe(201);
+    expect((await pay('!'.repeat(idempotencyKey.maxLength + 1))).status).toBe(400);
+    expect((await pay('with space')).status).toBe(400);
+
+    expect(header('/kv/{key}', 'put', 'If-None-Match')).toEqual({ type: 'string', enum: ['*'] });
+    const put = (ifNoneMatch: string) => api().put('/kv/limits', { on: true }, { token, headers: { 'if-none-match': ifNoneMatch } });
+    expect((await put('"1"')).status).toBe(400);
+    expect((await put('*')).status).toBe(201);
   });
 });
 

@@ -1,0 +1,76 @@
+/** The `errors` of a 400 speak to people: what to fix, in plain words, never the validator's terms. */
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import type * as z from 'zod/mini';
+import { type FieldError, InvalidInput } from '../../shared/errors.ts';
+import { parsePart } from '../../shared/http/validate.ts';
+import { type RouteDef, routes } from '../../shared/routes.ts';
+import { jsonSchemaOf } from '../../shared/schemas/json-schema.ts';
+import { paymentSchemas } from '../../shared/schemas/payments.ts';
+import { recordSchemas } from '../../shared/schemas/records.ts';
+import { userSchemas } from '../../shared/schemas/users.ts';
+
+function errorsOf(schema: z.ZodMiniType, value: unknown, where = 'body'): FieldError[] {
+  try {
+    parsePart(where, schema, value);
+  } catch (error) {
+    if (error instanceof InvalidInput) return error.fields ?? [];
+    throw error;
+  }
+  return [];
+}
+
+describe('validation messages', () => {
+  it('say what is missing and what is allowed', () => {
+    expect(errorsOf(userSchemas().registerBody, {})).toEqual([
+      { path: 'body.email', message: 'Required' },
+      { path: 'body.password', message: 'Required' },
+      { path: 'body.name', message: 'Required' },
+    ]);
+    expect(errorsOf(userSchemas().registerBody, { email: 5, password: 'Str0ng!Passw0rd', name: '   ', country: 'x'.repeat(57) })).toEqual([
+      { path: 'body.email', message: 'Invalid email address' },
+      { path: 'body.name', message: 'Must not be empty' },
+      { path: 'body.country', message: 'Must be at most 56 characters' },
+    ]);
+    expect(errorsOf(userSchemas().createUserBody, { email: 'john@example.com', name: 'John', role: 'root' })).toEqual([
+      { path: 'body.role', message: 'Must be one of: user, admin' },
+    ]);
+    for (const limit of ['0', '1.5', 'ten', '101']) {
+      expect(errorsOf(paymentSchemas().listPaymentsQuery, { limit }, 'query'), limit).toEqual([
+        { path: 'query.limit', message: 'Must be a whole number from 1 to 100' },
+      ]);
+    }
+    expect(errorsOf(paymentSchemas().createPaymentBody, { amount: true })).toContainEqual({
+      path: 'body.amount',
+      message: 'Amount must be a number or a decimal string',
+    });
+    expect(errorsOf(paymentSchemas().createPaymentBody, { amount: 5 })).toContainEqual({ path: 'body.payment_method', message: 'Required' });
+    expect(errorsOf(recordSchemas().createRecordBody, { height: true })).toContainEqual({ path: 'body.height', message: 'Must be a number of cm' });
+  });
+
+  it("never use the validator's own terms, whatever a route is sent", () => {
+    const parts = (Object.entries(routes) as [string, RouteDef][]).flatMap(([id, route]) =>
+      (['body', 'params', 'query'] as const).flatMap((where) => {
+        const schema = route[where]?.();
+        if (!schema) return [];
+        const fields = Object.keys((jsonSchemaOf(schema) as { properties?: object }).properties ?? {});
+        return [{ id, where, schema, fields }];
+      }),
+    );
+    for (const { id, where, schema, fields } of parts) {
+      // What JSON can carry: a body is parsed JSON; a path or query value is a string.
+      const value = fc.oneof(
+        fc.jsonValue(),
+        fields.length ? fc.dictionary(fc.constantFrom(...fields), fc.jsonValue(), { maxKeys: fields.length }) : fc.jsonValue(),
+      );
+      fc.assert(
+        fc.property(value, (input) => {
+          for (const { message } of errorsOf(schema, input, where)) {
+            expect(message, `${id} ${where} ${JSON.stringify(input)}`).not.toMatch(/expected|received|Invalid input|Too (big|small)|Unrecognized/i);
+          }
+        }),
+        { numRuns: 200 },
+      );
+    }
+  });
+});

@@ -1,0 +1,137 @@
+/**
+ * The limits the OpenAPI document states are the ones the functions enforce: every integer has its
+ * real bounds, everything a client sends is bounded, and where a rule checked in code is written out
+ * for JSON Schema by hand (z.meta in shared/schemas), the document and the validation agree on
+ * generated input.
+ */
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import formats from 'ajv-formats';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { openApiDocument } from '../../shared/openapi.ts';
+import { authSchemas } from '../../shared/schemas/auth.ts';
+import { commonSchemas } from '../../shared/schemas/common.ts';
+import { kvSchemas } from '../../shared/schemas/kv.ts';
+import { paymentSchemas } from '../../shared/schemas/payments.ts';
+import { userSchemas } from '../../shared/schemas/users.ts';
+import type { Json } from '../support/values.ts';
+
+const document: Json = openApiDocument('https://api.example.com');
+const ajv = new Ajv2020({ strict: false });
+formats.default(ajv);
+
+/** Every schema node under `node`, with its JSON pointer. */
+function* nodes(node: unknown, pointer = ''): Generator<[string, Json]> {
+  if (!node || typeof node !== 'object') return;
+  yield [pointer, node as Json];
+  for (const [key, child] of Object.entries(node)) yield* nodes(child, `${pointer}/${key}`);
+}
+
+const operations = () =>
+  Object.entries(document.paths as Record<string, Record<string, Json>>).flatMap(([path, methods]) =>
+    Object.entries(methods).map(([method, op]) => ({ where: `${method.toUpperCase()} ${path}`, op })),
+  );
+
+/** What a client sends: parameters and request bodies. */
+const requestSchemas = () =>
+  operations().flatMap(({ where, op }) => [
+    ...(op.parameters as Json[]).map((p): [string, Json] => [`${where} ${p.in} ${p.name}`, p.schema]),
+    ...(op.requestBody ? [[`${where} body`, op.requestBody.content['application/json'].schema] as [string, Json]] : []),
+  ]);
+
+const parameter = (path: string, method: string, name: string): Json => document.paths[path][method].parameters.find((p: Json) => p.name === name).schema;
+const bodySchema = (path: string, method: string): Json => document.paths[path][method].requestBody.content['application/json'].schema;
+
+describe('the limits the OpenAPI document states', () => {
+  it('give every integer its real minimum, never the JavaScript safe-integer floor', () => {
+    const floorless = [...nodes(document)].filter(([, n]) => n.type === 'integer' && (n.minimum === undefined || n.minimum <= Number.MIN_SAFE_INTEGER));
+    expect(floorless.map(([pointer]) => pointer)).toEqual([]);
+    const versions = [...nodes(document)].filter(([pointer]) => pointer.endsWith('/properties/version'));
+    expect(versions.length).toBeGreaterThan(15);
+    for (const [pointer, version] of versions) expect(version, pointer).toMatchObject({ type: 'integer', minimum: 1 });
+  });
+
+  it('bound every string and number a client sends', () => {
+    const unbounded: string[] = [];
+    for (const [where, schema] of requestSchemas()) {
+      for (const [pointer, n] of nodes(schema)) {
+        // Any If-Match is accepted: a tag that is no version of the resource is a 412, not a 400.
+        if (where.endsWith('header If-Match')) continue;
+        // A pattern bounds the length when it repeats nothing without limit (escaped characters aside).
+        const boundedPattern = typeof n.pattern === 'string' && !/[*+]|\{\d+,\}/.test(n.pattern.replace(/\\./g, ''));
+        const string = n.type === 'string' && !(n.maxLength !== undefined || n.enum || n.const !== undefined || boundedPattern || n.format === 'uuid');
+        const number = (n.type === 'number' || n.type === 'integer') && !((n.minimum ?? n.exclusiveMinimum) !== undefined && n.maximum !== undefined);
+        if (string || number) unbounded.push(`${where}${pointer}`);
+      }
+    }
+    expect(unbounded).toEqual([]);
+  });
+
+  it('accept exactly the key-value keys the function accepts', () => {
+    const documented = ajv.compile(parameter('/kv/{key}', 'put', 'key'));
+    const characters = fc.oneof(
+      fc.constantFrom('a', '/', ' ', 'ü', '日', '😀', '\u0000', '\u001f', '\u007f', '\u0085', '\u009f', '\u00a0', '\ud800', '\udfff'),
+      fc.string({ unit: 'binary', minLength: 1, maxLength: 1 }),
+    );
+    const key = fc.oneof(fc.string({ unit: characters, maxLength: 8 }), fc.string({ unit: characters, minLength: 250, maxLength: 260 }));
+    fc.assert(
+      fc.property(key, (k) => {
+        expect(documented(k), JSON.stringify(k)).toBe(kvSchemas().kvParams.safeParse({ key: k }).success);
+      }),
+      { numRuns: 500 },
+    );
+    expect(documented('k'.repeat(256))).toBe(true);
+    expect(documented('😀'.repeat(256))).toBe(true);
+  });
+
+  it('accept exactly the ASCII passwords the function accepts, and every password it accepts', () => {
+    const documented = ajv.compile(bodySchema('/auth/register', 'post').properties.password);
+    const policy = commonSchemas().password;
+    const ascii = fc.oneof(
+      fc.string({ unit: 'binary-ascii', maxLength: 80 }),
+      fc.string({ unit: 'binary-ascii', minLength: 64, maxLength: 72 }).map((rest) => `Aa1!${rest}`), // around 72
+    );
+    fc.assert(
+      fc.property(ascii, (password) => {
+        expect(documented(password), password).toBe(policy.safeParse(password).success);
+      }),
+      { numRuns: 500 },
+    );
+    fc.assert(
+      fc.property(
+        fc.string({ unit: 'binary', minLength: 64, maxLength: 72 }).map((rest) => `Aa1!${rest}`),
+        (password) => {
+          if (policy.safeParse(password).success) expect(documented(password), password).toBe(true); // bytes > characters
+        },
+      ),
+    );
+  });
+
+  it('state the rules across fields exactly as the functions apply them', () => {
+    const cases = [
+      {
+        documented: ajv.compile(bodySchema('/auth/login', 'post')),
+        schema: authSchemas().loginBody,
+        fields: { email: 'jane@example.com', username: 'jane_doe', password: 'Str0ng!Passw0rd' },
+      },
+      {
+        documented: ajv.compile(bodySchema('/users/{id}', 'patch')),
+        schema: userSchemas().updateUserBody,
+        fields: { name: 'Jane Doe', address: '456 Another St', current_password: 'Str0ng!Passw0rd' },
+      },
+      {
+        documented: ajv.compile(bodySchema('/payments/{id}', 'put')),
+        schema: paymentSchemas().updatePaymentBody,
+        fields: { status: 'completed', card_no: '4111 1111 1111 1111', card_expiry: '12/99', card_cvc: '123', description: 'Rent' },
+      },
+    ];
+    for (const { documented, schema, fields } of cases) {
+      fc.assert(
+        fc.property(fc.subarray(Object.entries(fields)), (entries) => {
+          const body = Object.fromEntries(entries);
+          expect(documented(body), JSON.stringify(body)).toBe(schema.safeParse(body).success);
+        }),
+      );
+    }
+  });
+});
