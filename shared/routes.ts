@@ -147,6 +147,27 @@ export const routes = {
     status: 200,
     response: () => meSchemas().accountExport,
   },
+  'me.sessions': {
+    method: 'GET',
+    path: '/me/sessions',
+    entry: 'functions/me/sessions.ts',
+    auth: 'user',
+    data: 'read',
+    summary: 'Your open sessions (signed-in devices); `current` marks the one you are using',
+    query: () => meSchemas().listSessionsQuery,
+    status: 200,
+    response: () => meSchemas().sessionPage,
+  },
+  'me.endSession': {
+    method: 'DELETE',
+    path: '/me/sessions/{id}',
+    entry: 'functions/me/end-session.ts',
+    auth: 'user',
+    data: 'write',
+    summary: 'Sign one of your sessions out: its access and refresh tokens stop working',
+    params: () => meSchemas().sessionIdParams,
+    status: 204,
+  },
 
   'users.list': {
     method: 'GET',

@@ -1,5 +1,5 @@
 import * as z from 'zod/mini';
-import { lazy } from './common.ts';
+import { commonSchemas, lazy } from './common.ts';
 import { kvSchemas } from './kv.ts';
 import { paymentSchemas } from './payments.ts';
 import { recordSchemas } from './records.ts';
@@ -16,5 +16,6 @@ export const meSchemas = lazy(() => {
     records: z.array(recordSchemas().record),
     sessions: z.array(session),
   });
-  return { accountExport };
+  const { idParams, page, pageQuery } = commonSchemas();
+  return { accountExport, sessionPage: page(session), listSessionsQuery: z.strictObject(pageQuery), sessionIdParams: idParams };
 });
