@@ -115,6 +115,10 @@ export const responseExamples: { [K in WithResponse]: ResponseOf<K> } & { 'docs.
   'auth.login': { user, ...tokens },
   'auth.token': tokens,
   'me.get': user,
+  'me.sessions': {
+    items: [{ session_id: 'a9b09ad3-a449-427d-bf54-1c8d437286b3', created_at: updated, expires_at: '2026-03-05T17:05:12.000Z', current: true }],
+    next_cursor: null,
+  },
   'me.export': {
     exported_at: updated,
     profile: user,

@@ -161,6 +161,31 @@ export const routes = {
     status: 200,
     response: () => meSchemas().accountExport,
   },
+  'me.sessions': {
+    method: 'GET',
+    path: '/me/sessions',
+    entry: 'functions/me/sessions.ts',
+    auth: 'user',
+    data: 'read',
+    summary: 'Your open sessions (signed-in devices); `current` marks the one you are using',
+    description:
+      "The caller's open sessions, one per sign-in (each refresh-token family), in session-id order, paged with `limit` and `cursor`. `current` marks the session of the access token in use.",
+    query: () => meSchemas().listSessionsQuery,
+    status: 200,
+    response: () => meSchemas().sessionPage,
+  },
+  'me.endSession': {
+    method: 'DELETE',
+    path: '/me/sessions/{id}',
+    entry: 'functions/me/end-session.ts',
+    auth: 'user',
+    data: 'write',
+    summary: 'Sign one of your sessions out: its access and refresh tokens stop working',
+    description:
+      "Ends one of the caller's sessions at once: its access token is refused from the next request and its refresh token can no longer be used. Another account's session id answers 404, as an unknown one does.",
+    params: () => meSchemas().sessionIdParams,
+    status: 204,
+  },
 
   'users.list': {
     method: 'GET',

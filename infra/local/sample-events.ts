@@ -1,7 +1,7 @@
 /**
  * The sample events in `events/` are real REST v1 proxy events with placeholders where a value only
  * exists at run time: {{API_KEY}}, {{ADMIN_TOKEN}}, {{USER_ID}}, {{USER_TOKEN}}, {{USER_EMAIL}},
- * {{USER_PASSWORD}}, {{REFRESH_TOKEN}}, {{PAYMENT_ID}} (a pending payment of the user), {{RECORD_ID}} and
+ * {{USER_PASSWORD}}, {{REFRESH_TOKEN}} and {{SESSION_ID}} (its session), {{PAYMENT_ID}} (a pending payment of the user), {{RECORD_ID}} and
  * {{RECORD_PHONE}} (a record of the user), {{NEW_PHONE}} (a phone without one), {{UNIQUE}}. The user owns the
  * key-value entry `settings/theme`. `fillSampleEvent` makes a fresh sample user and
  * admin session to fill them, so every sample runs as it is against any table.
@@ -20,7 +20,7 @@ import { generatePassword } from './env-file.ts';
 
 async function signIn(userId: string, role: 'user' | 'admin') {
   const session = await sessions.start(userId, role);
-  return { token: await signAccessToken({ sub: userId, role, sid: session.sessionId }), refreshToken: session.refreshToken };
+  return { token: await signAccessToken({ sub: userId, role, sid: session.sessionId }), refreshToken: session.refreshToken, sessionId: session.sessionId };
 }
 
 export async function samplePlaceholders(apiKey: string): Promise<Record<string, string>> {
@@ -56,6 +56,7 @@ export async function samplePlaceholders(apiKey: string): Promise<Record<string,
     USER_EMAIL: user.email,
     USER_PASSWORD: password,
     REFRESH_TOKEN: userSession.refreshToken,
+    SESSION_ID: userSession.sessionId,
     UNIQUE: unique,
   };
 }

@@ -5,13 +5,15 @@
  */
 import { randomUUID } from 'node:crypto';
 import { DeleteCommand } from '@aws-sdk/lib-dynamodb';
+import type { StartKey } from '../crypto/cursor.ts';
 import { sha256 } from '../crypto/hash.ts';
 import { newRefreshToken, REFRESH_TOKEN_SECONDS, type Role, refreshTokenUser } from '../crypto/tokens.ts';
 import { deletePartition } from './batch.ts';
 import { db, tableName } from './client.ts';
 import { getItem } from './get-item.ts';
 import { epochSeconds, keys } from './keys.ts';
-import { queryAll } from './query.ts';
+import { queryAll, queryPage } from './query.ts';
+import type { Item } from './table.ts';
 import { guard, ownerExists, StaleVersion, transact } from './writes.ts';
 
 export interface Session {
@@ -29,6 +31,31 @@ const refreshItem = (tokenHash: string, userId: string, sessionId: string, role:
   role, // carried on the token, so a rotation needs no second read (which would race a concurrent reuse)
   spent: false,
   ttl: expires,
+});
+
+export interface OpenSession {
+  sessionId: string;
+  createdAt: string;
+  expiresAt: number;
+}
+
+const ofUser = (userId: string) => ({
+  KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
+  ExpressionAttributeValues: { ':pk': keys.userPartition(userId), ':prefix': keys.sessionPrefix },
+});
+
+/** Session items as sessions, without the expired ones TTL has not removed yet. */
+const openSessions = (items: Item[]): OpenSession[] =>
+  items
+    .filter((item) => item.ttl > epochSeconds())
+    .map((item) => ({ sessionId: String(item.SK).slice(keys.sessionPrefix.length), createdAt: item.created_at, expiresAt: item.ttl }));
+
+/** A session as its owner sees it: `current` marks the one the request came from. */
+export const toPublicSession = (session: OpenSession, currentSessionId: string) => ({
+  session_id: session.sessionId,
+  created_at: session.createdAt,
+  expires_at: new Date(session.expiresAt * 1000).toISOString(),
+  current: session.sessionId === currentSessionId,
 });
 
 /** A refresh token presented again after it was rotated. */
@@ -110,15 +137,14 @@ export const sessions = {
   },
 
   /** A user's open sessions. */
-  async list(userId: string): Promise<{ sessionId: string; createdAt: string; expiresAt: number }[]> {
-    const items = await queryAll({
-      KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
-      ExpressionAttributeValues: { ':pk': keys.userPartition(userId), ':prefix': keys.sessionPrefix },
-      ConsistentRead: true,
-    });
-    return items
-      .filter((item) => item.ttl > epochSeconds())
-      .map((item) => ({ sessionId: String(item.SK).slice(keys.sessionPrefix.length), createdAt: item.created_at, expiresAt: item.ttl }));
+  async list(userId: string): Promise<OpenSession[]> {
+    return openSessions(await queryAll({ ...ofUser(userId), ConsistentRead: true }));
+  },
+
+  /** One page of a user's open sessions, in session-id order. */
+  async page(userId: string, limit: number, startKey?: StartKey) {
+    const { items, lastKey } = await queryPage({ ...ofUser(userId), ConsistentRead: true, Limit: limit }, startKey);
+    return { items: openSessions(items), lastKey };
   },
 
   /** Closes every session of a user (password change, role change, account deletion). */

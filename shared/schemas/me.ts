@@ -17,5 +17,6 @@ export const meSchemas = lazy(() => {
     records: z.array(recordSchemas().record),
     sessions: z.array(session),
   });
-  return { accountExport };
+  const { idParams, page, pageQuery } = commonSchemas();
+  return { accountExport, sessionPage: page(session), listSessionsQuery: z.strictObject(pageQuery), sessionIdParams: idParams };
 });

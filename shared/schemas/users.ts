@@ -4,13 +4,25 @@ import { commonSchemas, lazy } from './common.ts';
 export const userSchemas = lazy(() => {
   const { currentPassword, email, idParams, name, page, pageQuery, password, pastDate, phone, role, shortText, timestamp, username, version } = commonSchemas();
 
+  const country = shortText(56);
+  const address = shortText(200);
+  const gender = shortText(30);
   const profileFields = {
     username: z.optional(username),
     phone: z.optional(phone),
-    country: z.optional(shortText(56)),
+    country: z.optional(country),
     dob: z.optional(pastDate),
-    address: z.optional(shortText(200)),
-    gender: z.optional(shortText(30)),
+    address: z.optional(address),
+    gender: z.optional(gender),
+  };
+  /** The same fields in an update, where null clears one. */
+  const clearableFields = {
+    username: z.optional(z.nullable(username)),
+    phone: z.optional(z.nullable(phone)),
+    country: z.optional(z.nullable(country)),
+    dob: z.optional(z.nullable(pastDate)),
+    address: z.optional(z.nullable(address)),
+    gender: z.optional(z.nullable(gender)),
   };
 
   /** Self-service sign-up: no `role` here, so `{"role":"admin"}` is an unknown field → 400. */
@@ -22,14 +34,14 @@ export const userSchemas = lazy(() => {
   /** The caller's own password: needed to change one's own email or password or to delete oneself. */
   const reauthentication = { current_password: z.optional(currentPassword) };
 
-  /** Partial update (PUT as the seeds use it, and PATCH). */
+  /** Partial update (PUT as the seeds use it, and PATCH); null clears an optional profile field. */
   const updateUserBody = z
     .strictObject({
       email: z.optional(email),
       name: z.optional(name),
       password: z.optional(password),
       role: z.optional(role),
-      ...profileFields,
+      ...clearableFields,
       ...reauthentication,
     })
     .check(

@@ -1,13 +1,14 @@
 /** Sign-up, sign-in, token refresh and sign-out (seed 003's flows, with rotation and attempt limits). */
 
 import type { Caller } from '../caller.ts';
+import { paged } from '../crypto/cursor.ts';
 import { ACCESS_TOKEN_SECONDS, signAccessToken } from '../crypto/tokens.ts';
 import { normaliseEmail, normaliseUsername } from '../db/keys.ts';
 import { attemptsSubject } from '../db/login-attempts.ts';
-import { type Session, sessions } from '../db/sessions.ts';
+import { type Session, sessions, toPublicSession } from '../db/sessions.ts';
 import { toPublicUser, type User, users } from '../db/users.ts';
 import { OwnerGone } from '../db/writes.ts';
-import { NotAuthenticated } from '../errors.ts';
+import { NotAuthenticated, NotFound } from '../errors.ts';
 import type { LoginBody } from '../schemas/auth.ts';
 import type { RegisterBody } from '../schemas/users.ts';
 import { checkPassword } from './password-attempts.ts';
@@ -72,3 +73,17 @@ export async function refresh(refreshToken: string) {
 }
 
 export const logout = (caller: Caller) => sessions.end(caller.id, caller.sessionId);
+
+export const listSessions = (caller: Caller, query: { limit: number; cursor?: string }) =>
+  paged(
+    `me.sessions:${caller.id}`,
+    query.cursor,
+    (start) => sessions.page(caller.id, query.limit, start),
+    (s) => toPublicSession(s, caller.sessionId),
+  );
+
+/** Signs one of the caller's sessions out (another device, or this one): its tokens stop working. */
+export async function endSession(caller: Caller, sessionId: string): Promise<void> {
+  if (!(await sessions.isActive(caller.id, sessionId))) throw new NotFound('No such session.');
+  await sessions.end(caller.id, sessionId);
+}

@@ -9,7 +9,7 @@ import type { StartKey } from '../crypto/cursor.ts';
 import { kv } from '../db/kv.ts';
 import { payments } from '../db/payments.ts';
 import { records } from '../db/records.ts';
-import { sessions } from '../db/sessions.ts';
+import { sessions, toPublicSession } from '../db/sessions.ts';
 import { toPublicUser, users } from '../db/users.ts';
 import { NotAuthenticated } from '../errors.ts';
 import { toPublicPayment } from './payments.ts';
@@ -44,12 +44,7 @@ export async function exportAccount(caller: Caller) {
     key_value: entries,
     payments: paymentList.map(toPublicPayment),
     records: recordList.map(toPublicRecord),
-    sessions: sessionList.map((s) => ({
-      session_id: s.sessionId,
-      created_at: s.createdAt,
-      expires_at: new Date(s.expiresAt * 1000).toISOString(),
-      current: s.sessionId === caller.sessionId,
-    })),
+    sessions: sessionList.map((s) => toPublicSession(s, caller.sessionId)),
   };
 }
 

@@ -78,7 +78,9 @@ export async function updateUser(
   if (changes.role !== undefined && caller.role !== 'admin') throw new NotPermitted('Only an admin can change a role.');
   const ownCredentials = caller.id === userId && (changes.email !== undefined || changes.password !== undefined);
   await reauthenticate(caller, ownCredentials, current_password, sourceIp);
-  const { password, ...fields } = changes;
+  const { password, ...given } = changes;
+  // null clears a field: undefined in `next` drops it from the stored profile.
+  const fields = Object.fromEntries(Object.entries(given).map(([field, value]) => [field, value ?? undefined])) as Partial<UserFields>;
   const passwordHash = password === undefined ? undefined : await hashPassword(password);
   const { current, next } = await withOptimisticRetry(condition, async () => {
     const current = await visibleUser(caller, userId);

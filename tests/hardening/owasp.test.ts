@@ -22,7 +22,7 @@ const PHONE = '9812345670';
 let a: Account;
 let b: Account;
 let admin: Account;
-const owned = { user: '', payment: '', kv: '', record: '' }; // set in beforeAll
+const owned = { user: '', payment: '', kv: '', record: '', session: '' }; // set in beforeAll
 beforeAll(async () => {
   [a, b, admin] = [await registerUser(api()), await registerUser(api()), await signInAdmin(api())];
   owned.user = a.id;
@@ -38,6 +38,7 @@ beforeAll(async () => {
   owned.record = (
     await api().post('/records', { name: 'A Patient', phone: PHONE, dob: '1980-01-01', height: 170, weight: 70 }, { token: a.token })
   ).body.record_id;
+  owned.session = defined((await api().get('/me/sessions', { token: a.token })).body.items[0], 'a session of A').session_id;
 });
 
 const objectPath = (route: RouteDef) =>
@@ -45,7 +46,8 @@ const objectPath = (route: RouteDef) =>
     .replace('/users/{id}', `/users/${owned.user}`)
     .replace('/payments/{id}', `/payments/${owned.payment}`)
     .replace('/kv/{key}', `/kv/${encodeURIComponent(owned.kv)}`)
-    .replace('/records/{id}', `/records/${owned.record}`);
+    .replace('/records/{id}', `/records/${owned.record}`)
+    .replace('/me/sessions/{id}', `/me/sessions/${owned.session}`);
 const bodyFor: Record<string, unknown> = {
   'users.update': { name: 'Pwned' },
   'users.patch': { name: 'Pwned' },
@@ -60,7 +62,7 @@ describe('API1:2023 Broken Object Level Authorization', () => {
   it.each(objectRoutes)("%s: user B gets 404 for user A's object, which stays unchanged", async (id, route) => {
     const res = await api().call(route.method, objectPath(route), { token: b.token, body: bodyFor[id] });
     expect(res.status).toBe(404);
-    expect((await api().get(`/users/${a.id}`, { token: a.token })).body.name).toBe('Test User');
+    expect((await api().get(`/users/${a.id}`, { token: a.token })).body.name).toBe('Test User'); // A's session is still open too
     expect((await api().get(`/payments/${owned.payment}`, { token: a.token })).body.status).toBe('pending');
     expect((await api().get('/kv/private%2Fnotes', { token: a.token })).body.value).toEqual({ secret: 'A only' });
     expect((await api().get(`/records/${owned.record}`, { token: a.token })).body.name).toBe('A Patient');

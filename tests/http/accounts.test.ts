@@ -263,6 +263,37 @@ describe('POST /auth/logout', () => {
   });
 });
 
+describe('/me/sessions', () => {
+  it('lists your open sessions page by page, marks the current one, and signs another out', async () => {
+    const account = await registerUser(api());
+    const second = await api().post('/auth/login', { email: account.email, password: PASSWORD });
+    const third = await api().post('/auth/login', { email: account.email, password: PASSWORD });
+    expect((await api().post('/auth/logout', undefined, { token: third.body.access_token })).status).toBe(204);
+    const first = await api().get('/me/sessions?limit=1', { token: account.token });
+    expect(first.status).toBe(200);
+    expect(first.body.items).toHaveLength(1);
+    const rest = await api().get(`/me/sessions?cursor=${encodeURIComponent(first.body.next_cursor)}`, { token: account.token });
+    const listed = [...first.body.items, ...rest.body.items];
+    expect(listed).toHaveLength(2); // the logged-out one is gone
+    expect(listed.filter((s: { current: boolean }) => s.current)).toHaveLength(1);
+    const other = listed.find((s: { current: boolean }) => !s.current);
+    expect(Date.parse(other.expires_at)).toBeGreaterThan(Date.now() + 29 * 86_400_000);
+
+    expect((await api().delete(`/me/sessions/${other.session_id}`, { token: account.token })).status).toBe(204);
+    expect((await api().get('/me', { token: second.body.access_token })).status).toBe(401);
+    expect((await api().post('/auth/token', { refresh_token: second.body.refresh_token })).status).toBe(401);
+    expect((await api().get('/me', { token: account.token })).status).toBe(200);
+    expect((await api().get('/me/sessions', { token: account.token })).body.items).toHaveLength(1);
+    // Gone, someone else's or malformed: nothing to sign out.
+    expect((await api().delete(`/me/sessions/${other.session_id}`, { token: account.token })).status).toBe(404);
+    const stranger = await registerUser(api());
+    const current = listed.find((s: { current: boolean }) => s.current).session_id;
+    expect((await api().delete(`/me/sessions/${current}`, { token: stranger.token })).status).toBe(404);
+    expect((await api().delete('/me/sessions/not-an-id', { token: account.token })).status).toBe(400);
+    expect((await api().get('/me', { token: account.token })).status).toBe(200);
+  });
+});
+
 describe('access tokens', () => {
   const sign = async (claims: Record<string, unknown>, options: { key?: Uint8Array; iss?: string; aud?: string; exp?: string | number } = {}) => {
     const { jwtKey } = await getSecrets();

@@ -112,6 +112,21 @@ describe('a user and their own profile', () => {
     expect(patch.headers.get('etag')).toBe('"3"');
   });
 
+  it('clears an optional field with null; a cleared username is free for anyone', async () => {
+    const username = `clear_${Date.now()}`;
+    const user = await registerUser(api(), { username, phone: '5551234567', country: 'India', dob: '1990-01-01' });
+    const res = await api().patch(`/users/${user.id}`, { username: null, phone: null, dob: null, address: 'Kept St' }, { token: user.token });
+    expect(res.status, res.text).toBe(200);
+    expect(res.body).toMatchObject({ country: 'India', address: 'Kept St', version: 2 });
+    for (const field of ['username', 'phone', 'dob']) expect(res.body).not.toHaveProperty(field);
+    expect((await api().get('/me', { token: user.token })).body).not.toHaveProperty('phone');
+    expect((await api().post('/auth/login', { username, password: PASSWORD })).status).toBe(401);
+    await registerUser(api(), { username });
+    // Name and email are required: they cannot be cleared.
+    const required = await api().patch(`/users/${user.id}`, { name: null, email: null }, { token: user.token });
+    expect(required.body.errors.map((e: { path: string }) => e.path)).toEqual(['body.email', 'body.name']);
+  });
+
   it('cannot give themself a role', async () => {
     const user = await registerUser(api());
     const res = await api().patch(`/users/${user.id}`, { role: 'admin' }, { token: user.token });

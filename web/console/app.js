@@ -1,351 +1,999 @@
-// The web console: a plain client of the API. The access token lives in this page's memory only
-// (never localStorage or a cookie), so closing the tab signs out and no cookie can be forged (no CSRF).
-'use strict';
+// The web console: a plain client of the API, without a framework or a build step. Tokens live in
+// this page's memory only (never localStorage or a cookie): closing the tab signs out, and no cookie
+// can be forged (no CSRF). Every view is static markup in index.html; this file fills and wires it.
 
 const apiKey = document.querySelector('meta[name="api-key"]').content;
-const state = { token: null, user: null, kvCursor: null };
 const $ = (id) => document.getElementById(id);
+const auth = { access: null, refresh: null, user: null, timer: 0 };
 
-async function api(method, path, { body, headers = {} } = {}) {
-  const init = { method, headers: { 'x-api-key': apiKey, ...headers } };
-  if (state.token) init.headers.authorization = `Bearer ${state.token}`;
-  if (body !== undefined) {
-    init.headers['content-type'] = 'application/json';
-    init.body = JSON.stringify(body);
-  }
-  const response = await fetch(new URL(path, document.baseURI), init);
-  const text = await response.text();
-  const data = text ? JSON.parse(text) : undefined;
-  return { ok: response.ok, status: response.status, data, etag: response.headers.get('etag') };
+// ---- HTTP -----------------------------------------------------------------------------------
+
+function unreadable(status) {
+  if (status === 429) return 'Too many requests right now.';
+  if (status >= 500) return `The API is not answering properly right now (HTTP ${status}). Please try again in a moment.`;
+  return `The request failed (HTTP ${status}).`;
 }
 
-// ---- Messages -------------------------------------------------------------------------------
+/** One request. Never throws: a network failure or a body that is not problem+json becomes a plain message. */
+async function send(method, path, { body, raw, headers = {}, signed = true } = {}) {
+  const init = { method, headers: { 'x-api-key': apiKey, ...headers } };
+  if (signed && auth.access) init.headers.authorization = `Bearer ${auth.access}`;
+  if (body !== undefined || raw !== undefined) {
+    init.headers['content-type'] = 'application/json';
+    init.body = raw ?? JSON.stringify(body);
+  }
+  let response;
+  try {
+    response = await fetch(new URL(path, document.baseURI), init);
+  } catch {
+    return { ok: false, status: 0, data: { detail: 'The API could not be reached. Check your connection and try again.' } };
+  }
+  const text = await response.text().catch(() => '');
+  let data;
+  if (/json/.test(response.headers.get('content-type') ?? '')) {
+    try {
+      data = text ? JSON.parse(text) : undefined;
+    } catch {
+      data = undefined;
+    }
+  }
+  if (!response.ok && typeof data?.detail !== 'string') data = { detail: unreadable(response.status) };
+  const wait = response.headers.get('retry-after');
+  if (response.status === 429 && wait && !/try again/i.test(data.detail)) data = { ...data, detail: `${data.detail} Try again in ${wait} seconds.` };
+  return { ok: response.ok, status: response.status, data, text, etag: response.headers.get('etag') };
+}
 
-const FIELD_LABELS = {
-  key: 'Key',
-  value: 'Value',
-  phone: 'Phone',
-  dob: 'Date of birth',
-  email: 'Email',
-  password: 'Password',
-  current_password: 'Current password',
-  name: 'Name',
-  height: 'Height',
-  weight: 'Weight',
-  country: 'Country',
-  address: 'Address',
-  gender: 'Gender',
-};
+/** A signed request: on a 401 the tokens are renewed once (unless another request already did) and it is sent again. */
+async function api(method, path, options = {}) {
+  const token = auth.access;
+  const result = await send(method, path, options);
+  if (result.status !== 401 || !token) return result;
+  if (auth.access === token && !(await renew())) return { ...result, ended: !auth.access };
+  return auth.access ? send(method, path, options) : { ...result, ended: true };
+}
+
+let renewing = null;
+/** Exchanges the refresh token for a new pair; one exchange at a time (a refresh token works once). */
+function renew() {
+  renewing ??= (async () => {
+    const result = await send('POST', 'auth/token', { body: { refresh_token: auth.refresh }, signed: false });
+    if (result.ok) keepTokens(result.data);
+    else if (result.status === 400 || result.status === 401) endSession('Your session has ended. Please sign in again.', 'error');
+    return result.ok;
+  })().finally(() => {
+    renewing = null;
+  });
+  return renewing;
+}
+
+/** Keeps a token pair and renews it a minute before the access token expires. */
+function keepTokens({ access_token, refresh_token, expires_in }) {
+  auth.access = access_token;
+  auth.refresh = refresh_token;
+  clearTimeout(auth.timer);
+  auth.timer = setTimeout(renew, Math.max(expires_in - 60, expires_in / 2) * 1000);
+  $('token').value = access_token;
+  $('token-expiry').textContent = new Date(Date.now() + expires_in * 1000).toLocaleTimeString();
+}
+
+// ---- Words and feedback ---------------------------------------------------------------------
+
+/** Validator wording that means nothing to a person, in plain words. */
+const PLAIN = [
+  [/^Invalid input: expected \w+, received (undefined|null)$/, () => 'This field is required.'],
+  [/^Too small: expected string to have >=?1 characters?$/, () => 'This field is required.'],
+  [/^Too small: expected string to have >=?(\d+) characters?$/, (n) => `Use at least ${n} characters.`],
+  [/^Too big: expected string to have <=?(\d+) characters?$/, (n) => `Use at most ${grouped(n)} characters.`],
+  [/^Too small: expected number to be >=?(\S+)$/, (n) => `Must be at least ${n}.`],
+  [/^Too big: expected number to be <=?(\S+)$/, (n) => `Must be at most ${grouped(n)}.`],
+  [/^Invalid option: expected one of (.+)$/, (list) => `Choose one of: ${list.replaceAll('"', '').split('|').join(', ')}.`],
+  [/^Invalid input: expected (number|int)/, () => 'Enter a number.'],
+  [/^Invalid email address$/, () => 'Enter an email address, such as jane@example.com.'],
+  [/^Unknown field$/, () => 'This field is not accepted here.'],
+  [/^Date must be a real date as YYYY-MM-DD$/, () => 'Enter a real date.'],
+];
+
+/** Counts in digit groups ("at most 1,000 keys"); dates, times and card digits left alone. */
+const grouped = (text) => String(text).replace(/(?<![-/:.\d])\d{4,}(?![-/:.\d])/g, (n) => Number(n).toLocaleString('en-US'));
+
+function plain(message, field) {
+  for (const [pattern, words] of PLAIN) {
+    const match = pattern.exec(message);
+    if (match) return words(...match.slice(1));
+  }
+  if (/^Invalid\b/.test(message)) return field?.dataset.hint ?? 'This value is not valid here.';
+  return grouped(message);
+}
+
+const statusOf = (node) => node.closest('.panel')?.querySelector('.status');
+
+/** Feedback in the panel of `where` (a status element, or anything inside a panel). */
+function say(where, text, kind = 'ok') {
+  const status = where.classList.contains('status') ? where : statusOf(where);
+  if (!status) return undefined;
+  status.textContent = text;
+  status.className = `status ${text ? kind : ''}`;
+  return status;
+}
+
+/** Feedback on a finished action, with focus on it. */
+const done = (where, text, kind = 'ok') => say(where, text, kind)?.focus();
 
 function clearErrors(form) {
-  form?.querySelectorAll('.field-error').forEach((note) => note.remove());
-  form?.querySelectorAll('[aria-invalid]').forEach((field) => {
+  if (!form) return;
+  for (const note of form.querySelectorAll('.field-error')) note.remove();
+  for (const field of form.querySelectorAll('[aria-invalid]')) {
     field.removeAttribute('aria-invalid');
-    const kept = (field.getAttribute('aria-describedby') ?? '').split(' ').filter((id) => id && !id.includes('-error-'));
+    const kept = (field.getAttribute('aria-describedby') ?? '').split(' ').filter((id) => id && !id.endsWith('-error'));
     if (kept.length) field.setAttribute('aria-describedby', kept.join(' '));
     else field.removeAttribute('aria-describedby');
+  }
+}
+
+/** Marks a field invalid with its message under it (linked by aria-describedby). */
+function markInvalid(field, message) {
+  const id = `${field.id}-error`;
+  let note = $(id);
+  if (note) {
+    if (!note.textContent.includes(message)) note.textContent += ` ${message}`;
+    return;
+  }
+  note = document.createElement('p');
+  note.className = 'field-error';
+  note.id = id;
+  note.textContent = message;
+  (field.parentElement.classList.contains('with-button') ? field.parentElement : field).after(note);
+  field.setAttribute('aria-invalid', 'true');
+  field.setAttribute('aria-describedby', [field.getAttribute('aria-describedby'), id].filter(Boolean).join(' '));
+}
+
+const labelOf = (field, name) => (field?.labels?.[0]?.textContent ?? name.replaceAll('_', ' ')).replace(/ \(.*\)$/, '');
+
+/** Shows a failed request in plain words: each field error under its field, the rest in the panel's status. */
+function report(where, result) {
+  if (result.ended) return; // the session ended meanwhile: the sign-in view says why
+  const form = where.closest('form');
+  clearErrors(form);
+  const { detail = '', errors = [] } = result.data ?? {};
+  const elsewhere = [];
+  let first;
+  for (const { path, message } of errors) {
+    const name = path.split('.').slice(1).join('.');
+    const field = name && form?.querySelector(`[name="${CSS.escape(name)}"], [data-field~="${CSS.escape(name)}"]`);
+    const text = plain(message, field);
+    if (field && !field.disabled) {
+      markInvalid(field, text);
+      first ??= field;
+    } else elsewhere.push(name ? `${labelOf(field, name)}: ${text}` : text);
+  }
+  // A validator's summary ("The request body is invalid: …") says less than the fields do.
+  const lead = /^(The request \w+ is invalid|Unknown field)/.test(detail) ? (first ? 'Please correct the marked fields.' : '') : grouped(detail);
+  const status = say(where, [lead, ...elsewhere].filter(Boolean).join('\n'), 'error');
+  (first ?? status)?.focus();
+}
+
+/** Fields the form requires but are empty: marked, and the first focused. True when all are filled. */
+function filled(form) {
+  clearErrors(form);
+  const empty = [...form.querySelectorAll('[required]')].filter((field) => !field.disabled && !field.value.trim());
+  for (const field of empty) markInvalid(field, 'This field is required.');
+  if (empty.length) {
+    say(form, 'Please fill in the marked fields.', 'error');
+    empty[0].focus();
+  }
+  return empty.length === 0;
+}
+
+/** Runs an action with its control disabled and marked busy: a second click or Enter does nothing meanwhile. */
+async function busy(control, task) {
+  if (control.getAttribute('aria-busy') === 'true') return;
+  control.setAttribute('aria-busy', 'true');
+  control.disabled = true;
+  try {
+    await task();
+  } catch (error) {
+    console.error(error);
+    done(control, 'Something went wrong in the console. Please try again.', 'error');
+  } finally {
+    control.removeAttribute('aria-busy');
+    control.disabled = false;
+    if (document.activeElement === document.body && !control.closest('[hidden]')) control.focus();
+  }
+}
+
+/** The form's values by name, trimmed (passwords and keys as typed). */
+function valuesOf(form) {
+  const values = {};
+  for (const field of form.elements) {
+    if (!field.name || field.disabled) continue;
+    values[field.name] = field.type === 'password' || field.dataset.exact !== undefined ? field.value : field.value.trim();
+  }
+  return values;
+}
+
+/** Handles a form's submission (required fields first) with its submit button busy. */
+function onSubmit(form, handler) {
+  form.addEventListener('submit', (event) => {
+    event.preventDefault();
+    const button = event.submitter ?? form.querySelector('[type="submit"]');
+    busy(button, async () => {
+      say(form, '');
+      if (filled(form)) await handler(valuesOf(form), form);
+    });
   });
 }
 
-function say(text, kind = 'info') {
-  const box = $('message');
-  box.textContent = text;
-  box.className = kind;
-  box.hidden = false;
+const onClick = (id, task) => $(id).addEventListener('click', (event) => busy(event.currentTarget, task));
+
+/** Asks before something that cannot be undone. */
+function confirmed(title, text, ok) {
+  const dialog = $('confirm');
+  $('confirm-title').textContent = title;
+  $('confirm-text').textContent = text;
+  $('confirm-ok').textContent = ok;
+  dialog.returnValue = '';
+  dialog.showModal();
+  return new Promise((resolve) => dialog.addEventListener('close', () => resolve(dialog.returnValue === 'ok'), { once: true }));
+}
+$('confirm-ok').addEventListener('click', () => $('confirm').close('ok'));
+$('confirm-cancel').addEventListener('click', () => $('confirm').close('cancel'));
+
+// ---- Building rows --------------------------------------------------------------------------
+
+/** Text that wraps after separators (/ . _ - : @) rather than mid-word. */
+function breakable(text) {
+  const parts = String(text).split(/(?<=[/._\-:@])/);
+  return parts.flatMap((part, i) => (i ? [document.createElement('wbr'), part] : [part]));
 }
 
-/** Shows an API problem in plain words, and marks the fields it names. */
-function showProblem(problem, form) {
-  clearErrors(form);
-  const lines = [problem?.detail ?? 'Something went wrong; please try again.'];
-  for (const { path, message } of problem?.errors ?? []) {
-    const name = path.split('.').pop();
-    const field = form?.querySelector(`[name="${name}"]`);
-    lines.push(`${FIELD_LABELS[name] ?? name}: ${message}`);
-    if (field) {
-      const notes = form.querySelectorAll(`[data-for="${field.id}"]`);
-      const note = document.createElement('p');
-      note.className = 'field-error';
-      note.id = `${field.id}-error-${notes.length}`;
-      note.dataset.for = field.id;
-      note.textContent = message;
-      (notes[notes.length - 1] ?? field).after(note);
-      field.setAttribute('aria-invalid', 'true');
-      field.setAttribute('aria-describedby', [field.getAttribute('aria-describedby'), note.id].filter(Boolean).join(' '));
-    }
+function link(hash, text) {
+  const a = document.createElement('a');
+  a.href = hash;
+  a.append(...breakable(text));
+  return a;
+}
+
+function badge(text) {
+  const span = document.createElement('span');
+  span.className = `badge ${text}`;
+  span.textContent = text;
+  return span;
+}
+
+function row(...cells) {
+  const tr = document.createElement('tr');
+  for (const cell of cells) {
+    const td = document.createElement('td');
+    td.append(...(Array.isArray(cell) ? cell : [cell]));
+    if (td.querySelector('wbr') || td.querySelector('a')) td.className = 'long';
+    tr.append(td);
   }
-  say(lines.join('\n'), 'error');
+  return tr;
 }
 
-/** Runs an API call for a form: shows its problem (or a plainer word for a stale version), or hands the data on. */
-async function submit(form, call, onSuccess, onStale) {
-  clearErrors(form);
-  const result = await call();
-  if (result.status === 401 && state.token) {
-    signOut();
-    return say('Your session has ended. Please log in again.', 'error');
+function describe(dl, entries) {
+  dl.replaceChildren(
+    ...entries
+      .filter(([, value]) => value !== undefined && value !== '')
+      .flatMap(([term, value]) => {
+        const dt = document.createElement('dt');
+        dt.textContent = term;
+        const dd = document.createElement('dd');
+        dd.append(...(value instanceof Node ? [value] : breakable(value)));
+        return [dt, dd];
+      }),
+  );
+}
+
+const when = (iso) => new Date(iso).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+const day = (iso) => new Date(iso).toLocaleDateString(undefined, { dateStyle: 'medium' });
+
+function money(amount, currency) {
+  try {
+    return new Intl.NumberFormat('en-US', { style: 'currency', currency, currencyDisplay: 'code' }).format(amount);
+  } catch {
+    return `${amount} ${currency}`;
   }
-  if (result.status === 412 && onStale) return onStale();
-  if (!result.ok) return showProblem(result.data, form);
-  await onSuccess(result);
 }
 
-const formValues = (form) => Object.fromEntries([...new FormData(form)].map(([k, v]) => [k, String(v).trim()]).filter(([, v]) => v !== ''));
+/** An amount with its currency's decimals ("12.50" USD, "500" JPY), as a form shows it. */
+function decimal(amount, currency) {
+  try {
+    return amount.toFixed(new Intl.NumberFormat('en-US', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits);
+  } catch {
+    return String(amount);
+  }
+}
 
-// ---- Session --------------------------------------------------------------------------------
+/** A paged list: a table body, its empty state and its "Show more" button; the panel's status for errors. */
+function pagedList(name, path, toRow) {
+  const body = $(`${name}-list`);
+  const more = $(`${name}-more`);
+  const empty = $(`${name}-empty`);
+  const state = { cursor: null, query: {}, loaded: false };
+  async function load(append = false) {
+    const query = new URLSearchParams({ limit: '20', ...state.query, ...(append && { cursor: state.cursor }) });
+    const result = await api('GET', `${path}?${query}`);
+    if (!result.ok) return report(body, result);
+    const rows = result.data.items.map(toRow);
+    if (append) body.append(...rows);
+    else body.replaceChildren(...rows);
+    state.cursor = result.data.next_cursor;
+    state.loaded = true;
+    more.hidden = !state.cursor;
+    empty.hidden = body.rows.length > 0;
+    if (append) rows[0]?.querySelector('a, button')?.focus();
+  }
+  more.addEventListener('click', () => busy(more, () => load(true)));
+  return {
+    load,
+    state,
+    clear() {
+      body.replaceChildren();
+      Object.assign(state, { cursor: null, query: {}, loaded: false });
+      more.hidden = true;
+      empty.hidden = true;
+    },
+  };
+}
+
+/** Marks the row whose link goes to `hash`. */
+function select(tbody, hash) {
+  for (const tr of tbody.rows) tr.classList.toggle('selected', tr.querySelector('a')?.getAttribute('href') === hash);
+}
+
+// ---- Views and navigation -------------------------------------------------------------------
+
+const views = {}; // name → { enter(), open(id) }
+let currentView = null;
+
+/** Puts a hash in the address bar without a hashchange (the page's own URL, whatever <base> says). */
+const setHash = (hash) => history.pushState(null, '', location.href.split('#')[0] + hash);
+
+function showView(name) {
+  for (const view of document.querySelectorAll('.view')) view.hidden = view.id !== `view-${name}`;
+  for (const a of document.querySelectorAll('#nav a')) {
+    if (a.getAttribute('href') === `#/${name}`) a.setAttribute('aria-current', 'page');
+    else a.removeAttribute('aria-current');
+  }
+  document.title = `${$(`view-${name}`).querySelector('h1').textContent} · User-data console`;
+}
+
+const heading = (name) => $(`view-${name}`).querySelector('h1');
+
+function route() {
+  if (!auth.access) return;
+  let [name, ...rest] = location.hash.replace(/^#\/?/, '').split('/');
+  if (!views[name] || (name === 'users' && auth.user.role !== 'admin')) [name, rest] = ['profile', []];
+  const id = rest.length ? decodeURIComponent(rest.join('/')) : undefined;
+  const changed = name !== currentView;
+  currentView = name;
+  showView(name);
+  if (changed) views[name].enter();
+  if (id !== undefined && views[name].open) views[name].open(id);
+  else if (changed) heading(name).focus();
+}
+
+window.addEventListener('hashchange', route);
+// In-page links: handled here, since <base> would resolve them against the API's root, not this page.
+document.addEventListener('click', (event) => {
+  const a = event.target.closest('a[href^="#"]');
+  if (!a) return;
+  event.preventDefault();
+  const hash = a.getAttribute('href');
+  if (hash === '#main') return $('main').focus();
+  if (hash === location.hash) route();
+  else location.hash = hash;
+});
+
+// ---- Signing in and out ---------------------------------------------------------------------
+
+function showUser(user) {
+  auth.user = user;
+  const admin = user.role === 'admin';
+  $('who').textContent = `Signed in as ${user.name} (${user.email})${admin ? ', administrator' : ''}`;
+  for (const field of PROFILE_FIELDS) $(`profile-${field}`).value = user[field] ?? '';
+  $('credentials-email').value = user.email;
+  $('profile-version').textContent = String(user.version);
+  $('nav-users').hidden = !admin;
+  for (const node of document.querySelectorAll('.admin-only')) node.hidden = !admin;
+}
 
 function signIn(data) {
-  state.token = data.access_token;
+  keepTokens(data);
   showUser(data.user);
-  $('token').value = data.access_token;
-  $('signed-out').hidden = true;
-  $('signed-in').hidden = false;
-  refreshKeys();
+  for (const node of ['nav', 'sign-out']) $(node).hidden = false;
+  document.querySelector('.shell').classList.add('with-nav');
+  $('view-signin').hidden = true;
+  currentView = null;
+  if (!location.hash.startsWith('#/')) setHash('#/profile');
+  route();
 }
 
-function signOut() {
-  Object.assign(state, { token: null, user: null, kvCursor: null });
+/** Forgets the session and everything shown of it; the sign-in view says why. */
+function endSession(message, kind = 'ok') {
+  clearTimeout(auth.timer);
+  Object.assign(auth, { access: null, refresh: null, user: null });
+  currentView = null;
+  for (const form of document.querySelectorAll('form')) {
+    form.reset();
+    clearErrors(form);
+  }
+  for (const status of document.querySelectorAll('.status')) say(status, '');
+  for (const list of lists) list.clear();
+  for (const id of ['record-panel', 'payment-panel', 'user-panel', 'nav', 'sign-out']) $(id).hidden = true;
+  $('lookup-results').replaceChildren();
+  kvEditor('', null);
   $('token').value = '';
-  $('signed-in').hidden = true;
-  $('signed-out').hidden = false;
   $('who').textContent = 'Not signed in';
-  document.querySelectorAll('form').forEach((form) => form.reset());
-  $('kv-list').replaceChildren();
+  document.querySelector('.shell').classList.remove('with-nav');
+  history.replaceState(null, '', location.href.split('#')[0]);
+  showView('signin');
+  document.title = 'User-data console';
+  say($('login-form'), message, kind);
+  heading('signin').focus();
 }
 
-function showUser(user, etag) {
-  state.user = user;
-  $('who').textContent = `Signed in as ${user.name} (${user.email})`;
-  for (const field of ['name', 'email', 'phone', 'country', 'dob', 'address', 'gender']) $(`profile-${field}`).value = user[field] ?? '';
-  $('profile-version').textContent = etag ? etag.replaceAll('"', '') : String(user.version);
-}
-
-$('login-form').addEventListener('submit', (e) => {
-  e.preventDefault();
-  submit(
-    e.target,
-    () => api('POST', 'auth/login', { body: formValues(e.target) }),
-    ({ data }) => {
-      signIn(data);
-      say(`Welcome back, ${data.user.name}.`);
-    },
-  );
+onSubmit($('login-form'), async ({ email: id, password }, form) => {
+  const who = id.includes('@') ? { email: id } : { username: id };
+  const result = await send('POST', 'auth/login', { body: { ...who, password }, signed: false });
+  if (!result.ok) return report(form, result);
+  form.reset();
+  signIn(result.data);
 });
 
-$('register-form').addEventListener('submit', (e) => {
-  e.preventDefault();
-  submit(
-    e.target,
-    () => api('POST', 'auth/register', { body: formValues(e.target) }),
-    ({ data }) => {
-      signIn(data);
-      say(`Account created. Welcome, ${data.user.name}.`);
-    },
-  );
+onSubmit($('register-form'), async (values, form) => {
+  const result = await send('POST', 'auth/register', { body: values, signed: false });
+  if (!result.ok) return report(form, result);
+  form.reset();
+  signIn(result.data);
+  say(statusOf($('profile-form')), `Welcome, ${result.data.user.name}: your account is ready.`);
 });
 
-$('logout').addEventListener('click', async () => {
+onClick('sign-out', async () => {
   await api('POST', 'auth/logout');
-  signOut();
-  say('You are logged out.');
+  endSession('You are signed out.');
 });
 
-$('copy-token').addEventListener('click', async () => {
+// ---- Profile and security -------------------------------------------------------------------
+
+const PROFILE_FIELDS = ['name', 'username', 'phone', 'country', 'dob', 'address', 'gender'];
+
+/** The fields that differ from `before`; an emptied optional field is sent as null, which clears it. */
+function changesOf(values, before, fields) {
+  const changes = {};
+  for (const field of fields) {
+    const value = values[field] ?? '';
+    if (value !== (before[field] ?? '')) changes[field] = value === '' && field !== 'name' && field !== 'email' ? null : value;
+  }
+  return changes;
+}
+
+/** A profile changed elsewhere: show the latest, say nothing was saved. */
+async function profileChangedElsewhere(form) {
+  const latest = await api('GET', 'me');
+  if (latest.ok) showUser(latest.data);
+  done(form, 'Your profile was changed elsewhere, so nothing was saved. The form now shows the latest version: check it and save again.', 'error');
+}
+
+const updateMe = (body) => api('PUT', `users/${auth.user.user_id}`, { body, headers: { 'if-match': `"${auth.user.version}"` } });
+
+onSubmit($('profile-form'), async (values, form) => {
+  const changes = changesOf(values, auth.user, PROFILE_FIELDS);
+  if (Object.keys(changes).length === 0) return done(form, 'Nothing to save: no field has changed.', 'info');
+  const result = await updateMe(changes);
+  if (result.status === 412) return profileChangedElsewhere(form);
+  if (!result.ok) return report(form, result);
+  showUser(result.data);
+  const cleared = Object.keys(changes).filter((field) => changes[field] === null);
+  done(form, cleared.length ? `Profile saved; removed: ${cleared.map((f) => labelOf($(`profile-${f}`), f).toLowerCase()).join(', ')}.` : 'Profile saved.');
+});
+
+onSubmit($('credentials-form'), async ({ email, password, current_password }, form) => {
+  const changes = { ...(email !== auth.user.email && { email }), ...(password && { password }) };
+  if (Object.keys(changes).length === 0) return done(form, 'Nothing to change: enter a new email or a new password.', 'info');
+  const result = await updateMe({ ...changes, ...(current_password && { current_password }) });
+  if (result.status === 412) return profileChangedElsewhere(form);
+  if (!result.ok) return report(form, result);
+  for (const id of ['credentials-password', 'credentials-current']) $(id).value = '';
+  if (!password) {
+    showUser(result.data);
+    return done(form, `Email changed to ${result.data.email}.`);
+  }
+  // A new password ends every session, this one too: sign in again with it.
+  const again = await send('POST', 'auth/login', { body: { email: result.data.email, password }, signed: false });
+  if (!again.ok) return endSession('Password changed. Please sign in with your new password.');
+  keepTokens(again.data);
+  showUser(again.data.user);
+  sessionList.load();
+  done(form, 'Password changed. Every other session has been signed out.');
+});
+
+const sessionList = pagedList('sessions', 'me/sessions', (session) => {
+  const started = [when(session.created_at)];
+  if (session.current) started.push(' ', badge('this browser'));
+  const button = document.createElement('button');
+  button.type = 'button';
+  button.className = 'quiet';
+  button.textContent = 'Sign out';
+  button.setAttribute('aria-label', session.current ? 'Sign out this browser' : `Sign out the session from ${when(session.created_at)}`);
+  button.addEventListener('click', () =>
+    busy(button, async () => {
+      if (session.current) {
+        await api('POST', 'auth/logout');
+        return endSession('You are signed out.');
+      }
+      const result = await api('DELETE', `me/sessions/${session.session_id}`);
+      if (!result.ok && result.status !== 404) return report(button, result);
+      button.closest('tr').remove();
+      done($('sessions-list'), 'That session is signed out: its tokens no longer work.');
+    }),
+  );
+  return row(started, day(session.expires_at), button);
+});
+onClick('sessions-refresh', () => sessionList.load());
+
+onClick('copy-token', async () => {
   try {
     await navigator.clipboard.writeText($('token').value);
-    say('Access token copied to the clipboard.');
+    done($('copy-token'), 'Access token copied to the clipboard.');
   } catch {
     $('token').select();
-    say('Copying is blocked here: the token is selected, press Ctrl+C (or Cmd+C).', 'error');
+    done($('copy-token'), 'Copying is blocked here: the token is selected, press Ctrl+C (or Cmd+C).', 'info');
   }
 });
 
-// ---- Profile --------------------------------------------------------------------------------
-
-$('profile-form').addEventListener('submit', (e) => {
-  e.preventDefault();
-  const { password, current_password, ...values } = formValues(e.target);
-  const changes = Object.fromEntries(Object.entries(values).filter(([k, v]) => v !== (state.user[k] ?? '')));
-  if (password) changes.password = password;
-  if (Object.keys(changes).length === 0) return say('Nothing to save: no field has changed.');
-  if (current_password) changes.current_password = current_password;
-  submit(
-    e.target,
-    () => api('PUT', `users/${state.user.user_id}`, { body: changes, headers: { 'if-match': `"${state.user.version}"` } }),
-    async ({ data, etag }) => {
-      $('profile-password').value = '';
-      $('profile-current-password').value = '';
-      if (!password) {
-        showUser(data, etag);
-        return say('Profile saved.');
-      }
-      // A new password ends every session, this one too: sign in again with it.
-      state.token = null;
-      const again = await api('POST', 'auth/login', { body: { email: data.email, password } });
-      if (!again.ok) {
-        signOut();
-        return say('Password changed. Please log in with your new password.');
-      }
-      signIn(again.data);
-      say('Password changed. Every other session has been signed out.');
-    },
-    async () => {
-      const { data, etag } = await api('GET', 'me');
-      showUser(data, etag);
-      say('Your profile was changed elsewhere, so nothing was saved. The form now shows the latest version: check it and save again.', 'error');
-    },
+onClick('export', async () => {
+  const result = await api('GET', 'me/export');
+  if (!result.ok) return report($('export'), result);
+  // The answer's own text: values stay exactly as stored (JSON.parse would round large numbers).
+  const url = URL.createObjectURL(new Blob([result.text], { type: 'application/json' }));
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = `user-data-export-${new Date().toISOString().slice(0, 10)}.json`;
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 60_000);
+  const { key_value, payments, records, sessions } = result.data;
+  done(
+    $('export'),
+    `Downloaded ${a.download}: your profile, ${key_value.length} key-value entries, ${payments.length} payments, ${records.length} records and ${sessions.length} sessions.`,
   );
 });
 
-$('delete-form').addEventListener('submit', (e) => {
-  e.preventDefault();
-  submit(
-    e.target,
-    () => api('DELETE', `users/${state.user.user_id}`, { body: formValues(e.target) }),
-    () => {
-      signOut();
-      say('Your account was deleted.');
-    },
+onSubmit($('delete-form'), async ({ current_password }, form) => {
+  const sure = await confirmed(
+    'Delete your account?',
+    'Your profile, sessions, key-value entries and records are deleted for good. This cannot be undone.',
+    'Delete my account',
   );
+  if (!sure) return done(form, 'Nothing was deleted.', 'info');
+  const result = await api('DELETE', `users/${auth.user.user_id}`, { body: { current_password } });
+  if (!result.ok) return report(form, result);
+  endSession('Your account was deleted.');
 });
+
+views.profile = {
+  enter: () => sessionList.load(),
+};
 
 // ---- Key-value store ------------------------------------------------------------------------
 
-const keyPath = () => `kv/${encodeURIComponent($('kv-key').value)}`;
-const versionHeader = () => ($('kv-version').value.trim() ? { 'if-match': `"${$('kv-version').value.trim()}"` } : {});
+const kv = { key: null, version: null }; // the entry in the editor, as last read or written
+const kvPath = (key) => `kv/${encodeURIComponent(key)}`;
 
-$('kv-form').addEventListener('submit', (e) => {
-  e.preventDefault();
-  const form = e.target;
-  let value;
-  try {
-    value = JSON.parse($('kv-value').value);
-  } catch {
-    return showProblem({ detail: 'The value is not valid JSON.', errors: [{ path: 'body.value', message: 'Not valid JSON (strings need "quotes")' }] }, form);
+const kvList = pagedList('kv', 'kv', (entry) => row(link(`#/kv/${encodeURIComponent(entry.key)}`, entry.key), String(entry.version), when(entry.updated_at)));
+
+/** Shows an entry in the editor, or an empty editor for `key` (no previous value or version survives). */
+function kvEditor(key, entry) {
+  $('kv-key').value = key;
+  $('kv-value').value = entry ? JSON.stringify(entry.value, null, 2) : '';
+  $('kv-version').textContent = entry ? String(entry.version) : '–';
+  $('kv-delete').disabled = !entry;
+  Object.assign(kv, { key: entry ? key : null, version: entry?.version ?? null });
+  $('kv-heading').textContent = entry ? `Entry “${key}”` : 'New entry';
+  select($('kv-list'), `#/kv/${encodeURIComponent(key)}`);
+}
+
+async function openEntry(key) {
+  const form = $('kv-form');
+  clearErrors(form);
+  const result = await api('GET', kvPath(key));
+  if (result.status === 404) {
+    kvEditor(key, null);
+    say(form, `There is no entry “${key}” yet. Enter a value and save to create it.`, 'info');
+  } else if (!result.ok) {
+    kvEditor(key, null);
+    return report(form, result);
+  } else {
+    kvEditor(key, result.data);
+    say(form, `Loaded “${key}” (version ${result.data.version}).`);
   }
-  submit(
+  $('kv-heading').focus();
+}
+
+onClick('kv-load', async () => {
+  const key = $('kv-key').value;
+  if (!key) {
+    clearErrors($('kv-form'));
+    markInvalid($('kv-key'), 'Enter the key to load.');
+    return $('kv-key').focus();
+  }
+  setHash(`#/kv/${encodeURIComponent(key)}`);
+  await openEntry(key);
+});
+
+onClick('kv-new', () => {
+  setHash('#/kv');
+  kvEditor('', null);
+  say($('kv-form'), '');
+  $('kv-key').focus();
+});
+
+onSubmit($('kv-form'), async ({ key }, form) => {
+  const raw = $('kv-value').value;
+  try {
+    JSON.parse(raw);
+  } catch {
+    const errors = [{ path: 'body.value', message: 'Not valid JSON: text needs "quotes", for example "dark".' }];
+    return report(form, { data: { detail: 'The value is not valid JSON.', errors } });
+  }
+  const updating = kv.key === key && kv.version !== null;
+  // Without a loaded version, only create: an entry that exists is not overwritten by accident.
+  const headers = updating ? { 'if-match': `"${kv.version}"` } : { 'if-none-match': '*' };
+  const result = await api('PUT', kvPath(key), { raw, headers });
+  if (result.status === 412) {
+    const why = updating
+      ? `“${key}” was changed elsewhere since version ${kv.version}, so nothing was saved. Load it to see the latest version.`
+      : `An entry “${key}” already exists, so nothing was saved. Load it to see and change it.`;
+    return done(form, why, 'error');
+  }
+  if (!result.ok) return report(form, result);
+  kvEditor(key, result.data);
+  setHash(`#/kv/${encodeURIComponent(key)}`);
+  done(form, `${result.status === 201 ? 'Created' : 'Saved'} “${key}” (version ${result.data.version}).`);
+  await kvList.load();
+  select($('kv-list'), `#/kv/${encodeURIComponent(key)}`);
+});
+
+onClick('kv-delete', async () => {
+  const { key, version } = kv;
+  const form = $('kv-form');
+  if (!(await confirmed(`Delete “${key}”?`, 'The entry and its value are deleted for good.', 'Delete entry')))
+    return done(form, 'Nothing was deleted.', 'info');
+  const result = await api('DELETE', kvPath(key), { headers: { 'if-match': `"${version}"` } });
+  if (result.status === 412)
+    return done(form, `“${key}” was changed elsewhere since version ${version}, so it was not deleted. Load it to see the latest version.`, 'error');
+  if (!result.ok && result.status !== 404) return report(form, result);
+  kvEditor('', null);
+  setHash('#/kv');
+  done(form, `Deleted “${key}”.`);
+  await kvList.load();
+});
+
+onSubmit($('kv-filter'), async ({ prefix }) => {
+  kvList.state.query = prefix ? { prefix } : {};
+  $('kv-empty').textContent = prefix ? `No key starts with “${prefix}”.` : 'No entries yet. Create one with the form.';
+  await kvList.load();
+});
+
+views.kv = {
+  enter: () => kvList.state.loaded || kvList.load(),
+  open: (key) => openEntry(key),
+};
+
+// ---- Health records -------------------------------------------------------------------------
+
+const recordList = pagedList('records', 'records', (record) => row(link(`#/records/${record.record_id}`, record.name), record.dob, day(record.created_at)));
+
+function showRecord(record) {
+  $('record-panel').hidden = false;
+  $('record-delete').hidden = !record;
+  $('record-heading').textContent = record ? `Record of ${record.name}` : 'Record';
+  describe(
+    $('record-detail'),
+    record
+      ? [
+          ['Name', record.name],
+          ['Date of birth', record.dob],
+          ['Height', `${record.height} cm`],
+          ['Weight', `${record.weight} kg`],
+          ['Owner', record.user_id === auth.user.user_id ? 'you' : record.user_id],
+          ['Created', when(record.created_at)],
+          ['Record id', record.record_id],
+        ]
+      : [],
+  );
+  $('record-panel').dataset.id = record?.record_id ?? '';
+  $('record-panel').dataset.name = record?.name ?? '';
+  select($('records-list'), record ? `#/records/${record.record_id}` : '');
+}
+
+async function openRecord(id, message) {
+  const result = await api('GET', `records/${encodeURIComponent(id)}`);
+  showRecord(result.ok ? result.data : null);
+  if (!result.ok) report($('record-delete'), result);
+  else say($('record-delete'), message ?? '');
+  $('record-heading').focus();
+}
+
+onClick('record-delete', async () => {
+  const { id, name } = $('record-panel').dataset;
+  if (!(await confirmed(`Delete the record of ${name}?`, 'The record is deleted for good.', 'Delete record')))
+    return done($('record-delete'), 'Nothing was deleted.', 'info');
+  const result = await api('DELETE', `records/${id}`);
+  if (!result.ok) return report($('record-delete'), result);
+  showRecord(null);
+  setHash('#/records');
+  done($('record-detail'), `Deleted the record of ${name}.`);
+  await recordList.load();
+});
+
+onSubmit($('record-form'), async (values, form) => {
+  const result = await api('POST', 'records', { body: values });
+  if (!result.ok) return report(form, result);
+  form.reset();
+  say(form, '');
+  setHash(`#/records/${result.data.record_id}`);
+  await recordList.load();
+  showRecord(result.data);
+  done($('record-detail'), `Record created for ${result.data.name}.`);
+});
+
+onSubmit($('lookup-form'), async ({ phone }, form) => {
+  const results = $('lookup-results');
+  results.replaceChildren();
+  const result = await api('POST', 'records/lookup', { body: { phone } });
+  if (!result.ok) return report(form, result);
+  const items = result.data.items;
+  results.replaceChildren(
+    ...items.map((record) => {
+      const li = document.createElement('li');
+      const owner = record.user_id === auth.user.user_id ? '' : ` (owner ${record.user_id})`;
+      li.append(link(`#/records/${record.record_id}`, `${record.name}, born ${record.dob}`), owner);
+      return li;
+    }),
+  );
+  done(
     form,
-    () => api('PUT', keyPath(), { body: value, headers: versionHeader() }),
-    ({ status, data }) => {
-      $('kv-version').value = String(data.version);
-      say(`${status === 201 ? 'Created' : 'Saved'} “${data.key}” (version ${data.version}).`);
-      refreshKeys();
-    },
-    staleEntry,
+    items.length ? `Found ${items.length === 1 ? 'one record' : `${items.length} records`} of this phone.` : 'No record of this phone.',
+    items.length ? 'ok' : 'info',
   );
 });
 
-async function loadEntry(key) {
-  if (key !== undefined) $('kv-key').value = key;
-  await submit(
-    $('kv-form'),
-    () => api('GET', keyPath()),
-    ({ data }) => {
-      $('kv-value').value = JSON.stringify(data.value, null, 2);
-      $('kv-version').value = String(data.version);
-      say(`Loaded “${data.key}” (version ${data.version}).`);
-    },
-  );
-}
+onSubmit($('records-filter'), async ({ user_id }) => {
+  recordList.state.query = user_id ? { user_id } : {};
+  $('records-list-heading').textContent = user_id ? `Records of ${user_id}` : 'Your records';
+  await recordList.load();
+});
+onClick('records-refresh', () => recordList.load());
 
-$('kv-load').addEventListener('click', () => loadEntry());
+views.records = {
+  enter: () => recordList.state.loaded || recordList.load(),
+  open: (id) => openRecord(id),
+};
 
-$('kv-delete').addEventListener('click', () =>
-  submit(
-    $('kv-form'),
-    () => api('DELETE', keyPath(), { headers: versionHeader() }),
-    () => {
-      say(`Deleted “${$('kv-key').value}”.`);
-      $('kv-value').value = '';
-      $('kv-version').value = '';
-      refreshKeys();
-    },
-    staleEntry,
-  ),
+// ---- Payments -------------------------------------------------------------------------------
+
+const NEXT_STATUSES = { pending: ['completed', 'failed'], completed: ['refunded'], failed: [], refunded: [] };
+const payment = { current: null };
+
+const paymentList = pagedList('payments', 'payments', (p) =>
+  row(link(`#/payments/${p.payment_id}`, money(p.amount, p.currency)), badge(p.status), when(p.created_at)),
 );
 
-function staleEntry() {
-  const version = $('kv-version').value.trim();
-  say(`“${$('kv-key').value}” is not at version ${version} any more (or does not exist): nothing was changed. Load it to see the latest version.`, 'error');
+function showPayment(p) {
+  payment.current = p;
+  $('payment-panel').hidden = false;
+  $('payment-edit').hidden = !p;
+  $('payment-heading').textContent = p ? `Payment of ${money(p.amount, p.currency)}` : 'Payment';
+  describe(
+    $('payment-detail'),
+    p
+      ? [
+          ['Status', badge(p.status)],
+          ['Amount', money(p.amount, p.currency)],
+          ['Method', p.payment_method],
+          ['Card', `${p.card_no} (${p.card_brand})`],
+          ['Expires', p.card_expiry],
+          ['Description', p.description],
+          ['Owner', p.user_id === auth.user.user_id ? 'you' : p.user_id],
+          ['Created', when(p.created_at)],
+          ['Updated', when(p.updated_at)],
+          ['Version', String(p.version)],
+          ['Payment id', p.payment_id],
+        ]
+      : [],
+  );
+  select($('payments-list'), p ? `#/payments/${p.payment_id}` : '');
+  if (!p) return;
+  const status = $('payment-status');
+  status.replaceChildren(
+    ...[p.status, ...NEXT_STATUSES[p.status]].map((s) => {
+      const option = document.createElement('option');
+      option.textContent = s;
+      return option;
+    }),
+  );
+  status.disabled = NEXT_STATUSES[p.status].length === 0;
+  const pending = p.status === 'pending';
+  for (const [id, value] of [
+    ['payment-amount', decimal(p.amount, p.currency)],
+    ['payment-currency', p.currency],
+  ]) {
+    $(id).value = value;
+    $(id).disabled = !pending;
+  }
+  $('payment-description').value = p.description ?? '';
+  $('payment-delete').hidden = !pending;
 }
 
-async function refreshKeys(append = false) {
-  const query = new URLSearchParams({ limit: '20', ...(append && state.kvCursor && { cursor: state.kvCursor }) });
-  const { ok, data } = await api('GET', `kv?${query}`);
-  if (!ok) return showProblem(data);
-  const rows = data.items.map((entry) => {
-    const row = document.createElement('tr');
-    const keyCell = document.createElement('td');
-    const button = document.createElement('button');
-    button.type = 'button';
-    button.className = 'link';
-    button.textContent = entry.key;
-    button.setAttribute('aria-label', `Load ${entry.key}`);
-    button.addEventListener('click', () => loadEntry(entry.key));
-    keyCell.append(button);
-    const version = document.createElement('td');
-    version.textContent = String(entry.version);
-    const updated = document.createElement('td');
-    updated.textContent = new Date(entry.updated_at).toLocaleString();
-    row.append(keyCell, version, updated);
-    return row;
-  });
-  if (append) $('kv-list').append(...rows);
-  else $('kv-list').replaceChildren(...rows);
-  state.kvCursor = data.next_cursor;
-  $('kv-more').hidden = !data.next_cursor;
+async function openPayment(id, message) {
+  const result = await api('GET', `payments/${encodeURIComponent(id)}`);
+  showPayment(result.ok ? result.data : null);
+  if (!result.ok) report($('payment-detail'), result);
+  else say($('payment-detail'), message ?? '');
+  $('payment-heading').focus();
 }
 
-$('kv-refresh').addEventListener('click', () => refreshKeys());
-$('kv-more').addEventListener('click', () => refreshKeys(true));
-
-// ---- Phone records --------------------------------------------------------------------------
-
-$('record-form').addEventListener('submit', (e) => {
-  e.preventDefault();
-  submit(
-    e.target,
-    () => api('POST', 'records', { body: formValues(e.target) }),
-    ({ data }) => {
-      e.target.reset();
-      say(`Record created for ${data.name}. Its id is ${data.record_id}.`);
-    },
-  );
+onSubmit($('payment-edit'), async (values, form) => {
+  const p = payment.current;
+  const changes = {};
+  if (values.status && values.status !== p.status) changes.status = values.status;
+  if (values.description !== (p.description ?? '')) changes.description = values.description;
+  if (p.status === 'pending' && values.currency.toUpperCase() !== p.currency) changes.currency = values.currency.toUpperCase();
+  if (p.status === 'pending' && values.amount !== decimal(p.amount, p.currency)) changes.amount = values.amount;
+  if (Object.keys(changes).length === 0) return done(form, 'Nothing to save: no field has changed.', 'info');
+  const result = await api('PUT', `payments/${p.payment_id}`, { body: changes, headers: { 'if-match': `"${p.version}"` } });
+  if (result.status === 412) return openPayment(p.payment_id, 'This payment was changed elsewhere, so nothing was saved. It now shows the latest version.');
+  if (!result.ok) return report(form, result);
+  showPayment(result.data);
+  done(form, changes.status ? `Payment saved: it is now ${result.data.status}.` : 'Payment saved.');
+  await paymentList.load();
 });
 
-// A user sees only their own record of a phone; an admin sees every owner's.
-$('lookup-form').addEventListener('submit', (e) => {
-  e.preventDefault();
-  $('record-result').hidden = true;
-  submit(
-    e.target,
-    () => api('POST', 'records/lookup', { body: formValues(e.target) }),
-    ({ data }) => {
-      if (data.items.length === 0) return say('No record for this phone.');
-      const entries = data.items.flatMap((record) => [
-        ['Name', record.name],
-        ['Date of birth', record.dob],
-        ['Height', `${record.height} cm`],
-        ['Weight', `${record.weight} kg`],
-        ['Record id', record.record_id],
-        ...(record.user_id === state.user.user_id ? [] : [['Owner', record.user_id]]),
-      ]);
-      $('record-result').replaceChildren(
-        ...entries.flatMap(([term, value]) => {
-          const dt = document.createElement('dt');
-          dt.textContent = term;
-          const dd = document.createElement('dd');
-          dd.textContent = value;
-          return [dt, dd];
-        }),
-      );
-      $('record-result').hidden = false;
-      const [first] = data.items;
-      say(
-        data.items.length === 1
-          ? `Found the record of ${first.name}.`
-          : `Found ${data.items.length} records of this phone${data.next_cursor ? ' (the newest; there are more)' : ''}.`,
-      );
-    },
-  );
+onClick('payment-delete', async () => {
+  const p = payment.current;
+  const button = $('payment-delete');
+  if (
+    !(await confirmed(`Delete the payment of ${money(p.amount, p.currency)}?`, 'Only a pending payment can be deleted; it is gone for good.', 'Delete payment'))
+  )
+    return done(button, 'Nothing was deleted.', 'info');
+  const result = await api('DELETE', `payments/${p.payment_id}`, { headers: { 'if-match': `"${p.version}"` } });
+  if (!result.ok) return report(button, result);
+  showPayment(null);
+  setHash('#/payments');
+  done($('payment-detail'), `Deleted the payment of ${money(p.amount, p.currency)}.`);
+  await paymentList.load();
 });
+
+/** One Idempotency-Key per payment being entered: a retry after a lost answer cannot pay twice. */
+const newKey = () => [...crypto.getRandomValues(new Uint8Array(16))].map((b) => b.toString(16).padStart(2, '0')).join('');
+let paymentKey = newKey();
+$('payment-form').addEventListener('input', () => {
+  paymentKey = newKey();
+});
+
+onSubmit($('payment-form'), async (values, form) => {
+  const body = { ...values, currency: values.currency.toUpperCase() };
+  for (const optional of ['description', 'user_id']) if (!body[optional]) delete body[optional];
+  const result = await api('POST', 'payments', { body, headers: { 'idempotency-key': paymentKey } });
+  if (!result.ok) return report(form, result);
+  paymentKey = newKey();
+  form.reset();
+  setHash(`#/payments/${result.data.payment_id}`);
+  await paymentList.load();
+  showPayment(result.data);
+  done($('payment-detail'), `Payment of ${money(result.data.amount, result.data.currency)} created (${result.data.status}).`);
+});
+
+onSubmit($('payments-filter'), async ({ user_id }) => {
+  paymentList.state.query = user_id ? { user_id } : {};
+  $('payments-list-heading').textContent = user_id ? `Payments of ${user_id}` : 'Payments';
+  await paymentList.load();
+});
+onClick('payments-refresh', () => paymentList.load());
+
+views.payments = {
+  enter: () => paymentList.state.loaded || paymentList.load(),
+  open: (id) => openPayment(id),
+};
+
+// ---- Users (administrators) -----------------------------------------------------------------
+
+const USER_FIELDS = ['name', 'email', 'role', 'username', 'phone', 'country', 'dob', 'address', 'gender'];
+const admin = { user: null };
+
+const userList = pagedList('users', 'users', (u) => row(link(`#/users/${u.user_id}`, u.name), breakable(u.email), u.role));
+
+function showManagedUser(user) {
+  admin.user = user;
+  $('user-panel').hidden = false;
+  $('user-edit').hidden = !user;
+  $('user-heading').textContent = user ? user.name : 'User';
+  select($('users-list'), user ? `#/users/${user.user_id}` : '');
+  if (!user) {
+    $('user-meta').textContent = '';
+    return;
+  }
+  for (const field of USER_FIELDS) $(`user-${field}`).value = user[field] ?? '';
+  $('user-password').value = '';
+  const self = user.user_id === auth.user.user_id;
+  $('user-meta').textContent =
+    `Id ${user.user_id}; created ${when(user.created_at)}; version ${user.version}.${self ? ' This is you: delete your own account under Profile & security.' : ''}`;
+  $('user-delete').hidden = self;
+}
+
+async function openUser(id, message) {
+  const result = await api('GET', `users/${encodeURIComponent(id)}`);
+  showManagedUser(result.ok ? result.data : null);
+  if (!result.ok) report($('user-meta'), result);
+  else say($('user-meta'), message ?? '');
+  $('user-heading').focus();
+}
+
+onSubmit($('user-edit'), async (values, form) => {
+  const user = admin.user;
+  const changes = { ...changesOf(values, user, USER_FIELDS), ...(values.password && { password: values.password }) };
+  if (Object.keys(changes).length === 0) return done(form, 'Nothing to save: no field has changed.', 'info');
+  const result = await api('PUT', `users/${user.user_id}`, { body: changes, headers: { 'if-match': `"${user.version}"` } });
+  if (result.status === 412) return openUser(user.user_id, 'This user was changed elsewhere, so nothing was saved. The form now shows the latest version.');
+  if (!result.ok) return report(form, result);
+  showManagedUser(result.data);
+  if (result.data.user_id === auth.user.user_id) showUser(result.data);
+  done(form, `Saved ${result.data.name}.`);
+  await userList.load();
+});
+
+onClick('user-delete', async () => {
+  const user = admin.user;
+  const button = $('user-delete');
+  const sure = await confirmed(
+    `Delete ${user.name}?`,
+    `${user.email} loses their profile, sessions, key-value entries and records for good; their payments stay.`,
+    'Delete user',
+  );
+  if (!sure) return done(button, 'Nothing was deleted.', 'info');
+  const result = await api('DELETE', `users/${user.user_id}`, { headers: { 'if-match': `"${user.version}"` } });
+  if (!result.ok) return report(button, result);
+  showManagedUser(null);
+  setHash('#/users');
+  done($('user-meta'), `Deleted ${user.name} (${user.email}).`);
+  await userList.load();
+});
+
+onSubmit($('user-form'), async (values, form) => {
+  const body = { ...values };
+  if (!body.password) delete body.password;
+  const result = await api('POST', 'users', { body });
+  if (!result.ok) return report(form, result);
+  form.reset();
+  setHash(`#/users/${result.data.user_id}`);
+  await userList.load();
+  showManagedUser(result.data);
+  done($('user-meta'), `Created ${result.data.name}.`);
+});
+
+onSubmit($('users-filter'), async ({ email }) => {
+  userList.state.query = email ? { email } : {};
+  await userList.load();
+});
+onClick('users-refresh', async () => {
+  $('users-email').value = '';
+  userList.state.query = {};
+  await userList.load();
+});
+
+views.users = {
+  enter: () => userList.state.loaded || userList.load(),
+  open: (id) => openUser(id),
+};
+
+// ---- Start ----------------------------------------------------------------------------------
+
+const lists = [sessionList, kvList, recordList, paymentList, userList];
+for (const status of document.querySelectorAll('.status')) status.tabIndex = -1;
+$('kv-key').dataset.exact = ''; // a key is taken as typed: spaces are part of it
+$('login-id').dataset.field = 'email username';
+for (const id of ['new-amount', 'payment-amount']) $(id).dataset.hint = 'Enter an amount such as 12.50.';
