@@ -4,13 +4,13 @@
  * account), `admin`. `apiKey: false` marks the routes the usage plan does not cover.
  */
 import * as z from 'zod/mini';
-import { authSchemas } from './schemas/auth.ts';
+import { loginBody, refreshBody, session, tokens } from './schemas/auth.ts';
 import { lazy } from './schemas/common.ts';
-import { kvSchemas } from './schemas/kv.ts';
-import { meSchemas } from './schemas/me.ts';
-import { paymentSchemas } from './schemas/payments.ts';
-import { recordSchemas } from './schemas/records.ts';
-import { userSchemas } from './schemas/users.ts';
+import { kvEntry, kvPage, kvParams, kvValue, listKvQuery } from './schemas/kv.ts';
+import { accountExport, listSessionsQuery, sessionIdParams, sessionPage } from './schemas/me.ts';
+import { createPaymentBody, listPaymentsQuery, payment, paymentIdParams, paymentPage, updatePaymentBody } from './schemas/payments.ts';
+import { createRecordBody, listRecordsQuery, lookupQuery, phoneBody, record, recordIdParams, recordPage } from './schemas/records.ts';
+import { createUserBody, deleteUserBody, listUsersQuery, registerBody, updateUserBody, user, userIdParams, userPage } from './schemas/users.ts';
 import type { StaticFile } from './web/static.ts';
 
 /** Schemas are built on first use (see lazy in schemas/common.ts): a function builds only its own. */
@@ -92,9 +92,9 @@ export const routes = {
     summary: 'Create an account and sign in',
     description:
       'Creates an account with the `user` role and signs it in: the answer carries the profile and a token pair. The password needs 8 or more characters (at most 72 bytes in UTF-8) with a lowercase and an uppercase letter, a digit and a special character. An email or username already registered answers 409.',
-    body: () => userSchemas().registerBody,
+    body: registerBody,
     status: 201,
-    response: () => authSchemas().session,
+    response: session,
   },
   'auth.login': {
     method: 'POST',
@@ -107,9 +107,9 @@ export const routes = {
     summary: 'Sign in with email or username and password',
     description:
       'Send `email` or `username` (one of them) with the password. A wrong email, username or password answers the same 401. Failed attempts are counted per account and per network: past the limit the answer is 429 with Retry-After, and the password is not checked.',
-    body: () => authSchemas().loginBody,
+    body: loginBody,
     status: 200,
-    response: () => authSchemas().session,
+    response: session,
   },
   'auth.token': {
     method: 'POST',
@@ -121,9 +121,9 @@ export const routes = {
     summary: 'Exchange a refresh token for a new token pair',
     description:
       'Each refresh token works once: the answer carries a new access token and a new refresh token. An expired, used or revoked refresh token answers 401: sign in again.',
-    body: () => authSchemas().refreshBody,
+    body: refreshBody,
     status: 200,
-    response: () => authSchemas().tokens,
+    response: tokens,
   },
   'auth.logout': {
     method: 'POST',
@@ -147,7 +147,7 @@ export const routes = {
     description:
       'The profile of the signed-in account. The ETag is its version: send it as If-Match with PUT /users/{id} so that a concurrent change is not overwritten.',
     status: 200,
-    response: () => userSchemas().user,
+    response: user,
   },
   'me.export': {
     method: 'GET',
@@ -159,7 +159,7 @@ export const routes = {
     description:
       "A copy of everything the API holds about the caller, in one JSON document (the GDPR's right of access): the profile, every key-value entry with its value, payments with their card numbers masked, health records and open sessions.",
     status: 200,
-    response: () => meSchemas().accountExport,
+    response: accountExport,
   },
   'me.sessions': {
     method: 'GET',
@@ -170,9 +170,9 @@ export const routes = {
     summary: 'Your open sessions (signed-in devices); `current` marks the one you are using',
     description:
       "The caller's open sessions, one per sign-in (each refresh-token family), in session-id order, paged with `limit` and `cursor`. `current` marks the session of the access token in use.",
-    query: () => meSchemas().listSessionsQuery,
+    query: listSessionsQuery,
     status: 200,
-    response: () => meSchemas().sessionPage,
+    response: sessionPage,
   },
   'me.endSession': {
     method: 'DELETE',
@@ -183,7 +183,7 @@ export const routes = {
     summary: 'Sign one of your sessions out: its access and refresh tokens stop working',
     description:
       "Ends one of the caller's sessions at once: its access token is refused from the next request and its refresh token can no longer be used. Another account's session id answers 404, as an unknown one does.",
-    params: () => meSchemas().sessionIdParams,
+    params: sessionIdParams,
     status: 204,
   },
 
@@ -196,9 +196,9 @@ export const routes = {
     summary: 'List users, newest first',
     description:
       'Admins only. Users, newest first, a page at a time: `limit` (1-100, default 20) per page, and the `next_cursor` of one page as `cursor` for the next. `email` finds the user with that address.',
-    query: () => userSchemas().listUsersQuery,
+    query: listUsersQuery,
     status: 200,
-    response: () => userSchemas().userPage,
+    response: userPage,
   },
   'users.create': {
     method: 'POST',
@@ -213,9 +213,9 @@ export const routes = {
     summary: 'Create a user',
     description:
       'Admins only. Creates a user with any role. Without a password the user cannot sign in until one is set with PUT /users/{id}. An email or username already registered answers 409.',
-    body: () => userSchemas().createUserBody,
+    body: createUserBody,
     status: 201,
-    response: () => userSchemas().user,
+    response: user,
   },
   'users.get': {
     method: 'GET',
@@ -227,9 +227,9 @@ export const routes = {
     summary: 'Read a user (admin, or the user themself)',
     description:
       "Users read their own profile and admins anyone's; another user's id answers 404, as if it did not exist. The ETag is the version, for If-Match on update or delete.",
-    params: () => userSchemas().userIdParams,
+    params: userIdParams,
     status: 200,
-    response: () => userSchemas().user,
+    response: user,
   },
   'users.update': {
     method: 'PUT',
@@ -244,10 +244,10 @@ export const routes = {
     summary: 'Partially update a user (If-Match for optimistic locking; your own email or password: current_password too)',
     description:
       'Changes only the fields sent. Send the ETag of your read as If-Match: if the user has changed since, the answer is 412 and nothing is written. Changing your own email or password needs `current_password`; only an admin changes a `role`. An email or username already taken answers 409.',
-    params: () => userSchemas().userIdParams,
-    body: () => userSchemas().updateUserBody,
+    params: userIdParams,
+    body: updateUserBody,
     status: 200,
-    response: () => userSchemas().user,
+    response: user,
   },
   'users.patch': {
     method: 'PATCH',
@@ -262,10 +262,10 @@ export const routes = {
     summary: 'Same as PUT: partial update',
     description:
       'The same partial update as PUT /users/{id}, for clients that expect PATCH: only the fields sent change, with the same rules for If-Match, `current_password` and `role`.',
-    params: () => userSchemas().userIdParams,
-    body: () => userSchemas().updateUserBody,
+    params: userIdParams,
+    body: updateUserBody,
     status: 200,
-    response: () => userSchemas().user,
+    response: user,
   },
   'users.delete': {
     method: 'DELETE',
@@ -278,8 +278,8 @@ export const routes = {
     summary: 'Delete a user with their sessions and uniqueness markers (deleting yourself: current_password in the body)',
     description:
       'Deletes the user, ends all their sessions, frees their email and username and deletes their key-value entries and health records. Deleting yourself needs `current_password` in the body; an admin deleting another user sends no body. If-Match deletes only the version read.',
-    params: () => userSchemas().userIdParams,
-    body: () => userSchemas().deleteUserBody,
+    params: userIdParams,
+    body: deleteUserBody,
     status: 204,
   },
 
@@ -293,9 +293,9 @@ export const routes = {
     summary: "List payments, newest first (yours; all or one user's for admins)",
     description:
       "Payments, newest first, a page at a time (`limit` 1-100, default 20; the `next_cursor` of one page as `cursor` for the next). Users see their own; admins see everyone's, or one user's with `user_id`. A user naming another `user_id` gets 404.",
-    query: () => paymentSchemas().listPaymentsQuery,
+    query: listPaymentsQuery,
     status: 200,
-    response: () => paymentSchemas().paymentPage,
+    response: paymentPage,
   },
   'payments.create': {
     method: 'POST',
@@ -310,9 +310,9 @@ export const routes = {
     summary: 'Create a payment (Idempotency-Key supported)',
     description:
       'Records a card payment. The card number (12-19 digits, Luhn-checked) is stored encrypted and answered masked; the CVC (3 digits, 4 for American Express) is checked, then discarded; an expired card is refused. `amount` is a JSON number or a decimal string with at most as many decimals as its currency has (ISO 4217). With an Idempotency-Key a retry is safe: the same key and body within 24 hours replay the first answer, the same key with another body answers 422. Admins may pay for another user with `user_id`.',
-    body: () => paymentSchemas().createPaymentBody,
+    body: createPaymentBody,
     status: 201,
-    response: () => paymentSchemas().payment,
+    response: payment,
   },
   'payments.get': {
     method: 'GET',
@@ -323,9 +323,9 @@ export const routes = {
     data: 'read',
     summary: 'Read a payment (the owner or an admin)',
     description: "The payment's owner or an admin reads it; to anyone else it does not exist (404). The card number comes masked; the ETag is the version.",
-    params: () => paymentSchemas().paymentIdParams,
+    params: paymentIdParams,
     status: 200,
-    response: () => paymentSchemas().payment,
+    response: payment,
   },
   'payments.update': {
     method: 'PUT',
@@ -339,10 +339,10 @@ export const routes = {
     summary: 'Update a payment: status forward only; amount, currency and card while pending',
     description:
       'Status moves only forward: pending to completed or failed, completed to refunded. Amount, currency and card change only while the payment is pending (409 after); a new card number needs its expiry and CVC. If-Match with the ETag read makes the write conditional (412 when stale).',
-    params: () => paymentSchemas().paymentIdParams,
-    body: () => paymentSchemas().updatePaymentBody,
+    params: paymentIdParams,
+    body: updatePaymentBody,
     status: 200,
-    response: () => paymentSchemas().payment,
+    response: payment,
   },
   'payments.delete': {
     method: 'DELETE',
@@ -354,7 +354,7 @@ export const routes = {
     errors: [409],
     summary: 'Delete a pending payment',
     description: 'Only a pending payment can be deleted (409 otherwise), by its owner or an admin. If-Match deletes only the version read.',
-    params: () => paymentSchemas().paymentIdParams,
+    params: paymentIdParams,
     status: 204,
   },
 
@@ -367,9 +367,9 @@ export const routes = {
     summary: 'List your keys in key order (optionally by prefix)',
     description:
       'Your keys in key order, without their values (read one with GET /kv/{key}). `prefix` keeps the keys that start with it; `limit` (1-100, default 20) per page, and the `next_cursor` of one page as `cursor` for the next.',
-    query: () => kvSchemas().listKvQuery,
+    query: listKvQuery,
     status: 200,
-    response: () => kvSchemas().kvPage,
+    response: kvPage,
   },
   'kv.get': {
     method: 'GET',
@@ -381,9 +381,9 @@ export const routes = {
     summary: 'Read a value',
     description:
       "The value stored under the key (URL-encoded in the path), with its version as the ETag. Keys are private: another user's key of the same name is another entry.",
-    params: () => kvSchemas().kvParams,
+    params: kvParams,
     status: 200,
-    response: () => kvSchemas().kvEntry,
+    response: kvEntry,
   },
   'kv.put': {
     method: 'PUT',
@@ -399,11 +399,11 @@ export const routes = {
     summary: 'Create (201) or replace (200) a value; If-None-Match: * creates only, If-Match compares and swaps',
     description:
       "The body is the value itself: any JSON value, up to 256 KiB in UTF-8 and 32 levels of nesting. Keys are 1-256 characters without control characters; URL-encode them in the path (`/` as `%2F`). Answers 201 when the key is new and 200 when its value is replaced. `If-None-Match: *` creates only; `If-Match` with an ETag replaces only that version (412 otherwise). Each user's store holds a limited number of keys and bytes: 409 when it is full.",
-    params: () => kvSchemas().kvParams,
-    body: () => kvSchemas().kvValue,
+    params: kvParams,
+    body: kvValue,
     maxBodyBytes: 512 * 1024,
     status: 200,
-    response: () => kvSchemas().kvEntry,
+    response: kvEntry,
   },
   'kv.delete': {
     method: 'DELETE',
@@ -414,7 +414,7 @@ export const routes = {
     data: 'write',
     summary: 'Delete a value (If-Match honoured)',
     description: 'Deletes the key and its value; a key you do not have answers 404. If-Match deletes only the version read.',
-    params: () => kvSchemas().kvParams,
+    params: kvParams,
     status: 204,
   },
 
@@ -428,9 +428,9 @@ export const routes = {
     summary: "List your health records, newest first (admins: any user's with user_id)",
     description:
       "Your health records, newest first, a page at a time (`limit` 1-100, default 20; the `next_cursor` of one page as `cursor` for the next). Admins list any user's with `user_id`; a user naming someone else gets 404.",
-    query: () => recordSchemas().listRecordsQuery,
+    query: listRecordsQuery,
     status: 200,
-    response: () => recordSchemas().recordPage,
+    response: recordPage,
   },
   'records.create': {
     method: 'POST',
@@ -443,9 +443,9 @@ export const routes = {
     summary: 'Create your health record of a phone (one per phone per owner)',
     description:
       'Records a name, a date of birth, a height (30-280 cm) and a weight (1-650 kg) for a 10-digit phone number. The phone is stored only as a keyed hash, never in clear, and is not answered back. One record per phone per owner: a second answers 409.',
-    body: () => recordSchemas().createRecordBody,
+    body: createRecordBody,
     status: 201,
-    response: () => recordSchemas().record,
+    response: record,
   },
   'records.get': {
     method: 'GET',
@@ -456,9 +456,9 @@ export const routes = {
     summary: 'Read a record (its owner or an admin)',
     description:
       "The record's owner or an admin reads it; to anyone else it does not exist (404). Record ids come from the answers of create, list and lookup.",
-    params: () => recordSchemas().recordIdParams,
+    params: recordIdParams,
     status: 200,
-    response: () => recordSchemas().record,
+    response: record,
   },
   'records.lookup': {
     method: 'POST',
@@ -469,10 +469,10 @@ export const routes = {
     summary: "The records of a phone you may see: your own; every owner's for admins (rate-limited per user)",
     description:
       "Finds records by phone number, sent in the body so that it stays out of URLs and logs. Users see their own record of that phone; admins see every owner's. Lookups are limited per user per hour: 429 with Retry-After past the limit.",
-    body: () => recordSchemas().phoneBody,
-    query: () => recordSchemas().lookupQuery,
+    body: phoneBody,
+    query: lookupQuery,
     status: 200,
-    response: () => recordSchemas().recordPage,
+    response: recordPage,
   },
   'records.delete': {
     method: 'DELETE',
@@ -482,7 +482,7 @@ export const routes = {
     data: 'write',
     summary: 'Delete a record (its owner or an admin)',
     description: "The record's owner or an admin deletes it; to anyone else it does not exist (404).",
-    params: () => recordSchemas().recordIdParams,
+    params: recordIdParams,
     status: 204,
   },
   'records.deleteByPhone': {
@@ -495,7 +495,7 @@ export const routes = {
     summary: "Delete your record of a phone (admins: every owner's)",
     description:
       "Deletes your record of the phone number in the body (sent in the body so that it stays out of URLs and logs); admins delete every owner's record of it. 404 when there is none.",
-    body: () => recordSchemas().phoneBody,
+    body: phoneBody,
     status: 204,
   },
 

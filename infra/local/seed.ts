@@ -15,9 +15,9 @@ await runLocalCommand(async () => {
   // The data layer reads the environment on first use: the app's modules load only now.
   const { users } = await import('../../shared/db/users.ts');
   const { Conflict, PreconditionFailed } = await import('../../shared/errors.ts');
-  const { userSchemas } = await import('../../shared/schemas/users.ts');
-  const { paymentSchemas } = await import('../../shared/schemas/payments.ts');
-  const { recordSchemas } = await import('../../shared/schemas/records.ts');
+  const { createUserBody } = await import('../../shared/schemas/users.ts');
+  const { createPaymentBody } = await import('../../shared/schemas/payments.ts');
+  const { createRecordBody } = await import('../../shared/schemas/records.ts');
   const { createUser } = await import('../../shared/services/users.ts');
   const { putEntry } = await import('../../shared/services/kv.ts');
   const { createRecord } = await import('../../shared/services/records.ts');
@@ -37,7 +37,7 @@ await runLocalCommand(async () => {
     const found = await users.findByEmail(demo.email);
     if (found) return found;
     added += 1;
-    return createUser(userSchemas().createUserBody.parse({ ...demo, role }));
+    return createUser(createUserBody().parse({ ...demo, role }));
   }
 
   await account(DEMO_ADMIN, 'admin');
@@ -51,7 +51,7 @@ await runLocalCommand(async () => {
     { name: 'Uma User', phone: '5550100001', dob: '1990-04-12', height: 168, weight: 61 },
     { name: 'Sam Sample', phone: '5550100002', dob: '1984-11-30', height: 181, weight: 77 },
   ];
-  for (const record of records) await unlessThere(() => createRecord(caller, recordSchemas().createRecordBody.parse(record)));
+  for (const record of records) await unlessThere(() => createRecord(caller, createRecordBody().parse(record)));
 
   // Payments have no natural key: they are made once, when the user has none.
   const payments = [
@@ -68,7 +68,7 @@ await runLocalCommand(async () => {
     { amount: 1200, currency: 'EUR', payment_method: 'Prepaid Card', card_no: '4000 0566 5566 5556', card_expiry: '01/33', card_cvc: '987', status: 'failed' },
   ];
   if ((await listPayments(caller, { limit: 1 })).items.length === 0) {
-    for (const payment of payments) await unlessThere(() => createPayment(caller, paymentSchemas().createPaymentBody.parse(payment)));
+    for (const payment of payments) await unlessThere(() => createPayment(caller, createPaymentBody().parse(payment)));
   }
 
   const consoleUrl = `http://localhost:${process.env.PORT ?? 3000}/`;

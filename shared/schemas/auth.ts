@@ -1,32 +1,34 @@
 import * as z from 'zod/mini';
-import { commonSchemas, lazy } from './common.ts';
-import { userSchemas } from './users.ts';
+import { currentPassword, lazy } from './common.ts';
+import { user } from './users.ts';
 
-export const authSchemas = lazy(() => {
-  /** Email or username, plus the password. Only a length check here: the policy applies at sign-up. */
-  const loginBody = z
+/** Email or username, plus the password. Only a length check here: the policy applies at sign-up. */
+export const loginBody = lazy(() =>
+  z
     .strictObject({
       email: z.optional(z.string().check(z.maxLength(254))),
       username: z.optional(z.string().check(z.maxLength(30))),
-      password: commonSchemas().currentPassword,
+      password: currentPassword(),
     })
     .check(
       z.meta({ oneOf: [{ required: ['email'] }, { required: ['username'] }] }),
       z.refine((b) => (b.email === undefined) !== (b.username === undefined), 'Send either email or username'),
-    );
+    ),
+);
 
-  const refreshBody = z.strictObject({ refresh_token: z.string().check(z.minLength(1), z.maxLength(200)) });
+export const refreshBody = lazy(() => z.strictObject({ refresh_token: z.string().check(z.minLength(1), z.maxLength(200)) }));
 
-  const tokens = z.object({
+export const tokens = lazy(() =>
+  z.object({
     token_type: z.literal('Bearer'),
     /** A JWS in compact form. */
     access_token: z.string().check(z.regex(/^[\w-]+\.[\w-]+\.[\w-]+$/)),
     expires_in: z.int().check(z.meta({ description: 'Seconds the access token is valid for' }), z.minimum(1)),
     /** The user's id, a dot and 32 random bytes in base64url (crypto/tokens.ts). */
     refresh_token: z.string().check(z.regex(/^[0-9a-f-]{36}\.[\w-]{43}$/)),
-  });
+  }),
+);
 
-  return { loginBody, refreshBody, tokens, session: z.object({ user: userSchemas().user, ...tokens.shape }) };
-});
+export const session = lazy(() => z.object({ user: user(), ...tokens().shape }));
 
-export type LoginBody = z.output<ReturnType<typeof authSchemas>['loginBody']>;
+export type LoginBody = z.output<ReturnType<typeof loginBody>>;

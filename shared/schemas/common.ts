@@ -41,17 +41,17 @@ z.config({ ...en(), customError: humanMessage });
 /** A schema's own message for a wrong value, leaving a missing one to humanMessage ("Required"). */
 export const unlessMissing = (message: string) => ({ error: (issue: z.core.$ZodRawIssue) => (issue.input === undefined ? undefined : message) });
 
-/** Builds a module's schemas on first use, not at import: a function builds only the ones it needs. */
+/** Builds a schema on first use, not at import: a function builds only the schemas it reads. */
 export const lazy = <T>(build: () => T): (() => T) => {
   let built: T | undefined;
   return () => (built ??= build());
 };
 
-export const commonSchemas = lazy(() => {
-  const utf8Bytes = (s: string) => Buffer.byteLength(s, 'utf8');
+const utf8Bytes = (s: string) => Buffer.byteLength(s, 'utf8');
 
-  /** Seed 003's policy, and bcrypt's 72-byte limit enforced rather than silently truncated. */
-  const password = z.string().check(
+/** Seed 003's policy, and bcrypt's 72-byte limit enforced rather than silently truncated. */
+export const password = lazy(() =>
+  z.string().check(
     // JSON Schema counts characters, not bytes: 72 characters is the most any password can have.
     z.meta({
       maxLength: 72,
@@ -63,46 +63,49 @@ export const commonSchemas = lazy(() => {
     z.regex(/[A-Z]/, 'Password must contain an uppercase letter'),
     z.regex(/\d/, 'Password must contain a digit'),
     z.regex(/[^A-Za-z0-9]/, 'Password must contain a special character'),
-  );
+  ),
+);
 
-  /** A password being checked rather than set: only a length check (the policy applies when it is set). */
-  const currentPassword = z.string().check(z.minLength(1), z.maxLength(1024));
+/** A password being checked rather than set: only a length check (the policy applies when it is set). */
+export const currentPassword = lazy(() => z.string().check(z.minLength(1), z.maxLength(1024)));
 
-  const email = z.email(unlessMissing('Invalid email address')).check(z.maxLength(254));
-  /** Trimmed, then 1 to `max` characters: not blank (JSON Schema's \S is trim's whitespace). */
-  const shortText = (max: number) => z.string().check(z.meta({ pattern: '\\S' }), z.trim(), z.minLength(1), z.maxLength(max));
-  const name = shortText(100);
-  const username = z.string().check(z.regex(/^[A-Za-z0-9_.-]{3,30}$/, 'Username must be 3-30 letters, digits, dots, dashes or underscores'));
-  /** 10 digits as the seeds use, or E.164. */
-  const phone = z.string().check(z.regex(/^(\d{10}|\+[1-9]\d{7,14})$/, 'Phone must be 10 digits or E.164 (+ and 8-15 digits)'));
+export const email = lazy(() => z.email(unlessMissing('Invalid email address')).check(z.maxLength(254)));
+/** Trimmed, then 1 to `max` characters: not blank (JSON Schema's \S is trim's whitespace). Builds a new schema on each call. */
+export const shortText = (max: number) => z.string().check(z.meta({ pattern: '\\S' }), z.trim(), z.minLength(1), z.maxLength(max));
+export const name = lazy(() => shortText(100));
+export const username = lazy(() => z.string().check(z.regex(/^[A-Za-z0-9_.-]{3,30}$/, 'Username must be 3-30 letters, digits, dots, dashes or underscores')));
+/** 10 digits as the seeds use, or E.164. */
+export const phone = lazy(() => z.string().check(z.regex(/^(\d{10}|\+[1-9]\d{7,14})$/, 'Phone must be 10 digits or E.164 (+ and 8-15 digits)')));
 
-  /** A real calendar date (YYYY-MM-DD) in the past, not before 1900. */
-  const pastDate = z.iso.date(unlessMissing('Date must be a real date as YYYY-MM-DD')).check(
+/** A real calendar date (YYYY-MM-DD) in the past, not before 1900. */
+export const pastDate = lazy(() =>
+  z.iso.date(unlessMissing('Date must be a real date as YYYY-MM-DD')).check(
     z.meta({ description: 'A real date (YYYY-MM-DD) in the past, from 1900-01-01' }),
     z.refine((d) => d >= '1900-01-01' && d < new Date().toISOString().slice(0, 10), 'Date must be in the past'),
-  );
+  ),
+);
 
-  const role = z.enum(['user', 'admin']);
+export const role = lazy(() => z.enum(['user', 'admin']));
 
-  const idParams = z.strictObject({ id: z.uuid('Not a valid id') });
+export const idParams = lazy(() => z.strictObject({ id: z.uuid('Not a valid id') }));
 
-  const pageQuery = {
-    limit: z._default(
-      z.coerce.number('Must be a whole number from 1 to 100').check(z.meta({ description: 'Items per page' }), z.int(), z.minimum(1), z.maximum(100)),
-      20,
-    ),
-    cursor: z.optional(z.string().check(z.meta({ description: "The previous page's next_cursor, for the page after it" }), z.maxLength(2048))),
-  };
+/** The shape of a list's query: spread it into the route's own object. */
+export const pageQuery = lazy(() => ({
+  limit: z._default(
+    z.coerce.number('Must be a whole number from 1 to 100').check(z.meta({ description: 'Items per page' }), z.int(), z.minimum(1), z.maximum(100)),
+    20,
+  ),
+  cursor: z.optional(z.string().check(z.meta({ description: "The previous page's next_cursor, for the page after it" }), z.maxLength(2048))),
+}));
 
-  /** A sealed cursor: base64url (crypto/cursor.ts). */
-  const nextCursor = z.nullable(
-    z.string().check(z.meta({ pattern: '^[A-Za-z0-9_-]+$', description: 'Send as `cursor` for the next page; null on the last page' })),
-  );
-  const page = <T extends z.ZodMiniType>(item: T) => z.object({ items: z.array(item), next_cursor: nextCursor });
+/** A sealed cursor: base64url (crypto/cursor.ts). */
+const nextCursor = lazy(() =>
+  z.nullable(z.string().check(z.meta({ pattern: '^[A-Za-z0-9_-]+$', description: 'Send as `cursor` for the next page; null on the last page' }))),
+);
+/** A page of `item`s: builds a new schema on each call. */
+export const page = <T extends z.ZodMiniType>(item: T) => z.object({ items: z.array(item), next_cursor: nextCursor() });
 
-  /** Answered only (the API sets it): versions start at 1 and grow by one with each write. */
-  const version = z.int().check(z.minimum(1));
-  /** Answered only: an ISO 8601 UTC instant, as Date.prototype.toISOString writes it. */
-  const timestamp = z.iso.datetime();
-  return { password, currentPassword, email, name, username, phone, pastDate, shortText, role, idParams, pageQuery, page, version, timestamp };
-});
+/** Answered only (the API sets it): versions start at 1 and grow by one with each write. */
+export const version = lazy(() => z.int().check(z.minimum(1)));
+/** Answered only: an ISO 8601 UTC instant, as Date.prototype.toISOString writes it. */
+export const timestamp = lazy(() => z.iso.datetime());

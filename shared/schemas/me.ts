@@ -1,22 +1,23 @@
 import * as z from 'zod/mini';
-import { commonSchemas, lazy } from './common.ts';
-import { kvSchemas } from './kv.ts';
-import { paymentSchemas } from './payments.ts';
-import { recordSchemas } from './records.ts';
-import { userSchemas } from './users.ts';
+import { idParams, lazy, page, pageQuery, timestamp } from './common.ts';
+import { kvEntry } from './kv.ts';
+import { payment } from './payments.ts';
+import { record } from './records.ts';
+import { user } from './users.ts';
 
-export const meSchemas = lazy(() => {
-  const { timestamp } = commonSchemas();
-  const session = z.object({ session_id: z.uuid(), created_at: timestamp, expires_at: timestamp, current: z.boolean() });
-  /** Everything the API holds about the caller (the GDPR's right of access). */
-  const accountExport = z.object({
-    exported_at: timestamp,
-    profile: userSchemas().user,
-    key_value: z.array(kvSchemas().kvEntry),
-    payments: z.array(paymentSchemas().payment),
-    records: z.array(recordSchemas().record),
-    sessions: z.array(session),
-  });
-  const { idParams, page, pageQuery } = commonSchemas();
-  return { accountExport, sessionPage: page(session), listSessionsQuery: z.strictObject(pageQuery), sessionIdParams: idParams };
-});
+const session = lazy(() => z.object({ session_id: z.uuid(), created_at: timestamp(), expires_at: timestamp(), current: z.boolean() }));
+
+/** Everything the API holds about the caller (the GDPR's right of access). */
+export const accountExport = lazy(() =>
+  z.object({
+    exported_at: timestamp(),
+    profile: user(),
+    key_value: z.array(kvEntry()),
+    payments: z.array(payment()),
+    records: z.array(record()),
+    sessions: z.array(session()),
+  }),
+);
+export const sessionPage = lazy(() => page(session()));
+export const listSessionsQuery = lazy(() => z.strictObject(pageQuery()));
+export const sessionIdParams = idParams;

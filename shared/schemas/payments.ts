@@ -1,5 +1,5 @@
 import * as z from 'zod/mini';
-import { commonSchemas, lazy, unlessMissing } from './common.ts';
+import { idParams, lazy, page, pageQuery, timestamp, unlessMissing, version } from './common.ts';
 import { MAX_MINOR_UNITS, NON_MONETARY } from './money.ts';
 
 export const PAYMENT_METHODS = ['Credit Card', 'Debit Card', 'Prepaid Card'] as const;
@@ -57,71 +57,79 @@ export function expiryMonth(expiry: string): string | undefined {
 
 const notExpired = (month: string) => month >= new Date().toISOString().slice(0, 7);
 
-export const paymentSchemas = lazy(() => {
-  const { idParams, page, pageQuery, timestamp, version } = commonSchemas();
-
-  const cardNo = z.string().check(
+const cardNo = lazy(() =>
+  z.string().check(
     z.meta({ description: '12-19 digits, spaces and dashes allowed between them, passing the Luhn check' }),
     z.regex(/^\d[\d -]{10,24}\d$/, 'Card number must be 12-19 digits (spaces and dashes allowed)'),
     z.refine((s) => /^\d{12,19}$/.test(cardDigits(s)), 'Card number must be 12-19 digits (spaces and dashes allowed)'),
     z.refine((s) => luhnValid(cardDigits(s)), 'Card number fails the Luhn check'),
-  );
-  const cardExpiry = z.string().check(
+  ),
+);
+const cardExpiry = lazy(() =>
+  z.string().check(
     z.meta({ description: 'YYYY-MM-DD (the day is ignored) or MM/YY, not before the current month' }),
     z.regex(CARD_EXPIRY, 'Card expiry must be YYYY-MM-DD or MM/YY'),
     z.refine((s) => {
       const month = expiryMonth(s);
       return !month || notExpired(month);
     }, 'The card has expired'),
-  );
-  const cardCvc = z
-    .string()
-    .check(z.meta({ description: '3 digits, 4 for American Express' }), z.regex(/^\d{3,4}$/, 'CVC must be 3 digits (4 for American Express)'));
-  /** A positive amount as a JSON number or a decimal string; the currency decides how many decimals. */
-  const amount = z.union(
+  ),
+);
+const cardCvc = lazy(() =>
+  z.string().check(z.meta({ description: '3 digits, 4 for American Express' }), z.regex(/^\d{3,4}$/, 'CVC must be 3 digits (4 for American Express)')),
+);
+/** A positive amount as a JSON number or a decimal string; the currency decides how many decimals. */
+const amount = lazy(() =>
+  z.union(
     [
       // Wide here; requireMinor (money.ts) applies the exact bound per currency, with its own message.
       z.number().check(z.positive('Amount must be positive'), z.lte(1e15, 'Amount is too large')),
       z.string().check(z.regex(/^\d{1,15}(\.\d{1,4})?$/, 'Amount must be a positive decimal number')),
     ],
     unlessMissing('Amount must be a number or a decimal string'),
-  );
-  const currency = z.string().check(
+  ),
+);
+const currency = lazy(() =>
+  z.string().check(
     z.regex(/^[A-Z]{3}$/, 'Currency must be an ISO 4217 code such as INR or USD'),
     z.refine((c) => z.currencyCode().safeParse(c).success && !NON_MONETARY.has(c), 'Unknown ISO 4217 currency'),
-  );
-  const description = z.string().check(z.maxLength(255));
+  ),
+);
+const description = lazy(() => z.string().check(z.maxLength(255)));
 
-  /** CVC length depends on the card: 4 digits for American Express, 3 for the others. */
-  const cvcMatchesCard = (body: { card_no?: string; card_cvc?: string }) =>
-    !body.card_no || !body.card_cvc || body.card_cvc.length === (cardBrand(cardDigits(body.card_no)) === 'amex' ? 4 : 3);
-  const cvcIssue = { path: ['card_cvc'], message: 'CVC must be 3 digits (4 for American Express)' };
+/** CVC length depends on the card: 4 digits for American Express, 3 for the others. */
+const cvcMatchesCard = (body: { card_no?: string; card_cvc?: string }) =>
+  !body.card_no || !body.card_cvc || body.card_cvc.length === (cardBrand(cardDigits(body.card_no)) === 'amex' ? 4 : 3);
+const cvcIssue = { path: ['card_cvc'], message: 'CVC must be 3 digits (4 for American Express)' };
 
-  const createPaymentBody = z
+export const createPaymentBody = lazy(() =>
+  z
     .strictObject({
       user_id: z.optional(z.uuid('Not a valid user id')),
-      amount,
-      currency,
+      amount: amount(),
+      currency: currency(),
       payment_method: z.enum(PAYMENT_METHODS),
-      card_no: cardNo,
-      card_expiry: cardExpiry,
-      card_cvc: cardCvc,
+      card_no: cardNo(),
+      card_expiry: cardExpiry(),
+      card_cvc: cardCvc(),
       status: z._default(z.enum(['pending', 'completed', 'failed']), 'pending'),
-      description: z.optional(description),
+      description: z.optional(description()),
     })
-    .check(z.refine(cvcMatchesCard, cvcIssue));
+    .check(z.refine(cvcMatchesCard, cvcIssue)),
+);
 
-  /** Partial update. A new card needs its expiry and CVC (checked, then discarded) too. */
-  const updatePaymentBody = z
+/** Partial update. A new card needs its expiry and CVC (checked, then discarded) too. */
+export const updatePaymentBody = lazy(() =>
+  z
     .strictObject({
-      amount: z.optional(amount),
-      currency: z.optional(currency),
+      amount: z.optional(amount()),
+      currency: z.optional(currency()),
       payment_method: z.optional(z.enum(PAYMENT_METHODS)),
-      card_no: z.optional(cardNo),
-      card_expiry: z.optional(cardExpiry),
-      card_cvc: z.optional(cardCvc),
+      card_no: z.optional(cardNo()),
+      card_expiry: z.optional(cardExpiry()),
+      card_cvc: z.optional(cardCvc()),
       status: z.optional(z.enum(PAYMENT_STATUSES)),
-      description: z.optional(description),
+      description: z.optional(description()),
     })
     .check(
       z.meta({ minProperties: 1, dependentRequired: { card_no: ['card_expiry', 'card_cvc'] } }),
@@ -131,12 +139,14 @@ export const paymentSchemas = lazy(() => {
         message: 'A new card number needs card_expiry and card_cvc',
       }),
       z.refine(cvcMatchesCard, cvcIssue),
-    );
+    ),
+);
 
-  const paymentIdParams = idParams;
-  const listPaymentsQuery = z.strictObject({ ...pageQuery, user_id: z.optional(z.uuid('Not a valid user id')) });
+export const paymentIdParams = idParams;
+export const listPaymentsQuery = lazy(() => z.strictObject({ ...pageQuery(), user_id: z.optional(z.uuid('Not a valid user id')) }));
 
-  const payment = z.object({
+export const payment = lazy(() =>
+  z.object({
     payment_id: z.uuid(),
     user_id: z.uuid(),
     amount: z.number().check(z.positive(), z.lte(MAX_MINOR_UNITS)),
@@ -148,16 +158,14 @@ export const paymentSchemas = lazy(() => {
     card_last4: z.string().check(z.regex(/^\d{4}$/)),
     card_expiry: z.string().check(z.meta({ description: 'The expiry month, YYYY-MM' }), z.regex(/^\d{4}-(0[1-9]|1[0-2])$/)),
     status: z.enum(PAYMENT_STATUSES),
-    description: z.optional(description),
-    version,
-    created_at: timestamp,
-    updated_at: timestamp,
-  });
-  const paymentPage = page(payment);
-  return { createPaymentBody, updatePaymentBody, paymentIdParams, listPaymentsQuery, payment, paymentPage };
-});
+    description: z.optional(description()),
+    version: version(),
+    created_at: timestamp(),
+    updated_at: timestamp(),
+  }),
+);
+export const paymentPage = lazy(() => page(payment()));
 
-type Schemas = ReturnType<typeof paymentSchemas>;
-export type CreatePaymentBody = z.output<Schemas['createPaymentBody']>;
-export type UpdatePaymentBody = z.output<Schemas['updatePaymentBody']>;
-export type PublicPayment = z.output<Schemas['payment']>;
+export type CreatePaymentBody = z.output<ReturnType<typeof createPaymentBody>>;
+export type UpdatePaymentBody = z.output<ReturnType<typeof updatePaymentBody>>;
+export type PublicPayment = z.output<ReturnType<typeof payment>>;

@@ -9,11 +9,11 @@ import formats from 'ajv-formats';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { openApiDocument } from '../../shared/openapi.ts';
-import { authSchemas } from '../../shared/schemas/auth.ts';
-import { commonSchemas } from '../../shared/schemas/common.ts';
-import { kvSchemas } from '../../shared/schemas/kv.ts';
-import { paymentSchemas } from '../../shared/schemas/payments.ts';
-import { userSchemas } from '../../shared/schemas/users.ts';
+import { loginBody } from '../../shared/schemas/auth.ts';
+import { password } from '../../shared/schemas/common.ts';
+import { kvParams } from '../../shared/schemas/kv.ts';
+import { updatePaymentBody } from '../../shared/schemas/payments.ts';
+import { updateUserBody } from '../../shared/schemas/users.ts';
 import type { Json } from '../support/values.ts';
 
 const document: Json = openApiDocument('https://api.example.com');
@@ -76,7 +76,7 @@ describe('the limits the OpenAPI document states', () => {
     const key = fc.oneof(fc.string({ unit: characters, maxLength: 8 }), fc.string({ unit: characters, minLength: 250, maxLength: 260 }));
     fc.assert(
       fc.property(key, (k) => {
-        expect(documented(k), JSON.stringify(k)).toBe(kvSchemas().kvParams.safeParse({ key: k }).success);
+        expect(documented(k), JSON.stringify(k)).toBe(kvParams().safeParse({ key: k }).success);
       }),
       { numRuns: 500 },
     );
@@ -86,7 +86,7 @@ describe('the limits the OpenAPI document states', () => {
 
   it('accept exactly the ASCII passwords the function accepts, and every password it accepts', () => {
     const documented = ajv.compile(bodySchema('/auth/register', 'post').properties.password);
-    const policy = commonSchemas().password;
+    const policy = password();
     const ascii = fc.oneof(
       fc.string({ unit: 'binary-ascii', maxLength: 80 }),
       fc.string({ unit: 'binary-ascii', minLength: 64, maxLength: 72 }).map((rest) => `Aa1!${rest}`), // around 72
@@ -111,17 +111,17 @@ describe('the limits the OpenAPI document states', () => {
     const cases = [
       {
         documented: ajv.compile(bodySchema('/auth/login', 'post')),
-        schema: authSchemas().loginBody,
+        schema: loginBody(),
         fields: { email: 'jane@example.com', username: 'jane_doe', password: 'Str0ng!Passw0rd' },
       },
       {
         documented: ajv.compile(bodySchema('/users/{id}', 'patch')),
-        schema: userSchemas().updateUserBody,
+        schema: updateUserBody(),
         fields: { name: 'Jane Doe', address: '456 Another St', current_password: 'Str0ng!Passw0rd' },
       },
       {
         documented: ajv.compile(bodySchema('/payments/{id}', 'put')),
-        schema: paymentSchemas().updatePaymentBody,
+        schema: updatePaymentBody(),
         fields: { status: 'completed', card_no: '4111 1111 1111 1111', card_expiry: '12/99', card_cvc: '123', description: 'Rent' },
       },
     ];
