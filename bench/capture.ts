@@ -1,5 +1,5 @@
 /**
- * The DynamoDB calls a route really makes, recorded from the wire of a client and replayed as raw SDK
+ * The DynamoDB calls a route really makes, recorded from a client and replayed as raw SDK
  * calls: the floor the warm latency and throughput of a route are judged against. Calls that were
  * in flight together (a list's Query beside its session read) are replayed together.
  */
@@ -8,7 +8,7 @@ import { BatchGetItemCommand, type DynamoDBClient, GetItemCommand, QueryCommand 
 export interface RawCall {
   /** DynamoDB's operation, as in X-Amz-Target: GetItem, BatchGetItem, Query. */
   operation: string;
-  /** The request body as sent: the low-level client's input. */
+  /** The low-level client's input, as the route sent it. */
   input: Record<string, unknown>;
 }
 /** Groups sent one after the other; the calls of a group at once. */

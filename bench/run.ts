@@ -55,9 +55,25 @@ const bundleOf = (id: string) => {
 };
 const routeOfFunction = new Map(ids.map((id) => [functionId(routes[id].entry), id]));
 
-// ---- 1. Cold starts ------------------------------------------------------------------------------
+// ---- 1. Cost (first, so that the table holds only its filler) ---------------------------------------------------------------------------------------
+progress('1/5 cost: consumed capacity of every route that touches the table…');
+const perRoute = [];
+for (const id of ids.filter((id) => routes[id].data !== 'none')) perRoute.push(await costOf(id, await freshEvent(id), expected(id)));
+const SCALED: RouteId[] = ['users.list', 'payments.list', 'kv.list', 'records.lookup'];
+const SIZES = QUICK ? [200, 400] : [1_000, 10_000];
+const rcu = new Map(SCALED.map((id) => [id, [] as number[]]));
+const fillerHash = await hashPassword('Filler-Password-1');
+const scaled = await samplePlaceholders(API_KEY);
+for (const total of SIZES) {
+  const items = await fillTo(total, fillerHash);
+  for (const id of SCALED) rcu.get(id)?.push((await costOf(id, fillSampleEvent(eventFile(id), scaled), expected(id))).rcu);
+  progress(`   at ${items} items: ${SCALED.map((id) => `${id} ${rcu.get(id)?.at(-1)} RCU`).join(', ')}`);
+}
+const costScaling = { items: SIZES, routes: [...rcu].map(([route, units]) => ({ route, rcu: units, identical: new Set(units).size === 1 })) };
+
+// ---- 2. Cold starts ------------------------------------------------------------------------------
 const ROUNDS = QUICK ? 1 : 7;
-progress(`1/5 cold starts: ${routeOfFunction.size} functions and the floor in turn, ${ROUNDS} rounds…`);
+progress(`2/5 cold starts: ${routeOfFunction.size} functions and the floor in turn, ${ROUNDS} rounds…`);
 const cold = await measureCold(
   lambda,
   [...routeOfFunction].map(([id, route]) => ({ id, route, expected: expected(route), event: () => freshEvent(route) })),
@@ -70,10 +86,10 @@ const bytes = (id: string) => {
 const coldRows = cold.functions.map((row) => ({ ...row, ...bytes(row.function) }));
 await lambda.close();
 
-// ---- 2. Warm latency ------------------------------------------------------------------------------
+// ---- 3. Warm latency ------------------------------------------------------------------------------
 const CALLS = QUICK ? 100 : 1000;
 const readRoutes = ids.filter((id) => routes[id].method === 'GET' && routes[id].data === 'read');
-progress(`2/5 warm latency: ${CALLS} calls of each read route (${readRoutes.length}) against its raw DynamoDB calls, a process per route…`);
+progress(`3/5 warm latency: ${CALLS} calls of each read route (${readRoutes.length}) against its raw DynamoDB calls, a process per route…`);
 const sample = await samplePlaceholders(API_KEY);
 const warm = await measureWarm(
   readRoutes.map((route) => {
@@ -89,22 +105,6 @@ const warm = await measureWarm(
   }),
   CALLS,
 );
-
-// ---- 3. Cost ---------------------------------------------------------------------------------------
-progress('3/5 cost: consumed capacity of every route that touches the table…');
-const perRoute = [];
-for (const id of ids.filter((id) => routes[id].data !== 'none')) perRoute.push(await costOf(id, await freshEvent(id), expected(id)));
-const SCALED: RouteId[] = ['users.list', 'payments.list', 'kv.list', 'records.lookup'];
-const SIZES = QUICK ? [200, 400] : [1_000, 10_000];
-const rcu = new Map(SCALED.map((id) => [id, [] as number[]]));
-const fillerHash = await hashPassword('Filler-Password-1');
-const scaled = await samplePlaceholders(API_KEY);
-for (const total of SIZES) {
-  const items = await fillTo(total, fillerHash);
-  for (const id of SCALED) rcu.get(id)?.push((await costOf(id, fillSampleEvent(eventFile(id), scaled), expected(id))).rcu);
-  progress(`   at ${items} items: ${SCALED.map((id) => `${id} ${rcu.get(id)?.at(-1)} RCU`).join(', ')}`);
-}
-const costScaling = { items: SIZES, routes: [...rcu].map(([route, units]) => ({ route, rcu: units, identical: new Set(units).size === 1 })) };
 
 // ---- 4. Throughput ---------------------------------------------------------------------------------
 progress('4/5 throughput: GET /kv/{key} through the local gateway to one instance, and a bare server making its raw calls…');

@@ -1,7 +1,8 @@
 import { createHash, createHmac } from 'node:crypto';
 import { getSecrets } from '../config/index.ts';
+import { keyObject } from './aead.ts';
 
-const hmac = (pepper: Buffer, purpose: string, value: string) => createHmac('sha256', pepper).update(`${purpose}:${value}`).digest('base64url');
+const hmac = (pepper: Buffer, purpose: string, value: string) => createHmac('sha256', keyObject(pepper)).update(`${purpose}:${value}`).digest('base64url');
 
 /** HMAC-SHA256 under the secret pepper: a lookup key that cannot be brute-forced offline. */
 export async function keyedHash(purpose: string, value: string): Promise<string> {
