@@ -10,6 +10,7 @@ import { join, resolve } from 'node:path';
 import { ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort, localClient, portInUse } from '../../infra/local/dynamodb.ts';
+import { userShell } from '../support/shell.ts';
 import { defined } from '../support/values.ts';
 
 const START = resolve('infra/local/start.ts');
@@ -19,26 +20,9 @@ afterAll(() => {
   for (const child of running) if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
 });
 
-/** A user's shell: none of this test run's own settings (table, endpoint, secret, log level). */
-function userEnv(env: Record<string, string>) {
-  const {
-    TABLE_NAME,
-    AWS_ENDPOINT_URL_DYNAMODB,
-    AWS_REGION,
-    AWS_ACCESS_KEY_ID,
-    AWS_SECRET_ACCESS_KEY,
-    APP_SECRET,
-    POWERTOOLS_LOG_LEVEL,
-    LOCAL_API_KEY,
-    LOCAL_CONSOLE_KEY,
-    ...inherited
-  } = process.env;
-  return { ...inherited, ...env };
-}
-
 function start(env: Record<string, string>) {
   const cwd = mkdtempSync(join(tmpdir(), 'udp-loop-'));
-  const child = spawn(process.execPath, ['--import', TSX, START], { cwd, env: userEnv(env), stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--import', TSX, START], { cwd, env: userShell(env), stdio: ['ignore', 'pipe', 'pipe'] });
   running.push(child);
   let output = '';
   child.stdout?.on('data', (c) => (output += c));

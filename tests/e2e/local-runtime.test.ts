@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { freePort } from '../../infra/local/dynamodb.ts';
+import { userShell } from '../support/shell.ts';
 import { defined } from '../support/values.ts';
 
 const START = resolve('infra/local/start.ts');
@@ -17,19 +18,7 @@ afterAll(() => {
 });
 
 async function start(cwd: string, env: Record<string, string>) {
-  // A user's shell: none of this test run's own settings (table, endpoint, secret, log level).
-  const {
-    TABLE_NAME,
-    AWS_ENDPOINT_URL_DYNAMODB,
-    AWS_REGION,
-    AWS_ACCESS_KEY_ID,
-    AWS_SECRET_ACCESS_KEY,
-    APP_SECRET,
-    POWERTOOLS_LOG_LEVEL,
-    LOCAL_API_KEY,
-    ...inherited
-  } = process.env;
-  const child = spawn(process.execPath, ['--import', TSX, START], { cwd, env: { ...inherited, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--import', TSX, START], { cwd, env: userShell(env), stdio: ['ignore', 'pipe', 'pipe'] });
   running.push(child);
   let output = '';
   for (const stream of [child.stdout, child.stderr]) defined(stream, 'a piped output of npm start').on('data', (c) => (output += c));
