@@ -1,5 +1,5 @@
 /**
- * `npm run bench`: cold starts, warm latency, cost, throughput and password hashing, each measured in
+ * `npm run bench`: cost, cold starts, warm latency, throughput and password hashing, each measured in
  * one run on this machine against a floor measured in the same run, and every timed call checked for
  * the status it must answer. Writes bench/report.json (figures) and bench/report.md (tables).
  */
@@ -9,6 +9,7 @@ import { resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { ensureTable, freePort, localAwsEnvironment, startDynamoLocal } from '../infra/local/dynamodb.ts';
 import { generateLocalEnv } from '../infra/local/env-file.ts';
+import type { RouteId } from '../shared/routes.ts';
 import { progress } from './stats.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
@@ -34,7 +35,6 @@ const { costOf, fillTo } = await import('./cost.ts');
 const { measureThroughput } = await import('./throughput.ts');
 const { measurePasswords } = await import('./passwords.ts');
 const { writeReport } = await import('./report.ts');
-type RouteId = keyof typeof routes;
 
 const ids = Object.keys(routes) as RouteId[];
 const eventFile = (id: RouteId) => resolve(ROOT, `events/${id}.json`);
@@ -55,7 +55,7 @@ const bundleOf = (id: string) => {
 };
 const routeOfFunction = new Map(ids.map((id) => [functionId(routes[id].entry), id]));
 
-// ---- 1. Cost (first, so that the table holds only its filler) ---------------------------------------------------------------------------------------
+// ---- 1. Cost (first, so that the table holds only its filler) -----------------------------------
 progress('1/5 cost: consumed capacity of every route that touches the table…');
 const perRoute = [];
 for (const id of ids.filter((id) => routes[id].data !== 'none')) perRoute.push(await costOf(id, await freshEvent(id), expected(id)));
