@@ -8,6 +8,8 @@ import { DescribeTableCommand, ListTablesCommand, ResourceNotFoundException } fr
 import { localAwsEnvironment, localClient } from './dynamodb.ts';
 import { generateLocalEnv } from './env-file.ts';
 
+const LEADS_TO_AWS = ['AWS_PROFILE', 'AWS_DEFAULT_PROFILE', 'AWS_SESSION_TOKEN', 'AWS_IGNORE_CONFIGURED_ENDPOINT_URLS', 'AWS_ENDPOINT_URL'];
+
 /** Something the developer can fix, said in one line. */
 export class LocalProblem extends Error {}
 
@@ -20,7 +22,10 @@ export function useLocalTable({ requireSecrets }: { requireSecrets: boolean }): 
   else if (requireSecrets) throw new LocalProblem('No .env.local here: run npm start in this directory first (it generates the local secrets).');
   else for (const [name, value] of Object.entries(generateLocalEnv())) process.env[name] ??= value;
   const endpoint = `http://127.0.0.1:${process.env.DYNAMODB_PORT ?? 8000}`;
-  Object.assign(process.env, localAwsEnvironment(endpoint));
+  // Whatever in the shell or ~/.aws could send the SDK to AWS instead (a profile's real keys, an
+  // instruction to ignore the endpoint) goes: these commands write demo accounts and card data.
+  for (const name of LEADS_TO_AWS) delete process.env[name];
+  Object.assign(process.env, localAwsEnvironment(endpoint), { AWS_CONFIG_FILE: '/dev/null', AWS_SHARED_CREDENTIALS_FILE: '/dev/null' });
   process.env.TABLE_NAME ??= 'user-data';
   return { endpoint, tableName: process.env.TABLE_NAME };
 }

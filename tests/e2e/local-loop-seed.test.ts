@@ -36,6 +36,20 @@ const gateway = useGateway();
 const itemCount = async () => (await localClient(endpoint).send(new ScanCommand({ TableName: table, Select: 'COUNT' }))).Count;
 
 describe('npm run seed', () => {
+  it('writes to DynamoDB Local whatever AWS settings the shell has (a profile, an instruction to ignore the endpoint)', async () => {
+    const config = join(projectDir, 'aws-config');
+    writeFileSync(config, '[profile real]\naws_access_key_id = AKIAREALKEY\naws_secret_access_key = real\nregion = eu-west-1\n');
+    const shell = {
+      AWS_PROFILE: 'real',
+      AWS_CONFIG_FILE: config,
+      AWS_IGNORE_CONFIGURED_ENDPOINT_URLS: 'true',
+      AWS_ENDPOINT_URL: 'https://dynamodb.eu-west-1.amazonaws.com',
+    };
+    const before = await itemCount();
+    expect(await run('infra/local/seed.ts', [], shell)).toMatchObject({ code: 0, stderr: '' });
+    expect(await itemCount()).toBeGreaterThan(defined(before, 'items before'));
+  });
+
   it('loads demo accounts with the printed passwords and their data, and adds nothing when run again', async () => {
     const first = await run('infra/local/seed.ts');
     expect(first).toMatchObject({ code: 0, stderr: '' });
