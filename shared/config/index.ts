@@ -121,18 +121,30 @@ export function deriveSecrets(doc: SecretDocument): Secrets {
  * HTTP call): no Secrets Manager SDK client in the bundle, so nothing to load at cold start. node:http,
  * which the DynamoDB client loads anyway, rather than fetch, whose first call loads undici (~10 ms).
  */
+const SECRET_TIMEOUT_MS = 3000;
+
 async function fetchSecret(secretId: string | undefined): Promise<string> {
   if (!secretId) throw new ConfigurationError('No secret configured (set APP_SECRET / LOCAL_CONSOLE_KEY when run in this process)');
   const port = process.env.PARAMETERS_SECRETS_EXTENSION_HTTP_PORT ?? '2773';
   const url = `http://localhost:${port}/secretsmanager/get?secretId=${encodeURIComponent(secretId)}`;
   const { status, body } = await new Promise<{ status: number; body: string }>((resolve, reject) => {
-    get(url, { headers: { 'X-Aws-Parameters-Secrets-Token': process.env.AWS_SESSION_TOKEN ?? '' } }, (response) => {
+    // The extension answers from memory or after one Secrets Manager call: seconds of silence mean it is stuck.
+    const request = get(url, { headers: { 'X-Aws-Parameters-Secrets-Token': process.env.AWS_SESSION_TOKEN ?? '' }, timeout: SECRET_TIMEOUT_MS }, (response) => {
       let body = '';
       response.setEncoding('utf8').on('data', (chunk: string) => {
         body += chunk;
       });
-      response.on('end', () => resolve({ status: response.statusCode ?? 0, body })).on('error', reject);
-    }).on('error', (cause) => reject(new ConfigurationError('The Parameters and Secrets extension is unreachable (is its layer attached?)', { cause })));
+      response.on('end', () => resolve({ status: response.statusCode ?? 0, body }));
+      response.on('error', (cause) => reject(new ConfigurationError('The Parameters and Secrets extension broke off its answer', { cause })));
+    });
+    request.on('timeout', () => request.destroy(new ConfigurationError(`The Parameters and Secrets extension did not answer within ${SECRET_TIMEOUT_MS} ms`)));
+    request.on('error', (cause) =>
+      reject(
+        cause instanceof ConfigurationError
+          ? cause
+          : new ConfigurationError('The Parameters and Secrets extension is unreachable (is its layer attached?)', { cause }),
+      ),
+    );
   });
   const answer = (() => {
     try {
