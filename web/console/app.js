@@ -4,7 +4,8 @@
 
 const apiKey = document.querySelector('meta[name="api-key"]').content;
 const $ = (id) => document.getElementById(id);
-const auth = { access: null, refresh: null, user: null, timer: 0 };
+// `generation` counts sign-outs: an answer to a request of an ended session is ignored.
+const auth = { access: null, refresh: null, user: null, timer: 0, generation: 0 };
 
 // ---- HTTP -----------------------------------------------------------------------------------
 
@@ -56,7 +57,9 @@ let renewing = null;
 /** Exchanges the refresh token for a new pair; one exchange at a time (a refresh token works once). */
 function renew() {
   renewing ??= (async () => {
+    const session = auth.generation;
     const result = await send('POST', 'auth/token', { body: { refresh_token: auth.refresh }, signed: false });
+    if (session !== auth.generation) return false; // signed out meanwhile: the answer belongs to an ended session
     if (result.ok) keepTokens(result.data);
     else if (result.status === 400 || result.status === 401) endSession('Your session has ended. Please sign in again.', 'error');
     return result.ok;
@@ -412,6 +415,7 @@ function signIn(data) {
 
 /** Forgets the session and everything shown of it; the sign-in view says why. */
 function endSession(message, kind = 'ok') {
+  auth.generation += 1;
   clearTimeout(auth.timer);
   Object.assign(auth, { access: null, refresh: null, user: null });
   currentView = null;
