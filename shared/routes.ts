@@ -169,7 +169,7 @@ export const routes = {
     data: 'read',
     summary: 'Your open sessions (signed-in devices); `current` marks the one you are using',
     description:
-      "The caller's open sessions, one per sign-in (each refresh-token family), in session-id order, paged with `limit` and `cursor`. `current` marks the session of the access token in use. A page can hold fewer than `limit` sessions (expired ones that DynamoDB has not yet removed are left out): follow `next_cursor` until it is null.",
+      "The caller's open sessions, one per sign-in (each refresh-token family), in session-id order, paged with `limit` and `cursor`. `current` marks the session of the access token in use. A page can hold fewer than `limit` sessions (expired ones not yet removed from storage are left out): follow `next_cursor` until it is null.",
     query: listSessionsQuery,
     status: 200,
     response: sessionPage,
