@@ -25,13 +25,10 @@ export async function capture(client: DynamoDBClient, run: () => Promise<unknown
   const name = 'benchCapture';
   client.middlewareStack.add(
     (next) => async (args) => {
-      const request = args.request as { headers: Record<string, string>; body: string };
-      const call = {
-        operation: String(request.headers['x-amz-target']).split('.').pop() ?? '',
-        input: JSON.parse(request.body),
-        start: performance.now(),
-        end: 0,
-      };
+      // By this step a document client's input is marshalled: what the low-level client takes.
+      const { headers } = args.request as { headers: Record<string, string> };
+      const operation = String(headers['x-amz-target']).split('.').pop() ?? '';
+      const call = { operation, input: structuredClone(args.input as Record<string, unknown>), start: performance.now(), end: 0 };
       recorded.push(call);
       try {
         return await next(args);
