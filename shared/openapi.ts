@@ -5,6 +5,7 @@
 import type { FieldError } from './errors.ts';
 import { MAX_BODY_BYTES } from './http/body.ts';
 import { problemBody } from './http/problem.ts';
+import { routeDescriptions } from './openapi-descriptions.ts';
 import { requestExamples, responseExamples } from './openapi-examples.ts';
 import { type RouteDef, type RouteId, routes } from './routes.ts';
 import { jsonSchemaOf } from './schemas/json-schema.ts';
@@ -195,7 +196,7 @@ export function openApiDocument(serverUrl: string): Json {
       summary: route.summary,
       tags: [tagOf(id)],
       security: security(route),
-      description: route.description,
+      description: routeDescriptions[id],
       parameters: parameters(route),
       ...(route.body && {
         requestBody: {
