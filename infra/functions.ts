@@ -10,7 +10,7 @@ import { type RouteDef, type RouteId, routes } from '../shared/routes.ts';
 /**
  * Memory of the functions that hash or check passwords. bcrypt is CPU-bound and Lambda's CPU grows
  * with memory (a full vCPU at 1,769 MB): at 1,024 MB a login measured 142–184 ms here would take up
- * to ~320 ms, at 1,536 MB up to ~210 ms (bench/report.md, section 5).
+ * to ~320 ms, at 1,536 MB up to ~210 ms (tools/bench/report.md, section 5).
  */
 export const PASSWORD_MEMORY_MB = 1536;
 export const DEFAULT_MEMORY_MB = 1024;

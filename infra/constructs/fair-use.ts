@@ -1,5 +1,5 @@
 /**
- * Fair use, as the gateway contract declares it (shared/http/gateway-contract.ts): two usage plans,
+ * Fair use, as the gateway contract declares it (infra/gateway-contract.ts): two usage plans,
  * each with its API key (the clients' key throttled and with the monthly quota, the public console's
  * key with neither), and the per-address limit, a WAF web ACL with one rate-based rule on the stage
  * (unless the context says `waf=false`).
@@ -9,8 +9,8 @@ import * as apigateway from 'aws-cdk-lib/aws-apigateway';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import type { Construct } from 'constructs';
-import { PER_ADDRESS_WINDOW_SECONDS, usagePlanThrottle } from '../../shared/http/gateway-contract.ts';
 import type { DeploymentConfig } from '../config.ts';
+import { PER_ADDRESS_WINDOW_SECONDS, usagePlanThrottle } from '../gateway-contract.ts';
 
 export interface FairUseProps {
   api: apigateway.RestApi;

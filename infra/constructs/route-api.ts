@@ -1,6 +1,6 @@
 /**
  * The REST API: one method per route of the route table, each integrated with its handler's function,
- * and what API Gateway does around them from the gateway contract (shared/http/gateway-contract.ts):
+ * and what API Gateway does around them from the gateway contract (infra/gateway-contract.ts):
  * every gateway response as problem+json, compression, CORS preflights with `corsOrigins`. A stage with
  * JSON access logs, execution logs at ERROR, X-Ray and the stage-wide throttle. No request validator:
  * each function's zod schemas validate (see the APIG2 acknowledgement).
@@ -10,6 +10,8 @@ import * as apigateway from 'aws-cdk-lib/aws-apigateway';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
+import { type RouteDef, routes } from '../../shared/routes.ts';
+import type { DeploymentConfig } from '../config.ts';
 import {
   corsPreflight,
   type GatewayResponse,
@@ -17,9 +19,7 @@ import {
   gatewayResponseHeaders,
   gatewayResponses,
   MINIMUM_COMPRESSION_BYTES,
-} from '../../shared/http/gateway-contract.ts';
-import { type RouteDef, routes } from '../../shared/routes.ts';
-import type { DeploymentConfig } from '../config.ts';
+} from '../gateway-contract.ts';
 
 export interface RouteApiProps {
   /** The API's name in API Gateway. */
@@ -81,7 +81,7 @@ export class RouteApi {
     Validations.of(this.api).acknowledge({
       id: 'AwsSolutions-APIG2',
       reason:
-        'Requests are validated by each function with the zod schemas of the route table, which name every bad field (400 problem+json); a gateway validator would answer first with a generic 400, before authentication (shared/http/gateway-contract.ts).',
+        'Requests are validated by each function with the zod schemas of the route table, which name every bad field (400 problem+json); a gateway validator would answer first with a generic 400, before authentication (infra/gateway-contract.ts).',
     });
 
     for (const [routeId, route] of Object.entries(routes) as [string, RouteDef][]) {

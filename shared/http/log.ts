@@ -1,7 +1,7 @@
 /**
  * Structured JSON logs, one line per record, in the shape Powertools Logger writes (level, message,
  * timestamp, service, then fields). Written here in a few lines because the Powertools package
- * costs ~7 ms of every function's cold start (bench/report.md). Never pass a body, token, password
+ * costs ~7 ms of every function's cold start (tools/bench/report.md). Never pass a body, token, password
  * or phone: call sites log ids, routes, statuses and error names only.
  */
 const LEVELS = { DEBUG: 10, INFO: 20, WARN: 30, ERROR: 40, SILENT: 100 } as const;

@@ -3,9 +3,9 @@
  * admin bootstrapped as `npm start` does. Every response is also checked against the OpenAPI document.
  */
 import { beforeAll } from 'vitest';
-import { bootstrapAdmin } from '../../infra/local/bootstrap.ts';
-import { routeFor } from '../../infra/local/gateway/index.ts';
-import { usagePlanThrottle } from '../../shared/http/gateway-contract.ts';
+import { usagePlanThrottle } from '../../infra/gateway-contract.ts';
+import { bootstrapAdmin } from '../../tools/local/bootstrap.ts';
+import { routeFor } from '../../tools/local/gateway/index.ts';
 import { API_KEY, useGateway } from '../support/api.ts';
 import { acceptanceScenarios } from './scenarios.ts';
 

@@ -6,7 +6,7 @@
  * be deleted (tests/http/payments.test.ts covers the status machine locally).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { defined } from '../support/values.ts';
+import { defined } from '../../tools/values.ts';
 import { type Account, Created, newEmail, newPhone, PASSWORD, signIn, unique } from './accounts.ts';
 import { type ApiResponse, type Client, clientFor, type Target } from './target.ts';
 

@@ -3,7 +3,7 @@
  * imports the app, so the same scenarios run against the local gateway and a deployed stage.
  */
 import { expect } from 'vitest';
-import type { Json } from '../support/values.ts';
+import type { Json } from '../../tools/values.ts';
 
 export interface Target {
   /** The API's base URL as the stack prints it (`https://…/prod/`), stage prefix included. */

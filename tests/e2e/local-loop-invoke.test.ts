@@ -8,10 +8,10 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { ListTablesCommand, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { describe, expect, it } from 'vitest';
-import { freePort, localClient } from '../../infra/local/dynamodb.ts';
-import { defined } from '../support/values.ts';
+import { freePort, localClient } from '../../tools/local/dynamodb.ts';
+import { defined } from '../../tools/values.ts';
 
-const INVOKE = resolve('infra/local/invoke.ts');
+const INVOKE = resolve('tools/local/invoke.ts');
 const TSX = import.meta.resolve('tsx');
 const endpoint = defined(process.env.AWS_ENDPOINT_URL_DYNAMODB, 'the tests’ DynamoDB Local');
 const table = defined(process.env.TABLE_NAME, 'this file’s table');

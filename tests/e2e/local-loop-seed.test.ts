@@ -9,9 +9,9 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { ScanCommand } from '@aws-sdk/client-dynamodb';
 import { describe, expect, it } from 'vitest';
-import { localClient } from '../../infra/local/dynamodb.ts';
+import { localClient } from '../../tools/local/dynamodb.ts';
+import { defined } from '../../tools/values.ts';
 import { useGateway } from '../support/api.ts';
-import { defined } from '../support/values.ts';
 
 const TSX = import.meta.resolve('tsx');
 const endpoint = defined(process.env.AWS_ENDPOINT_URL_DYNAMODB, 'the tests’ DynamoDB Local');
@@ -46,12 +46,12 @@ describe('npm run seed', () => {
       AWS_ENDPOINT_URL: 'https://dynamodb.eu-west-1.amazonaws.com',
     };
     const before = await itemCount();
-    expect(await run('infra/local/seed.ts', [], shell)).toMatchObject({ code: 0, stderr: '' });
+    expect(await run('tools/local/seed.ts', [], shell)).toMatchObject({ code: 0, stderr: '' });
     expect(await itemCount()).toBeGreaterThan(defined(before, 'items before'));
   });
 
   it('loads demo accounts with the printed passwords and their data, and adds nothing when run again', async () => {
-    const first = await run('infra/local/seed.ts');
+    const first = await run('tools/local/seed.ts');
     expect(first).toMatchObject({ code: 0, stderr: '' });
     const [, adminEmail, adminPassword] = defined(/Admin +(\S+) \/ (\S+)/.exec(first.stdout), 'the admin line');
     const [, userEmail, userPassword] = defined(/User +(\S+) \/ (\S+)/.exec(first.stdout), 'the user line');
@@ -71,7 +71,7 @@ describe('npm run seed', () => {
     expect((await gateway.api.get('/payments', { token })).body.items).toHaveLength(3);
 
     const items = await itemCount();
-    const again = await run('infra/local/seed.ts');
+    const again = await run('tools/local/seed.ts');
     expect(again).toMatchObject({ code: 0, stderr: '' });
     expect(again.stdout).toContain('all there already');
     expect(again.stdout).toContain(`${userEmail} / ${userPassword}`);
@@ -84,7 +84,7 @@ describe('npm run items', () => {
   // After the seed above: the demo data is in the table.
   it('prints every item with its sealed fields opened, from DynamoDB Local even when the shell points at AWS', async () => {
     const shell = { AWS_ENDPOINT_URL_DYNAMODB: 'https://dynamodb.eu-west-1.amazonaws.com', AWS_REGION: 'eu-west-1' };
-    const { code, stdout, stderr } = await run('infra/local/items.ts', [], shell);
+    const { code, stdout, stderr } = await run('tools/local/items.ts', [], shell);
     expect({ code, stderr }).toEqual({ code: 0, stderr: '' });
     const items = JSON.parse(stdout) as Record<string, unknown>[];
     expect(items).toHaveLength(defined(await itemCount(), 'items'));
@@ -98,7 +98,7 @@ describe('npm run items', () => {
   });
 
   it('prints only the items whose partition key starts with the prefix given', async () => {
-    const { stdout } = await run('infra/local/items.ts', ['USER#']);
+    const { stdout } = await run('tools/local/items.ts', ['USER#']);
     const items = JSON.parse(stdout) as { PK: string }[];
     expect(items.length).toBeGreaterThan(0);
     expect(items.every((item) => item.PK.startsWith('USER#'))).toBe(true);

@@ -9,11 +9,11 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort, localClient, portInUse } from '../../infra/local/dynamodb.ts';
+import { freePort, localClient, portInUse } from '../../tools/local/dynamodb.ts';
+import { defined } from '../../tools/values.ts';
 import { userShell } from '../support/shell.ts';
-import { defined } from '../support/values.ts';
 
-const START = resolve('infra/local/start.ts');
+const START = resolve('tools/local/start.ts');
 const TSX = import.meta.resolve('tsx');
 const running: ChildProcess[] = [];
 afterAll(() => {

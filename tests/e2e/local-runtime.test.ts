@@ -5,11 +5,11 @@ import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { freePort } from '../../infra/local/dynamodb.ts';
+import { freePort } from '../../tools/local/dynamodb.ts';
+import { defined } from '../../tools/values.ts';
 import { userShell } from '../support/shell.ts';
-import { defined } from '../support/values.ts';
 
-const START = resolve('infra/local/start.ts');
+const START = resolve('tools/local/start.ts');
 const TSX = import.meta.resolve('tsx');
 const running: ChildProcess[] = [];
 // SIGTERM, not SIGKILL: a killed runtime could not stop its Java child.

@@ -2,10 +2,10 @@
 import { describe, expect, it } from 'vitest';
 import { keyedHash } from '../../shared/crypto/hash.ts';
 import { keys, normaliseEmail } from '../../shared/db/keys.ts';
+import { defined } from '../../tools/values.ts';
 import { PASSWORD, registerUser, uniqueEmail } from '../support/accounts.ts';
 import { useGateway } from '../support/api.ts';
 import { scanTable } from '../support/table.ts';
-import { defined } from '../support/values.ts';
 
 const gateway = useGateway();
 const api = () => gateway.api;

@@ -7,17 +7,17 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ensureTable, freePort, type LocalDynamo, startDynamoLocal } from '../../infra/local/dynamodb.ts';
+import { ensureTable, freePort, type LocalDynamo, startDynamoLocal } from '../../tools/local/dynamodb.ts';
+import { defined } from '../../tools/values.ts';
 import { API_KEY, clientFor } from '../support/api.ts';
-import { defined } from '../support/values.ts';
 
 const port = await freePort();
 const dataDir = mkdtempSync(join(tmpdir(), 'udp-faults-'));
 let dynamo: LocalDynamo = await startDynamoLocal({ port, dataDir });
 process.env.AWS_ENDPOINT_URL_DYNAMODB = dynamo.endpoint; // before any app module is loaded
 await ensureTable(dynamo.endpoint, defined(process.env.TABLE_NAME, 'TABLE_NAME (set by tests/support/env.ts)'));
-const { createGateway } = await import('../../infra/local/gateway/index.ts');
-const { localLambdaOptions, startLocalLambda } = await import('../../infra/local/lambda.ts');
+const { createGateway } = await import('../../tools/local/gateway/index.ts');
+const { localLambdaOptions, startLocalLambda } = await import('../../tools/local/lambda.ts');
 const { registerUser } = await import('../support/accounts.ts');
 
 const lambda = await startLocalLambda(localLambdaOptions());

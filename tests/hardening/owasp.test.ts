@@ -9,9 +9,9 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { env, getSecrets } from '../../shared/config/index.ts';
 import { SECURITY_HEADERS } from '../../shared/http/security-headers.ts';
 import { type RouteDef, routes } from '../../shared/routes.ts';
+import { defined } from '../../tools/values.ts';
 import { type Account, PASSWORD, registerUser, signInAdmin } from '../support/accounts.ts';
 import { useGateway } from '../support/api.ts';
-import { defined } from '../support/values.ts';
 
 const gateway = useGateway();
 const api = () => gateway.api;

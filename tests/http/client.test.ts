@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import createClient from 'openapi-fetch';
 import { describe, expect, it } from 'vitest';
 import type { paths } from '../../shared/client/api.ts';
-import { CLIENT_TYPES_FILE, clientTypes } from '../../shared/client/generate.ts';
+import { CLIENT_TYPES_FILE, clientTypes } from '../../tools/client.ts';
 import { PASSWORD, uniqueEmail } from '../support/accounts.ts';
 import { API_KEY, useGateway } from '../support/api.ts';
 

@@ -4,9 +4,9 @@ import { Ajv2020 } from 'ajv/dist/2020.js';
 import formats from 'ajv-formats';
 import { describe, expect, it } from 'vitest';
 import { type RouteDef, routes } from '../../shared/routes.ts';
+import { defined, type Json } from '../../tools/values.ts';
 import { registerUser } from '../support/accounts.ts';
 import { API_KEY, CONSOLE_KEY, useGateway } from '../support/api.ts';
-import { defined, type Json } from '../support/values.ts';
 
 const gateway = useGateway();
 const api = () => gateway.api;

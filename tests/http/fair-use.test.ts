@@ -4,10 +4,10 @@
  * no throttle or quota of its own to spend.
  */
 import { describe, expect, it } from 'vitest';
-import { gatewayResponses, usagePlanThrottle } from '../../shared/http/gateway-contract.ts';
+import { gatewayResponses, usagePlanThrottle } from '../../infra/gateway-contract.ts';
+import { defined } from '../../tools/values.ts';
 import { PASSWORD, registerUser } from '../support/accounts.ts';
 import { API_KEY, CONSOLE_KEY, useGateway } from '../support/api.ts';
-import { defined } from '../support/values.ts';
 
 const PER_ADDRESS = 40;
 // The stack's limits: the usage plan's real throttle and a per-address rule (smaller than the default, to reach it quickly).

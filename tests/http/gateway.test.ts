@@ -1,10 +1,10 @@
 import { APIGatewayProxyEventSchema } from '@aws-lambda-powertools/parser/schemas/api-gateway';
 import { describe, expect, it } from 'vitest';
-import { gatewayResponses, MAX_PAYLOAD_BYTES, usagePlanThrottle } from '../../shared/http/gateway-contract.ts';
+import { gatewayResponses, MAX_PAYLOAD_BYTES, usagePlanThrottle } from '../../infra/gateway-contract.ts';
 import { routes } from '../../shared/routes.ts';
+import { defined } from '../../tools/values.ts';
 import { registerUser } from '../support/accounts.ts';
 import { API_KEY, useGateway } from '../support/api.ts';
-import { defined } from '../support/values.ts';
 
 const gateway = useGateway();
 const api = () => gateway.api;

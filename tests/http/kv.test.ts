@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { defined } from '../../tools/values.ts';
 import { PASSWORD, registerUser } from '../support/accounts.ts';
 import { type ApiResponse, useGateway } from '../support/api.ts';
 import { scanTable } from '../support/table.ts';
-import { defined } from '../support/values.ts';
 
 const gateway = useGateway();
 const api = () => gateway.api;

@@ -1,5 +1,5 @@
 /**
- * The local Lambda service (infra/local/lambda.ts) as someone running the API locally would notice
+ * The local Lambda service (tools/local/lambda.ts) as someone running the API locally would notice
  * it: each function in instances of its own, warm between requests, one request at a time per
  * instance, the environment the stack gives it, and a timed-out or crashed instance replaced. The
  * fixture function (tests/support/functions/probe.ts) runs under real functions' specs.
@@ -8,15 +8,15 @@ import type { AddressInfo } from 'node:net';
 import { threadId } from 'node:worker_threads';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { type FunctionSpec, functionSpecs } from '../../infra/functions.ts';
-import { createGateway } from '../../infra/local/gateway/index.ts';
-import { APP_SECRET_ARN, CONSOLE_API_KEY_SECRET_ARN, type LocalLambda, localLambdaOptions, startLocalLambda } from '../../infra/local/lambda.ts';
-import { gatewayResponses } from '../../shared/http/gateway-contract.ts';
+import { gatewayResponses } from '../../infra/gateway-contract.ts';
 import { PROBLEM_CONTENT_TYPE } from '../../shared/http/problem.ts';
+import { createGateway } from '../../tools/local/gateway/index.ts';
+import { APP_SECRET_ARN, CONSOLE_API_KEY_SECRET_ARN, type LocalLambda, localLambdaOptions, startLocalLambda } from '../../tools/local/lambda.ts';
+import { defined } from '../../tools/values.ts';
 import { registerUser } from '../support/accounts.ts';
 import { API_KEY, CONSOLE_KEY, clientFor, useGateway } from '../support/api.ts';
 import { buildTestEvent } from '../support/events.ts';
 import { state } from '../support/functions/state.ts';
-import { defined } from '../support/values.ts';
 
 interface Probe {
   threadId: number;

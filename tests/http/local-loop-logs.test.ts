@@ -1,10 +1,10 @@
 /**
- * The local runtime's log (infra/local/log.ts) as `npm start` prints it: one line per request, with
+ * The local runtime's log (tools/local/log.ts) as `npm start` prints it: one line per request, with
  * the reason of a refused one, in colour on a terminal and as JSON lines otherwise, at LOG_LEVEL.
  */
 import { stripVTControlCharacters } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { type LocalLog, type LocalLogOptions, localLog } from '../../infra/local/log.ts';
+import { type LocalLog, type LocalLogOptions, localLog } from '../../tools/local/log.ts';
 import { useGateway } from '../support/api.ts';
 
 let log: LocalLog = localLog({ level: 'SILENT', json: true, colour: false, write: () => undefined });

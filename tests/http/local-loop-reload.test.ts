@@ -1,5 +1,5 @@
 /**
- * Hot reload (infra/local/hot-reload.ts): a changed handler or a changed module it imports is live on
+ * Hot reload (tools/local/hot-reload.ts): a changed handler or a changed module it imports is live on
  * the next request, with the same local Lambda service (and so the same DynamoDB Local) still running.
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -7,10 +7,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { functionSpecs } from '../../infra/functions.ts';
-import { watchSources } from '../../infra/local/hot-reload.ts';
-import { type LocalLambda, localLambdaOptions, startLocalLambda } from '../../infra/local/lambda.ts';
+import { watchSources } from '../../tools/local/hot-reload.ts';
+import { type LocalLambda, localLambdaOptions, startLocalLambda } from '../../tools/local/lambda.ts';
+import { defined } from '../../tools/values.ts';
 import { buildTestEvent } from '../support/events.ts';
-import { defined } from '../support/values.ts';
 
 const root = mkdtempSync(join(tmpdir(), 'udp-reload-'));
 const src = join(root, 'src');

@@ -57,7 +57,7 @@ describe('structured request logs', () => {
 describe('when DynamoDB is unreachable', () => {
   it('answers 503 problem+json with Retry-After, without internals', async () => {
     vi.resetModules();
-    const { freePort } = await import('../../infra/local/dynamodb.ts');
+    const { freePort } = await import('../../tools/local/dynamodb.ts');
     process.env.AWS_ENDPOINT_URL_DYNAMODB = `http://127.0.0.1:${await freePort()}`; // nothing listens there
     const { handler } = await import('../../functions/auth/login.ts');
     const { buildTestEvent } = await import('../support/events.ts');
@@ -76,7 +76,7 @@ describe('when DynamoDB is unreachable', () => {
 
 describe('when the application secret cannot be read', () => {
   it('answers 500 problem+json and logs an ERROR line the error alarm counts, never a 401', async () => {
-    const { startSecretsExtension } = await import('../../infra/local/secrets-extension.ts');
+    const { startSecretsExtension } = await import('../../tools/lambda/secrets-extension.ts');
     const { signAccessToken } = await import('../../shared/crypto/tokens.ts');
     const token = await signAccessToken({ sub: '00000000-0000-4000-8000-000000000000', role: 'user', sid: 'x' });
     const deny = await startSecretsExtension({ secrets: {}, access: () => 'deny' });

@@ -3,10 +3,10 @@ import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { db, tableName } from '../../shared/db/client.ts';
 import { keys } from '../../shared/db/keys.ts';
 import { payments } from '../../shared/db/payments.ts';
+import { defined } from '../../tools/values.ts';
 import { type Account, registerUser, signInAdmin } from '../support/accounts.ts';
 import { type ApiResponse, useGateway } from '../support/api.ts';
 import { scanTable } from '../support/table.ts';
-import { defined } from '../support/values.ts';
 
 const gateway = useGateway();
 const api = () => gateway.api;

@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { defined } from '../../tools/values.ts';
 import { type Account, registerUser, signInAdmin } from '../support/accounts.ts';
 import { type ApiResponse, useGateway } from '../support/api.ts';
 import { scanTable } from '../support/table.ts';
-import { defined } from '../support/values.ts';
 
 const gateway = useGateway();
 const api = () => gateway.api;

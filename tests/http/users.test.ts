@@ -1,8 +1,8 @@
 import { beforeAll, describe, expect, it } from 'vitest';
+import { defined } from '../../tools/values.ts';
 import { type Account, PASSWORD, registerUser, signInAdmin, uniqueEmail } from '../support/accounts.ts';
 import { type ApiResponse, useGateway } from '../support/api.ts';
 import { itemsOf, scanTable } from '../support/table.ts';
-import { defined } from '../support/values.ts';
 
 const gateway = useGateway();
 const api = () => gateway.api;

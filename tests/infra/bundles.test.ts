@@ -3,18 +3,18 @@
  * real bundling (the stack's own esbuild options), then run every function's bundle under the real
  * Lambda Runtime Interface Client on Node 24 with the handler, memory and environment from its
  * template resource, its DynamoDB calls held to its IAM policy from the template and its secret
- * reads to its layers and policy (tests/support/lambda/).
+ * reads to its layers and policy (tools/runtime/).
  */
 import { readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { functionId } from '../../infra/functions.ts';
-import { fillSampleEvent, samplePlaceholders } from '../../infra/local/sample-events.ts';
 import { lambdaRuntime } from '../../infra/runtime.ts';
 import { PROBLEM_CONTENT_TYPE } from '../../shared/http/problem.ts';
 import { type RouteDef, type RouteId, routes } from '../../shared/routes.ts';
-import { type CfnTemplate, type LambdaEnvironment, startLambdaEnvironment, synthesizeBundled } from '../support/lambda/index.ts';
-import { defined } from '../support/values.ts';
+import { fillSampleEvent, samplePlaceholders } from '../../tools/local/sample-events.ts';
+import { type CfnTemplate, type LambdaEnvironment, startLambdaEnvironment, synthesizeBundled } from '../../tools/runtime/index.ts';
+import { defined } from '../../tools/values.ts';
 
 const API_KEY = 'sample-key';
 let template: CfnTemplate;

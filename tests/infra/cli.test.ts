@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { expect, it } from 'vitest';
-import type { Json } from '../support/values.ts';
+import type { Json } from '../../tools/values.ts';
 
 it('synthesizes the app with the pinned CLI and no AWS account', async () => {
   const out = mkdtempSync(join(tmpdir(), 'udp-synth-'));

@@ -1,6 +1,6 @@
 /**
  * The local gateway does what the synthesized template declares, method by method and response by
- * response. The stack and the local gateway both read shared/http/gateway-contract.ts and the same
+ * response. The stack and the local gateway both read infra/gateway-contract.ts and the same
  * CDK context; this test reads the template (not the contract), so it fails when either side changes
  * alone: a request validator or a header added in the stack, a method or an answer changed locally.
  */
@@ -13,13 +13,13 @@ import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readConfig } from '../../infra/config.ts';
 import { functionId } from '../../infra/functions.ts';
-import { createGateway } from '../../infra/local/gateway/index.ts';
-import { type LocalLambda, localLambdaOptions, startLocalLambda } from '../../infra/local/lambda.ts';
+import { MAX_PAYLOAD_BYTES } from '../../infra/gateway-contract.ts';
 import { UserDataStack } from '../../infra/stack.ts';
-import { MAX_PAYLOAD_BYTES } from '../../shared/http/gateway-contract.ts';
 import { type RouteDef, type RouteId, routes } from '../../shared/routes.ts';
+import { createGateway } from '../../tools/local/gateway/index.ts';
+import { type LocalLambda, localLambdaOptions, startLocalLambda } from '../../tools/local/lambda.ts';
+import { defined, type Json } from '../../tools/values.ts';
 import { API_KEY, type Api, CONSOLE_KEY, clientFor } from '../support/api.ts';
-import { defined, type Json } from '../support/values.ts';
 
 type Resources = Record<string, Json>;
 

@@ -1,9 +1,9 @@
 /** Fair use in the synthesized stack: the two usage plans with their keys, and the WAF's per-address limit. */
 import { Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
-import { usagePlanThrottle } from '../../shared/http/gateway-contract.ts';
+import { usagePlanThrottle } from '../../infra/gateway-contract.ts';
+import { defined } from '../../tools/values.ts';
 import { resourcesOf, synth } from '../support/stack.ts';
-import { defined } from '../support/values.ts';
 
 const template = synth();
 const resources = (type: string) => resourcesOf(template, type);

@@ -4,8 +4,8 @@ import { describe, expect, it, vi } from 'vitest';
 import { functionSpecs } from '../../infra/functions.ts';
 import { table as tableDefinition } from '../../shared/db/table.ts';
 import { logger } from '../../shared/http/log.ts';
+import { defined, type Json } from '../../tools/values.ts';
 import { resourcesOf, synth } from '../support/stack.ts';
-import { defined, type Json } from '../support/values.ts';
 
 const template = synth();
 const resources = (type: string) => resourcesOf(template, type);

@@ -1,10 +1,10 @@
 /** The REST API in the synthesized stack: the route table's methods, the gateway contract's responses, the stage, CORS. */
 import { Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
-import { gatewayResponses } from '../../shared/http/gateway-contract.ts';
+import { gatewayResponses } from '../../infra/gateway-contract.ts';
 import { type RouteDef, routes } from '../../shared/routes.ts';
+import { defined, type Json } from '../../tools/values.ts';
 import { resourcesOf, synth } from '../support/stack.ts';
-import { defined, type Json } from '../support/values.ts';
 
 const template = synth();
 const resources = (type: string) => resourcesOf(template, type);

@@ -4,8 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { functionId, functionSpecs } from '../../infra/functions.ts';
 import { paramsAndSecretsLayers } from '../../infra/params-and-secrets-layers.ts';
 import { type RouteDef, routes } from '../../shared/routes.ts';
+import { defined, type Json } from '../../tools/values.ts';
 import { resourcesOf, synth } from '../support/stack.ts';
-import { defined, type Json } from '../support/values.ts';
 
 const template = synth();
 const resources = (type: string) => resourcesOf(template, type);

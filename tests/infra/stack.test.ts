@@ -6,8 +6,8 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import type { Json } from '../../tools/values.ts';
 import { resourcesOf, synth } from '../support/stack.ts';
-import type { Json } from '../support/values.ts';
 
 const template = synth();
 const resources = (type: string) => resourcesOf(template, type);

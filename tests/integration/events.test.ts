@@ -4,8 +4,8 @@ import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { APIGatewayProxyEventSchema } from '@aws-lambda-powertools/parser/schemas/api-gateway';
 import { describe, expect, it } from 'vitest';
-import { fillSampleEvent, samplePlaceholders } from '../../infra/local/sample-events.ts';
 import { routes } from '../../shared/routes.ts';
+import { fillSampleEvent, samplePlaceholders } from '../../tools/local/sample-events.ts';
 
 describe('events/', () => {
   it('holds exactly one sample event per route', () => {

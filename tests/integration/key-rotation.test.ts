@@ -1,7 +1,7 @@
 /** After a master-key rotation, data written under the old key still reads and still counts. */
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it, vi } from 'vitest';
-import { defined } from '../support/values.ts';
+import { defined } from '../../tools/values.ts';
 
 async function freshModules(secret: object) {
   vi.resetModules();

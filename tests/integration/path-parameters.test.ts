@@ -6,7 +6,7 @@ import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
 import { handler as getHandler } from '../../functions/kv/get.ts';
 import { handler as putHandler } from '../../functions/kv/put.ts';
-import { fillSampleEvent, samplePlaceholders } from '../../infra/local/sample-events.ts';
+import { fillSampleEvent, samplePlaceholders } from '../../tools/local/sample-events.ts';
 
 const context = { awsRequestId: 'r', getRemainingTimeInMillis: () => 29_000 } as never;
 

@@ -3,11 +3,11 @@ import { request } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { afterAll, beforeAll, expect } from 'vitest';
-import { createGateway, type GatewayOptions, routeFor } from '../../infra/local/gateway/index.ts';
-import { type LocalLambda, type LocalLambdaOptions, localLambdaOptions, startLocalLambda } from '../../infra/local/lambda.ts';
 import type { RouteId } from '../../shared/routes.ts';
+import { createGateway, type GatewayOptions, routeFor } from '../../tools/local/gateway/index.ts';
+import { type LocalLambda, type LocalLambdaOptions, localLambdaOptions, startLocalLambda } from '../../tools/local/lambda.ts';
+import { defined, type Json } from '../../tools/values.ts';
 import { contractViolations, type SeenResponse } from './contract.ts';
-import { defined, type Json } from './values.ts';
 
 export const API_KEY = 'test-api-key';
 export const CONSOLE_KEY = 'test-console-key';

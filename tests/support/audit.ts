@@ -9,9 +9,9 @@
  */
 import { ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
-import { localClient } from '../../infra/local/dynamodb.ts';
 import { documentClient } from '../../shared/db/client.ts';
 import { luhnValid } from '../../shared/schemas/payments.ts';
+import { localClient } from '../../tools/local/dynamodb.ts';
 
 const FORBIDDEN_NAMES = /^(password|card_no|card_number|card_cvc|cvc|cvv|phone)$/i;
 const PERSONAL_FIELDS: Record<string, RegExp> = {

@@ -6,7 +6,7 @@ import { Ajv2020 } from 'ajv/dist/2020.js';
 import formats from 'ajv-formats';
 import { openApiDocument } from '../../shared/openapi.ts';
 import { type RouteId, routes } from '../../shared/routes.ts';
-import type { Json } from './values.ts';
+import type { Json } from '../../tools/values.ts';
 
 export interface SeenResponse {
   routeId: RouteId;

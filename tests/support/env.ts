@@ -4,8 +4,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import { inject } from 'vitest';
-import { ensureTable, localAwsEnvironment } from '../../infra/local/dynamodb.ts';
-import { generateLocalEnv } from '../../infra/local/env-file.ts';
+import { ensureTable, localAwsEnvironment } from '../../tools/local/dynamodb.ts';
+import { generateLocalEnv } from '../../tools/local/env-file.ts';
 
 const endpoint = inject('dynamoEndpoint');
 Object.assign(process.env, localAwsEnvironment(endpoint));

@@ -1,6 +1,6 @@
 /** One real DynamoDB Local (in memory, free port) for the whole run; each test file makes its own table. */
 import type { TestProject } from 'vitest/node';
-import { freePort, startDynamoLocal } from '../../infra/local/dynamodb.ts';
+import { freePort, startDynamoLocal } from '../../tools/local/dynamodb.ts';
 import { auditTables } from './audit.ts';
 
 declare module 'vitest' {

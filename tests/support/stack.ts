@@ -3,7 +3,7 @@ import { App, type StackProps, Validations } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { UserDataStack } from '../../infra/stack.ts';
-import type { Json } from './values.ts';
+import type { Json } from '../../tools/values.ts';
 
 /** Synthesizes the stack with this context; throws on any cdk-nag finding. */
 export function synth(context: Record<string, unknown> = {}, props?: StackProps): Template {

@@ -8,7 +8,7 @@ import { keyedHash, sha256 } from '../../shared/crypto/hash.ts';
 import { hashPassword, verifyPassword } from '../../shared/crypto/passwords.ts';
 import { ACCESS_TOKEN_SECONDS, signAccessToken, verifyAccessToken } from '../../shared/crypto/tokens.ts';
 import { InvalidInput } from '../../shared/errors.ts';
-import { defined } from '../support/values.ts';
+import { defined } from '../../tools/values.ts';
 
 describe('field encryption (AES-256-GCM)', () => {
   it('round-trips, uses a fresh IV each time and names its key', async () => {

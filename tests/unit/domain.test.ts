@@ -6,7 +6,7 @@ import { InvalidInput } from '../../shared/errors.ts';
 import { currentPassword, password } from '../../shared/schemas/common.ts';
 import { MAX_MINOR_UNITS, minorUnits, NON_MONETARY, requireMinor, toDecimal, toMinor } from '../../shared/schemas/money.ts';
 import { canBecome, cardBrand, createPaymentBody, expiryMonth, luhnValid, PAYMENT_STATUSES } from '../../shared/schemas/payments.ts';
-import { defined } from '../support/values.ts';
+import { defined } from '../../tools/values.ts';
 
 describe('money', () => {
   it('knows each currency’s decimals from ISO 4217', () => {

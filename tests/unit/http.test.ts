@@ -1,13 +1,13 @@
 import { ConditionalCheckFailedException, ProvisionedThroughputExceededException } from '@aws-sdk/client-dynamodb';
 import { describe, expect, it } from 'vitest';
-import { TokenBucket } from '../../infra/local/gateway/index.ts';
+import { gatewayResponseHeaders, gatewayResponses } from '../../infra/gateway-contract.ts';
 import { isTransientDbError } from '../../shared/db/errors.ts';
 import { sourceNetwork } from '../../shared/db/login-attempts.ts';
 import { InvalidInput, PreconditionFailed } from '../../shared/errors.ts';
 import { conditionOf } from '../../shared/http/etag.ts';
-import { gatewayResponseHeaders, gatewayResponses } from '../../shared/http/gateway-contract.ts';
 import { pathParametersOf } from '../../shared/http/path-parameters.ts';
 import { assertVersion } from '../../shared/versions.ts';
+import { TokenBucket } from '../../tools/local/gateway/index.ts';
 
 describe('token bucket', () => {
   it('allows the burst, then refills at the rate', () => {

@@ -1,10 +1,10 @@
 /**
- * The IAM evaluation the Lambda runtime tests hold every function to (tests/support/lambda/iam.ts),
+ * The IAM evaluation the Lambda runtime tests hold every function to (tools/runtime/iam.ts),
  * on the cases the stack's own policies do not exercise: wildcards, explicit denies, batches,
  * transactions, index ARNs.
  */
 import { describe, expect, it } from 'vitest';
-import { dynamoDbPermissions, evaluate, roleStatements, type Statement } from '../support/lambda/iam.ts';
+import { dynamoDbPermissions, evaluate, roleStatements, type Statement } from '../../tools/runtime/iam.ts';
 
 const table = 'arn:aws:dynamodb:us-east-1:123456789012:table/users';
 const arn = (name: string) => `arn:aws:dynamodb:us-east-1:123456789012:table/${name}`;

@@ -14,7 +14,7 @@ import { password } from '../../shared/schemas/common.ts';
 import { kvParams } from '../../shared/schemas/kv.ts';
 import { updatePaymentBody } from '../../shared/schemas/payments.ts';
 import { updateUserBody } from '../../shared/schemas/users.ts';
-import type { Json } from '../support/values.ts';
+import type { Json } from '../../tools/values.ts';
 
 const document: Json = openApiDocument('https://api.example.com');
 const ajv = new Ajv2020({ strict: false });

@@ -8,7 +8,7 @@ import { type RulesetDefinition, Spectral } from '@stoplight/spectral-core';
 import { oas } from '@stoplight/spectral-rulesets';
 import { describe, expect, it } from 'vitest';
 import { openApiDocument } from '../../shared/openapi.ts';
-import type { Json } from '../support/values.ts';
+import type { Json } from '../../tools/values.ts';
 
 const document: Json = openApiDocument('https://a1b2c3d4e5.execute-api.eu-west-1.amazonaws.com/prod');
 

@@ -1,7 +1,7 @@
 /**
  * `npm start`: DynamoDB Local + the table + local secrets + an admin account + the API on localhost.
  * Overrides: PORT, IN_MEMORY=1, DYNAMODB_PORT, TABLE_NAME, LOCAL_API_KEY, LOCAL_CONSOLE_KEY, ADMIN_EMAIL, ADMIN_PASSWORD,
- * LOG_LEVEL (infra/local/log.ts).
+ * LOG_LEVEL (tools/local/log.ts).
  */
 
 import { resolve } from 'node:path';

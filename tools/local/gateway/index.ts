@@ -1,10 +1,10 @@
 /**
  * A local API Gateway (REST API, Lambda proxy integration) for the real handlers. It applies the
- * gateway contract (shared/http/gateway-contract.ts) with the deployment settings of cdk.json, as the
+ * gateway contract (infra/gateway-contract.ts) with the deployment settings of cdk.json, as the
  * stack does: the route table's methods, the API key, the usage plan's throttle and monthly quota, the
  * stage throttle, the per-address limit, the payload limit, CORS preflights, compression, and every
  * answer the gateway makes itself. It builds REST v1 proxy events as API Gateway does (null vs {}
- * included) and invokes each route's function through the local Lambda service (infra/local/lambda.ts).
+ * included) and invokes each route's function through the local Lambda service (tools/local/lambda.ts).
  *
  * routing.ts: the route table as API Gateway's resource tree; events.ts: the proxy events;
  * limits.ts: token buckets, the monthly quota, the per-address limit; server.ts: createGateway.

@@ -10,11 +10,11 @@ import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
-import { bundling } from '../infra/bundling.ts';
-import { DEFAULT_MEMORY_MB, TIMEOUT_SECONDS } from '../infra/functions.ts';
-import { lambdaRuntime } from '../infra/runtime.ts';
-import type { UserDataStack } from '../infra/stack.ts';
-import { type CfnTemplate, type LambdaEnvironment, startLambdaEnvironment, synthesizeBundled } from '../tests/support/lambda/index.ts';
+import { bundling } from '../../infra/bundling.ts';
+import { DEFAULT_MEMORY_MB, TIMEOUT_SECONDS } from '../../infra/functions.ts';
+import { lambdaRuntime } from '../../infra/runtime.ts';
+import type { UserDataStack } from '../../infra/stack.ts';
+import { type CfnTemplate, type LambdaEnvironment, startLambdaEnvironment, synthesizeBundled } from '../runtime/index.ts';
 
 /** The floor's id among the environment's functions. */
 export const FLOOR = 'BenchFloor';
@@ -25,7 +25,7 @@ function addFloor(stack: UserDataStack) {
   const role = new iam.Role(stack, `${FLOOR}Role`, { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
   table.grantReadData(role);
   new NodejsFunction(stack, `${FLOOR}Function`, {
-    entry: resolve(ROOT, 'bench/floor.ts'),
+    entry: resolve(ROOT, 'tools/bench/floor.ts'),
     handler: 'handler',
     runtime: new lambda.Runtime(lambdaRuntime.name, lambda.RuntimeFamily.NODEJS, { supportsInlineCode: true }),
     architecture: lambda.Architecture.custom(lambdaRuntime.architecture),

@@ -7,7 +7,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { App } from 'aws-cdk-lib';
-import { UserDataStack } from '../../../infra/stack.ts';
+import { UserDataStack } from '../../infra/stack.ts';
 import type { Json } from '../values.ts';
 
 export const ACCOUNT = '123456789012';

@@ -7,19 +7,20 @@
  * process's; it reads secrets through the Parameters and Secrets extension emulation, which grants
  * each function what its spec grants it in the stack.
  */
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { Worker } from 'node:worker_threads';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
-import { cdkJsonConfig } from '../config.ts';
-import { type FunctionResources, type FunctionSpec, functionEnvironment, functionSpecs } from '../functions.ts';
-import { lambdaRuntime } from '../runtime.ts';
+import { cdkJsonConfig } from '../../infra/config.ts';
+import { type FunctionResources, type FunctionSpec, functionEnvironment, functionSpecs } from '../../infra/functions.ts';
+import { lambdaRuntime } from '../../infra/runtime.ts';
+import { functionVariables, lambdaDefinedVariables, logStreamName, roleCredentials } from '../lambda/environment.ts';
+import { type SecretAccess, startSecretsExtension } from '../lambda/secrets-extension.ts';
 import { localAwsEnvironment } from './dynamodb.ts';
 import { requiredEnv } from './env-file.ts';
 import type { InstanceData, Invocation, Reply } from './lambda-worker.ts';
-import { type SecretAccess, startSecretsExtension } from './secrets-extension.ts';
 
 const PROJECT_ROOT = resolve(import.meta.dirname, '../..');
 const WORKER = new URL('./lambda-worker.ts', import.meta.url);
@@ -153,7 +154,7 @@ class Instance {
 interface Pool {
   spec: FunctionSpec;
   name: string;
-  env: Record<string, string> & { AWS_LAMBDA_LOG_GROUP_NAME: string };
+  env: Record<string, string>;
   idle: Instance[];
   size: number;
   waiting: { resolve(instance: Instance): void; reject(error: Error): void }[];
@@ -183,33 +184,29 @@ export async function startLocalLambda(options: LocalLambdaOptions): Promise<Loc
       return grants.includes(secretArn) ? 'allow' : 'deny';
     },
   });
-  const random = (bytes: number) => randomBytes(bytes).toString('hex').toUpperCase();
-
   const pools = new Map<string, Pool>();
   for (const [key, spec] of specs) {
     const name = `local-${spec.id}`;
     // Each function its own credentials, as each has its own role; the session token names it to the extension.
-    const credentials = { AWS_ACCESS_KEY_ID: `ASIA${random(8)}`, AWS_SECRET_ACCESS_KEY: random(20), AWS_SESSION_TOKEN: random(32) };
+    const credentials = roleCredentials();
     const grants = [spec.appSecret && APP_SECRET_ARN, spec.consoleApiKey && CONSOLE_API_KEY_SECRET_ARN].filter((arn) => typeof arn === 'string');
-    grantsByToken.set(credentials.AWS_SESSION_TOKEN, grants);
+    grantsByToken.set(credentials.sessionToken, grants);
     const env = {
-      ...functionEnvironment(spec, resources),
-      // What the Lambda runtime sets (TZ names the zone, but a worker follows its process's).
-      AWS_REGION: REGION,
-      AWS_DEFAULT_REGION: REGION,
-      AWS_EXECUTION_ENV: `AWS_Lambda_${lambdaRuntime.name}`,
-      AWS_LAMBDA_FUNCTION_NAME: name,
-      AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(spec.memoryMB),
-      AWS_LAMBDA_FUNCTION_VERSION: '$LATEST',
-      AWS_LAMBDA_INITIALIZATION_TYPE: 'on-demand',
-      AWS_LAMBDA_LOG_GROUP_NAME: `/aws/lambda/${name}`,
-      LAMBDA_TASK_ROOT: PROJECT_ROOT,
-      TZ: ':UTC',
-      ...credentials,
+      ...functionVariables(name, functionEnvironment(spec, resources)),
       // Local only: DynamoDB Local, and the extension's port for functions that have its layer.
       AWS_ENDPOINT_URL_DYNAMODB: options.dynamoEndpoint,
       ...(grants.length > 0 && { PARAMETERS_SECRETS_EXTENSION_HTTP_PORT: String(extension.port) }),
       ...(options.logLevel && { POWERTOOLS_LOG_LEVEL: options.logLevel }),
+      // What the Lambda runtime sets (TZ names the zone, but a worker follows its process's).
+      ...lambdaDefinedVariables({
+        functionName: name,
+        runtime: lambdaRuntime.name,
+        region: REGION,
+        memoryMB: spec.memoryMB,
+        logGroupName: `/aws/lambda/${name}`,
+        taskRoot: PROJECT_ROOT,
+        credentials,
+      }),
     };
     pools.set(key, { spec, name, env, idle: [], size: 0, waiting: [] });
   }
@@ -220,7 +217,7 @@ export async function startLocalLambda(options: LocalLambdaOptions): Promise<Loc
 
   function start(pool: Pool) {
     pool.size += 1;
-    const logStreamName = `${new Date().toISOString().slice(0, 10).replaceAll('-', '/')}/[$LATEST]${randomUUID().replaceAll('-', '')}`;
+    const streamName = logStreamName();
     const instance = new Instance(
       generation,
       {
@@ -228,10 +225,10 @@ export async function startLocalLambda(options: LocalLambdaOptions): Promise<Loc
         functionName: pool.name,
         functionArn: `arn:aws:lambda:${REGION}:${ACCOUNT}:function:${pool.name}`,
         memoryMB: pool.spec.memoryMB,
-        logGroupName: pool.env.AWS_LAMBDA_LOG_GROUP_NAME,
-        logStreamName,
+        logGroupName: `/aws/lambda/${pool.name}`,
+        logStreamName: streamName,
       },
-      { ...pool.env, AWS_LAMBDA_LOG_STREAM_NAME: logStreamName },
+      { ...pool.env, AWS_LAMBDA_LOG_STREAM_NAME: streamName },
       INIT_LIMIT_MS,
       log,
       options.output,

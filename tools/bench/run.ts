@@ -1,15 +1,15 @@
 /**
  * `npm run bench`: cost, cold starts, warm latency, throughput and password hashing, each measured in
  * one run on this machine against a floor measured in the same run, and every timed call checked for
- * the status it must answer. Writes bench/report.json (figures) and bench/report.md (tables).
+ * the status it must answer. Writes tools/bench/report.json (figures) and tools/bench/report.md (tables).
  */
 import { readFileSync, rmSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { ensureTable, freePort, localAwsEnvironment, startDynamoLocal } from '../infra/local/dynamodb.ts';
-import { generateLocalEnv } from '../infra/local/env-file.ts';
-import type { RouteId } from '../shared/routes.ts';
+import type { RouteId } from '../../shared/routes.ts';
+import { ensureTable, freePort, localAwsEnvironment, startDynamoLocal } from '../local/dynamodb.ts';
+import { generateLocalEnv } from '../local/env-file.ts';
 import { progress } from './stats.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
@@ -24,10 +24,10 @@ Object.assign(process.env, localAwsEnvironment(dynamo.endpoint), { TABLE_NAME: '
 await ensureTable(dynamo.endpoint, 'bench');
 
 // The app's modules read the environment above.
-const { functionId } = await import('../infra/functions.ts');
-const { fillSampleEvent, samplePlaceholders } = await import('../infra/local/sample-events.ts');
-const { hashPassword } = await import('../shared/crypto/passwords.ts');
-const { routes } = await import('../shared/routes.ts');
+const { functionId } = await import('../../infra/functions.ts');
+const { fillSampleEvent, samplePlaceholders } = await import('../local/sample-events.ts');
+const { hashPassword } = await import('../../shared/crypto/passwords.ts');
+const { routes } = await import('../../shared/routes.ts');
 const { FLOOR, startBenchLambda } = await import('./lambda.ts');
 const { COLD_TARGETS, measureCold } = await import('./cold.ts');
 const { WARM_TARGETS, measureWarm } = await import('./warm.ts');
@@ -130,5 +130,5 @@ writeReport({
 });
 rmSync(assemblyDir, { recursive: true, force: true });
 await dynamo.stop();
-progress('done: bench/report.md and bench/report.json');
+progress('done: tools/bench/report.md and tools/bench/report.json');
 process.exit(0);

@@ -8,7 +8,7 @@
 import { pathToFileURL } from 'node:url';
 import { GetItemCommand } from '@aws-sdk/client-dynamodb';
 import type { APIGatewayProxyResult } from 'aws-lambda';
-import { createDynamoClient, dynamo } from '../shared/db/client.ts';
+import { createDynamoClient, dynamo } from '../../shared/db/client.ts';
 import { capture, firstKey, type RawCalls, replay } from './capture.ts';
 import { countStatus, type Statuses } from './stats.ts';
 

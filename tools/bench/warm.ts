@@ -1,7 +1,7 @@
-/** Phase 2: warm latency of every read route against the raw DynamoDB calls it makes (bench/warm-worker.ts). */
+/** Phase 2: warm latency of every read route against the raw DynamoDB calls it makes (tools/bench/warm-worker.ts). */
 import { fork } from 'node:child_process';
 import { resolve } from 'node:path';
-import type { RouteId } from '../shared/routes.ts';
+import type { RouteId } from '../../shared/routes.ts';
 import type { RawCalls } from './capture.ts';
 import { assertOnly, percentile, progress, ratio, round, type Statuses } from './stats.ts';
 import type { WarmJob, WarmResult } from './warm-worker.ts';
@@ -27,7 +27,7 @@ function runWorker(job: WarmJob, environment: Record<string, string>): Promise<W
   child.send(job);
   return new Promise((done, fail) => {
     child.once('message', (result) => done(result as WarmResult));
-    child.once('exit', (code) => code && fail(new Error(`bench/warm-worker.ts exited with ${code}`)));
+    child.once('exit', (code) => code && fail(new Error(`tools/bench/warm-worker.ts exited with ${code}`)));
   });
 }
 

@@ -10,8 +10,8 @@
  *   const { result, error, durationMs } = await fn.invoke(event);
  *   await fn.stop(); lambda.denials; await lambda.close();
  */
-import { randomBytes } from 'node:crypto';
-import { type SecretsExtension, startSecretsExtension } from '../../../infra/local/secrets-extension.ts';
+import { functionVariables, lambdaDefinedVariables, roleCredentials } from '../lambda/environment.ts';
+import { type SecretsExtension, startSecretsExtension } from '../lambda/secrets-extension.ts';
 import { defined } from '../values.ts';
 import { type Caller, type Denial, startDynamoDbProxy } from './dynamodb-proxy.ts';
 import { evaluate, roleStatements } from './iam.ts';
@@ -34,28 +34,6 @@ export interface LambdaEnvironment {
   close(): Promise<void>;
 }
 
-/** Variables Lambda reserves: a template that sets one is refused at deploy time. */
-const RESERVED = new Set([
-  '_HANDLER',
-  '_X_AMZN_TRACE_ID',
-  'AWS_DEFAULT_REGION',
-  'AWS_REGION',
-  'AWS_EXECUTION_ENV',
-  'AWS_LAMBDA_FUNCTION_NAME',
-  'AWS_LAMBDA_FUNCTION_MEMORY_SIZE',
-  'AWS_LAMBDA_FUNCTION_VERSION',
-  'AWS_LAMBDA_INITIALIZATION_TYPE',
-  'AWS_LAMBDA_LOG_GROUP_NAME',
-  'AWS_LAMBDA_LOG_STREAM_NAME',
-  'AWS_ACCESS_KEY',
-  'AWS_ACCESS_KEY_ID',
-  'AWS_SECRET_ACCESS_KEY',
-  'AWS_SESSION_TOKEN',
-  'AWS_LAMBDA_RUNTIME_API',
-  'LAMBDA_TASK_ROOT',
-  'LAMBDA_RUNTIME_DIR',
-]);
-
 /** AWS's published Parameters and Secrets extension layers; the Arm64 one for arm64 functions, the other for x86_64. */
 const EXTENSION_LAYER = /^arn:aws:lambda:[a-z0-9-]+:\d{12}:layer:AWS-Parameters-and-Secrets-Lambda-Extension(-Arm64)?:\d+$/;
 const hasExtension = (fn: FunctionDefinition) =>
@@ -63,12 +41,6 @@ const hasExtension = (fn: FunctionDefinition) =>
     const match = EXTENSION_LAYER.exec(arn);
     return match !== null && Boolean(match[1]) === fn.architectures.includes('arm64');
   });
-
-interface Credentials {
-  accessKeyId: string;
-  secretAccessKey: string;
-  sessionToken: string;
-}
 
 export async function startLambdaEnvironment(options: {
   template: CfnTemplate;
@@ -85,14 +57,10 @@ export async function startLambdaEnvironment(options: {
   const functions = new Map(functionDefinitions(template, options.assemblyDir, names).map((fn) => [fn.id, fn]));
 
   // Each function gets its own role credentials, so the proxy and the extension know who calls.
-  const credentials = new Map<string, Credentials>();
+  const credentials = new Map<string, ReturnType<typeof roleCredentials>>();
   const callers = new Map<string, Caller & { fn: FunctionDefinition }>();
   for (const fn of functions.values()) {
-    const keys = {
-      accessKeyId: `ASIA${randomBytes(8).toString('hex').toUpperCase()}`,
-      secretAccessKey: randomBytes(30).toString('base64'),
-      sessionToken: randomBytes(48).toString('base64'),
-    };
+    const keys = roleCredentials();
     credentials.set(fn.id, keys);
     callers.set(keys.accessKeyId, {
       fn,
@@ -118,43 +86,25 @@ export async function startLambdaEnvironment(options: {
     },
   });
 
-  const environmentOf = (fn: FunctionDefinition): Record<string, string> => {
-    const reserved = Object.keys(fn.environment).filter((key) => RESERVED.has(key));
-    if (reserved.length > 0) throw new Error(`${fn.id}: Lambda reserves ${reserved.join(', ')}`);
-    const keys = defined(credentials.get(fn.id), `credentials of ${fn.id}`);
-    const day = new Date().toISOString().slice(0, 10).replaceAll('-', '/');
-    return {
-      ...fn.environment,
-      // The two places this machine differs from Lambda: DynamoDB's endpoint is the IAM proxy, and the
-      // extension's port (2773 inside every sandbox) is wherever the shared emulation listens.
-      AWS_ENDPOINT_URL_DYNAMODB: proxy.endpoint,
-      PARAMETERS_SECRETS_EXTENSION_HTTP_PORT: String(extension.port),
-      // What Lambda itself sets ("Defined runtime environment variables").
-      _HANDLER: fn.handler,
-      AWS_EXECUTION_ENV: `AWS_Lambda_${fn.runtime}`,
-      AWS_REGION: REGION,
-      AWS_DEFAULT_REGION: REGION,
-      AWS_LAMBDA_FUNCTION_NAME: fn.functionName,
-      AWS_LAMBDA_FUNCTION_VERSION: '$LATEST',
-      AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(fn.memoryMB),
-      AWS_LAMBDA_INITIALIZATION_TYPE: 'on-demand',
-      AWS_LAMBDA_LOG_GROUP_NAME: fn.logGroupName,
-      AWS_LAMBDA_LOG_STREAM_NAME: `${day}/[$LATEST]${randomBytes(16).toString('hex')}`,
-      AWS_ACCESS_KEY_ID: keys.accessKeyId,
-      AWS_SECRET_ACCESS_KEY: keys.secretAccessKey,
-      AWS_SESSION_TOKEN: keys.sessionToken,
-      ...(fn.tracing && {
-        AWS_XRAY_CONTEXT_MISSING: 'LOG_ERROR',
-        AWS_XRAY_DAEMON_ADDRESS: '169.254.79.129:2000',
-        _AWS_XRAY_DAEMON_ADDRESS: '169.254.79.129',
-        _AWS_XRAY_DAEMON_PORT: '2000',
-      }),
-      TZ: ':UTC',
-      LANG: 'en_US.UTF-8',
-      PATH: '/usr/local/bin:/usr/bin:/bin',
-      NODE_PATH: fn.codeDir,
-    };
-  };
+  const environmentOf = (fn: FunctionDefinition): Record<string, string> => ({
+    ...functionVariables(fn.id, fn.environment),
+    // The two places this machine differs from Lambda: DynamoDB's endpoint is the IAM proxy, and the
+    // extension's port (2773 inside every sandbox) is wherever the shared emulation listens.
+    AWS_ENDPOINT_URL_DYNAMODB: proxy.endpoint,
+    PARAMETERS_SECRETS_EXTENSION_HTTP_PORT: String(extension.port),
+    ...lambdaDefinedVariables({
+      functionName: fn.functionName,
+      runtime: fn.runtime,
+      region: REGION,
+      memoryMB: fn.memoryMB,
+      logGroupName: fn.logGroupName,
+      handler: fn.handler,
+      taskRoot: fn.codeDir,
+      credentials: defined(credentials.get(fn.id), `credentials of ${fn.id}`),
+      tracing: fn.tracing,
+    }),
+    NODE_PATH: fn.codeDir,
+  });
 
   return {
     functions,

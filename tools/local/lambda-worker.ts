@@ -1,5 +1,5 @@
 /**
- * One instance of a function, in a worker thread started by infra/local/lambda.ts. Its init phase
+ * One instance of a function, in a worker thread started by tools/local/lambda.ts. Its init phase
  * imports the handler module (a module graph of its own); then it runs one invocation at a time, as
  * Lambda's Node runtime does. A handler that rejects is a function error and the instance stays warm;
  * an uncaught exception ends the worker, as it ends the runtime process on Lambda.
@@ -28,7 +28,7 @@ export type Reply = { ready: true } | { result: unknown } | { error: { name: str
 
 const data = workerData as InstanceData;
 const parent = parentPort;
-if (!parent) throw new Error('lambda-worker.ts runs only in a worker thread (infra/local/lambda.ts starts it)');
+if (!parent) throw new Error('lambda-worker.ts runs only in a worker thread (tools/local/lambda.ts starts it)');
 // V8's code cache on disk, shared by every instance and run: a cold start compiles only what changed.
 enableCompileCache();
 const { handler } = (await import(pathToFileURL(data.file).href)) as { handler: (event: unknown, context: Context) => Promise<unknown> };

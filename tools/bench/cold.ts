@@ -6,7 +6,7 @@
  * and the first DynamoDB calls). The floor and the function start in turn (A B A B), and each ratio is
  * the median of the pairs' ratios, so that drift in the machine's load hits both alike.
  */
-import type { LambdaEnvironment } from '../tests/support/lambda/index.ts';
+import type { LambdaEnvironment } from '../runtime/index.ts';
 import { FLOOR } from './lambda.ts';
 import { assertOnly, countStatus, median, progress, round, type Statuses } from './stats.ts';
 

@@ -2,7 +2,7 @@
  * The limits API Gateway and its WAF apply before a function runs: the token buckets of a usage
  * plan's throttle and of the stage, a usage plan's monthly quota, and the WAF's per-address rule.
  */
-import { PER_ADDRESS_WINDOW_SECONDS } from '../../../shared/http/gateway-contract.ts';
+import { PER_ADDRESS_WINDOW_SECONDS } from '../../../infra/gateway-contract.ts';
 
 /** Token bucket per API key: `rateLimit` tokens a second, at most `burstLimit` stored (monotonic clock). */
 export class TokenBucket {

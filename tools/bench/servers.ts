@@ -4,13 +4,13 @@
  * node:http server sending the same raw DynamoDB calls the route makes (RAW_CALLS, from capture.ts).
  */
 import { createServer } from 'node:http';
-import { createDynamoClient } from '../shared/db/client.ts';
+import { createDynamoClient } from '../../shared/db/client.ts';
 import { type RawCalls, replay } from './capture.ts';
 
 const [kind, port] = process.argv.slice(2);
 if (kind === 'gateway') {
-  const { createGateway } = await import('../infra/local/gateway/index.ts');
-  const { localLambdaOptions, startLocalLambda } = await import('../infra/local/lambda.ts');
+  const { createGateway } = await import('../local/gateway/index.ts');
+  const { localLambdaOptions, startLocalLambda } = await import('../local/lambda.ts');
   const lambda = await startLocalLambda({ ...localLambdaOptions(), maxInstances: 1 });
   // Every limit lifted: this measures what the gateway and the function cost, not the usage plan.
   const unlimited = { rateLimit: 1e9, burstLimit: 1e9 };

@@ -6,7 +6,7 @@
 import { fork } from 'node:child_process';
 import { resolve } from 'node:path';
 import autocannon from 'autocannon';
-import { freePort } from '../infra/local/dynamodb.ts';
+import { freePort } from '../local/dynamodb.ts';
 import type { RawCalls } from './capture.ts';
 import { progress, ratio, round, type Statuses } from './stats.ts';
 

@@ -6,13 +6,13 @@
  */
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
-import type { Caller } from '../shared/caller.ts';
-import { db, dynamo, tableName } from '../shared/db/client.ts';
-import { users } from '../shared/db/users.ts';
-import { type RouteId, routes } from '../shared/routes.ts';
-import { putEntry } from '../shared/services/kv.ts';
-import { createPayment } from '../shared/services/payments.ts';
-import { createRecord } from '../shared/services/records.ts';
+import type { Caller } from '../../shared/caller.ts';
+import { db, dynamo, tableName } from '../../shared/db/client.ts';
+import { users } from '../../shared/db/users.ts';
+import { type RouteId, routes } from '../../shared/routes.ts';
+import { putEntry } from '../../shared/services/kv.ts';
+import { createPayment } from '../../shared/services/payments.ts';
+import { createRecord } from '../../shared/services/records.ts';
 import { progress, round } from './stats.ts';
 
 export interface CostRow {

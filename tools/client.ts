@@ -9,7 +9,7 @@ import { writeFileSync } from 'node:fs';
 import { relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import openapiTS, { astToString, type OpenAPI3 } from 'openapi-typescript';
-import { openApiDocument } from '../openapi.ts';
+import { openApiDocument } from '../shared/openapi.ts';
 
 export const CLIENT_TYPES_FILE = fileURLToPath(new URL('./api.ts', import.meta.url));
 const BIOME = fileURLToPath(new URL('../../node_modules/.bin/biome', import.meta.url));

@@ -2,12 +2,13 @@
  * The local gateway's HTTP server: for each request, in API Gateway's order, the WAF's per-address
  * limit, CORS preflights, the route (routing.ts), the API key with its usage plan's throttle and
  * quota, the stage throttle (limits.ts), the payload limit; then the proxy event (events.ts) to the
- * route's function through the local Lambda service (infra/local/lambda.ts), and its answer,
+ * route's function through the local Lambda service (tools/local/lambda.ts), and its answer,
  * compressed as API Gateway compresses. Every answer the gateway makes itself is the contract's.
  */
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { brotliCompressSync, deflateSync, gzipSync } from 'node:zlib';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
+import { cdkJsonConfig, type DeploymentConfig } from '../../../infra/config.ts';
 import {
   corsPreflight,
   type GatewayResponseType,
@@ -18,9 +19,8 @@ import {
   MINIMUM_COMPRESSION_BYTES,
   preflightOrigin,
   usagePlanThrottle,
-} from '../../../shared/http/gateway-contract.ts';
+} from '../../../infra/gateway-contract.ts';
 import type { RouteId } from '../../../shared/routes.ts';
-import { cdkJsonConfig, type DeploymentConfig } from '../../config.ts';
 import type { LocalLambda } from '../lambda.ts';
 import type { RequestLog } from '../log.ts';
 import { buildEvent, sourceIpOf } from './events.ts';
@@ -40,7 +40,7 @@ export interface GatewayOptions {
   config?: Partial<Pick<DeploymentConfig, 'stage' | 'monthlyQuota' | 'stageRateLimit' | 'stageBurstLimit' | 'corsOrigins' | 'waf' | 'wafRateLimit'>>;
   /** The usage plan's throttle per key; the contract's by default (ordinary tests loosen it). */
   throttle?: Limits;
-  /** Called once per request (infra/local/log.ts prints it); silent when omitted. */
+  /** Called once per request (tools/local/log.ts prints it); silent when omitted. */
   log?: (entry: RequestLog) => void;
   /** Sees every event before its handler does (tests check the event shape with it). */
   onEvent?: (event: APIGatewayProxyEvent, routeId: RouteId) => void;

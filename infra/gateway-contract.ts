@@ -1,6 +1,6 @@
 /**
  * What API Gateway itself does around the functions, declared once. The CDK stack configures API
- * Gateway from this module and the local gateway (infra/local/gateway/) applies it;
+ * Gateway from this module and the local gateway (tools/local/gateway/) applies it;
  * tests/infra/conformance.test.ts synthesizes the stack and checks, method by method and response by
  * response, that the local gateway does what the template declares.
  *
@@ -8,9 +8,9 @@
  * request reaches its function, whose zod schemas answer 400 naming each bad field (a gateway
  * validator answers first, with a generic 400, before authentication).
  */
-import { CORS_ALLOWED_HEADERS, CORS_EXPOSED_HEADERS } from './cors.ts';
-import { PROBLEM_CONTENT_TYPE, type ProblemBody, problemBody } from './problem.ts';
-import { SECURITY_HEADERS } from './security-headers.ts';
+import { CORS_ALLOWED_HEADERS, CORS_EXPOSED_HEADERS } from '../shared/http/cors.ts';
+import { PROBLEM_CONTENT_TYPE, type ProblemBody, problemBody } from '../shared/http/problem.ts';
+import { SECURITY_HEADERS } from '../shared/http/security-headers.ts';
 
 /**
  * Two kinds of API key, each in its own usage plan. An API client's key (secret, one client's) is

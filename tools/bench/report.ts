@@ -1,4 +1,4 @@
-/** bench/report.json (the figures) and bench/report.md (the same as tables), from one run. */
+/** tools/bench/report.json (the figures) and tools/bench/report.md (the same as tables), from one run. */
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { ColdRow } from './cold.ts';

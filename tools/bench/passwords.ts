@@ -4,9 +4,9 @@
  */
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import bcrypt from 'bcryptjs';
-import { PASSWORD_MEMORY_MB } from '../infra/functions.ts';
-import { env } from '../shared/config/index.ts';
-import { routes } from '../shared/routes.ts';
+import { PASSWORD_MEMORY_MB } from '../../infra/functions.ts';
+import { env } from '../../shared/config/index.ts';
+import { routes } from '../../shared/routes.ts';
 import { assertOnly, countStatus, median, round, type Statuses } from './stats.ts';
 
 // Lambda gives one full vCPU at 1,769 MB and a proportional share below; bcrypt is single-threaded,
