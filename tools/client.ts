@@ -11,8 +11,8 @@ import { fileURLToPath } from 'node:url';
 import openapiTS, { astToString, type OpenAPI3 } from 'openapi-typescript';
 import { openApiDocument } from '../shared/openapi.ts';
 
-export const CLIENT_TYPES_FILE = fileURLToPath(new URL('./api.ts', import.meta.url));
-const BIOME = fileURLToPath(new URL('../../node_modules/.bin/biome', import.meta.url));
+export const CLIENT_TYPES_FILE = fileURLToPath(new URL('../shared/client/api.ts', import.meta.url));
+const BIOME = fileURLToPath(new URL('../node_modules/.bin/biome', import.meta.url));
 
 /** The text of shared/client/api.ts, formatted as Biome formats the project. */
 export async function clientTypes(): Promise<string> {

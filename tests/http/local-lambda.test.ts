@@ -118,6 +118,8 @@ describe('the local Lambda service', () => {
         'AWS_LAMBDA_LOG_STREAM_NAME',
         'LAMBDA_TASK_ROOT',
         'TZ',
+        'LANG',
+        'PATH',
         'AWS_ACCESS_KEY_ID',
         'AWS_SECRET_ACCESS_KEY',
         'AWS_SESSION_TOKEN',

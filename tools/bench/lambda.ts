@@ -18,7 +18,7 @@ import { type CfnTemplate, type LambdaEnvironment, startLambdaEnvironment, synth
 
 /** The floor's id among the environment's functions. */
 export const FLOOR = 'BenchFloor';
-const ROOT = resolve(import.meta.dirname, '..');
+const ROOT = resolve(import.meta.dirname, '../..');
 
 function addFloor(stack: UserDataStack) {
   const table = stack.node.findChild('Table') as dynamodb.Table;

@@ -12,7 +12,7 @@ import { ensureTable, freePort, localAwsEnvironment, startDynamoLocal } from '..
 import { generateLocalEnv } from '../local/env-file.ts';
 import { progress } from './stats.ts';
 
-const ROOT = resolve(import.meta.dirname, '..');
+const ROOT = resolve(import.meta.dirname, '../..');
 const API_KEY = 'bench-key';
 /** BENCH_QUICK=1: one round, few calls, a small table; to try the bench itself, not for figures. */
 const QUICK = process.env.BENCH_QUICK === '1';

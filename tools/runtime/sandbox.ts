@@ -14,7 +14,7 @@ import { performance } from 'node:perf_hooks';
 import { createInterface } from 'node:readline';
 import type { Json } from '../values.ts';
 
-const ROOT = resolve(import.meta.dirname, '../../..');
+const ROOT = resolve(import.meta.dirname, '../..');
 /** The Node that npm ci installs from package.json (infra/runtime.ts's version), not the machine's. */
 export const NODE = resolve(ROOT, 'node_modules/.bin/node');
 export const RIC = resolve(ROOT, 'node_modules/aws-lambda-ric/index.mjs');
