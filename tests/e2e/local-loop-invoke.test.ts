@@ -62,4 +62,11 @@ describe('npm run invoke', () => {
     expect(tablesAfter.filter((name) => name.startsWith('invoke-'))).toEqual([]);
     expect(tablesAfter).toEqual(expect.arrayContaining(tablesBefore ?? []));
   });
+
+  it('gives a route without a sample file the event the route table generates', async () => {
+    const noEvents = mkdtempSync(join(tmpdir(), 'udp-no-events-'));
+    const put = await invoke(['kv.put'], { ...localDynamo, EVENTS_DIR: noEvents });
+    expect(put.stderr).toBe('');
+    expect(JSON.parse(put.stdout.slice(put.stdout.indexOf('{\n')))).toMatchObject({ statusCode: 200, body: { key: 'settings/theme', version: 2 } });
+  });
 });

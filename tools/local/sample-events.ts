@@ -1,22 +1,27 @@
 /**
- * The sample events in `events/` are real REST v1 proxy events with placeholders where a value only
- * exists at run time: {{API_KEY}}, {{ADMIN_TOKEN}}, {{USER_ID}}, {{USER_TOKEN}}, {{USER_EMAIL}},
+ * The sample events in `events/`: REST v1 proxy events as a deployed stage hands them to a function,
+ * generated from the route table (`npm run events`; tests/integration/events.test.ts checks they are
+ * current), with placeholders where a value only exists at run time: {{API_KEY}}, {{ADMIN_TOKEN}}, {{USER_ID}}, {{USER_TOKEN}}, {{USER_EMAIL}},
  * {{USER_PASSWORD}}, {{REFRESH_TOKEN}} and {{SESSION_ID}} (its session), {{PAYMENT_ID}} (a pending payment of the user), {{RECORD_ID}} and
  * {{RECORD_PHONE}} (a record of the user), {{NEW_PHONE}} (a phone without one), {{UNIQUE}}. The user owns the
  * key-value entry `settings/theme`. `fillSampleEvent` makes a fresh sample user and
  * admin session to fill them, so every sample runs as it is against any table.
  */
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { hashPassword } from '../../shared/crypto/passwords.ts';
 import { signAccessToken } from '../../shared/crypto/tokens.ts';
 import { sessions } from '../../shared/db/sessions.ts';
 import { users } from '../../shared/db/users.ts';
+import { requestExamples } from '../../shared/openapi-examples.ts';
+import { type RouteDef, type RouteId, routes } from '../../shared/routes.ts';
 import { putEntry } from '../../shared/services/kv.ts';
 import { createPayment } from '../../shared/services/payments.ts';
 import { createRecord } from '../../shared/services/records.ts';
 import { generatePassword } from './env-file.ts';
+import { buildEvent } from './gateway/events.ts';
+import { compileRoute } from './gateway/routing.ts';
 
 async function signIn(userId: string, role: 'user' | 'admin') {
   const session = await sessions.start(userId, role);
@@ -61,10 +66,108 @@ export async function samplePlaceholders(apiKey: string): Promise<Record<string,
   };
 }
 
-export function fillSampleEvent(file: string, values: Record<string, string>): APIGatewayProxyEvent {
-  const text = readFileSync(file, 'utf8').replace(/\{\{(\w+)\}\}/g, (match, name) => {
-    if (!(name in values)) throw new Error(`${file}: no value for ${match}`);
+/** The event of a sample file, its placeholders filled. */
+export const fillSampleEvent = (file: string, values: Record<string, string>) => fillPlaceholders(readFileSync(file, 'utf8'), values, file);
+
+/** The event of a sample's JSON text (`source` names it in errors), its placeholders filled. */
+export function fillPlaceholders(json: string, values: Record<string, string>, source: string): APIGatewayProxyEvent {
+  const text = json.replace(/\{\{(\w+)\}\}/g, (match, name) => {
+    if (!(name in values)) throw new Error(`${source}: no value for ${match}`);
     return JSON.stringify(values[name]).slice(1, -1); // JSON-escaped, since the event is JSON text
   });
   return JSON.parse(text);
+}
+
+/**
+ * What a sample fills in where the route table's defaults would not find the sample data: the path
+ * values of the resources `samplePlaceholders` makes, and the routes whose example must name it.
+ * A route missing here still gets an event (its OpenAPI example, a user's token), which `npm run
+ * invoke` runs as it is.
+ */
+const PATH_VALUES: Record<string, string> = {
+  '/users/{id}': '{{USER_ID}}',
+  '/payments/{id}': '{{PAYMENT_ID}}',
+  '/records/{id}': '{{RECORD_ID}}',
+  '/me/sessions/{id}': '{{SESSION_ID}}',
+  '/kv/{key}': 'settings/theme',
+  '/assets/{file}': 'console.js',
+};
+
+interface Sample {
+  caller?: 'admin';
+  query?: Record<string, string>;
+  /** The body's JSON value; null for none where the route's example has one. */
+  body?: unknown;
+  headers?: Record<string, string>;
+}
+
+const SAMPLES: Partial<Record<RouteId, Sample>> = {
+  'auth.register': { body: { ...requestExamples['auth.register'], email: 'jane.{{UNIQUE}}@example.com', username: 'jane_{{UNIQUE}}' } },
+  'auth.login': { body: { email: '{{USER_EMAIL}}', password: '{{USER_PASSWORD}}' } },
+  'auth.token': { body: { refresh_token: '{{REFRESH_TOKEN}}' } },
+  'users.list': { caller: 'admin' },
+  'users.create': { caller: 'admin', body: { ...requestExamples['users.create'], email: 'john.{{UNIQUE}}@example.com' } },
+  'users.get': { caller: 'admin' },
+  'users.update': { headers: { 'If-Match': '"1"' }, body: { address: '456 Another St, New City' } },
+  'users.patch': { body: { name: 'Mario Mario' } },
+  'users.delete': { caller: 'admin', body: null }, // an admin deleting someone else sends no current_password
+  'payments.create': { headers: { 'Idempotency-Key': 'order-{{UNIQUE}}' }, body: { ...requestExamples['payments.create'], user_id: '{{USER_ID}}' } },
+  'payments.update': { headers: { 'If-Match': '"1"' }, body: { status: 'completed' } },
+  'kv.list': { query: { prefix: 'settings/', limit: '50' } },
+  'kv.put': { headers: { 'If-Match': '"1"' } },
+  'records.create': { body: { ...requestExamples['records.create'], phone: '{{NEW_PHONE}}' } },
+  'records.lookup': { body: { phone: '{{RECORD_PHONE}}' } },
+  'records.deleteByPhone': { caller: 'admin', body: { phone: '{{RECORD_PHONE}}' } },
+};
+
+/** A fixed moment and ids derived from the route, so that generating the samples twice writes the same files. */
+const SAMPLE_TIME = new Date('2026-11-21T23:21:09.237Z');
+const uuidFrom = (text: string) =>
+  createHash('sha256')
+    .update(text)
+    .digest('hex')
+    .replace(/^(.{8})(.{4}).(.{3}).(.{3})(.{12}).*$/, '$1-$2-5$3-8$4-$5');
+
+/** The sample event of a route, placeholders and all: what `events/<id>.json` holds. */
+export function sampleEvent(id: RouteId): APIGatewayProxyEvent {
+  const route: RouteDef = routes[id];
+  const sample = SAMPLES[id] ?? {};
+  const path = route.path.replace(/\{(\w+)\}/g, (_, name) =>
+    encodeURIComponent(PATH_VALUES[route.path] ?? `sample-${name}`)
+      .replaceAll('%7B', '{')
+      .replaceAll('%7D', '}'),
+  );
+  const query = sample.query ?? (route.query && /\blimit\b/.test(JSON.stringify(route.query())) ? { limit: '20' } : {});
+  // Not a URL object, which would percent-encode the placeholders' braces.
+  const url = { host: 'a1b2c3d4e5.execute-api.eu-west-1.amazonaws.com', pathname: path, searchParams: new URLSearchParams(query) };
+  const example = sample.body !== undefined ? sample.body : (requestExamples as Partial<Record<RouteId, unknown>>)[id];
+  const body = route.body && example !== undefined && example !== null ? JSON.stringify(example) : '';
+  const token = sample.caller === 'admin' || route.auth === 'admin' ? '{{ADMIN_TOKEN}}' : '{{USER_TOKEN}}';
+  const headers: [string, string][] = [
+    ['Host', url.host],
+    ['User-Agent', 'curl/8.5.0'],
+    ['Accept', '*/*'],
+    ...(route.apiKey === false ? [] : ([['x-api-key', '{{API_KEY}}']] as [string, string][])),
+    ...(route.auth === 'none' ? [] : ([['Authorization', `Bearer ${token}`]] as [string, string][])),
+    ...(body
+      ? ([
+          ['Content-Type', 'application/json'],
+          ['Content-Length', String(Buffer.byteLength(body))],
+        ] as [string, string][])
+      : []),
+    ...Object.entries(sample.headers ?? {}),
+  ];
+  const compiled = compileRoute(id, route);
+  const match = compiled.pattern.exec(url.pathname);
+  if (!match) throw new Error(`${id}: the sample path ${url.pathname} does not match ${route.path}`);
+  return buildEvent({ url, rawHeaders: headers.flat(), body, sourceIp: '203.0.113.10', port: 443, httpVersion: '1.1' }, compiled, match, {
+    accountId: '123456789012',
+    apiId: 'a1b2c3d4e5',
+    domainName: url.host,
+    stage: 'prod',
+    stageInPath: true,
+    proto: 'https',
+    now: SAMPLE_TIME,
+    requestId: uuidFrom(id),
+  });
 }

@@ -52,10 +52,56 @@ function requestTime(date: Date) {
 /** The client's address as API Gateway sees it (an IPv4 client on an IPv6 socket without its prefix). */
 export const sourceIpOf = (req: IncomingMessage) => (req.socket.remoteAddress ?? '127.0.0.1').replace(/^::ffff:/, '');
 
-export function buildEvent(req: IncomingMessage, url: URL, route: CompiledRoute, match: RegExpExecArray, body: string, stage: string): APIGatewayProxyEvent {
-  const now = new Date();
-  const requestId = randomUUID();
-  const sourceIp = sourceIpOf(req);
+/** What a client sent, as the gateway received it. */
+export interface GatewayRequest {
+  url: Pick<URL, 'pathname' | 'searchParams'>;
+  /** Header names and values in the order sent, as Node's rawHeaders. */
+  rawHeaders: string[];
+  body: string;
+  sourceIp: string;
+  port: number;
+  httpVersion: string;
+}
+
+/** Where the API runs: the local gateway, or a deployed stage (the sample events in events/). */
+export interface ApiOrigin {
+  accountId: string;
+  apiId: string;
+  domainName: string;
+  stage: string;
+  /** Whether the stage prefixes every path, as on API Gateway's default endpoint (/prod/…). */
+  stageInPath: boolean;
+  proto: 'http' | 'https';
+  now: Date;
+  requestId: string;
+}
+
+export const fromNodeRequest = (req: IncomingMessage, url: URL, body: string): GatewayRequest => ({
+  url,
+  rawHeaders: req.rawHeaders,
+  body,
+  sourceIp: sourceIpOf(req),
+  port: req.socket.localPort ?? 0,
+  httpVersion: req.httpVersion,
+});
+
+export const localOrigin = (stage: string): ApiOrigin => ({
+  accountId: '000000000000',
+  apiId: 'local',
+  domainName: 'localhost',
+  stage,
+  stageInPath: false,
+  proto: 'http',
+  now: new Date(),
+  requestId: randomUUID(),
+});
+
+export function buildEvent(request: GatewayRequest, route: CompiledRoute, match: RegExpExecArray, origin: ApiOrigin): APIGatewayProxyEvent {
+  const { url, sourceIp, now, requestId } = { ...request, ...origin };
+  const header = (name: string) => {
+    for (let i = request.rawHeaders.length - 2; i >= 0; i -= 2) if (request.rawHeaders[i]?.toLowerCase() === name) return request.rawHeaders[i + 1];
+    return undefined;
+  };
   // The headers API Gateway adds in front of every integration.
   const added = [
     'X-Amzn-Trace-Id',
@@ -63,14 +109,15 @@ export function buildEvent(req: IncomingMessage, url: URL, route: CompiledRoute,
     'X-Forwarded-For',
     sourceIp,
     'X-Forwarded-Port',
-    String(req.socket.localPort),
+    String(request.port),
     'X-Forwarded-Proto',
-    'http',
+    origin.proto,
   ];
-  const { headers, multiValueHeaders } = headerMaps([...req.rawHeaders, ...added]);
+  const { headers, multiValueHeaders } = headerMaps([...request.rawHeaders, ...added]);
   // biome-ignore lint/style/noNonNullAssertion: each {name} is a ([^/]+) group of the route's pattern, which takes part in every match
   const parameter = (i: number) => safeDecode(match[i + 1]!);
   const pathParameters = route.names.length ? Object.fromEntries(route.names.map((n, i) => [n, parameter(i)])) : null;
+  const apiKey = header('x-api-key');
   return {
     resource: route.def.path,
     path: url.pathname,
@@ -81,9 +128,9 @@ export function buildEvent(req: IncomingMessage, url: URL, route: CompiledRoute,
     pathParameters,
     stageVariables: null,
     requestContext: {
-      accountId: '000000000000',
-      apiId: 'local',
-      ...{ deploymentId: 'local' }, // real events carry it; @types/aws-lambda does not know it
+      accountId: origin.accountId,
+      apiId: origin.apiId,
+      ...{ deploymentId: origin.apiId === 'local' ? 'local' : 'x1y2z3' }, // real events carry it; @types/aws-lambda does not know it
       resourceId: route.id,
       resourcePath: route.def.path,
       httpMethod: route.def.method,
@@ -91,18 +138,18 @@ export function buildEvent(req: IncomingMessage, url: URL, route: CompiledRoute,
       extendedRequestId: requestId,
       requestTime: requestTime(now),
       requestTimeEpoch: now.getTime(),
-      path: url.pathname, // the local URL has no stage prefix (on AWS's default endpoint it is /<stage>/…)
-      stage,
-      protocol: `HTTP/${req.httpVersion}`,
+      path: origin.stageInPath ? `/${origin.stage}${url.pathname}` : url.pathname,
+      stage: origin.stage,
+      protocol: `HTTP/${request.httpVersion}`,
       // The API's own domain, whatever Host the client sent (as API Gateway gives its execute-api domain).
-      domainName: 'localhost',
-      domainPrefix: 'localhost',
+      domainName: origin.domainName,
+      domainPrefix: origin.domainName.split('.')[0] ?? origin.domainName,
       authorizer: null,
       identity: {
         accessKey: null,
         accountId: null,
-        apiKey: (req.headers['x-api-key'] as string | undefined) ?? null,
-        apiKeyId: req.headers['x-api-key'] ? 'local-api-key' : null,
+        apiKey: apiKey ?? null,
+        apiKeyId: apiKey ? (origin.apiId === 'local' ? 'local-api-key' : 'k9l8m7n6o5') : null,
         caller: null,
         clientCert: null,
         cognitoAuthenticationProvider: null,
@@ -112,11 +159,11 @@ export function buildEvent(req: IncomingMessage, url: URL, route: CompiledRoute,
         principalOrgId: null,
         sourceIp,
         user: null,
-        userAgent: (req.headers['user-agent'] as string | undefined) ?? null,
+        userAgent: header('user-agent') ?? null,
         userArn: null,
       },
     },
-    body: body === '' ? null : body,
+    body: request.body === '' ? null : request.body,
     isBase64Encoded: false,
   };
 }

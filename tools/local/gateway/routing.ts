@@ -12,14 +12,16 @@ export interface CompiledRoute {
   names: string[];
 }
 
-const compiled: CompiledRoute[] = Object.entries(routes).map(([id, def]) => {
+export function compileRoute(id: RouteId, def: RouteDef): CompiledRoute {
   const names: string[] = [];
   const source = def.path.replace(/\{(\w+)\}/g, (_, name) => {
     names.push(name);
     return '([^/]+)';
   });
-  return { id: id as RouteId, def, pattern: new RegExp(`^${source}$`), names };
-});
+  return { id, def, pattern: new RegExp(`^${source}$`), names };
+}
+
+const compiled: CompiledRoute[] = Object.entries(routes).map(([id, def]) => compileRoute(id as RouteId, def));
 
 /**
  * The route of this method on the resource the path addresses, and the path's match (its

@@ -23,7 +23,7 @@ import {
 import type { RouteId } from '../../../shared/routes.ts';
 import type { LocalLambda } from '../lambda.ts';
 import type { RequestLog } from '../log.ts';
-import { buildEvent, sourceIpOf } from './events.ts';
+import { buildEvent, fromNodeRequest, localOrigin, sourceIpOf } from './events.ts';
 import { MonthlyQuota, PerAddressLimit, TokenBucket } from './limits.ts';
 import { findRoute, isResource } from './routing.ts';
 
@@ -155,7 +155,7 @@ export function createGateway(options: GatewayOptions): Server {
     if (!stageBucket.take('stage')) return gatewayAnswer(req, res, 'THROTTLED');
     const body = await readBody(req);
     if (body === undefined) return gatewayAnswer(req, res, 'REQUEST_TOO_LARGE');
-    const event = buildEvent(req, url, route, match, body, config.stage);
+    const event = buildEvent(fromNodeRequest(req, url, body), route, match, localOrigin(config.stage));
     options.onEvent?.(structuredClone(event), route.id); // a copy: handlers may rewrite theirs
     try {
       const result = await options.lambda.invoke(route.def.entry, event);
