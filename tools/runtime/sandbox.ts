@@ -1,7 +1,7 @@
 /**
- * One Lambda execution environment: the real AWS Lambda Runtime Interface Client (aws-lambda-ric) in
- * its own Node process, started as Lambda's Node.js bootstrap starts it, talking to a Runtime API
- * server of ours (the documented endpoints: invocation/next, invocation/{id}/response and /error,
+ * One Lambda execution environment: the real AWS Lambda Runtime Interface Client (aws-lambda-ric, built
+ * on first use by ric.ts) in its own Node process, started as Lambda's Node.js bootstrap starts it,
+ * talking to a Runtime API server of ours (the documented endpoints: invocation/next, invocation/{id}/response and /error,
  * init/error). One invocation at a time, as on Lambda.
  */
 import { execFileSync, spawn } from 'node:child_process';
@@ -13,11 +13,11 @@ import { dirname, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { createInterface } from 'node:readline';
 import type { Json } from '../values.ts';
+import { installRuntimeClient } from './ric.ts';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 /** The Node that npm ci installs from package.json (infra/runtime.ts's version), not the machine's. */
 export const NODE = resolve(ROOT, 'node_modules/.bin/node');
-export const RIC = resolve(ROOT, 'node_modules/aws-lambda-ric/index.mjs');
 
 const API = '/2018-06-01/runtime';
 /** Lambda's limit on a synchronous invocation's response. */
@@ -92,6 +92,7 @@ export async function startSandbox(options: {
   timeoutSeconds: number;
   tracing: boolean;
 }): Promise<Sandbox> {
+  const ric = await installRuntimeClient();
   const logs: string[] = [];
   const queue: Pending[] = [];
   let parked: ServerResponse | undefined; // the runtime's long-polling GET /next
@@ -159,9 +160,9 @@ export async function startSandbox(options: {
 
   const spawnedAt = performance.now();
   const memoryMB = Number(options.environment.AWS_LAMBDA_FUNCTION_MEMORY_SIZE);
-  const child = spawn(NODE, [...lambdaNodeArgs(memoryMB), RIC], {
+  const child = spawn(NODE, [...lambdaNodeArgs(memoryMB), ric], {
     cwd: options.codeDir,
-    env: { ...options.environment, AWS_LAMBDA_RUNTIME_API: runtimeApi, LAMBDA_TASK_ROOT: options.codeDir, LAMBDA_RUNTIME_DIR: dirname(RIC) },
+    env: { ...options.environment, AWS_LAMBDA_RUNTIME_API: runtimeApi, LAMBDA_TASK_ROOT: options.codeDir, LAMBDA_RUNTIME_DIR: dirname(ric) },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const executable = realpathSync(`/proc/${child.pid}/exe`); // the process itself, not the path we asked for
