@@ -21,13 +21,17 @@ const installedVersion = (name) => {
     return undefined;
   }
 };
-const list = (names) =>
-  names.length === 1 ? names[0] : names.length <= 3 ? `${names.slice(0, -1).join(', ')} and ${names.at(-1)}` : `${names.slice(0, 3).join(', ')} and ${names.length - 3} more`;
+const list = (names) => {
+  if (names.length === 1) return names[0];
+  if (names.length > 3) return `${names.slice(0, 3).join(', ')} and ${names.length - 3} more`;
+  return `${names.slice(0, -1).join(', ')} and ${names.at(-1)}`;
+};
 
 /** What stops this command, in one sentence, or undefined. */
 function problem() {
   const thisNode = `this is Node ${process.versions.node} at ${process.execPath}`;
-  if (!existsSync(join(root, 'node_modules'))) return `${command} needs the packages npm ci installs, and there is no node_modules (${thisNode}): run npm ci first.`;
+  if (!existsSync(join(root, 'node_modules')))
+    return `${command} needs the packages npm ci installs, and there is no node_modules (${thisNode}): run npm ci first.`;
   const nodeMajor = major(devDependencies.node);
   if (major(process.versions.node) !== nodeMajor) {
     if (!existsSync(join(root, 'node_modules/.bin/node'))) {

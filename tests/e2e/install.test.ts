@@ -4,8 +4,8 @@
  * copy of this project whose node_modules links to the real packages, minus what the case removes,
  * run with npm from a user's shell whose PATH holds no project's node_modules/.bin.
  */
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { type ChildProcess, execFileSync, spawn, spawnSync } from 'node:child_process';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, dirname, join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -61,7 +61,8 @@ async function npm(cwd: string, args: string[]) {
     MAIL_PORT: String(await freePort()),
     IN_MEMORY: '1',
   });
-  for (const name of Object.keys(env)) if (name.startsWith('npm_') || name === 'NODE_OPTIONS' || name === 'VITEST' || name.startsWith('VITEST_')) delete env[name];
+  for (const name of Object.keys(env))
+    if (name.startsWith('npm_') || name === 'NODE_OPTIONS' || name === 'VITEST' || name.startsWith('VITEST_')) delete env[name];
   const child = spawn('npm', args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
   running.push(child);
   let stdout = '';
@@ -93,12 +94,20 @@ describe('npm start and npm test on an install they cannot run on', () => {
   it('refuses when the install stopped before the project’s Node (npm start would run on the machine’s Node)', async () => {
     const result = await npm(projectCopy({ without: ['node'], withoutBin: ['node'] }), ['start']);
     // On a machine whose own Node is another major, that Node is what npm start found; on one with Node 24, the package is missing.
-    expectRefusal(result, 'npm start', /node_modules\/\.bin\/node, which is missing because the install did not finish|node_modules lacks node from package\.json/);
+    expectRefusal(
+      result,
+      'npm start',
+      /node_modules\/\.bin\/node, which is missing because the install did not finish|node_modules lacks node from package\.json/,
+    );
   });
 
   it('refuses when a package is missing, naming it', async () => {
     expectRefusal(await npm(projectCopy({ without: ['tsx'], withoutBin: ['tsx'] }), ['start']), 'npm start', /node_modules lacks tsx from package\.json/);
-    expectRefusal(await npm(projectCopy({ without: ['vitest'], withoutBin: ['vitest'] }), ['test']), 'npm test', /node_modules lacks vitest from package\.json/);
+    expectRefusal(
+      await npm(projectCopy({ without: ['vitest'], withoutBin: ['vitest'] }), ['test']),
+      'npm test',
+      /node_modules lacks vitest from package\.json/,
+    );
   });
 
   it('refuses packages older than package.json asks for (installed before a pull changed it)', async () => {
@@ -107,6 +116,43 @@ describe('npm start and npm test on an install they cannot run on', () => {
     manifest.devDependencies.vitest = '99.0.0';
     writeFileSync(join(dir, 'package.json'), JSON.stringify(manifest, null, 2));
     const installed = JSON.parse(readFileSync(join(ROOT, 'node_modules/vitest/package.json'), 'utf8')).version;
-    expectRefusal(await npm(dir, ['test']), 'npm test', new RegExp(`package\\.json asks for vitest 99\\.0\\.0 but node_modules holds ${installed.replaceAll('.', '\\.')}`));
+    expectRefusal(
+      await npm(dir, ['test']),
+      'npm test',
+      new RegExp(`package\\.json asks for vitest 99\\.0\\.0 but node_modules holds ${installed.replaceAll('.', '\\.')}`),
+    );
+  });
+});
+
+describe('npm ci', () => {
+  it('prints no warning on the machine’s Node, even one older than the packages’ engines (they run on the Node it installs)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'udp-ci-'));
+    copies.push(dir);
+    for (const file of ['package.json', 'package-lock.json', '.npmrc']) copyFileSync(join(ROOT, file), join(dir, file));
+    const env = userShell({ PATH: shellPath() });
+    for (const name of Object.keys(env)) if (name.startsWith('npm_')) delete env[name];
+    // A dry run resolves the locked tree and checks every package's engines as npm ci does, without installing.
+    const run = spawnSync('npm', ['ci', '--dry-run', '--no-audit', '--no-fund'], { cwd: dir, env, encoding: 'utf8' });
+    expect(run.status, run.stderr).toBe(0);
+    expect(run.stderr).not.toMatch(/npm warn/i);
+    expect(run.stdout).toMatch(/added \d+ packages/);
+  });
+});
+
+describe('the Lambda runtime interface client, built on first use (tools/runtime/ric.ts)', () => {
+  it('says in one sentence which build tools are missing and how to install them, and builds nothing', () => {
+    const dir = projectCopy();
+    const run = spawnSync(process.execPath, ['--import', 'tsx', 'tools/runtime/ric.ts'], {
+      cwd: dir,
+      env: userShell({ PATH: dirname(process.execPath) }), // Node, and none of cmake, make, g++ or python3
+      encoding: 'utf8',
+    });
+    expect(run.stderr.trim().split('\n')).toEqual([
+      expect.stringMatching(
+        /needs cmake, make, g\+\+, python3; cmake, make, g\+\+, python3 are missing: install them \(Debian or Ubuntu: sudo apt-get install cmake make g\+\+ python3\), then run again\.$/,
+      ),
+    ]);
+    expect(run.status).toBe(1);
+    expect(existsSync(join(dir, '.cache'))).toBe(false);
   });
 });

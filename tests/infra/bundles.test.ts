@@ -14,6 +14,7 @@ import { PROBLEM_CONTENT_TYPE } from '../../shared/http/problem.ts';
 import { type RouteDef, type RouteId, routes } from '../../shared/routes.ts';
 import { fillSampleEvent, samplePlaceholders } from '../../tools/local/sample-events.ts';
 import { type CfnTemplate, type LambdaEnvironment, startLambdaEnvironment, synthesizeBundled } from '../../tools/runtime/index.ts';
+import { installRuntimeClient } from '../../tools/runtime/ric.ts';
 import { defined } from '../../tools/values.ts';
 
 const API_KEY = 'sample-key';
@@ -68,6 +69,9 @@ const invokeSample = (env: LambdaEnvironment, routeId: RouteId) =>
       await fn.stop();
     }
   });
+
+// Built once per machine on first use (tools/runtime/ric.ts): minutes of compiling, on a budget of their own.
+beforeAll(() => installRuntimeClient(), 20 * 60_000);
 
 beforeAll(async () => {
   ({ template, assemblyDir } = synthesizeBundled());

@@ -98,4 +98,11 @@ export function installRuntimeClient(log: (line: string) => void = (line) => con
   return installed;
 }
 
-if (import.meta.main) console.log(await installRuntimeClient());
+if (import.meta.main) {
+  try {
+    console.log(await installRuntimeClient());
+  } catch (error) {
+    console.error((error as Error).message);
+    process.exit(1);
+  }
+}
