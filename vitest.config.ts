@@ -7,10 +7,13 @@ export default defineConfig({
     exclude: [...configDefaults.exclude, 'tests/acceptance/deployed.test.ts'],
     globalSetup: ['tests/support/global-setup.ts'],
     setupFiles: ['tests/support/env.ts'],
-    testTimeout: 30_000,
+    // Limits that catch a hang, never a slow machine: two busy cores make a test several times slower
+    // than on an idle one. No test asserts speed (npm run bench does); heavy setup (a synthesis, a
+    // bundling, a browser, every function's cold start) sits in a hook with an explicit budget of its own.
+    testTimeout: 120_000,
     // A request may wait for its function's cold start (a worker loading its modules), as on Lambda.
-    expect: { poll: { timeout: 10_000 } },
-    hookTimeout: 60_000,
+    expect: { poll: { timeout: 30_000 } },
+    hookTimeout: 120_000,
     // Two cores: files run in parallel, each against its own table in one DynamoDB Local.
     maxWorkers: 2,
   },

@@ -77,7 +77,7 @@ describe('npm run seed', () => {
     expect(again.stdout).toContain(`${userEmail} / ${userPassword}`);
     expect(await itemCount()).toBe(items);
     expect((await gateway.api.get('/kv/settings%2Ftheme', { token })).body.version).toBe(1);
-  }, 60_000);
+  });
 });
 
 describe('npm run items', () => {

@@ -23,15 +23,14 @@ async function start(cwd: string, env: Record<string, string>) {
   let output = '';
   for (const stream of [child.stdout, child.stderr]) defined(stream, 'a piped output of npm start').on('data', (c) => (output += c));
   const exited = new Promise<number | null>((done) => child.once('exit', (code) => done(code)));
+  // The banner, however long a busy machine takes (the test's budget catches a hang), or its exit.
   await new Promise<void>((done, fail) => {
     const timer = setInterval(() => {
       if (output.includes('Ctrl-C stops')) done();
-      else if (child.exitCode !== null) fail(new Error(output));
-    }, 100);
-    setTimeout(() => {
+      else if (child.exitCode !== null) fail(new Error(`no banner:\n${output}`));
+      else return;
       clearInterval(timer);
-      fail(new Error(`no banner:\n${output}`));
-    }, 45_000);
+    }, 100);
   });
   return { child, output: () => output, exited };
 }
@@ -92,5 +91,5 @@ describe('npm start', () => {
     second.child.kill('SIGTERM');
     expect(await second.exited).toBe(0);
     expect(await portOpen(dynamoPort)).toBe(false);
-  }, 120_000);
+  }, 300_000); // two starts of npm start: Java, tsx, the table
 });

@@ -59,5 +59,5 @@ describe('DynamoDB stopped mid-run', () => {
     expect(after.status).toBe(200);
     expect(after.body.value).toBe('written before the outage');
     expect((await api.put('/kv/after', 2, { token: user.token })).status).toBe(201);
-  }, 90_000);
+  }, 300_000); // it stops and starts DynamoDB Local (a JVM) within the test
 });

@@ -1,5 +1,5 @@
 import { APIGatewayProxyEventSchema } from '@aws-lambda-powertools/parser/schemas/api-gateway';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { gatewayResponses, MAX_PAYLOAD_BYTES, usagePlanThrottle } from '../../infra/gateway-contract.ts';
 import { routes } from '../../shared/routes.ts';
 import { defined } from '../../tools/values.ts';
@@ -68,6 +68,9 @@ describe('usage-plan throttle (30 rps, burst 60)', () => {
 });
 
 describe('REST v1 proxy events', () => {
+  // Each function's first start, on a budget of its own: what these tests look at is the event.
+  beforeAll(() => gateway.lambda.prewarm(), 10 * 60_000);
+
   it('match API Gateway’s shape for every kind of request', async () => {
     gateway.events.length = 0;
     const account = await registerUser(api());
@@ -111,7 +114,7 @@ describe('REST v1 proxy events', () => {
         id,
       ).toEqual([id]);
     }
-  }, 90_000); // one cold start per function
+  });
 });
 
 describe('every response', () => {

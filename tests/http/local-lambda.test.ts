@@ -20,6 +20,7 @@ import { state } from '../support/functions/state.ts';
 
 interface Probe {
   threadId: number;
+  loadedAt: number;
   invocations: number;
   mostRunning: number;
   env: Record<string, string>;
@@ -160,6 +161,27 @@ describe('the local Lambda service', () => {
     // A function without secrets has no extension layer: even on the extension's port, nothing answers it.
     const intruder = await probe('health', { secret: APP_SECRET_ARN, port: defined(data.env.PARAMETERS_SECRETS_EXTENSION_HTTP_PORT, 'the extension port') });
     expect(intruder.extension).toBe('unreachable');
+  });
+});
+
+describe('prewarming', () => {
+  it('starts an instance of every function and waits for their init, so that the first requests find them warm', async () => {
+    const specs = new Map([
+      ['probe', probeAs('functions/health/get.ts', { id: 'Probe' })],
+      ['probe-other', probeAs('functions/health/get.ts', { id: 'ProbeOther', entry: 'tests/support/functions/probe-other.ts' })],
+    ]);
+    const lambda = await startLocalLambda({ ...localLambdaOptions(), specs });
+    try {
+      await lambda.prewarm();
+      const prewarmed = Date.now();
+      for (const key of specs.keys()) {
+        const answer = JSON.parse((await lambda.invoke(key, buildTestEvent('health.get'))).body) as Probe;
+        expect(answer.loadedAt, key).toBeLessThanOrEqual(prewarmed);
+        expect(answer.invocations, key).toBe(1);
+      }
+    } finally {
+      await lambda.close();
+    }
   });
 });
 

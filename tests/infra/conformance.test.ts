@@ -23,13 +23,39 @@ import { API_KEY, type Api, CONSOLE_KEY, clientFor } from '../support/api.ts';
 
 type Resources = Record<string, Json>;
 
-/** Synthesizes the stack (without bundling) and starts a local gateway with the same context. */
-async function deployBoth(context: Record<string, unknown>) {
-  const app = new App({ context: { 'aws:cdk:bundling-stacks': [], ...context } });
-  const stack = new UserDataStack(app, 'Conformance');
-  const template = Template.fromStack(stack).toJSON().Resources as Resources;
+/** The contexts the tests compare under, each synthesized once (without bundling), in the hook below. */
+const small = { stage: 'dev', corsOrigins: 'https://a.example,https://b.example', monthlyQuota: 5, stageRateLimit: 2, stageBurstLimit: 8 };
+const contexts = {
+  default: JSON.parse(readFileSync('cdk.json', 'utf8')).context,
+  small,
+  smallWithRoomForPreflights: { ...small, stageBurstLimit: 1000 },
+  waf: { wafRateLimit: 12 },
+};
+type ContextName = keyof typeof contexts;
+const templates = {} as Record<ContextName, Resources>;
+let lambda: LocalLambda; // one for every gateway here: what is compared is the gateway's part
+const servers: ReturnType<typeof createGateway>[] = [];
+
+// The heavy part, on a budget of its own: a synthesis takes seconds (many on a busy machine), and so
+// does each function's first start, which the routing tests below would otherwise pay for one by one.
+beforeAll(async () => {
+  for (const name of Object.keys(contexts) as ContextName[]) {
+    const app = new App({ context: { 'aws:cdk:bundling-stacks': [], ...contexts[name] } });
+    templates[name] = Template.fromStack(new UserDataStack(app, 'Conformance')).toJSON().Resources as Resources;
+  }
+  lambda = await startLocalLambda(localLambdaOptions());
+  await lambda.prewarm();
+}, 10 * 60_000);
+
+afterAll(async () => {
+  await Promise.all(servers.map((server) => new Promise((done) => server.close(done))));
+  await lambda?.close();
+});
+
+/** The context's template, and a fresh local gateway (full buckets) configured from the same context. */
+async function deployBoth(name: ContextName) {
+  const context: Record<string, unknown> = contexts[name];
   const events: { event: APIGatewayProxyEvent; routeId: RouteId }[] = [];
-  lambda ??= await startLocalLambda(localLambdaOptions());
   const server = createGateway({
     apiKey: API_KEY,
     consoleKey: CONSOLE_KEY,
@@ -40,14 +66,8 @@ async function deployBoth(context: Record<string, unknown>) {
   await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
   servers.push(server);
   const port = (server.address() as AddressInfo).port;
-  return { template, events, port, api: clientFor(`http://127.0.0.1:${port}`) };
+  return { template: templates[name], events, port, api: clientFor(`http://127.0.0.1:${port}`) };
 }
-const servers: ReturnType<typeof createGateway>[] = [];
-let lambda: LocalLambda | undefined; // one for every gateway here: what is compared is the gateway's part
-afterAll(async () => {
-  await Promise.all(servers.map((server) => new Promise((done) => server.close(done))));
-  await lambda?.close();
-});
 
 const ofType = (resources: Resources, type: string) => Object.entries(resources).filter(([, r]) => r.Type === type) as [string, Json][];
 
@@ -128,10 +148,9 @@ const sample = (path: string) => path.replace(/\{\w+\}/g, 'x');
 type Deployed = Awaited<ReturnType<typeof deployBoth>>;
 
 describe('with the default context (cdk.json)', () => {
-  const context = JSON.parse(readFileSync('cdk.json', 'utf8')).context;
   let template: Resources, events: Deployed['events'], api: Api, methods: [string, Json][];
   beforeAll(async () => {
-    ({ template, events, api } = await deployBoth(context));
+    ({ template, events, api } = await deployBoth('default'));
     methods = ofType(template, 'AWS::ApiGateway::Method');
   });
 
@@ -212,7 +231,7 @@ describe('with the default context (cdk.json)', () => {
   });
 
   it('throttles each key as the template’s usage plan says, answering its THROTTLED', async () => {
-    const { api } = await deployBoth(context); // a full bucket
+    const { api } = await deployBoth('default'); // a full bucket
     const plan = firstOfType(template, 'AWS::ApiGateway::UsagePlan');
     const { RateLimit, BurstLimit } = plan.Properties.Throttle;
     const started = performance.now();
@@ -227,7 +246,7 @@ describe('with the default context (cdk.json)', () => {
   it('compresses from the template’s minimum size up, when the client accepts it', async () => {
     const restApi = firstOfType(template, 'AWS::ApiGateway::RestApi');
     const minimum = restApi.Properties.MinimumCompressionSize;
-    const { port } = await deployBoth(context);
+    const { port } = await deployBoth('default');
     const raw = (path: string) =>
       new Promise<{ encoding?: string; length: number }>((done) => {
         request({ port, path, headers: { 'accept-encoding': 'gzip' } }, (res) => {
@@ -249,11 +268,10 @@ describe('with the default context (cdk.json)', () => {
 });
 
 describe('with origins, a small quota and a small stage throttle in the context', () => {
-  const origins = ['https://a.example', 'https://b.example'];
-  const context = { stage: 'dev', corsOrigins: origins.join(','), monthlyQuota: 5, stageRateLimit: 2, stageBurstLimit: 8 };
+  const origins = contexts.small.corsOrigins.split(',');
   let template: Resources, api: Api, preflights: [string, Json][];
   beforeAll(async () => {
-    ({ template, api } = await deployBoth({ ...context, stageBurstLimit: 1000 })); // room for the preflights below
+    ({ template, api } = await deployBoth('smallWithRoomForPreflights')); // room for the preflights below
     preflights = ofType(template, 'AWS::ApiGateway::Method').filter(([, m]) => m.Properties.HttpMethod === 'OPTIONS');
   });
 
@@ -283,7 +301,7 @@ describe('with origins, a small quota and a small stage throttle in the context'
   });
 
   it('limits each address as the template’s web ACL says, answering its WAF_FILTERED, and no other address', async () => {
-    const { template, api } = await deployBoth({ wafRateLimit: 12 });
+    const { template, api } = await deployBoth('waf');
     const acl = firstOfType(template, 'AWS::WAFv2::WebACL');
     const { Limit } = acl.Properties.Rules[0].Statement.RateBasedStatement;
     expect(Limit).toBe(12);
@@ -294,7 +312,7 @@ describe('with origins, a small quota and a small stage throttle in the context'
   });
 
   it('meters only the clients’ key, as the template’s two usage plans say', async () => {
-    const { template, api } = await deployBoth({});
+    const { template, api } = await deployBoth('default');
     const plans = ofType(template, 'AWS::ApiGateway::UsagePlan');
     const planOfKey = (keyPrefix: string) => {
       const [, link] = defined(
@@ -316,7 +334,7 @@ describe('with origins, a small quota and a small stage throttle in the context'
   });
 
   it('stops a key at the template’s monthly quota, then the stage at its throttle', async () => {
-    const { template, api } = await deployBoth(context);
+    const { template, api } = await deployBoth('small');
     const plan = firstOfType(template, 'AWS::ApiGateway::UsagePlan');
     const stage = firstOfType(template, 'AWS::ApiGateway::Stage');
     expect(plan.Properties.Quota).toEqual({ Limit: 5, Period: 'MONTH' });

@@ -49,6 +49,7 @@ export interface Opened {
 /** A fresh context at a viewport, on `path` of the gateway; `clock`: the page's timers under the test's control. */
 export async function openPage(browser: Browser, baseURL: string, viewport: Viewport, { path = '/', clock = false } = {}): Promise<Opened> {
   const context = await browser.newContext({ viewport, baseURL });
+  context.setDefaultTimeout(60_000); // Playwright's waits catch a hang too, not a busy machine (its default is 30 s)
   if (clock) await context.clock.install();
   const page = await context.newPage();
   const problems: string[] = [];

@@ -9,6 +9,9 @@ import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-l
 import { consoleApiKey, getSecrets } from '../../../shared/config/index.ts';
 import { state } from './state.ts';
 
+/** When this instance's init loaded the module. */
+const loadedAt = Date.now();
+
 const outcome = (promise: Promise<unknown>) =>
   promise.then(
     () => 'ok',
@@ -42,6 +45,7 @@ export async function handler(event: APIGatewayProxyEvent, context: Context): Pr
     if (query.do === 'spin') for (;;);
     const body = {
       threadId,
+      loadedAt,
       ...state,
       env: { ...process.env },
       context: {
