@@ -18,6 +18,8 @@ export interface DeploymentConfig {
   waf: boolean;
   /** Requests per minute from one source address before it is refused (429) for a while. */
   wafRateLimit: number;
+  /** Requests per minute with one Authorization header (one session's token) before it is refused (429) for a while. */
+  wafSessionRateLimit: number;
   alarmEmail?: string;
   /** Each user's key-value store: at most this many keys, and bytes of keys and values together. */
   kvMaxKeys: number;
@@ -46,6 +48,7 @@ export function readConfig(get: (key: string) => unknown): DeploymentConfig {
     corsOrigins: list('corsOrigins'),
     waf: get('waf') !== false && get('waf') !== 'false',
     wafRateLimit: num('wafRateLimit', 600),
+    wafSessionRateLimit: num('wafSessionRateLimit', 300),
     alarmEmail: (get('alarmEmail') as string | undefined) || undefined,
     kvMaxKeys: num('kvMaxKeys', 1000),
     kvMaxBytes: num('kvMaxBytes', 4 * 1024 * 1024),
