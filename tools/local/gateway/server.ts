@@ -4,7 +4,8 @@
  * limits, the body rule), CORS preflights, the route (routing.ts), the API key with its usage plan's
  * throttle and quota, the stage throttle (limits.ts); then the proxy event (events.ts) to the route's
  * function through the local Lambda service (tools/local/lambda.ts), and its answer, compressed as
- * API Gateway compresses. Every answer the gateway makes itself is the contract's. */
+ * API Gateway compresses. Every answer the gateway makes itself is the contract's.
+ */
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse, STATUS_CODES } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { brotliCompressSync, deflateSync, gzipSync } from 'node:zlib';
