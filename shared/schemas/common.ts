@@ -95,7 +95,16 @@ export const pageQuery = lazy(() => ({
     z.coerce.number('Must be a whole number from 1 to 100').check(z.meta({ description: 'Items per page' }), z.int(), z.minimum(1), z.maximum(100)),
     20,
   ),
-  cursor: z.optional(z.string().check(z.meta({ description: "The previous page's next_cursor, for the page after it" }), z.maxLength(2048))),
+  // base64url only, as sealed (crypto/cursor.ts): 2,048 characters of it fit in a URL (issue 23), any 2,048 characters would not.
+  cursor: z.optional(
+    z
+      .string()
+      .check(
+        z.meta({ description: "The previous page's next_cursor, for the page after it" }),
+        z.maxLength(2048),
+        z.regex(/^[A-Za-z0-9_-]*$/, 'Invalid cursor'),
+      ),
+  ),
 }));
 
 /** A sealed cursor: base64url (crypto/cursor.ts). */
