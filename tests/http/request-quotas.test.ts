@@ -81,6 +81,18 @@ describe('the header quota (10,240 bytes of names, values and line ends)', () =>
     expectRequestTooLarge(await sendHead(head(requestQuotas.headerBytes + 1)));
   });
 
+  it('takes any number of headers within the quota (Node refuses more than 2,000), and counts them all', async () => {
+    const many = (count: number) => `GET /health HTTP/1.1\r\nHost: localhost\r\n${Array.from({ length: count }, () => 'X: ').join('\r\n')}`; // 5 bytes each
+    expect((await sendHead(many(2_040))).status).toBe(200); // 10,236 bytes with Host and Connection
+    expectRequestTooLarge(await sendHead(many(2_100)));
+  });
+
+  it('serves a URL and headers both at their quotas: some 20 KB of head, past Node’s default limit of 16 KB', async () => {
+    const head = `GET ${targetOf(requestQuotas.urlCharacters)} HTTP/1.1\r\n${headersOf(requestQuotas.headerBytes).replace('Connection: close\r\n', '')}`;
+    expect(head.length).toBeGreaterThan(16 * 1024);
+    expect((await sendHead(head)).status).toBe(200);
+  });
+
   it('answers a head larger than Node’s own limits (16 KB by default, 64 KB raised) the same way, never with a bare 431', async () => {
     for (const size of [20 * 1024, 100 * 1024]) {
       const res = await sendHead(`GET /health HTTP/1.1\r\nHost: localhost\r\nX-Fill: ${'a'.repeat(size)}`);

@@ -227,7 +227,7 @@ export function createGateway(options: GatewayOptions): Server {
         options.log?.({ method: req.method ?? '', path: (req.url ?? '').split('?')[0] ?? '', durationMs: performance.now() - started, ...answer }),
       );
   });
-  server.maxHeadersCount = 0; // every header counts toward the quota (Node keeps 2,000 by default and drops the rest)
+  server.maxHeadersCount = 0; // API Gateway has no quota on their number (Node refuses more than 2,000)
   server.on('clientError', (error: NodeJS.ErrnoException, socket: Duplex) => {
     if (error.code === 'ECONNRESET' || !socket.writable) return;
     if (error.code === 'HPE_HEADER_OVERFLOW') return headTooLarge(socket);
