@@ -1,6 +1,7 @@
 /** Fair use in the synthesized stack: the two usage plans with their keys, and the WAF's rules. */
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { bodyTooLarge, contentLengthRule, usagePlanThrottle } from '../../infra/gateway-contract.ts';
+import { bodyTooLarge, contentLengthRule, LAMBDA_MAX_REQUEST_BYTES, LARGEST_ROUTE_BODY_BYTES, usagePlanThrottle } from '../../infra/gateway-contract.ts';
 import { SECURITY_HEADERS } from '../../shared/http/security-headers.ts';
 import { defined, type Json } from '../../tools/values.ts';
 import { resourcesOf, synth } from '../support/stack.ts';
@@ -98,6 +99,25 @@ describe('fair use', () => {
     const withoutWaf = synth({ waf: false }); // cdk-nag's APIG3 is acknowledged only then
     withoutWaf.resourceCountIs('AWS::WAFv2::WebACL', 0);
     withoutWaf.resourceCountIs('AWS::WAFv2::WebACLAssociation', 0);
+  });
+
+  it('accepts with its pattern exactly the Content-Lengths up to its limit, which is above every route’s body limit', () => {
+    const accepts = (n: number) => new RegExp(contentLengthRule.pattern).test(String(n));
+    expect(contentLengthRule.maxBytes).toBeGreaterThanOrEqual(LARGEST_ROUTE_BODY_BYTES);
+    expect(contentLengthRule.maxBytes).toBeLessThan(LAMBDA_MAX_REQUEST_BYTES / 6 - 100_000); // room for the head, each body byte escaped to six in the event
+    fc.assert(
+      fc.property(
+        fc.oneof(
+          fc.nat(2 * contentLengthRule.maxBytes),
+          fc.nat(contentLengthRule.maxBytes + 10).filter((n) => n >= contentLengthRule.maxBytes - 10),
+        ),
+        (n) => {
+          expect(accepts(n), String(n)).toBe(n <= contentLengthRule.maxBytes);
+        },
+      ),
+      { numRuns: 2000 },
+    );
+    for (const text of ['', '-1', '1e6', '0x10', ' 1', '1 ']) expect(new RegExp(contentLengthRule.pattern).test(text), text).toBe(false);
   });
 
   it('lets a single allowed origin read the body rule’s 413, with the security headers', () => {
