@@ -1,40 +1,165 @@
 /**
- * The README works as pasted: every block fenced as plain `bash` runs, as written, in one shell
- * against a local gateway (`http://localhost:3000` pointed at it, `.env.local` holding its API key),
- * and every curl in it must get a 2xx. Blocks that need something else say so in their fence:
- * `bash aws` (an AWS account), `bash npm-start` (a running npm start: tests/e2e/local-loop-*.test.ts
- * run those commands), `bash fresh-machine` (npm ci; .ci/run does that).
+ * The README and docs/ work as pasted. The real `npm start` runs in a fresh copy of the project, and
+ * every block fenced as plain `bash`, README first and then docs/ in name order, runs in one shell in
+ * that copy, as a user's terminal runs what they paste: history expansion on (a `!` in double quotes
+ * fails there), the `.env.local` that npm start wrote, `http://localhost:3000` pointed at its port.
+ * Every curl must get a 2xx, nothing may reach stderr, and a block followed by a ```json output block
+ * must print what that block shows (`…` stands for any text). A ```ts file=<path> block must be that
+ * file. Blocks that need something else say so: ```bash aws (an AWS account), ```bash fresh-machine
+ * (npm ci on a new clone; .ci/run does that).
  */
-import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
-import { describe, expect, it } from 'vitest';
-import { API_KEY, useGateway } from '../support/api.ts';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freePort } from '../../tools/local/dynamodb.ts';
+import { userShell } from '../support/shell.ts';
 
-const README = readFileSync(resolve(import.meta.dirname, '../../README.md'), 'utf8');
-const REASONS = new Set(['aws', 'npm-start', 'fresh-machine']);
-const blocks = [...README.matchAll(/^```bash([^\n]*)\n([\s\S]*?)^```/gm)].map(([, tags = '', code = '']) => ({ tags: tags.trim(), code }));
+const ROOT = resolve(import.meta.dirname, '../..');
+const docs = readdirSync(join(ROOT, 'docs')).filter((name) => name.endsWith('.md'));
+const DOCUMENTS = ['README.md', ...docs.sort().map((name) => `docs/${name}`)];
+const NOT_RUN = new Set(['aws', 'fresh-machine']);
+/** What a clone has that a fresh one would not: npm start's files, deploy outputs, git. */
+const LOCAL_STATE = new Set(['.git', '.env.local', '.data', 'cdk.out', 'cdk-outputs.json']);
 
-describe('README', () => {
-  const gateway = useGateway();
+interface Block {
+  document: string;
+  lang: string;
+  tags: string;
+  code: string;
+}
 
-  it('marks every bash block it does not run with the reason', () => {
-    expect(blocks.filter(({ tags }) => tags !== '' && !REASONS.has(tags)).map(({ tags }) => tags)).toEqual([]);
-    expect(blocks.filter(({ tags }) => tags === '').length).toBeGreaterThanOrEqual(2);
+/** Fenced blocks in order, indented ones (inside a list) included, with their indentation removed. */
+function fencedBlocks(document: string): Block[] {
+  const text = readFileSync(join(ROOT, document), 'utf8');
+  return [...text.matchAll(/^( *)```(\w*)([^\n]*)\n([\s\S]*?)^\1```$/gm)].map(([, indent = '', lang = '', tags = '', code = '']) => ({
+    document,
+    lang,
+    tags: tags.trim(),
+    code: code.replaceAll(new RegExp(`^${indent}`, 'gm'), ''),
+  }));
+}
+const blocks = DOCUMENTS.flatMap(fencedBlocks);
+const isRun = (block: Block | undefined) => block?.lang === 'bash' && block.tags === '';
+
+/** The JSON values printed one after another (curl adds no newline), each parsed. */
+function jsonValues(text: string): unknown[] {
+  const values: unknown[] = [];
+  let depth = 0;
+  let start = -1;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const char = text[i];
+    if (inString) {
+      if (char === '\\') i++;
+      else if (char === '"') inString = false;
+    } else if (char === '"') inString = true;
+    else if (char === '{' || char === '[') {
+      if (depth++ === 0) start = i;
+    } else if (char === '}' || char === ']') {
+      if (--depth === 0) values.push(JSON.parse(text.slice(start, i + 1)));
+    } else if (depth === 0 && char?.trim()) throw new Error(`not JSON: ${text}`);
+  }
+  return values;
+}
+
+/** What the README shows, as a matcher: the same keys and values, where `…` in a string stands for any text. */
+function shown(value: unknown): unknown {
+  if (typeof value === 'string' && value.includes('…')) {
+    const pattern = value.split('…').map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
+    return expect.stringMatching(new RegExp(`^${pattern.join('.*')}$`, 's'));
+  }
+  if (Array.isArray(value)) return value.map(shown);
+  if (value !== null && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([key, v]) => [key, shown(v)]));
+  return value;
+}
+
+/** A fresh copy of the project: its files, linked, without anything a previous run left. */
+function projectCopy(): string {
+  const copy = mkdtempSync(join(tmpdir(), 'udp-readme-'));
+  for (const name of readdirSync(ROOT)) if (!LOCAL_STATE.has(name)) symlinkSync(join(ROOT, name), join(copy, name));
+  return copy;
+}
+
+describe('the README and docs/', () => {
+  it('say for every bash block that is not run what it needs, and show output only after a block that runs', () => {
+    const bash = blocks.filter(({ lang }) => lang === 'bash');
+    expect(bash.filter(({ tags }) => tags !== '' && !NOT_RUN.has(tags)).map(({ document, tags }) => `${document}: ${tags}`)).toEqual([]);
+    expect(bash.filter(({ document, tags }) => document === 'README.md' && tags === '').length).toBeGreaterThanOrEqual(4);
+    const outputs = blocks.flatMap((block, i) => (block.lang === 'json' && block.tags === 'output' ? [[blocks[i - 1], block] as const] : []));
+    expect(outputs.filter(([before, output]) => !isRun(before) || before?.document !== output.document)).toEqual([]);
   });
 
-  it('runs its plain bash blocks as written against a local gateway', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'udp-readme-'));
-    writeFileSync(join(dir, '.env.local'), `LOCAL_API_KEY=${API_KEY}\n`);
-    const runnable = blocks.filter(({ tags }) => tags === '').map(({ code }) => code.replaceAll('http://localhost:3000', gateway.api.baseUrl));
-    // A failed request fails the script: curl exits non-zero on a 4xx or 5xx and prints the problem.
-    const script = ['set -euo pipefail', 'curl() { command curl --fail-with-body "$@"; }', ...runnable].join('\n');
-    const { stdout } = await promisify(execFile)('bash', ['-c', script], { cwd: dir }).catch((error: { stdout: string; stderr: string }) => {
-      throw new Error(`a README block failed:\n${error.stdout}\n${error.stderr}`);
+  it('show each example file as it is', () => {
+    const files = blocks.flatMap(({ tags, code }) => {
+      const path = /^file=(\S+)$/.exec(tags)?.[1];
+      return path === undefined ? [] : [{ path, code }];
     });
-    expect(stdout).toContain('"email":"jane-');
-    expect(stdout).toContain('"next_cursor"');
+    expect(files.length).toBeGreaterThan(0);
+    for (const { path, code } of files) expect(code, path).toBe(readFileSync(join(ROOT, path), 'utf8'));
+  });
+
+  describe('against the real npm start, in a fresh copy of the project', () => {
+    const copy = projectCopy();
+    let npmStart: ChildProcess;
+    let output = '';
+    let port: number;
+    let dynamoPort: number;
+
+    beforeAll(async () => {
+      [port, dynamoPort] = [await freePort(), await freePort()];
+      // Its own process group, so that the whole of it (npm, node, Java) is stopped afterwards.
+      npmStart = spawn('npm', ['start'], {
+        cwd: copy,
+        env: userShell({ PORT: String(port), DYNAMODB_PORT: String(dynamoPort), IN_MEMORY: '1' }),
+        stdio: ['ignore', 'pipe', 'pipe'],
+        detached: true,
+      });
+      npmStart.stdout?.on('data', (chunk) => (output += chunk));
+      npmStart.stderr?.on('data', (chunk) => (output += chunk));
+      while (!output.includes('Ctrl-C stops')) {
+        if (npmStart.exitCode !== null) throw new Error(`npm start ended:\n${output}`);
+        await new Promise((wake) => setTimeout(wake, 100));
+      }
+    }, 120_000);
+
+    afterAll(async () => {
+      if (npmStart?.pid === undefined || npmStart.exitCode !== null) return;
+      const exited = new Promise((done) => npmStart.once('exit', done));
+      process.kill(-npmStart.pid, 'SIGTERM');
+      await exited;
+    });
+
+    it('runs every plain bash block as written, each printing what the block after it shows', async () => {
+      const ran = blocks.filter(isRun);
+      const script = [
+        'set -o history -H', // as a terminal reads what is pasted into it
+        'set -euo pipefail',
+        'curl() { command curl --fail-with-body --show-error "$@"; }', // a 4xx or 5xx fails the script, and says so
+        ...ran.flatMap(({ code }, i) => [`printf '\\n::block ${i}::\\n'`, code.replaceAll('http://localhost:3000', `http://localhost:${port}`)]),
+      ].join('\n');
+      const scriptFile = join(mkdtempSync(join(tmpdir(), 'udp-readme-script-')), 'pasted.sh');
+      writeFileSync(scriptFile, script);
+      // A user's shell beside a running npm start: DYNAMODB_PORT as they started it, for invoke, seed and items.
+      const shell = userShell({ DYNAMODB_PORT: String(dynamoPort) });
+      const pasted = promisify(execFile)('bash', [scriptFile], { cwd: copy, env: shell, maxBuffer: 64 * 1024 * 1024 });
+      pasted.child.stdin?.end(); // nothing to type: a command that waits for input would wait forever
+      const { stdout, stderr } = await pasted.catch((error: { stdout: string; stderr: string }) => {
+        throw new Error(`a block failed:\n${error.stdout}\n${error.stderr}`);
+      });
+      expect(stderr).toBe('');
+      const printed = stdout.split(/\n::block \d+::\n/).slice(1);
+      expect(printed).toHaveLength(ran.length);
+      let compared = 0;
+      for (const [i, block] of ran.entries()) {
+        const next = blocks[blocks.indexOf(block) + 1];
+        if (next?.lang !== 'json' || next.tags !== 'output') continue;
+        expect(jsonValues(printed[i] ?? ''), `${block.document}:\n${block.code}`).toEqual(jsonValues(next.code).map(shown));
+        compared++;
+      }
+      expect(compared).toBeGreaterThanOrEqual(4);
+    }, 180_000);
   });
 });
