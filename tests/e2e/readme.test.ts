@@ -9,9 +9,9 @@
  * (npm ci on a new clone; .ci/run does that).
  */
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../../tools/local/dynamodb.ts';
@@ -20,6 +20,8 @@ import { userShell } from '../support/shell.ts';
 const ROOT = resolve(import.meta.dirname, '../..');
 const docs = readdirSync(join(ROOT, 'docs')).filter((name) => name.endsWith('.md'));
 const DOCUMENTS = ['README.md', ...docs.sort().map((name) => `docs/${name}`)];
+/** Where links may point: the documents above and the tools tree's README. */
+const LINKED = [...DOCUMENTS, 'tools/README.md'];
 const NOT_RUN = new Set(['aws', 'fresh-machine']);
 /** What a clone has that a fresh one would not: npm start's files, deploy outputs, git. */
 const LOCAL_STATE = new Set(['.git', '.env.local', '.data', 'cdk.out', 'cdk-outputs.json']);
@@ -76,6 +78,14 @@ function shown(value: unknown): unknown {
   return value;
 }
 
+/** The anchors GitHub gives a document's headings: lower case, punctuation dropped, spaces as hyphens. */
+function anchors(document: string): Set<string> {
+  const headings = readFileSync(join(ROOT, document), 'utf8')
+    .replace(/^( *)```[\s\S]*?^\1```$/gm, '')
+    .matchAll(/^#+ (.+)$/gm);
+  return new Set([...headings].map(([, title = '']) => title.toLowerCase().replace(/[^\p{L}\p{N} _-]/gu, '').replaceAll(' ', '-')));
+}
+
 /** A fresh copy of the project: its files, linked, without anything a previous run left. */
 function projectCopy(): string {
   const copy = mkdtempSync(join(tmpdir(), 'udp-readme-'));
@@ -90,6 +100,20 @@ describe('the README and docs/', () => {
     expect(bash.filter(({ document, tags }) => document === 'README.md' && tags === '').length).toBeGreaterThanOrEqual(4);
     const outputs = blocks.flatMap((block, i) => (block.lang === 'json' && block.tags === 'output' ? [[blocks[i - 1], block] as const] : []));
     expect(outputs.filter(([before, output]) => !isRun(before) || before?.document !== output.document)).toEqual([]);
+  });
+
+  it('link only to files that exist, and to headings that exist in them', () => {
+    const broken = LINKED.flatMap((document) => {
+      const text = readFileSync(join(ROOT, document), 'utf8').replace(/^( *)```[\s\S]*?^\1```$/gm, '');
+      return [...text.matchAll(/\]\(([^)\s]+)\)/g)].flatMap(([, target = '']) => {
+        if (/^https?:/.test(target)) return [];
+        const [path = '', anchor] = target.split('#');
+        const file = path === '' ? document : relative(ROOT, resolve(ROOT, dirname(document), path));
+        const found = existsSync(join(ROOT, file)) && (anchor === undefined || (file.endsWith('.md') && anchors(file).has(anchor)));
+        return found ? [] : [`${document}: ${target}`];
+      });
+    });
+    expect(broken).toEqual([]);
   });
 
   it('show each example file as it is', () => {
