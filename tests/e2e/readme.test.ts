@@ -9,7 +9,7 @@
  * (npm ci on a new clone; .ci/run does that).
  */
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { promisify } from 'node:util';
@@ -83,7 +83,19 @@ function anchors(document: string): Set<string> {
   const headings = readFileSync(join(ROOT, document), 'utf8')
     .replace(/^( *)```[\s\S]*?^\1```$/gm, '')
     .matchAll(/^#+ (.+)$/gm);
-  return new Set([...headings].map(([, title = '']) => title.toLowerCase().replace(/[^\p{L}\p{N} _-]/gu, '').replaceAll(' ', '-')));
+  const slug = (title: string) =>
+    title
+      .toLowerCase()
+      .replace(/[^\p{L}\p{N} _-]/gu, '')
+      .replaceAll(' ', '-');
+  return new Set([...headings].map(([, title = '']) => slug(title)));
+}
+
+/** Stops npm start's process group (npm, node and the Java it runs), if it is still there. */
+function stopGroup(group: number) {
+  try {
+    process.kill(-group, 'SIGTERM');
+  } catch {} // already gone
 }
 
 /** A fresh copy of the project: its files, linked, without anything a previous run left. */
@@ -91,6 +103,12 @@ function projectCopy(): string {
   const copy = mkdtempSync(join(tmpdir(), 'udp-readme-'));
   for (const name of readdirSync(ROOT)) if (!LOCAL_STATE.has(name)) symlinkSync(join(ROOT, name), join(copy, name));
   return copy;
+}
+
+/** Removes the copy: its links first (never what they point to), then what npm start wrote there. */
+function removeCopy(copy: string) {
+  for (const name of readdirSync(copy)) if (lstatSync(join(copy, name)).isSymbolicLink()) unlinkSync(join(copy, name));
+  rmSync(copy, { recursive: true });
 }
 
 describe('the README and docs/', () => {
@@ -126,7 +144,7 @@ describe('the README and docs/', () => {
   });
 
   describe('against the real npm start, in a fresh copy of the project', () => {
-    const copy = projectCopy();
+    let copy: string;
     let npmStart: ChildProcess;
     let output = '';
     let port: number;
@@ -134,6 +152,7 @@ describe('the README and docs/', () => {
 
     beforeAll(async () => {
       [port, dynamoPort] = [await freePort(), await freePort()];
+      copy = projectCopy();
       // Its own process group, so that the whole of it (npm, node, Java) is stopped afterwards.
       npmStart = spawn('npm', ['start'], {
         cwd: copy,
@@ -141,6 +160,8 @@ describe('the README and docs/', () => {
         stdio: ['ignore', 'pipe', 'pipe'],
         detached: true,
       });
+      const group = npmStart.pid;
+      if (group !== undefined) process.once('exit', () => stopGroup(group)); // should this worker end before afterAll
       npmStart.stdout?.on('data', (chunk) => (output += chunk));
       npmStart.stderr?.on('data', (chunk) => (output += chunk));
       while (!output.includes('Ctrl-C stops')) {
@@ -150,10 +171,12 @@ describe('the README and docs/', () => {
     }, 120_000);
 
     afterAll(async () => {
-      if (npmStart?.pid === undefined || npmStart.exitCode !== null) return;
-      const exited = new Promise((done) => npmStart.once('exit', done));
-      process.kill(-npmStart.pid, 'SIGTERM');
-      await exited;
+      if (npmStart?.pid !== undefined && npmStart.exitCode === null) {
+        const exited = new Promise((done) => npmStart.once('exit', done));
+        stopGroup(npmStart.pid);
+        await exited;
+      }
+      if (copy) removeCopy(copy);
     });
 
     it('runs every plain bash block as written, each printing what the block after it shows', async () => {
@@ -164,7 +187,7 @@ describe('the README and docs/', () => {
         'curl() { command curl --fail-with-body --show-error "$@"; }', // a 4xx or 5xx fails the script, and says so
         ...ran.flatMap(({ code }, i) => [`printf '\\n::block ${i}::\\n'`, code.replaceAll('http://localhost:3000', `http://localhost:${port}`)]),
       ].join('\n');
-      const scriptFile = join(mkdtempSync(join(tmpdir(), 'udp-readme-script-')), 'pasted.sh');
+      const scriptFile = join(copy, 'pasted.sh');
       writeFileSync(scriptFile, script);
       // A user's shell beside a running npm start: DYNAMODB_PORT as they started it, for invoke, seed and items.
       const shell = userShell({ DYNAMODB_PORT: String(dynamoPort) });
