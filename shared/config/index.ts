@@ -54,6 +54,8 @@ const tableName = once(() => setting('TABLE_NAME', 'user-data'));
 const kvQuota = once(() => ({ maxKeys: count('KV_MAX_KEYS', 1000), maxBytes: count('KV_MAX_BYTES', 4 * 1024 * 1024) }));
 const recordLookupsPerHour = once(() => count('RECORD_LOOKUPS_PER_HOUR', 100));
 const corsOrigins = once(() => (process.env.CORS_ORIGINS ?? '').split(',').filter(Boolean));
+const mailFrom = once(() => setting('MAIL_FROM', 'User Data <no-reply@example.com>'));
+const publicUrl = once(() => setting('PUBLIC_URL', 'http://localhost:3000').replace(/\/+$/, ''));
 
 export const env = {
   get tableName() {
@@ -74,6 +76,14 @@ export const env = {
   /** Phone-record lookups allowed per user per hour. */
   get recordLookupsPerHour() {
     return recordLookupsPerHour();
+  },
+  /** The sender of every mail: the stack's verified SES identity. */
+  get mailFrom() {
+    return mailFrom();
+  },
+  /** The API's public address, without a trailing slash: every link in a mail and every absolute URL starts with it. */
+  get publicUrl() {
+    return publicUrl();
   },
   /** Functions whose routes only read get a data client that refuses writes (shared/db/client.ts). */
   readOnlyData: process.env.DATA_ACCESS === 'read',

@@ -70,7 +70,7 @@ describe('ports already taken', () => {
     const endpoint = defined(process.env.AWS_ENDPOINT_URL_DYNAMODB, 'the tests’ DynamoDB Local');
     const taken = new URL(endpoint).port;
     const table = `loop-${Date.now()}`;
-    const runtime = start({ PORT: String(await freePort()), DYNAMODB_PORT: taken, IN_MEMORY: '1', TABLE_NAME: table });
+    const runtime = start({ PORT: String(await freePort()), DYNAMODB_PORT: taken, MAIL_PORT: String(await freePort()), IN_MEMORY: '1', TABLE_NAME: table });
     expect(await runtime.exited).toBe(1);
     expect(runtime.output()).toContain(`Port ${taken} is in use`);
     expect(runtime.output()).toContain(`DYNAMODB_PORT=${Number(taken) + 1} npm start`);
@@ -85,7 +85,7 @@ describe('ports already taken', () => {
     const port = (squatter.address() as { port: number }).port;
     const dynamoPort = await freePort();
     try {
-      const runtime = start({ PORT: String(port), DYNAMODB_PORT: String(dynamoPort), IN_MEMORY: '1' });
+      const runtime = start({ PORT: String(port), DYNAMODB_PORT: String(dynamoPort), MAIL_PORT: String(await freePort()), IN_MEMORY: '1' });
       expect(await runtime.exited).toBe(1);
       expect(runtime.output().trim()).toBe(
         `Port ${port} is in use by another program, so the API cannot listen on it. Stop that program, or choose another port: PORT=${port + 1} npm start`,
@@ -101,17 +101,22 @@ describe('a running npm start', () => {
   let runtime: Awaited<ReturnType<typeof started>>;
   let port: number;
   let dynamoPort: number;
+  let mailPort: number;
   beforeAll(async () => {
-    [port, dynamoPort] = [await freePort(), await freePort()];
-    runtime = await started({ PORT: String(port), DYNAMODB_PORT: String(dynamoPort), IN_MEMORY: '1' });
+    [port, dynamoPort, mailPort] = [await freePort(), await freePort(), await freePort()];
+    runtime = await started({ PORT: String(port), DYNAMODB_PORT: String(dynamoPort), MAIL_PORT: String(mailPort), IN_MEMORY: '1' });
   }, 60_000);
 
-  it('lists the console, the API docs and the API base URL in its banner, each answering', async () => {
+  it('lists the console, the API docs, the API base URL and the mailbox in its banner, each answering', async () => {
     const base = `http://localhost:${port}`;
     expect(runtime.output()).toMatch(new RegExp(`Console +${base}/\n`));
     expect(runtime.output()).toMatch(new RegExp(`API docs +${base}/docs\n`));
     expect(runtime.output()).toMatch(new RegExp(`API +${base} `));
+    expect(runtime.output()).toMatch(new RegExp(`Mail +http://localhost:${mailPort}/ `));
     for (const path of ['/', '/docs', '/health']) expect((await fetch(`${base}${path}`)).status, path).toBe(200);
+    const mailPage = await fetch(`http://localhost:${mailPort}/`);
+    expect([mailPage.status, mailPage.headers.get('content-type')]).toEqual([200, expect.stringContaining('text/html')]);
+    expect(await (await fetch(`http://localhost:${mailPort}/store`)).json()).toMatchObject({ emails: [] });
   });
 
   it('takes its Java with it within seconds when killed with SIGKILL', async () => {

@@ -49,8 +49,8 @@ const portOpen = (port: number) =>
 describe('npm start', () => {
   it('serves the whole API on localhost with generated secrets, and Ctrl-C stops Java too', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'udp-start-'));
-    const [port, dynamoPort] = [await freePort(), await freePort()];
-    const env = { PORT: String(port), DYNAMODB_PORT: String(dynamoPort), ADMIN_EMAIL: 'root@example.com' };
+    const [port, dynamoPort, mailPort] = [await freePort(), await freePort(), await freePort()];
+    const env = { PORT: String(port), DYNAMODB_PORT: String(dynamoPort), MAIL_PORT: String(mailPort), ADMIN_EMAIL: 'root@example.com' };
     const first = await start(dir, env);
 
     const banner = first.output();
@@ -82,6 +82,7 @@ describe('npm start', () => {
     expect(await first.exited).toBe(0);
     expect(await portOpen(dynamoPort)).toBe(false);
     expect(await portOpen(port)).toBe(false);
+    expect(await portOpen(mailPort)).toBe(false);
 
     // Data persists under .data/; the admin is not created twice; the same key still works.
     const second = await start(dir, env);

@@ -9,6 +9,7 @@ import { generateLocalEnv } from '../../tools/local/env-file.ts';
 
 const endpoint = inject('dynamoEndpoint');
 Object.assign(process.env, localAwsEnvironment(endpoint));
+process.env.AWS_ENDPOINT_URL_SESV2 = inject('mailEndpoint'); // the local SES
 process.env.TABLE_NAME = `test-${randomUUID()}`;
 process.env.APP_SECRET ??= generateLocalEnv().APP_SECRET;
 process.env.POWERTOOLS_LOG_LEVEL ??= 'WARN';

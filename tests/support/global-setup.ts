@@ -1,18 +1,26 @@
-/** One real DynamoDB Local (in memory, free port) for the whole run; each test file makes its own table. */
+/**
+ * One real DynamoDB Local (in memory, free port) for the whole run, each test file making its own
+ * table; and one local SES (tools/local/mail.ts), where every test's mail lands (tests/support/mailbox.ts).
+ */
 import type { TestProject } from 'vitest/node';
 import { freePort, startDynamoLocal } from '../../tools/local/dynamodb.ts';
+import { startLocalMail } from '../../tools/local/mail.ts';
 import { auditTables } from './audit.ts';
 
 declare module 'vitest' {
   export interface ProvidedContext {
     dynamoEndpoint: string;
+    mailEndpoint: string;
   }
 }
 
 export default async function setup(project: TestProject) {
   const dynamo = await startDynamoLocal({ port: await freePort() });
   project.provide('dynamoEndpoint', dynamo.endpoint);
+  const mail = await startLocalMail({ port: await freePort() });
+  project.provide('mailEndpoint', mail.endpoint);
   return async () => {
+    await mail.stop();
     try {
       const { items, violations } = await auditTables(dynamo.endpoint);
       if (violations.length > 0) {

@@ -38,6 +38,8 @@ const INIT_LIMIT_MS = 60_000;
 export interface LocalLambdaOptions {
   tableName: string;
   dynamoEndpoint: string;
+  /** The local SES (tools/local/mail.ts) the functions that send mail reach. */
+  mailEndpoint?: string;
   /** The secrets' values, served by the extension emulation under the ARNs above. */
   appSecret: string;
   /** The console's API key, which the console function serves in its page (no such secret without one). */
@@ -77,6 +79,7 @@ export function localLambdaOptions(env = process.env): LocalLambdaOptions {
   return {
     tableName: env.TABLE_NAME ?? 'user-data',
     dynamoEndpoint: requiredEnv('AWS_ENDPOINT_URL_DYNAMODB', env),
+    mailEndpoint: env.AWS_ENDPOINT_URL_SESV2,
     appSecret: requiredEnv('APP_SECRET', env),
     consoleKey: env.LOCAL_CONSOLE_KEY,
     corsOrigins: env.CORS_ORIGINS ? env.CORS_ORIGINS.split(',').filter(Boolean) : cdkJsonConfig().corsOrigins,

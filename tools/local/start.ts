@@ -1,6 +1,7 @@
 /**
  * `npm start`: DynamoDB Local + the table + local secrets + an admin account + the API on localhost.
- * Overrides: PORT, IN_MEMORY=1, DYNAMODB_PORT, TABLE_NAME, LOCAL_API_KEY, LOCAL_CONSOLE_KEY, ADMIN_EMAIL, ADMIN_PASSWORD,
+ * Also the local SES (tools/local/mail.ts), where the API's mail lands.
+ * Overrides: PORT, IN_MEMORY=1, DYNAMODB_PORT, MAIL_PORT, TABLE_NAME, LOCAL_API_KEY, LOCAL_CONSOLE_KEY, ADMIN_EMAIL, ADMIN_PASSWORD,
  * LOG_LEVEL (tools/local/log.ts).
  */
 
@@ -12,6 +13,7 @@ import { type LogLevel, localLog, parseLogLevel } from './log.ts';
 const { created } = loadLocalEnv();
 const port = Number(process.env.PORT ?? 3000);
 const dynamoPort = Number(process.env.DYNAMODB_PORT ?? 8000);
+const mailPort = Number(process.env.MAIL_PORT ?? 8005);
 const inMemory = process.env.IN_MEMORY === '1';
 process.env.TABLE_NAME ??= 'user-data';
 process.env.TZ = 'UTC'; // Lambda's zone; it is process-wide, so the functions' workers follow it
@@ -40,6 +42,7 @@ const portTaken = (taken: number, variable: string, what: string) =>
 for (const [value, variable, what] of [
   [port, 'PORT', 'the API'],
   [dynamoPort, 'DYNAMODB_PORT', 'DynamoDB Local (npm start never uses a DynamoDB it did not start)'],
+  [mailPort, 'MAIL_PORT', 'the local mail server'],
 ] as const) {
   if (!Number.isInteger(value) || value < 1 || value > 65535) {
     console.error(`${variable} must be a port number (1-65535), not ${process.env[variable]}`);
@@ -56,6 +59,7 @@ const dynamo = await startDynamoLocal({ port: dynamoPort, dataDir: inMemory ? un
   return process.exit(1);
 });
 Object.assign(process.env, localAwsEnvironment(dynamo.endpoint));
+let mail: import('./mail.ts').LocalMail | undefined;
 let server: import('node:http').Server | undefined;
 let lambda: import('./lambda.ts').LocalLambda | undefined;
 let watcher: { close(): void } | undefined;
@@ -66,6 +70,7 @@ async function shutdown(code = 0) {
   watcher?.close();
   server?.close();
   await lambda?.close();
+  await mail?.stop();
   await dynamo.stop();
   process.exit(code);
 }
@@ -78,6 +83,9 @@ setInterval(() => process.ppid !== parent && void shutdown(), 1000).unref();
 
 try {
   await ensureTable(dynamo.endpoint, process.env.TABLE_NAME);
+  const { startLocalMail } = await import('./mail.ts');
+  mail = await startLocalMail({ port: mailPort });
+  process.env.AWS_ENDPOINT_URL_SESV2 = mail.endpoint;
   // App modules read the environment when first imported, so they load only now.
   const { bootstrapAdmin } = await import('./bootstrap.ts');
   const { createGateway } = await import('./gateway/index.ts');
@@ -107,12 +115,13 @@ try {
       `  Console       ${base}/`,
       `  API docs      ${base}/docs`,
       `  API           ${base}   (try: curl ${base}/health)`,
+      `  Mail          http://localhost:${mailPort}/   (every mail the API sends; as JSON at /store)`,
       `  DynamoDB      ${dynamo.endpoint}   table ${process.env.TABLE_NAME}${inMemory ? ' (in memory)' : ' (data in .data/)'}`,
       `  API key       ${process.env.LOCAL_API_KEY}   (send as x-api-key; the console has its own)`,
       `  Admin login   ${process.env.ADMIN_EMAIL} / ${process.env.ADMIN_PASSWORD}${admin.created ? ' (created)' : ''}`,
       `  Secrets       .env.local${created ? ' (generated now)' : ''}`,
       '',
-      '  Changes under functions/, shared/ and web/ apply on the next request. Ctrl-C stops the API and DynamoDB Local.',
+      '  Changes under functions/, shared/ and web/ apply on the next request. Ctrl-C stops the API, the mail server and DynamoDB Local.',
       '',
     ].join('\n'),
   );
