@@ -4,8 +4,8 @@
  * that copy, as a user's terminal runs what they paste: history expansion on (a `!` in double quotes
  * fails there), the `.env.local` that npm start wrote, `http://localhost:3000` pointed at its port.
  * Every curl must get a 2xx, nothing may reach stderr, and a block followed by a ```json output block
- * must print what that block shows (`…` stands for any text). A ```ts file=<path> block must be that
- * file. Blocks that need something else say so: ```bash aws (an AWS account), ```bash fresh-machine
+ * must print what that block shows (`…` stands for any text). The ```text banner block is what
+ * npm start prints on a first run; a ```ts file=<path> block must be that file. Blocks that need something else say so: ```bash aws (an AWS account), ```bash fresh-machine
  * (npm ci on a new clone; .ci/run does that).
  */
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
@@ -67,12 +67,13 @@ function jsonValues(text: string): unknown[] {
   return values;
 }
 
+const escaped = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+/** A line as shown, as a pattern: `…` stands for any text. */
+const linePattern = (line: string) => new RegExp(`^${line.split('…').map(escaped).join('.*')}$`);
+
 /** What the README shows, as a matcher: the same keys and values, where `…` in a string stands for any text. */
 function shown(value: unknown): unknown {
-  if (typeof value === 'string' && value.includes('…')) {
-    const pattern = value.split('…').map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
-    return expect.stringMatching(new RegExp(`^${pattern.join('.*')}$`, 's'));
-  }
+  if (typeof value === 'string' && value.includes('…')) return expect.stringMatching(linePattern(value));
   if (Array.isArray(value)) return value.map(shown);
   if (value !== null && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([key, v]) => [key, shown(v)]));
   return value;
@@ -149,14 +150,15 @@ describe('the README and docs/', () => {
     let output = '';
     let port: number;
     let dynamoPort: number;
+    let mailPort: number;
 
     beforeAll(async () => {
-      [port, dynamoPort] = [await freePort(), await freePort()];
+      [port, dynamoPort, mailPort] = [await freePort(), await freePort(), await freePort()];
       copy = projectCopy();
       // Its own process group, so that the whole of it (npm, node, Java) is stopped afterwards.
       npmStart = spawn('npm', ['start'], {
         cwd: copy,
-        env: userShell({ PORT: String(port), DYNAMODB_PORT: String(dynamoPort), IN_MEMORY: '1' }),
+        env: userShell({ PORT: String(port), DYNAMODB_PORT: String(dynamoPort), MAIL_PORT: String(mailPort) }),
         stdio: ['ignore', 'pipe', 'pipe'],
         detached: true,
       });
@@ -177,6 +179,27 @@ describe('the README and docs/', () => {
         await exited;
       }
       if (copy) removeCopy(copy);
+    });
+
+    it('prints the banner the README shows', () => {
+      const [banner, ...others] = blocks.filter(({ document, lang, tags }) => document === 'README.md' && lang === 'text' && tags === 'banner');
+      expect(banner, 'one ```text banner block in the README').toBeDefined();
+      expect(others).toEqual([]);
+      const shownLines = (banner?.code ?? '')
+        .replaceAll('http://localhost:3000', `http://localhost:${port}`)
+        .replaceAll('127.0.0.1:8000', `127.0.0.1:${dynamoPort}`)
+        .replaceAll('localhost:8005', `localhost:${mailPort}`)
+        .split('\n')
+        .filter((line) => line.trim() !== '');
+      const printed = output.split('\n');
+      let at = 0;
+      const missing = shownLines.filter((line) => {
+        const found = printed.findIndex((candidate, i) => i >= at && linePattern(line).test(candidate));
+        if (found === -1) return true;
+        at = found + 1;
+        return false;
+      });
+      expect(missing, output).toEqual([]);
     });
 
     it('runs every plain bash block as written, each printing what the block after it shows', async () => {
