@@ -23,7 +23,7 @@ export function targetFromEnvironment(env: NodeJS.ProcessEnv): Target {
     throw new Error(
       `test:deployed needs ${missing.length > 0 ? missing.join(' and ') : 'ADMIN_EMAIL and ADMIN_PASSWORD together'}:\n` +
         '  API_URL=https://<id>.execute-api.<region>.amazonaws.com/prod/ API_KEY=<key> [ADMIN_EMAIL=… ADMIN_PASSWORD=…] npm run test:deployed\n' +
-        "  (API_URL is the stack's ApiUrl output, API_KEY the value of its ApiKeySecretArn secret; see the README)",
+        "  (API_URL is the stack's ApiUrl output, API_KEY the value of its ApiKeySecretArn secret; see docs/operations.md)",
     );
   }
   return { baseUrl, apiKey, admin: email && password ? { email, password } : undefined };
