@@ -5,6 +5,7 @@
  * `npm start` runs the same spec in a worker with the same environment. No CDK import here: the local
  * runtime loads this file.
  */
+import type { Limits } from '../shared/config/limits.ts';
 import { type RouteDef, type RouteId, routes } from '../shared/routes.ts';
 
 /**
@@ -41,7 +42,7 @@ export interface FunctionResources {
   consoleKeySecretArn: string;
   corsOrigins: string[];
   /** Limits the functions apply themselves (CDK context, or cdk.json locally). */
-  limits: { kvMaxKeys: number; kvMaxBytes: number; recordLookupsPerHour: number };
+  limits: Limits;
 }
 
 export const functionId = (entry: string) =>

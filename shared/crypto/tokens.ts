@@ -6,6 +6,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { errors, jwtVerify, SignJWT } from 'jose';
 import { env, getSecrets } from '../config/index.ts';
+import { onceUnlessRejected } from '../memo.ts';
 
 export const ACCESS_TOKEN_SECONDS = 15 * 60;
 export const REFRESH_TOKEN_SECONDS = 30 * 24 * 60 * 60;
@@ -18,15 +19,10 @@ export interface AccessClaims {
   sid: string;
 }
 
-// Imported once: given raw bytes, jose imports the key again on every call.
-let hmacKey: Promise<CryptoKey> | undefined;
-function jwtKey(): Promise<CryptoKey> {
-  hmacKey ??= getSecrets().then(({ jwtKey: raw }) =>
-    crypto.subtle.importKey('raw', new Uint8Array(raw), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign', 'verify']),
-  );
-  hmacKey.catch(() => (hmacKey = undefined)); // like the secrets, retried by the next request
-  return hmacKey;
-}
+// Imported once: given raw bytes, jose imports the key again on every call. Like the secrets, a failure is retried.
+const jwtKey = onceUnlessRejected(async () =>
+  crypto.subtle.importKey('raw', new Uint8Array((await getSecrets()).jwtKey), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign', 'verify']),
+);
 
 export async function signAccessToken({ sub, role, sid }: AccessClaims): Promise<string> {
   return new SignJWT({ role, sid })

@@ -4,6 +4,7 @@
  */
 import * as z from 'zod/mini';
 import en from 'zod/v4/locales/en.js';
+import { once } from '../memo.ts';
 
 const KINDS: Partial<Record<string, string>> = {
   string: 'a string',
@@ -42,10 +43,7 @@ z.config({ ...en(), customError: humanMessage });
 export const unlessMissing = (message: string) => ({ error: (issue: z.core.$ZodRawIssue) => (issue.input === undefined ? undefined : message) });
 
 /** Builds a schema on first use, not at import: a function builds only the schemas it reads. */
-export const lazy = <T>(build: () => T): (() => T) => {
-  let built: T | undefined;
-  return () => (built ??= build());
-};
+export const lazy = once;
 
 const utf8Bytes = (s: string) => Buffer.byteLength(s, 'utf8');
 
