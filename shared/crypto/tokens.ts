@@ -6,12 +6,11 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { errors, jwtVerify, SignJWT } from 'jose';
 import { env, getSecrets } from '../config/index.ts';
+import type { Role } from '../domain/user.ts';
 import { onceUnlessRejected } from '../memo.ts';
 
 export const ACCESS_TOKEN_SECONDS = 15 * 60;
 export const REFRESH_TOKEN_SECONDS = 30 * 24 * 60 * 60;
-
-export type Role = 'user' | 'admin';
 
 export interface AccessClaims {
   sub: string;

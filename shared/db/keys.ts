@@ -49,7 +49,4 @@ export const keys = {
 
 export const PAYMENT_SHARDS = 4;
 
-export const normaliseEmail = (email: string) => email.trim().toLowerCase();
-export const normaliseUsername = (username: string) => username.trim().toLowerCase();
-
 export const epochSeconds = (ms = Date.now()) => Math.floor(ms / 1000);

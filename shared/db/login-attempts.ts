@@ -1,27 +1,18 @@
 /**
- * Password attempts (sign-in and re-authentication), counted before the password is checked, so a
- * burst of parallel guesses cannot outrun the count. Each subject has two counters, each in a
- * 15-minute window opened by its first attempt:
- * - per source network: 5 failures lock that network out of that account until the window ends;
- * - per account, from anywhere: past 10 failures, one attempt every 5 seconds (slowed, never
- *   locked, so nobody can lock an owner out by knowing their email).
- * A right password gives its attempt back; it never erases other failures, so it cannot lift a lock.
- * The subject is the account's partition (USER#<id>, see keys.ts), whichever identifier named it;
- * an identifier that names no account gets the same items and the same work under a keyed hash.
- * Addresses are stored only as keyed hashes.
+ * Password-attempt counters: the sign-in policy (domain/sign-in.ts) counted atomically, each
+ * attempt before the password is checked, so a burst of parallel guesses cannot outrun the count.
+ * The subject is the account's partition (USER#<id>), whichever identifier named it; an identifier
+ * that names no account gets the same items and the same work under a keyed hash. Addresses are
+ * stored only as keyed hashes.
  */
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { keyedHash } from '../crypto/hash.ts';
+import { ACCOUNT_INTERVAL_MS, ACCOUNT_SLOW_AFTER, SOURCE_MAX_FAILURES, sourceNetwork, WINDOW_SECONDS } from '../domain/sign-in.ts';
 import { db, tableName } from './client.ts';
 import { getItem } from './get-item.ts';
 import { epochSeconds, keys } from './keys.ts';
 import type { Item } from './table.ts';
 import { conditionally } from './writes.ts';
-
-export const WINDOW_SECONDS = 15 * 60;
-export const SOURCE_MAX_FAILURES = 5;
-export const ACCOUNT_SLOW_AFTER = 10;
-export const ACCOUNT_INTERVAL_MS = 5_000;
 
 type Key = { PK: string; SK: string };
 /** An attempt counted in a window (so that a right password can give it back to the same window). */
@@ -35,26 +26,6 @@ export const attemptsSubject = {
   user: (userId: string) => keys.userPartition(userId),
   unknown: async (identifier: string) => keys.unknownAttemptsSubject(await keyedHash('login', identifier)),
 };
-
-/**
- * What an address is counted by: an IPv4 address, or an IPv6 address's /64 (one subscriber's
- * network, in which they may pick any address).
- */
-export function sourceNetwork(ip: string): string {
-  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(ip);
-  if (mapped?.[1]) return mapped[1];
-  if (!ip.includes(':')) return ip;
-  const [head, tail] = ip.split('::');
-  const groups = head ? head.split(':') : [];
-  if (tail !== undefined) {
-    const rest = tail ? tail.split(':') : [];
-    groups.push(...Array<string>(Math.max(0, 8 - groups.length - rest.length)).fill('0'), ...rest);
-  }
-  return `${groups
-    .slice(0, 4)
-    .map((group) => parseInt(group, 16).toString(16))
-    .join(':')}::/64`;
-}
 
 /**
  * Counts one attempt: opens a new window when there is none (or it is over), else adds to the open

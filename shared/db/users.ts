@@ -9,12 +9,12 @@
 import { randomUUID } from 'node:crypto';
 import { openField, sealField } from '../crypto/field-cipher.ts';
 import { keyedHashes } from '../crypto/hash.ts';
-import type { Role } from '../crypto/tokens.ts';
+import { normaliseEmail, normaliseUsername, type Role } from '../domain/user.ts';
 import type { PublicUser } from '../schemas/users.ts';
 import { deletePartition } from './batch.ts';
 import { tableName } from './client.ts';
 import { getItem } from './get-item.ts';
-import { keys, normaliseEmail, normaliseUsername, USERS_INDEX_PK } from './keys.ts';
+import { keys, USERS_INDEX_PK } from './keys.ts';
 import { newestFirst, queryPage } from './query.ts';
 import { fieldsOf, type Item, table } from './table.ts';
 import { type Guarded, guard, type TransactItem, transact } from './writes.ts';

@@ -1,6 +1,6 @@
-import type { Caller } from '../caller.ts';
 import { InvalidToken, verifyAccessToken } from '../crypto/tokens.ts';
 import { sessions } from '../db/sessions.ts';
+import type { Caller } from '../domain/user.ts';
 import { NotAuthenticated, NotPermitted } from '../errors.ts';
 import type { AuthLevel } from '../routes.ts';
 

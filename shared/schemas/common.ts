@@ -4,6 +4,8 @@
  */
 import * as z from 'zod/mini';
 import en from 'zod/v4/locales/en.js';
+import { CURRENT_PASSWORD_MAX_LENGTH, PASSWORD_POLICY, utf8Bytes } from '../domain/password.ts';
+import { ROLES } from '../domain/user.ts';
 import { once } from '../memo.ts';
 
 const KINDS: Partial<Record<string, string>> = {
@@ -45,27 +47,18 @@ export const unlessMissing = (message: string) => ({ error: (issue: z.core.$ZodR
 /** Builds a schema on first use, not at import: a function builds only the schemas it reads. */
 export const lazy = once;
 
-const utf8Bytes = (s: string) => Buffer.byteLength(s, 'utf8');
-
-/** Seed 003's policy, and bcrypt's 72-byte limit enforced rather than silently truncated. */
+/** The password policy (domain/password.ts) as a schema; the JSON Schema says 72 characters, the most 72 bytes can hold. */
 export const password = lazy(() =>
   z.string().check(
-    // JSON Schema counts characters, not bytes: 72 characters is the most any password can have.
-    z.meta({
-      maxLength: 72,
-      description: '8 or more characters, at most 72 bytes in UTF-8, with a lowercase and an uppercase letter, a digit and a special character',
-    }),
-    z.minLength(8, 'Password must be at least 8 characters'),
-    z.refine((s) => utf8Bytes(s) <= 72, 'Password must be at most 72 bytes in UTF-8 (bcrypt ignores the rest)'),
-    z.regex(/[a-z]/, 'Password must contain a lowercase letter'),
-    z.regex(/[A-Z]/, 'Password must contain an uppercase letter'),
-    z.regex(/\d/, 'Password must contain a digit'),
-    z.regex(/[^A-Za-z0-9]/, 'Password must contain a special character'),
+    z.meta({ maxLength: PASSWORD_POLICY.maxBytes, description: PASSWORD_POLICY.description }),
+    z.minLength(PASSWORD_POLICY.minLength, `Password must be at least ${PASSWORD_POLICY.minLength} characters`),
+    z.refine((s) => utf8Bytes(s) <= PASSWORD_POLICY.maxBytes, `Password must be at most ${PASSWORD_POLICY.maxBytes} bytes in UTF-8 (bcrypt ignores the rest)`),
+    ...PASSWORD_POLICY.mustContain.map(({ pattern, message }) => z.regex(pattern, message)),
   ),
 );
 
 /** A password being checked rather than set: only a length check (the policy applies when it is set). */
-export const currentPassword = lazy(() => z.string().check(z.minLength(1), z.maxLength(1024)));
+export const currentPassword = lazy(() => z.string().check(z.minLength(1), z.maxLength(CURRENT_PASSWORD_MAX_LENGTH)));
 
 export const email = lazy(() => z.email(unlessMissing('Invalid email address')).check(z.maxLength(254)));
 /** Trimmed, then 1 to `max` characters: not blank (JSON Schema's \S is trim's whitespace). Builds a new schema on each call. */
@@ -83,7 +76,7 @@ export const pastDate = lazy(() =>
   ),
 );
 
-export const role = lazy(() => z.enum(['user', 'admin']));
+export const role = lazy(() => z.enum(ROLES));
 
 export const idParams = lazy(() => z.strictObject({ id: z.uuid('Not a valid id') }));
 

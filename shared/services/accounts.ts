@@ -1,13 +1,12 @@
 /** Sign-up, sign-in, token refresh and sign-out (seed 003's flows, with rotation and attempt limits). */
 
-import type { Caller } from '../caller.ts';
 import { paged } from '../crypto/cursor.ts';
 import { ACCESS_TOKEN_SECONDS, signAccessToken } from '../crypto/tokens.ts';
-import { normaliseEmail, normaliseUsername } from '../db/keys.ts';
 import { attemptsSubject } from '../db/login-attempts.ts';
 import { type Session, sessions, toPublicSession } from '../db/sessions.ts';
 import { toPublicUser, type User, users } from '../db/users.ts';
 import { OwnerGone } from '../db/writes.ts';
+import { type Caller, normaliseEmail, normaliseUsername } from '../domain/user.ts';
 import { NotAuthenticated, NotFound } from '../errors.ts';
 import type { LoginBody } from '../schemas/auth.ts';
 import type { RegisterBody } from '../schemas/users.ts';

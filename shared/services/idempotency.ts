@@ -3,10 +3,11 @@
  * (for 24 hours); same key, different body → 422; while the first request runs → 409. Keys are scoped
  * to the caller and stored only as keyed hashes, as is the request.
  */
-import type { Caller } from '../caller.ts';
+
 import { keyedHash } from '../crypto/hash.ts';
 import { ClaimLost, idempotency } from '../db/idempotency.ts';
 import type { Guarded } from '../db/writes.ts';
+import type { Caller } from '../domain/user.ts';
 import { Conflict, InvalidInput, Unprocessable } from '../errors.ts';
 
 const KEY_FORMAT = /^[\x21-\x7e]{1,255}$/;

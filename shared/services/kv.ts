@@ -4,13 +4,13 @@
  * exist from where the caller stands.
  */
 
-import type { Caller } from '../caller.ts';
 import { env } from '../config/index.ts';
 import { paged } from '../crypto/cursor.ts';
 import { type KvEntry, kv, QuotaExceeded } from '../db/kv.ts';
+import type { Caller } from '../domain/user.ts';
+import { assertVersion, type VersionCondition } from '../domain/versions.ts';
 import { Conflict, NotFound, TooLarge } from '../errors.ts';
 import { MAX_VALUE_BYTES } from '../schemas/kv.ts';
-import { assertVersion, type VersionCondition } from '../versions.ts';
 import { withOptimisticRetry } from './optimistic.ts';
 
 export async function getEntry(caller: Caller, key: string): Promise<KvEntry> {

@@ -1,7 +1,7 @@
 import { StaleVersion } from '../db/writes.ts';
+import { isConditional, type VersionCondition } from '../domain/versions.ts';
 import { PreconditionFailed } from '../errors.ts';
 import { retry } from '../retry.ts';
-import { isConditional, type VersionCondition } from '../versions.ts';
 
 /**
  * Read-modify-write with optimistic locking. With a condition (If-Match, If-None-Match), a

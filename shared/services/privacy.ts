@@ -4,15 +4,15 @@
  * financial records and stay.
  */
 
-import type { Caller } from '../caller.ts';
 import type { StartKey } from '../crypto/cursor.ts';
 import { kv } from '../db/kv.ts';
-import { payments } from '../db/payments.ts';
+import { payments, toPublicPayment } from '../db/payments.ts';
 import { records } from '../db/records.ts';
 import { sessions, toPublicSession } from '../db/sessions.ts';
 import { toPublicUser, users } from '../db/users.ts';
+import type { Caller } from '../domain/user.ts';
 import { NotAuthenticated } from '../errors.ts';
-import { toPublicPayment } from './payments.ts';
+
 import { toPublicRecord } from './records.ts';
 
 const PAGE = 100;

@@ -8,12 +8,12 @@
  * lookups by phone are rate-limited per user.
  */
 
-import type { Caller } from '../caller.ts';
 import { env } from '../config/index.ts';
 import { openCursor, paged } from '../crypto/cursor.ts';
 import { keyedHashes } from '../crypto/hash.ts';
 import { consumeRateLimit } from '../db/rate-limits.ts';
 import { type HealthRecord, type PhonePosition, RecordExists, records, type SealedRecord } from '../db/records.ts';
+import type { Caller } from '../domain/user.ts';
 import { Conflict, NotFound } from '../errors.ts';
 import type { CreateRecordBody, PublicRecord } from '../schemas/records.ts';
 

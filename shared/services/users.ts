@@ -1,14 +1,14 @@
 /** User operations with their access rules: admins see everyone, a user only themself (others → 404). */
 
-import type { Caller } from '../caller.ts';
 import { paged } from '../crypto/cursor.ts';
 import { hashPassword } from '../crypto/passwords.ts';
 import { attemptsSubject } from '../db/login-attempts.ts';
 import { sessions } from '../db/sessions.ts';
 import { toPublicUser, UniquenessConflict, type User, type UserFields, users } from '../db/users.ts';
+import type { Caller } from '../domain/user.ts';
+import { assertVersion, type VersionCondition } from '../domain/versions.ts';
 import { Conflict, InvalidInput, NotFound, NotPermitted } from '../errors.ts';
 import type { CreateUserBody, DeleteUserBody, PublicUser, UpdateUserBody } from '../schemas/users.ts';
-import { assertVersion, type VersionCondition } from '../versions.ts';
 import { withOptimisticRetry } from './optimistic.ts';
 import { checkPassword } from './password-attempts.ts';
 import { removeAccountData } from './privacy.ts';

@@ -183,7 +183,7 @@ describe.skipIf(!hasChromium)('the console in Chromium', () => {
         const { page, problems } = await open(viewport);
         const { token } = await signUp(page, 'Alan Turing');
         await page.getByRole('link', { name: 'Key-value' }).click();
-        expect(await focused(page)).toBe('H1:Key-value store');
+        await expect.poll(() => focused(page)).toBe('H1:Key-value store');
         await expect.poll(() => page.locator('#kv-empty').isVisible()).toBe(true);
         await expectAccessible(page);
         const form = page.locator('#kv-form');

@@ -1,7 +1,8 @@
 /** Races: no duplicates, no orphans, no lost updates. (Register, CAS and idempotency races: tests/http.) */
 import { describe, expect, it } from 'vitest';
 import { keyedHash } from '../../shared/crypto/hash.ts';
-import { keys, normaliseEmail } from '../../shared/db/keys.ts';
+import { keys } from '../../shared/db/keys.ts';
+import { normaliseEmail } from '../../shared/domain/user.ts';
 import { defined } from '../../tools/values.ts';
 import { PASSWORD, registerUser, uniqueEmail } from '../support/accounts.ts';
 import { useGateway } from '../support/api.ts';

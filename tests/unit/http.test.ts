@@ -2,11 +2,11 @@ import { ConditionalCheckFailedException, ProvisionedThroughputExceededException
 import { describe, expect, it } from 'vitest';
 import { gatewayResponseHeaders, gatewayResponses } from '../../infra/gateway-contract.ts';
 import { isTransientDbError } from '../../shared/db/errors.ts';
-import { sourceNetwork } from '../../shared/db/login-attempts.ts';
+import { sourceNetwork } from '../../shared/domain/sign-in.ts';
+import { assertVersion } from '../../shared/domain/versions.ts';
 import { InvalidInput, PreconditionFailed } from '../../shared/errors.ts';
 import { conditionOf } from '../../shared/http/etag.ts';
 import { pathParametersOf } from '../../shared/http/path-parameters.ts';
-import { assertVersion } from '../../shared/versions.ts';
 import { TokenBucket } from '../../tools/local/gateway/index.ts';
 
 describe('token bucket', () => {

@@ -13,6 +13,7 @@ import { hashPassword } from '../../shared/crypto/passwords.ts';
 import { signAccessToken } from '../../shared/crypto/tokens.ts';
 import { sessions } from '../../shared/db/sessions.ts';
 import { users } from '../../shared/db/users.ts';
+import { createPaymentBody } from '../../shared/schemas/payments.ts';
 import { putEntry } from '../../shared/services/kv.ts';
 import { createPayment } from '../../shared/services/payments.ts';
 import { createRecord } from '../../shared/services/records.ts';
@@ -31,15 +32,18 @@ export async function samplePlaceholders(apiKey: string): Promise<Record<string,
   const admin = await users.create({ email: `sample-admin-${unique}@example.com`, name: 'Sample Admin', role: 'admin' }, passwordHash);
   const userSession = await signIn(user.user_id, 'user');
   const caller = { id: user.user_id, role: 'user' as const, sessionId: 'sample' };
-  const payment = await createPayment(caller, {
-    amount: 250,
-    currency: 'INR',
-    payment_method: 'Debit Card',
-    card_no: '5555 5555 5555 4444',
-    card_expiry: '12/30',
-    card_cvc: '321',
-    status: 'pending',
-  });
+  const payment = await createPayment(
+    caller,
+    createPaymentBody().parse({
+      amount: 250,
+      currency: 'INR',
+      payment_method: 'Debit Card',
+      card_no: '5555 5555 5555 4444',
+      card_expiry: '12/30',
+      card_cvc: '321',
+      status: 'pending',
+    }),
+  );
   await putEntry(caller, 'settings/theme', '{"mode":"light"}', {});
   const randomPhone = () => String(Math.floor(Math.random() * 9e9) + 1e9);
   const recordPhone = randomPhone();
