@@ -83,7 +83,6 @@ export function functionEnvironment(spec: FunctionSpec, resources: FunctionResou
     POWERTOOLS_SERVICE_NAME: SERVICE_NAME,
     ...(spec.data !== 'none' && {
       TABLE_NAME: resources.tableName,
-      DATA_ACCESS: spec.data,
       KV_MAX_KEYS: String(resources.limits.kvMaxKeys),
       KV_MAX_BYTES: String(resources.limits.kvMaxBytes),
       RECORD_LOOKUPS_PER_HOUR: String(resources.limits.recordLookupsPerHour),

@@ -69,8 +69,6 @@ export const env = {
   get recordLookupsPerHour() {
     return recordLookupsPerHour();
   },
-  /** Functions whose routes only read get a data client that refuses writes (shared/db/client.ts). */
-  readOnlyData: process.env.DATA_ACCESS === 'read',
 };
 
 export interface Secrets {

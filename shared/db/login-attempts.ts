@@ -1,38 +1,52 @@
 /**
- * Password-attempt counters: the sign-in policy (domain/sign-in.ts) counted atomically, each
- * attempt before the password is checked, so a burst of parallel guesses cannot outrun the count.
- * The subject is the account's partition (USER#<id>), whichever identifier named it; an identifier
- * that names no account gets the same items and the same work under a keyed hash. Addresses are
- * stored only as keyed hashes.
+ * The sign-in counter entity: the sign-in policy (domain/sign-in.ts) counted atomically, each attempt
+ * before the password is checked, so a burst of parallel guesses cannot outrun the count.
+ *
+ * | item | PK, SK | attributes |
+ * | --- | --- | --- |
+ * | per account | subject, `LOGIN#ACCOUNT` | failures, window_start, next_at (ms), ttl (15 minutes) |
+ * | per source network | subject, `LOGIN#SOURCE#<keyed hash of subject and network>` | failures, window_start, ttl |
+ *
+ * The subject is the account's partition (`USER#<id>`, user-partition.ts), whichever identifier named
+ * it, so deleting the account deletes its counters; an identifier that names no account gets the same
+ * items and the same work under `LOGIN#<keyed hash of the identifier>`. Addresses are stored only as
+ * keyed hashes.
  */
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { keyedHash } from '../crypto/hash.ts';
 import { ACCOUNT_INTERVAL_MS, ACCOUNT_SLOW_AFTER, SOURCE_MAX_FAILURES, sourceNetwork, WINDOW_SECONDS } from '../domain/sign-in.ts';
 import { db, tableName } from './client.ts';
-import { getItem } from './get-item.ts';
-import { epochSeconds, keys } from './keys.ts';
-import type { Item } from './table.ts';
+import { epochSeconds, type Item, type ItemKey } from './table.ts';
+import { userPartition } from './user-partition.ts';
 import { conditionally } from './writes.ts';
 
-type Key = { PK: string; SK: string };
+export const attemptsSubject = {
+  user: (userId: string) => userPartition(userId),
+  unknown: async (identifier: string) => `LOGIN#${await keyedHash('login', identifier)}`,
+};
+
+const accountCounter = (subject: string) => ({ PK: subject, SK: 'LOGIN#ACCOUNT' });
+const sourceCounter = (subject: string, sourceHash: string) => ({ PK: subject, SK: `LOGIN#SOURCE#${sourceHash}` });
+
 /** An attempt counted in a window (so that a right password can give it back to the same window). */
 interface Counted {
-  key: Key;
+  key: ItemKey;
   windowStart: number;
 }
 export type Claim = { counted: Counted[] } | { refused: 'source' | 'account'; retryAfter: number };
 
-export const attemptsSubject = {
-  user: (userId: string) => keys.userPartition(userId),
-  unknown: async (identifier: string) => keys.unknownAttemptsSubject(await keyedHash('login', identifier)),
-};
-
 /**
  * Counts one attempt: opens a new window when there is none (or it is over), else adds to the open
  * one if `gate` allows. `sets` are assignments made with every attempt. Returns the window counted
- * in, or the item that refused.
+ * in, or the counter as it stood when it refused.
  */
-async function count(key: Key, gate: string, gateValues: Item, sets: string[] = [], setValues: Item = {}): Promise<{ counted: Counted } | { refused: Item }> {
+async function count(
+  key: ItemKey,
+  gate: string,
+  gateValues: Item,
+  sets: string[] = [],
+  setValues: Item = {},
+): Promise<{ counted: Counted } | { refused: Item }> {
   for (;;) {
     const now = epochSeconds();
     const opened = await conditionally(() =>
@@ -47,7 +61,7 @@ async function count(key: Key, gate: string, gateValues: Item, sets: string[] = 
         }),
       ),
     );
-    if (opened) return { counted: { key, windowStart: now } };
+    if (opened.written) return { counted: { key, windowStart: now } };
     const added = await conditionally(() =>
       db.send(
         new UpdateCommand({
@@ -57,12 +71,12 @@ async function count(key: Key, gate: string, gateValues: Item, sets: string[] = 
           ConditionExpression: `window_start > :cutoff AND (${gate})`,
           ExpressionAttributeValues: { ':one': 1, ':cutoff': now - WINDOW_SECONDS, ...gateValues, ...setValues },
           ReturnValues: 'ALL_NEW',
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
         }),
       ),
     );
-    if (added) return { counted: { key, windowStart: added.Attributes?.window_start as number } };
-    const item = await getItem(key);
-    if (item && item.window_start > epochSeconds() - WINDOW_SECONDS) return { refused: item };
+    if (added.written) return { counted: { key, windowStart: added.output.Attributes?.window_start as number } };
+    if (added.current && added.current.window_start > now - WINDOW_SECONDS) return { refused: added.current };
     // The window ended between the two writes: open the next one.
   }
 }
@@ -86,11 +100,11 @@ export const loginAttempts = {
   /** Counts an attempt on the subject from this address, or says why not and for how long. */
   async claim(subject: string, sourceIp: string): Promise<Claim> {
     const sourceHash = await keyedHash('login-source', `${subject}:${sourceNetwork(sourceIp)}`);
-    const source = await count(keys.sourceAttempts(subject, sourceHash), 'failures < :max', { ':max': SOURCE_MAX_FAILURES });
+    const source = await count(sourceCounter(subject, sourceHash), 'failures < :max', { ':max': SOURCE_MAX_FAILURES });
     if ('refused' in source) return { refused: 'source', retryAfter: source.refused.window_start + WINDOW_SECONDS - epochSeconds() };
     const now = Date.now();
     const account = await count(
-      keys.accountAttempts(subject),
+      accountCounter(subject),
       'failures < :slowAfter OR next_at <= :nowMs',
       { ':slowAfter': ACCOUNT_SLOW_AFTER, ':nowMs': now },
       ['next_at = :next'],

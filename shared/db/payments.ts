@@ -23,10 +23,11 @@ import { majorUnits } from '../domain/money.ts';
 import type { Payment } from '../domain/payment.ts';
 import type { PublicPayment } from '../schemas/payments.ts';
 import { db, tableName } from './client.ts';
-import { getItem } from './get-item.ts';
-import { type Key, newestFirst, queryPage } from './query.ts';
-import { type Item, table } from './table.ts';
-import { conditionally, type Guarded, ownerExists, StaleVersion, type TransactItem, transact } from './writes.ts';
+import { everything, type Key, newestFirst, pages, queryPage } from './query.ts';
+import { batchedGet } from './read-batch.ts';
+import { type Index, type Item, table } from './table.ts';
+import { ownerExists } from './user-partition.ts';
+import { conditionally, type Guarded, StaleVersion, type TransactItem, transact } from './writes.ts';
 
 const SHARDS = 4;
 const shardOf = (paymentId: string) => parseInt(paymentId.charAt(0), 16) % SHARDS;
@@ -98,7 +99,7 @@ export const toPublicPayment = ({ amount, card, ...p }: Payment): PublicPayment 
 /** Where each shard's listing stands: a start key, null (from the top) or 'done'. */
 export type ShardPositions = (Key | null | 'done')[];
 
-const indexKey = (item: Item, index: typeof table.gsi1 | typeof table.gsi2): Key => ({
+const indexKey = (item: Item, index: Index): Key => ({
   PK: item.PK,
   SK: item.SK,
   [index.partitionKey]: item[index.partitionKey],
@@ -116,7 +117,7 @@ export const payments = {
   },
 
   async get(paymentId: string): Promise<Payment | undefined> {
-    const item = await getItem(paymentKeys.item(paymentId));
+    const item = await batchedGet(paymentKeys.item(paymentId));
     return item && fromItem(item);
   },
 
@@ -124,6 +125,9 @@ export const payments = {
     const { items, lastKey } = await queryPage({ ...newestFirst(table.gsi1, paymentKeys.ofUser(userId)), Limit: limit }, startKey);
     return { items: items.map(fromItem), lastKey };
   },
+
+  /** Every payment of a user, newest first (the export). */
+  allForUser: async (userId: string) => (await everything(pages(newestFirst(table.gsi1, paymentKeys.ofUser(userId))))).map(fromItem),
 
   /** Newest first across all shards: each shard reads at most `limit`, the merge keeps the newest `limit`. */
   async listAll(limit: number, start?: { shards: ShardPositions }) {
@@ -161,7 +165,7 @@ export const payments = {
         }),
       ),
     );
-    if (!written) throw new StaleVersion();
+    if (!written.written) throw new StaleVersion();
   },
 
   /** Deletes a payment that is still pending and unchanged (else StaleVersion). */
@@ -177,7 +181,7 @@ export const payments = {
         }),
       ),
     );
-    if (!deleted) throw new StaleVersion();
+    if (!deleted.written) throw new StaleVersion();
   },
 
   /** The full card number, for a payment processor; never answered by the API. */

@@ -25,7 +25,7 @@ export async function authenticate(level: AuthLevel, authorization: string | und
     throw error instanceof InvalidToken ? new NotAuthenticated(error.message) : error;
   });
   if (level === 'admin' && claims.role !== 'admin') throw new NotPermitted('Your role does not allow this operation.');
-  const sessionOpen = sessions.isActive(claims.sub, claims.sid).then((open) => {
+  const sessionOpen = sessions.isOpen(claims.sub, claims.sid).then((open) => {
     if (!open) throw new NotAuthenticated('The session has ended; sign in again.');
   });
   sessionOpen.catch(() => undefined); // awaited later; never an unhandled rejection meanwhile

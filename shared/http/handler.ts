@@ -10,10 +10,10 @@ import httpHeaderNormalizer from '@middy/http-header-normalizer';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import type * as z from 'zod/mini';
 import { ConfigurationError, env } from '../config/index.ts';
+import { readOnly } from '../db/client.ts';
 import { isTransientDbError } from '../db/errors.ts';
-import { OwnerGone } from '../db/writes.ts';
 import type { VersionCondition } from '../domain/versions.ts';
-import { DomainError, NotAuthenticated } from '../errors.ts';
+import { DomainError } from '../errors.ts';
 import { stringify } from '../json-text.ts';
 import type { RouteDef } from '../routes.ts';
 import { type Authentication, authenticate, type Caller } from './auth.ts';
@@ -70,8 +70,6 @@ const json = (status: number, body: unknown, headers: Record<string, string> = {
 });
 
 function toProblem(error: unknown): Result {
-  // The caller's account was deleted while their token was still in hand: whatever they asked, they are nobody now.
-  if (error instanceof OwnerGone) return toProblem(new NotAuthenticated('The account no longer exists.'));
   if (error instanceof DomainError) {
     const { status, body, headers } = problemOf(error);
     return json(status, body, headers, PROBLEM_CONTENT_TYPE);
@@ -178,7 +176,7 @@ const authenticateCaller = (route: RouteDef): middy.MiddlewareObj<Event, Result>
   before: async ({ event }) => {
     const authentication = await authenticate(route.auth, event.headers?.authorization);
     authentications.set(event, authentication);
-    if (!(route.data === 'read' && env.readOnlyData)) await authentication.sessionOpen;
+    if (route.data !== 'read') await authentication.sessionOpen;
   },
 });
 
@@ -208,7 +206,7 @@ export function defineHandler<R extends RouteDef>(route: R, handle: (request: Ht
         sourceIp: event.requestContext?.identity?.sourceIp ?? 'unknown',
       } as HttpRequest<R>);
     };
-    const [result, session] = await Promise.allSettled([run(), sessionOpen]);
+    const [result, session] = await Promise.allSettled([route.data === 'read' ? readOnly(run) : run(), sessionOpen]);
     if (session.status === 'rejected') throw session.reason; // a closed session wins over any answer
     if (result.status === 'rejected') throw result.reason;
     const answer = result.value instanceof Reply ? result.value : new Reply(route.status === 204 ? undefined : result.value);

@@ -4,7 +4,7 @@
  */
 import {
   Conflict,
-  type DomainError,
+  DomainError,
   type FieldError,
   InvalidInput,
   NotAuthenticated,
@@ -49,7 +49,7 @@ export function problemBody(status: number, detail: string, errors?: FieldError[
   return { type: 'about:blank', title: TITLES[status] ?? 'Error', status, detail, ...(errors && { errors }) };
 }
 
-/** By the error's own class (its constructor), not by its ancestors. */
+/** By the error's class or the nearest ancestor listed (a storage error such as StaleVersion extends the kind it is). */
 const STATUS_OF = new Map<object, number>([
   [InvalidInput, 400],
   [NotAuthenticated, 401],
@@ -72,7 +72,14 @@ export interface Problem {
 
 /** The HTTP answer to a domain error. */
 export function problemOf(error: DomainError): Problem {
-  const status = STATUS_OF.get(error.constructor) ?? 500;
+  let status = 500;
+  for (let kind = error.constructor; kind !== DomainError; kind = Object.getPrototypeOf(kind)) {
+    const known = STATUS_OF.get(kind);
+    if (known !== undefined) {
+      status = known;
+      break;
+    }
+  }
   return {
     status,
     body: problemBody(status, error.detail, error.fields),

@@ -1,15 +1,15 @@
 /** Sign-up, sign-in, token refresh and sign-out (seed 003's flows, with rotation and attempt limits). */
 
-import { paged } from '../crypto/cursor.ts';
 import { ACCESS_TOKEN_SECONDS, signAccessToken } from '../crypto/tokens.ts';
 import { attemptsSubject } from '../db/login-attempts.ts';
 import { type Session, sessions, toPublicSession } from '../db/sessions.ts';
+import { OwnerGone } from '../db/user-partition.ts';
 import { toPublicUser, type User, users } from '../db/users.ts';
-import { OwnerGone } from '../db/writes.ts';
 import { type Caller, normaliseEmail, normaliseUsername } from '../domain/user.ts';
 import { NotAuthenticated, NotFound } from '../errors.ts';
 import type { LoginBody } from '../schemas/auth.ts';
 import type { RegisterBody } from '../schemas/users.ts';
+import { paged } from './paging.ts';
 import { checkPassword } from './password-attempts.ts';
 import { createUser } from './users.ts';
 
@@ -83,6 +83,6 @@ export const listSessions = (caller: Caller, query: { limit: number; cursor?: st
 
 /** Signs one of the caller's sessions out (another device, or this one): its tokens stop working. */
 export async function endSession(caller: Caller, sessionId: string): Promise<void> {
-  if (!(await sessions.isActive(caller.id, sessionId))) throw new NotFound('No such session.');
+  if (!(await sessions.isOpen(caller.id, sessionId))) throw new NotFound('No such session.');
   await sessions.end(caller.id, sessionId);
 }

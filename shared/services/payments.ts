@@ -4,9 +4,8 @@
  * and the payment's own rules live in domain/payment.ts.
  */
 import { randomUUID } from 'node:crypto';
-import { paged } from '../crypto/cursor.ts';
 import { payments, type ShardPositions, toPublicPayment } from '../db/payments.ts';
-import { OwnerGone } from '../db/writes.ts';
+import { OwnerGone } from '../db/user-partition.ts';
 import { assertDeletable, type NewPayment, newPayment, type Payment, type PaymentChanges, revisePayment } from '../domain/payment.ts';
 import type { Caller } from '../domain/user.ts';
 import { assertVersion, type VersionCondition } from '../domain/versions.ts';
@@ -14,6 +13,7 @@ import { NotFound, NotPermitted, Unprocessable } from '../errors.ts';
 import type { PublicPayment } from '../schemas/payments.ts';
 import { idempotent } from './idempotency.ts';
 import { withOptimisticRetry } from './optimistic.ts';
+import { paged } from './paging.ts';
 
 /** Creates a payment; with an Idempotency-Key, a retry gets the first result (`replayed`). */
 export async function createPayment(caller: Caller, input: NewPayment, idempotencyKey?: string): Promise<{ result: PublicPayment; replayed: boolean }> {

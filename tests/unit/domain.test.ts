@@ -1,7 +1,10 @@
 /** The domain rules on their own, in milliseconds: money, payments, passwords, keys, cursors. */
 import { describe, expect, it } from 'vitest';
-import { paged } from '../../shared/crypto/cursor.ts';
-import { keys } from '../../shared/db/keys.ts';
+import { idempotencyKeys } from '../../shared/db/idempotency.ts';
+import { kvKeys } from '../../shared/db/kv.ts';
+import { markerKey } from '../../shared/db/markers.ts';
+import { sessionKeys } from '../../shared/db/sessions.ts';
+import { profileKey, userPartition } from '../../shared/db/user-partition.ts';
 import { cardBrand, expiryMonth, luhnValid } from '../../shared/domain/card.ts';
 import { isMoney, MAX_MINOR_UNITS, minorUnits, moneyOf, NON_MONETARY, toDecimal, toMinor } from '../../shared/domain/money.ts';
 import { canBecome, EDITABLE_FIELDS, PAYMENT_STATUSES, type Payment, revisePayment } from '../../shared/domain/payment.ts';
@@ -9,6 +12,7 @@ import { normaliseEmail, normaliseUsername } from '../../shared/domain/user.ts';
 import { InvalidInput } from '../../shared/errors.ts';
 import { currentPassword, password } from '../../shared/schemas/common.ts';
 import { createPaymentBody } from '../../shared/schemas/payments.ts';
+import { paged } from '../../shared/services/paging.ts';
 import { defined } from '../../tools/values.ts';
 
 describe('money', () => {
@@ -165,11 +169,16 @@ describe('the password policy', () => {
 describe('keys', () => {
   it('put everything of a user in partitions named after the user, and nothing personal in any key', () => {
     const userId = '3f0c1e9e-0000-4000-8000-000000000001';
-    for (const key of [keys.user(userId), keys.session(userId, 's'), keys.refreshToken(userId, 'h'), keys.idempotency(userId, 'c'), keys.kvUsage(userId)]) {
-      expect(key.PK).toBe(keys.userPartition(userId));
-    }
-    expect(keys.kvEntry(userId, 'a/b').PK).toBe(keys.kvPartition(userId));
-    expect(keys.email('hash').PK).toBe('EMAIL#hash');
+    const inPartition = [
+      profileKey(userId),
+      sessionKeys.session(userId, 's'),
+      sessionKeys.refreshToken(userId, 'h'),
+      idempotencyKeys.record(userId, 'c'),
+      kvKeys.usage(userId),
+    ];
+    for (const key of inPartition) expect(key.PK).toBe(userPartition(userId));
+    expect(kvKeys.entry(userId, 'a/b').PK).toBe(kvKeys.partition(userId));
+    expect(markerKey('email', 'hash').PK).toBe('EMAIL#hash');
   });
 
   it('compare emails and usernames without case or surrounding space', () => {
