@@ -7,6 +7,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { errors, jwtVerify, SignJWT } from 'jose';
 import { env, getSecrets } from '../config/index.ts';
 import type { Role } from '../domain/user.ts';
+import { NotAuthenticated } from '../errors.ts';
 import { onceUnlessRejected } from '../memo.ts';
 
 export const ACCESS_TOKEN_SECONDS = 15 * 60;
@@ -46,10 +47,10 @@ const verified = new Map<string, AccessClaims & { expiresAt: number }>();
 const MAX_REMEMBERED = 1000;
 
 /** A token the caller sent is not valid: forged, altered, expired, or missing a claim. */
-export class InvalidToken extends Error {
-  constructor(options?: ErrorOptions) {
-    super('The access token is invalid or expired.', options);
-    this.name = 'InvalidToken';
+export class InvalidToken extends NotAuthenticated {
+  constructor(cause?: unknown) {
+    super('The access token is invalid or expired.');
+    if (cause !== undefined) this.cause = cause;
   }
 }
 
@@ -68,7 +69,7 @@ export async function verifyAccessToken(token: string): Promise<AccessClaims> {
     audience: env.jwtAudience,
     requiredClaims: ['sub', 'role', 'sid', 'jti', 'iat', 'exp', 'iss', 'aud'],
   }).catch((error: unknown) => {
-    throw error instanceof errors.JOSEError ? new InvalidToken({ cause: error }) : error;
+    throw error instanceof errors.JOSEError ? new InvalidToken(error) : error;
   });
   if (payload.role !== 'user' && payload.role !== 'admin') throw new InvalidToken();
   // jose checked that every required claim is present, and that exp is a number, but not sub's type.

@@ -1,28 +1,41 @@
 /**
- * The one handler factory. Every route is `defineHandler(routes[id], async (req) => value)`:
- * headers normalised, JSON body read, body/params/query validated with the route's zod schemas,
- * caller authenticated, the value serialised with the route's status, security and CORS headers
- * added, errors turned into problem+json, and one log line written per request.
+ * The request pipeline. Every route is `defineHandler(route, (request) => value)`, and every request
+ * takes the same steps, in this order, in `defineHandler` below:
+ *
+ *   1. headers lower-cased;
+ *   2. the caller authenticated from the bearer token (401, 403 for a role), and the session check
+ *      started: it joins the request's read batch (db/read-batch.ts);
+ *   3. the route's work: the JSON body read (413, 415, 400) and the body, path and query parsed with
+ *      the route's schemas (400), then the handler. For a read route (`data: 'read'`) it starts at once,
+ *      alongside the session check, inside readOnly (db/client.ts: its writes are refused, so nothing
+ *      is written for a session not yet known to be open); for any other route, once the session is
+ *      open. Either way a closed session wins over any answer (401);
+ *   4. the answer: the route's status, its ETag and Location (routes), or the handler's own Reply;
+ *   5. any error thrown by any step becomes problem+json in problem.ts: the one exit for errors;
+ *   6. the security headers and CORS on every answer, and one log line.
+ *
+ * Why a small composition of our own rather than Middy: the one step that is not a straight line,
+ * a read route's work running alongside the session check with its answer held until the check
+ * passes, does not fit Middy's before/after/onError middlewares (the last version split it over a
+ * middleware, the handler and prose); one error exit is one try/catch here, where with Middy it was
+ * the order of onError handlers (problems inside CORS, outside the log); and what Middy's middlewares
+ * did for us (lower-casing headers, CORS for a fixed list of origins) is a few lines, while
+ * @middy/core, http-cors and http-header-normalizer no longer load in every function's cold start.
  */
-import middy from '@middy/core';
-import httpCors from '@middy/http-cors';
-import httpHeaderNormalizer from '@middy/http-header-normalizer';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import type * as z from 'zod/mini';
-import { ConfigurationError, env } from '../config/index.ts';
+import { env } from '../config/index.ts';
 import { readOnly } from '../db/client.ts';
-import { isTransientDbError } from '../db/errors.ts';
 import type { VersionCondition } from '../domain/versions.ts';
-import { DomainError } from '../errors.ts';
 import { stringify } from '../json-text.ts';
 import type { RouteDef } from '../routes.ts';
 import { type Authentication, authenticate, type Caller } from './auth.ts';
 import { readJsonBody } from './body.ts';
-import { CORS_ALLOWED_HEADERS, CORS_EXPOSED_HEADERS } from './cors.ts';
+import { corsHeaders } from './cors.ts';
 import { conditionOf, etagOf } from './etag.ts';
 import { logger } from './log.ts';
 import { pathParametersOf } from './path-parameters.ts';
-import { PROBLEM_CONTENT_TYPE, type ProblemBody, problemBody, problemOf } from './problem.ts';
+import { PROBLEM_CONTENT_TYPE, type Problem, problemOf } from './problem.ts';
 import { SECURITY_HEADERS } from './security-headers.ts';
 import { parsePart } from './validate.ts';
 
@@ -47,7 +60,7 @@ export interface HttpRequest<R extends RouteDef> {
 
 /**
  * An answer with a status or headers of its own. With a `content-type` header, the body is a string
- * sent as it is (HTML, scripts, styles). ETag and Location come from the route (routes.ts), not here.
+ * sent as it is (HTML, scripts, styles). ETag and Location come from the route, not here.
  */
 export class Reply {
   constructor(
@@ -61,7 +74,7 @@ export const created = (body: unknown, headers?: Record<string, string>) => new 
 
 type Event = APIGatewayProxyEvent;
 type Result = APIGatewayProxyResult;
-type Request = middy.Request<Event, Result, Error, Context, { startedAt: number }>;
+type Headers = Record<string, string | undefined>;
 
 const json = (status: number, body: unknown, headers: Record<string, string> = {}, type = 'application/json'): Result => ({
   statusCode: status,
@@ -69,66 +82,8 @@ const json = (status: number, body: unknown, headers: Record<string, string> = {
   body: body === undefined ? '' : stringify(body),
 });
 
-function toProblem(error: unknown): Result {
-  if (error instanceof DomainError) {
-    const { status, body, headers } = problemOf(error);
-    return json(status, body, headers, PROBLEM_CONTENT_TYPE);
-  }
-  // A deployment fault (a missing setting, an unreachable secret) is a 500, even when a socket error caused it.
-  if (isTransientDbError(error) && !(error instanceof ConfigurationError)) {
-    logger.warn('database unavailable', { error_name: (error as Error).name });
-    return json(503, problemBody(503, 'The service is temporarily unavailable; retry later.'), { 'retry-after': '1' }, PROBLEM_CONTENT_TYPE);
-  }
-  // Unknown failure: log the error (never the request), answer without internals.
-  logger.error('unhandled error', error as Error);
-  return json(500, problemBody(500, 'An unexpected error occurred.'), {}, PROBLEM_CONTENT_TYPE);
-}
-
-/** A problem's title and detail, one line. */
-function problemReason(body: string): string | undefined {
-  try {
-    const { title, detail } = JSON.parse(body) as Partial<ProblemBody>;
-    return [title, detail].filter(Boolean).join(': ') || undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-/** Outermost middleware: timing, security headers and the access log line, for successes and errors alike. */
-const observe = (): middy.MiddlewareObj<Event, Result> => {
-  const finish = (request: Request) => {
-    // biome-ignore lint/style/noNonNullAssertion: after runs once the handler has answered, and onError sets the answer before calling finish
-    const response = request.response!;
-    response.headers = { ...SECURITY_HEADERS, ...response.headers, 'x-request-id': request.event.requestContext?.requestId ?? '' };
-    // A refused request is a warning with its reason: what the client was told, never what it sent.
-    const refused = response.statusCode >= 400 && response.statusCode < 500;
-    (refused ? logger.warn : logger.info)('request', {
-      request_id: request.event.requestContext?.requestId,
-      route: `${request.event.httpMethod} ${request.event.resource}`,
-      status: response.statusCode,
-      latency_ms: Date.now() - request.internal.startedAt,
-      caller_id: authentications.get(request.event)?.caller?.id,
-      ...(refused && { reason: problemReason(response.body) }),
-    });
-  };
-  return {
-    before: (request) => {
-      (request as Request).internal.startedAt = Date.now();
-    },
-    after: (request) => finish(request as Request),
-    onError: (request) => {
-      request.response ??= toProblem(request.error);
-      finish(request as Request);
-    },
-  };
-};
-
-/** Errors become problem+json inside the CORS middleware, so a browser can read them cross-origin too. */
-const problems = (): middy.MiddlewareObj<Event, Result> => ({
-  onError: (request) => {
-    request.response = toProblem(request.error);
-  },
-});
+const lowerCased = (headers: Event['headers'] | null | undefined): Headers =>
+  Object.fromEntries(Object.entries(headers ?? {}).map(([name, value]) => [name.toLowerCase(), value]));
 
 /** The stage prefix API Gateway's default endpoint puts in front of every path (`/prod`); empty elsewhere. */
 function basePathOf(event: Event): string {
@@ -143,76 +98,98 @@ const HOST = /^([A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*|\[[0-9A-Fa-f:.]+\])(:\d{1,5})?$/
  * Scheme and host from the client's side, plus the stage prefix. The Host header is the client's
  * to choose (API Gateway checks it; a local server does not), so anything but a host name is ignored.
  */
-function baseUrlOf(event: Event): string {
-  const proto = event.headers?.['x-forwarded-proto'] === 'http' ? 'http' : 'https';
-  const claimed = event.headers?.host;
+function baseUrlOf(event: Event, headers: Headers): string {
+  const proto = headers['x-forwarded-proto'] === 'http' ? 'http' : 'https';
+  const claimed = headers.host;
   const host = claimed && HOST.test(claimed) ? claimed : (event.requestContext?.domainName ?? 'localhost');
   return `${proto}://${host}${basePathOf(event)}`;
 }
 
-/**
- * The headers a route declares for its answers: the resource's version as ETag, and where a created
- * resource lives as Location. A client resolves Location against the URL it called, so the stage
- * prefix goes in front of the path or the link misses the stage.
- */
-function declaredHeaders(route: RouteDef, status: number, body: unknown, event: Event): Record<string, string> {
-  const version = (body as { version?: unknown } | undefined)?.version;
+/** The request as the route reads it; parsing it throws InvalidInput (400), TooLarge (413) or UnsupportedMediaType (415). */
+function parseRequest<R extends RouteDef>(route: R, event: Event, headers: Headers, caller: Caller | undefined): HttpRequest<R> {
+  const honoured = (name: 'if-match' | 'if-none-match') => (route.honours?.includes(name) ? headers[name] : undefined);
+  const json = route.body ? readJsonBody({ ...event, headers: headers as Event['headers'] }, route.maxBodyBytes) : undefined;
   return {
-    ...(route.etag && typeof version === 'number' && { etag: etagOf(version) }),
-    ...(status === 201 && route.location && { location: basePathOf(event) + route.location(body) }),
-  };
+    body: route.body && parsePart('body', route.body(), json?.value),
+    bodyText: json?.text,
+    params: route.params && parsePart('params', route.params(), pathParametersOf(event)),
+    query: route.query && parsePart('query', route.query(), event.queryStringParameters ?? {}),
+    caller,
+    header: (name: string) => headers[name],
+    condition: conditionOf(honoured('if-match'), honoured('if-none-match')),
+    baseUrl: baseUrlOf(event, headers),
+    sourceIp: event.requestContext?.identity?.sourceIp ?? 'unknown',
+  } as HttpRequest<R>;
 }
 
-/** Each in-flight request's authentication, for the handler and the log line (the module serves concurrent requests). */
-const authentications = new WeakMap<Event, Authentication>();
+/**
+ * The route's work, ordered against the session check: a read route's alongside it, inside readOnly;
+ * any other's after it. A closed session wins over whatever the work answered or threw.
+ */
+async function afterSessionCheck<T>(route: RouteDef, { sessionOpen }: Authentication, work: () => Promise<T>): Promise<T> {
+  if (route.data !== 'read') {
+    await sessionOpen;
+    return work();
+  }
+  const [result, session] = await Promise.allSettled([readOnly(async () => work()), sessionOpen]); // a throw from work is a rejection too
+  if (session.status === 'rejected') throw session.reason;
+  if (result.status === 'rejected') throw result.reason;
+  return result.value;
+}
 
 /**
- * Authentication runs before the body is read: an anonymous caller learns nothing about validation.
- * A route that writes waits for the session check before it runs; a read route whose client cannot
- * write (shared/db/client.ts) runs alongside it, and its answer is only released once the session is
- * known to be open.
+ * The answer to the handler's value: the route's status (or the Reply's), and the headers the route
+ * declares: the resource's version as ETag, and where a created resource lives as Location (a client
+ * resolves it against the URL it called, so the stage prefix goes in front).
  */
-const authenticateCaller = (route: RouteDef): middy.MiddlewareObj<Event, Result> => ({
-  before: async ({ event }) => {
-    const authentication = await authenticate(route.auth, event.headers?.authorization);
-    authentications.set(event, authentication);
-    if (route.data !== 'read') await authentication.sessionOpen;
-  },
-});
+function answer(route: RouteDef, event: Event, value: unknown): Result {
+  const reply = value instanceof Reply ? value : new Reply(route.status === 204 ? undefined : value);
+  const status = reply.options.status ?? route.status;
+  const headers = reply.options.headers ?? {};
+  if (headers['content-type']) return { statusCode: status, headers, body: String(reply.body) };
+  const version = (reply.body as { version?: unknown } | undefined)?.version;
+  return json(status, reply.body, {
+    ...(route.etag && typeof version === 'number' && { etag: etagOf(version) }),
+    ...(status === 201 && route.location && { location: basePathOf(event) + route.location(reply.body) }),
+    ...headers,
+  });
+}
+
+const problemAnswer = ({ status, body, headers }: Problem): Result => json(status, body, headers, PROBLEM_CONTENT_TYPE);
 
 export function defineHandler<R extends RouteDef>(route: R, handle: (request: HttpRequest<R>) => Promise<unknown>) {
-  const chain = middy<Event, Result, Error, Context>().use(observe()).use(httpHeaderNormalizer());
-  if (env.corsOrigins.length > 0) {
-    chain.use(httpCors({ origins: env.corsOrigins, headers: CORS_ALLOWED_HEADERS, exposeHeaders: CORS_EXPOSED_HEADERS }));
-  }
-  chain.use(problems()).use(authenticateCaller(route));
-  return chain.handler(async (event) => {
-    const authentication = authentications.get(event);
-    if (!authentication) throw new Error('The handler ran without authenticateCaller, which runs before it');
-    const { caller, sessionOpen } = authentication;
-    const honoured = (name: 'if-match' | 'if-none-match') => (route.honours?.includes(name) ? event.headers?.[name] : undefined);
-    const run = async () => {
-      // Read after authentication: an anonymous caller learns nothing about validation.
-      const json = route.body ? readJsonBody(event, route.maxBodyBytes) : undefined;
-      return handle({
-        body: route.body && parsePart('body', route.body(), json?.value),
-        bodyText: json?.text,
-        params: route.params && parsePart('params', route.params(), pathParametersOf(event)),
-        query: route.query && parsePart('query', route.query(), event.queryStringParameters ?? {}),
-        caller,
-        header: (name: string) => event.headers?.[name],
-        condition: conditionOf(honoured('if-match'), honoured('if-none-match')),
-        baseUrl: baseUrlOf(event),
-        sourceIp: event.requestContext?.identity?.sourceIp ?? 'unknown',
-      } as HttpRequest<R>);
+  const allowedOrigins = env.corsOrigins;
+  return async (event: Event, _context?: Context): Promise<Result> => {
+    const startedAt = Date.now();
+    const headers = lowerCased(event.headers);
+    let caller: Caller | undefined;
+    let result: Result;
+    let refusal: Problem | undefined;
+    try {
+      // Authentication comes first: an anonymous caller learns nothing about validation.
+      const authentication = await authenticate(route.auth, headers.authorization);
+      caller = authentication.caller;
+      result = answer(route, event, await afterSessionCheck(route, authentication, async () => handle(parseRequest(route, event, headers, caller))));
+    } catch (error) {
+      refusal = problemOf(error);
+      result = problemAnswer(refusal);
+    }
+    result.headers = {
+      ...SECURITY_HEADERS,
+      ...result.headers,
+      ...corsHeaders(allowedOrigins, headers.origin),
+      'x-request-id': event.requestContext?.requestId ?? '',
     };
-    const [result, session] = await Promise.allSettled([route.data === 'read' ? readOnly(run) : run(), sessionOpen]);
-    if (session.status === 'rejected') throw session.reason; // a closed session wins over any answer
-    if (result.status === 'rejected') throw result.reason;
-    const answer = result.value instanceof Reply ? result.value : new Reply(route.status === 204 ? undefined : result.value);
-    const status = answer.options.status ?? route.status;
-    const headers = answer.options.headers ?? {};
-    if (headers['content-type']) return { statusCode: status, headers, body: String(answer.body) };
-    return json(status, answer.body, { ...declaredHeaders(route, status, answer.body, event), ...headers });
-  });
+    // A refused request is a warning with its reason: what the client was told, never what it sent.
+    const refused = result.statusCode >= 400 && result.statusCode < 500;
+    (refused ? logger.warn : logger.info)('request', {
+      request_id: event.requestContext?.requestId,
+      route: `${event.httpMethod} ${event.resource}`,
+      status: result.statusCode,
+      latency_ms: Date.now() - startedAt,
+      caller_id: caller?.id,
+      ...(refused && refusal && { reason: [refusal.body.title, refusal.body.detail].filter(Boolean).join(': ') }),
+    });
+    return result;
+  };
 }
