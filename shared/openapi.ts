@@ -5,6 +5,7 @@
 import type { FieldError } from './errors.ts';
 import { MAX_BODY_BYTES } from './http/body.ts';
 import { problemBody } from './http/problem.ts';
+import { once } from './memo.ts';
 import { routeDescriptions } from './openapi-descriptions.ts';
 import { requestExamples, responseExamples } from './openapi-examples.ts';
 import { type RouteDef, type RouteId, routes } from './routes.ts';
@@ -186,7 +187,8 @@ const TAGS: Record<string, string> = {
 
 const security = (route: RouteDef) => (route.apiKey === false ? [] : route.auth === 'none' ? [{ apiKey: [] }] : [{ apiKey: [], bearerAuth: [] }]);
 
-export function openApiDocument(serverUrl: string): Json {
+/** The document's paths, built once per cold start (every route's schemas, converted to JSON Schema). */
+const pathsOfRoutes = once(() => {
   const paths: Record<string, Json> = {};
   for (const [id, route] of Object.entries(routes) as [RouteId, RouteDef][]) {
     const operations = paths[route.path] ?? {};
@@ -207,6 +209,10 @@ export function openApiDocument(serverUrl: string): Json {
       responses: responses(id, route),
     };
   }
+  return paths;
+});
+
+export function openApiDocument(serverUrl: string): Json {
   return {
     openapi: '3.1.0',
     info: {
@@ -220,7 +226,7 @@ export function openApiDocument(serverUrl: string): Json {
     },
     servers: [{ url: serverUrl }],
     tags: [...new Set(Object.keys(routes).map(tagOf))].map((name) => ({ name, description: TAGS[name] })),
-    paths,
+    paths: pathsOfRoutes(),
     components: {
       schemas: { Problem: problem },
       securitySchemes: {

@@ -2,7 +2,7 @@ import { verifyAccessToken } from '../crypto/tokens.ts';
 import { sessions } from '../db/sessions.ts';
 import type { Caller } from '../domain/user.ts';
 import { NotAuthenticated, NotPermitted } from '../errors.ts';
-import type { AuthLevel } from '../routes.ts';
+import type { AuthLevel } from '../routes/route.ts';
 
 export type { Caller };
 

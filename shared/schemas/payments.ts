@@ -15,17 +15,16 @@ import {
   PAYMENT_STATUSES,
   type PaymentChanges,
 } from '../domain/payment.ts';
-import { idParams, lazy, page, pageQuery, timestamp, unlessMissing, version } from './common.ts';
+import { idParams, page, pageQuery, timestamp, unlessMissing, version } from './common.ts';
 
-const cardNo = lazy(() =>
+const cardNo = () =>
   z.string().check(
     z.meta({ description: '12-19 digits, spaces and dashes allowed between them, passing the Luhn check' }),
     z.regex(/^\d[\d -]{10,24}\d$/, 'Card number must be 12-19 digits (spaces and dashes allowed)'),
     z.refine((s) => /^\d{12,19}$/.test(cardDigits(s)), 'Card number must be 12-19 digits (spaces and dashes allowed)'),
     z.refine((s) => luhnValid(cardDigits(s)), 'Card number fails the Luhn check'),
-  ),
-);
-const cardExpiry = lazy(() =>
+  );
+const cardExpiry = () =>
   z.string().check(
     z.meta({ description: 'YYYY-MM-DD (the day is ignored) or MM/YY, not before the current month' }),
     z.regex(CARD_EXPIRY, 'Card expiry must be YYYY-MM-DD or MM/YY'),
@@ -33,13 +32,11 @@ const cardExpiry = lazy(() =>
       const month = expiryMonth(s);
       return !month || !hasExpired(month);
     }, 'The card has expired'),
-  ),
-);
-const cardCvc = lazy(() =>
-  z.string().check(z.meta({ description: '3 digits, 4 for American Express' }), z.regex(/^\d{3,4}$/, 'CVC must be 3 digits (4 for American Express)')),
-);
+  );
+const cardCvc = () =>
+  z.string().check(z.meta({ description: '3 digits, 4 for American Express' }), z.regex(/^\d{3,4}$/, 'CVC must be 3 digits (4 for American Express)'));
 /** A positive amount as a JSON number or a decimal string; the currency decides how many decimals (domain/money.ts). */
-const amount = lazy(() =>
+const amount = () =>
   z.union(
     [
       // Wide here; moneyOf applies the exact bound per currency, with its own message.
@@ -47,15 +44,13 @@ const amount = lazy(() =>
       z.string().check(z.regex(/^\d{1,15}(\.\d{1,4})?$/, 'Amount must be a positive decimal number')),
     ],
     unlessMissing('Amount must be a number or a decimal string'),
-  ),
-);
-const currency = lazy(() =>
+  );
+const currency = () =>
   z.string().check(
     z.regex(/^[A-Z]{3}$/, 'Currency must be an ISO 4217 code such as INR or USD'),
     z.refine((c) => z.currencyCode().safeParse(c).success && !NON_MONETARY.has(c), 'Unknown ISO 4217 currency'),
-  ),
-);
-const description = lazy(() => z.string().check(z.maxLength(255)));
+  );
+const description = () => z.string().check(z.maxLength(255));
 
 const cvcMatchesCard = (body: { card_no?: string; card_cvc?: string }) =>
   !body.card_no || !body.card_cvc || body.card_cvc.length === cvcLength(cardBrand(cardDigits(body.card_no)));
@@ -64,7 +59,7 @@ const cvcIssue = { path: ['card_cvc'], message: 'CVC must be 3 digits (4 for Ame
 /** The Card of a number and an expiry that passed the checks above. */
 const cardFrom = (cardNo: string, expiry: string): Card => cardOf(cardDigits(cardNo), expiryMonth(expiry) ?? '');
 
-export const createPaymentBody = lazy(() =>
+export const createPaymentBody = () =>
   z.pipe(
     z
       .strictObject({
@@ -85,11 +80,10 @@ export const createPaymentBody = lazy(() =>
       context.issues.push({ code: 'custom', path: ['amount'], message: money.message, input: amount });
       return z.NEVER;
     }),
-  ),
-);
+  );
 
 /** Partial update. A new card needs its expiry and CVC (checked, then discarded) too. */
-export const updatePaymentBody = lazy(() =>
+export const updatePaymentBody = () =>
   z.pipe(
     z
       .strictObject({
@@ -119,11 +113,10 @@ export const updatePaymentBody = lazy(() =>
         ...(card_cvc !== undefined && { card_cvc: true }),
       }),
     ),
-  ),
-);
+  );
 
 export const paymentIdParams = idParams;
-export const listPaymentsQuery = lazy(() => z.strictObject({ ...pageQuery(), user_id: z.optional(z.uuid('Not a valid user id')) }));
+export const listPaymentsQuery = () => z.strictObject({ ...pageQuery(), user_id: z.optional(z.uuid('Not a valid user id')) });
 
 /** The status machine, for clients (the console reads it from the OpenAPI document instead of keeping a copy). */
 const statusMachine = {
@@ -134,7 +127,7 @@ const statusMachine = {
   'x-deletable-statuses': DELETABLE_STATUSES,
 };
 
-export const payment = lazy(() =>
+export const payment = () =>
   z.object({
     payment_id: z.uuid(),
     user_id: z.uuid(),
@@ -151,8 +144,7 @@ export const payment = lazy(() =>
     version: version(),
     created_at: timestamp(),
     updated_at: timestamp(),
-  }),
-);
-export const paymentPage = lazy(() => page(payment()));
+  });
+export const paymentPage = () => page(payment());
 
 export type PublicPayment = z.output<ReturnType<typeof payment>>;

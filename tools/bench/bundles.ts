@@ -4,6 +4,7 @@
  * DynamoDB client and the session check. `node --import tsx tools/bench/bundles.ts [--json]`.
  */
 import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { build } from 'esbuild';
 import { bundling } from '../../infra/bundling.ts';
@@ -52,7 +53,7 @@ export async function measureBundles(): Promise<BundleRow[]> {
   return rows;
 }
 
-if (import.meta.main) {
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const rows = await measureBundles();
   if (process.argv.includes('--json')) process.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
   else {

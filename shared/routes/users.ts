@@ -1,0 +1,82 @@
+import { createUserBody, deleteUserBody, listUsersQuery, updateUserBody, user, userIdParams, userPage } from '../schemas/users.ts';
+import type { RouteDef } from './route.ts';
+
+/** PUT and PATCH /users/{id}: one handler, one behaviour, two methods. */
+const userUpdate = {
+  path: '/users/{id}',
+  entry: 'functions/users/update.ts',
+  etag: true,
+  honours: ['if-match'],
+  auth: 'user',
+  bcrypt: true,
+  data: 'write',
+  errors: [409],
+  params: userIdParams,
+  body: updateUserBody,
+  status: 200,
+  response: user,
+} satisfies Partial<RouteDef>;
+
+export const usersRoutes = {
+  'users.list': {
+    method: 'GET',
+    path: '/users',
+    entry: 'functions/users/list.ts',
+    auth: 'admin',
+    data: 'read',
+    summary: 'List users, newest first',
+    query: listUsersQuery,
+    status: 200,
+    response: userPage,
+  },
+  'users.create': {
+    method: 'POST',
+    path: '/users',
+    entry: 'functions/users/create.ts',
+    etag: true,
+    location: (user) => `/users/${user.user_id}`,
+    auth: 'admin',
+    bcrypt: true,
+    data: 'write',
+    errors: [409],
+    summary: 'Create a user',
+    body: createUserBody,
+    status: 201,
+    response: user,
+  },
+  'users.get': {
+    method: 'GET',
+    path: '/users/{id}',
+    entry: 'functions/users/get.ts',
+    etag: true,
+    auth: 'user',
+    data: 'read',
+    summary: 'Read a user (admin, or the user themself)',
+    params: userIdParams,
+    status: 200,
+    response: user,
+  },
+  'users.update': {
+    ...userUpdate,
+    method: 'PUT',
+    summary: 'Partially update a user (If-Match for optimistic locking; your own email or password: current_password too)',
+  },
+  'users.patch': {
+    ...userUpdate,
+    method: 'PATCH',
+    summary: 'Same as PUT: partial update',
+  },
+  'users.delete': {
+    method: 'DELETE',
+    path: '/users/{id}',
+    entry: 'functions/users/delete.ts',
+    honours: ['if-match'],
+    auth: 'user',
+    bcrypt: true,
+    data: 'write',
+    summary: 'Delete a user with their sessions and uniqueness markers (deleting yourself: current_password in the body)',
+    params: userIdParams,
+    body: deleteUserBody,
+    status: 204,
+  },
+} as const satisfies Record<string, RouteDef>;
