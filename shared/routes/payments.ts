@@ -1,8 +1,9 @@
 import { createPaymentBody, listPaymentsQuery, payment, paymentIdParams, paymentPage, updatePaymentBody } from '../schemas/payments.ts';
-import type { RouteDef } from './route.ts';
+import * as example from './examples.ts';
+import { type RouteDef, route } from './route.ts';
 
 export const paymentsRoutes = {
-  'payments.list': {
+  'payments.list': route({
     method: 'GET',
     path: '/payments',
     entry: 'functions/payments/list.ts',
@@ -10,26 +11,42 @@ export const paymentsRoutes = {
     data: 'read',
     errors: [404],
     summary: "List payments, newest first (yours; all or one user's for admins)",
+    description:
+      "Payments, newest first, a page at a time (`limit` 1-100, default 20; the `next_cursor` of one page as `cursor` for the next). Users see their own; admins see everyone's, or one user's with `user_id`. A user naming another `user_id` gets 404.",
+    responseExample: { items: [example.payment], next_cursor: null },
     query: listPaymentsQuery,
     status: 200,
     response: paymentPage,
-  },
-  'payments.create': {
+  }),
+  'payments.create': route({
     method: 'POST',
     path: '/payments',
     entry: 'functions/payments/create.ts',
     etag: true,
-    location: (payment) => `/payments/${payment.payment_id}`,
+    location: (payment: { payment_id: string }) => `/payments/${payment.payment_id}`,
     honours: ['idempotency-key'],
     auth: 'user',
     data: 'write',
     errors: [409, 422],
     summary: 'Create a payment (Idempotency-Key supported)',
+    description:
+      'Records a card payment. The card number (12-19 digits, Luhn-checked) is stored encrypted and answered masked; the CVC (3 digits, 4 for American Express) is checked, then discarded; an expired card is refused. `amount` is a JSON number or a decimal string with at most as many decimals as its currency has (ISO 4217). With an Idempotency-Key a retry is safe: the same key and body within 24 hours replay the first answer, the same key with another body answers 422. Admins may pay for another user with `user_id`.',
+    requestExample: {
+      amount: 500.0,
+      payment_method: 'Credit Card',
+      card_no: '4111111111111111',
+      card_expiry: '2030-12-01',
+      card_cvc: '123',
+      status: 'completed',
+      currency: 'INR',
+      description: 'Payment for services',
+    },
+    responseExample: example.payment,
     body: createPaymentBody,
     status: 201,
     response: payment,
-  },
-  'payments.get': {
+  }),
+  'payments.get': route({
     method: 'GET',
     path: '/payments/{id}',
     entry: 'functions/payments/get.ts',
@@ -37,11 +54,13 @@ export const paymentsRoutes = {
     auth: 'user',
     data: 'read',
     summary: 'Read a payment (the owner or an admin)',
+    description: "The payment's owner or an admin reads it; to anyone else it does not exist (404). The card number comes masked; the ETag is the version.",
+    responseExample: example.payment,
     params: paymentIdParams,
     status: 200,
     response: payment,
-  },
-  'payments.update': {
+  }),
+  'payments.update': route({
     method: 'PUT',
     path: '/payments/{id}',
     entry: 'functions/payments/update.ts',
@@ -51,12 +70,16 @@ export const paymentsRoutes = {
     data: 'write',
     errors: [409],
     summary: 'Update a payment: status forward only; amount, currency and card while pending',
+    description:
+      'Status moves only forward: pending to completed or failed, completed to refunded. Amount, currency and card change only while the payment is pending (409 after); a new card number needs its expiry and CVC. If-Match with the ETag read makes the write conditional (412 when stale).',
+    requestExample: { status: 'refunded' },
+    responseExample: { ...example.payment, status: 'refunded', version: 2, updated_at: example.updated },
     params: paymentIdParams,
     body: updatePaymentBody,
     status: 200,
     response: payment,
-  },
-  'payments.delete': {
+  }),
+  'payments.delete': route({
     method: 'DELETE',
     path: '/payments/{id}',
     entry: 'functions/payments/delete.ts',
@@ -65,7 +88,8 @@ export const paymentsRoutes = {
     data: 'write',
     errors: [409],
     summary: 'Delete a pending payment',
+    description: 'Only a pending payment can be deleted (409 otherwise), by its owner or an admin. If-Match deletes only the version read.',
     params: paymentIdParams,
     status: 204,
-  },
+  }),
 } as const satisfies Record<string, RouteDef>;

@@ -25,6 +25,12 @@ export interface RouteDef {
   /** `false`: not covered by the usage plan (no API key needed). */
   apiKey?: false;
   summary: string;
+  /** The docs' account of the route: what it does, its rules and limits, and the errors a client should expect. */
+  description: string;
+  /** A request body for the docs (the seeds' samples where they fit), typed by `body` (see `route`). */
+  requestExample?: unknown;
+  /** A success body for the docs, typed by `response`. */
+  responseExample?: unknown;
   /**
    * What the route does with the table. It decides the function's IAM permissions and its app secret
    * in the stack (infra/functions.ts) and the order against the session check in the pipeline: a
@@ -59,6 +65,16 @@ export interface RouteDef {
   /** Request headers the route honours: If-Match and If-None-Match (a 412 when stale), Idempotency-Key. */
   honours?: ('if-match' | 'if-none-match' | 'idempotency-key')[];
 }
+
+/**
+ * The examples a route's docs need, typed by its own schemas: a request example with a body, a response
+ * example with a JSON response (linters check both against the document, too).
+ */
+type Examples<R> = (R extends { body: () => infer B extends z.ZodMiniType } ? { requestExample: z.input<B> } : { requestExample?: never }) &
+  (R extends { response: () => infer S extends z.ZodMiniType } ? { responseExample: z.output<S> } : unknown);
+
+/** A route declaration, checked: its examples fit its schemas. */
+export const route = <R extends RouteDef>(declaration: R & Examples<R>): R => declaration;
 
 /** A route anyone may call that never touches the table: its function has no data client and no session check. */
 export type OpenRoute = RouteDef & { auth: 'none'; data: 'none' };

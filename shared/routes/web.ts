@@ -1,9 +1,9 @@
 import { assetParams } from '../schemas/web.ts';
 import { ASSETS } from '../web/static.ts';
-import type { OpenRoute } from './route.ts';
+import { type OpenRoute, route } from './route.ts';
 
 export const webRoutes = {
-  'web.console': {
+  'web.console': route({
     method: 'GET',
     path: '/',
     entry: 'functions/web/console.ts',
@@ -14,9 +14,10 @@ export const webRoutes = {
     consoleApiKey: true,
     produces: ['text/html'],
     summary: 'The web console',
+    description: "The browser console of this API: sign up, sign in and work with your data. Needs no API key: the page carries the console's own key.",
     status: 200,
-  },
-  'web.asset': {
+  }),
+  'web.asset': route({
     method: 'GET',
     path: '/assets/{file}',
     entry: 'functions/web/asset.ts',
@@ -27,7 +28,8 @@ export const webRoutes = {
     produces: ['text/javascript', 'text/css'],
     errors: [404],
     summary: 'Scripts and styles of the console and the docs',
+    description: 'The scripts and styles of the console and of the documentation pages, by file name; any other name answers 404.',
     params: assetParams,
     status: 200,
-  },
+  }),
 } as const satisfies Record<string, OpenRoute>;

@@ -47,9 +47,7 @@ const MAY_IMPORT: Record<string, string[]> = {
   services: ['config', 'crypto', 'db', 'domain', 'errors', 'json-text', 'retry', 'schemas'],
   routes: ['schemas', 'web'],
   http: ['config', 'crypto', 'db', 'domain', 'errors', 'json-text', 'memo', 'routes'],
-  openapi: ['errors', 'http', 'memo', 'openapi-descriptions', 'openapi-examples', 'routes', 'schemas'],
-  'openapi-descriptions': ['routes'],
-  'openapi-examples': ['routes'],
+  openapi: ['errors', 'http', 'memo', 'routes', 'schemas'],
   client: [],
 };
 
