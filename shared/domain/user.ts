@@ -13,3 +13,10 @@ export interface Caller {
 /** Emails and usernames name one account whatever their case and surrounding space. */
 export const normaliseEmail = (email: string) => email.trim().toLowerCase();
 export const normaliseUsername = (username: string) => username.trim().toLowerCase();
+
+/** A sign-in as asked for: the account named by its email or its username (normalised), and the password to check. */
+export interface Login {
+  by: 'email' | 'username';
+  identifier: string;
+  password: string;
+}

@@ -1,19 +1,31 @@
 import * as z from 'zod/mini';
+import { type Login, normaliseEmail, normaliseUsername } from '../domain/user.ts';
 import { currentPassword } from './common.ts';
 import { user } from './users.ts';
 
-/** Email or username, plus the password. Only a length check here: the policy applies at sign-up. */
+/**
+ * Email or username, plus the password, parsed into a Login: which identifier names the account, as
+ * accounts compare it (domain/user.ts). Only a length check on the password: the policy applies at sign-up.
+ */
 export const loginBody = () =>
-  z
-    .strictObject({
-      email: z.optional(z.string().check(z.maxLength(254))),
-      username: z.optional(z.string().check(z.maxLength(30))),
-      password: currentPassword(),
-    })
-    .check(
-      z.meta({ oneOf: [{ required: ['email'] }, { required: ['username'] }] }),
-      z.refine((b) => (b.email === undefined) !== (b.username === undefined), 'Send either email or username'),
-    );
+  z.pipe(
+    z
+      .strictObject({
+        email: z.optional(z.string().check(z.maxLength(254))),
+        username: z.optional(z.string().check(z.maxLength(30))),
+        password: currentPassword(),
+      })
+      .check(
+        z.meta({ oneOf: [{ required: ['email'] }, { required: ['username'] }] }),
+        z.refine((b) => (b.email === undefined) !== (b.username === undefined), 'Send either email or username'),
+      ),
+    z.transform(
+      ({ email, username, password }): Login =>
+        email !== undefined
+          ? { by: 'email', identifier: normaliseEmail(email), password }
+          : { by: 'username', identifier: normaliseUsername(username ?? ''), password },
+    ),
+  );
 
 export const refreshBody = () => z.strictObject({ refresh_token: z.string().check(z.minLength(1), z.maxLength(200)) });
 
@@ -28,5 +40,3 @@ export const tokens = () =>
   });
 
 export const session = () => z.object({ user: user(), ...tokens().shape });
-
-export type LoginBody = z.output<ReturnType<typeof loginBody>>;

@@ -5,9 +5,8 @@ import { attemptsSubject } from '../db/login-attempts.ts';
 import { type Session, sessions, toPublicSession } from '../db/sessions.ts';
 import { OwnerGone } from '../db/user-partition.ts';
 import { toPublicUser, type User, users } from '../db/users.ts';
-import { type Caller, normaliseEmail, normaliseUsername } from '../domain/user.ts';
+import type { Caller, Login } from '../domain/user.ts';
 import { NotAuthenticated, NotFound } from '../errors.ts';
-import type { LoginBody } from '../schemas/auth.ts';
 import type { RegisterBody } from '../schemas/users.ts';
 import { paged } from './paging.ts';
 import { checkPassword } from './password-attempts.ts';
@@ -30,29 +29,21 @@ export async function register(body: RegisterBody) {
 
 const INVALID_LOGIN = 'The email, username or password is incorrect.';
 
-/** The identifier a login names its account by: the schema lets exactly one of email and username through. */
-function loginIdentifier({ email, username }: LoginBody) {
-  if (email !== undefined) return ['email', normaliseEmail(email)] as const;
-  if (username !== undefined) return ['username', normaliseUsername(username)] as const;
-  throw new Error('A login body without email or username passed the schema');
-}
-
 /**
  * Unknown account, account without a password, a password over bcrypt's 72 bytes and a wrong
  * password all answer the same 401 after the same bcrypt work. Attempts are counted per account
  * (whichever identifier names it) and source address before the password is checked: see
- * db/login-attempts.ts for the limits.
+ * domain/sign-in.ts for the limits.
  */
-export async function login(body: LoginBody, sourceIp: string) {
-  const [field, value] = loginIdentifier(body);
-  const userId = await users.idBy(field, value);
-  const subject = userId ? attemptsSubject.user(userId) : await attemptsSubject.unknown(`${field}:${value}`);
+export async function login({ by, identifier, password }: Login, sourceIp: string) {
+  const userId = await users.idBy(by, identifier);
+  const subject = userId ? attemptsSubject.user(userId) : await attemptsSubject.unknown(`${by}:${identifier}`);
   const user = userId ? users.get(userId) : Promise.resolve(undefined);
   if (
     !(await checkPassword(
       subject,
       sourceIp,
-      body.password,
+      password,
       user.then((u) => u?.password_hash),
     ))
   )
