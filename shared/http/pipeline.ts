@@ -20,6 +20,8 @@
  * the order of onError handlers (problems inside CORS, outside the log); and what Middy's middlewares
  * did for us (lower-casing headers, CORS for a fixed list of origins) is a few lines, while
  * @middy/core, http-cors and http-header-normalizer no longer load in every function's cold start.
+ * Admission is the one step that differs between routes, so it is a parameter: the routes that never
+ * touch the table get open-handler.ts, and their functions bundle no DynamoDB client, session check or jose.
  */
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import type * as z from 'zod/mini';
