@@ -23,7 +23,7 @@ describe.skipIf(!hasChromium)('the console in Chromium', () => {
         const { page, problems } = await open(viewport);
         await signUp(page, 'John Doe');
         await page.getByRole('link', { name: 'Records' }).click();
-        expect(await focused(page)).toBe('H1:Health records');
+        await expect.poll(() => focused(page)).toBe('H1:Health records');
         await expect.poll(() => page.locator('#records-empty').isVisible()).toBe(true);
         await expectAccessible(page);
 
@@ -78,7 +78,7 @@ describe.skipIf(!hasChromium)('the console in Chromium', () => {
         const { page, problems } = await open(viewport);
         const { token } = await signUp(page, 'Ada Payer');
         await page.getByRole('link', { name: 'Payments' }).click();
-        expect(await focused(page)).toBe('H1:Payments');
+        await expect.poll(() => focused(page)).toBe('H1:Payments');
         await expect.poll(() => page.locator('#payments-empty').isVisible()).toBe(true);
         await expectAccessible(page);
 
@@ -169,7 +169,7 @@ describe.skipIf(!hasChromium)('the console in Chromium', () => {
         const { page, problems } = await open(viewport);
         await signIn(page, admin.email);
         await page.getByRole('link', { name: 'Users' }).click();
-        expect(await focused(page)).toBe('H1:Users');
+        await expect.poll(() => focused(page)).toBe('H1:Users');
         await expect.poll(() => page.locator('#users-list tr').count()).toBeGreaterThan(1);
         await expectAccessible(page);
 
