@@ -4,8 +4,9 @@
  */
 import { readFileSync } from 'node:fs';
 import type { Node } from 'constructs';
+import { LIMIT_DEFAULTS, type Limits } from '../shared/config/limits.ts';
 
-export interface DeploymentConfig {
+export interface DeploymentConfig extends Limits {
   stage: string;
   memorySize: number;
   logRetentionDays: number;
@@ -18,12 +19,9 @@ export interface DeploymentConfig {
   waf: boolean;
   /** Requests per minute from one source address before it is refused (429) for a while. */
   wafRateLimit: number;
+  /** Requests per minute with one Authorization header (one session's token) before it is refused (429) for a while. */
+  wafSessionRateLimit: number;
   alarmEmail?: string;
-  /** Each user's key-value store: at most this many keys, and bytes of keys and values together. */
-  kvMaxKeys: number;
-  kvMaxBytes: number;
-  /** Phone-record lookups allowed per user per hour. */
-  recordLookupsPerHour: number;
 }
 
 export function readConfig(get: (key: string) => unknown): DeploymentConfig {
@@ -46,10 +44,11 @@ export function readConfig(get: (key: string) => unknown): DeploymentConfig {
     corsOrigins: list('corsOrigins'),
     waf: get('waf') !== false && get('waf') !== 'false',
     wafRateLimit: num('wafRateLimit', 600),
+    wafSessionRateLimit: num('wafSessionRateLimit', 300),
     alarmEmail: (get('alarmEmail') as string | undefined) || undefined,
-    kvMaxKeys: num('kvMaxKeys', 1000),
-    kvMaxBytes: num('kvMaxBytes', 4 * 1024 * 1024),
-    recordLookupsPerHour: num('recordLookupsPerHour', 100),
+    kvMaxKeys: num('kvMaxKeys', LIMIT_DEFAULTS.kvMaxKeys),
+    kvMaxBytes: num('kvMaxBytes', LIMIT_DEFAULTS.kvMaxBytes),
+    recordLookupsPerHour: num('recordLookupsPerHour', LIMIT_DEFAULTS.recordLookupsPerHour),
   };
 }
 

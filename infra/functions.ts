@@ -5,6 +5,7 @@
  * `npm start` runs the same spec in a worker with the same environment. No CDK import here: the local
  * runtime loads this file.
  */
+import type { Limits } from '../shared/config/limits.ts';
 import { type RouteDef, type RouteId, routes } from '../shared/routes.ts';
 
 /**
@@ -41,7 +42,7 @@ export interface FunctionResources {
   consoleKeySecretArn: string;
   corsOrigins: string[];
   /** Limits the functions apply themselves (CDK context, or cdk.json locally). */
-  limits: { kvMaxKeys: number; kvMaxBytes: number; recordLookupsPerHour: number };
+  limits: Limits;
 }
 
 export const functionId = (entry: string) =>
@@ -82,7 +83,6 @@ export function functionEnvironment(spec: FunctionSpec, resources: FunctionResou
     POWERTOOLS_SERVICE_NAME: SERVICE_NAME,
     ...(spec.data !== 'none' && {
       TABLE_NAME: resources.tableName,
-      DATA_ACCESS: spec.data,
       KV_MAX_KEYS: String(resources.limits.kvMaxKeys),
       KV_MAX_BYTES: String(resources.limits.kvMaxBytes),
       RECORD_LOOKUPS_PER_HOUR: String(resources.limits.recordLookupsPerHour),

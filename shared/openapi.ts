@@ -5,8 +5,7 @@
 import type { FieldError } from './errors.ts';
 import { MAX_BODY_BYTES } from './http/body.ts';
 import { problemBody } from './http/problem.ts';
-import { routeDescriptions } from './openapi-descriptions.ts';
-import { requestExamples, responseExamples } from './openapi-examples.ts';
+import { once } from './memo.ts';
 import { type RouteDef, type RouteId, routes } from './routes.ts';
 import { jsonSchemaOf } from './schemas/json-schema.ts';
 
@@ -139,12 +138,12 @@ const TEXT_EXAMPLES: Record<string, string> = {
   'text/css': ':root {\n  color-scheme: light dark;\n}\n…',
 };
 
-function responses(id: RouteId, route: RouteDef): Json {
+function responses(route: RouteDef): Json {
   const headers: Json = {};
   if (route.etag) headers.ETag = { schema: { type: 'string', pattern: '^"[1-9][0-9]*"$' }, description: 'Version of the resource, for If-Match' };
   if (route.location) headers.Location = { schema: { type: 'string', format: 'uri' }, description: 'URL of the new resource (with a 201)' };
   if (route.status === 302) headers.Location = { schema: { type: 'string', format: 'uri' }, description: 'Where to go instead' };
-  const example = (responseExamples as Partial<Record<RouteId, unknown>>)[id];
+  const example = route.responseExample;
   const content = route.produces
     ? Object.fromEntries(route.produces.map((type) => [type, { schema: { type: 'string' }, example: TEXT_EXAMPLES[type] }]))
     : route.status === 204 || route.status === 302
@@ -186,7 +185,8 @@ const TAGS: Record<string, string> = {
 
 const security = (route: RouteDef) => (route.apiKey === false ? [] : route.auth === 'none' ? [{ apiKey: [] }] : [{ apiKey: [], bearerAuth: [] }]);
 
-export function openApiDocument(serverUrl: string): Json {
+/** The document's paths, built once per cold start (every route's schemas, converted to JSON Schema). */
+const pathsOfRoutes = once(() => {
   const paths: Record<string, Json> = {};
   for (const [id, route] of Object.entries(routes) as [RouteId, RouteDef][]) {
     const operations = paths[route.path] ?? {};
@@ -196,17 +196,21 @@ export function openApiDocument(serverUrl: string): Json {
       summary: route.summary,
       tags: [tagOf(id)],
       security: security(route),
-      description: routeDescriptions[id],
+      description: route.description,
       parameters: parameters(route),
       ...(route.body && {
         requestBody: {
           required: !route.body().safeParse(undefined).success,
-          content: { 'application/json': { schema: jsonSchemaOf(route.body()), example: (requestExamples as Partial<Record<RouteId, unknown>>)[id] } },
+          content: { 'application/json': { schema: jsonSchemaOf(route.body()), example: route.requestExample } },
         },
       }),
-      responses: responses(id, route),
+      responses: responses(route),
     };
   }
+  return paths;
+});
+
+export function openApiDocument(serverUrl: string): Json {
   return {
     openapi: '3.1.0',
     info: {
@@ -220,7 +224,7 @@ export function openApiDocument(serverUrl: string): Json {
     },
     servers: [{ url: serverUrl }],
     tags: [...new Set(Object.keys(routes).map(tagOf))].map((name) => ({ name, description: TAGS[name] })),
-    paths,
+    paths: pathsOfRoutes(),
     components: {
       schemas: { Problem: problem },
       securitySchemes: {

@@ -1,5 +1,5 @@
 import { defineHandler } from '../../shared/http/handler.ts';
-import { routes } from '../../shared/routes.ts';
+import { authRoutes } from '../../shared/routes/auth.ts';
 import { login } from '../../shared/services/accounts.ts';
 
-export const handler = defineHandler(routes['auth.login'], ({ body, sourceIp }) => login(body, sourceIp));
+export const handler = defineHandler(authRoutes['auth.login'], ({ body, sourceIp }) => login(body, sourceIp));

@@ -1,5 +1,5 @@
 import { defineHandler } from '../../shared/http/handler.ts';
-import { routes } from '../../shared/routes.ts';
+import { authRoutes } from '../../shared/routes/auth.ts';
 import { register } from '../../shared/services/accounts.ts';
 
-export const handler = defineHandler(routes['auth.register'], ({ body }) => register(body));
+export const handler = defineHandler(authRoutes['auth.register'], ({ body }) => register(body));

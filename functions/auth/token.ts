@@ -1,5 +1,5 @@
 import { defineHandler } from '../../shared/http/handler.ts';
-import { routes } from '../../shared/routes.ts';
+import { authRoutes } from '../../shared/routes/auth.ts';
 import { refresh } from '../../shared/services/accounts.ts';
 
-export const handler = defineHandler(routes['auth.token'], ({ body }) => refresh(body.refresh_token));
+export const handler = defineHandler(authRoutes['auth.token'], ({ body }) => refresh(body.refresh_token));

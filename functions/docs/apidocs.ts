@@ -1,4 +1,4 @@
-import { defineHandler, Reply } from '../../shared/http/handler.ts';
-import { routes } from '../../shared/routes.ts';
+import { defineOpenHandler, Reply } from '../../shared/http/open-handler.ts';
+import { docsRoutes } from '../../shared/routes/docs.ts';
 
-export const handler = defineHandler(routes['docs.apidocs'], async ({ baseUrl }) => new Reply(undefined, { headers: { location: `${baseUrl}/docs` } }));
+export const handler = defineOpenHandler(docsRoutes['docs.apidocs'], async ({ baseUrl }) => new Reply(undefined, { headers: { location: `${baseUrl}/docs` } }));

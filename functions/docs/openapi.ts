@@ -1,5 +1,5 @@
-import { defineHandler } from '../../shared/http/handler.ts';
+import { defineOpenHandler } from '../../shared/http/open-handler.ts';
 import { openApiDocument } from '../../shared/openapi.ts';
-import { routes } from '../../shared/routes.ts';
+import { docsRoutes } from '../../shared/routes/docs.ts';
 
-export const handler = defineHandler(routes['docs.openapi'], async ({ baseUrl }) => openApiDocument(baseUrl));
+export const handler = defineOpenHandler(docsRoutes['docs.openapi'], async ({ baseUrl }) => openApiDocument(baseUrl));

@@ -1,4 +1,4 @@
-import { defineHandler } from '../../shared/http/handler.ts';
-import { routes } from '../../shared/routes.ts';
+import { defineOpenHandler } from '../../shared/http/open-handler.ts';
+import { healthRoutes } from '../../shared/routes/health.ts';
 
-export const handler = defineHandler(routes['health.get'], async () => ({ status: 'ok' }));
+export const handler = defineOpenHandler(healthRoutes['health.get'], async () => ({ status: 'ok' }));

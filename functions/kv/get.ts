@@ -1,5 +1,5 @@
 import { defineHandler } from '../../shared/http/handler.ts';
-import { routes } from '../../shared/routes.ts';
+import { kvRoutes } from '../../shared/routes/kv.ts';
 import { getEntry } from '../../shared/services/kv.ts';
 
-export const handler = defineHandler(routes['kv.get'], ({ caller, params }) => getEntry(caller, params.key));
+export const handler = defineHandler(kvRoutes['kv.get'], ({ caller, params }) => getEntry(caller, params.key));

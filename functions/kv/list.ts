@@ -1,5 +1,5 @@
 import { defineHandler } from '../../shared/http/handler.ts';
-import { routes } from '../../shared/routes.ts';
+import { kvRoutes } from '../../shared/routes/kv.ts';
 import { listEntries } from '../../shared/services/kv.ts';
 
-export const handler = defineHandler(routes['kv.list'], ({ caller, query }) => listEntries(caller, query));
+export const handler = defineHandler(kvRoutes['kv.list'], ({ caller, query }) => listEntries(caller, query));

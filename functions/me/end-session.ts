@@ -1,5 +1,5 @@
 import { defineHandler } from '../../shared/http/handler.ts';
-import { routes } from '../../shared/routes.ts';
+import { meRoutes } from '../../shared/routes/me.ts';
 import { endSession } from '../../shared/services/accounts.ts';
 
-export const handler = defineHandler(routes['me.endSession'], ({ caller, params }) => endSession(caller, params.id));
+export const handler = defineHandler(meRoutes['me.endSession'], ({ caller, params }) => endSession(caller, params.id));

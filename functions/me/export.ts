@@ -1,5 +1,5 @@
 import { defineHandler } from '../../shared/http/handler.ts';
-import { routes } from '../../shared/routes.ts';
+import { meRoutes } from '../../shared/routes/me.ts';
 import { exportAccount } from '../../shared/services/privacy.ts';
 
-export const handler = defineHandler(routes['me.export'], ({ caller }) => exportAccount(caller));
+export const handler = defineHandler(meRoutes['me.export'], ({ caller }) => exportAccount(caller));

@@ -1,5 +1,5 @@
 import { defineHandler } from '../../shared/http/handler.ts';
-import { routes } from '../../shared/routes.ts';
+import { meRoutes } from '../../shared/routes/me.ts';
 import { getUser } from '../../shared/services/users.ts';
 
-export const handler = defineHandler(routes['me.get'], ({ caller }) => getUser(caller, caller.id));
+export const handler = defineHandler(meRoutes['me.get'], ({ caller }) => getUser(caller, caller.id));

@@ -1,5 +1,5 @@
 import { defineHandler } from '../../shared/http/handler.ts';
-import { routes } from '../../shared/routes.ts';
+import { meRoutes } from '../../shared/routes/me.ts';
 import { listSessions } from '../../shared/services/accounts.ts';
 
-export const handler = defineHandler(routes['me.sessions'], ({ caller, query }) => listSessions(caller, query));
+export const handler = defineHandler(meRoutes['me.sessions'], ({ caller, query }) => listSessions(caller, query));

@@ -1,5 +1,5 @@
 import { defineHandler } from '../../shared/http/handler.ts';
-import { routes } from '../../shared/routes.ts';
+import { paymentsRoutes } from '../../shared/routes/payments.ts';
 import { listPayments } from '../../shared/services/payments.ts';
 
-export const handler = defineHandler(routes['payments.list'], ({ caller, query }) => listPayments(caller, query));
+export const handler = defineHandler(paymentsRoutes['payments.list'], ({ caller, query }) => listPayments(caller, query));

@@ -1,5 +1,5 @@
 import { defineHandler } from '../../shared/http/handler.ts';
-import { routes } from '../../shared/routes.ts';
+import { recordsRoutes } from '../../shared/routes/records.ts';
 import { createRecord } from '../../shared/services/records.ts';
 
-export const handler = defineHandler(routes['records.create'], ({ caller, body }) => createRecord(caller, body));
+export const handler = defineHandler(recordsRoutes['records.create'], ({ caller, body }) => createRecord(caller, body));

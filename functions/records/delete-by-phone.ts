@@ -1,5 +1,5 @@
 import { defineHandler } from '../../shared/http/handler.ts';
-import { routes } from '../../shared/routes.ts';
+import { recordsRoutes } from '../../shared/routes/records.ts';
 import { deleteRecordsByPhone } from '../../shared/services/records.ts';
 
-export const handler = defineHandler(routes['records.deleteByPhone'], ({ caller, body }) => deleteRecordsByPhone(caller, body.phone));
+export const handler = defineHandler(recordsRoutes['records.deleteByPhone'], ({ caller, body }) => deleteRecordsByPhone(caller, body.phone));

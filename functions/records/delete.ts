@@ -1,5 +1,5 @@
 import { defineHandler } from '../../shared/http/handler.ts';
-import { routes } from '../../shared/routes.ts';
+import { recordsRoutes } from '../../shared/routes/records.ts';
 import { deleteRecord } from '../../shared/services/records.ts';
 
-export const handler = defineHandler(routes['records.delete'], ({ caller, params }) => deleteRecord(caller, params.id));
+export const handler = defineHandler(recordsRoutes['records.delete'], ({ caller, params }) => deleteRecord(caller, params.id));

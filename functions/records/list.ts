@@ -1,5 +1,5 @@
 import { defineHandler } from '../../shared/http/handler.ts';
-import { routes } from '../../shared/routes.ts';
+import { recordsRoutes } from '../../shared/routes/records.ts';
 import { listRecords } from '../../shared/services/records.ts';
 
-export const handler = defineHandler(routes['records.list'], ({ caller, query }) => listRecords(caller, query));
+export const handler = defineHandler(recordsRoutes['records.list'], ({ caller, query }) => listRecords(caller, query));

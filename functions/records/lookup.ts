@@ -1,5 +1,5 @@
 import { defineHandler } from '../../shared/http/handler.ts';
-import { routes } from '../../shared/routes.ts';
+import { recordsRoutes } from '../../shared/routes/records.ts';
 import { lookupRecords } from '../../shared/services/records.ts';
 
-export const handler = defineHandler(routes['records.lookup'], ({ caller, body, query }) => lookupRecords(caller, body.phone, query));
+export const handler = defineHandler(recordsRoutes['records.lookup'], ({ caller, body, query }) => lookupRecords(caller, body.phone, query));

@@ -1,5 +1,5 @@
 import { defineHandler } from '../../shared/http/handler.ts';
-import { routes } from '../../shared/routes.ts';
+import { usersRoutes } from '../../shared/routes/users.ts';
 import { addUser } from '../../shared/services/users.ts';
 
-export const handler = defineHandler(routes['users.create'], ({ body }) => addUser(body));
+export const handler = defineHandler(usersRoutes['users.create'], ({ body }) => addUser(body));

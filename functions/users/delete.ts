@@ -1,7 +1,7 @@
 import { defineHandler } from '../../shared/http/handler.ts';
-import { routes } from '../../shared/routes.ts';
+import { usersRoutes } from '../../shared/routes/users.ts';
 import { deleteUser } from '../../shared/services/users.ts';
 
-export const handler = defineHandler(routes['users.delete'], ({ caller, params, body, condition, sourceIp }) =>
+export const handler = defineHandler(usersRoutes['users.delete'], ({ caller, params, body, condition, sourceIp }) =>
   deleteUser(caller, params.id, body, { condition, sourceIp }),
 );

@@ -1,5 +1,5 @@
 import { defineHandler } from '../../shared/http/handler.ts';
-import { routes } from '../../shared/routes.ts';
+import { usersRoutes } from '../../shared/routes/users.ts';
 import { getUser } from '../../shared/services/users.ts';
 
-export const handler = defineHandler(routes['users.get'], ({ caller, params }) => getUser(caller, params.id));
+export const handler = defineHandler(usersRoutes['users.get'], ({ caller, params }) => getUser(caller, params.id));

@@ -1,5 +1,5 @@
 import { defineHandler } from '../../shared/http/handler.ts';
-import { routes } from '../../shared/routes.ts';
+import { usersRoutes } from '../../shared/routes/users.ts';
 import { listUsers } from '../../shared/services/users.ts';
 
-export const handler = defineHandler(routes['users.list'], ({ query }) => listUsers(query));
+export const handler = defineHandler(usersRoutes['users.list'], ({ query }) => listUsers(query));

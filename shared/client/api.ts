@@ -1783,7 +1783,10 @@ export interface operations {
               card_last4: string;
               /** @description The expiry month, YYYY-MM */
               card_expiry: string;
-              /** @enum {string} */
+              /**
+               * @description Moves forward only: `x-next-statuses` says where each status may go; `x-editable-fields` which fields a PUT may send in each status; `x-deletable-statuses` which payments DELETE removes
+               * @enum {string}
+               */
               status: 'pending' | 'completed' | 'failed' | 'refunded';
               description?: string;
               version: number;
@@ -3857,7 +3860,10 @@ export interface operations {
               card_last4: string;
               /** @description The expiry month, YYYY-MM */
               card_expiry: string;
-              /** @enum {string} */
+              /**
+               * @description Moves forward only: `x-next-statuses` says where each status may go; `x-editable-fields` which fields a PUT may send in each status; `x-deletable-statuses` which payments DELETE removes
+               * @enum {string}
+               */
               status: 'pending' | 'completed' | 'failed' | 'refunded';
               description?: string;
               version: number;
@@ -4115,7 +4121,10 @@ export interface operations {
             card_last4: string;
             /** @description The expiry month, YYYY-MM */
             card_expiry: string;
-            /** @enum {string} */
+            /**
+             * @description Moves forward only: `x-next-statuses` says where each status may go; `x-editable-fields` which fields a PUT may send in each status; `x-deletable-statuses` which payments DELETE removes
+             * @enum {string}
+             */
             status: 'pending' | 'completed' | 'failed' | 'refunded';
             description?: string;
             version: number;
@@ -4381,7 +4390,10 @@ export interface operations {
             card_last4: string;
             /** @description The expiry month, YYYY-MM */
             card_expiry: string;
-            /** @enum {string} */
+            /**
+             * @description Moves forward only: `x-next-statuses` says where each status may go; `x-editable-fields` which fields a PUT may send in each status; `x-deletable-statuses` which payments DELETE removes
+             * @enum {string}
+             */
             status: 'pending' | 'completed' | 'failed' | 'refunded';
             description?: string;
             version: number;
@@ -4625,7 +4637,10 @@ export interface operations {
             card_last4: string;
             /** @description The expiry month, YYYY-MM */
             card_expiry: string;
-            /** @enum {string} */
+            /**
+             * @description Moves forward only: `x-next-statuses` says where each status may go; `x-editable-fields` which fields a PUT may send in each status; `x-deletable-statuses` which payments DELETE removes
+             * @enum {string}
+             */
             status: 'pending' | 'completed' | 'failed' | 'refunded';
             description?: string;
             version: number;

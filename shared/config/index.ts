@@ -7,6 +7,8 @@
  */
 import { hkdfSync } from 'node:crypto';
 import { get } from 'node:http';
+import { once, onceUnlessRejected } from '../memo.ts';
+import { LIMIT_DEFAULTS } from './limits.ts';
 
 /**
  * The function cannot work as deployed: a secret or setting is missing or unreadable. Never a 401
@@ -42,17 +44,9 @@ function count(name: string, localDefault: number): number {
   return value;
 }
 
-const once = <T>(read: () => T) => {
-  let value: { v: T } | undefined;
-  return () => {
-    value ??= { v: read() };
-    return value.v;
-  };
-};
-
 const tableName = once(() => setting('TABLE_NAME', 'user-data'));
-const kvQuota = once(() => ({ maxKeys: count('KV_MAX_KEYS', 1000), maxBytes: count('KV_MAX_BYTES', 4 * 1024 * 1024) }));
-const recordLookupsPerHour = once(() => count('RECORD_LOOKUPS_PER_HOUR', 100));
+const kvQuota = once(() => ({ maxKeys: count('KV_MAX_KEYS', LIMIT_DEFAULTS.kvMaxKeys), maxBytes: count('KV_MAX_BYTES', LIMIT_DEFAULTS.kvMaxBytes) }));
+const recordLookupsPerHour = once(() => count('RECORD_LOOKUPS_PER_HOUR', LIMIT_DEFAULTS.recordLookupsPerHour));
 const corsOrigins = once(() => (process.env.CORS_ORIGINS ?? '').split(',').filter(Boolean));
 const mailFrom = once(() => setting('MAIL_FROM', 'User Data <no-reply@example.com>'));
 const publicUrl = once(() => setting('PUBLIC_URL', 'http://localhost:3000').replace(/\/+$/, ''));
@@ -85,8 +79,6 @@ export const env = {
   get publicUrl() {
     return publicUrl();
   },
-  /** Functions whose routes only read get a data client that refuses writes (shared/db/client.ts). */
-  readOnlyData: process.env.DATA_ACCESS === 'read',
 };
 
 export interface Secrets {
@@ -178,19 +170,10 @@ async function loadSecretDocument(): Promise<SecretDocument> {
   }
 }
 
-let secrets: Promise<Secrets> | undefined;
-
-export function getSecrets(): Promise<Secrets> {
-  secrets ??= loadSecretDocument().then(deriveSecrets);
-  secrets.catch(() => (secrets = undefined)); // a failed load is retried by the next request
-  return secrets;
-}
-
-let consoleKey: Promise<string> | undefined;
+/** The app's keys, read and derived once per cold start; a failed read is retried by the next request. */
+export const getSecrets: () => Promise<Secrets> = onceUnlessRejected(async () => deriveSecrets(await loadSecretDocument()));
 
 /** The console's API key (its page carries it): its own secret, or LOCAL_CONSOLE_KEY when run in this process. */
-export function consoleApiKey(): Promise<string> {
-  consoleKey ??= process.env.LOCAL_CONSOLE_KEY ? Promise.resolve(process.env.LOCAL_CONSOLE_KEY) : fetchSecret(process.env.CONSOLE_API_KEY_SECRET_ARN);
-  consoleKey.catch(() => (consoleKey = undefined));
-  return consoleKey;
-}
+export const consoleApiKey: () => Promise<string> = onceUnlessRejected(async () =>
+  process.env.LOCAL_CONSOLE_KEY ? process.env.LOCAL_CONSOLE_KEY : fetchSecret(process.env.CONSOLE_API_KEY_SECRET_ARN),
+);

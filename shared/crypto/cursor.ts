@@ -14,17 +14,6 @@ export async function sealCursor(lastKey: StartKey | undefined, scope: string): 
   return encrypt(cursorKey, JSON.stringify(lastKey), scope).toString('base64url');
 }
 
-/** One page of a list, and the sealed cursor for the next: the one way lists here page. */
-export async function paged<T, U = T>(
-  scope: string,
-  cursor: string | undefined,
-  fetch: (startKey?: StartKey) => Promise<{ items: T[]; lastKey?: StartKey }>,
-  present: (item: T) => U = (item) => item as unknown as U,
-): Promise<{ items: U[]; next_cursor: string | null }> {
-  const { items, lastKey } = await fetch(await openCursor(cursor, scope));
-  return { items: items.map(present), next_cursor: await sealCursor(lastKey, scope) };
-}
-
 export async function openCursor(cursor: string | undefined, scope: string): Promise<StartKey | undefined> {
   if (!cursor) return undefined;
   const { cursorKey } = await getSecrets();

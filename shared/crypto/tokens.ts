@@ -6,11 +6,12 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { errors, jwtVerify, SignJWT } from 'jose';
 import { env, getSecrets } from '../config/index.ts';
+import type { Role } from '../domain/user.ts';
+import { NotAuthenticated } from '../errors.ts';
+import { onceUnlessRejected } from '../memo.ts';
 
 export const ACCESS_TOKEN_SECONDS = 15 * 60;
 export const REFRESH_TOKEN_SECONDS = 30 * 24 * 60 * 60;
-
-export type Role = 'user' | 'admin';
 
 export interface AccessClaims {
   sub: string;
@@ -18,15 +19,10 @@ export interface AccessClaims {
   sid: string;
 }
 
-// Imported once: given raw bytes, jose imports the key again on every call.
-let hmacKey: Promise<CryptoKey> | undefined;
-function jwtKey(): Promise<CryptoKey> {
-  hmacKey ??= getSecrets().then(({ jwtKey: raw }) =>
-    crypto.subtle.importKey('raw', new Uint8Array(raw), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign', 'verify']),
-  );
-  hmacKey.catch(() => (hmacKey = undefined)); // like the secrets, retried by the next request
-  return hmacKey;
-}
+// Imported once: given raw bytes, jose imports the key again on every call. Like the secrets, a failure is retried.
+const jwtKey = onceUnlessRejected(async () =>
+  crypto.subtle.importKey('raw', new Uint8Array((await getSecrets()).jwtKey), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign', 'verify']),
+);
 
 export async function signAccessToken({ sub, role, sid }: AccessClaims): Promise<string> {
   return new SignJWT({ role, sid })
@@ -51,10 +47,10 @@ const verified = new Map<string, AccessClaims & { expiresAt: number }>();
 const MAX_REMEMBERED = 1000;
 
 /** A token the caller sent is not valid: forged, altered, expired, or missing a claim. */
-export class InvalidToken extends Error {
-  constructor(options?: ErrorOptions) {
-    super('The access token is invalid or expired.', options);
-    this.name = 'InvalidToken';
+export class InvalidToken extends NotAuthenticated {
+  constructor(cause?: unknown) {
+    super('The access token is invalid or expired.');
+    if (cause !== undefined) this.cause = cause;
   }
 }
 
@@ -73,7 +69,7 @@ export async function verifyAccessToken(token: string): Promise<AccessClaims> {
     audience: env.jwtAudience,
     requiredClaims: ['sub', 'role', 'sid', 'jti', 'iat', 'exp', 'iss', 'aud'],
   }).catch((error: unknown) => {
-    throw error instanceof errors.JOSEError ? new InvalidToken({ cause: error }) : error;
+    throw error instanceof errors.JOSEError ? new InvalidToken(error) : error;
   });
   if (payload.role !== 'user' && payload.role !== 'admin') throw new InvalidToken();
   // jose checked that every required claim is present, and that exp is a number, but not sub's type.

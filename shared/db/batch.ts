@@ -1,7 +1,9 @@
-import { BatchWriteCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { Unavailable } from '../errors.ts';
 import { retry } from '../retry.ts';
 import { db, tableName } from './client.ts';
+import { pages, type QueryInput } from './query.ts';
+import type { Item } from './table.ts';
 
 class Unprocessed extends Error {}
 
@@ -21,30 +23,22 @@ export async function untilProcessed<T>(batch: T[], send: (batch: T[]) => Promis
 }
 
 /** BatchWriteItem deletes in chunks of 25. */
-export async function deleteKeys(items: Record<string, unknown>[]): Promise<void> {
+async function deleteKeys(items: Item[]): Promise<void> {
   for (let i = 0; i < items.length; i += 25) {
     await untilProcessed(
-      items.slice(i, i + 25).map((Key) => ({ DeleteRequest: { Key } })),
+      items.slice(i, i + 25).map(({ PK, SK }) => ({ DeleteRequest: { Key: { PK, SK } } })),
       async (requests) =>
         ((await db.send(new BatchWriteCommand({ RequestItems: { [tableName()]: requests } }))).UnprocessedItems?.[tableName()] ?? []) as typeof requests,
     );
   }
 }
 
-/** Deletes every item of a partition (optionally only sort keys with a prefix), page by page, however many. */
-export async function deletePartition(partitionKey: string, sortKeyPrefix?: string): Promise<void> {
-  let ExclusiveStartKey: Record<string, unknown> | undefined;
-  do {
-    const page = await db.send(
-      new QueryCommand({
-        TableName: tableName(),
-        KeyConditionExpression: sortKeyPrefix ? 'PK = :pk AND begins_with(SK, :prefix)' : 'PK = :pk',
-        ExpressionAttributeValues: { ':pk': partitionKey, ...(sortKeyPrefix && { ':prefix': sortKeyPrefix }) },
-        ProjectionExpression: 'PK, SK',
-        ExclusiveStartKey,
-      }),
-    );
-    await deleteKeys(page.Items ?? []);
-    ExclusiveStartKey = page.LastEvaluatedKey;
-  } while (ExclusiveStartKey);
+/** Deletes every item a query finds, page by page, however many (only their keys are read); the number deleted. */
+export async function deleteFound(query: QueryInput): Promise<number> {
+  let deleted = 0;
+  for await (const { items } of pages({ ...query, ProjectionExpression: 'PK, SK' })) {
+    await deleteKeys(items);
+    deleted += items.length;
+  }
+  return deleted;
 }

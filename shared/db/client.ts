@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { DynamoDBClient, type DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { env } from '../config/index.ts';
@@ -24,27 +25,31 @@ export const documentClient = (client: DynamoDBClient) => DynamoDBDocumentClient
 
 const READS = new Set(['GetItemCommand', 'BatchGetItemCommand', 'QueryCommand', 'ScanCommand', 'TransactGetItemsCommand']);
 
-/**
- * A function whose routes only read (data: 'read' in the route table) has a role that can only read;
- * its client refuses anything else before it leaves the process, so the same mistake fails alike in
- * `npm test` and on AWS, instead of only as an AccessDenied there.
- */
+/** A write asked for inside readOnly: refused before it leaves the process. */
 export class WriteRefused extends Error {
   constructor(command: string) {
-    super(`${command} refused: this function's routes only read (data: 'read'), so its role cannot write`);
+    super(`${command} refused: this code runs read-only (a read route's handler, alongside the session check)`);
     this.name = 'WriteRefused';
   }
 }
 
+const readOnlyScope = new AsyncLocalStorage<true>();
+
+/**
+ * Runs `work` so that its DynamoDB calls can only read: a write is refused with WriteRefused before it
+ * leaves the process. The request pipeline runs a read route's handler this way, which is what lets
+ * it start before the session check has answered (shared/http/handler.ts); the route's function also
+ * has a role that cannot write (infra/functions.ts, from the same `data: 'read'`).
+ */
+export const readOnly = <T>(work: () => Promise<T>): Promise<T> => readOnlyScope.run(true, work);
+
 export const dynamo = createDynamoClient();
-if (env.readOnlyData) {
-  dynamo.middlewareStack.add(
-    (next, context) => (args) => {
-      if (!READS.has(context.commandName ?? '')) throw new WriteRefused(context.commandName ?? 'A command');
-      return next(args);
-    },
-    { step: 'initialize', name: 'refuseWrites' },
-  );
-}
+dynamo.middlewareStack.add(
+  (next, context) => (args) => {
+    if (readOnlyScope.getStore() && !READS.has(context.commandName ?? '')) throw new WriteRefused(context.commandName ?? 'A command');
+    return next(args);
+  },
+  { step: 'initialize', name: 'refuseWritesWhenReadOnly' },
+);
 
 export const db = documentClient(dynamo);

@@ -1,23 +1,39 @@
 /**
- * Idempotency keys (Stripe's semantics). A claim item records the request's hash while the first
- * request runs; the write that completes the request marks it done, with its result, in the same
- * transaction, so a stored key always matches what was written. Claims expire after 24 hours.
- * Each claim carries a token of its own: a request whose claim was taken over (it ran past the lock)
- * can neither complete nor release the claim that replaced it.
+ * The idempotency record entity: an Idempotency-Key's claim and, once done, its result (Stripe's
+ * semantics; the rules are in services/idempotency.ts).
+ *
+ * | attribute | value |
+ * | --- | --- |
+ * | PK, SK | `USER#<user_id>`, `IDEMPOTENCY#<keyed hash of caller and key>`: the caller's partition (it holds their response) |
+ * | entity | `idempotency` |
+ * | request_hash | keyed hash of the parsed request (no CVC in it) |
+ * | token | this claim's own token: a request whose claim was taken over can neither complete nor release the new one |
+ * | state, locked_until | `in_flight` until the write that completes the request marks it `done` in the same transaction |
+ * | result | the response (payments masked) |
+ * | ttl | 24 hours |
  */
 import { randomUUID } from 'node:crypto';
 import { DeleteCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { Conflict } from '../errors.ts';
 import { db, tableName } from './client.ts';
-import { getItem } from './get-item.ts';
-import { epochSeconds, keys } from './keys.ts';
+import { epochSeconds } from './table.ts';
+import { userPartition } from './user-partition.ts';
 import { conditionally, type Guarded, guard } from './writes.ts';
 
 export const IDEMPOTENCY_SECONDS = 24 * 60 * 60;
 /** A claim whose request died without completing can be taken over after this long. */
 const LOCK_SECONDS = 30;
 
-/** The claim was taken over by a retry of the same request while this one ran past its lock. */
-export class ClaimLost extends Error {}
+export const idempotencyKeys = {
+  record: (userId: string, claimId: string) => ({ PK: userPartition(userId), SK: `IDEMPOTENCY#${claimId}` }),
+};
+
+/** A request with the key is running (or ran past its lock and was taken over by a retry): the client retries shortly. */
+export class ClaimInFlight extends Conflict {
+  constructor() {
+    super('A request with this Idempotency-Key is still being processed; retry shortly.', undefined, 1);
+  }
+}
 
 export type ClaimResult = { outcome: 'claimed'; token: string } | { outcome: 'replay'; result: unknown } | { outcome: 'in_flight' } | { outcome: 'mismatch' };
 
@@ -30,7 +46,7 @@ export const idempotency = {
         new PutCommand({
           TableName: tableName(),
           Item: {
-            ...keys.idempotency(userId, claimId),
+            ...idempotencyKeys.record(userId, claimId),
             entity: 'idempotency',
             request_hash: requestHash,
             token,
@@ -41,31 +57,32 @@ export const idempotency = {
           ConditionExpression: 'attribute_not_exists(PK) OR #ttl < :now OR (#state = :inFlight AND locked_until < :now AND request_hash = :hash)',
           ExpressionAttributeNames: { '#ttl': 'ttl', '#state': 'state' },
           ExpressionAttributeValues: { ':now': now, ':inFlight': 'in_flight', ':hash': requestHash },
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
         }),
       ),
     );
-    if (claimed) return { outcome: 'claimed', token };
-    const claim = await getItem(keys.idempotency(userId, claimId));
-    if (!claim) return idempotency.claim(userId, claimId, requestHash); // expired and deleted meanwhile
-    if (claim.request_hash !== requestHash) return { outcome: 'mismatch' };
-    if (claim.state !== 'done') return { outcome: 'in_flight' };
-    return { outcome: 'replay', result: claim.result };
+    if (claimed.written) return { outcome: 'claimed', token };
+    const { current } = claimed;
+    if (!current) return idempotency.claim(userId, claimId, requestHash); // expired and deleted meanwhile
+    if (current.request_hash !== requestHash) return { outcome: 'mismatch' };
+    if (current.state !== 'done') return { outcome: 'in_flight' };
+    return { outcome: 'replay', result: current.result };
   },
 
-  /** The transaction item that completes a claim; the transaction fails with ClaimLost if the claim is no longer this one. */
+  /** The transaction item that completes a claim; the transaction fails with ClaimInFlight if the claim is no longer this one. */
   completion(userId: string, claimId: string, token: string, result: unknown): Guarded {
     return guard(
       {
         Update: {
           TableName: tableName(),
-          Key: keys.idempotency(userId, claimId),
+          Key: idempotencyKeys.record(userId, claimId),
           UpdateExpression: 'SET #state = :done, #result = :result',
           ConditionExpression: '#state = :inFlight AND #token = :token',
           ExpressionAttributeNames: { '#state': 'state', '#result': 'result', '#token': 'token' },
           ExpressionAttributeValues: { ':done': 'done', ':inFlight': 'in_flight', ':token': token, ':result': result },
         },
       },
-      () => new ClaimLost(),
+      () => new ClaimInFlight(),
     );
   },
 
@@ -75,7 +92,7 @@ export const idempotency = {
       db.send(
         new DeleteCommand({
           TableName: tableName(),
-          Key: keys.idempotency(userId, claimId),
+          Key: idempotencyKeys.record(userId, claimId),
           ConditionExpression: '#state = :inFlight AND #token = :token',
           ExpressionAttributeNames: { '#state': 'state', '#token': 'token' },
           ExpressionAttributeValues: { ':inFlight': 'in_flight', ':token': token },

@@ -1,21 +1,35 @@
 /**
- * Key-value entries live in their owner's own partition KV#<userId>, with the key itself as the sort
- * key: isolation between users is the partition, listing in key order is a Query, and a prefix is
- * begins_with. Values are stored as the JSON text the client sent, so they come back exactly.
- * Every write also checks, in the same transaction, that the owner still exists (a write racing an
- * account deletion either lands before the deletion sweeps the partition or fails) and moves the
- * owner's usage counters (keys and bytes), conditioned on the quota, so concurrent writes are
- * counted exactly and cannot together pass it.
+ * The key-value entities: a user's entries, and their usage against the quota.
+ *
+ * | item | PK, SK | attributes |
+ * | --- | --- | --- |
+ * | entry | `KV#<user_id>`, the key itself (up to 1,024 bytes) | entity `kv`, value_json (the JSON text as sent), version, created_at, updated_at |
+ * | usage | `USER#<user_id>`, `KV_USAGE` (the account's partition: user-partition.ts) | keys, bytes |
+ *
+ * Isolation between users is the partition, listing in key order is a Query, a prefix is begins_with;
+ * values come back exactly as sent. Every write also checks, in the same transaction, that the owner
+ * still exists (a write racing an account deletion either lands before the deletion sweeps the
+ * partition or fails) and moves the usage, conditioned on the quota, so concurrent writes are counted
+ * exactly and cannot together pass it.
  */
-import { JsonText } from '../json-text.ts';
-import { deletePartition } from './batch.ts';
-import { tableName } from './client.ts';
-import { getItem } from './get-item.ts';
-import { keys } from './keys.ts';
-import { queryAll, queryPage } from './query.ts';
-import type { Item } from './table.ts';
-import { guard, ownerExists, transact } from './writes.ts';
 
+import { Conflict } from '../errors.ts';
+import { JsonText } from '../json-text.ts';
+import { deleteFound } from './batch.ts';
+import { tableName } from './client.ts';
+import { everything, inPartition, type Key, pages, queryPage } from './query.ts';
+import { batchedGet } from './read-batch.ts';
+import type { Item } from './table.ts';
+import { ownerExists, userPartition } from './user-partition.ts';
+import { guard, transact } from './writes.ts';
+
+export const kvKeys = {
+  partition: (userId: string) => `KV#${userId}`,
+  entry: (userId: string, key: string) => ({ PK: kvKeys.partition(userId), SK: key }),
+  usage: (userId: string) => ({ PK: userPartition(userId), SK: 'KV_USAGE' }),
+};
+
+/** An entry as the API answers it. */
 export interface KvEntry {
   key: string;
   value: JsonText;
@@ -24,12 +38,16 @@ export interface KvEntry {
   updated_at: string;
 }
 
-/** The write would take the owner's store past its quota. */
-export class QuotaExceeded extends Error {}
-
 export interface KvQuota {
   maxKeys: number;
   maxBytes: number;
+}
+
+/** The write would take the owner's store past its quota. */
+export class QuotaExceeded extends Conflict {
+  constructor(quota: KvQuota) {
+    super(`Your key-value store is full: at most ${quota.maxKeys} keys and ${quota.maxBytes} bytes of keys and values in all. Delete entries to make room.`);
+  }
 }
 
 /** What an entry counts against the quota: its key and its value, in UTF-8 bytes. */
@@ -49,7 +67,7 @@ function usageUpdate(userId: string, keyDelta: number, byteDelta: number, quota:
   return {
     Update: {
       TableName: tableName(),
-      Key: keys.kvUsage(userId),
+      Key: kvKeys.usage(userId),
       UpdateExpression: 'ADD #keys :keys, #bytes :bytes',
       ...(grows && {
         // DynamoDB conditions cannot add, so the room left is computed here: usage <= limit - delta.
@@ -67,30 +85,30 @@ function usageUpdate(userId: string, keyDelta: number, byteDelta: number, quota:
 
 export const kv = {
   async get(userId: string, key: string): Promise<KvEntry | undefined> {
-    const item = await getItem(keys.kvEntry(userId, key));
+    const item = await batchedGet(kvKeys.entry(userId, key));
     return item && fromItem(item);
   },
 
-  /** Writes the value if the entry is still as read (`current` undefined: still absent) and it fits the quota. */
+  /** Writes the value if the entry is still as read (`current` undefined: still absent) and it fits the quota (else QuotaExceeded). */
   async write(userId: string, key: string, valueJson: string, current: KvEntry | undefined, quota: KvQuota): Promise<KvEntry> {
     const now = new Date().toISOString();
     const entry = { key, version: (current?.version ?? 0) + 1, created_at: current?.created_at ?? now, updated_at: now };
     const byteDelta = entryBytes(key, valueJson) - (current ? entryBytes(key, current.value.text) : 0);
     const keyDelta = current ? 0 : 1;
-    if (keyDelta > quota.maxKeys || byteDelta > quota.maxBytes) throw new QuotaExceeded();
+    if (keyDelta > quota.maxKeys || byteDelta > quota.maxBytes) throw new QuotaExceeded(quota);
     // A concurrent write (StaleVersion) wins over the quota: re-read, then judge the quota.
     await transact([
       ownerExists(userId),
       {
         Put: {
           TableName: tableName(),
-          Item: { ...keys.kvEntry(userId, key), entity: 'kv', value_json: valueJson, version: entry.version, created_at: entry.created_at, updated_at: now },
+          Item: { ...kvKeys.entry(userId, key), entity: 'kv', value_json: valueJson, version: entry.version, created_at: entry.created_at, updated_at: now },
           ...(current
             ? { ConditionExpression: 'version = :version', ExpressionAttributeValues: { ':version': current.version } }
             : { ConditionExpression: 'attribute_not_exists(PK)' }),
         },
       },
-      guard(usageUpdate(userId, keyDelta, byteDelta, quota), () => new QuotaExceeded()),
+      guard(usageUpdate(userId, keyDelta, byteDelta, quota), () => new QuotaExceeded(quota)),
     ]);
     return { ...entry, value: new JsonText(valueJson) };
   },
@@ -101,7 +119,7 @@ export const kv = {
       {
         Delete: {
           TableName: tableName(),
-          Key: keys.kvEntry(userId, current.key),
+          Key: kvKeys.entry(userId, current.key),
           ConditionExpression: 'version = :version',
           ExpressionAttributeValues: { ':version': current.version },
         },
@@ -112,30 +130,23 @@ export const kv = {
 
   /** How much of the quota the owner uses. */
   async usage(userId: string): Promise<{ keys: number; bytes: number }> {
-    const item = await getItem(keys.kvUsage(userId));
+    const item = await batchedGet(kvKeys.usage(userId));
     return { keys: item?.keys ?? 0, bytes: item?.bytes ?? 0 };
   },
 
   /** One page of the owner's keys in key order, without their values. */
-  async list(userId: string, prefix: string | undefined, limit: number, startKey?: Record<string, unknown>) {
+  async list(userId: string, prefix: string | undefined, limit: number, startKey?: Key) {
     const { items, lastKey } = await queryPage(
-      {
-        KeyConditionExpression: prefix ? 'PK = :pk AND begins_with(SK, :prefix)' : 'PK = :pk',
-        ExpressionAttributeValues: { ':pk': keys.kvPartition(userId), ...(prefix && { ':prefix': prefix }) },
-        ProjectionExpression: 'SK, version, created_at, updated_at',
-        Limit: limit,
-      },
+      { ...inPartition(kvKeys.partition(userId), prefix), ProjectionExpression: 'SK, version, created_at, updated_at', Limit: limit },
       startKey,
     );
     return { items: items.map(({ SK, version, created_at, updated_at }) => ({ key: SK as string, version, created_at, updated_at })), lastKey };
   },
 
   /** Every entry of the owner with its value, in key order (the export: at most the quota's bytes). */
-  async all(userId: string): Promise<KvEntry[]> {
-    const items = await queryAll({ KeyConditionExpression: 'PK = :pk', ExpressionAttributeValues: { ':pk': keys.kvPartition(userId) }, ConsistentRead: true });
-    return items.map(fromItem);
-  },
+  all: async (userId: string): Promise<KvEntry[]> =>
+    (await everything(pages({ ...inPartition(kvKeys.partition(userId)), ConsistentRead: true }))).map(fromItem),
 
   /** Deletes every entry of a user, however many there are. */
-  removeAll: (userId: string) => deletePartition(keys.kvPartition(userId)),
+  removeAll: (userId: string) => deleteFound(inPartition(kvKeys.partition(userId))),
 };

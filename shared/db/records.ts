@@ -1,22 +1,37 @@
 /**
- * Health records. A record belongs to the account that made it, and its id is a keyed hash
- * (HMAC-SHA256 under the secret pepper) of owner and phone: "one record per phone per owner" is a
+ * The health record entity. A record belongs to the account that made it; its id is a keyed hash
+ * (HMAC-SHA256 under the secret pepper) of owner and phone, so "one record per phone per owner" is a
  * conditional put, and an owner's lookup is a GetItem that no other account's record can affect.
- * The phone itself is never stored. Its own keyed hash is the record's GSI2 partition, so an admin
- * finds every owner's record of a phone with a Query; GSI1 lists an owner's records (and is how
- * an account's records are removed with it). The key id that made the hashes is kept: after a
- * rotation, a record made under an older key is still found and still counts as its owner's.
- * The health data (name, date of birth, height, weight) is one AES-256-GCM field bound to the record id.
+ *
+ * | attribute | value |
+ * | --- | --- |
+ * | PK, SK | `RECORD#<record_id>`, `RECORD` |
+ * | GSI1PK, GSI1SK | `USER#<user_id>#RECORDS`, `<created_at>#<record_id>`: an owner's records, newest first (and what the account's deletion removes) |
+ * | GSI2PK, GSI2SK | `RECORDS#<keyed hash of the phone>`, `<created_at>#<record_id>`: every owner's record of a phone (an admin's lookup) |
+ * | entity | `record` |
+ * | record_id, user_id (the owner), key_id (the pepper that made the hashes), created_at | as they are |
+ * | details_sealed | name, dob, height, weight: one AES-256-GCM field bound to the record id |
+ *
+ * The phone itself is never stored. After a rotation, a record made under an older pepper is still
+ * found (its key id is kept) and still counts as its owner's.
  */
 import { DeleteCommand } from '@aws-sdk/lib-dynamodb';
 import { openField, sealField } from '../crypto/field-cipher.ts';
-import { deleteKeys } from './batch.ts';
+import { Conflict } from '../errors.ts';
+import type { PublicRecord } from '../schemas/records.ts';
+import { deleteFound } from './batch.ts';
 import { db, tableName } from './client.ts';
-import { getItem } from './get-item.ts';
-import { keys } from './keys.ts';
-import { type Key, newestFirst, queryPage } from './query.ts';
-import { fieldsOf, type Item, table } from './table.ts';
-import { conditionally, guard, ownerExists, transact } from './writes.ts';
+import { everything, type Key, newestFirst, pages, queryPage } from './query.ts';
+import { batchedGet } from './read-batch.ts';
+import { type Item, table } from './table.ts';
+import { ownerExists } from './user-partition.ts';
+import { conditionally, guard, transact } from './writes.ts';
+
+export const recordKey = (recordId: string) => ({ PK: `RECORD#${recordId}`, SK: 'RECORD' });
+const ownerPartition = (userId: string) => `USER#${userId}#RECORDS`;
+const phonePartition = (phoneHash: string) => `RECORDS#${phoneHash}`;
+const ofOwner = (userId: string) => newestFirst(table.gsi1, ownerPartition(userId));
+const ofPhone = (phoneHash: string) => newestFirst(table.gsi2, phonePartition(phoneHash));
 
 export interface HealthRecord {
   record_id: string;
@@ -33,52 +48,48 @@ export interface HealthRecord {
 /** A record as read, its details still sealed: whose it is can be checked before anything is opened. */
 export type SealedRecord = Omit<HealthRecord, 'name' | 'dob' | 'height' | 'weight'> & { details_sealed: string };
 
-type Index = typeof table.gsi1 | typeof table.gsi2;
 /** Where a lookup across a phone's hashes (one per pepper) stands: which hash, and where within it. */
 export type PhonePosition = { hash: number; key?: Key };
 
-export class RecordExists extends Error {}
+/** The owner already has a record of this phone. */
+export class RecordExists extends Conflict {
+  constructor() {
+    super('You already have a record for this phone.');
+  }
+}
 
+/** The associated data a record's details are sealed with. */
 export const detailsContext = (recordId: string) => `record:${recordId}:details`;
 
-async function toItem({ name, dob, height, weight, ...record }: HealthRecord, phoneHash: string) {
-  const details_sealed = await sealField(JSON.stringify({ name, dob, height, weight }), detailsContext(record.record_id));
+async function toItem({ name, dob, height, weight, ...record }: HealthRecord, phoneHash: string): Promise<Item> {
   const newestFirst = `${record.created_at}#${record.record_id}`;
   return {
-    ...keys.record(record.record_id),
-    entity: 'record',
-    GSI1PK: keys.recordsOfOwner(record.user_id),
+    ...recordKey(record.record_id),
+    GSI1PK: ownerPartition(record.user_id),
     GSI1SK: newestFirst,
-    GSI2PK: keys.recordsOfPhone(phoneHash),
+    GSI2PK: phonePartition(phoneHash),
     GSI2SK: newestFirst,
+    entity: 'record',
     ...record,
-    details_sealed,
+    details_sealed: await sealField(JSON.stringify({ name, dob, height, weight }), detailsContext(record.record_id)),
   };
 }
 
-const sealed = (item: Item) => fieldsOf(item) as SealedRecord;
+const sealed = ({ record_id, user_id, key_id, created_at, details_sealed }: Item): SealedRecord => ({ record_id, user_id, key_id, created_at, details_sealed });
 
 async function unseal({ details_sealed, ...record }: SealedRecord): Promise<HealthRecord> {
   return { ...record, ...JSON.parse(await openField(details_sealed, detailsContext(record.record_id))) };
 }
 
-/** Deletes every record in one partition of an index, page by page; the number deleted. */
-async function removeIndexed(index: Index, partition: string): Promise<number> {
-  let removed = 0;
-  let startKey: Key | undefined;
-  do {
-    const page = await queryPage({ ...newestFirst(index, partition), ProjectionExpression: 'PK, SK' }, startKey);
-    await deleteKeys(page.items);
-    removed += page.items.length;
-    startKey = page.lastKey;
-  } while (startKey);
-  return removed;
-}
+const opened = (item: Item) => unseal(sealed(item));
+
+/** What the API answers about a record: never the phone (it is not stored), nor the pepper's key id. */
+export const toPublicRecord = ({ key_id: _keyId, ...record }: HealthRecord): PublicRecord => record;
 
 export const records = {
   /**
    * Writes a new record of an existing owner. `olderIds`: the same owner and phone under retired
-   * peppers, which must not exist either.
+   * peppers, which must not exist either (else RecordExists).
    */
   async create(record: HealthRecord, phoneHash: string, olderIds: string[]): Promise<void> {
     const recordExists = () => new RecordExists();
@@ -86,13 +97,13 @@ export const records = {
       ownerExists(record.user_id),
       guard({ Put: { TableName: tableName(), Item: await toItem(record, phoneHash), ConditionExpression: 'attribute_not_exists(PK)' } }, recordExists),
       ...olderIds.map((id) =>
-        guard({ ConditionCheck: { TableName: tableName(), Key: keys.record(id), ConditionExpression: 'attribute_not_exists(PK)' } }, recordExists),
+        guard({ ConditionCheck: { TableName: tableName(), Key: recordKey(id), ConditionExpression: 'attribute_not_exists(PK)' } }, recordExists),
       ),
     ]);
   },
 
   async get(recordId: string): Promise<SealedRecord | undefined> {
-    const item = await getItem(keys.record(recordId));
+    const item = await batchedGet(recordKey(recordId));
     return item && sealed(item);
   },
 
@@ -106,9 +117,12 @@ export const records = {
 
   /** One page of an owner's records, newest first. */
   async listOfOwner(userId: string, limit: number, startKey?: Key) {
-    const { items, lastKey } = await queryPage({ ...newestFirst(table.gsi1, keys.recordsOfOwner(userId)), Limit: limit }, startKey);
-    return { items: await Promise.all(items.map((item) => unseal(sealed(item)))), lastKey };
+    const { items, lastKey } = await queryPage({ ...ofOwner(userId), Limit: limit }, startKey);
+    return { items: await Promise.all(items.map(opened)), lastKey };
   },
+
+  /** Every record of an owner, newest first (the export). */
+  allOfOwner: async (userId: string) => Promise.all((await everything(pages(ofOwner(userId)))).map(opened)),
 
   /** One page of every owner's records of a phone: its hashes under each pepper, one after the other. */
   async listOfPhone(phoneHashes: string[], limit: number, from: PhonePosition = { hash: 0 }) {
@@ -117,13 +131,13 @@ export const records = {
     while (items.length < limit) {
       const phoneHash = phoneHashes[hash];
       if (phoneHash === undefined) break;
-      const page = await queryPage({ ...newestFirst(table.gsi2, keys.recordsOfPhone(phoneHash)), Limit: limit - items.length }, key);
+      const page = await queryPage({ ...ofPhone(phoneHash), Limit: limit - items.length }, key);
       items.push(...page.items);
       key = page.lastKey;
       if (!key) hash++;
     }
     const next: PhonePosition | undefined = hash < phoneHashes.length ? { hash, key } : undefined;
-    return { items: await Promise.all(items.map((item) => unseal(sealed(item)))), lastKey: next };
+    return { items: await Promise.all(items.map(opened)), lastKey: next };
   },
 
   /** True when a record was deleted; with `userId`, only if that account owns it. */
@@ -132,19 +146,19 @@ export const records = {
       db.send(
         new DeleteCommand({
           TableName: tableName(),
-          Key: keys.record(recordId),
+          Key: recordKey(recordId),
           ...(userId
             ? { ConditionExpression: 'user_id = :owner', ExpressionAttributeValues: { ':owner': userId } }
             : { ConditionExpression: 'attribute_exists(PK)' }),
         }),
       ),
     );
-    return deleted !== undefined;
+    return deleted.written;
   },
 
   /** Deletes every owner's record of a phone (all its hashes); the number deleted. */
   async removeAllOfPhone(phoneHashes: string[]): Promise<number> {
-    const counts = await Promise.all(phoneHashes.map((hash) => removeIndexed(table.gsi2, keys.recordsOfPhone(hash))));
+    const counts = await Promise.all(phoneHashes.map((hash) => deleteFound(ofPhone(hash))));
     return counts.reduce((sum, n) => sum + n, 0);
   },
 
@@ -152,5 +166,5 @@ export const records = {
    * Deletes every record of an owner, however many: for the deletion of their account. GSI1 is
    * eventually consistent, so call it once the profile is gone (create checks the owner exists).
    */
-  removeAllOf: (userId: string) => removeIndexed(table.gsi1, keys.recordsOfOwner(userId)),
+  removeAllOf: (userId: string) => deleteFound(ofOwner(userId)),
 };

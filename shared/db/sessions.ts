@@ -1,20 +1,33 @@
 /**
- * Sessions are refresh-token families. The session item (in the user's partition) is what keeps a
- * family's access tokens valid; each refresh token is its own item keyed by its SHA-256, marked spent
- * when rotated, so presenting a spent one is detected as reuse and closes the whole family.
+ * The session entity and its refresh tokens. A session is a refresh-token family: the session item
+ * keeps the family's access tokens valid; each refresh token is its own item, marked spent when
+ * rotated, so presenting a spent one is detected as reuse and closes the whole family.
+ *
+ * | item | PK, SK | attributes |
+ * | --- | --- | --- |
+ * | session | `USER#<user_id>`, `SESSION#<session_id>` | entity `session`, role, created_at, ttl (30 days, extended on refresh) |
+ * | refresh token | `USER#<user_id>`, `REFRESH#<sha256 of the token>` | entity `refresh_token`, user_id, session_id, role, spent, ttl |
+ *
+ * Both live in the account's partition (user-partition.ts), so deleting the account deletes them.
  */
 import { randomUUID } from 'node:crypto';
 import { DeleteCommand } from '@aws-sdk/lib-dynamodb';
-import type { StartKey } from '../crypto/cursor.ts';
 import { sha256 } from '../crypto/hash.ts';
-import { newRefreshToken, REFRESH_TOKEN_SECONDS, type Role, refreshTokenUser } from '../crypto/tokens.ts';
-import { deletePartition } from './batch.ts';
+import { newRefreshToken, REFRESH_TOKEN_SECONDS, refreshTokenUser } from '../crypto/tokens.ts';
+import type { Role } from '../domain/user.ts';
 import { db, tableName } from './client.ts';
-import { getItem } from './get-item.ts';
-import { epochSeconds, keys } from './keys.ts';
-import { queryAll, queryPage } from './query.ts';
-import type { Item } from './table.ts';
-import { guard, ownerExists, StaleVersion, transact } from './writes.ts';
+import { everything, inPartition, type Key, pages, queryPage } from './query.ts';
+import { batchedGet } from './read-batch.ts';
+import { epochSeconds, type Item } from './table.ts';
+import { deleteUserPartition, ownerExists, userPartition } from './user-partition.ts';
+import { guard, StaleVersion, transact } from './writes.ts';
+
+const SESSION = 'SESSION#';
+export const sessionKeys = {
+  session: (userId: string, sessionId: string) => ({ PK: userPartition(userId), SK: `${SESSION}${sessionId}` }),
+  /** A refresh token, by its SHA-256 (the token is high-entropy and random: no keyed hash needed). */
+  refreshToken: (userId: string, tokenHash: string) => ({ PK: userPartition(userId), SK: `REFRESH#${tokenHash}` }),
+};
 
 export interface Session {
   userId: string;
@@ -23,8 +36,14 @@ export interface Session {
   refreshToken: string;
 }
 
+export interface OpenSession {
+  sessionId: string;
+  createdAt: string;
+  expiresAt: number;
+}
+
 const refreshItem = (tokenHash: string, userId: string, sessionId: string, role: Role, expires: number) => ({
-  ...keys.refreshToken(userId, tokenHash),
+  ...sessionKeys.refreshToken(userId, tokenHash),
   entity: 'refresh_token',
   user_id: userId,
   session_id: sessionId,
@@ -33,22 +52,11 @@ const refreshItem = (tokenHash: string, userId: string, sessionId: string, role:
   ttl: expires,
 });
 
-export interface OpenSession {
-  sessionId: string;
-  createdAt: string;
-  expiresAt: number;
-}
-
-const ofUser = (userId: string) => ({
-  KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
-  ExpressionAttributeValues: { ':pk': keys.userPartition(userId), ':prefix': keys.sessionPrefix },
-});
-
 /** Session items as sessions, without the expired ones TTL has not removed yet. */
 const openSessions = (items: Item[]): OpenSession[] =>
   items
     .filter((item) => item.ttl > epochSeconds())
-    .map((item) => ({ sessionId: String(item.SK).slice(keys.sessionPrefix.length), createdAt: item.created_at, expiresAt: item.ttl }));
+    .map((item) => ({ sessionId: String(item.SK).slice(SESSION.length), createdAt: item.created_at, expiresAt: item.ttl }));
 
 /** A session as its owner sees it: `current` marks the one the request came from. */
 export const toPublicSession = (session: OpenSession, currentSessionId: string) => ({
@@ -57,6 +65,8 @@ export const toPublicSession = (session: OpenSession, currentSessionId: string) 
   expires_at: new Date(session.expiresAt * 1000).toISOString(),
   current: session.sessionId === currentSessionId,
 });
+
+const ofUser = (userId: string) => ({ ...inPartition(userPartition(userId), SESSION), ConsistentRead: true });
 
 /** A refresh token presented again after it was rotated. */
 class TokenReused extends Error {}
@@ -72,7 +82,7 @@ export const sessions = {
       {
         Put: {
           TableName: tableName(),
-          Item: { ...keys.session(userId, sessionId), entity: 'session', role, created_at: new Date().toISOString(), ttl: expires },
+          Item: { ...sessionKeys.session(userId, sessionId), entity: 'session', role, created_at: new Date().toISOString(), ttl: expires },
         },
       },
       { Put: { TableName: tableName(), Item: refreshItem(sha256(refreshToken), userId, sessionId, role, expires) } },
@@ -80,8 +90,9 @@ export const sessions = {
     return { userId, sessionId, role, refreshToken };
   },
 
-  async isActive(userId: string, sessionId: string): Promise<boolean> {
-    const session = await getItem(keys.session(userId, sessionId));
+  /** The session check: whether the session is open (read in the request's read batch). */
+  async isOpen(userId: string, sessionId: string): Promise<boolean> {
+    const session = await batchedGet(sessionKeys.session(userId, sessionId));
     return session !== undefined && session.ttl > epochSeconds();
   },
 
@@ -89,8 +100,8 @@ export const sessions = {
   async rotate(refreshToken: string): Promise<Session | undefined> {
     const owner = refreshTokenUser(refreshToken);
     if (!owner) return undefined;
-    const tokenKey = keys.refreshToken(owner, sha256(refreshToken));
-    const token = await getItem(tokenKey);
+    const tokenKey = sessionKeys.refreshToken(owner, sha256(refreshToken));
+    const token = await batchedGet(tokenKey);
     if (!token || token.ttl <= epochSeconds()) return undefined;
     const { user_id: userId, session_id: sessionId } = token;
     if (token.spent) return void (await sessions.end(userId, sessionId));
@@ -114,7 +125,7 @@ export const sessions = {
         {
           Update: {
             TableName: tableName(),
-            Key: keys.session(userId, sessionId),
+            Key: sessionKeys.session(userId, sessionId),
             UpdateExpression: 'SET #ttl = :expires',
             ConditionExpression: 'attribute_exists(PK)',
             ExpressionAttributeNames: { '#ttl': 'ttl' },
@@ -133,20 +144,18 @@ export const sessions = {
   },
 
   async end(userId: string, sessionId: string): Promise<void> {
-    await db.send(new DeleteCommand({ TableName: tableName(), Key: keys.session(userId, sessionId) }));
+    await db.send(new DeleteCommand({ TableName: tableName(), Key: sessionKeys.session(userId, sessionId) }));
   },
 
   /** A user's open sessions. */
-  async list(userId: string): Promise<OpenSession[]> {
-    return openSessions(await queryAll({ ...ofUser(userId), ConsistentRead: true }));
-  },
+  all: async (userId: string): Promise<OpenSession[]> => openSessions(await everything(pages(ofUser(userId)))),
 
   /** One page of a user's open sessions, in session-id order. */
-  async page(userId: string, limit: number, startKey?: StartKey) {
-    const { items, lastKey } = await queryPage({ ...ofUser(userId), ConsistentRead: true, Limit: limit }, startKey);
+  async page(userId: string, limit: number, startKey?: Key) {
+    const { items, lastKey } = await queryPage({ ...ofUser(userId), Limit: limit }, startKey);
     return { items: openSessions(items), lastKey };
   },
 
   /** Closes every session of a user (password change, role change, account deletion). */
-  endAll: (userId: string) => deletePartition(keys.userPartition(userId), keys.sessionPrefix),
+  endAll: (userId: string) => deleteUserPartition(userId, SESSION),
 };

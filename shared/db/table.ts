@@ -1,15 +1,23 @@
 /**
  * The single table, defined once: the CDK stack and the local runtime both build it from here.
- * Generic attribute names keep every entity in one table; see keys.ts for who uses what.
+ * Generic attribute names keep every entity in one table; each entity's module declares what it
+ * puts in them (users.ts, markers.ts, sessions.ts, login-attempts.ts, idempotency.ts, kv.ts,
+ * records.ts, payments.ts, rate-limits.ts; user-partition.ts for the partition an account's items share).
  * GSI1: per-owner listings (users newest first, a user's payments, a user's records). GSI2: the
  * admin's list of all payments, write-sharded so no single partition takes every payment, and every
- * owner's records of one phone (records.ts).
+ * owner's records of one phone.
  */
 import type { CreateTableCommandInput, GlobalSecondaryIndex } from '@aws-sdk/client-dynamodb';
 import type { NativeAttributeValue } from '@aws-sdk/lib-dynamodb';
 
 /** An item as the document client reads and writes it: attribute names to native values. */
 export type Item = Record<string, NativeAttributeValue>;
+
+/** An item's primary key. */
+export interface ItemKey {
+  PK: string;
+  SK: string;
+}
 
 const gsi1 = { indexName: 'GSI1', partitionKey: 'GSI1PK', sortKey: 'GSI1SK' } as const;
 const gsi2 = { indexName: 'GSI2', partitionKey: 'GSI2PK', sortKey: 'GSI2SK' } as const;
@@ -23,12 +31,12 @@ export const table = {
   indexes: [gsi1, gsi2],
 } as const;
 
-const KEY_ATTRIBUTES = new Set<string>([table.partitionKey, table.sortKey, ...table.indexes.flatMap((i) => [i.partitionKey, i.sortKey]), 'entity']);
+export type Index = (typeof table.indexes)[number];
 
-/** What an item holds besides its table and index keys and its entity tag: the entity's own fields. */
-export const fieldsOf = (item: Item): Item => Object.fromEntries(Object.entries(item).filter(([name]) => !KEY_ATTRIBUTES.has(name)));
+/** Time as the `ttl` attribute and the counters' windows hold it: whole seconds since the epoch. */
+export const epochSeconds = (ms = Date.now()) => Math.floor(ms / 1000);
 
-export const globalSecondaryIndex = (index: (typeof table.indexes)[number]): GlobalSecondaryIndex => ({
+export const globalSecondaryIndex = (index: Index): GlobalSecondaryIndex => ({
   IndexName: index.indexName,
   KeySchema: [
     { AttributeName: index.partitionKey, KeyType: 'HASH' },

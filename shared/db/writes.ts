@@ -5,10 +5,11 @@
  */
 import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { TransactWriteCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
-import { Unavailable } from '../errors.ts';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
+import { PreconditionFailed, Unavailable } from '../errors.ts';
 import { retry } from '../retry.ts';
-import { db, tableName } from './client.ts';
-import { keys } from './keys.ts';
+import { db } from './client.ts';
+import type { Item } from './table.ts';
 
 export type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 
@@ -20,15 +21,12 @@ export interface Guarded {
 
 export const guard = (item: TransactItem, failure: () => Error): Guarded => ({ item, failure });
 
-/** The item changed (or vanished) between read and conditional write. */
-export class StaleVersion extends Error {}
-
-/** The user a write belongs to does not exist (any more): an account deletion won the race. */
-export class OwnerGone extends Error {}
-
-/** The condition every write on a user's behalf carries: the user still exists. */
-export const ownerExists = (userId: string): Guarded =>
-  guard({ ConditionCheck: { TableName: tableName(), Key: keys.user(userId), ConditionExpression: 'attribute_exists(PK)' } }, () => new OwnerGone());
+/** The item changed (or vanished) between read and conditional write: a 412, unless the service reads again and retries. */
+export class StaleVersion extends PreconditionFailed {
+  constructor() {
+    super('The resource has changed since you read it (If-Match is stale).');
+  }
+}
 
 /** A concurrent transaction held one of the items: worth another try. */
 class TransactionConflict extends Error {}
@@ -60,12 +58,18 @@ export async function transact(items: (TransactItem | Guarded)[]): Promise<void>
   });
 }
 
-/** A single conditional write (Put, Update, Delete): its output, or undefined when its condition failed. */
-export async function conditionally<Output>(write: () => Promise<Output>): Promise<Output | undefined> {
+/**
+ * A single conditional write (Put, Update, Delete): its output, or the item as it stood when the
+ * condition failed (undefined if absent, or if the write did not ask for
+ * `ReturnValuesOnConditionCheckFailure: 'ALL_OLD'`), so a lost race needs no second read.
+ */
+export type Conditional<Output> = { written: true; output: Output } | { written: false; current: Item | undefined };
+
+export async function conditionally<Output>(write: () => Promise<Output>): Promise<Conditional<Output>> {
   try {
-    return await write();
+    return { written: true, output: await write() };
   } catch (error) {
-    if (error instanceof ConditionalCheckFailedException) return undefined;
-    throw error;
+    if (!(error instanceof ConditionalCheckFailedException)) throw error;
+    return { written: false, current: error.Item && unmarshall(error.Item) };
   }
 }

@@ -1,8 +1,8 @@
-import type { Caller } from '../caller.ts';
-import { InvalidToken, verifyAccessToken } from '../crypto/tokens.ts';
+import { verifyAccessToken } from '../crypto/tokens.ts';
 import { sessions } from '../db/sessions.ts';
+import type { Caller } from '../domain/user.ts';
 import { NotAuthenticated, NotPermitted } from '../errors.ts';
-import type { AuthLevel } from '../routes.ts';
+import type { AuthLevel } from '../routes/route.ts';
 
 export type { Caller };
 
@@ -21,11 +21,9 @@ export async function authenticate(level: AuthLevel, authorization: string | und
   if (level === 'none') return { caller: undefined, sessionOpen: Promise.resolve() };
   const token = /^Bearer ([\w-]+\.[\w-]*\.[\w-]*)$/.exec(authorization ?? '')?.[1];
   if (!token) throw new NotAuthenticated('A valid bearer token is required.');
-  const claims = await verifyAccessToken(token).catch((error: unknown) => {
-    throw error instanceof InvalidToken ? new NotAuthenticated(error.message) : error;
-  });
+  const claims = await verifyAccessToken(token); // InvalidToken is a NotAuthenticated (401)
   if (level === 'admin' && claims.role !== 'admin') throw new NotPermitted('Your role does not allow this operation.');
-  const sessionOpen = sessions.isActive(claims.sub, claims.sid).then((open) => {
+  const sessionOpen = sessions.isOpen(claims.sub, claims.sid).then((open) => {
     if (!open) throw new NotAuthenticated('The session has ended; sign in again.');
   });
   sessionOpen.catch(() => undefined); // awaited later; never an unhandled rejection meanwhile

@@ -1,6 +1,7 @@
 /** ETags are versions in quotes; If-Match and If-None-Match become the domain's VersionCondition. */
+
+import type { VersionCondition } from '../domain/versions.ts';
 import { InvalidInput } from '../errors.ts';
-import type { VersionCondition } from '../versions.ts';
 
 export const etagOf = (version: number) => `"${version}"`;
 

@@ -8,7 +8,7 @@ const LEVELS = { DEBUG: 10, INFO: 20, WARN: 30, ERROR: 40, SILENT: 100 } as cons
 type Level = keyof typeof LEVELS;
 
 const service = process.env.POWERTOOLS_SERVICE_NAME ?? 'user-data-api';
-let threshold: number = LEVELS[(process.env.POWERTOOLS_LOG_LEVEL ?? process.env.LOG_LEVEL ?? 'INFO').toUpperCase() as Level] ?? LEVELS.INFO;
+const threshold: number = LEVELS[(process.env.POWERTOOLS_LOG_LEVEL ?? process.env.LOG_LEVEL ?? 'INFO').toUpperCase() as Level] ?? LEVELS.INFO;
 
 function write(level: Level, message: string, fields: Record<string, unknown> = {}) {
   if (LEVELS[level] < threshold) return;
@@ -22,7 +22,4 @@ export const logger = {
   info: (message: string, fields?: Record<string, unknown>) => write('INFO', message, fields),
   warn: (message: string, fields?: Record<string, unknown>) => write('WARN', message, fields),
   error: (message: string, error: unknown) => write('ERROR', message, describeError(error)),
-  setLogLevel: (level: Level) => {
-    threshold = LEVELS[level];
-  },
 };

@@ -1,10 +1,18 @@
 /**
  * RFC 9457 problem details: the one error shape every route and the gateway answer with, and the one
- * place a domain error (shared/errors.ts) becomes an HTTP answer.
+ * place an error becomes an HTTP answer (the request pipeline's only exit for errors: handler.ts).
+ * - A domain error (shared/errors.ts) answers the status of its kind; storage errors are domain
+ *   errors too (StaleVersion is a PreconditionFailed, OwnerGone a NotAuthenticated, QuotaExceeded a
+ *   Conflict …), so they need no mapping of their own.
+ * - DynamoDB throttled, busy or unreachable: 503 with Retry-After (a warning in the log).
+ * - Anything else (a bug, a deployment fault such as an unreadable secret): 500, logged at ERROR, and
+ *   answered without its message, stack or request.
  */
+import { ConfigurationError } from '../config/index.ts';
+import { isTransientDbError } from '../db/errors.ts';
 import {
   Conflict,
-  type DomainError,
+  DomainError,
   type FieldError,
   InvalidInput,
   NotAuthenticated,
@@ -17,6 +25,7 @@ import {
   Unprocessable,
   UnsupportedMediaType,
 } from '../errors.ts';
+import { logger } from './log.ts';
 
 export interface ProblemBody {
   type: string;
@@ -49,7 +58,7 @@ export function problemBody(status: number, detail: string, errors?: FieldError[
   return { type: 'about:blank', title: TITLES[status] ?? 'Error', status, detail, ...(errors && { errors }) };
 }
 
-/** By the error's own class (its constructor), not by its ancestors. */
+/** Each kind of domain error's status; a subclass answers as the nearest kind listed. */
 const STATUS_OF = new Map<object, number>([
   [InvalidInput, 400],
   [NotAuthenticated, 401],
@@ -64,15 +73,22 @@ const STATUS_OF = new Map<object, number>([
   [Unavailable, 503],
 ]);
 
+function statusOf(error: DomainError): number {
+  for (let kind = error.constructor; kind !== DomainError; kind = Object.getPrototypeOf(kind)) {
+    const status = STATUS_OF.get(kind);
+    if (status !== undefined) return status;
+  }
+  return 500;
+}
+
 export interface Problem {
   status: number;
   body: ProblemBody;
   headers: Record<string, string>;
 }
 
-/** The HTTP answer to a domain error. */
-export function problemOf(error: DomainError): Problem {
-  const status = STATUS_OF.get(error.constructor) ?? 500;
+function domainProblem(error: DomainError): Problem {
+  const status = statusOf(error);
   return {
     status,
     body: problemBody(status, error.detail, error.fields),
@@ -81,4 +97,16 @@ export function problemOf(error: DomainError): Problem {
       ...(status === 401 && { 'www-authenticate': 'Bearer' }),
     },
   };
+}
+
+/** The answer to any error thrown while a request was served. */
+export function problemOf(error: unknown): Problem {
+  if (error instanceof DomainError) return domainProblem(error);
+  // A deployment fault (a missing setting, an unreachable secret) is a 500, even when a socket error caused it.
+  if (isTransientDbError(error) && !(error instanceof ConfigurationError)) {
+    logger.warn('database unavailable', { error_name: (error as Error).name });
+    return domainProblem(new Unavailable('The service is temporarily unavailable; retry later.', undefined, 1));
+  }
+  logger.error('unhandled error', error);
+  return { status: 500, body: problemBody(500, 'An unexpected error occurred.'), headers: {} };
 }

@@ -1,24 +1,35 @@
 import * as z from 'zod/mini';
-import { currentPassword, lazy } from './common.ts';
+import { type Login, normaliseEmail, normaliseUsername } from '../domain/user.ts';
+import { currentPassword } from './common.ts';
 import { user } from './users.ts';
 
-/** Email or username, plus the password. Only a length check here: the policy applies at sign-up. */
-export const loginBody = lazy(() =>
-  z
-    .strictObject({
-      email: z.optional(z.string().check(z.maxLength(254))),
-      username: z.optional(z.string().check(z.maxLength(30))),
-      password: currentPassword(),
-    })
-    .check(
-      z.meta({ oneOf: [{ required: ['email'] }, { required: ['username'] }] }),
-      z.refine((b) => (b.email === undefined) !== (b.username === undefined), 'Send either email or username'),
+/**
+ * Email or username, plus the password, parsed into a Login: which identifier names the account, as
+ * accounts compare it (domain/user.ts). Only a length check on the password: the policy applies at sign-up.
+ */
+export const loginBody = () =>
+  z.pipe(
+    z
+      .strictObject({
+        email: z.optional(z.string().check(z.maxLength(254))),
+        username: z.optional(z.string().check(z.maxLength(30))),
+        password: currentPassword(),
+      })
+      .check(
+        z.meta({ oneOf: [{ required: ['email'] }, { required: ['username'] }] }),
+        z.refine((b) => (b.email === undefined) !== (b.username === undefined), 'Send either email or username'),
+      ),
+    z.transform(
+      ({ email, username, password }): Login =>
+        email !== undefined
+          ? { by: 'email', identifier: normaliseEmail(email), password }
+          : { by: 'username', identifier: normaliseUsername(username ?? ''), password },
     ),
-);
+  );
 
-export const refreshBody = lazy(() => z.strictObject({ refresh_token: z.string().check(z.minLength(1), z.maxLength(200)) }));
+export const refreshBody = () => z.strictObject({ refresh_token: z.string().check(z.minLength(1), z.maxLength(200)) });
 
-export const tokens = lazy(() =>
+export const tokens = () =>
   z.object({
     token_type: z.literal('Bearer'),
     /** A JWS in compact form. */
@@ -26,9 +37,6 @@ export const tokens = lazy(() =>
     expires_in: z.int().check(z.meta({ description: 'Seconds the access token is valid for' }), z.minimum(1)),
     /** The user's id, a dot and 32 random bytes in base64url (crypto/tokens.ts). */
     refresh_token: z.string().check(z.regex(/^[0-9a-f-]{36}\.[\w-]{43}$/)),
-  }),
-);
+  });
 
-export const session = lazy(() => z.object({ user: user(), ...tokens().shape }));
-
-export type LoginBody = z.output<ReturnType<typeof loginBody>>;
+export const session = () => z.object({ user: user(), ...tokens().shape });

@@ -1,14 +1,14 @@
 import * as z from 'zod/mini';
-import { idParams, lazy, page, pageQuery, timestamp } from './common.ts';
+import { idParams, page, pageQuery, timestamp } from './common.ts';
 import { kvEntry } from './kv.ts';
 import { payment } from './payments.ts';
 import { record } from './records.ts';
 import { user } from './users.ts';
 
-const session = lazy(() => z.object({ session_id: z.uuid(), created_at: timestamp(), expires_at: timestamp(), current: z.boolean() }));
+const session = () => z.object({ session_id: z.uuid(), created_at: timestamp(), expires_at: timestamp(), current: z.boolean() });
 
 /** Everything the API holds about the caller (the GDPR's right of access). */
-export const accountExport = lazy(() =>
+export const accountExport = () =>
   z.object({
     exported_at: timestamp(),
     profile: user(),
@@ -16,8 +16,7 @@ export const accountExport = lazy(() =>
     payments: z.array(payment()),
     records: z.array(record()),
     sessions: z.array(session()),
-  }),
-);
-export const sessionPage = lazy(() => page(session()));
-export const listSessionsQuery = lazy(() => z.strictObject(pageQuery()));
+  });
+export const sessionPage = () => page(session());
+export const listSessionsQuery = () => z.strictObject(pageQuery());
 export const sessionIdParams = idParams;

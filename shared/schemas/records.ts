@@ -1,5 +1,5 @@
 import * as z from 'zod/mini';
-import { lazy, page, pageQuery, pastDate, shortText, timestamp, unlessMissing } from './common.ts';
+import { page, pageQuery, pastDate, shortText, timestamp, unlessMissing } from './common.ts';
 
 /** A positive number within human bounds; numeric strings ("175", as in the seed's sample) are accepted. */
 const measure = (min: number, max: number, unit: string) =>
@@ -16,12 +16,12 @@ const measure = (min: number, max: number, unit: string) =>
   );
 
 /** Exactly 10 digits, as seed 000 validates phones. */
-const recordPhone = lazy(() => z.string().check(z.regex(/^\d{10}$/, 'Phone must be exactly 10 digits')));
+const recordPhone = () => z.string().check(z.regex(/^\d{10}$/, 'Phone must be exactly 10 digits'));
 /** Record ids are keyed hashes of owner and phone (HMAC-SHA256, base64url). */
-const recordId = lazy(() => z.string().check(z.regex(/^[A-Za-z0-9_-]{43}$/, 'Not a valid record id')));
+const recordId = () => z.string().check(z.regex(/^[A-Za-z0-9_-]{43}$/, 'Not a valid record id'));
 
 /** `user_id` is the owner: the account that created the record. */
-export const record = lazy(() =>
+export const record = () =>
   z.object({
     record_id: recordId(),
     user_id: z.uuid(),
@@ -30,23 +30,21 @@ export const record = lazy(() =>
     height: z.number().check(z.meta({ description: 'Height in centimetres' }), z.gte(30), z.lte(280)),
     weight: z.number().check(z.meta({ description: 'Weight in kilograms' }), z.gte(1), z.lte(650)),
     created_at: timestamp(),
-  }),
-);
-export const createRecordBody = lazy(() =>
+  });
+export const createRecordBody = () =>
   z.strictObject({
     name: shortText(100),
     phone: recordPhone(),
     dob: pastDate(),
     height: measure(30, 280, 'cm'),
     weight: measure(1, 650, 'kg'),
-  }),
-);
-export const phoneBody = lazy(() => z.strictObject({ phone: recordPhone() }));
-export const recordIdParams = lazy(() => z.strictObject({ id: recordId() }));
+  });
+export const phoneBody = () => z.strictObject({ phone: recordPhone() });
+export const recordIdParams = () => z.strictObject({ id: recordId() });
 /** `user_id`: admins only (anyone else naming another user gets 404). */
-export const listRecordsQuery = lazy(() => z.strictObject({ ...pageQuery(), user_id: z.optional(z.uuid('Not a valid user id')) }));
-export const lookupQuery = lazy(() => z.strictObject(pageQuery()));
-export const recordPage = lazy(() => page(record()));
+export const listRecordsQuery = () => z.strictObject({ ...pageQuery(), user_id: z.optional(z.uuid('Not a valid user id')) });
+export const lookupQuery = () => z.strictObject(pageQuery());
+export const recordPage = () => page(record());
 
 export type CreateRecordBody = z.output<ReturnType<typeof createRecordBody>>;
 export type PublicRecord = z.output<ReturnType<typeof record>>;

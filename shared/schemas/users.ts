@@ -1,57 +1,40 @@
 import * as z from 'zod/mini';
-import {
-  currentPassword,
-  email,
-  idParams,
-  lazy,
-  name,
-  page,
-  pageQuery,
-  password,
-  pastDate,
-  phone,
-  role,
-  shortText,
-  timestamp,
-  username,
-  version,
-} from './common.ts';
+import { currentPassword, email, idParams, name, page, pageQuery, password, pastDate, phone, role, shortText, timestamp, username, version } from './common.ts';
 
-const country = lazy(() => shortText(56));
-const address = lazy(() => shortText(200));
-const gender = lazy(() => shortText(30));
+const country = () => shortText(56);
+const address = () => shortText(200);
+const gender = () => shortText(30);
 
-const profileFields = lazy(() => ({
+const profileFields = () => ({
   username: z.optional(username()),
   phone: z.optional(phone()),
   country: z.optional(country()),
   dob: z.optional(pastDate()),
   address: z.optional(address()),
   gender: z.optional(gender()),
-}));
+});
 /** The same fields in an update, where null clears one. */
-const clearableFields = lazy(() => ({
+const clearableFields = () => ({
   username: z.optional(z.nullable(username())),
   phone: z.optional(z.nullable(phone())),
   country: z.optional(z.nullable(country())),
   dob: z.optional(z.nullable(pastDate())),
   address: z.optional(z.nullable(address())),
   gender: z.optional(z.nullable(gender())),
-}));
+});
 
 /** Self-service sign-up: no `role` here, so `{"role":"admin"}` is an unknown field → 400. */
-export const registerBody = lazy(() => z.strictObject({ email: email(), password: password(), name: name(), ...profileFields() }));
+export const registerBody = () => z.strictObject({ email: email(), password: password(), name: name(), ...profileFields() });
 
 /** Admin-created user: password optional (no login until one is set). */
-export const createUserBody = lazy(() =>
-  z.strictObject({ email: email(), name: name(), password: z.optional(password()), role: z.optional(role()), ...profileFields() }),
-);
+export const createUserBody = () =>
+  z.strictObject({ email: email(), name: name(), password: z.optional(password()), role: z.optional(role()), ...profileFields() });
 
 /** The caller's own password: needed to change one's own email or password or to delete oneself. */
-const reauthentication = lazy(() => ({ current_password: z.optional(currentPassword()) }));
+const reauthentication = () => ({ current_password: z.optional(currentPassword()) });
 
 /** Partial update (PUT as the seeds use it, and PATCH); null clears an optional profile field. */
-export const updateUserBody = lazy(() =>
+export const updateUserBody = () =>
   z
     .strictObject({
       email: z.optional(email()),
@@ -64,17 +47,16 @@ export const updateUserBody = lazy(() =>
     .check(
       z.meta({ minProperties: 1, dependentSchemas: { current_password: { minProperties: 2 } } }),
       z.refine((b) => Object.keys(b).some((field) => field !== 'current_password'), 'Send at least one field to change'),
-    ),
-);
+    );
 
 /** DELETE's body is optional: only deleting oneself needs it. */
-export const deleteUserBody = lazy(() => z.optional(z.strictObject(reauthentication())));
+export const deleteUserBody = () => z.optional(z.strictObject(reauthentication()));
 
 export const userIdParams = idParams;
-export const listUsersQuery = lazy(() => z.strictObject({ ...pageQuery(), email: z.optional(email()) }));
+export const listUsersQuery = () => z.strictObject({ ...pageQuery(), email: z.optional(email()) });
 
 /** As stored: every field passed the schemas above on its way in. */
-export const user = lazy(() =>
+export const user = () =>
   z.object({
     user_id: z.uuid(),
     name: name(),
@@ -84,9 +66,8 @@ export const user = lazy(() =>
     version: version(),
     created_at: timestamp(),
     updated_at: timestamp(),
-  }),
-);
-export const userPage = lazy(() => page(user()));
+  });
+export const userPage = () => page(user());
 
 export type RegisterBody = z.output<ReturnType<typeof registerBody>>;
 export type CreateUserBody = z.output<ReturnType<typeof createUserBody>>;

@@ -1,16 +1,14 @@
 /** Sign-up, sign-in, token refresh and sign-out (seed 003's flows, with rotation and attempt limits). */
 
-import type { Caller } from '../caller.ts';
-import { paged } from '../crypto/cursor.ts';
 import { ACCESS_TOKEN_SECONDS, signAccessToken } from '../crypto/tokens.ts';
-import { normaliseEmail, normaliseUsername } from '../db/keys.ts';
 import { attemptsSubject } from '../db/login-attempts.ts';
 import { type Session, sessions, toPublicSession } from '../db/sessions.ts';
+import { OwnerGone } from '../db/user-partition.ts';
 import { toPublicUser, type User, users } from '../db/users.ts';
-import { OwnerGone } from '../db/writes.ts';
+import type { Caller, Login } from '../domain/user.ts';
 import { NotAuthenticated, NotFound } from '../errors.ts';
-import type { LoginBody } from '../schemas/auth.ts';
 import type { RegisterBody } from '../schemas/users.ts';
+import { paged } from './paging.ts';
 import { checkPassword } from './password-attempts.ts';
 import { createUser } from './users.ts';
 
@@ -31,29 +29,21 @@ export async function register(body: RegisterBody) {
 
 const INVALID_LOGIN = 'The email, username or password is incorrect.';
 
-/** The identifier a login names its account by: the schema lets exactly one of email and username through. */
-function loginIdentifier({ email, username }: LoginBody) {
-  if (email !== undefined) return ['email', normaliseEmail(email)] as const;
-  if (username !== undefined) return ['username', normaliseUsername(username)] as const;
-  throw new Error('A login body without email or username passed the schema');
-}
-
 /**
  * Unknown account, account without a password, a password over bcrypt's 72 bytes and a wrong
  * password all answer the same 401 after the same bcrypt work. Attempts are counted per account
  * (whichever identifier names it) and source address before the password is checked: see
- * db/login-attempts.ts for the limits.
+ * domain/sign-in.ts for the limits.
  */
-export async function login(body: LoginBody, sourceIp: string) {
-  const [field, value] = loginIdentifier(body);
-  const userId = await users.idBy(field, value);
-  const subject = userId ? attemptsSubject.user(userId) : await attemptsSubject.unknown(`${field}:${value}`);
+export async function login({ by, identifier, password }: Login, sourceIp: string) {
+  const userId = await users.idBy(by, identifier);
+  const subject = userId ? attemptsSubject.user(userId) : await attemptsSubject.unknown(`${by}:${identifier}`);
   const user = userId ? users.get(userId) : Promise.resolve(undefined);
   if (
     !(await checkPassword(
       subject,
       sourceIp,
-      body.password,
+      password,
       user.then((u) => u?.password_hash),
     ))
   )
@@ -84,6 +74,6 @@ export const listSessions = (caller: Caller, query: { limit: number; cursor?: st
 
 /** Signs one of the caller's sessions out (another device, or this one): its tokens stop working. */
 export async function endSession(caller: Caller, sessionId: string): Promise<void> {
-  if (!(await sessions.isActive(caller.id, sessionId))) throw new NotFound('No such session.');
+  if (!(await sessions.isOpen(caller.id, sessionId))) throw new NotFound('No such session.');
   await sessions.end(caller.id, sessionId);
 }

@@ -3,15 +3,14 @@
  * (for 24 hours); same key, different body → 422; while the first request runs → 409. Keys are scoped
  * to the caller and stored only as keyed hashes, as is the request.
  */
-import type { Caller } from '../caller.ts';
+
 import { keyedHash } from '../crypto/hash.ts';
-import { ClaimLost, idempotency } from '../db/idempotency.ts';
+import { ClaimInFlight, idempotency } from '../db/idempotency.ts';
 import type { Guarded } from '../db/writes.ts';
-import { Conflict, InvalidInput, Unprocessable } from '../errors.ts';
+import type { Caller } from '../domain/user.ts';
+import { InvalidInput, Unprocessable } from '../errors.ts';
 
 const KEY_FORMAT = /^[\x21-\x7e]{1,255}$/;
-
-const inFlight = () => new Conflict('A request with this Idempotency-Key is still being processed; retry shortly.', undefined, 1);
 
 /**
  * Runs `run` once per key: `run` gets a function that turns its result into the transaction item
@@ -31,12 +30,12 @@ export async function idempotent<T>(
   const requestHash = await keyedHash('idempotency-request', JSON.stringify(request));
   const claim = await idempotency.claim(caller.id, claimId, requestHash);
   if (claim.outcome === 'mismatch') throw new Unprocessable('This Idempotency-Key was used with a different request body.');
-  if (claim.outcome === 'in_flight') throw inFlight();
+  if (claim.outcome === 'in_flight') throw new ClaimInFlight();
   if (claim.outcome === 'replay') return { result: claim.result as T, replayed: true };
   try {
     return { result: await run((result) => [idempotency.completion(caller.id, claimId, claim.token, result)]), replayed: false };
   } catch (error) {
-    await idempotency.release(caller.id, claimId, claim.token);
-    throw error instanceof ClaimLost ? inFlight() : error;
+    await idempotency.release(caller.id, claimId, claim.token); // a claim taken over (ClaimInFlight) stays
+    throw error;
   }
 }

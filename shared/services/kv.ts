@@ -4,25 +4,20 @@
  * exist from where the caller stands.
  */
 
-import type { Caller } from '../caller.ts';
 import { env } from '../config/index.ts';
-import { paged } from '../crypto/cursor.ts';
-import { type KvEntry, kv, QuotaExceeded } from '../db/kv.ts';
-import { Conflict, NotFound, TooLarge } from '../errors.ts';
+import { type KvEntry, kv } from '../db/kv.ts';
+import type { Caller } from '../domain/user.ts';
+import { assertVersion, type VersionCondition } from '../domain/versions.ts';
+import { NotFound, TooLarge } from '../errors.ts';
 import { MAX_VALUE_BYTES } from '../schemas/kv.ts';
-import { assertVersion, type VersionCondition } from '../versions.ts';
 import { withOptimisticRetry } from './optimistic.ts';
+import { paged } from './paging.ts';
 
 export async function getEntry(caller: Caller, key: string): Promise<KvEntry> {
   const entry = await kv.get(caller.id, key);
   if (!entry) throw new NotFound('No such key.');
   return entry;
 }
-
-const quotaProblem = () =>
-  new Conflict(
-    `Your key-value store is full: at most ${env.kvQuota.maxKeys} keys and ${env.kvQuota.maxBytes} bytes of keys and values in all. Delete entries to make room.`,
-  );
 
 /**
  * Stores `valueJson`, the JSON text the client sent (validated, never re-serialised), under `key`;
@@ -36,9 +31,7 @@ export async function putEntry(caller: Caller, key: string, valueJson: string, c
   return withOptimisticRetry(condition, async () => {
     const current = await kv.get(caller.id, key);
     assertVersion(condition, current?.version);
-    const entry = await kv.write(caller.id, key, valueJson, current, env.kvQuota).catch((error) => {
-      throw error instanceof QuotaExceeded ? quotaProblem() : error;
-    });
+    const entry = await kv.write(caller.id, key, valueJson, current, env.kvQuota);
     return { entry, created: current === undefined };
   });
 }

@@ -1,12 +1,8 @@
 /** Password checks with their attempt counted first; sign-in and re-authentication share the counters. */
 import { verifyPassword } from '../crypto/passwords.ts';
 import { loginAttempts } from '../db/login-attempts.ts';
+import { REFUSED } from '../domain/sign-in.ts';
 import { RateLimited } from '../errors.ts';
-
-const REFUSED = {
-  source: 'Too many failed attempts for this account from your network; retry later.',
-  account: 'Too many failed attempts for this account; retry in a few seconds.',
-};
 
 /**
  * Checks `password` against the stored hash (none: a dummy, for the same work). The attempt is

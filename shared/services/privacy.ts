@@ -3,41 +3,24 @@
  * access), and an account deletion that leaves no item naming them but their payments, which are
  * financial records and stay.
  */
-
-import type { Caller } from '../caller.ts';
-import type { StartKey } from '../crypto/cursor.ts';
 import { kv } from '../db/kv.ts';
-import { payments } from '../db/payments.ts';
-import { records } from '../db/records.ts';
+import { payments, toPublicPayment } from '../db/payments.ts';
+import { records, toPublicRecord } from '../db/records.ts';
 import { sessions, toPublicSession } from '../db/sessions.ts';
+import { OwnerGone } from '../db/user-partition.ts';
 import { toPublicUser, users } from '../db/users.ts';
-import { NotAuthenticated } from '../errors.ts';
-import { toPublicPayment } from './payments.ts';
-import { toPublicRecord } from './records.ts';
-
-const PAGE = 100;
-
-async function allPages<T>(page: (startKey?: StartKey) => Promise<{ items: T[]; lastKey?: StartKey }>): Promise<T[]> {
-  const all: T[] = [];
-  let startKey: StartKey | undefined;
-  do {
-    const { items, lastKey } = await page(startKey);
-    all.push(...items);
-    startKey = lastKey;
-  } while (startKey);
-  return all;
-}
+import type { Caller } from '../domain/user.ts';
 
 /** The caller's profile, key-value entries (values as stored), payments (masked), records and open sessions. */
 export async function exportAccount(caller: Caller) {
   const [user, entries, paymentList, recordList, sessionList] = await Promise.all([
     users.get(caller.id),
     kv.all(caller.id),
-    allPages((start) => payments.listForUser(caller.id, PAGE, start)),
-    allPages((start) => records.listOfOwner(caller.id, PAGE, start)),
-    sessions.list(caller.id),
+    payments.allForUser(caller.id),
+    records.allOfOwner(caller.id),
+    sessions.all(caller.id),
   ]);
-  if (!user) throw new NotAuthenticated('The account no longer exists.');
+  if (!user) throw new OwnerGone();
   return {
     exported_at: new Date().toISOString(),
     profile: toPublicUser(user),

@@ -8,14 +8,15 @@
  * lookups by phone are rate-limited per user.
  */
 
-import type { Caller } from '../caller.ts';
 import { env } from '../config/index.ts';
-import { openCursor, paged } from '../crypto/cursor.ts';
+import { openCursor } from '../crypto/cursor.ts';
 import { keyedHashes } from '../crypto/hash.ts';
 import { consumeRateLimit } from '../db/rate-limits.ts';
-import { type HealthRecord, type PhonePosition, RecordExists, records, type SealedRecord } from '../db/records.ts';
-import { Conflict, NotFound } from '../errors.ts';
+import { type HealthRecord, type PhonePosition, records, type SealedRecord, toPublicRecord } from '../db/records.ts';
+import type { Caller } from '../domain/user.ts';
+import { NotFound } from '../errors.ts';
 import type { CreateRecordBody, PublicRecord } from '../schemas/records.ts';
+import { paged } from './paging.ts';
 
 interface PageQuery {
   limit: number;
@@ -29,22 +30,17 @@ const recordIds = (userId: string, phone: string) => keyedHashes('record', `${us
 
 const visibleTo = (caller: Caller, record: SealedRecord) => caller.role === 'admin' || record.user_id === caller.id;
 
-export const toPublicRecord = ({ key_id, ...record }: HealthRecord): PublicRecord => record;
 const opened = async (record: SealedRecord) => toPublicRecord(await records.unseal(record));
 
 export async function createRecord(caller: Caller, { phone, ...fields }: CreateRecordBody): Promise<PublicRecord> {
   const [[current, ...older], [phoneHash]] = await Promise.all([recordIds(caller.id, phone), phoneHashes(phone)]);
   if (!current || !phoneHash) throw new Error('No keyed hash: the secret always has a current key');
   const record: HealthRecord = { record_id: current.hash, user_id: caller.id, key_id: current.keyId, ...fields, created_at: new Date().toISOString() };
-  await records
-    .create(
-      record,
-      phoneHash,
-      older.map((h) => h.hash),
-    )
-    .catch((error) => {
-      throw error instanceof RecordExists ? new Conflict('You already have a record for this phone.') : error;
-    });
+  await records.create(
+    record,
+    phoneHash,
+    older.map((h) => h.hash),
+  );
   return toPublicRecord(record);
 }
 

@@ -1,29 +1,22 @@
 /** User operations with their access rules: admins see everyone, a user only themself (others → 404). */
 
-import type { Caller } from '../caller.ts';
-import { paged } from '../crypto/cursor.ts';
 import { hashPassword } from '../crypto/passwords.ts';
 import { attemptsSubject } from '../db/login-attempts.ts';
 import { sessions } from '../db/sessions.ts';
-import { toPublicUser, UniquenessConflict, type User, type UserFields, users } from '../db/users.ts';
-import { Conflict, InvalidInput, NotFound, NotPermitted } from '../errors.ts';
+import { toPublicUser, type User, type UserFields, users } from '../db/users.ts';
+import type { Caller } from '../domain/user.ts';
+import { assertVersion, type VersionCondition } from '../domain/versions.ts';
+import { InvalidInput, NotFound, NotPermitted } from '../errors.ts';
 import type { CreateUserBody, DeleteUserBody, PublicUser, UpdateUserBody } from '../schemas/users.ts';
-import { assertVersion, type VersionCondition } from '../versions.ts';
 import { withOptimisticRetry } from './optimistic.ts';
+import { paged } from './paging.ts';
 import { checkPassword } from './password-attempts.ts';
 import { removeAccountData } from './privacy.ts';
-
-function uniquenessProblem(error: unknown): never {
-  if (error instanceof UniquenessConflict) {
-    throw new Conflict(`That ${error.field} is already registered.`, [{ path: `body.${error.field}`, message: `${error.field} is taken` }]);
-  }
-  throw error;
-}
 
 /** Creates an account (sign-up goes through here too). */
 export async function createUser({ password, role = 'user', ...fields }: CreateUserBody): Promise<User> {
   const passwordHash = password === undefined ? undefined : await hashPassword(password);
-  return users.create({ ...fields, role } as UserFields, passwordHash).catch(uniquenessProblem);
+  return users.create({ ...fields, role } as UserFields, passwordHash);
 }
 
 export const addUser = async (body: CreateUserBody): Promise<PublicUser> => toPublicUser(await createUser(body));
@@ -92,7 +85,7 @@ export async function updateUser(
       version: current.version + 1,
       updated_at: new Date().toISOString(),
     };
-    await users.replace(current, next).catch(uniquenessProblem);
+    await users.replace(current, next);
     return { current, next };
   });
   if (passwordHash || (changes.role && changes.role !== current.role)) await sessions.endAll(userId);

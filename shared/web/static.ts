@@ -22,6 +22,8 @@ export const STATIC_FILES = {
 } as const;
 
 export type StaticFile = keyof typeof STATIC_FILES;
+/** What GET /assets/{file} serves: the console's and the docs' scripts and styles. */
+export const ASSETS = ['console.js', 'console.css', 'docs.js', 'swagger-ui-bundle.js', 'swagger-ui.css'] as const satisfies readonly StaticFile[];
 /** The files the stack copies into a bundle, relative to the project root. */
 export const VENDOR_FILES = ['swagger-ui-bundle.js', 'swagger-ui.css'];
 

@@ -352,6 +352,19 @@ export function acceptanceScenarios(target: Target) {
       }
     });
 
+    // What API Gateway answers past its quotas on a request's head is not documented: the contract says
+    // 413 problem+json (REQUEST_TOO_LARGE), and this is where a deployment confirms it.
+    it('answers headers or a URL over API Gateway’s 10,240 with 413 problem+json, and a body no route accepts with 413', async () => {
+      const [padding, key] = ['a'.repeat(10_240), kvPath(unique())]; // PUT /kv/{key} documents a 413
+      expect((await api().send('PUT', key, { token: user.token, body: 1, headers: { 'x-padding': padding } })).status).toBe(413);
+      expect((await api().send('PUT', `${key}?padding=${padding}`, { token: user.token, body: 1 })).status).toBe(413);
+      // 600,002 bytes: over the WAF body rule's 599,999 (its 413 is application/json, the only JSON type a WAF
+      // response can have) or, without the WAF, over PUT /kv's 512 KiB (the function's 413 problem+json).
+      const body = await clientFor(target, { checkErrors: false }).send('PUT', key, { token: user.token, body: 'x'.repeat(600_000) });
+      expect(body.status).toBe(413);
+      expect(body.body).toMatchObject({ type: 'about:blank', status: 413 });
+    });
+
     it('throttles one key flooding past the usage plan’s burst of 60: 429 with Retry-After', async () => {
       // 300 requests, 25 at a time, to a route that answers without touching the table (401).
       const statuses: number[] = [];

@@ -25,7 +25,7 @@ describe.skipIf(!hasChromium)('the console in Chromium', () => {
         const { page, problems } = await open(viewport);
         await signUp(page, 'John Doe');
         await page.getByRole('link', { name: 'Records' }).click();
-        await expect.poll(() => focused(page)).toBe('H1:Health records'); // the view changes on hashchange, after the click
+        await expect.poll(() => focused(page)).toBe('H1:Health records');
         await expect.poll(() => page.locator('#records-empty').isVisible()).toBe(true);
         await expectAccessible(page);
 
@@ -80,7 +80,7 @@ describe.skipIf(!hasChromium)('the console in Chromium', () => {
         const { page, problems } = await open(viewport);
         const { token } = await signUp(page, 'Ada Payer');
         await page.getByRole('link', { name: 'Payments' }).click();
-        await expect.poll(() => focused(page)).toBe('H1:Payments'); // the view changes on hashchange, after the click
+        await expect.poll(() => focused(page)).toBe('H1:Payments');
         await expect.poll(() => page.locator('#payments-empty').isVisible()).toBe(true);
         await expectAccessible(page);
 
@@ -171,7 +171,7 @@ describe.skipIf(!hasChromium)('the console in Chromium', () => {
         const { page, problems } = await open(viewport);
         await signIn(page, admin.email);
         await page.getByRole('link', { name: 'Users' }).click();
-        await expect.poll(() => focused(page)).toBe('H1:Users'); // the view changes on hashchange, after the click
+        await expect.poll(() => focused(page)).toBe('H1:Users');
         await expect.poll(() => page.locator('#users-list tr').count()).toBeGreaterThan(1);
         await expectAccessible(page);
 

@@ -6,6 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { LIMIT_DEFAULTS } from '../../shared/config/limits.ts';
 import { PASSWORD, registerUser, uniqueEmail } from '../support/accounts.ts';
 import { useGateway } from '../support/api.ts';
 import { ARTIFACTS, expectAccessible, hasChromium, openPage, useBrowser, VIEWPORTS } from '../support/browser.ts';
@@ -13,7 +14,7 @@ import { consoleHelpers } from '../support/console.ts';
 
 describe.skipIf(!hasChromium)('the console in Chromium', () => {
   // A small byte quota to reach; the key quota as deployed.
-  const gateway = useGateway({}, { limits: { kvMaxKeys: 1000, kvMaxBytes: 4000, recordLookupsPerHour: 100 } });
+  const gateway = useGateway({}, { limits: { ...LIMIT_DEFAULTS, kvMaxBytes: 4000 } });
   const chromium = useBrowser();
   const { open, signUp, statusIn, focused } = consoleHelpers(gateway, chromium);
 
@@ -184,7 +185,7 @@ describe.skipIf(!hasChromium)('the console in Chromium', () => {
         const { page, problems } = await open(viewport);
         const { token } = await signUp(page, 'Alan Turing');
         await page.getByRole('link', { name: 'Key-value' }).click();
-        await expect.poll(() => focused(page)).toBe('H1:Key-value store'); // the view changes on hashchange, after the click
+        await expect.poll(() => focused(page)).toBe('H1:Key-value store');
         await expect.poll(() => page.locator('#kv-empty').isVisible()).toBe(true);
         await expectAccessible(page);
         const form = page.locator('#kv-form');

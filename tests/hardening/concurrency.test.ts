@@ -1,7 +1,10 @@
 /** Races: no duplicates, no orphans, no lost updates. (Register, CAS and idempotency races: tests/http.) */
 import { describe, expect, it } from 'vitest';
 import { keyedHash } from '../../shared/crypto/hash.ts';
-import { keys, normaliseEmail } from '../../shared/db/keys.ts';
+import { kvKeys } from '../../shared/db/kv.ts';
+import { markerKey } from '../../shared/db/markers.ts';
+import { userPartition } from '../../shared/db/user-partition.ts';
+import { normaliseEmail } from '../../shared/domain/user.ts';
 import { defined } from '../../tools/values.ts';
 import { PASSWORD, registerUser, uniqueEmail } from '../support/accounts.ts';
 import { useGateway } from '../support/api.ts';
@@ -21,7 +24,7 @@ describe('concurrency', () => {
     expect(defined(results.at(-1), 'the deletion’s answer').status).toBe(204);
     // Every write either landed before the deletion swept the store, or was refused.
     for (const r of results.slice(0, -1)) expect([201, 401]).toContain(r.status);
-    const left = (await scanTable()).filter((item) => item.PK === keys.kvPartition(user.id) || item.PK === keys.userPartition(user.id));
+    const left = (await scanTable()).filter((item) => item.PK === kvKeys.partition(user.id) || item.PK === userPartition(user.id));
     expect(left).toEqual([]);
   });
 
@@ -37,7 +40,7 @@ describe('concurrency', () => {
     expect(defined(results.at(-1), 'the deletion’s answer').status).toBe(204);
     // Signed in before the deletion, refused after it (401), or held back by the sign-in limits (429).
     for (const r of results.slice(0, -1)) expect([200, 401, 429]).toContain(r.status);
-    const left = (await scanTable()).filter((item) => item.PK === keys.userPartition(user.id));
+    const left = (await scanTable()).filter((item) => item.PK === userPartition(user.id));
     expect(left).toEqual([]);
   });
 
@@ -50,7 +53,7 @@ describe('concurrency', () => {
     ]);
     expect([rx.status, ry.status].sort()).toEqual([200, 409]);
     const winner = rx.status === 200 ? x : y;
-    const marker = keys.email(await keyedHash('email', normaliseEmail(email)));
+    const marker = markerKey('email', await keyedHash('email', normaliseEmail(email)));
     const markers = (await scanTable()).filter((item) => item.PK === marker.PK);
     expect(markers).toEqual([expect.objectContaining({ user_id: winner.id })]);
     expect((await api().post('/auth/login', { email, password: PASSWORD })).body.user.user_id).toBe(winner.id);

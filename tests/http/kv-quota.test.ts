@@ -1,12 +1,13 @@
 /** Each user's key-value store has a quota (keys, and bytes of keys and values), counted exactly under concurrent writes. */
 import { describe, expect, it } from 'vitest';
+import { LIMIT_DEFAULTS } from '../../shared/config/limits.ts';
 import { kv } from '../../shared/db/kv.ts';
 import { defined } from '../../tools/values.ts';
 import { registerUser } from '../support/accounts.ts';
 import { useGateway } from '../support/api.ts';
 
 // A small quota to reach, given to the functions as the stack would (kvMaxKeys, kvMaxBytes in the context).
-const gateway = useGateway({}, { limits: { kvMaxKeys: 10, kvMaxBytes: 2000, recordLookupsPerHour: 100 } });
+const gateway = useGateway({}, { limits: { ...LIMIT_DEFAULTS, kvMaxKeys: 10, kvMaxBytes: 2000 } });
 const api = () => gateway.api;
 const path = (key: string) => `/kv/${encodeURIComponent(key)}`;
 

@@ -8,10 +8,17 @@ import type { AddressInfo } from 'node:net';
 import { threadId } from 'node:worker_threads';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { type FunctionSpec, functionSpecs } from '../../infra/functions.ts';
-import { gatewayResponses } from '../../infra/gateway-contract.ts';
+import { gatewayResponses, LAMBDA_MAX_REQUEST_BYTES, LAMBDA_MAX_RESPONSE_BYTES } from '../../infra/gateway-contract.ts';
 import { PROBLEM_CONTENT_TYPE } from '../../shared/http/problem.ts';
 import { createGateway } from '../../tools/local/gateway/index.ts';
-import { APP_SECRET_ARN, CONSOLE_API_KEY_SECRET_ARN, type LocalLambda, localLambdaOptions, startLocalLambda } from '../../tools/local/lambda.ts';
+import {
+  APP_SECRET_ARN,
+  CONSOLE_API_KEY_SECRET_ARN,
+  InvocationRefused,
+  type LocalLambda,
+  localLambdaOptions,
+  startLocalLambda,
+} from '../../tools/local/lambda.ts';
 import { defined } from '../../tools/values.ts';
 import { registerUser } from '../support/accounts.ts';
 import { API_KEY, CONSOLE_KEY, clientFor, useGateway } from '../support/api.ts';
@@ -84,6 +91,21 @@ describe('the local Lambda service', () => {
     expect(new Set(seven.map((r) => r.threadId))).toEqual(instances); // the cap is 3: the same warm three
     expect(Math.min(...seven.map((r) => r.invocations))).toBeGreaterThanOrEqual(2);
     expect(Math.max(...[...three, ...seven].map((r) => r.mostRunning))).toBe(1);
+  });
+
+  it('applies Lambda’s 6 MB to the event and to the result, as Lambda does', async () => {
+    await lambda.reload();
+    const event = buildTestEvent('health.get');
+    // The event as JSON: a body that fits on its own can still make one over the limit.
+    const tooLarge = { ...event, body: 'x'.repeat(LAMBDA_MAX_REQUEST_BYTES - JSON.stringify({ ...event, body: '' }).length + 1) };
+    await expect(lambda.invoke('probe', tooLarge)).rejects.toBeInstanceOf(InvocationRefused);
+    const fits = { ...tooLarge, body: tooLarge.body.slice(1) };
+    expect(JSON.parse((await lambda.invoke('probe', fits)).body).invocations).toBe(1); // the refused one never ran
+
+    const result = (bytes: number) => lambda.invoke('probe', { ...event, queryStringParameters: { respond: String(bytes) } });
+    const envelope = JSON.stringify(await result(0)).length;
+    expect((await result(LAMBDA_MAX_RESPONSE_BYTES - envelope)).body).toHaveLength(LAMBDA_MAX_RESPONSE_BYTES - envelope);
+    await expect(result(LAMBDA_MAX_RESPONSE_BYTES - envelope + 1)).rejects.toThrow(/Function.ResponseSizeTooLarge/);
   });
 
   it('writes what a function logs to this process’s stdout before it answers', async () => {

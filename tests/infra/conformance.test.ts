@@ -30,6 +30,7 @@ const contexts = {
   small,
   smallWithRoomForPreflights: { ...small, stageBurstLimit: 1000 },
   waf: { wafRateLimit: 12 },
+  wafSession: { wafSessionRateLimit: 12 },
 };
 type ContextName = keyof typeof contexts;
 const templates = {} as Record<ContextName, Resources>;
@@ -154,14 +155,52 @@ describe('with the default context (cdk.json)', () => {
     methods = ofType(template, 'AWS::ApiGateway::Method');
   });
 
-  it('has no web ACL rule the local gateway does not apply: one per-address rate limit, no custom response', () => {
+  it('has no web ACL rule the local gateway does not apply: the per-address and per-session rate limits, the body rule', () => {
     const acls = ofType(template, 'AWS::WAFv2::WebACL');
     expect(acls).toHaveLength(1);
     const acl = firstOfType(template, 'AWS::WAFv2::WebACL');
     expect(acl.Properties.DefaultAction).toEqual({ Allow: {} });
-    expect(acl.Properties.CustomResponseBodies).toBeUndefined();
+    expect(Object.keys(acl.Properties.CustomResponseBodies)).toEqual(['BodyTooLarge']);
+    const none = [{ Priority: 0, Type: 'NONE' }];
+    const header = (name: string) => ({ SingleHeader: { Name: name } });
     expect(acl.Properties.Rules.map((r: Json) => ({ Action: r.Action, Statement: r.Statement }))).toEqual([
       { Action: { Block: {} }, Statement: { RateBasedStatement: { Limit: expect.any(Number), EvaluationWindowSec: 60, AggregateKeyType: 'IP' } } },
+      {
+        Action: { Block: {} },
+        Statement: {
+          RateBasedStatement: {
+            Limit: expect.any(Number),
+            EvaluationWindowSec: 60,
+            AggregateKeyType: 'CUSTOM_KEYS',
+            CustomKeys: [{ Header: { Name: 'authorization', TextTransformations: none } }],
+            ScopeDownStatement: {
+              SizeConstraintStatement: { FieldToMatch: header('authorization'), ComparisonOperator: 'GT', Size: 0, TextTransformations: none },
+            },
+          },
+        },
+      },
+      {
+        Action: { Block: { CustomResponse: { ResponseCode: expect.any(Number), CustomResponseBodyKey: 'BodyTooLarge', ResponseHeaders: expect.any(Array) } } },
+        Statement: {
+          AndStatement: {
+            Statements: [
+              {
+                SizeConstraintStatement: {
+                  FieldToMatch: { Body: { OversizeHandling: 'MATCH' } },
+                  ComparisonOperator: 'GT',
+                  Size: 0,
+                  TextTransformations: none,
+                },
+              },
+              {
+                NotStatement: {
+                  Statement: { RegexMatchStatement: { FieldToMatch: header('content-length'), RegexString: expect.any(String), TextTransformations: none } },
+                },
+              },
+            ],
+          },
+        },
+      },
     ]);
     const association = firstOfType(template, 'AWS::WAFv2::WebACLAssociation');
     expect(JSON.stringify(association.Properties.ResourceArn)).toContain('stages');
@@ -225,9 +264,38 @@ describe('with the default context (cdk.json)', () => {
     await expectDeclared(template, 'MISSING_AUTHENTICATION_TOKEN', await api.get('/no/such/route'));
   });
 
-  it('refuses a body over the payload limit as the template’s REQUEST_TOO_LARGE', async () => {
+  it('refuses a body over the payload limit, and a head over API Gateway’s quotas, as the template’s REQUEST_TOO_LARGE', async () => {
     const res = await api.call('PUT', '/kv/big', { raw: 'x'.repeat(MAX_PAYLOAD_BYTES + 1), headers: { 'content-type': 'application/json' } });
     await expectDeclared(template, 'REQUEST_TOO_LARGE', res);
+    await expectDeclared(template, 'REQUEST_TOO_LARGE', await api.get('/health', { headers: { 'x-fill': 'a'.repeat(11_000) } }));
+    await expectDeclared(template, 'REQUEST_TOO_LARGE', await api.get(`/health?q=${'a'.repeat(11_000)}`));
+  });
+
+  it('refuses a body as the template’s body rule says, with its own answer, and lets one just within it reach the function', async () => {
+    const acl = firstOfType(template, 'AWS::WAFv2::WebACL');
+    const rule = defined(
+      acl.Properties.Rules.find((r: Json) => r.Action.Block.CustomResponse),
+      'the rule with a custom response',
+    );
+    const accepted = new RegExp(rule.Statement.AndStatement.Statements[1].NotStatement.Statement.RegexMatchStatement.RegexString);
+    // The largest Content-Length the template's pattern accepts (it accepts every smaller one).
+    let [low, high] = [0, MAX_PAYLOAD_BYTES];
+    while (low < high) {
+      const mid = Math.ceil((low + high) / 2);
+      if (accepted.test(String(mid))) low = mid;
+      else high = mid - 1;
+    }
+    const put = (bytes: number) => api.call('PUT', '/kv/big', { raw: 'x'.repeat(bytes), headers: { 'content-type': 'application/json' } });
+    expect((await put(low)).status).toBe(401); // reached the function: no token
+    const refused = await put(low + 1);
+    const { ResponseCode, CustomResponseBodyKey, ResponseHeaders } = rule.Action.Block.CustomResponse;
+    const { Content, ContentType } = acl.Properties.CustomResponseBodies[CustomResponseBodyKey];
+    expect(ContentType).toBe('APPLICATION_JSON');
+    expect(refused.status).toBe(ResponseCode);
+    expect(refused.headers.get('content-type')).toBe('application/json');
+    expect(refused.body).toEqual(JSON.parse(Content));
+    const declared = Object.fromEntries(ResponseHeaders.map((h: Json) => [h.Name, h.Value]));
+    expect(headersNamed(refused, Object.keys(declared))).toEqual(declared);
   });
 
   it('throttles each key as the template’s usage plan says, answering its THROTTLED', async () => {
@@ -311,7 +379,18 @@ describe('with origins, a small quota and a small stage throttle in the context'
     expect((await api.get('/health', { apiKey: null, from: '127.0.0.3' })).status).toBe(200);
   });
 
-  it('meters only the clients’ key, as the template’s two usage plans say', async () => {
+  it('limits each session as the template’s web ACL says, answering its WAF_FILTERED, and no other session from that address', async () => {
+    const { template, api } = await deployBoth('wafSession');
+    const acl = firstOfType(template, 'AWS::WAFv2::WebACL');
+    const { Limit } = acl.Properties.Rules[1].Statement.RateBasedStatement;
+    expect(Limit).toBe(12);
+    const answers = await Promise.all(Array.from({ length: Limit + 8 }, () => api.get('/me', { token: 'one-session', from: '127.0.0.2' })));
+    expect(answers.filter((r) => r.status === 401)).toHaveLength(Limit); // reached the function: not a valid token
+    await expectDeclared(template, 'WAF_FILTERED', first429(answers));
+    expect((await api.get('/me', { token: 'another-session', from: '127.0.0.2' })).status).toBe(401);
+  });
+
+  it('throttles both keys and meters only the clients’ key, as the template’s two usage plans say', async () => {
     const { template, api } = await deployBoth('default');
     const plans = ofType(template, 'AWS::ApiGateway::UsagePlan');
     const planOfKey = (keyPrefix: string) => {
@@ -324,13 +403,17 @@ describe('with origins, a small quota and a small stage throttle in the context'
         `the usage plan of ${keyPrefix}`,
       )[1].Properties;
     };
-    expect(planOfKey('ConsoleApiKey').Throttle).toBeUndefined();
+    expect(planOfKey('ConsoleApiKey').Throttle).toEqual(planOfKey('ClientApiKey').Throttle);
     expect(planOfKey('ConsoleApiKey').Quota).toBeUndefined();
+    expect(planOfKey('ClientApiKey').Quota).toBeDefined();
     const { BurstLimit } = planOfKey('ClientApiKey').Throttle;
     const burst = (apiKey: string) =>
       Promise.all(Array.from({ length: BurstLimit + 40 }, (_, i) => api.get('/me', { apiKey, from: `127.0.2.${1 + (i % 20)}` })));
-    expect((await burst(CONSOLE_KEY)).every((r) => r.status === 401)).toBe(true);
-    await expectDeclared(template, 'THROTTLED', first429(await burst(API_KEY)));
+    for (const key of [CONSOLE_KEY, API_KEY]) {
+      const answers = await burst(key); // each key its own bucket
+      expect(answers.filter((r) => r.status === 401).length).toBeGreaterThanOrEqual(BurstLimit);
+      await expectDeclared(template, 'THROTTLED', first429(answers));
+    }
   });
 
   it('stops a key at the template’s monthly quota, then the stage at its throttle', async () => {
@@ -342,13 +425,14 @@ describe('with origins, a small quota and a small stage throttle in the context'
     for (let i = 0; i < plan.Properties.Quota.Limit; i++) statuses.push((await api.get('/me')).status);
     expect(statuses).toEqual(Array(plan.Properties.Quota.Limit).fill(401)); // reached the function: no token
     await expectDeclared(template, 'QUOTA_EXCEEDED', await api.get('/me'));
+    expect((await api.get('/me', { apiKey: CONSOLE_KEY })).status).toBe(401); // the console's plan has no quota
 
     const { StageName, MethodSettings } = stage.Properties;
     expect(StageName).toBe('dev');
     const { ThrottlingBurstLimit } = MethodSettings[0];
     const health = await Promise.all(Array.from({ length: ThrottlingBurstLimit + 10 }, () => api.get('/health', { apiKey: null })));
     const passed = health.filter((r) => r.status === 200).length;
-    expect(passed).toBeGreaterThanOrEqual(ThrottlingBurstLimit - 5); // 5 of the burst went on the quota test
+    expect(passed).toBeGreaterThanOrEqual(ThrottlingBurstLimit - 6); // 6 of the burst went on the quota test
     expect(passed).toBeLessThanOrEqual(ThrottlingBurstLimit);
     await expectDeclared(template, 'THROTTLED', first429(health));
   });

@@ -1,5 +1,5 @@
 /**
- * The whole stack: cdk-nag's AwsSolutions pack in the app, the outputs, and the README's cost counts.
+ * The whole stack: cdk-nag's AwsSolutions pack in the app, the outputs, and the cost counts in docs/operations.md.
  * Each part of the stack has its own test file (data-store, route-functions, route-api, fair-use,
  * monitoring); tests/support/stack.ts synthesizes the stack for all of them.
  */
@@ -24,10 +24,13 @@ describe('outputs', () => {
   });
 });
 
-describe('README', () => {
+describe('docs/operations.md', () => {
   it('states the cost-bearing counts of the synthesized template', () => {
-    const readme = readFileSync(resolve(import.meta.dirname, '../../README.md'), 'utf8');
-    const costs = readme.slice(readme.indexOf('### Cost notes'), readme.indexOf('### Teardown'));
+    const operations = readFileSync(resolve(import.meta.dirname, '../../docs/operations.md'), 'utf8');
+    const start = operations.indexOf('\n## Costs\n');
+    expect(start).toBeGreaterThan(-1);
+    const end = operations.indexOf('\n## ', start + 1);
+    const costs = operations.slice(start, end === -1 ? undefined : end);
     const stated = (pattern: RegExp) => pattern.exec(costs)?.slice(1).map(Number);
     const alarms = resources('AWS::CloudWatch::Alarm').map(([, a]) => a.Properties);
     const webAcls = resources('AWS::WAFv2::WebACL');
@@ -51,7 +54,7 @@ describe('README', () => {
       customMetrics: [customMetrics.size],
       dashboards: [resources('AWS::CloudWatch::Dashboard').length],
       waf: [webAcls.length, wafRules],
-      // The README's prices: $0.40 a secret, $1 a key, $0.10 an alarm metric, $3 a dashboard, $5 a web ACL and $1 a rule.
+      // The prices docs/operations.md states: $0.40 a secret, $1 a key, $0.10 an alarm metric, $3 a dashboard, $5 a web ACL and $1 a rule.
       monthlyAtRest: [
         Math.round(
           0.4 * resources('AWS::SecretsManager::Secret').length +

@@ -5,9 +5,8 @@
 import { randomUUID } from 'node:crypto';
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
-import { db, tableName } from '../../shared/db/client.ts';
-import { ClaimLost, idempotency } from '../../shared/db/idempotency.ts';
-import { keys } from '../../shared/db/keys.ts';
+import { db, dynamo, tableName } from '../../shared/db/client.ts';
+import { ClaimInFlight, idempotency, idempotencyKeys } from '../../shared/db/idempotency.ts';
 import { transact } from '../../shared/db/writes.ts';
 
 describe('an Idempotency-Key claim taken over by a retry', () => {
@@ -21,7 +20,7 @@ describe('an Idempotency-Key claim taken over by a retry', () => {
     await db.send(
       new UpdateCommand({
         TableName: tableName(),
-        Key: keys.idempotency(userId, claimId),
+        Key: idempotencyKeys.record(userId, claimId),
         UpdateExpression: 'SET locked_until = :past',
         ExpressionAttributeValues: { ':past': 0 },
       }),
@@ -29,11 +28,35 @@ describe('an Idempotency-Key claim taken over by a retry', () => {
     const retry = await idempotency.claim(userId, claimId, requestHash);
     if (retry.outcome !== 'claimed') throw new Error(`retry's claim: ${retry.outcome}`);
 
-    await expect(transact([idempotency.completion(userId, claimId, first.token, { by: 'first' })])).rejects.toThrow(ClaimLost);
+    await expect(transact([idempotency.completion(userId, claimId, first.token, { by: 'first' })])).rejects.toThrow(ClaimInFlight);
     await idempotency.release(userId, claimId, first.token);
     expect(await idempotency.claim(userId, claimId, requestHash)).toEqual({ outcome: 'in_flight' });
 
     await transact([idempotency.completion(userId, claimId, retry.token, { by: 'retry' })]);
     expect(await idempotency.claim(userId, claimId, requestHash)).toEqual({ outcome: 'replay', result: { by: 'retry' } });
+  });
+});
+
+describe('an Idempotency-Key seen before', () => {
+  it('is answered from the failed claim itself (ReturnValuesOnConditionCheckFailure), without a second read', async () => {
+    const [userId, claimId] = [randomUUID(), randomUUID()];
+    const first = await idempotency.claim(userId, claimId, 'hash-a');
+    if (first.outcome !== 'claimed') throw new Error(`first claim: ${first.outcome}`);
+    const sent: string[] = [];
+    dynamo.middlewareStack.add(
+      (next, { commandName }) =>
+        (args) => {
+          sent.push(commandName ?? '');
+          return next(args);
+        },
+      { step: 'initialize', name: 'countCommands' },
+    );
+    try {
+      expect(await idempotency.claim(userId, claimId, 'hash-a')).toEqual({ outcome: 'in_flight' });
+      expect(await idempotency.claim(userId, claimId, 'hash-b')).toEqual({ outcome: 'mismatch' });
+    } finally {
+      dynamo.middlewareStack.remove('countCommands');
+    }
+    expect(sent).toEqual(['PutItemCommand', 'PutItemCommand']);
   });
 });

@@ -31,7 +31,7 @@ describe('key rotation', () => {
     const after = await freshModules(newKey);
     // The owner's lookup still finds their record, and it still counts as theirs: no second one.
     expect((await after.records.lookupRecords(caller, phone, page)).items).toEqual([expect.objectContaining({ record_id: created.record_id, name: 'Old' })]);
-    await expect(after.records.createRecord(caller, patient('Dup', phone))).rejects.toMatchObject({ name: 'Conflict' });
+    await expect(after.records.createRecord(caller, patient('Dup', phone))).rejects.toMatchObject({ detail: 'You already have a record for this phone.' });
     // Another owner's record of the same phone, under the new key; an admin finds both.
     const theirs = await after.records.createRecord(other, patient('New', phone));
     const seen = await after.records.lookupRecords(admin, phone, page);

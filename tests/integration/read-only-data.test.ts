@@ -1,33 +1,25 @@
 /**
- * A function whose routes only read gets a data client that refuses writes (its role cannot write
- * either), so a read route that starts writing fails in `npm test` as it would on AWS.
+ * A read route's handler runs alongside the session check (shared/http/handler.ts), inside readOnly:
+ * its DynamoDB calls can read, and a write is refused before it leaves the process, so nothing is
+ * written on behalf of a session not yet known to be open.
  */
 import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { db, readOnly, tableName, WriteRefused } from '../../shared/db/client.ts';
 
-async function clientWith(dataAccess: string) {
-  vi.stubEnv('DATA_ACCESS', dataAccess);
-  vi.resetModules();
-  return import('../../shared/db/client.ts');
-}
-
-afterEach(() => {
-  vi.unstubAllEnvs();
-  vi.resetModules();
-});
-
-describe('the data client of a read-only function', () => {
-  it('reads, and refuses a write before it leaves the process', async () => {
-    const { db, tableName, WriteRefused } = await clientWith('read');
+describe('the data client inside readOnly', () => {
+  it('reads, and refuses a write before it leaves the process; outside, the same write goes through', async () => {
     const Key = { PK: 'READ-ONLY#probe', SK: 'PROBE' };
-    expect((await db.send(new GetCommand({ TableName: tableName(), Key }))).Item).toBeUndefined();
-    await expect(
-      db.send(new QueryCommand({ TableName: tableName(), KeyConditionExpression: 'PK = :pk', ExpressionAttributeValues: { ':pk': Key.PK } })),
-    ).resolves.toMatchObject({ Count: 0 });
-    await expect(db.send(new PutCommand({ TableName: tableName(), Item: Key }))).rejects.toThrow(WriteRefused);
+    await readOnly(async () => {
+      expect((await db.send(new GetCommand({ TableName: tableName(), Key }))).Item).toBeUndefined();
+      await expect(
+        db.send(new QueryCommand({ TableName: tableName(), KeyConditionExpression: 'PK = :pk', ExpressionAttributeValues: { ':pk': Key.PK } })),
+      ).resolves.toMatchObject({ Count: 0 });
+      await expect(db.send(new PutCommand({ TableName: tableName(), Item: Key }))).rejects.toThrow(WriteRefused);
+    });
+    expect((await db.send(new GetCommand({ TableName: tableName(), Key, ConsistentRead: true }))).Item).toBeUndefined();
 
-    const writer = await clientWith('write');
-    await writer.db.send(new PutCommand({ TableName: writer.tableName(), Item: Key }));
-    await expect(writer.db.send(new GetCommand({ TableName: writer.tableName(), Key, ConsistentRead: true }))).resolves.toMatchObject({ Item: Key });
+    await db.send(new PutCommand({ TableName: tableName(), Item: Key }));
+    await expect(db.send(new GetCommand({ TableName: tableName(), Key, ConsistentRead: true }))).resolves.toMatchObject({ Item: Key });
   });
 });

@@ -10,7 +10,7 @@
 import { ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { documentClient } from '../../shared/db/client.ts';
-import { luhnValid } from '../../shared/schemas/payments.ts';
+import { luhnValid } from '../../shared/domain/card.ts';
 import { localClient } from '../../tools/local/dynamodb.ts';
 
 const FORBIDDEN_NAMES = /^(password|card_no|card_number|card_cvc|cvc|cvv|phone)$/i;

@@ -1,11 +1,18 @@
 /** The domain rules on their own, in milliseconds: money, payments, passwords, keys, cursors. */
 import { describe, expect, it } from 'vitest';
-import { paged } from '../../shared/crypto/cursor.ts';
-import { keys, normaliseEmail, normaliseUsername } from '../../shared/db/keys.ts';
+import { idempotencyKeys } from '../../shared/db/idempotency.ts';
+import { kvKeys } from '../../shared/db/kv.ts';
+import { markerKey } from '../../shared/db/markers.ts';
+import { sessionKeys } from '../../shared/db/sessions.ts';
+import { profileKey, userPartition } from '../../shared/db/user-partition.ts';
+import { cardBrand, expiryMonth, luhnValid } from '../../shared/domain/card.ts';
+import { isMoney, MAX_MINOR_UNITS, minorUnits, moneyOf, NON_MONETARY, toDecimal, toMinor } from '../../shared/domain/money.ts';
+import { canBecome, EDITABLE_FIELDS, PAYMENT_STATUSES, type Payment, revisePayment } from '../../shared/domain/payment.ts';
+import { normaliseEmail, normaliseUsername } from '../../shared/domain/user.ts';
 import { InvalidInput } from '../../shared/errors.ts';
 import { currentPassword, password } from '../../shared/schemas/common.ts';
-import { MAX_MINOR_UNITS, minorUnits, NON_MONETARY, requireMinor, toDecimal, toMinor } from '../../shared/schemas/money.ts';
-import { canBecome, cardBrand, createPaymentBody, expiryMonth, luhnValid, PAYMENT_STATUSES } from '../../shared/schemas/payments.ts';
+import { createPaymentBody } from '../../shared/schemas/payments.ts';
+import { paged } from '../../shared/services/paging.ts';
 import { defined } from '../../tools/values.ts';
 
 describe('money', () => {
@@ -39,24 +46,18 @@ describe('money', () => {
     }
   });
 
-  it('requires a positive amount of at most 10^15 minor units, naming the field', () => {
-    expect(requireMinor('10000000000000', 'USD')).toBe(MAX_MINOR_UNITS);
-    expect(Number.isSafeInteger(requireMinor('10000000000000', 'USD'))).toBe(true);
+  it('makes Money only of a positive amount of at most 10^15 minor units, with the decimals of its currency', () => {
+    expect(moneyOf('10000000000000', 'USD')).toEqual({ minor: MAX_MINOR_UNITS, currency: 'USD' });
+    expect(moneyOf(500.5, 'USD')).toEqual({ minor: 50050, currency: 'USD' });
     for (const [amount, currency] of [
       ['0', 'USD'],
       ['10000000000000.01', 'USD'],
       ['1.5', 'JPY'],
       ['abc', 'EUR'],
     ] as const) {
-      const error = (() => {
-        try {
-          requireMinor(amount, currency);
-        } catch (thrown) {
-          return thrown;
-        }
-      })();
-      expect(error, `${amount} ${currency}`).toBeInstanceOf(InvalidInput);
-      expect((error as InvalidInput).fields?.[0]?.path).toBe('body.amount');
+      const money = moneyOf(amount, currency);
+      expect(isMoney(money), `${amount} ${currency}`).toBe(false);
+      expect(money).toMatchObject({ detail: expect.stringContaining(currency), message: expect.stringContaining(currency) });
     }
   });
 });
@@ -96,6 +97,59 @@ describe('payments', () => {
     expect(createPaymentBody().safeParse({ ...body, card_expiry: '12/99' }).success).toBe(true);
     expect(createPaymentBody().safeParse({ ...body, card_expiry: '01/20' }).success).toBe(false);
   });
+
+  it('parse a body into Money and a Card once, and keep no CVC', () => {
+    const parsed = createPaymentBody().parse({
+      amount: '500.5',
+      currency: 'INR',
+      payment_method: 'Credit Card',
+      card_no: '4111 1111 1111 1111',
+      card_expiry: '2099-12-01',
+      card_cvc: '123',
+    });
+    expect(parsed).toEqual({
+      amount: { minor: 50050, currency: 'INR' },
+      payment_method: 'Credit Card',
+      card: { digits: '4111111111111111', brand: 'visa', last4: '1111', expiryMonth: '2099-12' },
+      status: 'pending',
+    });
+    const tooPrecise = createPaymentBody().safeParse({
+      payment_method: 'Credit Card',
+      amount: 10.5,
+      currency: 'JPY',
+      card_no: '4111111111111111',
+      card_expiry: '12/99',
+      card_cvc: '123',
+    });
+    expect(tooPrecise.error?.issues).toEqual([expect.objectContaining({ path: ['amount'], message: 'At most 0 decimals for JPY' })]);
+  });
+
+  it('change the amount and the card only while pending, and the status only forward', () => {
+    const pending: Payment = {
+      payment_id: 'p',
+      user_id: 'u',
+      amount: { minor: 9995, currency: 'USD' },
+      payment_method: 'Credit Card',
+      card: { sealed: 'sealed', brand: 'visa', last4: '1111', expiryMonth: '2099-12' },
+      status: 'pending',
+      version: 1,
+      created_at: 'then',
+      updated_at: 'then',
+    };
+    expect(revisePayment(pending, { currency: 'EUR', card_expiry: '2098-01' }, 'now')).toMatchObject({
+      amount: { minor: 9995, currency: 'EUR' },
+      card: { sealed: 'sealed', expiryMonth: '2098-01' },
+      version: 2,
+      updated_at: 'now',
+    });
+    expect(() => revisePayment(pending, { currency: 'JPY' }, 'now')).toThrow(/at most 0 decimals for JPY/); // 99.95 has decimals a yen has not
+    const completed = revisePayment(pending, { status: 'completed' }, 'now');
+    expect(() => revisePayment(completed, { amount: 5, card_cvc: true }, 'later')).toThrow(
+      'amount, card_cvc can change only while the payment is pending (it is completed).',
+    );
+    expect(() => revisePayment(completed, { status: 'pending' }, 'later')).toThrow('A completed payment cannot become pending.');
+    expect(EDITABLE_FIELDS.refunded).toEqual(['payment_method', 'status', 'description']);
+  });
 });
 
 describe('the password policy', () => {
@@ -115,11 +169,16 @@ describe('the password policy', () => {
 describe('keys', () => {
   it('put everything of a user in partitions named after the user, and nothing personal in any key', () => {
     const userId = '3f0c1e9e-0000-4000-8000-000000000001';
-    for (const key of [keys.user(userId), keys.session(userId, 's'), keys.refreshToken(userId, 'h'), keys.idempotency(userId, 'c'), keys.kvUsage(userId)]) {
-      expect(key.PK).toBe(keys.userPartition(userId));
-    }
-    expect(keys.kvEntry(userId, 'a/b').PK).toBe(keys.kvPartition(userId));
-    expect(keys.email('hash').PK).toBe('EMAIL#hash');
+    const inPartition = [
+      profileKey(userId),
+      sessionKeys.session(userId, 's'),
+      sessionKeys.refreshToken(userId, 'h'),
+      idempotencyKeys.record(userId, 'c'),
+      kvKeys.usage(userId),
+    ];
+    for (const key of inPartition) expect(key.PK).toBe(userPartition(userId));
+    expect(kvKeys.entry(userId, 'a/b').PK).toBe(kvKeys.partition(userId));
+    expect(markerKey('email', 'hash').PK).toBe('EMAIL#hash');
   });
 
   it('compare emails and usernames without case or surrounding space', () => {

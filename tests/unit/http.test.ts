@@ -1,12 +1,19 @@
 import { ConditionalCheckFailedException, ProvisionedThroughputExceededException } from '@aws-sdk/client-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { gatewayResponseHeaders, gatewayResponses } from '../../infra/gateway-contract.ts';
+import { ConfigurationError } from '../../shared/config/index.ts';
 import { isTransientDbError } from '../../shared/db/errors.ts';
-import { sourceNetwork } from '../../shared/db/login-attempts.ts';
+import { ClaimInFlight } from '../../shared/db/idempotency.ts';
+import { QuotaExceeded } from '../../shared/db/kv.ts';
+import { UniquenessConflict } from '../../shared/db/markers.ts';
+import { OwnerGone } from '../../shared/db/user-partition.ts';
+import { StaleVersion } from '../../shared/db/writes.ts';
+import { sourceNetwork } from '../../shared/domain/sign-in.ts';
+import { assertVersion } from '../../shared/domain/versions.ts';
 import { InvalidInput, PreconditionFailed } from '../../shared/errors.ts';
 import { conditionOf } from '../../shared/http/etag.ts';
 import { pathParametersOf } from '../../shared/http/path-parameters.ts';
-import { assertVersion } from '../../shared/versions.ts';
+import { problemOf } from '../../shared/http/problem.ts';
 import { TokenBucket } from '../../tools/local/gateway/index.ts';
 
 describe('token bucket', () => {
@@ -29,6 +36,25 @@ describe('DynamoDB error classification', () => {
     expect(isTransientDbError(new AggregateError([Object.assign(new Error('x'), { code: 'ECONNREFUSED' })]))).toBe(true);
     expect(isTransientDbError(new ConditionalCheckFailedException(meta))).toBe(false);
     expect(isTransientDbError(new TypeError('bug'))).toBe(false);
+  });
+});
+
+describe('the one error exit (problem.ts)', () => {
+  const meta = { $metadata: {}, message: 'Rate of requests exceeds the allowed throughput at table arn:aws:dynamodb:…' };
+  it('answers each storage error as the domain error it is, without a mapping of its own', () => {
+    expect(problemOf(new StaleVersion())).toMatchObject({ status: 412, headers: {} });
+    expect(problemOf(new OwnerGone())).toMatchObject({ status: 401, headers: { 'www-authenticate': 'Bearer' } });
+    expect(problemOf(new QuotaExceeded({ maxKeys: 2, maxBytes: 10 })).body).toMatchObject({ status: 409, detail: expect.stringContaining('at most 2 keys') });
+    expect(problemOf(new ClaimInFlight())).toMatchObject({ status: 409, headers: { 'retry-after': '1' } });
+    expect(problemOf(new UniquenessConflict('email')).body).toMatchObject({ status: 409, errors: [{ path: 'body.email', message: 'email is taken' }] });
+  });
+
+  it('answers a busy or unreachable DynamoDB 503 with Retry-After, and anything else 500 without its words', () => {
+    expect(problemOf(new ProvisionedThroughputExceededException(meta))).toMatchObject({ status: 503, headers: { 'retry-after': '1' } });
+    expect(JSON.stringify(problemOf(new ProvisionedThroughputExceededException(meta)))).not.toContain('arn:aws');
+    const unreachableSecret = new ConfigurationError('The extension is unreachable', { cause: Object.assign(new Error('x'), { code: 'ECONNREFUSED' }) });
+    expect(problemOf(unreachableSecret)).toMatchObject({ status: 500, body: { detail: 'An unexpected error occurred.' } });
+    expect(problemOf(new TypeError('secret internals')).body.detail).toBe('An unexpected error occurred.');
   });
 });
 

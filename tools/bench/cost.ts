@@ -6,10 +6,11 @@
  */
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
-import type { Caller } from '../../shared/caller.ts';
 import { db, dynamo, tableName } from '../../shared/db/client.ts';
 import { users } from '../../shared/db/users.ts';
+import type { Caller } from '../../shared/domain/user.ts';
 import { type RouteId, routes } from '../../shared/routes.ts';
+import { createPaymentBody } from '../../shared/schemas/payments.ts';
 import { putEntry } from '../../shared/services/kv.ts';
 import { createPayment } from '../../shared/services/payments.ts';
 import { createRecord } from '../../shared/services/records.ts';
@@ -81,15 +82,18 @@ async function fillerAccount(passwordHash: string) {
   const user = await users.create({ email: `filler-${n}@example.com`, name: `Filler ${n}`, role: 'user' }, passwordHash);
   const caller: Caller = { id: user.user_id, role: 'user', sessionId: 'bench' };
   for (let i = 0; i < 3; i++) {
-    await createPayment(caller, {
-      amount: 100 + i,
-      currency: 'EUR',
-      payment_method: 'Credit Card',
-      card_no: '4242 4242 4242 4242',
-      card_expiry: '12/30',
-      card_cvc: '123',
-      status: 'pending',
-    });
+    await createPayment(
+      caller,
+      createPaymentBody().parse({
+        amount: 100 + i,
+        currency: 'EUR',
+        payment_method: 'Credit Card',
+        card_no: '4242 4242 4242 4242',
+        card_expiry: '12/30',
+        card_cvc: '123',
+        status: 'pending',
+      }),
+    );
     await putEntry(caller, `filler/${i}`, String(i), {});
   }
   await createRecord(caller, { name: `Filler ${n}`, phone: String(2_000_000_000 + n), dob: '1990-01-01', height: 170, weight: 70 });

@@ -1,7 +1,7 @@
 /**
  * Warm latency of one read route, in a process of its own as on Lambda (one function per process).
- * First records, from the route's source handler, the DynamoDB calls it makes (with the function's own
- * environment, so a read-only function runs its read beside the session check as deployed); then
+ * First records, from the route's source handler, the DynamoDB calls it makes (a read route runs its
+ * read beside the session check, as deployed); then
  * times the shipped bundle's handler against those calls replayed raw, and against one bare GetItem,
  * interleaved in rounds of 50 so that drift in the machine's load hits all three alike.
  */

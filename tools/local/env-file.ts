@@ -28,6 +28,12 @@ export function requiredEnv(name: string, env: NodeJS.ProcessEnv = process.env):
   return value;
 }
 
+/**
+ * Single-quoted, so the file reads the same to process.loadEnvFile and to a shell: the README's first
+ * session sources it (`. ./.env.local`), and tests/e2e/readme.test.ts runs that against this file.
+ * Inside single quotes a shell expands nothing (`$`, `!`, `"` are literal); no generated value holds
+ * a quote or a line break.
+ */
 const line = ([name, value]: [string, string]) => `${name}='${value}'\n`;
 
 /** Loads `.env.local`, generating it on the first run and adding any setting a newer version needs. */

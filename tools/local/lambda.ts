@@ -5,7 +5,9 @@
  * invocation at a time; beyond `maxInstances` busy instances of a function, requests wait. Its
  * environment is what the stack gives the function plus what the Lambda runtime sets, never this
  * process's; it reads secrets through the Parameters and Secrets extension emulation, which grants
- * each function what its spec grants it in the stack.
+ * each function what its spec grants it in the stack. Lambda's 6 MB limits on a synchronous
+ * invocation apply: an event over it is refused before any instance runs, a result over it is a
+ * function error.
  */
 import { randomUUID } from 'node:crypto';
 import { availableParallelism } from 'node:os';
@@ -15,6 +17,7 @@ import { Worker } from 'node:worker_threads';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { cdkJsonConfig } from '../../infra/config.ts';
 import { type FunctionResources, type FunctionSpec, functionEnvironment, functionSpecs } from '../../infra/functions.ts';
+import { LAMBDA_MAX_REQUEST_BYTES, LAMBDA_MAX_RESPONSE_BYTES } from '../../infra/gateway-contract.ts';
 import { lambdaRuntime } from '../../infra/runtime.ts';
 import { functionVariables, lambdaDefinedVariables, logStreamName, roleCredentials } from '../lambda/environment.ts';
 import { type SecretAccess, startSecretsExtension } from '../lambda/secrets-extension.ts';
@@ -60,7 +63,10 @@ export interface LocalLambdaOptions {
 }
 
 export interface LocalLambda {
-  /** Runs the function of `entry` with a proxy event; rejects with a FunctionError when Lambda would report one. */
+  /**
+   * Runs the function of `entry` with a proxy event; rejects with a FunctionError when Lambda would
+   * report one, and with InvocationRefused when the Lambda API would refuse the invocation.
+   */
   invoke(entry: string, event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult>;
   /**
    * Starts an instance of every function that has none and waits for its init, as provisioned
@@ -74,9 +80,14 @@ export interface LocalLambda {
   secretReads: { sessionToken: string; secretId: string; status: number }[];
 }
 
-/** A function error, timeout or crash: API Gateway answers it with its 5xx gateway response. */
+/** A function error, timeout, crash or a response over 6 MB: API Gateway answers it with a 502. */
 export class FunctionError extends Error {
   override name = 'FunctionError';
+}
+
+/** The Lambda API refusing an invocation before any function runs (an event over 6 MB): API Gateway answers it with a 500. */
+export class InvocationRefused extends Error {
+  override name = 'InvocationRefused';
 }
 
 /** The service `npm start`, the tests and the bench run, configured from this process's environment. */
@@ -279,6 +290,13 @@ export async function startLocalLambda(options: LocalLambdaOptions): Promise<Loc
     async invoke(entry, event) {
       const pool = pools.get(entry);
       if (closed || !pool) throw new FunctionError(closed ? 'The local Lambda service is closed' : `No function for ${entry}`);
+      // Lambda's 6 MB for a synchronous invocation (infra/gateway-contract.ts), on the event as JSON.
+      const requestBytes = Buffer.byteLength(JSON.stringify(event));
+      if (requestBytes > LAMBDA_MAX_REQUEST_BYTES) {
+        const refused = `${pool.name}: RequestTooLargeException: Request must be smaller than ${LAMBDA_MAX_REQUEST_BYTES + 1} bytes for the InvokeFunction operation`;
+        log(refused);
+        throw new InvocationRefused(refused);
+      }
       const instance = await acquire(pool);
       const { timeoutSeconds } = pool.spec;
       try {
@@ -289,7 +307,13 @@ export async function startLocalLambda(options: LocalLambdaOptions): Promise<Loc
           `${pool.name}: ${awsRequestId} Task timed out after ${timeoutSeconds.toFixed(2)} seconds`,
         );
         if ('error' in reply) throw new FunctionError(`${pool.name}: ${awsRequestId} ${reply.error.name}: ${reply.error.message}`);
-        return (reply as { result: APIGatewayProxyResult }).result;
+        const { result } = reply as { result: APIGatewayProxyResult };
+        if (Buffer.byteLength(JSON.stringify(result) ?? '') > LAMBDA_MAX_RESPONSE_BYTES) {
+          throw new FunctionError(
+            `${pool.name}: ${awsRequestId} Function.ResponseSizeTooLarge: Response payload size exceeded maximum allowed payload size (${LAMBDA_MAX_RESPONSE_BYTES} bytes).`,
+          );
+        }
+        return result;
       } catch (error) {
         log((error as Error).message);
         throw error;

@@ -14,8 +14,8 @@ import { hashPassword } from '../../shared/crypto/passwords.ts';
 import { signAccessToken } from '../../shared/crypto/tokens.ts';
 import { sessions } from '../../shared/db/sessions.ts';
 import { users } from '../../shared/db/users.ts';
-import { requestExamples } from '../../shared/openapi-examples.ts';
 import { type RouteDef, type RouteId, routes } from '../../shared/routes.ts';
+import { createPaymentBody } from '../../shared/schemas/payments.ts';
 import { putEntry } from '../../shared/services/kv.ts';
 import { createPayment } from '../../shared/services/payments.ts';
 import { createRecord } from '../../shared/services/records.ts';
@@ -36,15 +36,18 @@ export async function samplePlaceholders(apiKey: string): Promise<Record<string,
   const admin = await users.create({ email: `sample-admin-${unique}@example.com`, name: 'Sample Admin', role: 'admin' }, passwordHash);
   const userSession = await signIn(user.user_id, 'user');
   const caller = { id: user.user_id, role: 'user' as const, sessionId: 'sample' };
-  const payment = await createPayment(caller, {
-    amount: 250,
-    currency: 'INR',
-    payment_method: 'Debit Card',
-    card_no: '5555 5555 5555 4444',
-    card_expiry: '12/30',
-    card_cvc: '321',
-    status: 'pending',
-  });
+  const payment = await createPayment(
+    caller,
+    createPaymentBody().parse({
+      amount: 250,
+      currency: 'INR',
+      payment_method: 'Debit Card',
+      card_no: '5555 5555 5555 4444',
+      card_expiry: '12/30',
+      card_cvc: '321',
+      status: 'pending',
+    }),
+  );
   await putEntry(caller, 'settings/theme', '{"mode":"light"}', {});
   const randomPhone = () => String(Math.floor(Math.random() * 9e9) + 1e9);
   const recordPhone = randomPhone();
@@ -102,20 +105,20 @@ interface Sample {
 }
 
 const SAMPLES: Partial<Record<RouteId, Sample>> = {
-  'auth.register': { body: { ...requestExamples['auth.register'], email: 'jane.{{UNIQUE}}@example.com', username: 'jane_{{UNIQUE}}' } },
+  'auth.register': { body: { ...routes['auth.register'].requestExample, email: 'jane.{{UNIQUE}}@example.com', username: 'jane_{{UNIQUE}}' } },
   'auth.login': { body: { email: '{{USER_EMAIL}}', password: '{{USER_PASSWORD}}' } },
   'auth.token': { body: { refresh_token: '{{REFRESH_TOKEN}}' } },
   'users.list': { caller: 'admin' },
-  'users.create': { caller: 'admin', body: { ...requestExamples['users.create'], email: 'john.{{UNIQUE}}@example.com' } },
+  'users.create': { caller: 'admin', body: { ...routes['users.create'].requestExample, email: 'john.{{UNIQUE}}@example.com' } },
   'users.get': { caller: 'admin' },
   'users.update': { headers: { 'If-Match': '"1"' }, body: { address: '456 Another St, New City' } },
   'users.patch': { body: { name: 'Mario Mario' } },
   'users.delete': { caller: 'admin', body: null }, // an admin deleting someone else sends no current_password
-  'payments.create': { headers: { 'Idempotency-Key': 'order-{{UNIQUE}}' }, body: { ...requestExamples['payments.create'], user_id: '{{USER_ID}}' } },
+  'payments.create': { headers: { 'Idempotency-Key': 'order-{{UNIQUE}}' }, body: { ...routes['payments.create'].requestExample, user_id: '{{USER_ID}}' } },
   'payments.update': { headers: { 'If-Match': '"1"' }, body: { status: 'completed' } },
   'kv.list': { query: { prefix: 'settings/', limit: '50' } },
   'kv.put': { headers: { 'If-Match': '"1"' } },
-  'records.create': { body: { ...requestExamples['records.create'], phone: '{{NEW_PHONE}}' } },
+  'records.create': { body: { ...routes['records.create'].requestExample, phone: '{{NEW_PHONE}}' } },
   'records.lookup': { body: { phone: '{{RECORD_PHONE}}' } },
   'records.deleteByPhone': { caller: 'admin', body: { phone: '{{RECORD_PHONE}}' } },
 };
@@ -140,7 +143,7 @@ export function sampleEvent(id: RouteId): APIGatewayProxyEvent {
   const query = sample.query ?? (route.query && /\blimit\b/.test(JSON.stringify(route.query())) ? { limit: '20' } : {});
   // Not a URL object, which would percent-encode the placeholders' braces.
   const url = { host: 'a1b2c3d4e5.execute-api.eu-west-1.amazonaws.com', pathname: path, searchParams: new URLSearchParams(query) };
-  const example = sample.body !== undefined ? sample.body : (requestExamples as Partial<Record<RouteId, unknown>>)[id];
+  const example = sample.body !== undefined ? sample.body : route.requestExample;
   const body = route.body && example !== undefined && example !== null ? JSON.stringify(example) : '';
   const token = sample.caller === 'admin' || route.auth === 'admin' ? '{{ADMIN_TOKEN}}' : '{{USER_TOKEN}}';
   const headers: [string, string][] = [

@@ -81,16 +81,9 @@ function keepTokens({ access_token, refresh_token, expires_in }) {
 
 // ---- Words and feedback ---------------------------------------------------------------------
 
-/** Validator wording that means nothing to a person, in plain words. */
+/** The API's field messages that say more in other words here (the rest are shown as they are). */
 const PLAIN = [
-  [/^Invalid input: expected \w+, received (undefined|null)$/, () => 'This field is required.'],
-  [/^Too small: expected string to have >=?1 characters?$/, () => 'This field is required.'],
-  [/^Too small: expected string to have >=?(\d+) characters?$/, (n) => `Use at least ${n} characters.`],
-  [/^Too big: expected string to have <=?(\d+) characters?$/, (n) => `Use at most ${grouped(n)} characters.`],
-  [/^Too small: expected number to be >=?(\S+)$/, (n) => `Must be at least ${n}.`],
-  [/^Too big: expected number to be <=?(\S+)$/, (n) => `Must be at most ${grouped(n)}.`],
-  [/^Invalid option: expected one of (.+)$/, (list) => `Choose one of: ${list.replaceAll('"', '').split('|').join(', ')}.`],
-  [/^Invalid input: expected (number|int)/, () => 'Enter a number.'],
+  [/^Required$/, () => 'This field is required.'],
   [/^Invalid email address$/, () => 'Enter an email address, such as jane@example.com.'],
   [/^Unknown field$/, () => 'This field is not accepted here.'],
   [/^Date must be a real date as YYYY-MM-DD$/, () => 'Enter a real date.'],
@@ -780,14 +773,37 @@ views.records = {
 
 // ---- Payments -------------------------------------------------------------------------------
 
-const NEXT_STATUSES = { pending: ['completed', 'failed'], completed: ['refunded'], failed: [], refunded: [] };
-const payment = { current: null };
+const payment = { current: null, rules: null };
+
+/**
+ * The payment rules as the API documents them (the `status` of a payment in /openapi.json): where each
+ * status may go, which fields may change in it, which payments can be deleted. Read once, never copied
+ * here; if the document cannot be read, the console offers no change it cannot check and the API decides.
+ */
+let paymentRules;
+function loadPaymentRules() {
+  paymentRules ??= send('GET', 'openapi.json', { signed: false }).then(({ ok, data }) => {
+    const status = data?.paths?.['/payments/{id}']?.get?.responses?.[200]?.content?.['application/json']?.schema?.properties?.status;
+    if (!ok || !status?.['x-next-statuses']) {
+      paymentRules = undefined; // tried again on the next payment opened
+      return { next: {}, editable: {}, deletable: [] };
+    }
+    const rules = { next: status['x-next-statuses'], editable: status['x-editable-fields'], deletable: status['x-deletable-statuses'] };
+    const moves = Object.entries(rules.next).filter(([, next]) => next.length > 0);
+    const amountWhile = Object.keys(rules.editable).filter((s) => rules.editable[s].includes('amount'));
+    $('payment-status-help').textContent = `Status moves forward only: ${moves.map(([from, next]) => `${from} → ${next.join(' or ')}`).join('; ')}.`;
+    $('payment-pending-help').textContent = `Amount and currency change only while the payment is ${amountWhile.join(' or ')}.`;
+    return rules;
+  });
+  return paymentRules;
+}
 
 const paymentList = pagedList('payments', 'payments', (p) =>
   row(link(`#/payments/${p.payment_id}`, money(p.amount, p.currency)), badge(p.status), when(p.created_at)),
 );
 
-function showPayment(p) {
+async function showPayment(p) {
+  payment.rules = await loadPaymentRules();
   payment.current = p;
   $('payment-panel').hidden = false;
   $('payment-edit').hidden = !p;
@@ -813,29 +829,30 @@ function showPayment(p) {
   select($('payments-list'), p ? `#/payments/${p.payment_id}` : '');
   if (!p) return;
   const status = $('payment-status');
+  const next = payment.rules.next[p.status] ?? [];
+  const editable = payment.rules.editable[p.status] ?? [];
   status.replaceChildren(
-    ...[p.status, ...NEXT_STATUSES[p.status]].map((s) => {
+    ...[p.status, ...next].map((s) => {
       const option = document.createElement('option');
       option.textContent = s;
       return option;
     }),
   );
-  status.disabled = NEXT_STATUSES[p.status].length === 0;
-  const pending = p.status === 'pending';
-  for (const [id, value] of [
-    ['payment-amount', decimal(p.amount, p.currency)],
-    ['payment-currency', p.currency],
+  status.disabled = next.length === 0;
+  for (const [id, field, value] of [
+    ['payment-amount', 'amount', decimal(p.amount, p.currency)],
+    ['payment-currency', 'currency', p.currency],
+    ['payment-description', 'description', p.description ?? ''],
   ]) {
     $(id).value = value;
-    $(id).disabled = !pending;
+    $(id).disabled = !editable.includes(field);
   }
-  $('payment-description').value = p.description ?? '';
-  $('payment-delete').hidden = !pending;
+  $('payment-delete').hidden = !payment.rules.deletable.includes(p.status);
 }
 
 async function openPayment(id, message) {
   const result = await api('GET', `payments/${encodeURIComponent(id)}`);
-  showPayment(result.ok ? result.data : null);
+  await showPayment(result.ok ? result.data : null);
   if (!result.ok) report($('payment-detail'), result);
   else say($('payment-detail'), message ?? '');
   $('payment-heading').focus();
@@ -843,16 +860,17 @@ async function openPayment(id, message) {
 
 onSubmit($('payment-edit'), async (values, form) => {
   const p = payment.current;
+  const editable = payment.rules.editable[p.status] ?? [];
   const changes = {};
   if (values.status && values.status !== p.status) changes.status = values.status;
-  if (values.description !== (p.description ?? '')) changes.description = values.description;
-  if (p.status === 'pending' && values.currency.toUpperCase() !== p.currency) changes.currency = values.currency.toUpperCase();
-  if (p.status === 'pending' && values.amount !== decimal(p.amount, p.currency)) changes.amount = values.amount;
+  if (editable.includes('description') && values.description !== (p.description ?? '')) changes.description = values.description;
+  if (editable.includes('currency') && values.currency.toUpperCase() !== p.currency) changes.currency = values.currency.toUpperCase();
+  if (editable.includes('amount') && values.amount !== decimal(p.amount, p.currency)) changes.amount = values.amount;
   if (Object.keys(changes).length === 0) return done(form, 'Nothing to save: no field has changed.', 'info');
   const result = await api('PUT', `payments/${p.payment_id}`, { body: changes, headers: { 'if-match': `"${p.version}"` } });
   if (result.status === 412) return openPayment(p.payment_id, 'This payment was changed elsewhere, so nothing was saved. It now shows the latest version.');
   if (!result.ok) return report(form, result);
-  showPayment(result.data);
+  await showPayment(result.data);
   done(form, changes.status ? `Payment saved: it is now ${result.data.status}.` : 'Payment saved.');
   await paymentList.load();
 });
@@ -866,7 +884,7 @@ onClick('payment-delete', async () => {
     return done(button, 'Nothing was deleted.', 'info');
   const result = await api('DELETE', `payments/${p.payment_id}`, { headers: { 'if-match': `"${p.version}"` } });
   if (!result.ok) return report(button, result);
-  showPayment(null);
+  await showPayment(null);
   setHash('#/payments');
   done($('payment-detail'), `Deleted the payment of ${money(p.amount, p.currency)}.`);
   await paymentList.load();
@@ -888,7 +906,7 @@ onSubmit($('payment-form'), async (values, form) => {
   form.reset();
   setHash(`#/payments/${result.data.payment_id}`);
   await paymentList.load();
-  showPayment(result.data);
+  await showPayment(result.data);
   done($('payment-detail'), `Payment of ${money(result.data.amount, result.data.currency)} created (${result.data.status}).`);
 });
 

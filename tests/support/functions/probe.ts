@@ -2,7 +2,7 @@
  * A fixture function for tests/http/local-lambda.test.ts (the local Lambda service runs it from a
  * spec of the test's own): it reports what its instance sees, and misbehaves when asked to.
  * Query: log=<text> (one line on stdout), sleep=<ms>, do=throw|crash|spin, secret=<arn> and port=<port> (read
- * through the extension with its own token).
+ * through the extension with its own token), respond=<n> (a body of n bytes instead).
  */
 import { threadId } from 'node:worker_threads';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
@@ -43,6 +43,7 @@ export async function handler(event: APIGatewayProxyEvent, context: Context): Pr
         }),
       );
     if (query.do === 'spin') for (;;);
+    if (query.respond) return { statusCode: 200, headers: { 'content-type': 'text/plain' }, body: 'x'.repeat(Number(query.respond)) };
     const body = {
       threadId,
       loadedAt,

@@ -1,8 +1,9 @@
 /**
  * The limits API Gateway and its WAF apply before a function runs: the token buckets of a usage
- * plan's throttle and of the stage, a usage plan's monthly quota, and the WAF's per-address rule.
+ * plan's throttle and of the stage, a usage plan's monthly quota, the WAF's rate-based rules (per
+ * address, per session) and its body rule, and API Gateway's quotas on a request's head.
  */
-import { PER_ADDRESS_WINDOW_SECONDS } from '../../../infra/gateway-contract.ts';
+import { contentLengthRule, PER_ADDRESS_WINDOW_SECONDS, requestQuotas } from '../../../infra/gateway-contract.ts';
 
 /** Token bucket per API key: `rateLimit` tokens a second, at most `burstLimit` stored (monotonic clock). */
 export class TokenBucket {
@@ -37,19 +38,38 @@ export class MonthlyQuota {
 }
 
 /**
- * The WAF's rate-based rule: more than `limit` requests from one address in the last window blocks it.
- * Every request counts, blocked ones too (as WAF counts them), so a flood stays blocked. AWS WAF
- * notices within about a minute; this rule at once.
+ * A WAF rate-based rule: more than `limit` requests with one key (a source address, a session's
+ * token) in the last window blocks that key. Every request it evaluates counts, blocked ones too (as
+ * WAF counts them), so a flood stays blocked. AWS WAF notices within about half a minute; this rule
+ * at once.
  */
-export class PerAddressLimit {
+export class RateBasedRule {
   private recent = new Map<string, number[]>();
   constructor(private readonly limit: number) {}
 
-  allows(address: string, now = performance.now()): boolean {
+  allows(key: string, now = performance.now()): boolean {
     const since = now - PER_ADDRESS_WINDOW_SECONDS * 1000;
-    const times = (this.recent.get(address) ?? []).filter((t) => t > since);
+    const times = (this.recent.get(key) ?? []).filter((t) => t > since);
     times.push(now);
-    this.recent.set(address, times.slice(-(this.limit + 1)));
+    this.recent.set(key, times.slice(-(this.limit + 1)));
     return times.length <= this.limit;
   }
+}
+
+const declaredLength = new RegExp(contentLengthRule.pattern);
+
+/** The WAF's body rule: a body whose Content-Length is missing or over the limit is refused. */
+export const bodyRuleRefuses = (contentLength: string | undefined, body: string | undefined) =>
+  body !== '' && !(contentLength !== undefined && declaredLength.test(contentLength));
+
+/**
+ * Whether a request's head is over API Gateway's quotas: its URL (path and query, as sent) in
+ * characters, and its headers in bytes, names, values, ": " and line ends included.
+ */
+export function overRequestQuotas(url: string, rawHeaders: string[]): boolean {
+  if (url.length > requestQuotas.urlCharacters) return true;
+  let bytes = 0;
+  // Node reads header bytes as latin1: one character a byte.
+  for (let i = 0; i + 1 < rawHeaders.length; i += 2) bytes += `${rawHeaders[i]}: ${rawHeaders[i + 1]}\r\n`.length;
+  return bytes > requestQuotas.headerBytes;
 }

@@ -1,32 +1,33 @@
 /**
- * GetItem, batched: every read asked for before the event loop next turns (setImmediate) goes to
- * DynamoDB as one BatchGetItem. A read route's session check and its own read are issued together,
- * so checking the session costs no extra round trip. Reads are strongly consistent: a client that
- * wrote something reads it back (ETags, If-Match), and a closed session is closed at once.
+ * The read batch. Every item read by key goes through `batchedGet`, and the reads asked for in one
+ * turn of the event loop (until setImmediate) leave as one BatchGetItem: a read route's session
+ * check and its own read cost one round trip (shared/http/handler.ts runs them side by side).
+ * Reads are strongly consistent: a client reads back what it just wrote (ETags, If-Match), and a
+ * closed session is closed at once. (DataLoader does the same, but caches per instance and schedules
+ * on the microtask queue, which the session check, started a few awaits earlier, would miss.)
  */
 import { BatchGetCommand } from '@aws-sdk/lib-dynamodb';
 import { untilProcessed } from './batch.ts';
 import { db, tableName } from './client.ts';
-import type { Item } from './table.ts';
+import type { Item, ItemKey } from './table.ts';
 
-type Key = { PK: string; SK: string };
 interface Pending {
-  key: Key;
+  key: ItemKey;
   resolve: (item: Item | undefined) => void;
   reject: (error: unknown) => void;
 }
 
 const MAX_KEYS = 100;
 let queue: Pending[] = [];
-const idOf = (key: Key) => `${key.PK}\u0000${key.SK}`;
+const idOf = (key: ItemKey) => `${key.PK}\u0000${key.SK}`;
 
 async function fetchBatch(pending: Pending[]): Promise<void> {
   const found = new Map<string, Item>();
   try {
     await untilProcessed([...new Map(pending.map((p) => [idOf(p.key), p.key])).values()], async (keys) => {
       const { Responses, UnprocessedKeys } = await db.send(new BatchGetCommand({ RequestItems: { [tableName()]: { Keys: keys, ConsistentRead: true } } }));
-      for (const item of Responses?.[tableName()] ?? []) found.set(idOf(item as Key), item);
-      return (UnprocessedKeys?.[tableName()]?.Keys ?? []) as Key[];
+      for (const item of Responses?.[tableName()] ?? []) found.set(idOf(item as ItemKey), item);
+      return (UnprocessedKeys?.[tableName()]?.Keys ?? []) as ItemKey[];
     });
     for (const p of pending) p.resolve(found.get(idOf(p.key)));
   } catch (error) {
@@ -34,7 +35,8 @@ async function fetchBatch(pending: Pending[]): Promise<void> {
   }
 }
 
-export function getItem(key: Key): Promise<Item | undefined> {
+/** The item with this key (undefined when there is none), read in this turn's batch. */
+export function batchedGet(key: ItemKey): Promise<Item | undefined> {
   return new Promise((resolve, reject) => {
     if (queue.push({ key: { PK: key.PK, SK: key.SK }, resolve, reject }) > 1) return;
     setImmediate(() => {

@@ -2,7 +2,7 @@
  * Optimistic concurrency in the domain's terms: what a client expects of the version it read (from
  * If-Match and If-None-Match, parsed in shared/http/etag.ts), checked against the current version.
  */
-import { PreconditionFailed } from './errors.ts';
+import { PreconditionFailed } from '../errors.ts';
 
 export interface VersionCondition {
   /** The write applies only to one of these versions, or to any existing one. */

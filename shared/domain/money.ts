@@ -1,8 +1,13 @@
 /**
- * Money is stored as integer minor units with its currency, never as a float. The decimals a currency
- * allows follow ISO 4217 (not CLDR, which rounds some currencies for display).
+ * Money: an integer number of a currency's minor unit (cents, paise, fils …), never a float. The
+ * decimals a currency allows follow ISO 4217 (not CLDR, which rounds some currencies for display).
  */
-import { InvalidInput } from '../errors.ts';
+export interface Money {
+  /** Minor units: 50050 USD is 500.50 dollars. */
+  readonly minor: number;
+  /** An ISO 4217 code, in capitals. */
+  readonly currency: string;
+}
 
 const MINOR_UNITS: Record<string, number> = {
   ...Object.fromEntries('BIF CLP DJF GNF ISK JPY KMF KRW PYG RWF UGX UYI VND VUV XAF XOF XPF'.split(' ').map((c) => [c, 0])),
@@ -15,13 +20,14 @@ export const NON_MONETARY = new Set('XAU XAG XPD XPT XBA XBB XBC XBD XDR XSU XUA
 
 export const minorUnits = (currency: string) => MINOR_UNITS[currency] ?? 2;
 
-const DECIMAL = /^\d{1,15}(\.\d{1,4})?$/;
-
 /**
  * The largest amount in minor units: every amount is then an exact integer in DynamoDB and in
  * JavaScript (below 2^53), and its decimal form (at most 15 significant digits) an exact double.
  */
 export const MAX_MINOR_UNITS = 10 ** 15;
+
+/** A decimal as a client may write an amount: digits, and at most four decimals. */
+export const DECIMAL = /^\d{1,15}(\.\d{1,4})?$/;
 
 /** "500.5" or 500.5 in a currency → integer minor units (50050n), or undefined if it is not a decimal with that many places. */
 export function toMinor(amount: number | string, currency: string): bigint | undefined {
@@ -40,19 +46,27 @@ export function toDecimal(minor: number, currency: string): string {
   return digits === 0 ? text : `${text.slice(0, -digits)}.${text.slice(-digits)}`;
 }
 
-export const fromMinor = (minor: number, currency: string) => Number(toDecimal(minor, currency));
+/** The amount in the major unit, as a JSON number: 50050 USD → 500.5. */
+export const majorUnits = ({ minor, currency }: Money) => Number(toDecimal(minor, currency));
 
-export function requireMinor(amount: number | string, currency: string): number {
+/** Why an amount is no money in a currency, in a sentence and as a field's message. */
+export interface NotMoney {
+  detail: string;
+  message: string;
+}
+
+/** An amount as sent (a JSON number or a decimal string) in a currency: Money, or why not. */
+export function moneyOf(amount: number | string, currency: string): Money | NotMoney {
   const minor = toMinor(amount, currency);
   const digits = minorUnits(currency);
   if (minor === undefined || minor <= 0n) {
-    throw new InvalidInput(`The amount must be positive with at most ${digits} decimals for ${currency}.`, [
-      { path: 'body.amount', message: `At most ${digits} decimals for ${currency}` },
-    ]);
+    return { detail: `The amount must be positive with at most ${digits} decimals for ${currency}.`, message: `At most ${digits} decimals for ${currency}` };
   }
   if (minor > BigInt(MAX_MINOR_UNITS)) {
     const most = toDecimal(MAX_MINOR_UNITS, currency);
-    throw new InvalidInput(`The amount can be at most ${most} ${currency}.`, [{ path: 'body.amount', message: `At most ${most} ${currency}` }]);
+    return { detail: `The amount can be at most ${most} ${currency}.`, message: `At most ${most} ${currency}` };
   }
-  return Number(minor);
+  return { minor: Number(minor), currency };
 }
+
+export const isMoney = (value: Money | NotMoney): value is Money => 'minor' in value;

@@ -1,0 +1,93 @@
+import { createRecordBody, listRecordsQuery, lookupQuery, phoneBody, record, recordIdParams, recordPage } from '../schemas/records.ts';
+import * as example from './examples.ts';
+import { type RouteDef, route } from './route.ts';
+
+export const recordsRoutes = {
+  'records.list': route({
+    method: 'GET',
+    path: '/records',
+    entry: 'functions/records/list.ts',
+    auth: 'user',
+    data: 'read',
+    errors: [404],
+    summary: "List your health records, newest first (admins: any user's with user_id)",
+    description:
+      "Your health records, newest first, a page at a time (`limit` 1-100, default 20; the `next_cursor` of one page as `cursor` for the next). Admins list any user's with `user_id`; a user naming someone else gets 404.",
+    responseExample: { items: [example.record], next_cursor: null },
+    query: listRecordsQuery,
+    status: 200,
+    response: recordPage,
+  }),
+  'records.create': route({
+    method: 'POST',
+    path: '/records',
+    entry: 'functions/records/create.ts',
+    location: (record: { record_id: string }) => `/records/${record.record_id}`,
+    auth: 'user',
+    data: 'write',
+    errors: [409],
+    summary: 'Create your health record of a phone (one per phone per owner)',
+    description:
+      'Records a name, a date of birth, a height (30-280 cm) and a weight (1-650 kg) for a 10-digit phone number. The phone is stored only as a keyed hash, never in clear, and is not answered back. One record per phone per owner: a second answers 409.',
+    requestExample: { name: 'John Doe', phone: '9876543210', dob: '1990-01-01', height: '175', weight: '70' },
+    responseExample: example.record,
+    body: createRecordBody,
+    status: 201,
+    response: record,
+  }),
+  'records.get': route({
+    method: 'GET',
+    path: '/records/{id}',
+    entry: 'functions/records/get.ts',
+    auth: 'user',
+    data: 'read',
+    summary: 'Read a record (its owner or an admin)',
+    description:
+      "The record's owner or an admin reads it; to anyone else it does not exist (404). Record ids come from the answers of create, list and lookup.",
+    responseExample: example.record,
+    params: recordIdParams,
+    status: 200,
+    response: record,
+  }),
+  'records.lookup': route({
+    method: 'POST',
+    path: '/records/lookup',
+    entry: 'functions/records/lookup.ts',
+    auth: 'user',
+    data: 'write',
+    summary: "The records of a phone you may see: your own; every owner's for admins (rate-limited per user)",
+    description:
+      "Finds records by phone number, sent in the body so that it stays out of URLs and logs. Users see their own record of that phone; admins see every owner's. Lookups are limited per user per hour: 429 with Retry-After past the limit.",
+    requestExample: { phone: '9876543210' },
+    responseExample: { items: [example.record], next_cursor: null },
+    body: phoneBody,
+    query: lookupQuery,
+    status: 200,
+    response: recordPage,
+  }),
+  'records.delete': route({
+    method: 'DELETE',
+    path: '/records/{id}',
+    entry: 'functions/records/delete.ts',
+    auth: 'user',
+    data: 'write',
+    summary: 'Delete a record (its owner or an admin)',
+    description: "The record's owner or an admin deletes it; to anyone else it does not exist (404).",
+    params: recordIdParams,
+    status: 204,
+  }),
+  'records.deleteByPhone': route({
+    method: 'POST',
+    path: '/records/delete',
+    entry: 'functions/records/delete-by-phone.ts',
+    auth: 'user',
+    data: 'write',
+    errors: [404],
+    summary: "Delete your record of a phone (admins: every owner's)",
+    description:
+      "Deletes your record of the phone number in the body (sent in the body so that it stays out of URLs and logs); admins delete every owner's record of it. 404 when there is none.",
+    requestExample: { phone: '9876543210' },
+    body: phoneBody,
+    status: 204,
+  }),
+} as const satisfies Record<string, RouteDef>;
