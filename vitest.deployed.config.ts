@@ -17,8 +17,9 @@ console.log(`Acceptance scenarios against ${target.baseUrl}${target.admin ? ` (a
 export default defineConfig({
   test: {
     include: ['tests/acceptance/deployed.test.ts'],
-    // Cold starts of ~30 functions, bcrypt at 1,536 MB, and the clean-up's sign-ins.
-    testTimeout: 60_000,
-    hookTimeout: 180_000,
+    // Cold starts of ~30 functions, bcrypt at 1,536 MB, the clean-up's sign-ins, and the pace: a request
+    // may wait up to a minute for room under the WAF's limit, or a minute more after a WAF refusal.
+    testTimeout: 240_000,
+    hookTimeout: 300_000,
   },
 });

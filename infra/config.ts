@@ -6,8 +6,13 @@ import { readFileSync } from 'node:fs';
 import type { Node } from 'constructs';
 import { LIMIT_DEFAULTS, type Limits } from '../shared/config/limits.ts';
 
+/** API Gateway's endpoint types this stack deploys (a private API needs a VPC endpoint it does not create). */
+export const ENDPOINT_TYPES = ['REGIONAL', 'EDGE'] as const;
+
 export interface DeploymentConfig extends Limits {
   stage: string;
+  /** Regional by default; edge-optimized puts CloudFront in front (not offered in China's regions). */
+  endpointType: (typeof ENDPOINT_TYPES)[number];
   memorySize: number;
   logRetentionDays: number;
   monthlyQuota: number;
@@ -34,8 +39,13 @@ export function readConfig(get: (key: string) => unknown): DeploymentConfig {
           .split(',')
           .filter(Boolean);
   };
+  const endpointType = String(get('endpointType') ?? 'REGIONAL').toUpperCase();
+  if (!(ENDPOINT_TYPES as readonly string[]).includes(endpointType)) {
+    throw new Error(`endpointType must be ${ENDPOINT_TYPES.join(' or ')}, not ${endpointType}`);
+  }
   return {
     stage: String(get('stage') ?? 'prod'),
+    endpointType: endpointType as DeploymentConfig['endpointType'],
     memorySize: num('memorySize', 1024),
     logRetentionDays: num('logRetentionDays', 30),
     monthlyQuota: num('monthlyQuota', 1_000_000),

@@ -6,7 +6,10 @@
  * runtime loads this file.
  */
 import type { Limits } from '../shared/config/limits.ts';
-import { type RouteDef, type RouteId, routes } from '../shared/routes.ts';
+import { type RouteDef, routes } from '../shared/routes.ts';
+
+/** A route table: the product's (shared/routes.ts), or a larger one the stack's growth test builds. */
+export type RouteTable = Readonly<Record<string, RouteDef>>;
 
 /**
  * Memory of the functions that hash or check passwords. bcrypt is CPU-bound and Lambda's CPU grows
@@ -22,7 +25,7 @@ export interface FunctionSpec {
   /** PascalCase id from the handler file: functions/users/update.ts → UsersUpdate. */
   id: string;
   entry: string;
-  routeIds: RouteId[];
+  routeIds: string[];
   memoryMB: number;
   timeoutSeconds: number;
   /** Table access: the strongest any of its routes needs. */
@@ -45,23 +48,31 @@ export interface FunctionResources {
   limits: Limits;
 }
 
+/** The part of a handler's path below functions/: users/update.ts. */
+const handlerPath = (entry: string) => entry.replace(/^(?:.*\/)?functions\//, '');
+
 export const functionId = (entry: string) =>
-  entry
-    .replace(/^functions\//, '')
+  handlerPath(entry)
     .replace(/\.ts$/, '')
     .split(/[/-]/)
     .map((part) => part.charAt(0).toUpperCase() + part.slice(1))
     .join('');
 
+/**
+ * The resource group of a handler: its folder under functions/ in PascalCase (functions/kv/get.ts → Kv).
+ * The stack deploys each group's functions in a nested stack of their own.
+ */
+export const functionGroup = (entry: string) => functionId(handlerPath(entry).split('/')[0] ?? entry);
+
 const strongest = (levels: RouteDef['data'][]) => (levels.includes('write') ? 'write' : levels.includes('read') ? 'read' : 'none');
 
 /** Every function, by handler entry, in route-table order. */
-export function functionSpecs(memorySize = DEFAULT_MEMORY_MB): Map<string, FunctionSpec> {
+export function functionSpecs(memorySize = DEFAULT_MEMORY_MB, table: RouteTable = routes): Map<string, FunctionSpec> {
   const specs = new Map<string, FunctionSpec>();
-  for (const [routeId, route] of Object.entries(routes) as [RouteId, RouteDef][]) {
+  for (const [routeId, route] of Object.entries(table)) {
     const known = specs.get(route.entry);
     const routeIds = [...(known?.routeIds ?? []), routeId];
-    const defs = routeIds.map((id) => routes[id] as RouteDef);
+    const defs = routeIds.map((id) => table[id] as RouteDef);
     specs.set(route.entry, {
       id: functionId(route.entry),
       entry: route.entry,

@@ -102,9 +102,19 @@ export const requestQuotas = { urlCharacters: 10_240, headerBytes: 10_240, answe
 export const MINIMUM_COMPRESSION_BYTES = 1024;
 
 /**
- * Every response type API Gateway has, with the status it answers. Each has its own entry, so the
- * DEFAULT_4XX / DEFAULT_5XX fallbacks set no status: a status there would replace the status of every
- * type without an entry (a WAF block's 403 would become the fallback's code).
+ * The response types API Gateway has, with the status each answers. The DEFAULT_4XX / DEFAULT_5XX
+ * fallbacks set no status: a status there would replace the status of every type without an entry
+ * (a WAF block's 403 would become the fallback's code).
+ *
+ * A function's failure has no entry of its own, on purpose: INTEGRATION_FAILURE and
+ * INTEGRATION_TIMEOUT fall back to DEFAULT_5XX, which keeps the status of the cause. Lambda's guide
+ * (https://docs.aws.amazon.com/lambda/latest/dg/services-apigateway-errors.html) gives 502 for a
+ * function error (a crash, an exit, its own timeout, an invalid or over-6-MB result) and 500 when the
+ * Lambda API refuses the invocation (throttled, an event over 6 MB); 504 is the integration's 29 s,
+ * which the functions' 10 s timeout never reaches. API Gateway's logs file a crash under
+ * INTEGRATION_FAILURE (reported, not documented), whose own default would be 504. Without entries,
+ * whatever type AWS files a failure under, the client gets DEFAULT_5XX with the cause's status: the
+ * answer the local gateway gives a crashed or timed-out function.
  */
 const TYPES = {
   ACCESS_DENIED: [403, 'Access is denied.'],
@@ -114,8 +124,6 @@ const TYPES = {
   BAD_REQUEST_BODY: [400, 'The request body is invalid.'],
   BAD_REQUEST_PARAMETERS: [400, 'The request parameters are invalid.'],
   EXPIRED_TOKEN: [403, 'The AWS authentication token has expired.'],
-  INTEGRATION_FAILURE: [504, 'The service failed to answer; retry later.'],
-  INTEGRATION_TIMEOUT: [504, 'The service did not answer in time; retry later.'],
   INVALID_API_KEY: [403, 'A valid API key is required in the x-api-key header.'],
   INVALID_SIGNATURE: [403, 'The AWS signature is invalid.'],
   // API Gateway answers an unknown path or method as a missing token (403); we tell the truth: 404.
@@ -132,13 +140,15 @@ const TYPES = {
 
 export type GatewayResponseType = keyof typeof TYPES | 'DEFAULT_4XX' | 'DEFAULT_5XX';
 
+/** The types a function's failure is filed under, which fall back to DEFAULT_5XX (above). */
+export const FUNCTION_FAILURE_TYPES = ['INTEGRATION_FAILURE', 'INTEGRATION_TIMEOUT'] as const;
+
 /** Seconds a client should wait, where the answer is about time. */
 const RETRY_AFTER: Partial<Record<GatewayResponseType, string>> = {
   THROTTLED: '1',
   WAF_FILTERED: String(PER_ADDRESS_WINDOW_SECONDS),
   QUOTA_EXCEEDED: '3600',
-  INTEGRATION_FAILURE: '1',
-  INTEGRATION_TIMEOUT: '1',
+  DEFAULT_5XX: '1', // a function's failure (every other 5xx type has an entry)
 };
 
 export interface GatewayResponse {

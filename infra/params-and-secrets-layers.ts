@@ -61,8 +61,9 @@ export const paramsAndSecretsLayers: Record<typeof lambdaRuntime.architecture, R
 
 /**
  * The layer's ARN for the stack's region. A known region gets its ARN, or synth stops naming the
- * region. An env-agnostic stack (no region at synth) looks the ARN up at deploy time in a mapping;
- * a rule makes CloudFormation refuse, before creating anything, a region the mapping lacks.
+ * region. An env-agnostic stack (no region at synth) looks the ARN up at deploy time in a mapping
+ * (one in each stack that needs it: a nested stack cannot read its parent's); a rule in the
+ * top-level stack makes CloudFormation refuse, before creating anything, a region the mapping lacks.
  */
 export function paramsAndSecretsLayerArn(scope: Construct): string {
   const stack = Stack.of(scope);
@@ -80,7 +81,11 @@ export function paramsAndSecretsLayerArn(scope: Construct): string {
     mapping = new CfnMapping(stack, 'ParamsAndSecretsLayer', {
       mapping: Object.fromEntries(Object.entries(layers).map(([region, arn]) => [region, { arn }])),
     });
-    new CfnRule(stack, 'ParamsAndSecretsLayerRegion', {
+  }
+  let top = stack;
+  while (top.nestedStackParent) top = top.nestedStackParent;
+  if (!top.node.tryFindChild('ParamsAndSecretsLayerRegion')) {
+    new CfnRule(top, 'ParamsAndSecretsLayerRegion', {
       assertions: [{ assert: Fn.conditionContains(Object.keys(layers), Aws.REGION), assertDescription: missing('this region') }],
     });
   }

@@ -4,7 +4,7 @@
  * The table and the app secret are retained when the stack is deleted: they hold the data and the key
  * that decrypts it.
  */
-import { type CfnElement, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { type CfnElement, Names, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
@@ -78,9 +78,12 @@ export class DataStore {
     if (access.appSecret) this.appSecret.grantRead(fn);
     if (access.data !== 'none') {
       if (!fn.role) throw new Error(`${fn.node.path} has no role to acknowledge its table grant on`);
-      const tableId = Stack.of(this.table).getLogicalId(this.table.node.defaultChild as CfnElement);
+      // The table's ARN as the role's policy names it: an attribute of the table in the table's stack,
+      // a parameter the CDK names after the table (reference-to-<unique id>Arn) in a nested stack.
+      const table = this.table.node.defaultChild as CfnElement;
+      const tableArn = Stack.of(fn) === Stack.of(table) ? `${Stack.of(table).getLogicalId(table)}.Arn` : `referenceto${Names.nodeUniqueId(table.node)}Arn`;
       Validations.of(fn.role).acknowledge({
-        id: `AwsSolutions-IAM5[Resource::<${tableId}.Arn>/index/*]`,
+        id: `AwsSolutions-IAM5[Resource::<${tableArn}>/index/*]`,
         reason: "The indexes of this one table (the users list queries GSI1); DynamoDB index ARNs are addressed under the table's ARN.",
       });
     }

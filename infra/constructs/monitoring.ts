@@ -1,7 +1,8 @@
 /**
  * Alarms into an SNS topic (KMS-encrypted, TLS-only; an email subscription with `alarmEmail`) and one
- * dashboard: the API's 5xx rate and p99 latency, each function's errors (ERROR log lines included) and
- * throttles, and throttled reads and writes on the table and its indexes.
+ * dashboard: the API's 5xx rate and p99 latency, each function's errors, ERROR log lines and
+ * throttles (one alarm per function, in the function's own nested stack), and throttled reads and
+ * writes on the table and its indexes.
  */
 import { Duration, Stack } from 'aws-cdk-lib';
 import type * as apigateway from 'aws-cdk-lib/aws-apigateway';
@@ -27,14 +28,14 @@ export interface MonitoringProps {
 }
 
 export class Monitoring {
-  /** Creates its resources in `scope`, the stack (see infra/stack.ts). */
+  /** Creates its resources in `scope`, the stack (see infra/stack.ts), and each function's filter and alarm in the function's stack. */
   constructor(scope: Construct, { api, functions, table, alarmEmail }: MonitoringProps) {
     const key = new kms.Key(scope, 'AlarmTopicKey', { enableKeyRotation: true, description: 'Encrypts the alarm topic' });
     key.grant(new iam.ServicePrincipal('cloudwatch.amazonaws.com'), 'kms:Decrypt', 'kms:GenerateDataKey*');
     const topic = new sns.Topic(scope, 'AlarmTopic', { masterKey: key, enforceSSL: true, displayName: 'User-data API alarms' });
     if (alarmEmail) topic.addSubscription(new subscriptions.EmailSubscription(alarmEmail));
-    const alarm = (id: string, props: Omit<cloudwatch.AlarmProps, 'treatMissingData'>) => {
-      const created = new cloudwatch.Alarm(scope, id, { treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING, ...props });
+    const alarm = (where: Construct, id: string, props: Omit<cloudwatch.AlarmProps, 'treatMissingData'>) => {
+      const created = new cloudwatch.Alarm(where, id, { treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING, ...props });
       created.addAlarmAction(new actions.SnsAction(topic));
       return created;
     };
@@ -44,8 +45,8 @@ export class Monitoring {
     const serverErrorRate = api.metricServerError({ statistic: 'Average', period });
     const latencyP99 = api.metricLatency({ statistic: 'p99', period });
     const alarms = [
-      alarm('Api5xxRate', { metric: serverErrorRate, threshold: 0.01, evaluationPeriods: 2, alarmDescription: 'More than 1% of requests end in 5xx' }),
-      alarm('ApiLatencyP99', { metric: latencyP99, threshold: 2000, evaluationPeriods: 3, alarmDescription: 'p99 latency above 2 s' }),
+      alarm(scope, 'Api5xxRate', { metric: serverErrorRate, threshold: 0.01, evaluationPeriods: 2, alarmDescription: 'More than 1% of requests end in 5xx' }),
+      alarm(scope, 'ApiLatencyP99', { metric: latencyP99, threshold: 2000, evaluationPeriods: 3, alarmDescription: 'p99 latency above 2 s' }),
     ];
     // A sum of metrics that have data only in periods with an event: a sum with a missing term is
     // missing, so every term is FILL(m, 0). Alarms cost $0.10 a month per metric they read.
@@ -76,28 +77,37 @@ export class Monitoring {
     }
     const dynamoThrottles = sumOf(throttleEvents, 'Throttled reads and writes (table and indexes)');
     alarms.push(
-      alarm('DynamoThrottles', { metric: dynamoThrottles, ...atLeastOnce, alarmDescription: 'DynamoDB throttled a read or write on the table or an index' }),
+      alarm(scope, 'DynamoThrottles', {
+        metric: dynamoThrottles,
+        ...atLeastOnce,
+        alarmDescription: 'DynamoDB throttled a read or write on the table or an index',
+      }),
     );
 
     const fnWidgets: cloudwatch.IWidget[] = [];
     for (const [entry, fn] of functions) {
       const name = functionId(entry);
+      const beside = Stack.of(fn); // the function's nested stack: its alarm grows that stack, not this one
       // Lambda's Errors counts failed invocations only; a handled 500 (an unreadable secret, any
       // unexpected error) returns normally after logging one JSON line at level ERROR. A filter per
-      // function counts those lines into the function's own error alarm, so the alarm names the
-      // function: $0.10 a month more per function (the alarm's second metric). Without a default
-      // value the filter publishes only when such a line is logged, and its custom metric ($0.30 a
-      // month, prorated by the hour) bills only for those hours.
-      const errorLogs = new logs.MetricFilter(scope, `${name}ErrorLogs`, {
+      // function counts those lines into the function's alarm, so the alarm names the function.
+      // Without a default value the filter publishes only when such a line is logged, and its custom
+      // metric ($0.30 a month, prorated by the hour) bills only for those hours.
+      const errorLogs = new logs.MetricFilter(beside, `${name}ErrorLogs`, {
         logGroup: fn.logGroup,
         filterPattern: logs.FilterPattern.stringValue('$.level', '=', 'ERROR'),
         metricNamespace: Stack.of(scope).stackName,
         metricName: `${name}ErrorLogs`,
         metricValue: '1',
       }).metric({ statistic: 'Sum', period });
-      const errors = sumOf({ errors: fn.metricErrors({ period }), error_logs: errorLogs }, `${name}: errors and ERROR log lines`);
-      alarms.push(alarm(`${name}Errors`, { metric: errors, ...atLeastOnce, alarmDescription: `${name}: a function error or an ERROR log line` }));
-      alarms.push(alarm(`${name}Throttles`, { metric: fn.metricThrottles({ period }), ...atLeastOnce, alarmDescription: `${name}: function throttles` }));
+      // One alarm per function reads all three metrics (one resource, not two; billed per metric read either way).
+      const failures = sumOf(
+        { errors: fn.metricErrors({ period }), error_logs: errorLogs, throttles: fn.metricThrottles({ period }) },
+        `${name}: errors, ERROR log lines and throttles`,
+      );
+      alarms.push(
+        alarm(beside, `${name}Alarm`, { metric: failures, ...atLeastOnce, alarmDescription: `${name}: a function error, an ERROR log line or a throttle` }),
+      );
       fnWidgets.push(
         new cloudwatch.GraphWidget({
           title: name,

@@ -2,10 +2,17 @@
  * One NodejsFunction per spec of infra/functions.ts (one per handler file of the route table), each
  * with its own log group and its own role: nothing but its log group, X-Ray, and what the spec grants
  * it from the data store. Functions that read a secret get AWS's Parameters and Secrets extension.
+ *
+ * Each resource group (a folder of functions/: auth, kv, users …) is a nested stack of its own, so
+ * the stack grows by about seven resources per function in that group's stack, not in the parent,
+ * which CloudFormation caps at 500 resources like any stack. What belongs to a function is created
+ * beside it, in its group's stack, by the part that needs it: its API Gateway permission (RouteApi),
+ * its ERROR-line filter and its alarm (Monitoring). The API itself, its methods and everything
+ * shared stay in the parent.
  */
 
 import { resolve } from 'node:path';
-import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { Duration, NestedStack, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
@@ -13,7 +20,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { bundling, copyStaticFiles } from '../bundling.ts';
 import type { DeploymentConfig } from '../config.ts';
-import { type FunctionResources, functionEnvironment, functionSpecs } from '../functions.ts';
+import { type FunctionResources, functionEnvironment, functionGroup, functionSpecs, type RouteTable } from '../functions.ts';
 import { paramsAndSecretsLayerArn } from '../params-and-secrets-layers.ts';
 import { lambdaRuntime } from '../runtime.ts';
 import type { DataStore } from './data-store.ts';
@@ -22,15 +29,18 @@ const ROOT = resolve(import.meta.dirname, '../..');
 
 export interface RouteFunctionsProps {
   data: DataStore;
+  routes: RouteTable;
   config: Pick<DeploymentConfig, 'memorySize' | 'logRetentionDays' | 'corsOrigins' | 'kvMaxKeys' | 'kvMaxBytes' | 'recordLookupsPerHour'>;
 }
 
 export class RouteFunctions {
   /** Every function by its handler entry (the route table's `entry`), in route-table order. */
   readonly byEntry = new Map<string, NodejsFunction>();
+  /** The nested stack of each resource group, by group (Kv, Users …). */
+  readonly groups = new Map<string, NestedStack>();
 
-  /** Creates its resources in `scope`, the stack (see infra/stack.ts). */
-  constructor(scope: Construct, { data, config }: RouteFunctionsProps) {
+  /** Creates one nested stack per resource group in `scope`, the stack (see infra/stack.ts). */
+  constructor(scope: Construct, { data, routes, config }: RouteFunctionsProps) {
     const resources: FunctionResources = {
       tableName: data.table.tableName,
       appSecretArn: data.appSecret.secretArn,
@@ -38,15 +48,16 @@ export class RouteFunctions {
       corsOrigins: config.corsOrigins,
       limits: { kvMaxKeys: config.kvMaxKeys, kvMaxBytes: config.kvMaxBytes, recordLookupsPerHour: config.recordLookupsPerHour },
     };
-    for (const spec of functionSpecs(config.memorySize).values()) {
+    for (const spec of functionSpecs(config.memorySize, routes).values()) {
       const { id } = spec;
-      const logGroup = new logs.LogGroup(scope, `${id}Logs`, {
+      const group = this.groupOf(scope, functionGroup(spec.entry));
+      const logGroup = new logs.LogGroup(group, `${id}Logs`, {
         retention: config.logRetentionDays as logs.RetentionDays,
         removalPolicy: RemovalPolicy.DESTROY,
       });
-      const role = new iam.Role(scope, `${id}Role`, { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
+      const role = new iam.Role(group, `${id}Role`, { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
       logGroup.grantWrite(role);
-      const fn = new NodejsFunction(scope, `${id}Function`, {
+      const fn = new NodejsFunction(group, `${id}Function`, {
         entry: resolve(ROOT, spec.entry),
         handler: 'handler',
         runtime: new lambda.Runtime(lambdaRuntime.name, lambda.RuntimeFamily.NODEJS, { supportsInlineCode: true }),
@@ -61,7 +72,7 @@ export class RouteFunctions {
         bundling: spec.staticFiles ? { ...bundling, commandHooks: copyStaticFiles } : bundling,
         // Secrets are read through AWS's Parameters and Secrets extension: no SDK client in the bundle.
         ...((spec.appSecret || spec.consoleApiKey) && {
-          paramsAndSecrets: lambda.ParamsAndSecretsLayerVersion.fromVersionArn(paramsAndSecretsLayerArn(scope), {
+          paramsAndSecrets: lambda.ParamsAndSecretsLayerVersion.fromVersionArn(paramsAndSecretsLayerArn(group), {
             cacheSize: 10,
             logLevel: lambda.ParamsAndSecretsLogLevel.WARN,
           }),
@@ -75,5 +86,14 @@ export class RouteFunctions {
       });
       this.byEntry.set(spec.entry, fn);
     }
+  }
+
+  private groupOf(scope: Construct, name: string): NestedStack {
+    let group = this.groups.get(name);
+    if (!group) {
+      group = new NestedStack(scope, `${name}Functions`, { description: `The ${name} resource group's functions, roles, logs and alarms` });
+      this.groups.set(name, group);
+    }
+    return group;
   }
 }

@@ -13,6 +13,8 @@ export interface Target {
   admin?: { email: string; password: string };
   /** Sees every response (the local run checks them against the OpenAPI document). */
   observe?: (method: string, url: URL, response: ApiResponse) => void;
+  /** Waits until this many requests may go at once under the deployed run's pace (tests/acceptance/pacing.ts); none locally. */
+  room?: (requests: number) => Promise<void>;
 }
 
 /** The target `npm run test:deployed` runs against, or an error that says what is missing. */
@@ -22,7 +24,7 @@ export function targetFromEnvironment(env: NodeJS.ProcessEnv): Target {
   if (!baseUrl || !apiKey || Boolean(email) !== Boolean(password)) {
     throw new Error(
       `test:deployed needs ${missing.length > 0 ? missing.join(' and ') : 'ADMIN_EMAIL and ADMIN_PASSWORD together'}:\n` +
-        '  API_URL=https://<id>.execute-api.<region>.amazonaws.com/prod/ API_KEY=<key> [ADMIN_EMAIL=… ADMIN_PASSWORD=…] npm run test:deployed\n' +
+        '  API_URL=https://<id>.execute-api.<region>.amazonaws.com/prod/ API_KEY=<key> [ADMIN_EMAIL=… ADMIN_PASSWORD=…] [WAF_RATE_LIMIT=600] npm run test:deployed\n' +
         "  (API_URL is the stack's ApiUrl output, API_KEY the value of its ApiKeySecretArn secret; see docs/operations.md)",
     );
   }

@@ -2,8 +2,8 @@
  * The shipped artifact works as Lambda runs it, not only the TypeScript: synthesize the stack with
  * real bundling (the stack's own esbuild options), then run every function's bundle under the real
  * Lambda Runtime Interface Client on Node 24 with the handler, memory and environment from its
- * template resource, its DynamoDB calls held to its IAM policy from the template and its secret
- * reads to its layers and policy (tools/runtime/).
+ * template resource (in its resource group's nested stack), its DynamoDB calls held to its IAM
+ * policy from the template and its secret reads to its layers and policy (tools/runtime/).
  */
 import { readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -13,7 +13,7 @@ import { lambdaRuntime } from '../../infra/runtime.ts';
 import { PROBLEM_CONTENT_TYPE } from '../../shared/http/problem.ts';
 import { type RouteDef, type RouteId, routes } from '../../shared/routes.ts';
 import { fillSampleEvent, samplePlaceholders } from '../../tools/local/sample-events.ts';
-import { type CfnTemplate, type LambdaEnvironment, startLambdaEnvironment, synthesizeBundled } from '../../tools/runtime/index.ts';
+import { type CfnTemplate, type LambdaEnvironment, stacksOf, startLambdaEnvironment, synthesizeBundled } from '../../tools/runtime/index.ts';
 import { installRuntimeClient } from '../../tools/runtime/ric.ts';
 import { defined } from '../../tools/values.ts';
 
@@ -115,11 +115,14 @@ describe.concurrent('every function under the Lambda runtime interface client', 
   });
 });
 
+/** Every resource of a template and of its nested stacks' templates. */
+const allResources = (t: CfnTemplate) => stacksOf(t).flatMap(({ template }) => Object.entries(template.Resources));
+
 /** A copy of the template where `edit` changed the statements of the function's role policies (emptied ones dropped). */
 function withPolicy(functionEntry: string, edit: (statement: { Action: unknown; Resource: unknown }) => void): CfnTemplate {
   const copy: CfnTemplate = structuredClone(template);
   const role = functionOf(functionEntry).roleLogicalId;
-  for (const resource of Object.values(copy.Resources)) {
+  for (const [, resource] of allResources(copy)) {
     if (resource.Type !== 'AWS::IAM::Policy') continue;
     const properties = defined(resource.Properties, 'the properties of an AWS::IAM::Policy');
     if (!properties.Roles.some((r: { Ref: string }) => r.Ref === role)) continue;
@@ -147,7 +150,11 @@ const withoutIndexes = (functionEntry: string) =>
 function withoutLayers(functionEntry: string): CfnTemplate {
   const copy: CfnTemplate = structuredClone(template);
   const id = functionOf(functionEntry).logicalId;
-  delete defined(copy.Resources[id]?.Properties, `the properties of ${id}`).Layers;
+  const [, fn] = defined(
+    allResources(copy).find(([logicalId]) => logicalId === id),
+    `the function ${id}`,
+  );
+  delete defined(fn.Properties, `the properties of ${id}`).Layers;
   return copy;
 }
 

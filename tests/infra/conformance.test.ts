@@ -2,24 +2,24 @@
  * The local gateway does what the synthesized template declares, method by method and response by
  * response. The stack and the local gateway both read infra/gateway-contract.ts and the same
  * CDK context; this test reads the template (not the contract), so it fails when either side changes
- * alone: a request validator or a header added in the stack, a method or an answer changed locally.
+ * alone: a request validator or a header added in the stack, a method or an answer changed locally,
+ * a throttle's rate or burst in the stack. Every response type API Gateway has is either answered
+ * here as the template declares it or shown impossible with this template (the last test).
  */
 import { readFileSync } from 'node:fs';
 import { request } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { App } from 'aws-cdk-lib';
-import { Template } from 'aws-cdk-lib/assertions';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readConfig } from '../../infra/config.ts';
-import { functionId } from '../../infra/functions.ts';
-import { MAX_PAYLOAD_BYTES } from '../../infra/gateway-contract.ts';
-import { UserDataStack } from '../../infra/stack.ts';
+import { functionId, functionSpecs } from '../../infra/functions.ts';
+import { FUNCTION_FAILURE_TYPES, gatewayResponses, MAX_PAYLOAD_BYTES } from '../../infra/gateway-contract.ts';
 import { type RouteDef, type RouteId, routes } from '../../shared/routes.ts';
 import { createGateway } from '../../tools/local/gateway/index.ts';
 import { type LocalLambda, localLambdaOptions, startLocalLambda } from '../../tools/local/lambda.ts';
 import { defined, type Json } from '../../tools/values.ts';
 import { API_KEY, type Api, CONSOLE_KEY, clientFor } from '../support/api.ts';
+import { integratedFunction, type Synthesized, synth } from '../support/stack.ts';
 
 type Resources = Record<string, Json>;
 
@@ -27,35 +27,30 @@ type Resources = Record<string, Json>;
 const small = { stage: 'dev', corsOrigins: 'https://a.example,https://b.example', monthlyQuota: 5, stageRateLimit: 2, stageBurstLimit: 8 };
 const contexts = {
   default: JSON.parse(readFileSync('cdk.json', 'utf8')).context,
+  none: {},
   small,
   smallWithRoomForPreflights: { ...small, stageBurstLimit: 1000 },
   waf: { wafRateLimit: 12 },
   wafSession: { wafSessionRateLimit: 12 },
+  stageThrottle: { stageRateLimit: 4, stageBurstLimit: 8 },
 };
 type ContextName = keyof typeof contexts;
-const templates = {} as Record<ContextName, Resources>;
+const syntheses = {} as Record<ContextName, Synthesized>;
 let lambda: LocalLambda; // one for every gateway here: what is compared is the gateway's part
-const servers: ReturnType<typeof createGateway>[] = [];
 
 // The heavy part, on a budget of its own: a synthesis takes seconds (many on a busy machine), and so
 // does each function's first start, which the routing tests below would otherwise pay for one by one.
 beforeAll(async () => {
-  for (const name of Object.keys(contexts) as ContextName[]) {
-    const app = new App({ context: { 'aws:cdk:bundling-stacks': [], ...contexts[name] } });
-    templates[name] = Template.fromStack(new UserDataStack(app, 'Conformance')).toJSON().Resources as Resources;
-  }
+  for (const name of Object.keys(contexts) as ContextName[]) syntheses[name] = synth(contexts[name]);
   lambda = await startLocalLambda(localLambdaOptions());
   await lambda.prewarm();
 }, 10 * 60_000);
 
-afterAll(async () => {
-  await Promise.all(servers.map((server) => new Promise((done) => server.close(done))));
-  await lambda?.close();
-});
-
-/** The context's template, and a fresh local gateway (full buckets) configured from the same context. */
+/** The context's synthesis, and a fresh local gateway (full buckets) configured from the same context. */
 async function deployBoth(name: ContextName) {
   const context: Record<string, unknown> = contexts[name];
+  const synthesized = syntheses[name];
+  const template = synthesized.root.toJSON().Resources as Resources;
   const events: { event: APIGatewayProxyEvent; routeId: RouteId }[] = [];
   const server = createGateway({
     apiKey: API_KEY,
@@ -67,8 +62,13 @@ async function deployBoth(name: ContextName) {
   await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
   servers.push(server);
   const port = (server.address() as AddressInfo).port;
-  return { template: templates[name], events, port, api: clientFor(`http://127.0.0.1:${port}`) };
+  return { template, synthesized, events, port, api: clientFor(`http://127.0.0.1:${port}`) };
 }
+const servers: ReturnType<typeof createGateway>[] = [];
+afterAll(async () => {
+  await Promise.all(servers.map((server) => new Promise((done) => server.close(done))));
+  await lambda?.close();
+});
 
 const ofType = (resources: Resources, type: string) => Object.entries(resources).filter(([, r]) => r.Type === type) as [string, Json][];
 
@@ -122,14 +122,19 @@ const first429 = <T extends { status: number }>(answers: T[]) =>
 const headersNamed = (res: { headers: Headers }, names: string[]) =>
   Object.fromEntries(names.filter((name) => res.headers.has(name)).map((name) => [name, res.headers.get(name)]));
 
+/** The response types this file has seen the local gateway answer as the template declares them. */
+const answered = new Set<string>();
+
+/** `status` is the cause's, for a DEFAULT_* fallback, which declares none. */
 async function expectDeclared(
   resources: Resources,
   type: string,
   res: { status: number; headers: Headers; body: unknown },
   requestHeaders: Record<string, string> = {},
+  status?: number,
 ) {
   const declared = declaredAnswer(resources, type, requestHeaders);
-  expect(res.status, type).toBe(declared.status);
+  expect(res.status, type).toBe(declared.status ?? status);
   expect(res.body, type).toEqual(declared.body);
   expect(headersNamed(res, Object.keys(declared.headers)), type).toEqual(declared.headers);
   // Nothing the template does not declare, apart from transport headers.
@@ -141,18 +146,70 @@ async function expectDeclared(
     (name) => !(name in declared.headers) && !['date', 'connection', 'keep-alive', 'content-length', 'transfer-encoding'].includes(name),
   );
   expect(extra, type).toEqual([]);
+  answered.add(type);
+}
+
+/** An address for each request of a flood, so that the per-address limit (600 a minute) never stands in the way. */
+const addresses = { next: 0 };
+const someAddress = () => `127.0.9.${1 + (addresses.next++ % 250)}`;
+
+/**
+ * Holds the local gateway's token bucket to a rate and burst the template declares. A flood sent at
+ * once drains it: the burst passes, and what refills until the flood has arrived, which the last
+ * refusal's answer bounds (a refusal is answered on arrival; passes wait for their function). Then
+ * requests one after another, from the first refusal until `wanted` more pass: at `rate` tokens a
+ * second that takes at least (wanted - 1) / rate seconds (a token may be ready at once) and at most
+ * wanted / rate, plus the longest answer twice (a token waits for the next request, the last answer
+ * for its way back). The bounds come from times measured here: a slow machine widens them.
+ */
+async function expectBucket(
+  template: Resources,
+  { rate, burst }: { rate: number; burst: number },
+  send: () => Promise<{ status: number; headers: Headers; body: unknown }>,
+) {
+  const started = performance.now();
+  const flood = await Promise.all(Array.from({ length: burst + 40 }, () => send().then((res) => ({ ...res, back: performance.now() }))));
+  const passedFlood = flood.filter((r) => r.status !== 429).length;
+  const arrived = (Math.max(...flood.filter((r) => r.status === 429).map((r) => r.back)) - started) / 1000;
+  expect(passedFlood, 'requests through the burst').toBeGreaterThanOrEqual(burst);
+  expect(passedFlood, 'requests through the burst').toBeLessThanOrEqual(burst + Math.ceil(arrived * rate) + 1);
+  await expectDeclared(template, 'THROTTLED', first429(flood));
+
+  const wanted = Math.max(8, rate);
+  let from: number | undefined;
+  let passes = 0;
+  let last = 0;
+  let longest = 0;
+  while (passes < wanted && (from === undefined || performance.now() - from < (wanted / rate) * 1000 + 2 * longest + 1000)) {
+    const sent = performance.now();
+    const res = await send();
+    const back = performance.now();
+    longest = Math.max(longest, back - sent);
+    if (res.status === 429) from ??= sent;
+    else if (from !== undefined) {
+      passes++;
+      last = back;
+    }
+  }
+  const seconds = (last - (from ?? last)) / 1000;
+  expect(passes, `requests through at ${rate} a second`).toBe(wanted);
+  expect(seconds, `seconds for ${wanted} requests at ${rate} a second`).toBeGreaterThanOrEqual((wanted - 1) / rate);
+  expect(seconds, `seconds for ${wanted} requests at ${rate} a second`).toBeLessThanOrEqual(wanted / rate + (2 * longest) / 1000);
 }
 
 const allRoutes = Object.entries(routes) as [RouteId, RouteDef][];
 const sample = (path: string) => path.replace(/\{\w+\}/g, 'x');
 
 type Deployed = Awaited<ReturnType<typeof deployBoth>>;
+/** The default context's deployment, for the last test. */
+let defaultDeployment: { template: Resources; synthesized: Synthesized } | undefined;
 
 describe('with the default context (cdk.json)', () => {
-  let template: Resources, events: Deployed['events'], api: Api, methods: [string, Json][];
+  let template: Resources, synthesized: Synthesized, events: Deployed['events'], api: Api, methods: [string, Json][];
   beforeAll(async () => {
-    ({ template, events, api } = await deployBoth('default'));
+    ({ template, synthesized, events, api } = await deployBoth('default'));
     methods = ofType(template, 'AWS::ApiGateway::Method');
+    defaultDeployment = { template, synthesized };
   });
 
   it('has no web ACL rule the local gateway does not apply: the per-address and per-session rate limits, the body rule', () => {
@@ -211,7 +268,9 @@ describe('with the default context (cdk.json)', () => {
       expect(ofType(template, `AWS::ApiGateway::${type}`), type).toEqual([]);
     }
     const restApi = firstOfType(template, 'AWS::ApiGateway::RestApi');
-    expect(Object.keys(restApi.Properties).sort()).toEqual(['Description', 'MinimumCompressionSize', 'Name']);
+    expect(Object.keys(restApi.Properties).sort()).toEqual(['Description', 'EndpointConfiguration', 'MinimumCompressionSize', 'Name']);
+    // The local gateway is a regional endpoint (an edge-optimized one has CloudFront in front, with other request limits).
+    expect(restApi.Properties.EndpointConfiguration).toEqual({ Types: ['REGIONAL'] });
     for (const [, method] of methods) {
       const { AuthorizationType, RequestValidatorId, RequestModels, RequestParameters, AuthorizerId, Integration } = method.Properties;
       expect({ AuthorizationType, RequestValidatorId, RequestModels, RequestParameters, AuthorizerId }).toEqual({ AuthorizationType: 'NONE' });
@@ -220,14 +279,9 @@ describe('with the default context (cdk.json)', () => {
   });
 
   it('declares exactly the route table’s methods, each to its own function, with or without an API key', async () => {
-    const functions = ofType(template, 'AWS::Lambda::Function');
     const declared = methods.map(([, m]) => {
-      const { HttpMethod, ResourceId, ApiKeyRequired, Integration } = m.Properties;
-      const arnRef = defined(JSON.stringify(Integration.Uri).match(/"([A-Za-z0-9]+)","Arn"/), `a function ARN in ${HttpMethod}'s integration`)[1];
-      const fn = defined(
-        functions.find(([id]) => id === arnRef),
-        `the function ${arnRef}`,
-      )[0].replace(/Function[0-9A-F]{8}$/, '');
+      const { HttpMethod, ResourceId, ApiKeyRequired } = m.Properties;
+      const fn = integratedFunction(synthesized, m).logicalId.replace(/Function[0-9A-F]{8}$/, ''); // in its group's nested stack
       return { method: HttpMethod, path: pathOf(template, ResourceId), apiKey: ApiKeyRequired, fn };
     });
     const local = allRoutes.map(([, r]) => ({ method: r.method, path: r.path, apiKey: r.apiKey !== false, fn: functionId(r.entry) }));
@@ -298,17 +352,25 @@ describe('with the default context (cdk.json)', () => {
     expect(headersNamed(refused, Object.keys(declared))).toEqual(declared);
   });
 
-  it('throttles each key as the template’s usage plan says, answering its THROTTLED', async () => {
-    const { api } = await deployBoth('default'); // a full bucket
-    const plan = firstOfType(template, 'AWS::ApiGateway::UsagePlan');
-    const { RateLimit, BurstLimit } = plan.Properties.Throttle;
-    const started = performance.now();
-    const results = await Promise.all(Array.from({ length: BurstLimit + 40 }, () => api.get('/me')));
-    const seconds = (performance.now() - started) / 1000;
-    const passed = results.filter((r) => r.status !== 429).length;
-    expect(passed).toBeGreaterThanOrEqual(BurstLimit);
-    expect(passed).toBeLessThanOrEqual(BurstLimit + Math.ceil(seconds * RateLimit));
-    await expectDeclared(template, 'THROTTLED', first429(results));
+  it('throttles each key at its usage plan’s rate and burst, answering its THROTTLED, and a key whose plan has no throttle never', async () => {
+    const { api } = await deployBoth('default'); // full buckets
+    const keyOf = (planId: string) => {
+      const [, link] = defined(
+        ofType(template, 'AWS::ApiGateway::UsagePlanKey').find(([, k]) => k.Properties.UsagePlanId.Ref === planId),
+        `the key of the usage plan ${planId}`,
+      );
+      const keyId: string = link.Properties.KeyId.Ref;
+      return keyId.startsWith('ClientApiKey') ? API_KEY : keyId.startsWith('ConsoleApiKey') ? CONSOLE_KEY : undefined;
+    };
+    const plans = ofType(template, 'AWS::ApiGateway::UsagePlan');
+    expect(plans).toHaveLength(2);
+    for (const [planId, plan] of plans) {
+      const apiKey = defined(keyOf(planId), `a key the local gateway knows for ${planId}`);
+      const send = () => api.get('/me', { apiKey, from: someAddress() }); // reaches the function: 401 without a token
+      const { Throttle } = plan.Properties;
+      if (Throttle) await expectBucket(template, { rate: Throttle.RateLimit, burst: Throttle.BurstLimit }, send);
+      else expect((await Promise.all(Array.from({ length: 100 }, send))).filter((r) => r.status === 429)).toEqual([]);
+    }
   });
 
   it('compresses from the template’s minimum size up, when the client accepts it', async () => {
@@ -391,7 +453,7 @@ describe('with origins, a small quota and a small stage throttle in the context'
   });
 
   it('throttles both keys and meters only the clients’ key, as the template’s two usage plans say', async () => {
-    const { template, api } = await deployBoth('default');
+    const { template, api } = await deployBoth('none');
     const plans = ofType(template, 'AWS::ApiGateway::UsagePlan');
     const planOfKey = (keyPrefix: string) => {
       const [, link] = defined(
@@ -435,5 +497,127 @@ describe('with origins, a small quota and a small stage throttle in the context'
     expect(passed).toBeGreaterThanOrEqual(ThrottlingBurstLimit - 6); // 6 of the burst went on the quota test
     expect(passed).toBeLessThanOrEqual(ThrottlingBurstLimit);
     await expectDeclared(template, 'THROTTLED', first429(health));
+  });
+});
+
+describe('throttles and failures, type by type', () => {
+  it('throttles the stage at the rate and burst of the template’s stage, answering its THROTTLED', async () => {
+    const { template, api } = await deployBoth('stageThrottle');
+    const [settings] = firstOfType(template, 'AWS::ApiGateway::Stage').Properties.MethodSettings;
+    const { ThrottlingRateLimit: rate, ThrottlingBurstLimit: burst } = settings;
+    await expectBucket(template, { rate, burst }, () => api.get('/health', { apiKey: null, from: someAddress() }));
+  });
+
+  it('answers a function that throws, crashes or runs out of time with the template’s DEFAULT_5XX at 502, as AWS answers a function error', async () => {
+    const { template } = defined(defaultDeployment, 'the default context’s deployment');
+    // A failure has no gateway response of its own: INTEGRATION_FAILURE and INTEGRATION_TIMEOUT fall back to DEFAULT_5XX.
+    const declaredTypes = ofType(template, 'AWS::ApiGateway::GatewayResponse').map(([, r]) => r.Properties.ResponseType);
+    for (const type of FUNCTION_FAILURE_TYPES) expect(declaredTypes).not.toContain(type);
+    // GET /health runs the probe fixture (tests/support/functions/probe.ts), with a one-second timeout.
+    const health = 'functions/health/get.ts';
+    const specs = functionSpecs();
+    specs.set(health, { ...defined(specs.get(health), 'the health function'), entry: 'tests/support/functions/probe.ts', timeoutSeconds: 1 });
+    const failing = await startLocalLambda({ ...localLambdaOptions(), specs });
+    const server = createGateway({ apiKey: API_KEY, consoleKey: CONSOLE_KEY, lambda: failing, config: readConfig(() => undefined) });
+    await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+    try {
+      const api = clientFor(`http://127.0.0.1:${(server.address() as AddressInfo).port}`);
+      expect((await api.get('/health')).status).toBe(200);
+      for (const failure of ['throw', 'crash', 'spin']) await expectDeclared(template, 'DEFAULT_5XX', await api.get(`/health?do=${failure}`), {}, 502);
+      for (const type of FUNCTION_FAILURE_TYPES) answered.add(type);
+    } finally {
+      await new Promise((done) => server.close(done));
+      await failing.close();
+    }
+  });
+});
+
+/** Every gateway response type API Gateway has (https://docs.aws.amazon.com/apigateway/latest/developerguide/supported-gateway-response-types.html). */
+const API_GATEWAY_RESPONSE_TYPES = [
+  'ACCESS_DENIED',
+  'API_CONFIGURATION_ERROR',
+  'AUTHORIZER_CONFIGURATION_ERROR',
+  'AUTHORIZER_FAILURE',
+  'BAD_REQUEST_PARAMETERS',
+  'BAD_REQUEST_BODY',
+  'DEFAULT_4XX',
+  'DEFAULT_5XX',
+  'EXPIRED_TOKEN',
+  'INTEGRATION_FAILURE',
+  'INTEGRATION_TIMEOUT',
+  'INVALID_API_KEY',
+  'INVALID_SIGNATURE',
+  'MISSING_AUTHENTICATION_TOKEN',
+  'QUOTA_EXCEEDED',
+  'REQUEST_TOO_LARGE',
+  'RESOURCE_NOT_FOUND',
+  'THROTTLED',
+  'UNAUTHORIZED',
+  'UNSUPPORTED_MEDIA_TYPE',
+  'WAF_FILTERED',
+];
+
+describe('every response type API Gateway has', () => {
+  // After every other test of this file: it reads which types they saw answered.
+  it('was answered above as the template declares it, or cannot arise with this template', () => {
+    const { template, synthesized } = defined(defaultDeployment, 'the default context’s deployment');
+    const methods = ofType(template, 'AWS::ApiGateway::Method').map(([, m]) => m.Properties);
+    const restApi = firstOfType(template, 'AWS::ApiGateway::RestApi').Properties;
+    const declaredTypes = ofType(template, 'AWS::ApiGateway::GatewayResponse').map(([, r]) => r.Properties);
+    const stage = firstOfType(template, 'AWS::ApiGateway::Stage').Properties.StageName;
+
+    // Authorizers (Lambda, Cognito) and IAM signatures: none, no method asks for one, no resource policy.
+    const noAuthorization = () => {
+      expect(ofType(template, 'AWS::ApiGateway::Authorizer')).toEqual([]);
+      expect(methods.map((m) => m.AuthorizationType)).toEqual(methods.map(() => 'NONE'));
+      expect(restApi.Policy).toBeUndefined();
+    };
+    // Request validators: none, on no method.
+    const noValidation = () => {
+      expect(ofType(template, 'AWS::ApiGateway::RequestValidator')).toEqual([]);
+      expect(methods.filter((m) => m.RequestValidatorId || m.RequestParameters || m.RequestModels)).toEqual([]);
+    };
+    // Proxy integrations only (no passthrough rules, mapping templates or integration responses), no binary media types,
+    // and every method's function lets this API's stage invoke it for that method (a missing permission is a configuration error).
+    const proxiesOnly = () => {
+      expect(restApi.BinaryMediaTypes).toBeUndefined();
+      for (const m of methods) {
+        const { Type, PassthroughBehavior, RequestTemplates, IntegrationResponses, ContentHandling } = m.Integration;
+        expect({ Type, PassthroughBehavior, RequestTemplates, IntegrationResponses, ContentHandling }).toEqual({ Type: 'AWS_PROXY' });
+        const { stack, logicalId } = integratedFunction(synthesized, { Properties: m });
+        const granted = Object.values(stack.findResources('AWS::Lambda::Permission'))
+          .filter((p: Json) => p.Properties.FunctionName['Fn::GetAtt'][0] === logicalId)
+          .map((p: Json) => p.Properties.SourceArn['Fn::Join'][1].at(-1));
+        const path = pathOf(template, m.ResourceId).replace(/\{[^}]+\}/g, '*');
+        expect(granted, `${m.HttpMethod} ${path}`).toContain(`/${stage}/${m.HttpMethod}${path}`);
+      }
+    };
+    // A 4xx falls back to DEFAULT_4XX only for a type without an entry: every 4xx type has one.
+    const every4xxDeclared = () => {
+      const declared = new Set(declaredTypes.map((r) => r.ResponseType));
+      const fourXX = Object.entries(gatewayResponses).filter(([, r]) => r.status !== undefined && r.status < 500);
+      expect(fourXX.filter(([type]) => !declared.has(type))).toEqual([]);
+    };
+    const cannotArise: Record<string, () => void> = {
+      ACCESS_DENIED: noAuthorization,
+      AUTHORIZER_CONFIGURATION_ERROR: noAuthorization,
+      AUTHORIZER_FAILURE: noAuthorization,
+      UNAUTHORIZED: noAuthorization,
+      EXPIRED_TOKEN: noAuthorization,
+      INVALID_SIGNATURE: noAuthorization,
+      RESOURCE_NOT_FOUND: noAuthorization, // only after an authorizer or IAM let the request through
+      BAD_REQUEST_BODY: noValidation,
+      BAD_REQUEST_PARAMETERS: noValidation,
+      UNSUPPORTED_MEDIA_TYPE: proxiesOnly,
+      API_CONFIGURATION_ERROR: proxiesOnly,
+      DEFAULT_4XX: every4xxDeclared,
+    };
+    for (const type of API_GATEWAY_RESPONSE_TYPES) {
+      if (answered.has(type)) continue;
+      const proof = cannotArise[type];
+      expect(proof, `${type}: neither answered here nor shown impossible`).toBeDefined();
+      proof?.();
+    }
+    expect([...answered].filter((type) => !API_GATEWAY_RESPONSE_TYPES.includes(type))).toEqual([]);
   });
 });

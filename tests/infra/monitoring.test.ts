@@ -1,4 +1,4 @@
-/** Monitoring in the synthesized stack: the alarms, what each reads, the topic and the dashboard. */
+/** Monitoring in the synthesized stack: the alarms, what each reads, the topic and the dashboard (each function's alarm in its nested stack). */
 import { Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it, vi } from 'vitest';
 import { functionSpecs } from '../../infra/functions.ts';
@@ -22,17 +22,17 @@ describe('monitoring', () => {
         .sort(),
     );
 
-  it('alarms on 5xx rate, latency, function errors and throttles, and DynamoDB throttles, into an encrypted topic', () => {
+  it('alarms on 5xx rate, latency, each function, and DynamoDB throttles, into an encrypted topic', () => {
     const functions = functionSpecs().size;
-    expect(alarms).toHaveLength(3 + 2 * functions);
+    expect(alarms).toHaveLength(3 + functions);
     expect(alarms.filter((a) => a.MetricName === '5XXError' && a.Statistic === 'Average' && a.Threshold === 0.01)).toHaveLength(1);
     expect(alarms.filter((a) => a.MetricName === 'Latency' && a.ExtendedStatistic === 'p99')).toHaveLength(1);
-    expect(alarms.filter((a) => a.MetricName === 'Throttles' && a.Namespace === 'AWS/Lambda')).toHaveLength(functions);
-    for (const alarm of alarms) expect(alarm.AlarmActions).toEqual([{ Ref: expect.stringMatching(/^AlarmTopic/) }]);
-    template.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: Match.anyValue() });
-    template.resourceCountIs('AWS::SNS::Subscription', 0);
-    synth({ alarmEmail: 'ops@example.com' }).hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'ops@example.com' });
-    template.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
+    // The topic by reference in the parent, by the parameter that carries it in a nested stack.
+    for (const alarm of alarms) expect(alarm.AlarmActions).toEqual([{ Ref: expect.stringMatching(/^(AlarmTopic|referencetoTestAlarmTopic)/) }]);
+    template.root.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: Match.anyValue() });
+    expect(resources('AWS::SNS::Subscription')).toEqual([]);
+    synth({ alarmEmail: 'ops@example.com' }).root.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'ops@example.com' });
+    template.root.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
   });
 
   it("alarms on any throttled read or write of the table or an index, whatever the operation (BatchGetItem's too)", () => {
@@ -49,7 +49,7 @@ describe('monitoring', () => {
     expect(dynamo[0]).toMatchObject({ Threshold: 1, ComparisonOperator: 'GreaterThanOrEqualToThreshold', TreatMissingData: 'notBreaching' });
   });
 
-  it("alarms on each function's errors and on every ERROR line it logs (a handled 500 is no Lambda error)", () => {
+  it("alarms once on each function's errors, throttles and every ERROR line it logs (a handled 500 is no Lambda error)", () => {
     const filters = resources('AWS::Logs::MetricFilter').map(([, f]) => f.Properties);
     // The line shared/http/log.ts writes for an unreadable secret or any unexpected error.
     const write = vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
@@ -65,15 +65,16 @@ describe('monitoring', () => {
       const [transform] = filter.MetricTransformations;
       expect(transform, name).toEqual({ MetricNamespace: 'Test', MetricName: `${name}ErrorLogs`, MetricValue: '1' }); // no DefaultValue: data only when an error is logged
 
-      const errorAlarms = alarms.filter((a) => metricsOf(a).some((m) => m.MetricName === 'Errors' && m.Dimensions[0].Value.Ref === id));
-      expect(errorAlarms, name).toHaveLength(1);
+      const fnAlarms = alarms.filter((a) => metricsOf(a).some((m) => m.Dimensions?.[0]?.Value.Ref === id));
+      expect(fnAlarms, name).toHaveLength(1);
+      const [fnAlarm] = fnAlarms;
       expect(
-        metricsOf(errorAlarms[0])
-          .map(({ Namespace, MetricName }) => `${Namespace} ${MetricName}`)
+        metricsOf(fnAlarm)
+          .map(({ Namespace, MetricName, Dimensions }) => `${Namespace} ${MetricName} ${Dimensions?.[0]?.Value.Ref ?? ''}`.trim())
           .sort(),
-      ).toEqual(['AWS/Lambda Errors', `Test ${name}ErrorLogs`]);
-      sumsFilledMetrics(errorAlarms[0]);
-      expect(errorAlarms[0]).toMatchObject({ Threshold: 1, ComparisonOperator: 'GreaterThanOrEqualToThreshold' });
+      ).toEqual([`AWS/Lambda Errors ${id}`, `AWS/Lambda Throttles ${id}`, `Test ${name}ErrorLogs`]);
+      sumsFilledMetrics(fnAlarm);
+      expect(fnAlarm).toMatchObject({ Threshold: 1, ComparisonOperator: 'GreaterThanOrEqualToThreshold', TreatMissingData: 'notBreaching' });
     }
   });
 });

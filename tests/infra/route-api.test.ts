@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { gatewayResponses } from '../../infra/gateway-contract.ts';
 import { type RouteDef, routes } from '../../shared/routes.ts';
 import { defined, type Json } from '../../tools/values.ts';
-import { resourcesOf, synth } from '../support/stack.ts';
+import { integratedFunction, resourcesOf, synth } from '../support/stack.ts';
 
 const template = synth();
 const resources = (type: string) => resourcesOf(template, type);
@@ -35,9 +35,45 @@ describe('REST API', () => {
     }
   });
 
+  it('lets each method, and nothing else, invoke its function: one permission per method, for the stage, method and path', () => {
+    const arnOf = (sourceArn: Json) => {
+      const [, parts] = sourceArn['Fn::Join'];
+      expect(parts[parts.length - 2], 'the API').toEqual({ Ref: expect.stringMatching(/^referencetoTestApi[0-9A-F]{8}Ref$/) });
+      return parts[parts.length - 1]; // /<stage>/<METHOD>/<path, parameters as *>
+    };
+    const expected = new Map<string, string[]>();
+    const granted = new Map<string, string[]>();
+    for (const [, m] of methods) {
+      const { stack, logicalId } = integratedFunction(template, m);
+      const key = `${stack.toJSON().Description} ${logicalId}`;
+      const path = (pathOf(m.Properties.ResourceId) || '/').replace(/\{[^}]+\}/g, '*');
+      expected.set(key, [...(expected.get(key) ?? []), `/prod/${m.Properties.HttpMethod}${path}`].sort());
+      const permissions = Object.values(stack.findResources('AWS::Lambda::Permission')).filter(
+        (p: Json) => p.Properties.FunctionName['Fn::GetAtt'][0] === logicalId,
+      ) as Json[];
+      for (const p of permissions) expect(p.Properties).toMatchObject({ Action: 'lambda:InvokeFunction', Principal: 'apigateway.amazonaws.com' });
+      granted.set(key, permissions.map((p) => arnOf(p.Properties.SourceArn)).sort());
+    }
+    expect(granted).toEqual(expected);
+    expect(resources('AWS::Lambda::Permission')).toHaveLength(methods.length); // none for the console's test invocations
+  });
+
+  it('is regional unless the context asks for edge-optimized, which China’s regions refuse', () => {
+    const endpointOf = (synthesized: ReturnType<typeof synth>) =>
+      defined(resourcesOf(synthesized.root, 'AWS::ApiGateway::RestApi')[0], 'the REST API')[1].Properties.EndpointConfiguration;
+    expect(endpointOf(template)).toEqual({ Types: ['REGIONAL'] });
+    expect(endpointOf(synth({ endpointType: 'EDGE' }))).toEqual({ Types: ['EDGE'] });
+    expect(endpointOf(synth({ endpointType: 'edge' }, { env: { region: 'eu-west-1' } }))).toEqual({ Types: ['EDGE'] });
+    expect(endpointOf(synth({}, { env: { region: 'cn-north-1' } }))).toEqual({ Types: ['REGIONAL'] });
+    for (const region of ['cn-north-1', 'cn-northwest-1']) {
+      expect(() => synth({ endpointType: 'EDGE' }, { env: { region } })).toThrow(`${region} offers no edge-optimized APIs`);
+    }
+    expect(() => synth({ endpointType: 'PRIVATE' })).toThrow('endpointType must be REGIONAL or EDGE, not PRIVATE');
+  });
+
   it('leaves validation to the functions: no request validator, no models', () => {
-    template.resourceCountIs('AWS::ApiGateway::RequestValidator', 0);
-    template.resourceCountIs('AWS::ApiGateway::Model', 0);
+    expect(resources('AWS::ApiGateway::RequestValidator')).toEqual([]);
+    expect(resources('AWS::ApiGateway::Model')).toEqual([]);
   });
 
   it('declares every gateway response type with its own status, problem+json and the security headers', () => {
@@ -53,7 +89,7 @@ describe('REST API', () => {
   });
 
   it('logs access as JSON, executions at ERROR, traces, and throttles the stage', () => {
-    template.hasResourceProperties('AWS::ApiGateway::Stage', {
+    template.root.hasResourceProperties('AWS::ApiGateway::Stage', {
       StageName: 'prod',
       TracingEnabled: true,
       AccessLogSetting: { DestinationArn: Match.anyValue(), Format: Match.stringLikeRegexp('"requestId":"\\$context.requestId"') },
@@ -61,13 +97,15 @@ describe('REST API', () => {
         Match.objectLike({ LoggingLevel: 'ERROR', DataTraceEnabled: false, MetricsEnabled: true, ThrottlingRateLimit: 500, ThrottlingBurstLimit: 1000 }),
       ],
     });
-    synth({ stage: 'dev' }).hasResourceProperties('AWS::ApiGateway::Stage', { StageName: 'dev' });
+    synth({ stage: 'dev' }).root.hasResourceProperties('AWS::ApiGateway::Stage', { StageName: 'dev' });
   });
 
   it('allows CORS only for configured origins', () => {
     expect(resources('AWS::ApiGateway::Method').filter(([, m]) => m.Properties.HttpMethod === 'OPTIONS')).toEqual([]);
     const cors = synth({ corsOrigins: 'https://console.example.com' });
-    const options = Object.values(cors.findResources('AWS::ApiGateway::Method')).filter((m: Json) => m.Properties.HttpMethod === 'OPTIONS');
+    const options = resourcesOf(cors, 'AWS::ApiGateway::Method')
+      .map(([, m]) => m)
+      .filter((m: Json) => m.Properties.HttpMethod === 'OPTIONS');
     expect(options.length).toBeGreaterThan(0);
     expect(JSON.stringify(options[0])).toContain('https://console.example.com');
   });

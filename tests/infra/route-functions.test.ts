@@ -1,15 +1,16 @@
-/** The route functions in the synthesized stack: one per handler, their roles, logs, memory and the extension layer per region. */
-import type { Template } from 'aws-cdk-lib/assertions';
+/** The route functions in the synthesized stack: one per handler, in its resource group's nested stack; their roles, logs, memory and the extension layer per region. */
 import { describe, expect, it } from 'vitest';
-import { functionId, functionSpecs } from '../../infra/functions.ts';
+import { functionGroup, functionId, functionSpecs } from '../../infra/functions.ts';
 import { paramsAndSecretsLayers } from '../../infra/params-and-secrets-layers.ts';
 import { type RouteDef, routes } from '../../shared/routes.ts';
-import { defined, type Json } from '../../tools/values.ts';
-import { resourcesOf, synth } from '../support/stack.ts';
+import { defined } from '../../tools/values.ts';
+import { resourcesOf, type Synthesized, synth } from '../support/stack.ts';
 
 const template = synth();
 const resources = (type: string) => resourcesOf(template, type);
 const allRoutes = Object.entries(routes) as [string, RouteDef][];
+/** A parent's resource by reference: directly in the parent, through the parameter the CDK adds in a nested stack. */
+const refTo = (name: string) => ({ Ref: expect.stringMatching(new RegExp(`^(${name}|referencetoTest${name})[0-9A-F]{8}`)) });
 
 describe('functions', () => {
   const functions = resources('AWS::Lambda::Function');
@@ -22,17 +23,22 @@ describe('functions', () => {
       `the function of ${entry}`,
     );
 
-  it('has one function per handler, on Node 24, ARM, traced, with the table and secrets by reference', () => {
+  it('has one function per handler, in its resource group’s nested stack, on Node 24, ARM, traced, with the table and secrets by reference', () => {
     expect(functions).toHaveLength(new Set(allRoutes.map(([, r]) => r.entry)).size);
+    for (const spec of functionSpecs().values()) {
+      const group = defined(template.stacks.get(`Test/${functionGroup(spec.entry)}Functions`), `the nested stack of ${spec.entry}`);
+      expect(Object.keys(group.findResources('AWS::Lambda::Function')).filter((id) => id.startsWith(`${spec.id}Function`))).toHaveLength(1);
+    }
+    expect(template.root.findResources('AWS::Lambda::Function')).toEqual({});
     for (const spec of functionSpecs().values()) {
       const [, fn] = functionFor(spec.entry);
       expect(fn.Properties).toMatchObject({ Runtime: 'nodejs24.x', Architectures: ['arm64'], TracingConfig: { Mode: 'Active' }, Handler: 'index.handler' });
       const variables = fn.Properties.Environment.Variables;
       if (spec.data === 'none') expect(variables.TABLE_NAME, spec.id).toBeUndefined();
-      else expect(variables.TABLE_NAME, spec.id).toEqual({ Ref: expect.stringMatching(/^Table/) });
-      if (spec.appSecret) expect(variables.SECRET_ARN, spec.id).toEqual({ Ref: expect.stringMatching(/^AppSecret/) });
+      else expect(variables.TABLE_NAME, spec.id).toEqual(refTo('Table'));
+      if (spec.appSecret) expect(variables.SECRET_ARN, spec.id).toEqual(refTo('AppSecret'));
       // The console function may read the console's key and nothing else of the kind.
-      if (spec.consoleApiKey) expect(variables.CONSOLE_API_KEY_SECRET_ARN, spec.id).toEqual({ Ref: expect.stringMatching(/^ConsoleApiKeySecret/) });
+      if (spec.consoleApiKey) expect(variables.CONSOLE_API_KEY_SECRET_ARN, spec.id).toEqual(refTo('ConsoleApiKeySecret'));
       else expect(variables.CONSOLE_API_KEY_SECRET_ARN, spec.id).toBeUndefined();
     }
   });
@@ -69,15 +75,12 @@ describe('functions', () => {
   it('keep their logs for the configured retention', () => {
     for (const [, group] of resources('AWS::Logs::LogGroup')) expect(group.Properties.RetentionInDays).toBe(30);
     const custom = synth({ logRetentionDays: 90 });
-    for (const group of Object.values(custom.findResources('AWS::Logs::LogGroup')) as Json[]) expect(group.Properties.RetentionInDays).toBe(90);
+    for (const [, group] of resourcesOf(custom, 'AWS::Logs::LogGroup')) expect(group.Properties.RetentionInDays).toBe(90);
   });
 
   it('take their memory size from context, and password hashing gets at least 1,536 MB', () => {
-    const memoryOf = (synthesized: Template) =>
-      Object.entries(synthesized.findResources('AWS::Lambda::Function')).map(([id, fn]: [string, Json]) => [
-        id.replace(/Function[0-9A-F]{8}$/, ''),
-        fn.Properties.MemorySize,
-      ]);
+    const memoryOf = (synthesized: Synthesized) =>
+      resourcesOf(synthesized, 'AWS::Lambda::Function').map(([id, fn]) => [id.replace(/Function[0-9A-F]{8}$/, ''), fn.Properties.MemorySize]);
     const bcryptFunctions = ['AuthRegister', 'AuthLogin', 'UsersCreate', 'UsersUpdate', 'UsersDelete'];
     const custom = synth({ memorySize: 2048 });
     for (const [, memory] of memoryOf(custom)) expect(memory).toBe(2048);
@@ -87,8 +90,7 @@ describe('functions', () => {
 
 describe('the Parameters and Secrets extension, by region', () => {
   const layers = paramsAndSecretsLayers.arm64;
-  const layersOf = (synthesized: Template) =>
-    Object.values(synthesized.findResources('AWS::Lambda::Function')).flatMap((fn: Json) => fn.Properties.Layers ?? []);
+  const layersOf = (synthesized: Synthesized) => resourcesOf(synthesized, 'AWS::Lambda::Function').flatMap(([, fn]) => fn.Properties.Layers ?? []);
   const functionsWithSecrets = [...functionSpecs().values()].filter((spec) => spec.appSecret || spec.consoleApiKey).length;
 
   it("keeps one arm64 ARN of AWS's extension layer per region, in that region and its partition", () => {
@@ -110,11 +112,18 @@ describe('the Parameters and Secrets extension, by region', () => {
   });
 
   it('without a region, finds the layer at deploy time and refuses a region the table lacks before creating anything', () => {
-    const json = template.toJSON();
-    expect(json.Mappings.ParamsAndSecretsLayer).toEqual(Object.fromEntries(Object.entries(layers).map(([region, arn]) => [region, { arn }])));
     const attached = layersOf(template);
     expect(attached).toHaveLength(functionsWithSecrets);
     for (const layer of attached) expect(layer).toEqual({ 'Fn::FindInMap': ['ParamsAndSecretsLayer', { Ref: 'AWS::Region' }, 'arn'] });
+    // The mapping in every stack whose functions look it up; the rule once, in the parent, which CloudFormation checks first.
+    for (const stack of template.nested.values()) {
+      const { Mappings, Rules } = stack.toJSON();
+      if (resourcesOf(stack, 'AWS::Lambda::Function').some(([, fn]) => fn.Properties.Layers))
+        expect(Mappings.ParamsAndSecretsLayer).toEqual(Object.fromEntries(Object.entries(layers).map(([region, arn]) => [region, { arn }])));
+      expect(Rules).toBeUndefined();
+    }
+    const json = template.root.toJSON();
+    expect(json.Mappings).toBeUndefined();
     const [assertion] = json.Rules.ParamsAndSecretsLayerRegion.Assertions;
     expect(assertion.Assert).toEqual({ 'Fn::Contains': [Object.keys(layers), { Ref: 'AWS::Region' }] });
     expect(assertion.AssertDescription).toContain('infra/params-and-secrets-layers.ts');

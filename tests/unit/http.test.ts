@@ -100,7 +100,10 @@ describe('gateway responses', () => {
       }
     }
     expect(gatewayResponses.WAF_FILTERED.status).toBe(429); // the web ACL's only rule is the per-address limit
-    expect(gatewayResponses.INTEGRATION_TIMEOUT.status).toBe(504);
+    // A function's failure falls back to DEFAULT_5XX, which keeps the cause's status and asks for a retry.
+    expect(Object.keys(gatewayResponses)).not.toContain('INTEGRATION_FAILURE');
+    expect(Object.keys(gatewayResponses)).not.toContain('INTEGRATION_TIMEOUT');
+    expect(gatewayResponseHeaders('DEFAULT_5XX', [])['retry-after']).toEqual({ value: '1' });
     expect(gatewayResponseHeaders('THROTTLED', [])['retry-after']).toEqual({ value: '1' });
     expect(gatewayResponseHeaders('INVALID_API_KEY', [])['x-content-type-options']).toEqual({ value: 'nosniff' });
   });

@@ -9,7 +9,7 @@
  * policies do not exist in this stack.
  */
 import { defined, type Json } from '../values.ts';
-import { type CfnTemplate, resolver } from './template.ts';
+import { type CfnTemplate, resolver, type StackInTree } from './template.ts';
 
 export interface Statement {
   Effect: 'Allow' | 'Deny';
@@ -24,9 +24,10 @@ export interface Permission {
 
 const list = <T>(value: T | T[]): T[] => (Array.isArray(value) ? value : [value]);
 
-/** Every statement of the role's inline policy and of the AWS::IAM::Policy resources attached to it, resolved. */
-export function roleStatements(template: CfnTemplate, roleLogicalId: string, names: Record<string, string> = {}): Statement[] {
-  const { resolve } = resolver(template, names);
+/** Every statement of the role's inline policy and of the AWS::IAM::Policy resources attached to it, resolved (in the role's stack). */
+export function roleStatements(stack: CfnTemplate | StackInTree, roleLogicalId: string, names: Record<string, string> = {}): Statement[] {
+  const { resolve } = resolver(stack, names);
+  const template = 'template' in stack ? stack.template : stack;
   const role = template.Resources[roleLogicalId]?.Properties ?? {};
   if (role.PermissionsBoundary) throw new Error(`${roleLogicalId}: PermissionsBoundary is not modelled`);
   const documents = [

@@ -20,7 +20,7 @@ import { ACCOUNT, arnOf, type CfnTemplate, type FunctionDefinition, functionDefi
 
 export type { Denial } from './dynamodb-proxy.ts';
 export type { Invocation, Sandbox } from './sandbox.ts';
-export { type CfnTemplate, type FunctionDefinition, synthesizeBundled } from './template.ts';
+export { type CfnTemplate, type FunctionDefinition, stacksOf, synthesizeBundled } from './template.ts';
 
 export interface LambdaEnvironment {
   /** Every AWS::Lambda::Function of the template, by its id in infra/functions.ts (UsersGet…). */
@@ -66,7 +66,7 @@ export async function startLambdaEnvironment(options: {
       fn,
       principal: `arn:aws:sts::${ACCOUNT}:assumed-role/${fn.roleName}/${fn.functionName}`,
       sessionToken: keys.sessionToken,
-      statements: roleStatements(template, fn.roleLogicalId, names),
+      statements: roleStatements(fn.stack, fn.roleLogicalId, names),
     });
   }
   const callerBySession = (token: string) => [...callers.values()].find((c) => c.sessionToken === token);

@@ -1,14 +1,16 @@
 /**
- * The synthesized template, read the way CloudFormation and Lambda would: intrinsic functions
- * resolved to concrete values in a fake account and region, and each AWS::Lambda::Function turned
+ * The synthesized template, read the way CloudFormation and Lambda would: nested stacks followed to
+ * their templates, intrinsic functions resolved to concrete values in a fake account and region
+ * (a nested stack's parameters to what its parent passes, a parent's reference to a nested stack's
+ * output to that output's value), and each AWS::Lambda::Function, in whichever stack it is, turned
  * into what its sandbox gets (bundle directory, handler, memory, timeout, environment, layers, role).
  */
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { App } from 'aws-cdk-lib';
 import { UserDataStack } from '../../infra/stack.ts';
-import type { Json } from '../values.ts';
+import { defined, type Json } from '../values.ts';
 
 export const ACCOUNT = '123456789012';
 export const REGION = 'us-east-1';
@@ -22,6 +24,40 @@ export interface CfnResource {
 export interface CfnTemplate {
   Resources: Record<string, CfnResource>;
   Mappings?: Record<string, Record<string, Record<string, unknown>>>;
+  Parameters?: Record<string, { Default?: Json }>;
+  Outputs?: Record<string, { Value: Json }>;
+  /**
+   * Not CloudFormation's: the template of each nested stack (AWS::CloudFormation::Stack) by its
+   * logical id, read from the cloud assembly where its TemplateURL's asset was staged.
+   */
+  NestedTemplates?: Record<string, CfnTemplate>;
+}
+
+/** A template in its place: the stack that holds it, and the logical id of its AWS::CloudFormation::Stack there. */
+export interface StackInTree {
+  template: CfnTemplate;
+  parent?: { stack: StackInTree; logicalId: string };
+}
+
+/** Every stack of the tree, the top-level one first, then each nested one (depth first). */
+export function stacksOf(stack: CfnTemplate | StackInTree): StackInTree[] {
+  const here = 'template' in stack ? stack : { template: stack };
+  return [
+    here,
+    ...Object.entries(here.template.NestedTemplates ?? {}).flatMap(([logicalId, template]) => stacksOf({ template, parent: { stack: here, logicalId } })),
+  ];
+}
+
+/** The template of the top-level stack with its nested stacks' templates (NestedTemplates), from the cloud assembly. */
+function withNested(template: CfnTemplate, assemblyDir: string): CfnTemplate {
+  const nested = Object.entries(template.Resources).filter(([, r]) => r.Type === 'AWS::CloudFormation::Stack');
+  if (nested.length === 0) return template;
+  const templates = nested.map(([logicalId, resource]) => {
+    const file = resource.Metadata?.['aws:asset:path'];
+    if (!file) throw new Error(`${logicalId} has no aws:asset:path (synthesize with aws:cdk:enable-asset-metadata)`);
+    return [logicalId, withNested(JSON.parse(readFileSync(join(assemblyDir, file), 'utf8')), assemblyDir)];
+  });
+  return { ...template, NestedTemplates: Object.fromEntries(templates) };
 }
 
 /**
@@ -33,7 +69,7 @@ export function synthesizeBundled(stackId = 'Bundled', extend?: (stack: UserData
   const app = new App({ outdir: assemblyDir, context: { 'aws:cdk:enable-asset-metadata': true } });
   const stack = new UserDataStack(app, stackId);
   extend?.(stack);
-  return { template: app.synth().getStackByName(stack.stackName).template, assemblyDir };
+  return { template: withNested(app.synth().getStackByName(stack.stackName).template, assemblyDir), assemblyDir };
 }
 
 /** What CloudFormation returns for `Fn::GetAtt [<resource>, Arn]`, by resource type. */
@@ -55,23 +91,38 @@ const pseudo: Record<string, string> = {
 };
 
 /**
- * Resolves Ref, Fn::GetAtt (Arn), Fn::Join, Fn::Sub and Fn::FindInMap. A resource's physical name
- * is its logical id unless `names` gives one (the test's real table name). Anything else throws:
- * a value this cannot resolve is never guessed.
+ * Resolves Ref, Fn::GetAtt (Arn, and a nested stack's Outputs.<name>), Fn::Join, Fn::Sub and
+ * Fn::FindInMap, in one stack of the tree: a Ref to a parameter is what the parent stack passes for
+ * it. A resource's physical name is its logical id unless `names` gives one (the test's real table
+ * name). Anything else throws: a value this cannot resolve is never guessed.
  */
-export function resolver(template: CfnTemplate, names: Record<string, string> = {}) {
+export function resolver(stack: CfnTemplate | StackInTree, names: Record<string, string> = {}) {
+  const { template, parent } = 'template' in stack ? stack : { template: stack, parent: undefined };
   const nameOf = (logicalId: string) => names[logicalId] ?? logicalId;
   const typeOf = (logicalId: string) => {
     const resource = template.Resources[logicalId];
     if (!resource) throw new Error(`Ref to an unknown resource: ${logicalId}`);
     return resource.Type;
   };
+  const parameter = (id: string): Json => {
+    const passed = parent?.stack.template.Resources[parent.logicalId]?.Properties?.Parameters?.[id];
+    if (passed !== undefined) return resolver(defined(parent, 'a parent stack').stack, names).resolve(passed);
+    const fallback = template.Parameters?.[id]?.Default;
+    if (fallback === undefined) throw new Error(`The parameter ${id} has no value`);
+    return fallback;
+  };
   const ref = (id: string) => {
     if (id in pseudo) return pseudo[id];
+    if (template.Parameters && id in template.Parameters) return parameter(id);
     // Ref of a secret is its ARN; of the other resources here, their name.
     return typeOf(id) === 'AWS::SecretsManager::Secret' ? arnOf['AWS::SecretsManager::Secret'](nameOf(id)) : nameOf(id);
   };
   const getAtt = (id: string, attribute: string) => {
+    if (typeOf(id) === 'AWS::CloudFormation::Stack' && attribute.startsWith('Outputs.')) {
+      const nested = defined(template.NestedTemplates?.[id], `the template of the nested stack ${id}`);
+      const output = defined(nested.Outputs?.[attribute.slice('Outputs.'.length)], `the output ${attribute} of ${id}`);
+      return resolver({ template: nested, parent: { stack: { template, parent }, logicalId: id } }, names).resolve(output.Value);
+    }
     const arn = arnByType.get(typeOf(id));
     if (attribute !== 'Arn' || !arn) throw new Error(`Fn::GetAtt ${id}.${attribute} is not modelled`);
     return arn(nameOf(id));
@@ -105,6 +156,8 @@ export function resolver(template: CfnTemplate, names: Record<string, string> = 
 }
 
 export interface FunctionDefinition {
+  /** The stack the function is declared in (a resource group's nested stack), with its role. */
+  stack: StackInTree;
   logicalId: string;
   /** The function's id in infra/functions.ts: UsersCreateFunction0E1DA30B → UsersCreate. */
   id: string;
@@ -124,9 +177,14 @@ export interface FunctionDefinition {
   tracing: boolean;
 }
 
+/** Every AWS::Lambda::Function of the template and its nested stacks. */
 export function functionDefinitions(template: CfnTemplate, assemblyDir: string, names: Record<string, string> = {}): FunctionDefinition[] {
-  const { resolve, nameOf } = resolver(template, names);
-  return Object.entries(template.Resources)
+  return stacksOf(template).flatMap((stack) => functionsOfStack(stack, assemblyDir, names));
+}
+
+function functionsOfStack(stack: StackInTree, assemblyDir: string, names: Record<string, string>): FunctionDefinition[] {
+  const { resolve, nameOf } = resolver(stack, names);
+  return Object.entries(stack.template.Resources)
     .filter(([, resource]) => resource.Type === 'AWS::Lambda::Function')
     .map(([logicalId, { Properties: p = {}, Metadata = {} }]) => {
       const assetPath = Metadata['aws:asset:path'];
@@ -134,6 +192,7 @@ export function functionDefinitions(template: CfnTemplate, assemblyDir: string, 
       const role = p.Role?.['Fn::GetAtt']?.[0];
       if (!role) throw new Error(`${logicalId}: its role is not a role of this template`);
       return {
+        stack,
         logicalId,
         id: logicalId.replace(/[0-9A-F]{8}$/, '').replace(/Function$/, ''),
         functionName: nameOf(logicalId),
