@@ -1,8 +1,8 @@
 /// <reference lib="dom" />
 /**
  * The console's records, payments and (for administrators) users views in a real Chromium against the
- * local gateway, at phone and desktop width, with axe-core on every view. UPDATE_SCREENSHOT=1 saves
- * the README's screenshot (web/console-screenshot.png) from the desktop run.
+ * local gateway, at phone and desktop width, with axe-core on every view. (The docs' screenshots:
+ * console-polish.test.ts.)
  */
 import { describe, expect, it } from 'vitest';
 import { registerUser, signInAdmin, uniqueEmail } from '../support/accounts.ts';
@@ -158,10 +158,6 @@ describe.skipIf(!hasChromium)('the console in Chromium', () => {
         await page.getByRole('link', { name: 'EUR 12.50' }).click();
         await expect.poll(() => focused(page)).toBe('H2:Payment of EUR 12.50');
         await page.screenshot({ path: `${ARTIFACTS}/console-${viewport.name}-5-payments.png`, fullPage: true });
-        if (viewport.name === 'desktop' && process.env.UPDATE_SCREENSHOT) {
-          await page.evaluate(() => window.scrollTo(0, 0));
-          await page.screenshot({ path: 'web/console-screenshot.png' });
-        }
         expect(problems).toEqual([]);
       }, 300_000);
 
