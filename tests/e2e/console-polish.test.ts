@@ -96,6 +96,11 @@ describe.skipIf(!hasChromium)('the console polished, in Chromium', () => {
         expect(await look('Amount')).not.toBe(await look('Description'));
         await expectAccessible(page);
         await shot(page, 'payments', viewport.name);
+        if (viewport.name === 'desktop') {
+          // Beside the list, not below it: the detail is in view with the list's top.
+          const left = (selector: string) => page.locator(selector).evaluate((panel) => panel.getBoundingClientRect().left);
+          expect(await left('#payment-panel')).toBe(await left('.panel:has(#payment-form)'));
+        }
 
         // The sidebar stays in view at the bottom of a long page.
         if (viewport.name === 'desktop') {
