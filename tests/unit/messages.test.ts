@@ -40,8 +40,20 @@ describe('validation messages', () => {
     }
     expect(errorsOf(createPaymentBody(), { amount: true })).toContainEqual({
       path: 'body.amount',
-      message: 'Amount must be a number or a decimal string',
+      message: 'Amount must be a positive number or a decimal string',
     });
+    // Every field's error in one answer, each once: a bad amount with a bad card, a wrong CVC with an unknown network.
+    const card = { payment_method: 'Credit Card', card_expiry: '12/30' };
+    expect(errorsOf(createPaymentBody(), { ...card, amount: '0.001', currency: 'JPY', card_no: '4111111111111112', card_cvc: '12345' })).toEqual([
+      { path: 'body.card_no', message: 'Card number fails the Luhn check' },
+      { path: 'body.card_cvc', message: 'CVC must be 3 digits (4 for American Express)' },
+      { path: 'body.amount', message: 'At most 0 decimals for JPY' },
+    ]);
+    expect(errorsOf(createPaymentBody(), { ...card, amount: '0', currency: 'AAA', card_no: '0000 0000 0000 0000', card_cvc: '1234' })).toEqual([
+      { path: 'body.amount', message: 'Amount must be a positive decimal number' },
+      { path: 'body.currency', message: 'Currency must be an ISO 4217 code such as INR or USD' },
+      { path: 'body.card_no', message: 'Card number is in no known card network’s range (x-card-networks)' },
+    ]);
     expect(errorsOf(createPaymentBody(), { amount: 5 })).toContainEqual({ path: 'body.payment_method', message: 'Required' });
     expect(errorsOf(createRecordBody(), { height: true })).toContainEqual({ path: 'body.height', message: 'Must be a number of cm' });
   });
