@@ -141,8 +141,11 @@ const TEXT_EXAMPLES: Record<string, string> = {
 function responses(route: RouteDef): Json {
   const headers: Json = {};
   if (route.etag) headers.ETag = { schema: { type: 'string', pattern: '^"[1-9][0-9]*"$' }, description: 'Version of the resource, for If-Match' };
-  if (route.location) headers.Location = { schema: { type: 'string', format: 'uri' }, description: 'URL of the new resource (with a 201)' };
-  if (route.status === 302) headers.Location = { schema: { type: 'string', format: 'uri' }, description: 'Where to go instead' };
+  // Relative references (RFC 9110 allows them in Location), from the API's root: hence uri-reference, not uri.
+  if (route.location)
+    headers.Location = { schema: { type: 'string', format: 'uri-reference' }, description: 'Where the new resource lives, a relative reference (with a 201)' };
+  if (route.status === 302)
+    headers.Location = { schema: { type: 'string', format: 'uri-reference' }, description: 'Where to go instead, a relative reference' };
   const example = route.responseExample;
   const content = route.produces
     ? Object.fromEntries(route.produces.map((type) => [type, { schema: { type: 'string' }, example: TEXT_EXAMPLES[type] }]))

@@ -680,7 +680,7 @@ export interface operations {
       /** @description Created */
       201: {
         headers: {
-          /** @description URL of the new resource (with a 201) */
+          /** @description Where the new resource lives, a relative reference (with a 201) */
           Location?: string;
           [name: string]: unknown;
         };
@@ -2688,7 +2688,7 @@ export interface operations {
         headers: {
           /** @description Version of the resource, for If-Match */
           ETag?: string;
-          /** @description URL of the new resource (with a 201) */
+          /** @description Where the new resource lives, a relative reference (with a 201) */
           Location?: string;
           [name: string]: unknown;
         };
@@ -4574,7 +4574,7 @@ export interface operations {
         headers: {
           /** @description Version of the resource, for If-Match */
           ETag?: string;
-          /** @description URL of the new resource (with a 201) */
+          /** @description Where the new resource lives, a relative reference (with a 201) */
           Location?: string;
           [name: string]: unknown;
         };
@@ -6638,7 +6638,7 @@ export interface operations {
         headers: {
           /** @description Version of the resource, for If-Match */
           ETag?: string;
-          /** @description URL of the new resource (with a 201) */
+          /** @description Where the new resource lives, a relative reference (with a 201) */
           Location?: string;
           [name: string]: unknown;
         };
@@ -6672,7 +6672,7 @@ export interface operations {
         headers: {
           /** @description Version of the resource, for If-Match */
           ETag?: string;
-          /** @description URL of the new resource (with a 201) */
+          /** @description Where the new resource lives, a relative reference (with a 201) */
           Location?: string;
           [name: string]: unknown;
         };
@@ -7343,7 +7343,7 @@ export interface operations {
       /** @description Created */
       201: {
         headers: {
-          /** @description URL of the new resource (with a 201) */
+          /** @description Where the new resource lives, a relative reference (with a 201) */
           Location?: string;
           [name: string]: unknown;
         };
@@ -8527,7 +8527,7 @@ export interface operations {
       /** @description Found (redirect) */
       302: {
         headers: {
-          /** @description Where to go instead */
+          /** @description Where to go instead, a relative reference */
           Location?: string;
           [name: string]: unknown;
         };

@@ -56,6 +56,13 @@ describe('validation messages', () => {
     ]);
     expect(errorsOf(createPaymentBody(), { amount: 5 })).toContainEqual({ path: 'body.payment_method', message: 'Required' });
     expect(errorsOf(createRecordBody(), { height: true })).toContainEqual({ path: 'body.height', message: 'Must be a number of cm' });
+    // Each rule in its own words: the bound a number or a numeric string breaks, the date's lower bound.
+    const record = { name: 'A', phone: '9876543210', dob: '1990-01-01', height: 175, weight: 70 };
+    expect(errorsOf(createRecordBody(), { ...record, weight: '1000' })).toEqual([{ path: 'body.weight', message: 'Must be at most 650 kg' }]);
+    expect(errorsOf(createRecordBody(), { ...record, weight: '0.98' })).toEqual([{ path: 'body.weight', message: 'Must be at least 1 kg' }]);
+    expect(errorsOf(createRecordBody(), { ...record, dob: '1899-12-31' })).toEqual([{ path: 'body.dob', message: 'Date must be 1900-01-01 or later' }]);
+    expect(errorsOf(createRecordBody(), { ...record, dob: '2999-01-01' })).toEqual([{ path: 'body.dob', message: 'Date must be in the past' }]);
+    expect(errorsOf(createRecordBody(), { ...record, dob: '19-01-01' })).toEqual([{ path: 'body.dob', message: 'Date must be a real date as YYYY-MM-DD' }]);
   });
 
   it("never use the validator's own terms, whatever a route is sent", () => {
