@@ -541,13 +541,15 @@ export interface components {
       status: number;
       /** @description What went wrong and what to do about it */
       detail: string;
-      /** @description With a 400 (and some 403, 409 and 422): each bad field of the request */
+      /** @description With a 400 (and some 403, 409 and 422): each bad field of the request, the first 20 of them */
       errors?: {
         /** @description Where: `body.email`, `query.limit`, `headers.idempotency-key` … */
         path: string;
         /** @description What is wrong with it */
         message: string;
       }[];
+      /** @description How many more bad fields there were than the 20 listed */
+      errors_truncated?: number;
     };
   };
   responses: never;
@@ -1375,6 +1377,29 @@ export interface operations {
         };
         content?: never;
       };
+      /** @description Invalid request (each bad field in `errors`) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "about:blank",
+           *       "title": "Bad Request",
+           *       "status": 400,
+           *       "detail": "The request body is invalid: email.",
+           *       "errors": [
+           *         {
+           *           "path": "body.email",
+           *           "message": "Invalid email address"
+           *         }
+           *       ]
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
       /** @description Missing, invalid, expired or revoked credentials */
       401: {
         headers: {
@@ -1537,6 +1562,29 @@ export interface operations {
             /** Format: date-time */
             updated_at: string;
           };
+        };
+      };
+      /** @description Invalid request (each bad field in `errors`) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "about:blank",
+           *       "title": "Bad Request",
+           *       "status": 400,
+           *       "detail": "The request body is invalid: email.",
+           *       "errors": [
+           *         {
+           *           "path": "body.email",
+           *           "message": "Invalid email address"
+           *         }
+           *       ]
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
         };
       };
       /** @description Missing, invalid, expired or revoked credentials */
@@ -1984,6 +2032,29 @@ export interface operations {
               current: boolean;
             }[];
           };
+        };
+      };
+      /** @description Invalid request (each bad field in `errors`) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "about:blank",
+           *       "title": "Bad Request",
+           *       "status": 400,
+           *       "detail": "The request body is invalid: email.",
+           *       "errors": [
+           *         {
+           *           "path": "body.email",
+           *           "message": "Invalid email address"
+           *         }
+           *       ]
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
         };
       };
       /** @description Missing, invalid, expired or revoked credentials */

@@ -83,10 +83,21 @@ export const role = () => z.enum(ROLES);
 
 export const idParams = () => z.strictObject({ id: z.uuid('Not a valid id') });
 
+const LIMIT_MESSAGE = 'Must be a whole number from 1 to 100';
+
 /** The shape of a list's query: spread it into the route's own object. */
 export const pageQuery = () => ({
+  // Decimal digits only: Number() would also read 0x10, 1e1 and 10.0. The document says integer, its JSON form.
   limit: z._default(
-    z.coerce.number('Must be a whole number from 1 to 100').check(z.meta({ description: 'Items per page' }), z.int(), z.minimum(1), z.maximum(100)),
+    z
+      .pipe(
+        z.string().check(z.regex(/^\d{1,3}$/, LIMIT_MESSAGE)),
+        z.pipe(
+          z.transform((digits: string) => Number(digits)),
+          z.int().check(z.minimum(1, LIMIT_MESSAGE), z.maximum(100, LIMIT_MESSAGE)),
+        ),
+      )
+      .check(z.meta({ type: 'integer', minimum: 1, maximum: 100, description: 'Items per page, in decimal digits' })),
     20,
   ),
   // base64url only, as sealed (crypto/cursor.ts): 2,048 characters of it fit in a URL (issue 23), any 2,048 characters would not.
