@@ -12,6 +12,8 @@ import { onceUnlessRejected } from '../memo.ts';
 
 export const ACCESS_TOKEN_SECONDS = 15 * 60;
 export const REFRESH_TOKEN_SECONDS = 30 * 24 * 60 * 60;
+/** How far a token's `iat` may lie in the future: clocks of Lambda hosts agree to well within this. */
+export const CLOCK_SKEW_SECONDS = 60;
 
 export interface AccessClaims {
   sub: string;
@@ -73,7 +75,11 @@ export async function verifyAccessToken(token: string): Promise<AccessClaims> {
   });
   if (payload.role !== 'user' && payload.role !== 'admin') throw new InvalidToken();
   // jose checked that every required claim is present, and that exp is a number, but not sub's type.
-  if (typeof payload.sid !== 'string' || typeof payload.sub !== 'string' || typeof payload.exp !== 'number') throw new InvalidToken();
+  if (typeof payload.sid !== 'string' || typeof payload.sub !== 'string' || typeof payload.exp !== 'number' || typeof payload.iat !== 'number') {
+    throw new InvalidToken();
+  }
+  // Defence in depth against a leaked signing key: no token from the future, none living longer than the API issues.
+  if (payload.iat > Date.now() / 1000 + CLOCK_SKEW_SECONDS || payload.exp - payload.iat > ACCESS_TOKEN_SECONDS) throw new InvalidToken();
   const claims = { sub: payload.sub, role: payload.role, sid: payload.sid } as const;
   const oldest = verified.size >= MAX_REMEMBERED ? verified.keys().next().value : undefined;
   if (oldest !== undefined) verified.delete(oldest);
