@@ -21,21 +21,32 @@ export interface AccessClaims {
   sid: string;
 }
 
-// Imported once: given raw bytes, jose imports the key again on every call. Like the secrets, a failure is retried.
-const jwtKey = onceUnlessRejected(async () =>
-  crypto.subtle.importKey('raw', new Uint8Array((await getSecrets()).jwtKey), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign', 'verify']),
-);
+// Imported once per key id: given raw bytes, jose imports the key again on every call. Like the secrets, a failure is retried.
+const jwtKeys = onceUnlessRejected(async () => {
+  const { keyId, jwtKeys } = await getSecrets();
+  const imported = await Promise.all(
+    [...jwtKeys].map(
+      async ([id, raw]) =>
+        [id, await crypto.subtle.importKey('raw', new Uint8Array(raw), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign', 'verify'])] as const,
+    ),
+  );
+  return { keyId, keys: new Map(imported) };
+});
 
 export async function signAccessToken({ sub, role, sid }: AccessClaims): Promise<string> {
-  return new SignJWT({ role, sid })
-    .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
-    .setSubject(sub)
-    .setJti(randomUUID())
-    .setIssuedAt()
-    .setExpirationTime(`${ACCESS_TOKEN_SECONDS}s`)
-    .setIssuer(env.jwtIssuer)
-    .setAudience(env.jwtAudience)
-    .sign(await jwtKey());
+  const { keyId, keys } = await jwtKeys();
+  return (
+    new SignJWT({ role, sid })
+      .setProtectedHeader({ alg: 'HS256', typ: 'JWT', kid: keyId })
+      .setSubject(sub)
+      .setJti(randomUUID())
+      .setIssuedAt()
+      .setExpirationTime(`${ACCESS_TOKEN_SECONDS}s`)
+      .setIssuer(env.jwtIssuer)
+      .setAudience(env.jwtAudience)
+      // biome-ignore lint/style/noNonNullAssertion: the active key is one of the keys
+      .sign(keys.get(keyId)!)
+  );
 }
 
 /**
@@ -64,8 +75,14 @@ export async function verifyAccessToken(token: string): Promise<AccessClaims> {
   const known = verified.get(token);
   if (known && known.expiresAt > Date.now()) return { sub: known.sub, role: known.role, sid: known.sid };
   verified.delete(token);
-  const key = await jwtKey();
-  const { payload } = await jwtVerify(token, key, {
+  const { keyId, keys } = await jwtKeys();
+  // The key its `kid` names, active or verifying (a token without one predates key ids: the active key's).
+  const keyFor = ({ kid }: { kid?: string }) => {
+    const key = keys.get(kid ?? keyId);
+    if (!key) throw new errors.JWSSignatureVerificationFailed('unknown kid');
+    return key;
+  };
+  const { payload } = await jwtVerify(token, keyFor, {
     algorithms: ['HS256'],
     issuer: env.jwtIssuer,
     audience: env.jwtAudience,
