@@ -130,7 +130,7 @@ export interface paths {
     };
     /**
      * Everything the API holds about you: profile, key-value entries, payments (masked), records, open sessions
-     * @description A copy of everything the API holds about the caller, in one JSON document (the GDPR's right of access): the profile, every key-value entry with its value, payments with their card numbers masked, health records and open sessions.
+     * @description A copy of everything the API holds about the caller, in one JSON document (the GDPR's right of access): the profile, every key-value entry with its value, payments with their card numbers masked, health records and open sessions. At most 5 MB (Lambda answers at most 6 MB): a larger account gets 409 and reads its data page by page from the list routes.
      */
     get: operations['me.export'];
     put?: never;
@@ -2086,6 +2086,23 @@ export interface operations {
            *       "title": "Forbidden",
            *       "status": 403,
            *       "detail": "A valid API key is required in the x-api-key header."
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Conflict with the current state */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "about:blank",
+           *       "title": "Conflict",
+           *       "status": 409,
+           *       "detail": "The request conflicts with the resource's current state."
            *     }
            */
           'application/problem+json': components['schemas']['Problem'];
