@@ -39,6 +39,8 @@ export class UserDataStack extends Stack {
     const data = new DataStore(this);
     const functions = new RouteFunctions(this, { data, routes, config });
     const { api } = new RouteApi(this, { name: `${id}-api`, routes, functions: functions.byEntry, config });
+    // Links in mail lead to the configured public URL, else to the API's own (which serves the console).
+    if (!config.publicUrl) for (const fn of functions.sending) fn.addEnvironment('PUBLIC_URL', api.url);
     new FairUse(this, { api, apiKeySecret: data.apiKeySecret, consoleKeySecret: data.consoleKeySecret, config });
     new Monitoring(this, { api, functions: functions.byEntry, table: data.table, alarmEmail: config.alarmEmail });
 
