@@ -27,6 +27,11 @@ export interface DeploymentConfig extends Limits {
   /** Requests per minute with one Authorization header (one session's token) before it is refused (429) for a while. */
   wafSessionRateLimit: number;
   alarmEmail?: string;
+  /** The sender of every mail, `Name <address>` or an address, of a verified SES identity (`mailIdentity`, by default its domain). */
+  mailFrom: string;
+  mailIdentity: string;
+  /** The base of every link in a mail (the console's address); the API's own URL when not set. */
+  publicUrl?: string;
 }
 
 export function readConfig(get: (key: string) => unknown): DeploymentConfig {
@@ -43,6 +48,9 @@ export function readConfig(get: (key: string) => unknown): DeploymentConfig {
   if (!(ENDPOINT_TYPES as readonly string[]).includes(endpointType)) {
     throw new Error(`endpointType must be ${ENDPOINT_TYPES.join(' or ')}, not ${endpointType}`);
   }
+  const mailFrom = String(get('mailFrom') ?? 'User Data <no-reply@example.com>');
+  const mailAddress = /<([^>]+)>\s*$/.exec(mailFrom)?.[1] ?? mailFrom;
+  if (!/^[^@\s]+@[^@\s]+$/.test(mailAddress)) throw new Error(`mailFrom must be an address or "Name <address>", not ${mailFrom}`);
   return {
     stage: String(get('stage') ?? 'prod'),
     endpointType: endpointType as DeploymentConfig['endpointType'],
@@ -56,6 +64,9 @@ export function readConfig(get: (key: string) => unknown): DeploymentConfig {
     wafRateLimit: num('wafRateLimit', 600),
     wafSessionRateLimit: num('wafSessionRateLimit', 300),
     alarmEmail: (get('alarmEmail') as string | undefined) || undefined,
+    mailFrom,
+    mailIdentity: String(get('mailIdentity') ?? mailAddress.split('@')[1]),
+    publicUrl: (get('publicUrl') as string | undefined) || undefined,
     kvMaxKeys: num('kvMaxKeys', LIMIT_DEFAULTS.kvMaxKeys),
     kvMaxBytes: num('kvMaxBytes', LIMIT_DEFAULTS.kvMaxBytes),
     recordLookupsPerHour: num('recordLookupsPerHour', LIMIT_DEFAULTS.recordLookupsPerHour),

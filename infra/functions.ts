@@ -36,6 +36,8 @@ export interface FunctionSpec {
   consoleApiKey: boolean;
   /** Ships web/ and Swagger UI's files. */
   staticFiles: boolean;
+  /** Sends mail (SES): MAIL_FROM and PUBLIC_URL in its environment, ses:SendEmail on the sender's identity. */
+  mail: boolean;
 }
 
 /** Where a function's environment points: CDK tokens in the stack, local values in `npm start`. */
@@ -46,6 +48,9 @@ export interface FunctionResources {
   corsOrigins: string[];
   /** Limits the functions apply themselves (CDK context, or cdk.json locally). */
   limits: Limits;
+  /** The sender of every mail (a verified SES identity's address) and the base of every link in one. */
+  mailFrom: string;
+  publicUrl: string;
 }
 
 /** The part of a handler's path below functions/: users/update.ts. */
@@ -83,6 +88,7 @@ export function functionSpecs(memorySize = DEFAULT_MEMORY_MB, table: RouteTable 
       appSecret: defs.some((r) => r.data !== 'none'),
       consoleApiKey: defs.some((r) => r.consoleApiKey),
       staticFiles: defs.some((r) => r.staticFiles !== undefined),
+      mail: defs.some((r) => r.mail),
     });
   }
   return specs;
@@ -100,6 +106,7 @@ export function functionEnvironment(spec: FunctionSpec, resources: FunctionResou
     }),
     ...(spec.appSecret && { SECRET_ARN: resources.appSecretArn }),
     ...(spec.consoleApiKey && { CONSOLE_API_KEY_SECRET_ARN: resources.consoleKeySecretArn }),
+    ...(spec.mail && { MAIL_FROM: resources.mailFrom, PUBLIC_URL: resources.publicUrl }),
     ...(resources.corsOrigins.length > 0 && { CORS_ORIGINS: resources.corsOrigins.join(',') }),
   };
 }

@@ -12,7 +12,7 @@
  */
 
 import { resolve } from 'node:path';
-import { Duration, NestedStack, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { Duration, NestedStack, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
@@ -30,7 +30,10 @@ const ROOT = resolve(import.meta.dirname, '../..');
 export interface RouteFunctionsProps {
   data: DataStore;
   routes: RouteTable;
-  config: Pick<DeploymentConfig, 'memorySize' | 'logRetentionDays' | 'corsOrigins' | 'kvMaxKeys' | 'kvMaxBytes' | 'recordLookupsPerHour'>;
+  config: Pick<
+    DeploymentConfig,
+    'memorySize' | 'logRetentionDays' | 'corsOrigins' | 'kvMaxKeys' | 'kvMaxBytes' | 'recordLookupsPerHour' | 'mailFrom' | 'mailIdentity' | 'publicUrl'
+  >;
 }
 
 export class RouteFunctions {
@@ -38,6 +41,8 @@ export class RouteFunctions {
   readonly byEntry = new Map<string, NodejsFunction>();
   /** The nested stack of each resource group, by group (Kv, Users …). */
   readonly groups = new Map<string, NestedStack>();
+  /** The functions that send mail. */
+  readonly sending: NodejsFunction[] = [];
 
   /** Creates one nested stack per resource group in `scope`, the stack (see infra/stack.ts). */
   constructor(scope: Construct, { data, routes, config }: RouteFunctionsProps) {
@@ -47,6 +52,9 @@ export class RouteFunctions {
       consoleKeySecretArn: data.consoleKeySecret.secretArn,
       corsOrigins: config.corsOrigins,
       limits: { kvMaxKeys: config.kvMaxKeys, kvMaxBytes: config.kvMaxBytes, recordLookupsPerHour: config.recordLookupsPerHour },
+      mailFrom: config.mailFrom,
+      // Without a publicUrl in the context, the stack sets the API's own URL once the API exists.
+      publicUrl: config.publicUrl ?? '',
     };
     for (const spec of functionSpecs(config.memorySize, routes).values()) {
       const { id } = spec;
@@ -80,11 +88,21 @@ export class RouteFunctions {
         environment: functionEnvironment(spec, resources),
       });
       data.grantTo(fn, spec);
+      if (spec.mail) {
+        // Only the functions that send, only as the stack's sender identity.
+        role.addToPolicy(
+          new iam.PolicyStatement({
+            actions: ['ses:SendEmail'],
+            resources: [Stack.of(group).formatArn({ service: 'ses', resource: 'identity', resourceName: config.mailIdentity })],
+          }),
+        );
+      }
       Validations.of(role).acknowledge({
         id: 'AwsSolutions-IAM5[Resource::*]',
         reason: 'X-Ray tracing (xray:PutTraceSegments, xray:PutTelemetryRecords) has no resource-level permissions.',
       });
       this.byEntry.set(spec.entry, fn);
+      if (spec.mail) this.sending.push(fn);
     }
   }
 

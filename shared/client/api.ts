@@ -31,10 +31,30 @@ export interface paths {
     get?: never;
     put?: never;
     /**
-     * Create an account and sign in
-     * @description Creates an account with the `user` role and signs it in: the answer carries the profile and a token pair. The password needs 8 or more characters (at most 72 bytes in UTF-8) with a lowercase and an uppercase letter, a digit and a special character. An email or username already registered answers 409.
+     * Sign up: a link to confirm the address goes out by mail
+     * @description Creates no account yet: it mails a single-use link (`<public URL>/#verify=<token>`, valid 24 hours) to the address, and the account exists once the link is followed (POST /auth/verify). The answer is the same 202 whether or not the address already has an account; its owner then gets a mail saying someone tried, with links to sign in and to reset the password. Until verified, a sign-up cannot sign in and blocks nobody: whoever verifies the address first gets it, and every other pending sign-up of it is deleted. The password needs 8 or more characters (at most 72 bytes in UTF-8) with a lowercase and an uppercase letter, a digit and a special character. A username already taken answers 409. At most 3 sign-up mails go to one address an hour (beyond, none is sent and the answer is the same); more than 100 sign-ups an hour from one network answer 429 with Retry-After.
      */
     post: operations['auth.register'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/auth/verify': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Confirm a sign-up with the token from its mail: creates the account and signs in
+     * @description Send the token of the link mailed by POST /auth/register (the part after `#verify=`). The account is created with its email verified (`email_verified_at`) and signed in: the answer carries the profile and a token pair. The token works once. An unknown, used or expired token, or an address that has been verified by someone else meanwhile, answers 400 (`invalid or expired link`): sign up again. A username taken meanwhile answers 409.
+     */
+    post: operations['auth.verify'];
     delete?: never;
     options?: never;
     head?: never;
@@ -679,11 +699,212 @@ export interface operations {
       };
     };
     responses: {
-      /** @description Created */
-      201: {
+      202: {
         headers: {
-          /** @description Where the new resource lives, a relative reference (with a 201) */
-          Location?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "status": "verification_sent",
+           *       "email": "jane@example.com"
+           *     }
+           */
+          'application/json': {
+            /** @constant */
+            status: 'verification_sent';
+            email: string;
+          };
+        };
+      };
+      /** @description Invalid request (each bad field in `errors`) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "about:blank",
+           *       "title": "Bad Request",
+           *       "status": 400,
+           *       "detail": "The request body is invalid: email.",
+           *       "errors": [
+           *         {
+           *           "path": "body.email",
+           *           "message": "Invalid email address"
+           *         }
+           *       ]
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Missing or wrong API key, or a role that does not allow this */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "about:blank",
+           *       "title": "Forbidden",
+           *       "status": 403,
+           *       "detail": "A valid API key is required in the x-api-key header."
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Conflict with the current state */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "about:blank",
+           *       "title": "Conflict",
+           *       "status": 409,
+           *       "detail": "The request conflicts with the resource's current state."
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Request body too large */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "about:blank",
+           *       "title": "Content Too Large",
+           *       "status": 413,
+           *       "detail": "The request body exceeds 65536 bytes."
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Body is not application/json */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "about:blank",
+           *       "title": "Unsupported Media Type",
+           *       "status": 415,
+           *       "detail": "Send the body as application/json."
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Too many requests; see Retry-After */
+      429: {
+        headers: {
+          /** @description Seconds to wait */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "about:blank",
+           *       "title": "Too Many Requests",
+           *       "status": 429,
+           *       "detail": "Too many requests; retry later."
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Unexpected error */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "about:blank",
+           *       "title": "Internal Server Error",
+           *       "status": 500,
+           *       "detail": "An unexpected error occurred."
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Temporarily unavailable; see Retry-After */
+      503: {
+        headers: {
+          /** @description Seconds to wait */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "about:blank",
+           *       "title": "Service Unavailable",
+           *       "status": 503,
+           *       "detail": "The service is temporarily unavailable; retry later."
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Any other error, such as 502 or 504 from the gateway */
+      default: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "about:blank",
+           *       "title": "Gateway Timeout",
+           *       "status": 504,
+           *       "detail": "The service did not answer in time; retry later."
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  'auth.verify': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        /**
+         * @example {
+         *       "token": "pU3x0B6mK1cWq9yZs4LtR8vN2aDf7HjE5gQiYoAuXw0"
+         *     }
+         */
+        'application/json': {
+          token: string;
+        };
+      };
+    };
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
           [name: string]: unknown;
         };
         content: {
@@ -698,7 +919,8 @@ export interface operations {
            *         "role": "user",
            *         "version": 1,
            *         "created_at": "2026-01-15T09:30:00.000Z",
-           *         "updated_at": "2026-01-15T09:30:00.000Z"
+           *         "updated_at": "2026-01-15T09:30:00.000Z",
+           *         "email_verified_at": "2026-01-15T09:30:00.000Z"
            *       },
            *       "token_type": "Bearer",
            *       "access_token": "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiI1ZGRlYjJkYS0wODZmLTRmNzktOGE0ZC04M2UxY2QzN2MzMjIifQ.c2lnbmF0dXJlLW5vdC1yZWFs",
@@ -730,6 +952,8 @@ export interface operations {
               created_at: string;
               /** Format: date-time */
               updated_at: string;
+              /** Format: date-time */
+              email_verified_at?: string;
             };
             /** @constant */
             token_type: 'Bearer';
@@ -977,6 +1201,8 @@ export interface operations {
               created_at: string;
               /** Format: date-time */
               updated_at: string;
+              /** Format: date-time */
+              email_verified_at?: string;
             };
             /** @constant */
             token_type: 'Bearer';
@@ -1561,6 +1787,8 @@ export interface operations {
             created_at: string;
             /** Format: date-time */
             updated_at: string;
+            /** Format: date-time */
+            email_verified_at?: string;
           };
         };
       };
@@ -1802,6 +2030,8 @@ export interface operations {
               created_at: string;
               /** Format: date-time */
               updated_at: string;
+              /** Format: date-time */
+              email_verified_at?: string;
             };
             key_value: {
               key: string;
@@ -2596,6 +2826,8 @@ export interface operations {
               created_at: string;
               /** Format: date-time */
               updated_at: string;
+              /** Format: date-time */
+              email_verified_at?: string;
             }[];
             next_cursor: string | null;
           };
@@ -2817,6 +3049,8 @@ export interface operations {
             created_at: string;
             /** Format: date-time */
             updated_at: string;
+            /** Format: date-time */
+            email_verified_at?: string;
           };
         };
       };
@@ -3057,6 +3291,8 @@ export interface operations {
             created_at: string;
             /** Format: date-time */
             updated_at: string;
+            /** Format: date-time */
+            email_verified_at?: string;
           };
         };
       };
@@ -3294,6 +3530,8 @@ export interface operations {
             created_at: string;
             /** Format: date-time */
             updated_at: string;
+            /** Format: date-time */
+            email_verified_at?: string;
           };
         };
       };
@@ -3832,6 +4070,8 @@ export interface operations {
             created_at: string;
             /** Format: date-time */
             updated_at: string;
+            /** Format: date-time */
+            email_verified_at?: string;
           };
         };
       };

@@ -7,6 +7,7 @@
  * | GSI1PK, GSI1SK | `USERS`, `<created_at>#<user_id>`: every user, newest first (the id breaks ties) |
  * | entity | `user` |
  * | user_id, role, version, created_at, updated_at, password_hash? | as they are (the bcrypt hash is never answered) |
+ * | email_verified_at? | when the owner proved the address (followed the mailed link); accounts made before verification existed have none and count as verified |
  * | profile_sealed | name, email, username, phone, country, dob, address, gender: one AES-256-GCM field bound to the user id |
  *
  * Email and username are unique through marker items (markers.ts), written in the same transaction.
@@ -21,7 +22,7 @@ import { newestFirst, queryPage } from './query.ts';
 import { batchedGet } from './read-batch.ts';
 import { type Item, table } from './table.ts';
 import { deleteUserPartition, profileKey } from './user-partition.ts';
-import { transact } from './writes.ts';
+import { type Guarded, type TransactItem, transact } from './writes.ts';
 
 export interface UserFields {
   name: string;
@@ -41,6 +42,7 @@ export interface User extends UserFields {
   created_at: string;
   updated_at: string;
   password_hash?: string;
+  email_verified_at?: string;
 }
 
 const USERS = 'USERS';
@@ -60,9 +62,18 @@ async function toItem({ name, email, username, phone, country, dob, address, gen
   };
 }
 
-async function fromItem({ user_id, role, version, created_at, updated_at, password_hash, profile_sealed }: Item): Promise<User> {
+async function fromItem({ user_id, role, version, created_at, updated_at, password_hash, email_verified_at, profile_sealed }: Item): Promise<User> {
   const personal = JSON.parse(await openField(profile_sealed, profileContext(user_id)));
-  return { user_id, role, version, created_at, updated_at, ...(password_hash !== undefined && { password_hash }), ...personal };
+  return {
+    user_id,
+    role,
+    version,
+    created_at,
+    updated_at,
+    ...(password_hash !== undefined && { password_hash }),
+    ...(email_verified_at !== undefined && { email_verified_at }),
+    ...personal,
+  };
 }
 
 const PUBLIC_FIELDS = [
@@ -79,6 +90,7 @@ const PUBLIC_FIELDS = [
   'version',
   'created_at',
   'updated_at',
+  'email_verified_at',
 ] as const;
 
 /** What the API answers about a user: never the password hash. */
@@ -86,13 +98,30 @@ export const toPublicUser = (user: User): PublicUser =>
   Object.fromEntries(PUBLIC_FIELDS.filter((f) => user[f] !== undefined).map((f) => [f, user[f]])) as PublicUser;
 
 export const users = {
-  async create(fields: UserFields, passwordHash?: string): Promise<User> {
+  /**
+   * Creates the profile and its markers in one transaction, with `also` (for example the sign-up
+   * claim it uses up), whose failures come after a taken email or username.
+   */
+  async create(
+    fields: UserFields,
+    passwordHash?: string,
+    { verified = false, also = [] }: { verified?: boolean; also?: (TransactItem | Guarded)[] } = {},
+  ): Promise<User> {
     const now = new Date().toISOString();
-    const user: User = { ...fields, user_id: randomUUID(), version: 1, created_at: now, updated_at: now, password_hash: passwordHash };
+    const user: User = {
+      ...fields,
+      user_id: randomUUID(),
+      version: 1,
+      created_at: now,
+      updated_at: now,
+      password_hash: passwordHash,
+      ...(verified && { email_verified_at: now }),
+    };
     await transact([
       { Put: { TableName: tableName(), Item: await toItem(user), ConditionExpression: 'attribute_not_exists(PK)' } },
       ...(await markers.claim('email', user.email, user.user_id)),
       ...(user.username ? await markers.claim('username', user.username, user.user_id) : []),
+      ...also,
     ]);
     return user;
   },

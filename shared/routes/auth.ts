@@ -1,4 +1,4 @@
-import { loginBody, refreshBody, session, tokens } from '../schemas/auth.ts';
+import { loginBody, refreshBody, session, signUpAnswer, tokens, verifyBody } from '../schemas/auth.ts';
 import { registerBody } from '../schemas/users.ts';
 import * as example from './examples.ts';
 import { type RouteDef, route } from './route.ts';
@@ -8,18 +8,34 @@ export const authRoutes = {
     method: 'POST',
     path: '/auth/register',
     entry: 'functions/auth/register.ts',
-    location: (session: { user: { user_id: string } }) => `/users/${session.user.user_id}`,
     auth: 'none',
     bcrypt: true,
+    mail: true,
+    data: 'write',
+    errors: [409, 429],
+    summary: 'Sign up: a link to confirm the address goes out by mail',
+    description:
+      'Creates no account yet: it mails a single-use link (`<public URL>/#verify=<token>`, valid 24 hours) to the address, and the account exists once the link is followed (POST /auth/verify). The answer is the same 202 whether or not the address already has an account; its owner then gets a mail saying someone tried, with links to sign in and to reset the password. Until verified, a sign-up cannot sign in and blocks nobody: whoever verifies the address first gets it, and every other pending sign-up of it is deleted. The password needs 8 or more characters (at most 72 bytes in UTF-8) with a lowercase and an uppercase letter, a digit and a special character. A username already taken answers 409. At most 3 sign-up mails go to one address an hour (beyond, none is sent and the answer is the same); more than 100 sign-ups an hour from one network answer 429 with Retry-After.',
+    requestExample: { email: 'jane@example.com', password: 'Str0ng!Passw0rd', name: 'Jane Doe', username: 'jane_doe', gender: 'Female' },
+    responseExample: { status: 'verification_sent', email: 'jane@example.com' },
+    body: registerBody,
+    status: 202,
+    response: signUpAnswer,
+  }),
+  'auth.verify': route({
+    method: 'POST',
+    path: '/auth/verify',
+    entry: 'functions/auth/verify.ts',
+    auth: 'none',
     data: 'write',
     errors: [409],
-    summary: 'Create an account and sign in',
+    summary: 'Confirm a sign-up with the token from its mail: creates the account and signs in',
     description:
-      'Creates an account with the `user` role and signs it in: the answer carries the profile and a token pair. The password needs 8 or more characters (at most 72 bytes in UTF-8) with a lowercase and an uppercase letter, a digit and a special character. An email or username already registered answers 409.',
-    requestExample: { email: 'jane@example.com', password: 'Str0ng!Passw0rd', name: 'Jane Doe', username: 'jane_doe', gender: 'Female' },
-    responseExample: { user: example.user, ...example.tokens },
-    body: registerBody,
-    status: 201,
+      'Send the token of the link mailed by POST /auth/register (the part after `#verify=`). The account is created with its email verified (`email_verified_at`) and signed in: the answer carries the profile and a token pair. The token works once. An unknown, used or expired token, or an address that has been verified by someone else meanwhile, answers 400 (`invalid or expired link`): sign up again. A username taken meanwhile answers 409.',
+    requestExample: { token: 'pU3x0B6mK1cWq9yZs4LtR8vN2aDf7HjE5gQiYoAuXw0' },
+    responseExample: { user: { ...example.user, email_verified_at: example.created }, ...example.tokens },
+    body: verifyBody,
+    status: 200,
     response: session,
   }),
   'auth.login': route({

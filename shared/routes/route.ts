@@ -53,6 +53,8 @@ export interface RouteDef {
   staticFiles?: readonly StaticFile[];
   /** The function needs the client API key's value (the console embeds it in the page). */
   consoleApiKey?: true;
+  /** Sends mail through SES: the function gets the sender, the public URL and `ses:SendEmail` on the sender's identity, nothing more. */
+  mail?: true;
   /** Hashes or checks a password with bcrypt, which is CPU-bound: the stack gives it more memory, so more CPU. */
   bcrypt?: true;
   /** The answer is a versioned resource: its `version` goes out as the ETag. */

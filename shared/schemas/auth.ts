@@ -40,3 +40,9 @@ export const tokens = () =>
   });
 
 export const session = () => z.object({ user: user(), ...tokens().shape });
+
+/** A sign-up's answer: the same for a free and a taken address. */
+export const signUpAnswer = () => z.object({ status: z.literal('verification_sent'), email: z.string() });
+
+/** The token of a sign-up link (`#verify=<token>`): 32 random bytes in base64url. */
+export const verifyBody = () => z.strictObject({ token: z.string().check(z.minLength(1), z.maxLength(200)) });

@@ -66,6 +66,8 @@ export const user = () =>
     version: version(),
     created_at: timestamp(),
     updated_at: timestamp(),
+    /** When the owner proved the address; none on accounts from before verification (they count as verified) and on invitations not yet accepted. */
+    email_verified_at: z.optional(timestamp()),
   });
 export const userPage = () => page(user());
 

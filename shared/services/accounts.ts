@@ -1,4 +1,4 @@
-/** Sign-up, sign-in, token refresh and sign-out (seed 003's flows, with rotation and attempt limits). */
+/** Sign-in, token refresh and sign-out (seed 003's flows, with rotation and attempt limits); verifying a sign-up signs in. */
 
 import { ACCESS_TOKEN_SECONDS, signAccessToken } from '../crypto/tokens.ts';
 import { attemptsSubject } from '../db/login-attempts.ts';
@@ -7,10 +7,9 @@ import { OwnerGone } from '../db/user-partition.ts';
 import { toPublicUser, type User, users } from '../db/users.ts';
 import type { Caller, Login } from '../domain/user.ts';
 import { NotAuthenticated, NotFound } from '../errors.ts';
-import type { RegisterBody } from '../schemas/users.ts';
 import { paged } from './paging.ts';
 import { checkPassword } from './password-attempts.ts';
-import { createUser } from './users.ts';
+import { verify } from './sign-up.ts';
 
 async function tokensFor(session: Session) {
   return {
@@ -23,9 +22,8 @@ async function tokensFor(session: Session) {
 
 const signedIn = async (user: User) => ({ user: toPublicUser(user), ...(await tokensFor(await sessions.start(user.user_id, user.role))) });
 
-export async function register(body: RegisterBody) {
-  return signedIn(await createUser({ ...body, role: 'user' }));
-}
+/** Follows a sign-up link: the account is created with its address verified, and signed in. */
+export const verifyEmail = (token: string) => verify(token, signedIn);
 
 const INVALID_LOGIN = 'The email, username or password is incorrect.';
 

@@ -2,7 +2,7 @@
  * The README and docs/ work as pasted. The real `npm start` runs in a fresh copy of the project, and
  * every block fenced as plain `bash`, README first and then docs/ in name order, runs in one shell in
  * that copy, as a user's terminal runs what they paste: history expansion on (a `!` in double quotes
- * fails there), the `.env.local` that npm start wrote, `http://localhost:3000` pointed at its port.
+ * fails there), the `.env.local` that npm start wrote, `http://localhost:3000` and the mail server's `http://localhost:8005` pointed at their ports.
  * Every curl must get a 2xx, nothing may reach stderr, and a block followed by a ```json output block
  * must print what that block shows (`…` stands for any text). The ```text banner block is what
  * npm start prints on a first run; a ```ts file=<path> block must be that file. Blocks that need something else say so: ```bash aws (an AWS account), ```bash fresh-machine
@@ -208,7 +208,10 @@ describe('the README and docs/', () => {
         'set -o history -H', // as a terminal reads what is pasted into it
         'set -euo pipefail',
         'curl() { command curl --fail-with-body --show-error "$@"; }', // a 4xx or 5xx fails the script, and says so
-        ...ran.flatMap(({ code }, i) => [`printf '\\n::block ${i}::\\n'`, code.replaceAll('http://localhost:3000', `http://localhost:${port}`)]),
+        ...ran.flatMap(({ code }, i) => [
+          `printf '\\n::block ${i}::\\n'`,
+          code.replaceAll('http://localhost:3000', `http://localhost:${port}`).replaceAll('http://localhost:8005', `http://localhost:${mailPort}`),
+        ]),
       ].join('\n');
       const scriptFile = join(copy, 'pasted.sh');
       writeFileSync(scriptFile, script);

@@ -10,37 +10,15 @@ const gateway = useGateway();
 const api = () => gateway.api;
 
 describe('POST /auth/register', () => {
-  it('creates the account and signs it in, never returning the password or its hash', async () => {
-    const email = uniqueEmail();
-    const res = await api().post('/auth/register', {
-      email,
-      password: PASSWORD,
-      name: 'Ada',
-      username: `ada_${Date.now()}`,
-      dob: '1990-01-01',
-      gender: 'Female',
-    });
-    expect(res.status).toBe(201);
-    expect(res.body.user).toMatchObject({ email, name: 'Ada', role: 'user', version: 1, dob: '1990-01-01' });
-    expect(res.body.token_type).toBe('Bearer');
-    expect(res.body.expires_in).toBe(900);
-    expect(res.headers.get('location')).toBe(`/users/${res.body.user.user_id}`);
-    expect(res.text).not.toContain(PASSWORD);
-    expect(res.text).not.toMatch(/\$2[aby]\$/);
-    expect(res.text).not.toContain('password');
-    const me = await api().get('/me', { token: res.body.access_token });
-    expect(me.status).toBe(200);
-    expect(me.body.user_id).toBe(res.body.user.user_id);
-  });
-
   it('refuses a role in the body: nobody makes themselves admin', async () => {
     const email = uniqueEmail();
     const res = await api().post('/auth/register', { email, password: PASSWORD, name: 'Mallory', role: 'admin' });
     expect(res.status).toBe(400);
     expect(res.headers.get('content-type')).toBe('application/problem+json');
     expect(res.body.errors).toContainEqual({ path: 'body.role', message: 'Unknown field' });
-    // Nothing was written: the email is still free.
-    expect((await api().post('/auth/register', { email, password: PASSWORD, name: 'Mallory' })).status).toBe(201);
+    // Nothing was written or sent: the address's first mail is the link of the sign-up after.
+    const account = await registerUser(api(), { email });
+    expect(account.email).toBe(email);
   });
 
   it.each([
@@ -58,22 +36,6 @@ describe('POST /auth/register', () => {
 
   it('accepts a password of exactly 72 bytes', async () => {
     await registerUser(api(), { password: `Aa1!${'x'.repeat(68)}` });
-  });
-
-  it('rejects a second account for the same email, whatever its case', async () => {
-    const email = uniqueEmail();
-    await registerUser(api(), { email });
-    const res = await api().post('/auth/register', { email: email.toUpperCase(), password: PASSWORD, name: 'Twin' });
-    expect(res.status).toBe(409);
-    expect(res.body).toMatchObject({ status: 409, title: 'Conflict' });
-  });
-
-  it('lets exactly one of 20 concurrent registrations of one email succeed', async () => {
-    const email = uniqueEmail('race');
-    const results = await Promise.all(Array.from({ length: 20 }, (_, i) => api().post('/auth/register', { email, password: PASSWORD, name: `Racer ${i}` })));
-    const statuses = results.map((r) => r.status).sort();
-    expect(statuses.filter((s) => s === 201)).toHaveLength(1);
-    expect(statuses.filter((s) => s === 409)).toHaveLength(19);
   });
 });
 

@@ -8,7 +8,7 @@ import createClient from 'openapi-fetch';
 import { describe, expect, it } from 'vitest';
 import type { paths } from '../../shared/client/api.ts';
 import { CLIENT_TYPES_FILE, clientTypes } from '../../tools/client.ts';
-import { PASSWORD, uniqueEmail } from '../support/accounts.ts';
+import { PASSWORD, uniqueEmail, verificationToken } from '../support/accounts.ts';
 import { API_KEY, useGateway } from '../support/api.ts';
 
 const gateway = useGateway();
@@ -23,8 +23,10 @@ describe('the typed client', () => {
     const email = uniqueEmail('client');
 
     const registered = await client.POST('/auth/register', { body: { email, password: PASSWORD, name: 'Typed Client' } });
-    expect(registered.response.status).toBe(201);
-    expect(registered.data?.user.email).toBe(email);
+    expect(registered.response.status).toBe(202);
+    expect(registered.data?.email).toBe(email);
+    const verified = await client.POST('/auth/verify', { body: { token: await verificationToken(email) } });
+    expect(verified.data?.user.email).toBe(email);
 
     const signedIn = await client.POST('/auth/login', { body: { email, password: PASSWORD } });
     if (!signedIn.data) throw new Error(`Sign-in failed: ${signedIn.error?.detail}`);

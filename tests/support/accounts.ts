@@ -3,6 +3,7 @@ import { expect } from 'vitest';
 import { hashPassword } from '../../shared/crypto/passwords.ts';
 import { users } from '../../shared/db/users.ts';
 import type { Api } from './api.ts';
+import { mailbox } from './mailbox.ts';
 
 export const PASSWORD = 'Correct-Horse-9';
 
@@ -15,12 +16,24 @@ export interface Account {
   refreshToken: string;
 }
 
-/** Registers a user through the API and returns its id and tokens. */
+/** The token of the newest sign-up link mailed to `email`, once `count` mails have arrived there. */
+export async function verificationToken(email: string, count = 1): Promise<string> {
+  const mails = await mailbox().waitFor(email, count);
+  const mail = mails.at(-1);
+  const token = mail && /#verify=([\w-]+)/.exec(mail.text)?.[1];
+  if (!token) throw new Error(`no sign-up link in the newest mail to ${email}: “${mail?.subject}”`);
+  return token;
+}
+
+/** Signs a user up as a person does: registers, reads the link in the mail, verifies; returns its id and tokens. */
 export async function registerUser(api: Api, fields: Record<string, unknown> = {}): Promise<Account> {
   const email = (fields.email as string) ?? uniqueEmail();
+  const before = (await mailbox().received(email)).length;
   const res = await api.post('/auth/register', { email, password: PASSWORD, name: 'Test User', ...fields });
-  expect(res.status, res.text).toBe(201);
-  return { id: res.body.user.user_id, email, token: res.body.access_token, refreshToken: res.body.refresh_token };
+  expect(res.status, res.text).toBe(202);
+  const verified = await api.post('/auth/verify', { token: await verificationToken(email, before + 1) });
+  expect(verified.status, verified.text).toBe(200);
+  return { id: verified.body.user.user_id, email, token: verified.body.access_token, refreshToken: verified.body.refresh_token };
 }
 
 /** An admin, created the way `npm start` bootstraps one, then signed in through the API. */

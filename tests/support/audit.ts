@@ -5,7 +5,8 @@
  * digits passing Luhn, or any test card number inside a value), no phone (a value of 10 digits or
  * E.164), no email address (in a key or a value), no IPv4 address (sign-in counters keep keyed
  * hashes), and no profile's or health record's personal fields as attributes of their own (they are
- * stored encrypted). Key-value entries are the users' own data and are left out.
+ * stored encrypted), and no token that went out in a mail's link (sign-up, invitation: stored only
+ * as keyed hashes). Key-value entries are the users' own data and are left out.
  */
 import { ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
@@ -16,12 +17,19 @@ import { localClient } from '../../tools/local/dynamodb.ts';
 const FORBIDDEN_NAMES = /^(password|card_no|card_number|card_cvc|cvc|cvv|phone)$/i;
 const PERSONAL_FIELDS: Record<string, RegExp> = {
   user: /^(name|email|username|dob|address|gender|country)$/,
+  signup_claim: /^(name|email|username|dob|address|gender|country)$/,
   record: /^(name|dob|height|weight)$/,
 };
 const TEST_PASSWORDS = ['Correct-Horse-9', 'Another-Secret-7', 'New-Password-42', 'Str0ng!Passw0rd', 'Pwned-Pass-1'];
 const TEST_CARDS = ['4111111111111111', '5555555555554444', '378282246310005', '371449635398431', '4012888888881881'];
 
-function violationsIn(item: Record<string, unknown>, where: string): string[] {
+/** The token of every link (`#name=<token>`) in every mail the local SES holds. */
+export async function mailedTokens(mailEndpoint: string): Promise<string[]> {
+  const { emails } = (await (await fetch(`${mailEndpoint}/store`)).json()) as { emails: { body: { text?: string } }[] };
+  return emails.flatMap(({ body }) => [...(body.text ?? '').matchAll(/#[\w-]+=([\w-]{20,})/g)].map((match) => match[1] as string));
+}
+
+function violationsIn(item: Record<string, unknown>, where: string, tokens: ReadonlySet<string>): string[] {
   const found: string[] = [];
   const walk = (value: unknown, path: string) => {
     if (typeof value === 'string') {
@@ -32,6 +40,7 @@ function violationsIn(item: Record<string, unknown>, where: string): string[] {
       if (/^\d{12,19}$/.test(digits) && luhnValid(digits)) found.push(`${where} ${path}: a card number`);
       for (const card of TEST_CARDS) if (digits.includes(card)) found.push(`${where} ${path}: a test card number`);
       for (const password of TEST_PASSWORDS) if (value.includes(password)) found.push(`${where} ${path}: a plaintext password`);
+      for (const token of tokens) if (value.includes(token)) found.push(`${where} ${path}: a mailed link token`);
     } else if (value && typeof value === 'object') {
       for (const [name, inner] of Object.entries(value)) {
         const masked = name === 'card_no' && typeof inner === 'string' && /^X{4}-X{4}-X{4}-\d{4}$/.test(inner); // as responses show it
@@ -44,7 +53,8 @@ function violationsIn(item: Record<string, unknown>, where: string): string[] {
   return found;
 }
 
-export async function auditTables(endpoint: string): Promise<{ items: number; violations: string[] }> {
+export async function auditTables(endpoint: string, mailed: string[] = []): Promise<{ items: number; violations: string[] }> {
+  const tokens = new Set(mailed);
   const client = localClient(endpoint);
   const documents = documentClient(client);
   const { TableNames = [] } = await client.send(new ListTablesCommand({}));
@@ -58,7 +68,7 @@ export async function auditTables(endpoint: string): Promise<{ items: number; vi
         items++;
         if (item.entity === 'kv') continue;
         const where = `${TableName} ${item.PK}/${item.SK}`;
-        violations.push(...violationsIn(item, where));
+        violations.push(...violationsIn(item, where, tokens));
         const personal = PERSONAL_FIELDS[item.entity as string];
         if (personal)
           violations.push(

@@ -43,6 +43,9 @@ export interface LocalLambdaOptions {
   dynamoEndpoint: string;
   /** The local SES (tools/local/mail.ts) the functions that send mail reach. */
   mailEndpoint?: string;
+  /** The sender and the base of every link in a mail (PUBLIC_URL, MAIL_FROM; npm start: http://localhost:$PORT). */
+  publicUrl?: string;
+  mailFrom?: string;
   /** The secrets' values, served by the extension emulation under the ARNs above. */
   appSecret: string;
   /** The console's API key, which the console function serves in its page (no such secret without one). */
@@ -96,6 +99,8 @@ export function localLambdaOptions(env = process.env): LocalLambdaOptions {
     tableName: env.TABLE_NAME ?? 'user-data',
     dynamoEndpoint: requiredEnv('AWS_ENDPOINT_URL_DYNAMODB', env),
     mailEndpoint: env.AWS_ENDPOINT_URL_SESV2,
+    publicUrl: env.PUBLIC_URL,
+    mailFrom: env.MAIL_FROM,
     appSecret: requiredEnv('APP_SECRET', env),
     consoleKey: env.LOCAL_CONSOLE_KEY,
     corsOrigins: env.CORS_ORIGINS ? env.CORS_ORIGINS.split(',').filter(Boolean) : cdkJsonConfig().corsOrigins,
@@ -197,6 +202,8 @@ export async function startLocalLambda(options: LocalLambdaOptions): Promise<Loc
     consoleKeySecretArn: CONSOLE_API_KEY_SECRET_ARN,
     corsOrigins: options.corsOrigins ?? [],
     limits: options.limits ?? { kvMaxKeys, kvMaxBytes, recordLookupsPerHour },
+    mailFrom: options.mailFrom ?? 'User Data <no-reply@example.com>',
+    publicUrl: options.publicUrl ?? 'http://localhost:3000',
   };
   const grantsByToken = new Map<string, string[]>();
   const extension = await startSecretsExtension({
@@ -219,6 +226,7 @@ export async function startLocalLambda(options: LocalLambdaOptions): Promise<Loc
       ...functionVariables(name, functionEnvironment(spec, resources)),
       // Local only: DynamoDB Local, and the extension's port for functions that have its layer.
       AWS_ENDPOINT_URL_DYNAMODB: options.dynamoEndpoint,
+      ...(spec.mail && options.mailEndpoint && { AWS_ENDPOINT_URL_SESV2: options.mailEndpoint }),
       ...(grants.length > 0 && { PARAMETERS_SECRETS_EXTENSION_HTTP_PORT: String(extension.port) }),
       ...(options.logLevel && { POWERTOOLS_LOG_LEVEL: options.logLevel }),
       // What the Lambda runtime sets (TZ names the zone, but a worker follows its process's).

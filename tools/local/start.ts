@@ -16,6 +16,7 @@ const dynamoPort = Number(process.env.DYNAMODB_PORT ?? 8000);
 const mailPort = Number(process.env.MAIL_PORT ?? 8005);
 const inMemory = process.env.IN_MEMORY === '1';
 process.env.TABLE_NAME ??= 'user-data';
+process.env.PUBLIC_URL ??= `http://localhost:${port}`; // the base of every link in a mail
 process.env.TZ = 'UTC'; // Lambda's zone; it is process-wide, so the functions' workers follow it
 
 let logLevel: LogLevel;

@@ -1,0 +1,67 @@
+/**
+ * Sign-up with a proven address (domain/sign-up.ts). Registering answers the same whether the address
+ * is free or taken, after the same work (a bcrypt hash, a lookup, one write or read, one mail): a free
+ * address gets a claim and a verification link, a taken one a notice to its owner. Verifying turns the
+ * claim into an account and deletes every other claim of the address.
+ */
+import { hashPassword } from '../crypto/passwords.ts';
+import { type Claim, claims } from '../db/claims.ts';
+import { UniquenessConflict } from '../db/markers.ts';
+import { consumeRateLimit } from '../db/rate-limits.ts';
+import { type User, users } from '../db/users.ts';
+import { sourceNetwork } from '../domain/sign-in.ts';
+import { MAILS_PER_ADDRESS, SIGN_UPS_PER_NETWORK, WINDOW_SECONDS } from '../domain/sign-up.ts';
+import { normaliseEmail } from '../domain/user.ts';
+import { InvalidInput, RateLimited } from '../errors.ts';
+import { sendMail } from '../mail/send.ts';
+import { alreadyRegisteredMail, verificationMail } from '../mail/sign-up.ts';
+import type { RegisterBody } from '../schemas/users.ts';
+
+/** An unknown, used or expired link, or an address taken meanwhile: one answer for all. */
+export class InvalidLink extends InvalidInput {
+  constructor() {
+    super('The link is invalid or has expired: sign up again to get a new one.', [{ path: 'body.token', message: 'invalid or expired link' }]);
+  }
+}
+
+/** Whether another sign-up mail may go to this address this hour (beyond the bound none is sent, silently). */
+const mayMail = (email: string) =>
+  consumeRateLimit('sign-up-mails', `email:${normaliseEmail(email)}`, MAILS_PER_ADDRESS, WINDOW_SECONDS).then(
+    () => true,
+    (error) => {
+      if (error instanceof RateLimited) return false;
+      throw error;
+    },
+  );
+
+export async function register({ password, ...details }: RegisterBody, sourceIp: string) {
+  await consumeRateLimit('sign-ups', `network:${sourceNetwork(sourceIp)}`, SIGN_UPS_PER_NETWORK, WINDOW_SECONDS);
+  if (details.username !== undefined && (await users.idBy('username', details.username))) throw new UniquenessConflict('username');
+  const [passwordHash, ownerId, mailAllowed] = await Promise.all([hashPassword(password), users.idBy('email', details.email), mayMail(details.email)]);
+  const owner = ownerId === undefined ? undefined : await users.get(ownerId);
+  const mail = owner ? alreadyRegisteredMail(owner.email) : verificationMail(details.email, await claims.create(details, passwordHash));
+  if (mailAllowed) await sendMail(mail);
+  return { status: 'verification_sent' as const, email: details.email };
+}
+
+/** Turns the claim a link names into an account, signed in; `signIn` starts its session. */
+export async function verify<T>(token: string, signIn: (user: User) => Promise<T>): Promise<T> {
+  const claim = await claims.find(token);
+  if (!claim) throw new InvalidLink();
+  const user = await createFrom(claim);
+  await claims.removeAll(user.email);
+  return signIn(user);
+}
+
+async function createFrom(claim: Claim): Promise<User> {
+  try {
+    return await users.create({ ...claim.details, role: 'user' }, claim.passwordHash, {
+      verified: true,
+      also: [claims.consume(claim, () => new InvalidLink())],
+    });
+  } catch (error) {
+    if (!(error instanceof UniquenessConflict && error.field === 'email')) throw error;
+    await claims.remove(claim); // the address was taken meanwhile: this claim can never become an account
+    throw new InvalidLink();
+  }
+}
