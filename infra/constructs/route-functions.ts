@@ -30,7 +30,7 @@ const ROOT = resolve(import.meta.dirname, '../..');
 export interface RouteFunctionsProps {
   data: DataStore;
   routes: RouteTable;
-  config: Pick<DeploymentConfig, 'memorySize' | 'logRetentionDays' | 'corsOrigins' | 'kvMaxKeys' | 'kvMaxBytes' | 'recordLookupsPerHour'>;
+  config: Pick<DeploymentConfig, 'memorySize' | 'logRetentionDays' | 'corsOrigins' | 'kvMaxKeys' | 'kvMaxBytes' | 'recordLookupsPerHour' | 'adminMfaRequired'>;
 }
 
 export class RouteFunctions {
@@ -46,7 +46,12 @@ export class RouteFunctions {
       appSecretArn: data.appSecret.secretArn,
       consoleKeySecretArn: data.consoleKeySecret.secretArn,
       corsOrigins: config.corsOrigins,
-      limits: { kvMaxKeys: config.kvMaxKeys, kvMaxBytes: config.kvMaxBytes, recordLookupsPerHour: config.recordLookupsPerHour },
+      limits: {
+        kvMaxKeys: config.kvMaxKeys,
+        kvMaxBytes: config.kvMaxBytes,
+        recordLookupsPerHour: config.recordLookupsPerHour,
+        adminMfaRequired: config.adminMfaRequired,
+      },
     };
     for (const spec of functionSpecs(config.memorySize, routes).values()) {
       const { id } = spec;

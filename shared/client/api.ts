@@ -3718,6 +3718,9 @@ export interface operations {
           dob?: string;
           address?: string;
           gender?: string;
+          current_password?: string;
+          /** @description The 6-digit code your authenticator shows now */
+          totp_code?: string;
         };
       };
     };
@@ -4196,6 +4199,8 @@ export interface operations {
           address?: string | null;
           gender?: string | null;
           current_password?: string;
+          /** @description The 6-digit code your authenticator shows now */
+          totp_code?: string;
         };
       };
     };
@@ -4488,6 +4493,8 @@ export interface operations {
          */
         'application/json': {
           current_password?: string;
+          /** @description The 6-digit code your authenticator shows now */
+          totp_code?: string;
         };
       };
     };
@@ -4568,6 +4575,23 @@ export interface operations {
            *       "title": "Not Found",
            *       "status": 404,
            *       "detail": "No such resource."
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Conflict with the current state */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "about:blank",
+           *       "title": "Conflict",
+           *       "status": 409,
+           *       "detail": "The request conflicts with the resource's current state."
            *     }
            */
           'application/problem+json': components['schemas']['Problem'];
@@ -4735,6 +4759,8 @@ export interface operations {
           address?: string | null;
           gender?: string | null;
           current_password?: string;
+          /** @description The 6-digit code your authenticator shows now */
+          totp_code?: string;
         };
       };
     };

@@ -1,5 +1,5 @@
-import { loginBody, refreshBody, session, tokens } from '../schemas/auth.ts';
-import { loginResult, mfaBody } from '../schemas/factors.ts';
+import { loginBody, loginResult, refreshBody, session, tokens } from '../schemas/auth.ts';
+import { mfaBody } from '../schemas/factors.ts';
 import { registerBody } from '../schemas/users.ts';
 import * as example from './examples.ts';
 import { type RouteDef, route } from './route.ts';

@@ -1,6 +1,7 @@
 import * as z from 'zod/mini';
 import { type Login, normaliseEmail, normaliseUsername } from '../domain/user.ts';
 import { currentPassword } from './common.ts';
+import { mfaChallenge } from './factors.ts';
 import { user } from './users.ts';
 
 /**
@@ -40,3 +41,6 @@ export const tokens = () =>
   });
 
 export const session = () => z.object({ user: user(), ...tokens().shape });
+
+/** A sign-in's answer: the session, or (for an account with a second factor) a challenge. */
+export const loginResult = () => z.xor([session(), mfaChallenge()]);

@@ -1,5 +1,4 @@
 import * as z from 'zod/mini';
-import { session } from './auth.ts';
 import { currentPassword } from './common.ts';
 
 export const totpCode = () =>
@@ -46,8 +45,5 @@ export const mfaChallenge = () =>
     challenge: z.string().check(z.meta({ description: 'Send it to POST /auth/login/mfa with a code within 5 minutes; it works once' })),
     methods: z.array(z.enum(['totp', 'recovery_code'])),
   });
-
-/** A sign-in's answer: the session, or (for an account with a second factor) a challenge. */
-export const loginResult = () => z.xor([session(), mfaChallenge()]);
 
 export type MfaBody = z.output<ReturnType<typeof mfaBody>>;
