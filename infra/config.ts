@@ -70,6 +70,7 @@ export function readConfig(get: (key: string) => unknown): DeploymentConfig {
     kvMaxKeys: num('kvMaxKeys', LIMIT_DEFAULTS.kvMaxKeys),
     kvMaxBytes: num('kvMaxBytes', LIMIT_DEFAULTS.kvMaxBytes),
     recordLookupsPerHour: num('recordLookupsPerHour', LIMIT_DEFAULTS.recordLookupsPerHour),
+    adminMfaRequired: get('adminMfaRequired') !== false && get('adminMfaRequired') !== 'false',
   };
 }
 

@@ -103,6 +103,7 @@ export function functionEnvironment(spec: FunctionSpec, resources: FunctionResou
       KV_MAX_KEYS: String(resources.limits.kvMaxKeys),
       KV_MAX_BYTES: String(resources.limits.kvMaxBytes),
       RECORD_LOOKUPS_PER_HOUR: String(resources.limits.recordLookupsPerHour),
+      ADMIN_MFA_REQUIRED: String(resources.limits.adminMfaRequired),
     }),
     ...(spec.appSecret && { SECRET_ARN: resources.appSecretArn }),
     ...(spec.consoleApiKey && { CONSOLE_API_KEY_SECRET_ARN: resources.consoleKeySecretArn }),

@@ -6,6 +6,7 @@ const api = createClient<paths>({ baseUrl, headers: { 'x-api-key': KEY } });
 
 const { data: session, error } = await api.POST('/auth/login', { body: { email: EMAIL, password: 'Str0ng!Passw0rd' } });
 if (error) throw new Error(error.detail); // an RFC 9457 problem, typed
+if ('mfa_required' in session) throw new Error('This account has a second factor: finish with POST /auth/login/mfa');
 const headers = { authorization: `Bearer ${session.access_token}` };
 const path = { key: 'settings/language' }; // encoded for you: settings%2Flanguage
 await api.PUT('/kv/{key}', { params: { path }, body: 'en', headers });

@@ -32,7 +32,16 @@ export interface RouteFunctionsProps {
   routes: RouteTable;
   config: Pick<
     DeploymentConfig,
-    'memorySize' | 'logRetentionDays' | 'corsOrigins' | 'kvMaxKeys' | 'kvMaxBytes' | 'recordLookupsPerHour' | 'mailFrom' | 'mailIdentity' | 'publicUrl'
+    | 'memorySize'
+    | 'logRetentionDays'
+    | 'corsOrigins'
+    | 'kvMaxKeys'
+    | 'kvMaxBytes'
+    | 'recordLookupsPerHour'
+    | 'adminMfaRequired'
+    | 'mailFrom'
+    | 'mailIdentity'
+    | 'publicUrl'
   >;
 }
 
@@ -51,7 +60,12 @@ export class RouteFunctions {
       appSecretArn: data.appSecret.secretArn,
       consoleKeySecretArn: data.consoleKeySecret.secretArn,
       corsOrigins: config.corsOrigins,
-      limits: { kvMaxKeys: config.kvMaxKeys, kvMaxBytes: config.kvMaxBytes, recordLookupsPerHour: config.recordLookupsPerHour },
+      limits: {
+        kvMaxKeys: config.kvMaxKeys,
+        kvMaxBytes: config.kvMaxBytes,
+        recordLookupsPerHour: config.recordLookupsPerHour,
+        adminMfaRequired: config.adminMfaRequired,
+      },
       mailFrom: config.mailFrom,
       // Without a publicUrl in the context, the stack sets the API's own URL once the API exists.
       publicUrl: config.publicUrl ?? '',

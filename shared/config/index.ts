@@ -53,6 +53,7 @@ const kvQuota = once(() => ({ maxKeys: count('KV_MAX_KEYS', LIMIT_DEFAULTS.kvMax
 const recordLookupsPerHour = once(() => count('RECORD_LOOKUPS_PER_HOUR', LIMIT_DEFAULTS.recordLookupsPerHour));
 const corsOrigins = once(() => (process.env.CORS_ORIGINS ?? '').split(',').filter(Boolean));
 const mailFrom = once(() => setting('MAIL_FROM', 'User Data <no-reply@example.com>'));
+const adminMfaRequired = once(() => process.env.ADMIN_MFA_REQUIRED !== 'false');
 const publicUrl = once(() => setting('PUBLIC_URL', 'http://localhost:3000').replace(/\/+$/, ''));
 
 export const env = {
@@ -78,6 +79,10 @@ export const env = {
   /** The sender of every mail: the stack's verified SES identity. */
   get mailFrom() {
     return mailFrom();
+  },
+  /** Admin routes answer only admins with a second factor (ADMIN_MFA_REQUIRED=false turns this off). */
+  get adminMfaRequired() {
+    return adminMfaRequired();
   },
   /** The API's public address, without a trailing slash: every link in a mail and every absolute URL starts with it. */
   get publicUrl() {

@@ -8,6 +8,8 @@ export interface Limits {
   kvMaxBytes: number;
   /** Phone-record lookups allowed per user per hour. */
   recordLookupsPerHour: number;
+  /** Admin routes answer only admins who have a second factor. */
+  adminMfaRequired: boolean;
 }
 
-export const LIMIT_DEFAULTS: Limits = { kvMaxKeys: 1000, kvMaxBytes: 4 * 1024 * 1024, recordLookupsPerHour: 100 };
+export const LIMIT_DEFAULTS: Limits = { kvMaxKeys: 1000, kvMaxBytes: 4 * 1024 * 1024, recordLookupsPerHour: 100, adminMfaRequired: true };

@@ -11,10 +11,13 @@
  * | profile_sealed | name, email, username, phone, country, dob, address, gender: one AES-256-GCM field bound to the user id |
  *
  * Email and username are unique through marker items (markers.ts), written in the same transaction.
+ * The number of admins is one item (`ADMINS`, `COUNT`: admins), changed in the same transaction as
+ * every creation, role change and deletion of an admin, never below one: the last admin stays.
  */
 import { randomUUID } from 'node:crypto';
 import { openField, sealField } from '../crypto/field-cipher.ts';
 import { normaliseEmail, normaliseUsername, type Role } from '../domain/user.ts';
+import { Conflict } from '../errors.ts';
 import type { PublicUser } from '../schemas/users.ts';
 import { tableName } from './client.ts';
 import { markers, type Unique } from './markers.ts';
@@ -22,7 +25,30 @@ import { newestFirst, queryPage } from './query.ts';
 import { batchedGet } from './read-batch.ts';
 import { type Item, table } from './table.ts';
 import { deleteUserPartition, profileKey } from './user-partition.ts';
-import { type Guarded, type TransactItem, transact } from './writes.ts';
+import { type Guarded, guard, type TransactItem, transact } from './writes.ts';
+
+/** The last admin cannot be demoted or deleted: nobody would be left to administer. */
+export class LastAdmin extends Conflict {
+  constructor() {
+    super('This is the last admin: make another admin first.');
+  }
+}
+
+const ADMIN_COUNT = { PK: 'ADMINS', SK: 'COUNT' };
+
+/** The change to the admin count a write makes (none, one more, one fewer but never the last). */
+function adminCount(change: number): (TransactItem | Guarded)[] {
+  if (change === 0) return [];
+  const update = { TableName: tableName(), Key: ADMIN_COUNT, UpdateExpression: 'ADD admins :change', ExpressionAttributeValues: { ':change': change } };
+  if (change > 0) return [{ Update: update }];
+  return [
+    guard(
+      { Update: { ...update, ConditionExpression: 'admins > :one', ExpressionAttributeValues: { ...update.ExpressionAttributeValues, ':one': 1 } } },
+      () => new LastAdmin(),
+    ),
+  ];
+}
+const isAdmin = (user: { role: Role }) => (user.role === 'admin' ? 1 : 0);
 
 export interface UserFields {
   name: string;
@@ -122,6 +148,7 @@ export const users = {
       ...(await markers.claim('email', user.email, user.user_id)),
       ...(user.username ? await markers.claim('username', user.username, user.user_id) : []),
       ...also,
+      ...adminCount(isAdmin(user)),
     ]);
     return user;
   },
@@ -165,6 +192,7 @@ export const users = {
       ...(usernameChanges && current.username ? await markers.release('username', current.username, current.user_id) : []),
       ...(emailChanges ? await markers.claim('email', next.email, current.user_id) : []),
       ...(usernameChanges && next.username ? await markers.claim('username', next.username, current.user_id) : []),
+      ...adminCount(isAdmin(next) - isAdmin(current)),
     ]);
   },
 
@@ -181,6 +209,7 @@ export const users = {
       },
       ...(await markers.release('email', user.email, user.user_id)),
       ...(user.username ? await markers.release('username', user.username, user.user_id) : []),
+      ...adminCount(-isAdmin(user)),
     ]);
   },
 

@@ -1,4 +1,5 @@
-import { loginBody, refreshBody, session, signUpAnswer, tokens, verifyBody } from '../schemas/auth.ts';
+import { loginBody, loginResult, refreshBody, session, signUpAnswer, tokens, verifyBody } from '../schemas/auth.ts';
+import { mfaBody } from '../schemas/factors.ts';
 import { registerBody } from '../schemas/users.ts';
 import * as example from './examples.ts';
 import { type RouteDef, route } from './route.ts';
@@ -48,10 +49,26 @@ export const authRoutes = {
     errors: [401],
     summary: 'Sign in with email or username and password',
     description:
-      'Send `email` or `username` (one of them) with the password. A wrong email, username or password answers the same 401. Failed attempts are counted per account and per network: past the limit the answer is 429 with Retry-After, and the password is not checked.',
+      'Send `email` or `username` (one of them) with the password. A wrong email, username or password answers the same 401. Failed attempts are counted per account and per network: past the limit the answer is 429 with Retry-After, and the password is not checked. For an account with a second factor the right password answers `mfa_required` with a `challenge` (5 minutes, single use) and the `methods` it accepts instead of tokens: send it with a code to POST /auth/login/mfa.',
     requestExample: { email: 'jane@example.com', password: 'Str0ng!Passw0rd' },
     responseExample: { user: example.user, ...example.tokens },
     body: loginBody,
+    status: 200,
+    response: loginResult,
+  }),
+  'auth.loginMfa': route({
+    method: 'POST',
+    path: '/auth/login/mfa',
+    entry: 'functions/auth/login-mfa.ts',
+    auth: 'none',
+    data: 'write',
+    errors: [401],
+    summary: 'Finish a sign-in with a second factor: the challenge and a TOTP or recovery code',
+    description:
+      'The second step of a sign-in for an account with a second factor: the `challenge` from POST /auth/login and either `code` (the 6 digits of the authenticator; each code is accepted once) or `recovery_code` (each works once). Answers the profile and a token pair. A wrong code answers 401; the fifth ends the challenge (sign in again), and wrong codes also count against the account like wrong passwords (429 with Retry-After past the limit).',
+    requestExample: { challenge: example.tokens.refresh_token, code: '123456' },
+    responseExample: { user: example.user, ...example.tokens },
+    body: mfaBody,
     status: 200,
     response: session,
   }),

@@ -1,3 +1,4 @@
+import { confirmTotpBody, recoveryCodesList, stepUpBody, totpEnrolment } from '../schemas/factors.ts';
 import { accountExport, listSessionsQuery, sessionIdParams, sessionPage } from '../schemas/me.ts';
 import { user } from '../schemas/users.ts';
 import * as example from './examples.ts';
@@ -67,5 +68,97 @@ export const meRoutes = {
       "Ends one of the caller's sessions at once: its access token is refused from the next request and its refresh token can no longer be used. Another account's session id answers 404, as an unknown one does.",
     params: sessionIdParams,
     status: 204,
+  }),
+  'me.totpStart': route({
+    method: 'POST',
+    path: '/me/totp',
+    entry: 'functions/me/totp-start.ts',
+    auth: 'user',
+    bcrypt: true,
+    data: 'write',
+    errors: [409],
+    summary: 'Start setting up an authenticator (TOTP): its secret, shown once (step-up)',
+    description:
+      'Step-up: send `current_password` (or `totp_code`). Answers a new TOTP secret (base32, 6 digits, 30 seconds, SHA-1) and its otpauth:// URI, shown this once and stored encrypted; it is pending until POST /me/totp/confirm. Starting again replaces a pending secret; with an authenticator already on, the answer is 409.',
+    requestExample: { current_password: 'Str0ng!Passw0rd' },
+    responseExample: {
+      secret: 'JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP',
+      otpauth_uri: 'otpauth://totp/User%20Data:jane%40example.com?issuer=User%20Data&secret=JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP&algorithm=SHA1&digits=6&period=30',
+    },
+    body: stepUpBody,
+    status: 200,
+    response: totpEnrolment,
+  }),
+  'me.totpConfirm': route({
+    method: 'POST',
+    path: '/me/totp/confirm',
+    entry: 'functions/me/totp-confirm.ts',
+    auth: 'user',
+    data: 'write',
+    summary: 'Turn the authenticator on with its current code: answers ten recovery codes, shown once',
+    description:
+      'Confirms the pending authenticator with the code it shows now. From then on, signing in needs a code after the password (POST /auth/login/mfa). Answers ten recovery codes, shown this once and stored only as keyed hashes: each signs in once in place of a code. A wrong code answers 400 and leaves the authenticator pending.',
+    requestExample: { code: '123456' },
+    responseExample: {
+      recovery_codes: [
+        'k7mpq-2xr9d',
+        'a3fh8-tnw4c',
+        'zq6ve-bj2ms',
+        'p9dxc-4hkrt',
+        'wu7ny-e3gaf',
+        'r2tcb-8mqzh',
+        'hx4je-vn6pk',
+        'c8sgw-3yud7',
+        'm5rkd-qa9xt',
+        'f2bzn-6wcep',
+      ],
+    },
+    body: confirmTotpBody,
+    status: 200,
+    response: recoveryCodesList,
+  }),
+  'me.totpDelete': route({
+    method: 'DELETE',
+    path: '/me/totp',
+    entry: 'functions/me/totp-delete.ts',
+    auth: 'user',
+    bcrypt: true,
+    data: 'write',
+    summary: 'Remove the authenticator and its recovery codes (step-up)',
+    description:
+      'Step-up: send `current_password` (or `totp_code`). Removes the authenticator and its recovery codes: a password alone signs in again. With none set up, the answer is 404.',
+    requestExample: { totp_code: '123456' },
+    body: stepUpBody,
+    status: 204,
+  }),
+  'me.recoveryCodes': route({
+    method: 'POST',
+    path: '/me/recovery-codes',
+    entry: 'functions/me/recovery-codes.ts',
+    auth: 'user',
+    bcrypt: true,
+    data: 'write',
+    errors: [409],
+    summary: 'Replace your recovery codes with ten new ones, shown once (step-up)',
+    description:
+      'Step-up: send `current_password` (or `totp_code`). The old codes stop working; the ten new ones are shown this once. Without an authenticator the answer is 409.',
+    requestExample: { current_password: 'Str0ng!Passw0rd' },
+    responseExample: {
+      recovery_codes: [
+        'k7mpq-2xr9d',
+        'a3fh8-tnw4c',
+        'zq6ve-bj2ms',
+        'p9dxc-4hkrt',
+        'wu7ny-e3gaf',
+        'r2tcb-8mqzh',
+        'hx4je-vn6pk',
+        'c8sgw-3yud7',
+        'm5rkd-qa9xt',
+        'f2bzn-6wcep',
+      ],
+    },
+    body: stepUpBody,
+    status: 200,
+    response: recoveryCodesList,
   }),
 } as const satisfies Record<string, RouteDef>;

@@ -93,6 +93,7 @@ export const usersRoutes = {
     auth: 'user',
     bcrypt: true,
     data: 'write',
+    errors: [409],
     summary: 'Delete a user with their sessions and uniqueness markers (deleting yourself: current_password in the body)',
     description:
       'Deletes the user, ends all their sessions, frees their email and username and deletes their key-value entries and health records. Deleting yourself needs `current_password` in the body; an admin deleting another user sends no body. If-Match deletes only the version read.',

@@ -1,6 +1,7 @@
 import * as z from 'zod/mini';
 import { type Login, normaliseEmail, normaliseUsername } from '../domain/user.ts';
 import { currentPassword } from './common.ts';
+import { mfaChallenge } from './factors.ts';
 import { user } from './users.ts';
 
 /**
@@ -46,3 +47,5 @@ export const signUpAnswer = () => z.object({ status: z.literal('verification_sen
 
 /** The token of a sign-up link (`#verify=<token>`): 32 random bytes in base64url. */
 export const verifyBody = () => z.strictObject({ token: z.string().check(z.minLength(1), z.maxLength(200)) });
+/** A sign-in's answer: the session, or (for an account with a second factor) a challenge. */
+export const loginResult = () => z.xor([session(), mfaChallenge()]);

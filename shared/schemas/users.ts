@@ -1,5 +1,6 @@
 import * as z from 'zod/mini';
-import { currentPassword, email, idParams, name, page, pageQuery, password, pastDate, phone, role, shortText, timestamp, username, version } from './common.ts';
+import { email, idParams, name, page, pageQuery, password, pastDate, phone, role, shortText, timestamp, username, version } from './common.ts';
+import { stepUpFields } from './factors.ts';
 
 const country = () => shortText(56);
 const address = () => shortText(200);
@@ -28,10 +29,10 @@ export const registerBody = () => z.strictObject({ email: email(), password: pas
 
 /** Admin-created user: password optional (no login until one is set). */
 export const createUserBody = () =>
-  z.strictObject({ email: email(), name: name(), password: z.optional(password()), role: z.optional(role()), ...profileFields() });
+  z.strictObject({ email: email(), name: name(), password: z.optional(password()), role: z.optional(role()), ...profileFields(), ...stepUpFields() });
 
-/** The caller's own password: needed to change one's own email or password or to delete oneself. */
-const reauthentication = () => ({ current_password: z.optional(currentPassword()) });
+/** Step-up (services/factors.ts): changing one's own email or password, deleting oneself, and an admin's changes to another admin. */
+const reauthentication = stepUpFields;
 
 /** Partial update (PUT as the seeds use it, and PATCH); null clears an optional profile field. */
 export const updateUserBody = () =>
@@ -45,8 +46,8 @@ export const updateUserBody = () =>
       ...reauthentication(),
     })
     .check(
-      z.meta({ minProperties: 1, dependentSchemas: { current_password: { minProperties: 2 } } }),
-      z.refine((b) => Object.keys(b).some((field) => field !== 'current_password'), 'Send at least one field to change'),
+      z.meta({ minProperties: 1, dependentSchemas: { current_password: { minProperties: 2 }, totp_code: { minProperties: 2 } } }),
+      z.refine((b) => Object.keys(b).some((field) => field !== 'current_password' && field !== 'totp_code'), 'Send at least one field to change'),
     );
 
 /** DELETE's body is optional: only deleting oneself needs it. */

@@ -1,14 +1,17 @@
 /** Sign-in, token refresh and sign-out (seed 003's flows, with rotation and attempt limits); verifying a sign-up signs in. */
 
-import { ACCESS_TOKEN_SECONDS, signAccessToken } from '../crypto/tokens.ts';
+import { ACCESS_TOKEN_SECONDS, newRefreshToken, refreshTokenUser, signAccessToken } from '../crypto/tokens.ts';
+import { mfaChallenges } from '../db/factors.ts';
 import { attemptsSubject } from '../db/login-attempts.ts';
 import { type Session, sessions, toPublicSession } from '../db/sessions.ts';
 import { OwnerGone } from '../db/user-partition.ts';
 import { toPublicUser, type User, users } from '../db/users.ts';
 import type { Caller, Login } from '../domain/user.ts';
 import { NotAuthenticated, NotFound } from '../errors.ts';
+import type { MfaBody } from '../schemas/factors.ts';
+import { factorsOf, useRecoveryCode, useTotpCode } from './factors.ts';
 import { paged } from './paging.ts';
-import { checkPassword } from './password-attempts.ts';
+import { checkPassword, countedCheck } from './password-attempts.ts';
 import { verify } from './sign-up.ts';
 
 async function tokensFor(session: Session) {
@@ -48,10 +51,41 @@ export async function login({ by, identifier, password }: Login, sourceIp: strin
     throw new NotAuthenticated(INVALID_LOGIN);
   const account = await user;
   if (!account) throw new NotAuthenticated(INVALID_LOGIN); // the password checked out, so the account was read
-  // Deleted since it was read: the same answer as any account that does not exist.
-  return signedIn(account).catch((error) => {
+  const methods = await factorsOf(account.user_id);
+  if (methods.length > 0) {
+    const challenge = newRefreshToken(account.user_id);
+    await mfaChallenges.create(account.user_id, challenge);
+    return { mfa_required: true as const, challenge, methods };
+  }
+  return signedInOrGone(account);
+}
+
+// Deleted since it was read: the same answer as any account that does not exist.
+const signedInOrGone = (account: User) =>
+  signedIn(account).catch((error) => {
     throw error instanceof OwnerGone ? new NotAuthenticated(INVALID_LOGIN) : error;
   });
+
+const CHALLENGE_OVER = 'The sign-in challenge has expired, was used or had too many wrong codes; sign in again.';
+
+/**
+ * The second step of a sign-in: a TOTP or recovery code against the challenge the password earned.
+ * Wrong codes are counted per challenge (it ends at the fifth) and per account and network, like
+ * passwords; the challenge works once.
+ */
+export async function loginMfa({ challenge, code, recovery_code }: MfaBody, sourceIp: string) {
+  const userId = refreshTokenUser(challenge);
+  if (!userId || !(await mfaChallenges.isOpen(userId, challenge))) throw new NotAuthenticated(CHALLENGE_OVER);
+  const passed = await countedCheck(attemptsSubject.user(userId), sourceIp, Promise.resolve(), () =>
+    code !== undefined ? useTotpCode(userId, code) : useRecoveryCode(userId, recovery_code ?? ''),
+  );
+  if (!passed) {
+    await mfaChallenges.fail(userId, challenge);
+    throw new NotAuthenticated('The code is incorrect or already used.');
+  }
+  const account = await users.get(userId);
+  if (!account || !(await mfaChallenges.use(userId, challenge))) throw new NotAuthenticated(CHALLENGE_OVER);
+  return signedInOrGone(account);
 }
 
 export async function refresh(refreshToken: string) {

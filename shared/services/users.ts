@@ -1,27 +1,32 @@
 /** User operations with their access rules: admins see everyone, a user only themself (others → 404). */
 
 import { hashPassword } from '../crypto/passwords.ts';
-import { attemptsSubject } from '../db/login-attempts.ts';
 import { sessions } from '../db/sessions.ts';
 import { toPublicUser, type User, type UserFields, users } from '../db/users.ts';
 import type { Caller } from '../domain/user.ts';
 import { assertVersion, type VersionCondition } from '../domain/versions.ts';
-import { InvalidInput, NotFound, NotPermitted } from '../errors.ts';
+import { NotFound, NotPermitted } from '../errors.ts';
 import type { CreateUserBody, DeleteUserBody, PublicUser, UpdateUserBody } from '../schemas/users.ts';
+import { assertAdminFactor, requireStepUp, type StepUpProof } from './factors.ts';
 import { withOptimisticRetry } from './optimistic.ts';
 import { paged } from './paging.ts';
-import { checkPassword } from './password-attempts.ts';
 import { removeAccountData } from './privacy.ts';
 
 /** Creates an account (sign-up goes through here too). */
-export async function createUser({ password, role = 'user', ...fields }: CreateUserBody): Promise<User> {
+export async function createUser({ password, role = 'user', current_password: _p, totp_code: _c, ...fields }: CreateUserBody): Promise<User> {
   const passwordHash = password === undefined ? undefined : await hashPassword(password);
   return users.create({ ...fields, role } as UserFields, passwordHash);
 }
 
-export const addUser = async (body: CreateUserBody): Promise<PublicUser> => toPublicUser(await createUser(body));
+/** Admin-created user; a new admin needs the acting admin's step-up, so a stolen token cannot make itself one. */
+export async function addUser(caller: Caller, body: CreateUserBody, sourceIp: string): Promise<PublicUser> {
+  await assertAdminFactor(caller);
+  if (body.role === 'admin') await requireStepUp(caller, body, sourceIp, 'creating an admin');
+  return toPublicUser(await createUser(body));
+}
 
 async function visibleUser(caller: Caller, userId: string): Promise<User> {
+  if (caller.id !== userId) await assertAdminFactor(caller);
   const user = caller.role === 'admin' || caller.id === userId ? await users.get(userId) : undefined;
   if (!user) throw new NotFound('No such user.');
   return user;
@@ -29,7 +34,8 @@ async function visibleUser(caller: Caller, userId: string): Promise<User> {
 
 export const getUser = async (caller: Caller, userId: string): Promise<PublicUser> => toPublicUser(await visibleUser(caller, userId));
 
-export async function listUsers(query: { limit: number; cursor?: string; email?: string }) {
+export async function listUsers(caller: Caller, query: { limit: number; cursor?: string; email?: string }) {
+  await assertAdminFactor(caller);
   if (query.email) {
     const user = await users.findByEmail(query.email);
     return { items: user ? [toPublicUser(user)] : [], next_cursor: null };
@@ -44,33 +50,27 @@ export interface WriteContext {
 }
 
 /**
- * `current_password` is the caller's own password, checked (and counted like a sign-in) whenever it
- * is sent. Changing one's own email or password and deleting oneself require it, so a stolen access
- * token cannot take an account over. A wrong one is a 403, not a 401: the session is still open.
+ * What needs step-up (services/factors.ts): one's own email or password, deleting oneself, and an
+ * admin's changes to another admin's credentials or role, making an admin, or deleting one, so that
+ * a stolen access token alone can take over neither the account nor the admins. A proof sent without
+ * being needed is checked all the same.
  */
-async function reauthenticate(caller: Caller, required: boolean, currentPassword: string | undefined, sourceIp: string) {
-  if (currentPassword === undefined) {
-    if (!required) return;
-    throw new InvalidInput('Enter your current password to change your email or password or to delete your account.', [
-      { path: 'body.current_password', message: 'Your current password is required for this change' },
-    ]);
-  }
-  const hash = users.get(caller.id).then((user) => user?.password_hash);
-  if (!(await checkPassword(attemptsSubject.user(caller.id), sourceIp, currentPassword, hash))) {
-    throw new NotPermitted('The current password is incorrect.', [{ path: 'body.current_password', message: 'Incorrect password' }]);
-  }
+async function stepUpIfNeeded(caller: Caller, needed: boolean, proof: StepUpProof | undefined, sourceIp: string) {
+  if (needed || proof?.current_password !== undefined || proof?.totp_code !== undefined) await requireStepUp(caller, proof, sourceIp);
 }
 
 /** Partial update with optimistic locking. A new password or role closes every session of the user. */
 export async function updateUser(
   caller: Caller,
   userId: string,
-  { current_password, ...changes }: UpdateUserBody,
+  { current_password, totp_code, ...changes }: UpdateUserBody,
   { condition, sourceIp }: WriteContext,
 ): Promise<PublicUser> {
   if (changes.role !== undefined && caller.role !== 'admin') throw new NotPermitted('Only an admin can change a role.');
-  const ownCredentials = caller.id === userId && (changes.email !== undefined || changes.password !== undefined);
-  await reauthenticate(caller, ownCredentials, current_password, sourceIp);
+  const credentials = changes.email !== undefined || changes.password !== undefined;
+  const target = caller.id === userId ? undefined : await visibleUser(caller, userId);
+  const overAdmin = target !== undefined && (target.role === 'admin' || changes.role === 'admin') && (credentials || changes.role !== undefined);
+  await stepUpIfNeeded(caller, (caller.id === userId && credentials) || overAdmin, { current_password, totp_code }, sourceIp);
   const { password, ...given } = changes;
   // null clears a field: undefined in `next` drops it from the stored profile.
   const fields = Object.fromEntries(Object.entries(given).map(([field, value]) => [field, value ?? undefined])) as Partial<UserFields>;
@@ -98,7 +98,8 @@ export async function updateUser(
  * the current password.
  */
 export async function deleteUser(caller: Caller, userId: string, body: DeleteUserBody, { condition, sourceIp }: WriteContext): Promise<void> {
-  await reauthenticate(caller, caller.id === userId, body?.current_password, sourceIp);
+  const target = caller.id === userId ? undefined : await visibleUser(caller, userId);
+  await stepUpIfNeeded(caller, caller.id === userId || target?.role === 'admin', body, sourceIp);
   // Like updates: a concurrent change is a 412 with If-Match, and simply re-read without it.
   await withOptimisticRetry(condition, async () => {
     const user = await visibleUser(caller, userId);

@@ -29,7 +29,7 @@ describe('the typed client', () => {
     expect(verified.data?.user.email).toBe(email);
 
     const signedIn = await client.POST('/auth/login', { body: { email, password: PASSWORD } });
-    if (!signedIn.data) throw new Error(`Sign-in failed: ${signedIn.error?.detail}`);
+    if (!signedIn.data || 'mfa_required' in signedIn.data) throw new Error(`Sign-in failed: ${signedIn.error?.detail}`);
     const headers = { authorization: `Bearer ${signedIn.data.access_token}` };
 
     const key = 'settings/theme'; // openapi-fetch encodes the path parameter: settings%2Ftheme

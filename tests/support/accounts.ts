@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
+import { Secret } from 'otpauth';
 import { expect } from 'vitest';
 import { hashPassword } from '../../shared/crypto/passwords.ts';
+import { totps } from '../../shared/db/factors.ts';
 import { users } from '../../shared/db/users.ts';
 import type { Api } from './api.ts';
 import { mailbox } from './mailbox.ts';
@@ -36,11 +38,19 @@ export async function registerUser(api: Api, fields: Record<string, unknown> = {
   return { id: verified.body.user.user_id, email, token: verified.body.access_token, refreshToken: verified.body.refresh_token };
 }
 
-/** An admin, created the way `npm start` bootstraps one, then signed in through the API. */
-export async function signInAdmin(api: Api): Promise<Account> {
+/**
+ * An admin, created the way `npm start` bootstraps one and signed in through the API; then given an
+ * authenticator (admin routes need a second factor), whose secret `totpSecret` holds.
+ */
+export async function signInAdmin(api: Api, { withFactor = true } = {}): Promise<Account & { totpSecret?: string }> {
   const email = uniqueEmail('admin');
   await users.create({ email, name: 'Admin', role: 'admin' }, await hashPassword(PASSWORD));
   const res = await api.post('/auth/login', { email, password: PASSWORD });
   expect(res.status, res.text).toBe(200);
-  return { id: res.body.user.user_id, email, token: res.body.access_token, refreshToken: res.body.refresh_token };
+  const account = { id: res.body.user.user_id, email, token: res.body.access_token, refreshToken: res.body.refresh_token };
+  if (!withFactor) return account;
+  const totpSecret = new Secret({ size: 20 }).base32;
+  await totps.startPending(account.id, totpSecret);
+  await totps.acceptStep(account.id, 0, true);
+  return { ...account, totpSecret };
 }

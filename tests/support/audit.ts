@@ -4,9 +4,10 @@
  * CVC or phone. Values: no password of the test accounts, no card number (a value that is 12-19
  * digits passing Luhn, or any test card number inside a value), no phone (a value of 10 digits or
  * E.164), no email address (in a key or a value), no IPv4 address (sign-in counters keep keyed
- * hashes), and no profile's or health record's personal fields as attributes of their own (they are
- * stored encrypted), and no token that went out in a mail's link (sign-up, invitation: stored only
- * as keyed hashes). Key-value entries are the users' own data and are left out.
+ * hashes), no TOTP secret or recovery code in clear (they are sealed and hashed), no profile's or
+ * health record's personal fields as attributes of their own (they are stored encrypted), and no
+ * token that went out in a mail's link (sign-up, invitation: stored only as keyed hashes). Key-value
+ * entries are the users' own data and are left out.
  */
 import { ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
@@ -39,8 +40,12 @@ function violationsIn(item: Record<string, unknown>, where: string, tokens: Read
       const digits = value.replace(/[\s-]/g, '');
       if (/^\d{12,19}$/.test(digits) && luhnValid(digits)) found.push(`${where} ${path}: a card number`);
       for (const card of TEST_CARDS) if (digits.includes(card)) found.push(`${where} ${path}: a test card number`);
+      if (/^[A-Z2-7]{32}$/.test(value)) found.push(`${where} ${path}: a TOTP secret (base32)`);
+      if (/^[a-z2-9]{5}-[a-z2-9]{5}$/.test(value)) found.push(`${where} ${path}: a recovery code`);
       for (const password of TEST_PASSWORDS) if (value.includes(password)) found.push(`${where} ${path}: a plaintext password`);
       for (const token of tokens) if (value.includes(token)) found.push(`${where} ${path}: a mailed link token`);
+    } else if (value instanceof Set) {
+      for (const inner of value) walk(inner, path);
     } else if (value && typeof value === 'object') {
       for (const [name, inner] of Object.entries(value)) {
         const masked = name === 'card_no' && typeof inner === 'string' && /^X{4}-X{4}-X{4}-\d{4}$/.test(inner); // as responses show it

@@ -195,13 +195,15 @@ export async function startLocalLambda(options: LocalLambdaOptions): Promise<Loc
   // more busy instances than cores only starve it: its answers time out as 503s no deployed API gives.
   const maxInstances = options.maxInstances ?? Math.min(10, 2 * availableParallelism());
   const log = options.log ?? (() => undefined);
-  const { kvMaxKeys, kvMaxBytes, recordLookupsPerHour } = cdkJsonConfig();
+  const { kvMaxKeys, kvMaxBytes, recordLookupsPerHour, adminMfaRequired: deployed } = cdkJsonConfig();
+  // npm start turns the admin rule off with ADMIN_MFA_REQUIRED=false (its default: docs/configuration.md).
+  const adminMfaRequired = process.env.ADMIN_MFA_REQUIRED ? process.env.ADMIN_MFA_REQUIRED !== 'false' : deployed;
   const resources: FunctionResources = {
     tableName: options.tableName,
     appSecretArn: APP_SECRET_ARN,
     consoleKeySecretArn: CONSOLE_API_KEY_SECRET_ARN,
     corsOrigins: options.corsOrigins ?? [],
-    limits: options.limits ?? { kvMaxKeys, kvMaxBytes, recordLookupsPerHour },
+    limits: options.limits ?? { kvMaxKeys, kvMaxBytes, recordLookupsPerHour, adminMfaRequired },
     mailFrom: options.mailFrom ?? 'User Data <no-reply@example.com>',
     publicUrl: options.publicUrl ?? 'http://localhost:3000',
   };

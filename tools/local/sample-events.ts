@@ -3,15 +3,18 @@
  * generated from the route table (`npm run events`; tests/integration/events.test.ts checks they are
  * current), with placeholders where a value only exists at run time: {{API_KEY}}, {{ADMIN_TOKEN}}, {{USER_ID}}, {{USER_TOKEN}}, {{USER_EMAIL}},
  * {{USER_PASSWORD}}, {{REFRESH_TOKEN}} and {{SESSION_ID}} (its session), {{PAYMENT_ID}} (a pending payment of the user), {{RECORD_ID}} and
- * {{RECORD_PHONE}} (a record of the user), {{NEW_PHONE}} (a phone without one), {{UNIQUE}}. The user owns the
+ * {{RECORD_PHONE}} (a record of the user), {{NEW_PHONE}} (a phone without one), {{UNIQUE}}, {{ADMIN_TOTP_CODE}} (the admin has an
+ * authenticator on) and {{MFA_CHALLENGE}} (the admin's open sign-in challenge), {{PENDING_TOTP_CODE}} (the user's pending one). The user owns the
  * key-value entry `settings/theme`. `fillSampleEvent` makes a fresh sample user and
  * admin session to fill them, so every sample runs as it is against any table.
  */
 import { createHash, randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
+import { Secret, TOTP } from 'otpauth';
 import { hashPassword } from '../../shared/crypto/passwords.ts';
-import { signAccessToken } from '../../shared/crypto/tokens.ts';
+import { newRefreshToken, signAccessToken } from '../../shared/crypto/tokens.ts';
+import { mfaChallenges, totps } from '../../shared/db/factors.ts';
 import { sessions } from '../../shared/db/sessions.ts';
 import { users } from '../../shared/db/users.ts';
 import { type RouteDef, type RouteId, routes } from '../../shared/routes.ts';
@@ -35,6 +38,14 @@ export async function samplePlaceholders(apiKey: string): Promise<Record<string,
   const user = await users.create({ email: `sample-${unique}@example.com`, name: 'Sample User', role: 'user' }, passwordHash);
   const admin = await users.create({ email: `sample-admin-${unique}@example.com`, name: 'Sample Admin', role: 'admin' }, passwordHash);
   const userSession = await signIn(user.user_id, 'user');
+  // The admin has an authenticator on (admin routes need one) and a sign-in challenge open; the user one pending.
+  const adminSecret = new Secret({ size: 20 }).base32;
+  const userSecret = new Secret({ size: 20 }).base32;
+  await Promise.all([totps.startPending(admin.user_id, adminSecret), totps.startPending(user.user_id, userSecret)]);
+  await totps.acceptStep(admin.user_id, 0, true);
+  const challenge = newRefreshToken(admin.user_id);
+  await mfaChallenges.create(admin.user_id, challenge);
+  const codeNow = (secret: string) => new TOTP({ secret: Secret.fromBase32(secret) }).generate();
   const caller = { id: user.user_id, role: 'user' as const, sessionId: 'sample' };
   const payment = await createPayment(
     caller,
@@ -66,6 +77,9 @@ export async function samplePlaceholders(apiKey: string): Promise<Record<string,
     REFRESH_TOKEN: userSession.refreshToken,
     SESSION_ID: userSession.sessionId,
     UNIQUE: unique,
+    ADMIN_TOTP_CODE: codeNow(adminSecret),
+    MFA_CHALLENGE: challenge,
+    PENDING_TOTP_CODE: codeNow(userSecret),
   };
 }
 
@@ -108,6 +122,11 @@ const SAMPLES: Partial<Record<RouteId, Sample>> = {
   'auth.register': { body: { ...routes['auth.register'].requestExample, email: 'jane.{{UNIQUE}}@example.com', username: 'jane_{{UNIQUE}}' } },
   'auth.login': { body: { email: '{{USER_EMAIL}}', password: '{{USER_PASSWORD}}' } },
   'auth.token': { body: { refresh_token: '{{REFRESH_TOKEN}}' } },
+  'auth.loginMfa': { body: { challenge: '{{MFA_CHALLENGE}}', code: '{{ADMIN_TOTP_CODE}}' } },
+  'me.totpStart': { body: { current_password: '{{USER_PASSWORD}}' } },
+  'me.totpConfirm': { body: { code: '{{PENDING_TOTP_CODE}}' } },
+  'me.totpDelete': { caller: 'admin', body: { current_password: '{{USER_PASSWORD}}' } },
+  'me.recoveryCodes': { caller: 'admin', body: { current_password: '{{USER_PASSWORD}}' } },
   'users.list': { caller: 'admin' },
   'users.create': { caller: 'admin', body: { ...routes['users.create'].requestExample, email: 'john.{{UNIQUE}}@example.com' } },
   'users.get': { caller: 'admin' },

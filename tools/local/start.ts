@@ -1,7 +1,7 @@
 /**
  * `npm start`: DynamoDB Local + the table + local secrets + an admin account + the API on localhost.
  * Also the local SES (tools/local/mail.ts), where the API's mail lands.
- * Overrides: PORT, IN_MEMORY=1, DYNAMODB_PORT, MAIL_PORT, TABLE_NAME, LOCAL_API_KEY, LOCAL_CONSOLE_KEY, ADMIN_EMAIL, ADMIN_PASSWORD,
+ * Overrides: PORT, IN_MEMORY=1, DYNAMODB_PORT, MAIL_PORT, TABLE_NAME, LOCAL_API_KEY, LOCAL_CONSOLE_KEY, ADMIN_EMAIL, ADMIN_PASSWORD, ADMIN_MFA_REQUIRED,
  * LOG_LEVEL (tools/local/log.ts).
  */
 
@@ -17,6 +17,8 @@ const mailPort = Number(process.env.MAIL_PORT ?? 8005);
 const inMemory = process.env.IN_MEMORY === '1';
 process.env.TABLE_NAME ??= 'user-data';
 process.env.PUBLIC_URL ??= `http://localhost:${port}`; // the base of every link in a mail
+// Deployed, admin routes need an admin with a second factor; locally the bootstrapped admin has none, so off unless set.
+process.env.ADMIN_MFA_REQUIRED ??= 'false';
 process.env.TZ = 'UTC'; // Lambda's zone; it is process-wide, so the functions' workers follow it
 
 let logLevel: LogLevel;
@@ -120,6 +122,7 @@ try {
       `  DynamoDB      ${dynamo.endpoint}   table ${process.env.TABLE_NAME}${inMemory ? ' (in memory)' : ' (data in .data/)'}`,
       `  API key       ${process.env.LOCAL_API_KEY}   (send as x-api-key; the console has its own)`,
       `  Admin login   ${process.env.ADMIN_EMAIL} / ${process.env.ADMIN_PASSWORD}${admin.created ? ' (created)' : ''}`,
+      `  Admin 2FA     ${process.env.ADMIN_MFA_REQUIRED === 'false' ? 'not required locally (ADMIN_MFA_REQUIRED=false); deployed, admin routes need one (POST /me/totp)' : 'required: set one up (POST /me/totp) before admin routes answer'}`,
       `  Secrets       .env.local${created ? ' (generated now)' : ''}`,
       '',
       '  Changes under functions/, shared/ and web/ apply on the next request. Ctrl-C stops the API, the mail server and DynamoDB Local.',

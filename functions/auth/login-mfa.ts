@@ -1,0 +1,5 @@
+import { defineHandler } from '../../shared/http/handler.ts';
+import { authRoutes } from '../../shared/routes/auth.ts';
+import { loginMfa } from '../../shared/services/accounts.ts';
+
+export const handler = defineHandler(authRoutes['auth.loginMfa'], ({ body, sourceIp }) => loginMfa(body, sourceIp));

@@ -1,0 +1,163 @@
+/**
+ * Second factors, in the account's partition (user-partition.ts), so deleting the account deletes them.
+ *
+ * | item | PK, SK | attributes |
+ * | --- | --- | --- |
+ * | TOTP | `USER#<id>`, `FACTOR#TOTP` | secret_sealed (AES-256-GCM, bound to the user), active, last_step (the last time step accepted), created_at |
+ * | recovery codes | `USER#<id>`, `FACTOR#RECOVERY` | codes: a string set of keyed hashes, one removed per use |
+ * | sign-in challenge | `USER#<id>`, `MFA#<sha256 of the challenge>` | failures, expires_at (ms), ttl |
+ */
+import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { openField, sealField } from '../crypto/field-cipher.ts';
+import { sha256 } from '../crypto/hash.ts';
+import { db, tableName } from './client.ts';
+import { epochSeconds } from './table.ts';
+import { userPartition } from './user-partition.ts';
+import { conditionally } from './writes.ts';
+
+const totpKey = (userId: string) => ({ PK: userPartition(userId), SK: 'FACTOR#TOTP' });
+const recoveryKey = (userId: string) => ({ PK: userPartition(userId), SK: 'FACTOR#RECOVERY' });
+const challengeKey = (userId: string, challenge: string) => ({ PK: userPartition(userId), SK: `MFA#${sha256(challenge)}` });
+const totpContext = (userId: string) => `totp:${userId}`;
+
+export interface Totp {
+  secret: string;
+  active: boolean;
+  lastStep: number;
+}
+
+export const totps = {
+  async get(userId: string): Promise<Totp | undefined> {
+    const { Item } = await db.send(new GetCommand({ TableName: tableName(), Key: totpKey(userId), ConsistentRead: true }));
+    if (!Item) return undefined;
+    return { secret: await openField(Item.secret_sealed, totpContext(userId)), active: Item.active === true, lastStep: Item.last_step ?? -1 };
+  },
+
+  /** A pending secret; it replaces a pending one, never an active one. */
+  async startPending(userId: string, secret: string): Promise<boolean> {
+    const item = {
+      ...totpKey(userId),
+      entity: 'totp',
+      active: false,
+      secret_sealed: await sealField(secret, totpContext(userId)),
+      created_at: new Date().toISOString(),
+    };
+    const put = await conditionally(() =>
+      db.send(
+        new PutCommand({
+          TableName: tableName(),
+          Item: item,
+          ConditionExpression: 'attribute_not_exists(PK) OR active = :false',
+          ExpressionAttributeValues: { ':false': false },
+        }),
+      ),
+    );
+    return put.written;
+  },
+
+  /**
+   * Accepts a time step once: it must be later than the last accepted one (so a code cannot be
+   * replayed, even by two requests at once). `activate` also turns a pending secret on.
+   */
+  async acceptStep(userId: string, step: number, activate = false): Promise<boolean> {
+    const accepted = await conditionally(() =>
+      db.send(
+        new UpdateCommand({
+          TableName: tableName(),
+          Key: totpKey(userId),
+          UpdateExpression: 'SET last_step = :step, active = :true',
+          ConditionExpression: `attribute_exists(PK) AND active = :wanted AND (attribute_not_exists(last_step) OR last_step < :step)`,
+          ExpressionAttributeValues: { ':step': step, ':true': true, ':wanted': !activate },
+        }),
+      ),
+    );
+    return accepted.written;
+  },
+
+  async remove(userId: string): Promise<void> {
+    await Promise.all([
+      db.send(new DeleteCommand({ TableName: tableName(), Key: totpKey(userId) })),
+      db.send(new DeleteCommand({ TableName: tableName(), Key: recoveryKey(userId) })),
+    ]);
+  },
+};
+
+export const recoveryCodes = {
+  /** Replaces every code with these (keyed hashes). */
+  async replace(userId: string, hashes: string[]): Promise<void> {
+    await db.send(new PutCommand({ TableName: tableName(), Item: { ...recoveryKey(userId), entity: 'recovery-codes', codes: new Set(hashes) } }));
+  },
+
+  /** Uses a code up: true once per code, even for two requests at once. */
+  async consume(userId: string, hash: string): Promise<boolean> {
+    const used = await conditionally(() =>
+      db.send(
+        new UpdateCommand({
+          TableName: tableName(),
+          Key: recoveryKey(userId),
+          UpdateExpression: 'DELETE codes :set',
+          ConditionExpression: 'contains(codes, :hash)',
+          ExpressionAttributeValues: { ':set': new Set([hash]), ':hash': hash },
+        }),
+      ),
+    );
+    return used.written;
+  },
+};
+
+export const CHALLENGE_SECONDS = 5 * 60;
+export const CHALLENGE_MAX_FAILURES = 5;
+
+export const mfaChallenges = {
+  async create(userId: string, challenge: string): Promise<void> {
+    const now = Date.now();
+    await db.send(
+      new PutCommand({
+        TableName: tableName(),
+        Item: {
+          ...challengeKey(userId, challenge),
+          entity: 'mfa-challenge',
+          failures: 0,
+          expires_at: now + CHALLENGE_SECONDS * 1000,
+          ttl: epochSeconds(now) + CHALLENGE_SECONDS,
+        },
+      }),
+    );
+  },
+
+  async isOpen(userId: string, challenge: string): Promise<boolean> {
+    const { Item } = await db.send(new GetCommand({ TableName: tableName(), Key: challengeKey(userId, challenge), ConsistentRead: true }));
+    return Boolean(Item && Item.expires_at > Date.now() && Item.failures < CHALLENGE_MAX_FAILURES);
+  },
+
+  /** A wrong code: the challenge ends at its last allowed failure. */
+  async fail(userId: string, challenge: string): Promise<void> {
+    const counted = await conditionally(() =>
+      db.send(
+        new UpdateCommand({
+          TableName: tableName(),
+          Key: challengeKey(userId, challenge),
+          UpdateExpression: 'ADD failures :one',
+          ConditionExpression: 'failures < :last',
+          ExpressionAttributeValues: { ':one': 1, ':last': CHALLENGE_MAX_FAILURES - 1 },
+        }),
+      ),
+    );
+    if (!counted.written) await mfaChallenges.use(userId, challenge);
+  },
+
+  /** Ends the challenge; true for exactly one caller, while it was open. */
+  async use(userId: string, challenge: string): Promise<boolean> {
+    const used = await conditionally(() =>
+      db.send(
+        new DeleteCommand({
+          TableName: tableName(),
+          Key: challengeKey(userId, challenge),
+          ConditionExpression: 'expires_at > :now AND failures < :max',
+          ExpressionAttributeValues: { ':now': Date.now(), ':max': CHALLENGE_MAX_FAILURES },
+        }),
+      ),
+    );
+    return used.written;
+  },
+};

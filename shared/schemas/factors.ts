@@ -1,0 +1,49 @@
+import * as z from 'zod/mini';
+import { currentPassword } from './common.ts';
+
+export const totpCode = () =>
+  z.string().check(z.meta({ description: 'The 6-digit code your authenticator shows now' }), z.regex(/^\d{6}$/, 'Enter the 6 digits your authenticator shows'));
+const recoveryCode = () => z.string().check(z.minLength(10, 'A recovery code has 10 characters'), z.maxLength(20));
+
+/**
+ * Step-up: what a sensitive action asks of a signed-in caller, the current password or a code from
+ * their authenticator (services/factors.ts requireStepUp). Spread into a body schema.
+ */
+export const stepUpFields = () => ({ current_password: z.optional(currentPassword()), totp_code: z.optional(totpCode()) });
+export const stepUpBody = () => z.strictObject(stepUpFields());
+
+export const totpEnrolment = () =>
+  z.object({
+    secret: z
+      .string()
+      .check(z.meta({ description: 'The secret in base32, shown this once: type it into an authenticator, or use the URI' }), z.regex(/^[A-Z2-7]+=*$/)),
+    otpauth_uri: z
+      .string()
+      .check(z.meta({ description: 'The otpauth:// URI (a QR code of it is what authenticator apps scan)' }), z.regex(/^otpauth:\/\/totp\//)),
+  });
+
+export const confirmTotpBody = () => z.strictObject({ code: totpCode() });
+
+export const recoveryCodesList = () =>
+  z.object({
+    recovery_codes: z
+      .array(z.string().check(z.regex(/^[a-z2-9]{5}-[a-z2-9]{5}$/)))
+      .check(z.meta({ description: 'Ten codes, shown this once: each signs in once in place of an authenticator code' })),
+  });
+
+const challengeToken = () => z.string().check(z.regex(/^[0-9a-f-]{36}\.[\w-]{43}$/, 'Send the challenge from POST /auth/login'));
+
+export const mfaBody = () =>
+  z.strictObject({ challenge: challengeToken(), code: z.optional(totpCode()), recovery_code: z.optional(recoveryCode()) }).check(
+    z.meta({ oneOf: [{ required: ['code'] }, { required: ['recovery_code'] }] }),
+    z.refine((b) => (b.code === undefined) !== (b.recovery_code === undefined), 'Send either code or recovery_code'),
+  );
+
+export const mfaChallenge = () =>
+  z.object({
+    mfa_required: z.literal(true),
+    challenge: z.string().check(z.meta({ description: 'Send it to POST /auth/login/mfa with a code within 5 minutes; it works once' })),
+    methods: z.array(z.enum(['totp', 'recovery_code'])),
+  });
+
+export type MfaBody = z.output<ReturnType<typeof mfaBody>>;

@@ -1,0 +1,115 @@
+/**
+ * Second factors (TOTP, RFC 6238, with recovery codes) and step-up: the proof a sensitive action asks
+ * of a signed-in caller, so that a stolen access token alone cannot change credentials or factors.
+ */
+import { randomBytes } from 'node:crypto';
+import { Secret, TOTP } from 'otpauth';
+import { env } from '../config/index.ts';
+import { keyedHash } from '../crypto/hash.ts';
+import { recoveryCodes, totps } from '../db/factors.ts';
+import { attemptsSubject } from '../db/login-attempts.ts';
+import { users } from '../db/users.ts';
+import type { Caller } from '../domain/user.ts';
+import { Conflict, InvalidInput, NotFound, NotPermitted } from '../errors.ts';
+import { checkPassword, countedCheck } from './password-attempts.ts';
+
+export type FactorMethod = 'totp' | 'recovery_code';
+
+const PERIOD = 30;
+const totpFor = (secret: string, label = 'account') =>
+  new TOTP({ issuer: 'User Data', label, algorithm: 'SHA1', digits: 6, period: PERIOD, secret: Secret.fromBase32(secret) });
+
+/** The second-factor methods an account can sign in with; none means a password alone signs it in. */
+export async function factorsOf(userId: string): Promise<FactorMethod[]> {
+  const totp = await totps.get(userId);
+  return totp?.active ? ['totp', 'recovery_code'] : [];
+}
+
+/** Checks a TOTP code (one step either side) and uses its time step up, so it is accepted once. */
+export async function useTotpCode(userId: string, code: string, activate = false): Promise<boolean> {
+  const totp = await totps.get(userId);
+  if (!totp || totp.active === activate) return false;
+  const now = Date.now();
+  const delta = totpFor(totp.secret).validate({ token: code, timestamp: now, window: 1 });
+  if (delta === null) return false;
+  return totps.acceptStep(userId, Math.floor(now / 1000 / PERIOD) + delta, activate);
+}
+
+const normaliseRecoveryCode = (code: string) => code.toLowerCase().replace(/[\s-]/g, '');
+const recoveryHash = (userId: string, code: string) => keyedHash('recovery-code', `${userId}:${normaliseRecoveryCode(code)}`);
+
+export const useRecoveryCode = async (userId: string, code: string) => recoveryCodes.consume(userId, await recoveryHash(userId, code));
+
+async function newRecoveryCodes(userId: string): Promise<string[]> {
+  const alphabet = 'abcdefghjkmnpqrstuvwxyz23456789';
+  const codes = Array.from({ length: 10 }, () => {
+    const chars = [...randomBytes(10)].map((byte) => alphabet[byte % alphabet.length]).join('');
+    return `${chars.slice(0, 5)}-${chars.slice(5)}`;
+  });
+  await recoveryCodes.replace(userId, await Promise.all(codes.map((code) => recoveryHash(userId, code))));
+  return codes;
+}
+
+/** What a caller proves themself with: the current password, or a code from their authenticator. */
+export interface StepUpProof {
+  current_password?: string;
+  totp_code?: string;
+}
+
+/**
+ * Step-up: a sensitive action needs the caller's current password or a fresh TOTP code, counted like
+ * a sign-in. A missing proof is a 400; a wrong one a 403 (the session itself is fine).
+ */
+export async function requireStepUp(caller: Caller, proof: StepUpProof | undefined, sourceIp: string, action = 'this change'): Promise<void> {
+  const subject = attemptsSubject.user(caller.id);
+  if (proof?.totp_code !== undefined) {
+    const code = proof.totp_code;
+    if (!(await countedCheck(subject, sourceIp, Promise.resolve(), () => useTotpCode(caller.id, code))))
+      throw new NotPermitted('The code is incorrect or already used.', [{ path: 'body.totp_code', message: 'Incorrect or already used code' }]);
+    return;
+  }
+  if (proof?.current_password !== undefined) {
+    const hash = users.get(caller.id).then((user) => user?.password_hash);
+    if (!(await checkPassword(subject, sourceIp, proof.current_password, hash)))
+      throw new NotPermitted('The current password is incorrect.', [{ path: 'body.current_password', message: 'Incorrect password' }]);
+    return;
+  }
+  throw new InvalidInput(`Enter your current password (or a code from your authenticator) to confirm ${action}.`, [
+    { path: 'body.current_password', message: 'Your current password (or totp_code) is required for this change' },
+  ]);
+}
+
+/** Admin routes answer only admins who have a second factor (unless configured off). */
+export async function assertAdminFactor(caller: Caller): Promise<void> {
+  if (caller.role !== 'admin' || !env.adminMfaRequired) return;
+  if ((await factorsOf(caller.id)).length === 0) throw new NotPermitted('Set up a second factor first: admin routes need one (POST /me/totp).');
+}
+
+export async function startTotp(caller: Caller, proof: StepUpProof, sourceIp: string) {
+  await requireStepUp(caller, proof, sourceIp, 'a new second factor');
+  const user = await users.get(caller.id);
+  if (!user) throw new NotFound('No such user.');
+  const secret = new Secret({ size: 20 }).base32;
+  if (!(await totps.startPending(caller.id, secret))) throw new Conflict('An authenticator is already set up: remove it first (DELETE /me/totp).');
+  return { secret, otpauth_uri: totpFor(secret, user.email).toString() };
+}
+
+export async function confirmTotp(caller: Caller, code: string) {
+  if (!(await useTotpCode(caller.id, code, true)))
+    throw new InvalidInput('The code does not match a pending authenticator: enter the current code, or start again with POST /me/totp.', [
+      { path: 'body.code', message: 'Incorrect code' },
+    ]);
+  return { recovery_codes: await newRecoveryCodes(caller.id) };
+}
+
+export async function removeTotp(caller: Caller, proof: StepUpProof, sourceIp: string): Promise<void> {
+  await requireStepUp(caller, proof, sourceIp, 'removing your authenticator');
+  if (!(await totps.get(caller.id))) throw new NotFound('No authenticator is set up.');
+  await totps.remove(caller.id);
+}
+
+export async function regenerateRecoveryCodes(caller: Caller, proof: StepUpProof, sourceIp: string) {
+  await requireStepUp(caller, proof, sourceIp, 'new recovery codes');
+  if (!(await factorsOf(caller.id)).includes('recovery_code')) throw new Conflict('Set up an authenticator first (POST /me/totp).');
+  return { recovery_codes: await newRecoveryCodes(caller.id) };
+}
