@@ -52,7 +52,7 @@ export interface paths {
     put?: never;
     /**
      * Sign in with email or username and password
-     * @description Send `email` or `username` (one of them) with the password. A wrong email, username or password answers the same 401. Failed attempts are counted per account and per network: past the limit the answer is 429 with Retry-After, and the password is not checked.
+     * @description Send `email` or `username` (one of them) with the password. A wrong email, username or password answers the same 401. Failed attempts are counted per account and per network: past the limit the answer is 429 with Retry-After, and the password is not checked. The answer carries a `device_token`: keep it for this account and send it with the next sign-in (and with `current_password`), and attempts from this device are judged on its own record (5 failures in a row end it), never slowed or locked by failures elsewhere.
      */
     post: operations['auth.login'];
     delete?: never;
@@ -701,7 +701,8 @@ export interface operations {
            *       "token_type": "Bearer",
            *       "access_token": "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiI1ZGRlYjJkYS0wODZmLTRmNzktOGE0ZC04M2UxY2QzN2MzMjIifQ.c2lnbmF0dXJlLW5vdC1yZWFs",
            *       "expires_in": 900,
-           *       "refresh_token": "5ddeb2da-086f-4f79-8a4d-83e1cd37c322.mACxkehfK1ui9RL09msZ_DsxT5aIZMyFYaAWrNGzqwY"
+           *       "refresh_token": "5ddeb2da-086f-4f79-8a4d-83e1cd37c322.mACxkehfK1ui9RL09msZ_DsxT5aIZMyFYaAWrNGzqwY",
+           *       "device_token": "q3Jb0x6vS0kYl1nUu7m2WZyKQwq3HcZ1e9T5oF4pR8A"
            *     }
            */
           'application/json': {
@@ -735,6 +736,8 @@ export interface operations {
             /** @description Seconds the access token is valid for */
             expires_in: number;
             refresh_token: string;
+            /** @description Keep it for this account on this device and send it with the next sign-in: attempts from a recognised device are not slowed by failures elsewhere */
+            device_token: string;
           };
         };
       };
@@ -915,13 +918,16 @@ export interface operations {
         /**
          * @example {
          *       "email": "jane@example.com",
-         *       "password": "Str0ng!Passw0rd"
+         *       "password": "Str0ng!Passw0rd",
+         *       "device_token": "q3Jb0x6vS0kYl1nUu7m2WZyKQwq3HcZ1e9T5oF4pR8A"
          *     }
          */
         'application/json': {
           email?: string;
           username?: string;
           password: string;
+          /** @description The device_token an earlier sign-in to this account gave this client */
+          device_token?: string;
         } & (unknown | unknown);
       };
     };
@@ -948,7 +954,8 @@ export interface operations {
            *       "token_type": "Bearer",
            *       "access_token": "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiI1ZGRlYjJkYS0wODZmLTRmNzktOGE0ZC04M2UxY2QzN2MzMjIifQ.c2lnbmF0dXJlLW5vdC1yZWFs",
            *       "expires_in": 900,
-           *       "refresh_token": "5ddeb2da-086f-4f79-8a4d-83e1cd37c322.mACxkehfK1ui9RL09msZ_DsxT5aIZMyFYaAWrNGzqwY"
+           *       "refresh_token": "5ddeb2da-086f-4f79-8a4d-83e1cd37c322.mACxkehfK1ui9RL09msZ_DsxT5aIZMyFYaAWrNGzqwY",
+           *       "device_token": "q3Jb0x6vS0kYl1nUu7m2WZyKQwq3HcZ1e9T5oF4pR8A"
            *     }
            */
           'application/json': {
@@ -982,6 +989,8 @@ export interface operations {
             /** @description Seconds the access token is valid for */
             expires_in: number;
             refresh_token: string;
+            /** @description Keep it for this account on this device and send it with the next sign-in: attempts from a recognised device are not slowed by failures elsewhere */
+            device_token: string;
           };
         };
       };
@@ -2992,6 +3001,8 @@ export interface operations {
           address?: string | null;
           gender?: string | null;
           current_password?: string;
+          /** @description The device_token an earlier sign-in to this account gave this client */
+          device_token?: string;
         };
       };
     };
@@ -3284,6 +3295,8 @@ export interface operations {
          */
         'application/json': {
           current_password?: string;
+          /** @description The device_token an earlier sign-in to this account gave this client */
+          device_token?: string;
         };
       };
     };
@@ -3531,6 +3544,8 @@ export interface operations {
           address?: string | null;
           gender?: string | null;
           current_password?: string;
+          /** @description The device_token an earlier sign-in to this account gave this client */
+          device_token?: string;
         };
       };
     };

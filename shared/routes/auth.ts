@@ -17,7 +17,7 @@ export const authRoutes = {
     description:
       'Creates an account with the `user` role and signs it in: the answer carries the profile and a token pair. The password needs 8 or more characters (at most 72 bytes in UTF-8) with a lowercase and an uppercase letter, a digit and a special character. An email or username already registered answers 409.',
     requestExample: { email: 'jane@example.com', password: 'Str0ng!Passw0rd', name: 'Jane Doe', username: 'jane_doe', gender: 'Female' },
-    responseExample: { user: example.user, ...example.tokens },
+    responseExample: { user: example.user, ...example.tokens, device_token: example.deviceToken },
     body: registerBody,
     status: 201,
     response: session,
@@ -32,9 +32,9 @@ export const authRoutes = {
     errors: [401],
     summary: 'Sign in with email or username and password',
     description:
-      'Send `email` or `username` (one of them) with the password. A wrong email, username or password answers the same 401. Failed attempts are counted per account and per network: past the limit the answer is 429 with Retry-After, and the password is not checked.',
-    requestExample: { email: 'jane@example.com', password: 'Str0ng!Passw0rd' },
-    responseExample: { user: example.user, ...example.tokens },
+      'Send `email` or `username` (one of them) with the password. A wrong email, username or password answers the same 401. Failed attempts are counted per account and per network: past the limit the answer is 429 with Retry-After, and the password is not checked. The answer carries a `device_token`: keep it for this account and send it with the next sign-in (and with `current_password`), and attempts from this device are judged on its own record (5 failures in a row end it), never slowed or locked by failures elsewhere.',
+    requestExample: { email: 'jane@example.com', password: 'Str0ng!Passw0rd', device_token: example.deviceToken },
+    responseExample: { user: example.user, ...example.tokens, device_token: example.deviceToken },
     body: loginBody,
     status: 200,
     response: session,

@@ -71,3 +71,5 @@ export const record = {
 
 /** A sealed cursor as the API writes one (this one opens nowhere). */
 export const nextCursor = 'dGhpcy1pcy1ub3QtYS1yZWFsLWN1cnNvci1idXQtaXQtbG9va3MtbGlrZS1vbmU';
+
+export const deviceToken = 'q3Jb0x6vS0kYl1nUu7m2WZyKQwq3HcZ1e9T5oF4pR8A';

@@ -1,5 +1,21 @@
 import * as z from 'zod/mini';
-import { currentPassword, email, idParams, name, page, pageQuery, password, pastDate, phone, role, shortText, timestamp, username, version } from './common.ts';
+import {
+  currentPassword,
+  deviceToken,
+  email,
+  idParams,
+  name,
+  page,
+  pageQuery,
+  password,
+  pastDate,
+  phone,
+  role,
+  shortText,
+  timestamp,
+  username,
+  version,
+} from './common.ts';
 
 const country = () => shortText(56);
 const address = () => shortText(200);
@@ -30,8 +46,11 @@ export const registerBody = () => z.strictObject({ email: email(), password: pas
 export const createUserBody = () =>
   z.strictObject({ email: email(), name: name(), password: z.optional(password()), role: z.optional(role()), ...profileFields() });
 
-/** The caller's own password: needed to change one's own email or password or to delete oneself. */
-const reauthentication = () => ({ current_password: z.optional(currentPassword()) });
+/**
+ * The caller's own password: needed to change one's own email or password or to delete oneself. With
+ * the device token this client got at sign-in, the check is counted on that device (not slowed by others' failures).
+ */
+const reauthentication = () => ({ current_password: z.optional(currentPassword()), device_token: z.optional(deviceToken()) });
 
 /** Partial update (PUT as the seeds use it, and PATCH); null clears an optional profile field. */
 export const updateUserBody = () =>
@@ -45,8 +64,11 @@ export const updateUserBody = () =>
       ...reauthentication(),
     })
     .check(
-      z.meta({ minProperties: 1, dependentSchemas: { current_password: { minProperties: 2 } } }),
-      z.refine((b) => Object.keys(b).some((field) => field !== 'current_password'), 'Send at least one field to change'),
+      z.meta({
+        minProperties: 1,
+        dependentSchemas: { current_password: { minProperties: 2 }, device_token: { minProperties: 3 } },
+      }),
+      z.refine((b) => Object.keys(b).some((field) => field !== 'current_password' && field !== 'device_token'), 'Send at least one field to change'),
     );
 
 /** DELETE's body is optional: only deleting oneself needs it. */

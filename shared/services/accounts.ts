@@ -1,6 +1,7 @@
 /** Sign-up, sign-in, token refresh and sign-out (seed 003's flows, with rotation and attempt limits). */
 
 import { ACCESS_TOKEN_SECONDS, signAccessToken } from '../crypto/tokens.ts';
+import { devices } from '../db/devices.ts';
 import { attemptsSubject } from '../db/login-attempts.ts';
 import { type Session, sessions, toPublicSession } from '../db/sessions.ts';
 import { OwnerGone } from '../db/user-partition.ts';
@@ -21,7 +22,11 @@ async function tokensFor(session: Session) {
   };
 }
 
-const signedIn = async (user: User) => ({ user: toPublicUser(user), ...(await tokensFor(await sessions.start(user.user_id, user.role))) });
+/** Tokens for a new session, and the device token this client keeps (the one it carried, if that was recognised). */
+async function signedIn(user: User, recognisedDevice?: string) {
+  const [session, deviceToken] = await Promise.all([sessions.start(user.user_id, user.role), devices.remember(user.user_id, recognisedDevice)]);
+  return { user: toPublicUser(user), ...(await tokensFor(session)), device_token: deviceToken };
+}
 
 export async function register(body: RegisterBody) {
   return signedIn(await createUser({ ...body, role: 'user' }));
@@ -35,23 +40,20 @@ const INVALID_LOGIN = 'The email, username or password is incorrect.';
  * (whichever identifier names it) and source address before the password is checked: see
  * domain/sign-in.ts for the limits.
  */
-export async function login({ by, identifier, password }: Login, sourceIp: string) {
+export async function login({ by, identifier, password, deviceToken }: Login, sourceIp: string) {
   const userId = await users.idBy(by, identifier);
   const subject = userId ? attemptsSubject.user(userId) : await attemptsSubject.unknown(`${by}:${identifier}`);
   const user = userId ? users.get(userId) : Promise.resolve(undefined);
-  if (
-    !(await checkPassword(
-      subject,
-      sourceIp,
-      password,
-      user.then((u) => u?.password_hash),
-    ))
-  )
-    throw new NotAuthenticated(INVALID_LOGIN);
+  const checked = await checkPassword(
+    { subject, userId, deviceToken, sourceIp },
+    password,
+    user.then((u) => u?.password_hash),
+  );
+  if (!checked.matches) throw new NotAuthenticated(INVALID_LOGIN);
   const account = await user;
   if (!account) throw new NotAuthenticated(INVALID_LOGIN); // the password checked out, so the account was read
   // Deleted since it was read: the same answer as any account that does not exist.
-  return signedIn(account).catch((error) => {
+  return signedIn(account, checked.recognised ? deviceToken : undefined).catch((error) => {
     throw error instanceof OwnerGone ? new NotAuthenticated(INVALID_LOGIN) : error;
   });
 }

@@ -48,7 +48,7 @@ export interface WriteContext {
  * is sent. Changing one's own email or password and deleting oneself require it, so a stolen access
  * token cannot take an account over. A wrong one is a 403, not a 401: the session is still open.
  */
-async function reauthenticate(caller: Caller, required: boolean, currentPassword: string | undefined, sourceIp: string) {
+async function reauthenticate(caller: Caller, required: boolean, currentPassword: string | undefined, sourceIp: string, deviceToken?: string) {
   if (currentPassword === undefined) {
     if (!required) return;
     throw new InvalidInput('Enter your current password to change your email or password or to delete your account.', [
@@ -56,7 +56,8 @@ async function reauthenticate(caller: Caller, required: boolean, currentPassword
     ]);
   }
   const hash = users.get(caller.id).then((user) => user?.password_hash);
-  if (!(await checkPassword(attemptsSubject.user(caller.id), sourceIp, currentPassword, hash))) {
+  const attempt = { subject: attemptsSubject.user(caller.id), userId: caller.id, deviceToken, sourceIp };
+  if (!(await checkPassword(attempt, currentPassword, hash)).matches) {
     throw new NotPermitted('The current password is incorrect.', [{ path: 'body.current_password', message: 'Incorrect password' }]);
   }
 }
@@ -65,12 +66,12 @@ async function reauthenticate(caller: Caller, required: boolean, currentPassword
 export async function updateUser(
   caller: Caller,
   userId: string,
-  { current_password, ...changes }: UpdateUserBody,
+  { current_password, device_token, ...changes }: UpdateUserBody,
   { condition, sourceIp }: WriteContext,
 ): Promise<PublicUser> {
   if (changes.role !== undefined && caller.role !== 'admin') throw new NotPermitted('Only an admin can change a role.');
   const ownCredentials = caller.id === userId && (changes.email !== undefined || changes.password !== undefined);
-  await reauthenticate(caller, ownCredentials, current_password, sourceIp);
+  await reauthenticate(caller, ownCredentials, current_password, sourceIp, device_token);
   const { password, ...given } = changes;
   // null clears a field: undefined in `next` drops it from the stored profile.
   const fields = Object.fromEntries(Object.entries(given).map(([field, value]) => [field, value ?? undefined])) as Partial<UserFields>;
@@ -98,7 +99,7 @@ export async function updateUser(
  * the current password.
  */
 export async function deleteUser(caller: Caller, userId: string, body: DeleteUserBody, { condition, sourceIp }: WriteContext): Promise<void> {
-  await reauthenticate(caller, caller.id === userId, body?.current_password, sourceIp);
+  await reauthenticate(caller, caller.id === userId, body?.current_password, sourceIp, body?.device_token);
   // Like updates: a concurrent change is a 412 with If-Match, and simply re-read without it.
   await withOptimisticRetry(condition, async () => {
     const user = await visibleUser(caller, userId);
