@@ -150,7 +150,7 @@ export interface paths {
     };
     /**
      * Your open sessions (signed-in devices); `current` marks the one you are using
-     * @description The caller's open sessions, one per sign-in (each refresh-token family), in session-id order, paged with `limit` and `cursor`. `current` marks the session of the access token in use. A page can hold fewer than `limit` sessions (expired ones not yet removed from storage are left out): follow `next_cursor` until it is null.
+     * @description The caller's open sessions, one per sign-in (each refresh-token family), in session-id order, each with the device (browser and system from the User-Agent it signed in with), the coarse network (IPv4 /24, IPv6 /64), how it signed in, when it was created and last used (signed in or refreshed). A sign-in from a device the account has not seen (no `device_token`) also sends the owner a notice mail. Sessions are paged with `limit` and `cursor`. `current` marks the session of the access token in use. A page can hold fewer than `limit` sessions (expired ones not yet removed from storage are left out): follow `next_cursor` until it is null.
      */
     get: operations['me.sessions'];
     put?: never;
@@ -1730,7 +1730,11 @@ export interface operations {
            *       "sessions": [
            *         {
            *           "session_id": "a9b09ad3-a449-427d-bf54-1c8d437286b3",
+           *           "device": "Firefox 128 on Windows",
+           *           "network": "203.0.113.0/24",
+           *           "method": "password",
            *           "created_at": "2026-02-03T17:05:12.000Z",
+           *           "last_used_at": "2026-02-03T17:05:12.000Z",
            *           "expires_at": "2026-03-05T17:05:12.000Z",
            *           "current": true
            *         }
@@ -1821,8 +1825,22 @@ export interface operations {
             sessions: {
               /** Format: uuid */
               session_id: string;
+              /** @description Browser and system, from the User-Agent it signed in with (a hint: the client writes it) */
+              device: string;
+              /** @description The network it signed in from: an IPv4 /24 or an IPv6 /64 */
+              network: string;
+              /**
+               * @description How it signed in
+               * @enum {string}
+               */
+              method: 'password' | 'password+totp' | 'password+recovery_code' | 'password+passkey' | 'passkey';
               /** Format: date-time */
               created_at: string;
+              /**
+               * Format: date-time
+               * @description When it signed in or last refreshed its tokens
+               */
+              last_used_at: string;
               /** Format: date-time */
               expires_at: string;
               current: boolean;
@@ -1961,7 +1979,11 @@ export interface operations {
            *       "items": [
            *         {
            *           "session_id": "a9b09ad3-a449-427d-bf54-1c8d437286b3",
+           *           "device": "Firefox 128 on Windows",
+           *           "network": "203.0.113.0/24",
+           *           "method": "password",
            *           "created_at": "2026-02-03T17:05:12.000Z",
+           *           "last_used_at": "2026-02-03T17:05:12.000Z",
            *           "expires_at": "2026-03-05T17:05:12.000Z",
            *           "current": true
            *         }
@@ -1973,8 +1995,22 @@ export interface operations {
             items: {
               /** Format: uuid */
               session_id: string;
+              /** @description Browser and system, from the User-Agent it signed in with (a hint: the client writes it) */
+              device: string;
+              /** @description The network it signed in from: an IPv4 /24 or an IPv6 /64 */
+              network: string;
+              /**
+               * @description How it signed in
+               * @enum {string}
+               */
+              method: 'password' | 'password+totp' | 'password+recovery_code' | 'password+passkey' | 'passkey';
               /** Format: date-time */
               created_at: string;
+              /**
+               * Format: date-time
+               * @description When it signed in or last refreshed its tokens
+               */
+              last_used_at: string;
               /** Format: date-time */
               expires_at: string;
               current: boolean;

@@ -5,15 +5,17 @@
  *
  * | item | PK, SK | attributes |
  * | --- | --- | --- |
- * | session | `USER#<user_id>`, `SESSION#<session_id>` | entity `session`, role, created_at, ttl (30 days, extended on refresh) |
+ * | session | `USER#<user_id>`, `SESSION#<session_id>` | entity `session`, user_id, role, method, client_sealed (device and network, AES-256-GCM bound to the session), created_at, last_used_at, ttl (30 days, extended on refresh) |
  * | refresh token | `USER#<user_id>`, `REFRESH#<sha256 of the token>` | entity `refresh_token`, user_id, session_id, role, spent, ttl |
  *
  * Both live in the account's partition (user-partition.ts), so deleting the account deletes them.
  */
 import { randomUUID } from 'node:crypto';
 import { DeleteCommand } from '@aws-sdk/lib-dynamodb';
+import { openField, sealField } from '../crypto/field-cipher.ts';
 import { sha256 } from '../crypto/hash.ts';
 import { newRefreshToken, REFRESH_TOKEN_SECONDS, refreshTokenUser } from '../crypto/tokens.ts';
+import type { SignInMethod } from '../domain/device.ts';
 import type { Role } from '../domain/user.ts';
 import { db, tableName } from './client.ts';
 import { everything, inPartition, type Key, pages, queryPage } from './query.ts';
@@ -36,11 +38,21 @@ export interface Session {
   refreshToken: string;
 }
 
-export interface OpenSession {
+/** Where and how a session signed in, as its owner sees it (domain/device.ts). */
+export interface SignInOrigin {
+  device: string;
+  network: string;
+  method: SignInMethod;
+}
+
+export interface OpenSession extends SignInOrigin {
   sessionId: string;
   createdAt: string;
+  lastUsedAt: string;
   expiresAt: number;
 }
+
+const clientContext = (userId: string, sessionId: string) => `session:${userId}:${sessionId}`;
 
 const refreshItem = (tokenHash: string, userId: string, sessionId: string, role: Role, expires: number) => ({
   ...sessionKeys.refreshToken(userId, tokenHash),
@@ -53,15 +65,33 @@ const refreshItem = (tokenHash: string, userId: string, sessionId: string, role:
 });
 
 /** Session items as sessions, without the expired ones TTL has not removed yet. */
-const openSessions = (items: Item[]): OpenSession[] =>
-  items
-    .filter((item) => item.ttl > epochSeconds())
-    .map((item) => ({ sessionId: String(item.SK).slice(SESSION.length), createdAt: item.created_at, expiresAt: item.ttl }));
+const openSessions = (items: Item[]): Promise<OpenSession[]> =>
+  Promise.all(
+    items
+      .filter((item) => item.ttl > epochSeconds())
+      .map(async (item) => {
+        const sessionId = String(item.SK).slice(SESSION.length);
+        const client = item.client_sealed ? JSON.parse(await openField(item.client_sealed, clientContext(item.user_id, sessionId))) : {};
+        return {
+          sessionId,
+          createdAt: item.created_at,
+          lastUsedAt: item.last_used_at ?? item.created_at,
+          expiresAt: item.ttl,
+          device: client.device ?? 'Unknown device',
+          network: client.network ?? 'unknown',
+          method: item.method ?? 'password',
+        };
+      }),
+  );
 
 /** A session as its owner sees it: `current` marks the one the request came from. */
 export const toPublicSession = (session: OpenSession, currentSessionId: string) => ({
   session_id: session.sessionId,
+  device: session.device,
+  network: session.network,
+  method: session.method,
   created_at: session.createdAt,
+  last_used_at: session.lastUsedAt,
   expires_at: new Date(session.expiresAt * 1000).toISOString(),
   current: session.sessionId === currentSessionId,
 });
@@ -73,16 +103,28 @@ class TokenReused extends Error {}
 
 export const sessions = {
   /** Opens a session for an existing user (OwnerGone: a sign-in lost the race with the account's deletion). */
-  async start(userId: string, role: Role): Promise<Session> {
+  async start(userId: string, role: Role, { device, network, method }: SignInOrigin): Promise<Session> {
     const sessionId = randomUUID();
     const refreshToken = newRefreshToken(userId);
     const expires = epochSeconds() + REFRESH_TOKEN_SECONDS;
+    const now = new Date().toISOString();
+    const client = await sealField(JSON.stringify({ device, network }), clientContext(userId, sessionId));
     await transact([
       ownerExists(userId),
       {
         Put: {
           TableName: tableName(),
-          Item: { ...sessionKeys.session(userId, sessionId), entity: 'session', role, created_at: new Date().toISOString(), ttl: expires },
+          Item: {
+            ...sessionKeys.session(userId, sessionId),
+            entity: 'session',
+            user_id: userId,
+            role,
+            method,
+            client_sealed: client,
+            created_at: now,
+            last_used_at: now,
+            ttl: expires,
+          },
         },
       },
       { Put: { TableName: tableName(), Item: refreshItem(sha256(refreshToken), userId, sessionId, role, expires) } },
@@ -126,10 +168,10 @@ export const sessions = {
           Update: {
             TableName: tableName(),
             Key: sessionKeys.session(userId, sessionId),
-            UpdateExpression: 'SET #ttl = :expires',
+            UpdateExpression: 'SET #ttl = :expires, last_used_at = :now',
             ConditionExpression: 'attribute_exists(PK)',
             ExpressionAttributeNames: { '#ttl': 'ttl' },
-            ExpressionAttributeValues: { ':expires': expires },
+            ExpressionAttributeValues: { ':expires': expires, ':now': new Date().toISOString() },
           },
         },
         { Put: { TableName: tableName(), Item: refreshItem(sha256(next), userId, sessionId, token.role, expires) } },
@@ -153,7 +195,7 @@ export const sessions = {
   /** One page of a user's open sessions, in session-id order. */
   async page(userId: string, limit: number, startKey?: Key) {
     const { items, lastKey } = await queryPage({ ...ofUser(userId), Limit: limit }, startKey);
-    return { items: openSessions(items), lastKey };
+    return { items: await openSessions(items), lastKey };
   },
 
   /** Closes every session of a user (password change, role change, account deletion). */

@@ -3,14 +3,16 @@
 import { ACCESS_TOKEN_SECONDS, signAccessToken } from '../crypto/tokens.ts';
 import { devices } from '../db/devices.ts';
 import { attemptsSubject } from '../db/login-attempts.ts';
-import { type Session, sessions, toPublicSession } from '../db/sessions.ts';
+import { type Session, type SignInOrigin, sessions, toPublicSession } from '../db/sessions.ts';
 import { OwnerGone } from '../db/user-partition.ts';
 import { toPublicUser, type User, users } from '../db/users.ts';
+import { coarseNetwork, describeDevice, type SignInMethod } from '../domain/device.ts';
 import type { Caller, Login } from '../domain/user.ts';
 import { NotAuthenticated, NotFound } from '../errors.ts';
 import type { RegisterBody } from '../schemas/users.ts';
 import { paged } from './paging.ts';
 import { checkPassword } from './password-attempts.ts';
+import { noticeOfNewDevice } from './sign-in-notice.ts';
 import { createUser } from './users.ts';
 
 async function tokensFor(session: Session) {
@@ -22,14 +24,30 @@ async function tokensFor(session: Session) {
   };
 }
 
-/** Tokens for a new session, and the device token this client keeps (the one it carried, if that was recognised). */
-async function signedIn(user: User, recognisedDevice?: string) {
-  const [session, deviceToken] = await Promise.all([sessions.start(user.user_id, user.role), devices.remember(user.user_id, recognisedDevice)]);
+/** Where a request comes from, as a session records it. */
+export interface ClientContext {
+  sourceIp: string;
+  userAgent: string | undefined;
+}
+
+const originOf = ({ sourceIp, userAgent }: ClientContext, method: SignInMethod): SignInOrigin => ({
+  device: describeDevice(userAgent),
+  network: coarseNetwork(sourceIp),
+  method,
+});
+
+/**
+ * Tokens for a new session, and the device token this client keeps: the one it carried if that was
+ * recognised, else a new one, and then the owner is told of a sign-in from a new device.
+ */
+async function signedIn(user: User, origin: SignInOrigin, { recognisedDevice, notify }: { recognisedDevice?: string; notify: boolean }) {
+  const [session, deviceToken] = await Promise.all([sessions.start(user.user_id, user.role, origin), devices.remember(user.user_id, recognisedDevice)]);
+  if (notify && !recognisedDevice) await noticeOfNewDevice(user, origin);
   return { user: toPublicUser(user), ...(await tokensFor(session)), device_token: deviceToken };
 }
 
-export async function register(body: RegisterBody) {
-  return signedIn(await createUser({ ...body, role: 'user' }));
+export async function register(body: RegisterBody, client: ClientContext) {
+  return signedIn(await createUser({ ...body, role: 'user' }), originOf(client, 'password'), { notify: false });
 }
 
 const INVALID_LOGIN = 'The email, username or password is incorrect.';
@@ -40,7 +58,8 @@ const INVALID_LOGIN = 'The email, username or password is incorrect.';
  * (whichever identifier names it) and source address before the password is checked: see
  * domain/sign-in.ts for the limits.
  */
-export async function login({ by, identifier, password, deviceToken }: Login, sourceIp: string) {
+export async function login({ by, identifier, password, deviceToken }: Login, client: ClientContext) {
+  const { sourceIp } = client;
   const userId = await users.idBy(by, identifier);
   const subject = userId ? attemptsSubject.user(userId) : await attemptsSubject.unknown(`${by}:${identifier}`);
   const user = userId ? users.get(userId) : Promise.resolve(undefined);
@@ -53,7 +72,8 @@ export async function login({ by, identifier, password, deviceToken }: Login, so
   const account = await user;
   if (!account) throw new NotAuthenticated(INVALID_LOGIN); // the password checked out, so the account was read
   // Deleted since it was read: the same answer as any account that does not exist.
-  return signedIn(account, checked.recognised ? deviceToken : undefined).catch((error) => {
+  const recognisedDevice = checked.recognised ? deviceToken : undefined;
+  return signedIn(account, originOf(client, 'password'), { recognisedDevice, notify: true }).catch((error) => {
     throw error instanceof OwnerGone ? new NotAuthenticated(INVALID_LOGIN) : error;
   });
 }

@@ -24,7 +24,7 @@ import { buildEvent } from './gateway/events.ts';
 import { compileRoute } from './gateway/routing.ts';
 
 async function signIn(userId: string, role: 'user' | 'admin') {
-  const session = await sessions.start(userId, role);
+  const session = await sessions.start(userId, role, { device: 'Sample device', network: 'sample', method: 'password' });
   return { token: await signAccessToken({ sub: userId, role, sid: session.sessionId }), refreshToken: session.refreshToken, sessionId: session.sessionId };
 }
 
