@@ -6,15 +6,15 @@
  * | item | PK, SK | attributes |
  * | --- | --- | --- |
  * | session | `USER#<user_id>`, `SESSION#<session_id>` | entity `session`, user_id, role, method, client_sealed (device and network, AES-256-GCM bound to the session), created_at, last_used_at, ttl (30 days, extended on refresh) |
- * | refresh token | `USER#<user_id>`, `REFRESH#<sha256 of the token>` | entity `refresh_token`, user_id, session_id, role, spent, ttl |
+ * | refresh token | `USER#<user_id>`, `REFRESH#<sha256 of the token>` | entity `refresh_token`, user_id, session_id, role, spent, spent_at (ms), successor_sealed (the pair its rotation made, AES-256-GCM), ttl |
  *
  * Both live in the account's partition (user-partition.ts), so deleting the account deletes them.
  */
 import { randomUUID } from 'node:crypto';
-import { DeleteCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { openField, sealField } from '../crypto/field-cipher.ts';
 import { sha256 } from '../crypto/hash.ts';
-import { newRefreshToken, REFRESH_TOKEN_SECONDS, refreshTokenUser } from '../crypto/tokens.ts';
+import { newRefreshToken, REFRESH_TOKEN_SECONDS, refreshTokenUser, signAccessToken } from '../crypto/tokens.ts';
 import type { SignInMethod } from '../domain/device.ts';
 import type { Role } from '../domain/user.ts';
 import { db, tableName } from './client.ts';
@@ -101,6 +101,27 @@ const ofUser = (userId: string) => ({ ...inPartition(userPartition(userId), SESS
 /** A refresh token presented again after it was rotated. */
 class TokenReused extends Error {}
 
+/** A rotation's result: the new access token and refresh token. */
+export interface RotatedPair {
+  accessToken: string;
+  refreshToken: string;
+}
+
+/** How long after its rotation a refresh token presented again gets the same pair (a duplicate, not a replay). */
+export const REFRESH_GRACE_SECONDS = 10;
+
+const successorContext = (refreshToken: string) => `refresh-successor:${sha256(refreshToken)}`;
+
+/** A spent token presented again: within the grace period its rotation's pair, after it a replay that ends the family. */
+async function duplicateOrReplay(token: Item, refreshToken: string): Promise<RotatedPair | undefined> {
+  if (token.successor_sealed && Date.now() - token.spent_at <= REFRESH_GRACE_SECONDS * 1000) {
+    if (!(await sessions.isOpen(token.user_id, token.session_id))) return undefined; // signed out meanwhile
+    return JSON.parse(await openField(token.successor_sealed, successorContext(refreshToken)));
+  }
+  await sessions.end(token.user_id, token.session_id);
+  return undefined;
+}
+
 export const sessions = {
   /** Opens a session for an existing user (OwnerGone: a sign-in lost the race with the account's deletion). */
   async start(userId: string, role: Role, { device, network, method }: SignInOrigin): Promise<Session> {
@@ -138,17 +159,26 @@ export const sessions = {
     return session !== undefined && session.ttl > epochSeconds();
   },
 
-  /** Rotates a refresh token. Returns undefined for an unknown, expired or reused token (reuse ends the family). */
-  async rotate(refreshToken: string): Promise<Session | undefined> {
+  /**
+   * Rotates a refresh token into a new pair. Undefined for an unknown, expired or reused token (reuse
+   * ends the family). A token presented again within REFRESH_GRACE_SECONDS of its rotation (two tabs,
+   * a network retry) gets the very pair its rotation made, kept sealed on the spent token's item;
+   * after that, presenting it is a replay.
+   */
+  async rotate(refreshToken: string): Promise<RotatedPair | undefined> {
     const owner = refreshTokenUser(refreshToken);
     if (!owner) return undefined;
     const tokenKey = sessionKeys.refreshToken(owner, sha256(refreshToken));
     const token = await batchedGet(tokenKey);
     if (!token || token.ttl <= epochSeconds()) return undefined;
     const { user_id: userId, session_id: sessionId } = token;
-    if (token.spent) return void (await sessions.end(userId, sessionId));
+    if (token.spent) return duplicateOrReplay(token, refreshToken);
 
     const next = newRefreshToken(userId);
+    const pair: RotatedPair = {
+      accessToken: await signAccessToken({ sub: userId, role: token.role, sid: sessionId }),
+      refreshToken: next,
+    };
     const expires = epochSeconds() + REFRESH_TOKEN_SECONDS;
     try {
       await transact([
@@ -157,9 +187,14 @@ export const sessions = {
             Update: {
               TableName: tableName(),
               Key: tokenKey,
-              UpdateExpression: 'SET spent = :true',
+              UpdateExpression: 'SET spent = :true, spent_at = :nowMs, successor_sealed = :successor',
               ConditionExpression: 'spent = :false',
-              ExpressionAttributeValues: { ':true': true, ':false': false },
+              ExpressionAttributeValues: {
+                ':true': true,
+                ':false': false,
+                ':nowMs': Date.now(),
+                ':successor': await sealField(JSON.stringify(pair), successorContext(refreshToken)),
+              },
             },
           },
           () => new TokenReused(),
@@ -177,12 +212,15 @@ export const sessions = {
         { Put: { TableName: tableName(), Item: refreshItem(sha256(next), userId, sessionId, token.role, expires) } },
       ]);
     } catch (error) {
-      // Spent by a concurrent request (a replay): close the family. The session closed meanwhile: nothing to do.
-      if (error instanceof TokenReused) await sessions.end(userId, sessionId);
-      else if (!(error instanceof StaleVersion)) throw error;
+      // Spent by a concurrent request: the same pair if it was a duplicate, else a replay. The session closed meanwhile: nothing to do.
+      if (error instanceof TokenReused) {
+        const spent = await db.send(new GetCommand({ TableName: tableName(), Key: tokenKey, ConsistentRead: true }));
+        return spent.Item ? duplicateOrReplay(spent.Item, refreshToken) : undefined;
+      }
+      if (!(error instanceof StaleVersion)) throw error;
       return undefined;
     }
-    return { userId, sessionId, role: token.role, refreshToken: next };
+    return pair;
   },
 
   async end(userId: string, sessionId: string): Promise<void> {

@@ -48,7 +48,7 @@ export const authRoutes = {
     errors: [401],
     summary: 'Exchange a refresh token for a new token pair',
     description:
-      'Each refresh token works once: the answer carries a new access token and a new refresh token. An expired, used or revoked refresh token answers 401: sign in again.',
+      'Each refresh token works once: the answer carries a new access token and a new refresh token. The same refresh token sent again within 10 seconds (two tabs, a retry) answers the same pair; sent later it is a replay, which ends the session. An expired, replayed or revoked refresh token answers 401: sign in again.',
     requestExample: { refresh_token: example.tokens.refresh_token },
     responseExample: example.tokens,
     body: refreshBody,

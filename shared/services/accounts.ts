@@ -79,9 +79,9 @@ export async function login({ by, identifier, password, deviceToken }: Login, cl
 }
 
 export async function refresh(refreshToken: string) {
-  const session = await sessions.rotate(refreshToken);
-  if (!session) throw new NotAuthenticated('The refresh token is invalid, expired or already used; sign in again.');
-  return tokensFor(session);
+  const pair = await sessions.rotate(refreshToken);
+  if (!pair) throw new NotAuthenticated('The refresh token is invalid, expired or already used; sign in again.');
+  return { token_type: 'Bearer' as const, access_token: pair.accessToken, expires_in: ACCESS_TOKEN_SECONDS, refresh_token: pair.refreshToken };
 }
 
 export const logout = (caller: Caller) => sessions.end(caller.id, caller.sessionId);
