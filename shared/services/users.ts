@@ -11,10 +11,12 @@ import type { CreateUserBody, DeleteUserBody, PublicUser, UpdateUserBody } from 
 import { withOptimisticRetry } from './optimistic.ts';
 import { paged } from './paging.ts';
 import { checkPassword } from './password-attempts.ts';
+import { assertUnguessable } from './password-strength.ts';
 import { removeAccountData } from './privacy.ts';
 
 /** Creates an account (sign-up goes through here too). */
 export async function createUser({ password, role = 'user', ...fields }: CreateUserBody): Promise<User> {
+  if (password !== undefined) await assertUnguessable(password, [fields.email, fields.name, fields.username]);
   const passwordHash = password === undefined ? undefined : await hashPassword(password);
   return users.create({ ...fields, role } as UserFields, passwordHash);
 }
@@ -70,6 +72,7 @@ export async function updateUser(
   { condition, sourceIp }: WriteContext,
 ): Promise<PublicUser> {
   if (changes.role !== undefined && caller.role !== 'admin') throw new NotPermitted('Only an admin can change a role.');
+  if (changes.password !== undefined) await assertUnguessable(changes.password, [changes.email, changes.name, changes.username]);
   const ownCredentials = caller.id === userId && (changes.email !== undefined || changes.password !== undefined);
   await reauthenticate(caller, ownCredentials, current_password, sourceIp, device_token);
   const { password, ...given } = changes;
