@@ -2,4 +2,6 @@ import { defineHandler } from '../../shared/http/handler.ts';
 import { authRoutes } from '../../shared/routes/auth.ts';
 import { verifyEmail } from '../../shared/services/accounts.ts';
 
-export const handler = defineHandler(authRoutes['auth.verify'], ({ body }) => verifyEmail(body.token));
+export const handler = defineHandler(authRoutes['auth.verify'], ({ body, sourceIp, header }) =>
+  verifyEmail(body.token, { sourceIp, userAgent: header('user-agent') }),
+);

@@ -72,7 +72,7 @@ export interface paths {
     put?: never;
     /**
      * Sign in with email or username and password
-     * @description Send `email` or `username` (one of them) with the password. A wrong email, username or password answers the same 401. Failed attempts are counted per account and per network: past the limit the answer is 429 with Retry-After, and the password is not checked. For an account with a second factor the right password answers `mfa_required` with a `challenge` (5 minutes, single use) and the `methods` it accepts instead of tokens: send it with a code to POST /auth/login/mfa.
+     * @description Send `email` or `username` (one of them) with the password. A wrong email, username or password answers the same 401. Failed attempts are counted per account and per network: past the limit the answer is 429 with Retry-After, and the password is not checked. The answer carries a `device_token`: keep it for this account and send it with the next sign-in (and with `current_password`), and attempts from this device are judged on its own record (5 failures in a row end it), never slowed or locked by failures elsewhere. For an account with a second factor the right password answers `mfa_required` with a `challenge` (5 minutes, single use) and the `methods` it accepts instead of tokens: send it with a code to POST /auth/login/mfa.
      */
     post: operations['auth.login'];
     delete?: never;
@@ -112,7 +112,7 @@ export interface paths {
     put?: never;
     /**
      * Exchange a refresh token for a new token pair
-     * @description Each refresh token works once: the answer carries a new access token and a new refresh token. An expired, used or revoked refresh token answers 401: sign in again.
+     * @description Each refresh token works once: the answer carries a new access token and a new refresh token. The same refresh token sent again within 10 seconds (two tabs, a retry) answers the same pair; sent later it is a replay, which ends the session. An expired, replayed or revoked refresh token answers 401: sign in again.
      */
     post: operations['auth.token'];
     delete?: never;
@@ -190,7 +190,7 @@ export interface paths {
     };
     /**
      * Your open sessions (signed-in devices); `current` marks the one you are using
-     * @description The caller's open sessions, one per sign-in (each refresh-token family), in session-id order, paged with `limit` and `cursor`. `current` marks the session of the access token in use. A page can hold fewer than `limit` sessions (expired ones not yet removed from storage are left out): follow `next_cursor` until it is null.
+     * @description The caller's open sessions, one per sign-in (each refresh-token family), in session-id order, each with the device (browser and system from the User-Agent it signed in with), the coarse network (IPv4 /24, IPv6 /64), how it signed in, when it was created and last used (signed in or refreshed). A sign-in from a device the account has not seen (no `device_token`) also sends the owner a notice mail. Sessions are paged with `limit` and `cursor`. `current` marks the session of the access token in use. A page can hold fewer than `limit` sessions (expired ones not yet removed from storage are left out): follow `next_cursor` until it is null.
      */
     get: operations['me.sessions'];
     put?: never;
@@ -1009,7 +1009,8 @@ export interface operations {
            *       "token_type": "Bearer",
            *       "access_token": "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiI1ZGRlYjJkYS0wODZmLTRmNzktOGE0ZC04M2UxY2QzN2MzMjIifQ.c2lnbmF0dXJlLW5vdC1yZWFs",
            *       "expires_in": 900,
-           *       "refresh_token": "5ddeb2da-086f-4f79-8a4d-83e1cd37c322.mACxkehfK1ui9RL09msZ_DsxT5aIZMyFYaAWrNGzqwY"
+           *       "refresh_token": "5ddeb2da-086f-4f79-8a4d-83e1cd37c322.mACxkehfK1ui9RL09msZ_DsxT5aIZMyFYaAWrNGzqwY",
+           *       "device_token": "q3Jb0x6vS0kYl1nUu7m2WZyKQwq3HcZ1e9T5oF4pR8A"
            *     }
            */
           'application/json': {
@@ -1045,6 +1046,8 @@ export interface operations {
             /** @description Seconds the access token is valid for */
             expires_in: number;
             refresh_token: string;
+            /** @description Keep it for this account on this device and send it with the next sign-in: attempts from a recognised device are not slowed by failures elsewhere */
+            device_token: string;
           };
         };
       };
@@ -1225,13 +1228,16 @@ export interface operations {
         /**
          * @example {
          *       "email": "jane@example.com",
-         *       "password": "Str0ng!Passw0rd"
+         *       "password": "Str0ng!Passw0rd",
+         *       "device_token": "q3Jb0x6vS0kYl1nUu7m2WZyKQwq3HcZ1e9T5oF4pR8A"
          *     }
          */
         'application/json': {
           email?: string;
           username?: string;
           password: string;
+          /** @description The device_token an earlier sign-in to this account gave this client */
+          device_token?: string;
         } & (unknown | unknown);
       };
     };
@@ -1258,7 +1264,8 @@ export interface operations {
            *       "token_type": "Bearer",
            *       "access_token": "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiI1ZGRlYjJkYS0wODZmLTRmNzktOGE0ZC04M2UxY2QzN2MzMjIifQ.c2lnbmF0dXJlLW5vdC1yZWFs",
            *       "expires_in": 900,
-           *       "refresh_token": "5ddeb2da-086f-4f79-8a4d-83e1cd37c322.mACxkehfK1ui9RL09msZ_DsxT5aIZMyFYaAWrNGzqwY"
+           *       "refresh_token": "5ddeb2da-086f-4f79-8a4d-83e1cd37c322.mACxkehfK1ui9RL09msZ_DsxT5aIZMyFYaAWrNGzqwY",
+           *       "device_token": "q3Jb0x6vS0kYl1nUu7m2WZyKQwq3HcZ1e9T5oF4pR8A"
            *     }
            */
           'application/json':
@@ -1295,6 +1302,8 @@ export interface operations {
                 /** @description Seconds the access token is valid for */
                 expires_in: number;
                 refresh_token: string;
+                /** @description Keep it for this account on this device and send it with the next sign-in: attempts from a recognised device are not slowed by failures elsewhere */
+                device_token: string;
               }
             | {
                 /** @constant */
@@ -1516,7 +1525,8 @@ export interface operations {
            *       "token_type": "Bearer",
            *       "access_token": "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiI1ZGRlYjJkYS0wODZmLTRmNzktOGE0ZC04M2UxY2QzN2MzMjIifQ.c2lnbmF0dXJlLW5vdC1yZWFs",
            *       "expires_in": 900,
-           *       "refresh_token": "5ddeb2da-086f-4f79-8a4d-83e1cd37c322.mACxkehfK1ui9RL09msZ_DsxT5aIZMyFYaAWrNGzqwY"
+           *       "refresh_token": "5ddeb2da-086f-4f79-8a4d-83e1cd37c322.mACxkehfK1ui9RL09msZ_DsxT5aIZMyFYaAWrNGzqwY",
+           *       "device_token": "q3Jb0x6vS0kYl1nUu7m2WZyKQwq3HcZ1e9T5oF4pR8A"
            *     }
            */
           'application/json': {
@@ -1552,6 +1562,8 @@ export interface operations {
             /** @description Seconds the access token is valid for */
             expires_in: number;
             refresh_token: string;
+            /** @description Keep it for this account on this device and send it with the next sign-in: attempts from a recognised device are not slowed by failures elsewhere */
+            device_token: string;
           };
         };
       };
@@ -2339,7 +2351,11 @@ export interface operations {
            *       "sessions": [
            *         {
            *           "session_id": "a9b09ad3-a449-427d-bf54-1c8d437286b3",
+           *           "device": "Firefox 128 on Windows",
+           *           "network": "203.0.113.0/24",
+           *           "method": "password",
            *           "created_at": "2026-02-03T17:05:12.000Z",
+           *           "last_used_at": "2026-02-03T17:05:12.000Z",
            *           "expires_at": "2026-03-05T17:05:12.000Z",
            *           "current": true
            *         }
@@ -2597,8 +2613,22 @@ export interface operations {
             sessions: {
               /** Format: uuid */
               session_id: string;
+              /** @description Browser and system, from the User-Agent it signed in with (a hint: the client writes it) */
+              device: string;
+              /** @description The network it signed in from: an IPv4 /24 or an IPv6 /64 */
+              network: string;
+              /**
+               * @description How it signed in
+               * @enum {string}
+               */
+              method: 'password' | 'password+totp' | 'password+recovery_code' | 'password+passkey' | 'passkey';
               /** Format: date-time */
               created_at: string;
+              /**
+               * Format: date-time
+               * @description When it signed in or last refreshed its tokens
+               */
+              last_used_at: string;
               /** Format: date-time */
               expires_at: string;
               current: boolean;
@@ -2777,7 +2807,11 @@ export interface operations {
            *       "items": [
            *         {
            *           "session_id": "a9b09ad3-a449-427d-bf54-1c8d437286b3",
+           *           "device": "Firefox 128 on Windows",
+           *           "network": "203.0.113.0/24",
+           *           "method": "password",
            *           "created_at": "2026-02-03T17:05:12.000Z",
+           *           "last_used_at": "2026-02-03T17:05:12.000Z",
            *           "expires_at": "2026-03-05T17:05:12.000Z",
            *           "current": true
            *         }
@@ -2789,8 +2823,22 @@ export interface operations {
             items: {
               /** Format: uuid */
               session_id: string;
+              /** @description Browser and system, from the User-Agent it signed in with (a hint: the client writes it) */
+              device: string;
+              /** @description The network it signed in from: an IPv4 /24 or an IPv6 /64 */
+              network: string;
+              /**
+               * @description How it signed in
+               * @enum {string}
+               */
+              method: 'password' | 'password+totp' | 'password+recovery_code' | 'password+passkey' | 'passkey';
               /** Format: date-time */
               created_at: string;
+              /**
+               * Format: date-time
+               * @description When it signed in or last refreshed its tokens
+               */
+              last_used_at: string;
               /** Format: date-time */
               expires_at: string;
               current: boolean;
@@ -3114,6 +3162,8 @@ export interface operations {
           current_password?: string;
           /** @description The 6-digit code your authenticator shows now */
           totp_code?: string;
+          /** @description The device_token an earlier sign-in to this account gave this client */
+          device_token?: string;
         };
       };
     };
@@ -3338,6 +3388,8 @@ export interface operations {
           current_password?: string;
           /** @description The 6-digit code your authenticator shows now */
           totp_code?: string;
+          /** @description The device_token an earlier sign-in to this account gave this client */
+          device_token?: string;
         };
       };
     };
@@ -3746,6 +3798,8 @@ export interface operations {
           current_password?: string;
           /** @description The 6-digit code your authenticator shows now */
           totp_code?: string;
+          /** @description The device_token an earlier sign-in to this account gave this client */
+          device_token?: string;
         };
       };
     };
@@ -4208,6 +4262,8 @@ export interface operations {
           current_password?: string;
           /** @description The 6-digit code your authenticator shows now */
           totp_code?: string;
+          /** @description The device_token an earlier sign-in to this account gave this client */
+          device_token?: string;
         };
       };
     };
@@ -4692,6 +4748,8 @@ export interface operations {
           current_password?: string;
           /** @description The 6-digit code your authenticator shows now */
           totp_code?: string;
+          /** @description The device_token an earlier sign-in to this account gave this client */
+          device_token?: string;
         };
       };
     };
@@ -4988,6 +5046,8 @@ export interface operations {
           current_password?: string;
           /** @description The 6-digit code your authenticator shows now */
           totp_code?: string;
+          /** @description The device_token an earlier sign-in to this account gave this client */
+          device_token?: string;
         };
       };
     };
@@ -5254,6 +5314,8 @@ export interface operations {
           current_password?: string;
           /** @description The 6-digit code your authenticator shows now */
           totp_code?: string;
+          /** @description The device_token an earlier sign-in to this account gave this client */
+          device_token?: string;
         };
       };
     };

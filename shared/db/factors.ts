@@ -109,7 +109,8 @@ export const CHALLENGE_SECONDS = 5 * 60;
 export const CHALLENGE_MAX_FAILURES = 5;
 
 export const mfaChallenges = {
-  async create(userId: string, challenge: string): Promise<void> {
+  /** `recognisedDevice`: the password step came from a recognised device (no new-device notice then). */
+  async create(userId: string, challenge: string, recognisedDevice: boolean): Promise<void> {
     const now = Date.now();
     await db.send(
       new PutCommand({
@@ -118,6 +119,7 @@ export const mfaChallenges = {
           ...challengeKey(userId, challenge),
           entity: 'mfa-challenge',
           failures: 0,
+          recognised_device: recognisedDevice,
           expires_at: now + CHALLENGE_SECONDS * 1000,
           ttl: epochSeconds(now) + CHALLENGE_SECONDS,
         },
@@ -146,8 +148,8 @@ export const mfaChallenges = {
     if (!counted.written) await mfaChallenges.use(userId, challenge);
   },
 
-  /** Ends the challenge; true for exactly one caller, while it was open. */
-  async use(userId: string, challenge: string): Promise<boolean> {
+  /** Ends the challenge; for exactly one caller, while it was open, whether its device was recognised. */
+  async use(userId: string, challenge: string): Promise<{ recognisedDevice: boolean } | undefined> {
     const used = await conditionally(() =>
       db.send(
         new DeleteCommand({
@@ -155,9 +157,10 @@ export const mfaChallenges = {
           Key: challengeKey(userId, challenge),
           ConditionExpression: 'expires_at > :now AND failures < :max',
           ExpressionAttributeValues: { ':now': Date.now(), ':max': CHALLENGE_MAX_FAILURES },
+          ReturnValues: 'ALL_OLD',
         }),
       ),
     );
-    return used.written;
+    return used.written ? { recognisedDevice: used.output.Attributes?.recognised_device === true } : undefined;
   },
 };

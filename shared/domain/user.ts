@@ -19,4 +19,6 @@ export interface Login {
   by: 'email' | 'username';
   identifier: string;
   password: string;
+  /** The device token an earlier sign-in gave this client, if it kept one. */
+  deviceToken?: string;
 }

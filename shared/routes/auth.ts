@@ -34,7 +34,7 @@ export const authRoutes = {
     description:
       'Send the token of the link mailed by POST /auth/register (the part after `#verify=`). The account is created with its email verified (`email_verified_at`) and signed in: the answer carries the profile and a token pair. The token works once. An unknown, used or expired token, or an address that has been verified by someone else meanwhile, answers 400 (`invalid or expired link`): sign up again. A username taken meanwhile answers 409.',
     requestExample: { token: 'pU3x0B6mK1cWq9yZs4LtR8vN2aDf7HjE5gQiYoAuXw0' },
-    responseExample: { user: { ...example.user, email_verified_at: example.created }, ...example.tokens },
+    responseExample: { user: { ...example.user, email_verified_at: example.created }, ...example.tokens, device_token: example.deviceToken },
     body: verifyBody,
     status: 200,
     response: session,
@@ -49,9 +49,9 @@ export const authRoutes = {
     errors: [401],
     summary: 'Sign in with email or username and password',
     description:
-      'Send `email` or `username` (one of them) with the password. A wrong email, username or password answers the same 401. Failed attempts are counted per account and per network: past the limit the answer is 429 with Retry-After, and the password is not checked. For an account with a second factor the right password answers `mfa_required` with a `challenge` (5 minutes, single use) and the `methods` it accepts instead of tokens: send it with a code to POST /auth/login/mfa.',
-    requestExample: { email: 'jane@example.com', password: 'Str0ng!Passw0rd' },
-    responseExample: { user: example.user, ...example.tokens },
+      'Send `email` or `username` (one of them) with the password. A wrong email, username or password answers the same 401. Failed attempts are counted per account and per network: past the limit the answer is 429 with Retry-After, and the password is not checked. The answer carries a `device_token`: keep it for this account and send it with the next sign-in (and with `current_password`), and attempts from this device are judged on its own record (5 failures in a row end it), never slowed or locked by failures elsewhere. For an account with a second factor the right password answers `mfa_required` with a `challenge` (5 minutes, single use) and the `methods` it accepts instead of tokens: send it with a code to POST /auth/login/mfa.',
+    requestExample: { email: 'jane@example.com', password: 'Str0ng!Passw0rd', device_token: example.deviceToken },
+    responseExample: { user: example.user, ...example.tokens, device_token: example.deviceToken },
     body: loginBody,
     status: 200,
     response: loginResult,
@@ -67,7 +67,7 @@ export const authRoutes = {
     description:
       'The second step of a sign-in for an account with a second factor: the `challenge` from POST /auth/login and either `code` (the 6 digits of the authenticator; each code is accepted once) or `recovery_code` (each works once). Answers the profile and a token pair. A wrong code answers 401; the fifth ends the challenge (sign in again), and wrong codes also count against the account like wrong passwords (429 with Retry-After past the limit).',
     requestExample: { challenge: example.tokens.refresh_token, code: '123456' },
-    responseExample: { user: example.user, ...example.tokens },
+    responseExample: { user: example.user, ...example.tokens, device_token: example.deviceToken },
     body: mfaBody,
     status: 200,
     response: session,
@@ -81,7 +81,7 @@ export const authRoutes = {
     errors: [401],
     summary: 'Exchange a refresh token for a new token pair',
     description:
-      'Each refresh token works once: the answer carries a new access token and a new refresh token. An expired, used or revoked refresh token answers 401: sign in again.',
+      'Each refresh token works once: the answer carries a new access token and a new refresh token. The same refresh token sent again within 10 seconds (two tabs, a retry) answers the same pair; sent later it is a replay, which ends the session. An expired, replayed or revoked refresh token answers 401: sign in again.',
     requestExample: { refresh_token: example.tokens.refresh_token },
     responseExample: example.tokens,
     body: refreshBody,

@@ -71,3 +71,16 @@ export const record = {
 
 /** A sealed cursor as the API writes one (this one opens nowhere). */
 export const nextCursor = 'dGhpcy1pcy1ub3QtYS1yZWFsLWN1cnNvci1idXQtaXQtbG9va3MtbGlrZS1vbmU';
+
+export const deviceToken = 'q3Jb0x6vS0kYl1nUu7m2WZyKQwq3HcZ1e9T5oF4pR8A';
+
+export const session = {
+  session_id: 'a9b09ad3-a449-427d-bf54-1c8d437286b3',
+  device: 'Firefox 128 on Windows',
+  network: '203.0.113.0/24',
+  method: 'password',
+  created_at: updated,
+  last_used_at: updated,
+  expires_at: '2026-03-05T17:05:12.000Z',
+  current: true,
+} as const;

@@ -35,7 +35,7 @@ export const meRoutes = {
       key_value: [example.kvEntry],
       payments: [example.payment],
       records: [example.record],
-      sessions: [{ session_id: 'a9b09ad3-a449-427d-bf54-1c8d437286b3', created_at: example.updated, expires_at: '2026-03-05T17:05:12.000Z', current: true }],
+      sessions: [example.session],
     },
     status: 200,
     response: accountExport,
@@ -48,9 +48,9 @@ export const meRoutes = {
     data: 'read',
     summary: 'Your open sessions (signed-in devices); `current` marks the one you are using',
     description:
-      "The caller's open sessions, one per sign-in (each refresh-token family), in session-id order, paged with `limit` and `cursor`. `current` marks the session of the access token in use. A page can hold fewer than `limit` sessions (expired ones not yet removed from storage are left out): follow `next_cursor` until it is null.",
+      "The caller's open sessions, one per sign-in (each refresh-token family), in session-id order, each with the device (browser and system from the User-Agent it signed in with), the coarse network (IPv4 /24, IPv6 /64), how it signed in, when it was created and last used (signed in or refreshed). A sign-in from a device the account has not seen (no `device_token`) also sends the owner a notice mail. Sessions are paged with `limit` and `cursor`. `current` marks the session of the access token in use. A page can hold fewer than `limit` sessions (expired ones not yet removed from storage are left out): follow `next_cursor` until it is null.",
     responseExample: {
-      items: [{ session_id: 'a9b09ad3-a449-427d-bf54-1c8d437286b3', created_at: example.updated, expires_at: '2026-03-05T17:05:12.000Z', current: true }],
+      items: [example.session],
       next_cursor: null,
     },
     query: listSessionsQuery,

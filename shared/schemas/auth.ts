@@ -1,6 +1,6 @@
 import * as z from 'zod/mini';
 import { type Login, normaliseEmail, normaliseUsername } from '../domain/user.ts';
-import { currentPassword } from './common.ts';
+import { currentPassword, deviceToken } from './common.ts';
 import { mfaChallenge } from './factors.ts';
 import { user } from './users.ts';
 
@@ -15,16 +15,18 @@ export const loginBody = () =>
         email: z.optional(z.string().check(z.maxLength(254))),
         username: z.optional(z.string().check(z.maxLength(30))),
         password: currentPassword(),
+        device_token: z.optional(deviceToken()),
       })
       .check(
         z.meta({ oneOf: [{ required: ['email'] }, { required: ['username'] }] }),
         z.refine((b) => (b.email === undefined) !== (b.username === undefined), 'Send either email or username'),
       ),
     z.transform(
-      ({ email, username, password }): Login =>
-        email !== undefined
-          ? { by: 'email', identifier: normaliseEmail(email), password }
-          : { by: 'username', identifier: normaliseUsername(username ?? ''), password },
+      ({ email, username, password, device_token }): Login => ({
+        ...(email !== undefined ? { by: 'email', identifier: normaliseEmail(email) } : { by: 'username', identifier: normaliseUsername(username ?? '') }),
+        password,
+        ...(device_token !== undefined && { deviceToken: device_token }),
+      }),
     ),
   );
 
@@ -40,12 +42,24 @@ export const tokens = () =>
     refresh_token: z.string().check(z.regex(/^[0-9a-f-]{36}\.[\w-]{43}$/)),
   });
 
-export const session = () => z.object({ user: user(), ...tokens().shape });
+export const session = () =>
+  z.object({
+    user: user(),
+    ...tokens().shape,
+    device_token: z.string().check(
+      z.meta({
+        description:
+          'Keep it for this account on this device and send it with the next sign-in: attempts from a recognised device are not slowed by failures elsewhere',
+      }),
+      z.regex(/^[\w-]{43}$/),
+    ),
+  });
 
 /** A sign-up's answer: the same for a free and a taken address. */
 export const signUpAnswer = () => z.object({ status: z.literal('verification_sent'), email: z.string() });
 
 /** The token of a sign-up link (`#verify=<token>`): 32 random bytes in base64url. */
 export const verifyBody = () => z.strictObject({ token: z.string().check(z.minLength(1), z.maxLength(200)) });
+
 /** A sign-in's answer: the session, or (for an account with a second factor) a challenge. */
 export const loginResult = () => z.xor([session(), mfaChallenge()]);

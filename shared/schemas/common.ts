@@ -122,3 +122,12 @@ export const page = <T extends z.ZodMiniType>(item: T) => z.object({ items: z.ar
 export const version = () => z.int().check(z.minimum(1));
 /** Answered only: an ISO 8601 UTC instant, as Date.prototype.toISOString writes it. */
 export const timestamp = () => z.iso.datetime();
+
+/** A device token from an earlier sign-in (32 random bytes in base64url); a malformed one is refused, an unknown one ignored. */
+export const deviceToken = () =>
+  z
+    .string()
+    .check(
+      z.meta({ description: 'The device_token an earlier sign-in to this account gave this client' }),
+      z.regex(/^[\w-]{43}$/, 'Must be a device token from an earlier sign-in'),
+    );

@@ -1,5 +1,5 @@
 import * as z from 'zod/mini';
-import { currentPassword } from './common.ts';
+import { currentPassword, deviceToken } from './common.ts';
 
 export const totpCode = () =>
   z.string().check(z.meta({ description: 'The 6-digit code your authenticator shows now' }), z.regex(/^\d{6}$/, 'Enter the 6 digits your authenticator shows'));
@@ -9,7 +9,11 @@ const recoveryCode = () => z.string().check(z.minLength(10, 'A recovery code has
  * Step-up: what a sensitive action asks of a signed-in caller, the current password or a code from
  * their authenticator (services/factors.ts requireStepUp). Spread into a body schema.
  */
-export const stepUpFields = () => ({ current_password: z.optional(currentPassword()), totp_code: z.optional(totpCode()) });
+export const stepUpFields = () => ({
+  current_password: z.optional(currentPassword()),
+  totp_code: z.optional(totpCode()),
+  device_token: z.optional(deviceToken()),
+});
 export const stepUpBody = () => z.strictObject(stepUpFields());
 
 export const totpEnrolment = () =>

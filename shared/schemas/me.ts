@@ -5,7 +5,17 @@ import { payment } from './payments.ts';
 import { record } from './records.ts';
 import { user } from './users.ts';
 
-const session = () => z.object({ session_id: z.uuid(), created_at: timestamp(), expires_at: timestamp(), current: z.boolean() });
+const session = () =>
+  z.object({
+    session_id: z.uuid(),
+    device: z.string().check(z.meta({ description: 'Browser and system, from the User-Agent it signed in with (a hint: the client writes it)' })),
+    network: z.string().check(z.meta({ description: 'The network it signed in from: an IPv4 /24 or an IPv6 /64' })),
+    method: z.enum(['password', 'password+totp', 'password+recovery_code', 'password+passkey', 'passkey']).check(z.meta({ description: 'How it signed in' })),
+    created_at: timestamp(),
+    last_used_at: timestamp().check(z.meta({ description: 'When it signed in or last refreshed its tokens' })),
+    expires_at: timestamp(),
+    current: z.boolean(),
+  });
 
 /** Everything the API holds about the caller (the GDPR's right of access). */
 export const accountExport = () =>

@@ -33,6 +33,7 @@ export const createUserBody = () =>
 
 /** Step-up (services/factors.ts): changing one's own email or password, deleting oneself, and an admin's changes to another admin. */
 const reauthentication = stepUpFields;
+const STEP_UP_FIELDS = Object.keys(stepUpFields());
 
 /** Partial update (PUT as the seeds use it, and PATCH); null clears an optional profile field. */
 export const updateUserBody = () =>
@@ -46,8 +47,11 @@ export const updateUserBody = () =>
       ...reauthentication(),
     })
     .check(
-      z.meta({ minProperties: 1, dependentSchemas: { current_password: { minProperties: 2 }, totp_code: { minProperties: 2 } } }),
-      z.refine((b) => Object.keys(b).some((field) => field !== 'current_password' && field !== 'totp_code'), 'Send at least one field to change'),
+      z.meta({
+        minProperties: 1,
+        dependentSchemas: { current_password: { minProperties: 2 }, totp_code: { minProperties: 2 }, device_token: { minProperties: 3 } },
+      }),
+      z.refine((b) => Object.keys(b).some((field) => !STEP_UP_FIELDS.includes(field)), 'Send at least one field to change'),
     );
 
 /** DELETE's body is optional: only deleting oneself needs it. */

@@ -1,17 +1,20 @@
 /** Sign-in, token refresh and sign-out (seed 003's flows, with rotation and attempt limits); verifying a sign-up signs in. */
 
 import { ACCESS_TOKEN_SECONDS, newRefreshToken, refreshTokenUser, signAccessToken } from '../crypto/tokens.ts';
+import { devices } from '../db/devices.ts';
 import { mfaChallenges } from '../db/factors.ts';
 import { attemptsSubject } from '../db/login-attempts.ts';
-import { type Session, sessions, toPublicSession } from '../db/sessions.ts';
+import { type Session, type SignInOrigin, sessions, toPublicSession } from '../db/sessions.ts';
 import { OwnerGone } from '../db/user-partition.ts';
 import { toPublicUser, type User, users } from '../db/users.ts';
+import { coarseNetwork, describeDevice, type SignInMethod } from '../domain/device.ts';
 import type { Caller, Login } from '../domain/user.ts';
 import { NotAuthenticated, NotFound } from '../errors.ts';
 import type { MfaBody } from '../schemas/factors.ts';
 import { factorsOf, useRecoveryCode, useTotpCode } from './factors.ts';
 import { paged } from './paging.ts';
 import { checkPassword, countedCheck } from './password-attempts.ts';
+import { noticeOfNewDevice } from './sign-in-notice.ts';
 import { verify } from './sign-up.ts';
 
 async function tokensFor(session: Session) {
@@ -23,60 +26,81 @@ async function tokensFor(session: Session) {
   };
 }
 
-const signedIn = async (user: User) => ({ user: toPublicUser(user), ...(await tokensFor(await sessions.start(user.user_id, user.role))) });
+/** Where a request comes from, as a session records it. */
+export interface ClientContext {
+  sourceIp: string;
+  userAgent: string | undefined;
+}
+
+const originOf = ({ sourceIp, userAgent }: ClientContext, method: SignInMethod): SignInOrigin => ({
+  device: describeDevice(userAgent),
+  network: coarseNetwork(sourceIp),
+  method,
+});
+
+/**
+ * Tokens for a new session, and the device token this client keeps: the one it carried if that was
+ * recognised, else a new one, and then the owner is told of a sign-in from a new device.
+ */
+async function signedIn(user: User, origin: SignInOrigin, { recognisedDevice, notify }: { recognisedDevice?: string; notify: boolean }) {
+  const [session, deviceToken] = await Promise.all([sessions.start(user.user_id, user.role, origin), devices.remember(user.user_id, recognisedDevice)]);
+  if (notify && !recognisedDevice) await noticeOfNewDevice(user, origin);
+  return { user: toPublicUser(user), ...(await tokensFor(session)), device_token: deviceToken };
+}
+
+// Deleted since it was read: the same answer as any account that does not exist.
+const orGone = <T>(signingIn: Promise<T>) =>
+  signingIn.catch((error) => {
+    throw error instanceof OwnerGone ? new NotAuthenticated(INVALID_LOGIN) : error;
+  });
 
 /** Follows a sign-up link: the account is created with its address verified, and signed in. */
-export const verifyEmail = (token: string) => verify(token, signedIn);
+export const verifyEmail = (token: string, client: ClientContext) => verify(token, (user) => signedIn(user, originOf(client, 'password'), { notify: false }));
 
 const INVALID_LOGIN = 'The email, username or password is incorrect.';
 
 /**
  * Unknown account, account without a password, a password over bcrypt's 72 bytes and a wrong
  * password all answer the same 401 after the same bcrypt work. Attempts are counted per account
- * (whichever identifier names it) and source address before the password is checked: see
- * domain/sign-in.ts for the limits.
+ * (whichever identifier names it) and source address before the password is checked, or on the
+ * device's own record when the client carries its device token: see domain/sign-in.ts for the limits.
+ * An account with a second factor gets a challenge instead of tokens.
  */
-export async function login({ by, identifier, password }: Login, sourceIp: string) {
+export async function login({ by, identifier, password, deviceToken }: Login, client: ClientContext) {
+  const { sourceIp } = client;
   const userId = await users.idBy(by, identifier);
   const subject = userId ? attemptsSubject.user(userId) : await attemptsSubject.unknown(`${by}:${identifier}`);
   const user = userId ? users.get(userId) : Promise.resolve(undefined);
-  if (
-    !(await checkPassword(
-      subject,
-      sourceIp,
-      password,
-      user.then((u) => u?.password_hash),
-    ))
-  )
-    throw new NotAuthenticated(INVALID_LOGIN);
+  const checked = await checkPassword(
+    { subject, userId, deviceToken, sourceIp },
+    password,
+    user.then((u) => u?.password_hash),
+  );
+  if (!checked.matches) throw new NotAuthenticated(INVALID_LOGIN);
   const account = await user;
   if (!account) throw new NotAuthenticated(INVALID_LOGIN); // the password checked out, so the account was read
   const methods = await factorsOf(account.user_id);
   if (methods.length > 0) {
     const challenge = newRefreshToken(account.user_id);
-    await mfaChallenges.create(account.user_id, challenge);
+    await mfaChallenges.create(account.user_id, challenge, checked.recognised);
     return { mfa_required: true as const, challenge, methods };
   }
-  return signedInOrGone(account);
+  const recognisedDevice = checked.recognised ? deviceToken : undefined;
+  return orGone(signedIn(account, originOf(client, 'password'), { recognisedDevice, notify: true }));
 }
-
-// Deleted since it was read: the same answer as any account that does not exist.
-const signedInOrGone = (account: User) =>
-  signedIn(account).catch((error) => {
-    throw error instanceof OwnerGone ? new NotAuthenticated(INVALID_LOGIN) : error;
-  });
 
 const CHALLENGE_OVER = 'The sign-in challenge has expired, was used or had too many wrong codes; sign in again.';
 
 /**
  * The second step of a sign-in: a TOTP or recovery code against the challenge the password earned.
  * Wrong codes are counted per challenge (it ends at the fifth) and per account and network, like
- * passwords; the challenge works once.
+ * passwords; the challenge works once. The client gets a new device token (no notice when the
+ * password step came from a recognised device).
  */
-export async function loginMfa({ challenge, code, recovery_code }: MfaBody, sourceIp: string) {
+export async function loginMfa({ challenge, code, recovery_code }: MfaBody, client: ClientContext) {
   const userId = refreshTokenUser(challenge);
   if (!userId || !(await mfaChallenges.isOpen(userId, challenge))) throw new NotAuthenticated(CHALLENGE_OVER);
-  const passed = await countedCheck(attemptsSubject.user(userId), sourceIp, Promise.resolve(), () =>
+  const passed = await countedCheck(attemptsSubject.user(userId), client.sourceIp, Promise.resolve(), () =>
     code !== undefined ? useTotpCode(userId, code) : useRecoveryCode(userId, recovery_code ?? ''),
   );
   if (!passed) {
@@ -84,14 +108,15 @@ export async function loginMfa({ challenge, code, recovery_code }: MfaBody, sour
     throw new NotAuthenticated('The code is incorrect or already used.');
   }
   const account = await users.get(userId);
-  if (!account || !(await mfaChallenges.use(userId, challenge))) throw new NotAuthenticated(CHALLENGE_OVER);
-  return signedInOrGone(account);
+  const used = account && (await mfaChallenges.use(userId, challenge));
+  if (!account || !used) throw new NotAuthenticated(CHALLENGE_OVER);
+  return orGone(signedIn(account, originOf(client, code !== undefined ? 'password+totp' : 'password+recovery_code'), { notify: !used.recognisedDevice }));
 }
 
 export async function refresh(refreshToken: string) {
-  const session = await sessions.rotate(refreshToken);
-  if (!session) throw new NotAuthenticated('The refresh token is invalid, expired or already used; sign in again.');
-  return tokensFor(session);
+  const pair = await sessions.rotate(refreshToken);
+  if (!pair) throw new NotAuthenticated('The refresh token is invalid, expired or already used; sign in again.');
+  return { token_type: 'Bearer' as const, access_token: pair.accessToken, expires_in: ACCESS_TOKEN_SECONDS, refresh_token: pair.refreshToken };
 }
 
 export const logout = (caller: Caller) => sessions.end(caller.id, caller.sessionId);

@@ -54,6 +54,8 @@ async function newRecoveryCodes(userId: string): Promise<string[]> {
 export interface StepUpProof {
   current_password?: string;
   totp_code?: string;
+  /** With current_password: the device token of this client, so the check counts on the device's own record. */
+  device_token?: string;
 }
 
 /**
@@ -70,7 +72,8 @@ export async function requireStepUp(caller: Caller, proof: StepUpProof | undefin
   }
   if (proof?.current_password !== undefined) {
     const hash = users.get(caller.id).then((user) => user?.password_hash);
-    if (!(await checkPassword(subject, sourceIp, proof.current_password, hash)))
+    const attempt = { subject, userId: caller.id, deviceToken: proof.device_token, sourceIp };
+    if (!(await checkPassword(attempt, proof.current_password, hash)).matches)
       throw new NotPermitted('The current password is incorrect.', [{ path: 'body.current_password', message: 'Incorrect password' }]);
     return;
   }

@@ -1,8 +1,17 @@
 /** Password and code checks with their attempt counted first; sign-in, second factors and step-up share the counters. */
 import { verifyPassword } from '../crypto/passwords.ts';
+import { devices } from '../db/devices.ts';
 import { loginAttempts } from '../db/login-attempts.ts';
 import { REFUSED } from '../domain/sign-in.ts';
 import { RateLimited } from '../errors.ts';
+
+/** The account an attempt names, if any, and the device token the client carried. */
+export interface Attempt {
+  subject: string;
+  userId?: string;
+  deviceToken?: string;
+  sourceIp: string;
+}
 
 /**
  * Runs `check` with its attempt counted before it: a refused attempt is a 429 that checks nothing; a
@@ -16,6 +25,23 @@ export async function countedCheck<T>(subject: string, sourceIp: string, before:
   return passed;
 }
 
-/** Checks `password` against the stored hash (none: a dummy, for the same work), counted as above. */
-export const checkPassword = (subject: string, sourceIp: string, password: string, storedHash: Promise<string | undefined>): Promise<boolean> =>
-  countedCheck(subject, sourceIp, storedHash, (hash) => verifyPassword(password, hash));
+/**
+ * Checks `password` against the stored hash (none: a dummy, for the same work). The attempt is
+ * counted before bcrypt runs: on the device's record when it carries a live device token of this
+ * account, else on the account's and the network's counters (domain/sign-in.ts, countedCheck above).
+ * Returns whether it matched and whether a recognised device asked.
+ */
+export async function checkPassword(
+  { subject, userId, deviceToken, sourceIp }: Attempt,
+  password: string,
+  storedHash: Promise<string | undefined>,
+): Promise<{ matches: boolean; recognised: boolean }> {
+  const device = userId ? await devices.claim(userId, deviceToken) : undefined;
+  if (device) {
+    const matches = await verifyPassword(password, await storedHash);
+    await (matches ? devices.succeeded(device) : devices.failed(device));
+    return { matches, recognised: true };
+  }
+  const matches = await countedCheck(subject, sourceIp, storedHash, (hash) => verifyPassword(password, hash));
+  return { matches, recognised: false };
+}

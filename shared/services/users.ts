@@ -10,10 +10,12 @@ import type { CreateUserBody, DeleteUserBody, PublicUser, UpdateUserBody } from 
 import { assertAdminFactor, requireStepUp, type StepUpProof } from './factors.ts';
 import { withOptimisticRetry } from './optimistic.ts';
 import { paged } from './paging.ts';
+import { assertUnguessable } from './password-strength.ts';
 import { removeAccountData } from './privacy.ts';
 
 /** Creates an account (sign-up goes through here too). */
-export async function createUser({ password, role = 'user', current_password: _p, totp_code: _c, ...fields }: CreateUserBody): Promise<User> {
+export async function createUser({ password, role = 'user', current_password: _p, totp_code: _c, device_token: _d, ...fields }: CreateUserBody): Promise<User> {
+  if (password !== undefined) await assertUnguessable(password, [fields.email, fields.name, fields.username]);
   const passwordHash = password === undefined ? undefined : await hashPassword(password);
   return users.create({ ...fields, role } as UserFields, passwordHash);
 }
@@ -63,14 +65,15 @@ async function stepUpIfNeeded(caller: Caller, needed: boolean, proof: StepUpProo
 export async function updateUser(
   caller: Caller,
   userId: string,
-  { current_password, totp_code, ...changes }: UpdateUserBody,
+  { current_password, totp_code, device_token, ...changes }: UpdateUserBody,
   { condition, sourceIp }: WriteContext,
 ): Promise<PublicUser> {
   if (changes.role !== undefined && caller.role !== 'admin') throw new NotPermitted('Only an admin can change a role.');
+  if (changes.password !== undefined) await assertUnguessable(changes.password, [changes.email, changes.name, changes.username]);
   const credentials = changes.email !== undefined || changes.password !== undefined;
   const target = caller.id === userId ? undefined : await visibleUser(caller, userId);
   const overAdmin = target !== undefined && (target.role === 'admin' || changes.role === 'admin') && (credentials || changes.role !== undefined);
-  await stepUpIfNeeded(caller, (caller.id === userId && credentials) || overAdmin, { current_password, totp_code }, sourceIp);
+  await stepUpIfNeeded(caller, (caller.id === userId && credentials) || overAdmin, { current_password, totp_code, device_token }, sourceIp);
   const { password, ...given } = changes;
   // null clears a field: undefined in `next` drops it from the stored profile.
   const fields = Object.fromEntries(Object.entries(given).map(([field, value]) => [field, value ?? undefined])) as Partial<UserFields>;

@@ -1,6 +1,6 @@
 /**
  * The raw-table audit that closes every test run: every table the suite made in DynamoDB Local is
- * scanned for what must never be stored in plain text. Attribute names: no password, card number,
+ * scanned for what must never be stored in plain text. Attribute names: no password, device or refresh token, card number,
  * CVC or phone. Values: no password of the test accounts, no card number (a value that is 12-19
  * digits passing Luhn, or any test card number inside a value), no phone (a value of 10 digits or
  * E.164), no email address (in a key or a value), no IPv4 address (sign-in counters keep keyed
@@ -15,7 +15,7 @@ import { documentClient } from '../../shared/db/client.ts';
 import { luhnValid } from '../../shared/domain/card.ts';
 import { localClient } from '../../tools/local/dynamodb.ts';
 
-const FORBIDDEN_NAMES = /^(password|card_no|card_number|card_cvc|cvc|cvv|phone)$/i;
+const FORBIDDEN_NAMES = /^(password|card_no|card_number|card_cvc|cvc|cvv|phone|device_token|refresh_token)$/i;
 const PERSONAL_FIELDS: Record<string, RegExp> = {
   user: /^(name|email|username|dob|address|gender|country)$/,
   signup_claim: /^(name|email|username|dob|address|gender|country)$/,

@@ -44,7 +44,7 @@ const MAY_IMPORT: Record<string, string[]> = {
   crypto: ['config', 'domain', 'errors', 'memo'],
   // A public projection is typed by the response schema it answers.
   db: ['config', 'crypto', 'domain', 'errors', 'json-text', 'memo', 'retry', 'schemas'],
-  services: ['config', 'crypto', 'db', 'domain', 'errors', 'json-text', 'retry', 'schemas'],
+  services: ['config', 'crypto', 'db', 'domain', 'errors', 'json-text', 'mail', 'retry', 'schemas'],
   routes: ['schemas', 'web'],
   http: ['config', 'crypto', 'db', 'domain', 'errors', 'json-text', 'memo', 'routes'],
   openapi: ['errors', 'http', 'memo', 'routes', 'schemas'],

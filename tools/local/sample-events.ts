@@ -27,7 +27,7 @@ import { buildEvent } from './gateway/events.ts';
 import { compileRoute } from './gateway/routing.ts';
 
 async function signIn(userId: string, role: 'user' | 'admin') {
-  const session = await sessions.start(userId, role);
+  const session = await sessions.start(userId, role, { device: 'Sample device', network: 'sample', method: 'password' });
   return { token: await signAccessToken({ sub: userId, role, sid: session.sessionId }), refreshToken: session.refreshToken, sessionId: session.sessionId };
 }
 
@@ -44,7 +44,7 @@ export async function samplePlaceholders(apiKey: string): Promise<Record<string,
   await Promise.all([totps.startPending(admin.user_id, adminSecret), totps.startPending(user.user_id, userSecret)]);
   await totps.acceptStep(admin.user_id, 0, true);
   const challenge = newRefreshToken(admin.user_id);
-  await mfaChallenges.create(admin.user_id, challenge);
+  await mfaChallenges.create(admin.user_id, challenge, false);
   const codeNow = (secret: string) => new TOTP({ secret: Secret.fromBase32(secret) }).generate();
   const caller = { id: user.user_id, role: 'user' as const, sessionId: 'sample' };
   const payment = await createPayment(

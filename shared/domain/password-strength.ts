@@ -1,0 +1,18 @@
+/**
+ * Whether a password is one people (and so attackers' lists) pick: zxcvbn's estimate against its
+ * common dictionaries (passwords, names, English words, keyboard patterns, dates), with the account's
+ * own email, name and username as more words to avoid. Imported only where a password is set, and
+ * there lazily (services/password-strength.ts): the dictionaries cost ~80 ms to load.
+ */
+import { ZxcvbnFactory } from '@zxcvbn-ts/core';
+import { adjacencyGraphs, dictionary } from '@zxcvbn-ts/language-common';
+
+/** zxcvbn's scale runs 0–4; 3 is "safely unguessable" online and against a slow hash offline. */
+export const MIN_PASSWORD_SCORE = 3;
+
+let estimator: ZxcvbnFactory | undefined;
+
+export function isGuessable(password: string, userInputs: string[]): boolean {
+  estimator ??= new ZxcvbnFactory({ dictionary, graphs: adjacencyGraphs });
+  return estimator.check(password, userInputs).score < MIN_PASSWORD_SCORE;
+}
