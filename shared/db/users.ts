@@ -175,8 +175,9 @@ export const users = {
   /**
    * Writes `next` over `current` if nobody changed it meanwhile, moving uniqueness markers as needed.
    * A change meanwhile (StaleVersion) wins over a value being taken: the caller re-reads first.
+   * `also` joins the transaction (a mailed link it uses up), its failures after those.
    */
-  async replace(current: User, next: User): Promise<void> {
+  async replace(current: User, next: User, also: (TransactItem | Guarded)[] = []): Promise<void> {
     const emailChanges = normaliseEmail(current.email) !== normaliseEmail(next.email);
     const usernameChanges = (current.username && normaliseUsername(current.username)) !== (next.username && normaliseUsername(next.username));
     await transact([
@@ -193,6 +194,7 @@ export const users = {
       ...(emailChanges ? await markers.claim('email', next.email, current.user_id) : []),
       ...(usernameChanges && next.username ? await markers.claim('username', next.username, current.user_id) : []),
       ...adminCount(isAdmin(next) - isAdmin(current)),
+      ...also,
     ]);
   },
 

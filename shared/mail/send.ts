@@ -38,3 +38,13 @@ export async function sendMail(mail: Mail): Promise<void> {
     }),
   );
 }
+
+/**
+ * A notice after the fact (a password changed, an account deleted): the change has happened, so a
+ * mail that cannot be sent does not undo it or fail the request; it is logged.
+ */
+export async function sendNotice(mail: Mail): Promise<void> {
+  await sendMail(mail).catch((error: unknown) => {
+    console.warn(JSON.stringify({ level: 'WARN', message: 'notice not sent', subject: mail.subject, error: error instanceof Error ? error.name : 'unknown' }));
+  });
+}

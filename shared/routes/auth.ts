@@ -1,4 +1,16 @@
-import { loginBody, loginResult, refreshBody, session, signUpAnswer, tokens, verifyBody } from '../schemas/auth.ts';
+import {
+  forgotAnswer,
+  forgotBody,
+  linkBody,
+  loginBody,
+  loginResult,
+  refreshBody,
+  session,
+  setPasswordBody,
+  signUpAnswer,
+  tokens,
+  verifyBody,
+} from '../schemas/auth.ts';
 import { mfaBody } from '../schemas/factors.ts';
 import { registerBody } from '../schemas/users.ts';
 import * as example from './examples.ts';
@@ -38,6 +50,38 @@ export const authRoutes = {
     body: verifyBody,
     status: 200,
     response: session,
+  }),
+  'auth.forgot': route({
+    method: 'POST',
+    path: '/auth/password/forgot',
+    entry: 'functions/auth/forgot.ts',
+    auth: 'none',
+    mail: true,
+    data: 'write',
+    errors: [429],
+    summary: 'Forgot your password: a reset link goes out by mail',
+    description:
+      'Mails a single-use link (`<public URL>/#reset=<token>`, valid 30 minutes) to the address if an account has it; an address without an account gets a mail saying so instead. The answer is the same 202, after the same work, either way, so it tells nobody whether an address is registered. Only the newest link works. At most 3 reset mails go to one address an hour (beyond, none is sent and no new link is made, the answer the same); more than 30 requests an hour from one network answer 429 with Retry-After.',
+    requestExample: { email: 'jane@example.com' },
+    responseExample: { status: 'reset_sent', email: 'jane@example.com' },
+    body: forgotBody,
+    status: 202,
+    response: forgotAnswer,
+  }),
+  'auth.reset': route({
+    method: 'POST',
+    path: '/auth/password/reset',
+    entry: 'functions/auth/reset.ts',
+    auth: 'none',
+    bcrypt: true,
+    mail: true,
+    data: 'write',
+    summary: 'Set a new password with the token from a reset mail: every session ends',
+    description:
+      'Send the token of the link mailed by POST /auth/password/forgot (the part after `#reset=`) and the new password (the sign-up policy: 8 or more characters with a lowercase and an uppercase letter, a digit and a special character, and not easy to guess). Every session of the account ends, its address counts as verified, any pending sign-up of the address is deleted, and a notice goes to the address. Then sign in with the new password (and the second factor, if the account has one). The token works once; an unknown, used, superseded or expired one answers 400 (`invalid or expired link`).',
+    requestExample: { token: example.linkToken, password: 'N3w!Passw0rd-Horse' },
+    body: setPasswordBody,
+    status: 204,
   }),
   'auth.login': route({
     method: 'POST',

@@ -84,3 +84,8 @@ export const session = {
   expires_at: '2026-03-05T17:05:12.000Z',
   current: true,
 } as const;
+
+/** A mailed link's token (`#reset=…`): the account's id, a dot and 32 random bytes. */
+export const linkToken = `${userId}.pU3x0B6mK1cWq9yZs4LtR8vN2aDf7HjE5gQiYoAuXw0`;
+
+export const activityEvent = { type: 'signed_in_new_device', at: updated, device: 'Firefox 128 on Windows', network: '203.0.113.0/24' } as const;

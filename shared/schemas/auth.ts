@@ -1,6 +1,6 @@
 import * as z from 'zod/mini';
 import { type Login, normaliseEmail, normaliseUsername } from '../domain/user.ts';
-import { currentPassword, deviceToken } from './common.ts';
+import { currentPassword, deviceToken, email, password } from './common.ts';
 import { mfaChallenge } from './factors.ts';
 import { user } from './users.ts';
 
@@ -63,3 +63,17 @@ export const verifyBody = () => z.strictObject({ token: z.string().check(z.minLe
 
 /** A sign-in's answer: the session, or (for an account with a second factor) a challenge. */
 export const loginResult = () => z.xor([session(), mfaChallenge()]);
+
+/** A mailed link's token (`#reset=`, `#invite=`, `#confirm-email=`, `#cancel-email=`): the account's id, a dot and 32 random bytes. */
+const linkToken = () => z.string().check(z.minLength(1), z.maxLength(200));
+
+/** "Forgot password": the address to mail a reset link to. */
+export const forgotBody = () => z.strictObject({ email: email() });
+/** A reset's answer: the same for a known and an unknown address. */
+export const forgotAnswer = () => z.object({ status: z.literal('reset_sent'), email: z.string() });
+
+/** A reset or invitation link's token with the new password (the same policy as sign-up). */
+export const setPasswordBody = () => z.strictObject({ token: linkToken(), password: password() });
+
+/** An email change's confirmation (from the new address) or cancellation (from the old one). */
+export const linkBody = () => z.strictObject({ token: linkToken() });

@@ -1,6 +1,7 @@
 /** Sign-in, token refresh and sign-out (seed 003's flows, with rotation and attempt limits); verifying a sign-up signs in. */
 
 import { ACCESS_TOKEN_SECONDS, newRefreshToken, refreshTokenUser, signAccessToken } from '../crypto/tokens.ts';
+import { activity } from '../db/activity.ts';
 import { devices } from '../db/devices.ts';
 import { mfaChallenges } from '../db/factors.ts';
 import { attemptsSubject } from '../db/login-attempts.ts';
@@ -11,6 +12,7 @@ import { coarseNetwork, describeDevice, type SignInMethod } from '../domain/devi
 import type { Caller, Login } from '../domain/user.ts';
 import { NotAuthenticated, NotFound } from '../errors.ts';
 import type { MfaBody } from '../schemas/factors.ts';
+import { type ClientContext, recordActivity } from './activity.ts';
 import { factorsOf, useRecoveryCode, useTotpCode } from './factors.ts';
 import { paged } from './paging.ts';
 import { checkPassword, countedCheck } from './password-attempts.ts';
@@ -26,11 +28,7 @@ async function tokensFor(session: Session) {
   };
 }
 
-/** Where a request comes from, as a session records it. */
-export interface ClientContext {
-  sourceIp: string;
-  userAgent: string | undefined;
-}
+export type { ClientContext };
 
 const originOf = ({ sourceIp, userAgent }: ClientContext, method: SignInMethod): SignInOrigin => ({
   device: describeDevice(userAgent),
@@ -44,7 +42,9 @@ const originOf = ({ sourceIp, userAgent }: ClientContext, method: SignInMethod):
  */
 async function signedIn(user: User, origin: SignInOrigin, { recognisedDevice, notify }: { recognisedDevice?: string; notify: boolean }) {
   const [session, deviceToken] = await Promise.all([sessions.start(user.user_id, user.role, origin), devices.remember(user.user_id, recognisedDevice)]);
-  if (notify && !recognisedDevice) await noticeOfNewDevice(user, origin);
+  const newDevice = notify && !recognisedDevice;
+  await activity.record(user.user_id, newDevice ? 'signed_in_new_device' : 'signed_in', origin);
+  if (newDevice) await noticeOfNewDevice(user, origin);
   return { user: toPublicUser(user), ...(await tokensFor(session)), device_token: deviceToken };
 }
 
@@ -119,7 +119,10 @@ export async function refresh(refreshToken: string) {
   return { token_type: 'Bearer' as const, access_token: pair.accessToken, expires_in: ACCESS_TOKEN_SECONDS, refresh_token: pair.refreshToken };
 }
 
-export const logout = (caller: Caller) => sessions.end(caller.id, caller.sessionId);
+export async function logout(caller: Caller, client: ClientContext): Promise<void> {
+  await sessions.end(caller.id, caller.sessionId);
+  await recordActivity(caller.id, 'signed_out', client);
+}
 
 export const listSessions = (caller: Caller, query: { limit: number; cursor?: string }) =>
   paged(
@@ -130,7 +133,8 @@ export const listSessions = (caller: Caller, query: { limit: number; cursor?: st
   );
 
 /** Signs one of the caller's sessions out (another device, or this one): its tokens stop working. */
-export async function endSession(caller: Caller, sessionId: string): Promise<void> {
+export async function endSession(caller: Caller, sessionId: string, client: ClientContext): Promise<void> {
   if (!(await sessions.isOpen(caller.id, sessionId, caller.role))) throw new NotFound('No such session.');
   await sessions.end(caller.id, sessionId);
+  await recordActivity(caller.id, 'session_ended', client);
 }

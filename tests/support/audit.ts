@@ -6,7 +6,7 @@
  * E.164), no email address (in a key or a value), no IPv4 address (sign-in counters keep keyed
  * hashes), no TOTP secret or recovery code in clear (they are sealed and hashed), no profile's or
  * health record's personal fields as attributes of their own (they are stored encrypted), and no
- * token that went out in a mail's link (sign-up, invitation: stored only as keyed hashes). Key-value
+ * token that went out in a mail's link (sign-up, reset, invitation, email change: stored only as keyed hashes). Key-value
  * entries are the users' own data and are left out.
  */
 import { ListTablesCommand } from '@aws-sdk/client-dynamodb';
@@ -24,10 +24,13 @@ const PERSONAL_FIELDS: Record<string, RegExp> = {
 const TEST_PASSWORDS = ['Correct-Horse-9', 'Another-Secret-7', 'New-Password-42', 'Str0ng!Passw0rd', 'Pwned-Pass-1'];
 const TEST_CARDS = ['4111111111111111', '5555555555554444', '378282246310005', '371449635398431', '4012888888881881'];
 
-/** The token of every link (`#name=<token>`) in every mail the local SES holds. */
+/**
+ * The token of every link (`#name=<token>`) in every mail the local SES holds, whole: a link token
+ * may start with the account's id and a dot (`#reset=<user id>.<random>`), which is no secret alone.
+ */
 export async function mailedTokens(mailEndpoint: string): Promise<string[]> {
   const { emails } = (await (await fetch(`${mailEndpoint}/store`)).json()) as { emails: { body: { text?: string } }[] };
-  return emails.flatMap(({ body }) => [...(body.text ?? '').matchAll(/#[\w-]+=([\w-]{20,})/g)].map((match) => match[1] as string));
+  return emails.flatMap(({ body }) => [...(body.text ?? '').matchAll(/#[\w-]+=([\w.-]{20,})/g)].map((match) => match[1] as string));
 }
 
 function violationsIn(item: Record<string, unknown>, where: string, tokens: ReadonlySet<string>): string[] {

@@ -15,6 +15,7 @@ import { Secret, TOTP } from 'otpauth';
 import { hashPassword } from '../../shared/crypto/passwords.ts';
 import { newRefreshToken, signAccessToken } from '../../shared/crypto/tokens.ts';
 import { mfaChallenges, totps } from '../../shared/db/factors.ts';
+import { links } from '../../shared/db/links.ts';
 import { sessions } from '../../shared/db/sessions.ts';
 import { users } from '../../shared/db/users.ts';
 import { type RouteDef, type RouteId, routes } from '../../shared/routes.ts';
@@ -38,6 +39,8 @@ export async function samplePlaceholders(apiKey: string): Promise<Record<string,
   const user = await users.create({ email: `sample-${unique}@example.com`, name: 'Sample User', role: 'user' }, passwordHash);
   const admin = await users.create({ email: `sample-admin-${unique}@example.com`, name: 'Sample Admin', role: 'admin' }, passwordHash);
   const userSession = await signIn(user.user_id, 'user');
+  // Links end sessions or change the account: they belong to an account of their own.
+  const linked = await users.create({ email: `sample-linked-${unique}@example.com`, name: 'Sample Linked', role: 'user' }, passwordHash);
   // The admin has an authenticator on (admin routes need one) and a sign-in challenge open; the user one pending.
   const adminSecret = new Secret({ size: 20 }).base32;
   const userSecret = new Secret({ size: 20 }).base32;
@@ -80,6 +83,7 @@ export async function samplePlaceholders(apiKey: string): Promise<Record<string,
     ADMIN_TOTP_CODE: codeNow(adminSecret),
     MFA_CHALLENGE: challenge,
     PENDING_TOTP_CODE: codeNow(userSecret),
+    RESET_TOKEN: await links.issue(linked.user_id, 'reset', 60),
   };
 }
 
@@ -123,6 +127,7 @@ const SAMPLES: Partial<Record<RouteId, Sample>> = {
   'auth.login': { body: { email: '{{USER_EMAIL}}', password: '{{USER_PASSWORD}}' } },
   'auth.token': { body: { refresh_token: '{{REFRESH_TOKEN}}' } },
   'auth.loginMfa': { body: { challenge: '{{MFA_CHALLENGE}}', code: '{{ADMIN_TOTP_CODE}}' } },
+  'auth.reset': { body: { ...routes['auth.reset'].requestExample, token: '{{RESET_TOKEN}}' } },
   'me.totpStart': { body: { current_password: '{{USER_PASSWORD}}' } },
   'me.totpConfirm': { body: { code: '{{PENDING_TOTP_CODE}}' } },
   'me.totpDelete': { caller: 'admin', body: { current_password: '{{USER_PASSWORD}}' } },

@@ -1,0 +1,16 @@
+/**
+ * The recovery policy: password reset, invitations and email changes go through single-use links
+ * mailed to the address they prove (db/links.ts). Only the newest link of each kind works.
+ * - A reset link works for RESET_MINUTES; at most RESET_MAILS_PER_ADDRESS reset mails go to one
+ *   address an hour (beyond, none is sent and the answer stays the same), and at most
+ *   RESETS_PER_NETWORK requests come from one source network an hour (beyond, 429).
+ * - An invitation works for INVITE_DAYS; a new address confirms within EMAIL_CONFIRM_HOURS; the old
+ *   address can cancel (or undo) the change for EMAIL_CANCEL_DAYS.
+ */
+export const RESET_MINUTES = 30;
+export const RESET_MAILS_PER_ADDRESS = 3;
+export const RESETS_PER_NETWORK = 30;
+export const RECOVERY_WINDOW_SECONDS = 60 * 60;
+export const INVITE_DAYS = 7;
+export const EMAIL_CONFIRM_HOURS = 24;
+export const EMAIL_CANCEL_DAYS = 7;
