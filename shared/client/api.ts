@@ -101,6 +101,46 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/auth/email/confirm': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Confirm an email change with the token mailed to the new address
+     * @description Send the token of the link mailed to the new address by an email change (PUT or PATCH /users/{id} with `email`; the part after `#confirm-email=`). The address becomes the account's, verified, and the old address gets a notice. The token works once, for the newest change only; an unknown, used, superseded or expired one, or an address another account has taken meanwhile, answers 400 (`invalid or expired link`). Sessions stay open.
+     */
+    post: operations['auth.confirmEmail'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/auth/email/cancel': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * "This wasn't me": cancel (or undo) an email change with the token mailed to the old address, ending every session
+     * @description Send the token of the link in the notice mailed to the old address when an email change was asked (the part after `#cancel-email=`, valid 7 days). A pending change is dropped; a change already confirmed is undone (the account gets its old address back, unless another account has taken it since). Either way every session of the account ends: reset the password next (POST /auth/password/forgot). The token works once; an unknown, used or expired one answers 400.
+     */
+    post: operations['auth.cancelEmail'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/auth/login': {
     parameters: {
       query?: never;
@@ -363,20 +403,20 @@ export interface paths {
     get: operations['users.get'];
     /**
      * Partially update a user (If-Match for optimistic locking; your own email or password: current_password too)
-     * @description Changes only the fields sent. Send the ETag of your read as If-Match: if the user has changed since, the answer is 412 and nothing is written. Changing your own email or password needs `current_password`; only an admin changes a `role`. An email or username already taken answers 409.
+     * @description Changes only the fields sent. Send the ETag of your read as If-Match: if the user has changed since, the answer is 412 and nothing is written. Changing your own email or password needs `current_password` (or `totp_code`); only an admin changes a `role`. A new `email` does not apply at once: the answer (200) shows the old `email` with `pending_email` and `pending_email_expires_at`; a link valid 24 hours goes to the new address (`<public URL>/#confirm-email=<token>`, POST /auth/email/confirm), and the old address gets a notice with a link that cancels the change and signs out every session (`#cancel-email=`, POST /auth/email/cancel). The answer is the same whether or not the new address belongs to another account (its owner is told someone tried, and no link goes out). A new password ends every session and is notified by mail. A username already taken answers 409.
      */
     put: operations['users.update'];
     post?: never;
     /**
      * Delete a user with their sessions and uniqueness markers (deleting yourself: current_password in the body)
-     * @description Deletes the user, ends all their sessions, frees their email and username and deletes their key-value entries and health records. Deleting yourself needs `current_password` in the body; an admin deleting another user sends no body. If-Match deletes only the version read.
+     * @description Deletes the user, ends all their sessions, frees their email and username and deletes their key-value entries, health records and account activity, and mails a notice to their address. Deleting yourself needs `current_password` in the body; an admin deleting another user sends no body. If-Match deletes only the version read.
      */
     delete: operations['users.delete'];
     options?: never;
     head?: never;
     /**
      * Same as PUT: partial update
-     * @description The same partial update as PUT /users/{id}, for clients that expect PATCH: only the fields sent change, with the same rules for If-Match, `current_password` and `role`.
+     * @description The same partial update as PUT /users/{id}, for clients that expect PATCH: only the fields sent change, with the same rules for If-Match, `current_password`, `role` and a pending `email`.
      */
     patch: operations['users.patch'];
     trace?: never;
@@ -1079,6 +1119,10 @@ export interface operations {
               updated_at: string;
               /** Format: date-time */
               email_verified_at?: string;
+              /** Format: email */
+              pending_email?: string;
+              /** Format: date-time */
+              pending_email_expires_at?: string;
             };
             /** @constant */
             token_type: 'Bearer';
@@ -1621,6 +1665,356 @@ export interface operations {
       };
     };
   };
+  'auth.confirmEmail': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        /**
+         * @example {
+         *       "token": "5ddeb2da-086f-4f79-8a4d-83e1cd37c322.pU3x0B6mK1cWq9yZs4LtR8vN2aDf7HjE5gQiYoAuXw0"
+         *     }
+         */
+        'application/json': {
+          token: string;
+        };
+      };
+    };
+    responses: {
+      /** @description No Content */
+      204: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Invalid request (each bad field in `errors`) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "about:blank",
+           *       "title": "Bad Request",
+           *       "status": 400,
+           *       "detail": "The request body is invalid: email.",
+           *       "errors": [
+           *         {
+           *           "path": "body.email",
+           *           "message": "Invalid email address"
+           *         }
+           *       ]
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Missing or wrong API key, or a role that does not allow this */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "about:blank",
+           *       "title": "Forbidden",
+           *       "status": 403,
+           *       "detail": "A valid API key is required in the x-api-key header."
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Request body too large */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "about:blank",
+           *       "title": "Content Too Large",
+           *       "status": 413,
+           *       "detail": "The request body exceeds 65536 bytes."
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Body is not application/json */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "about:blank",
+           *       "title": "Unsupported Media Type",
+           *       "status": 415,
+           *       "detail": "Send the body as application/json."
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Too many requests; see Retry-After */
+      429: {
+        headers: {
+          /** @description Seconds to wait */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "about:blank",
+           *       "title": "Too Many Requests",
+           *       "status": 429,
+           *       "detail": "Too many requests; retry later."
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Unexpected error */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "about:blank",
+           *       "title": "Internal Server Error",
+           *       "status": 500,
+           *       "detail": "An unexpected error occurred."
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Temporarily unavailable; see Retry-After */
+      503: {
+        headers: {
+          /** @description Seconds to wait */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "about:blank",
+           *       "title": "Service Unavailable",
+           *       "status": 503,
+           *       "detail": "The service is temporarily unavailable; retry later."
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Any other error, such as 502 or 504 from the gateway */
+      default: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "about:blank",
+           *       "title": "Gateway Timeout",
+           *       "status": 504,
+           *       "detail": "The service did not answer in time; retry later."
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  'auth.cancelEmail': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        /**
+         * @example {
+         *       "token": "5ddeb2da-086f-4f79-8a4d-83e1cd37c322.pU3x0B6mK1cWq9yZs4LtR8vN2aDf7HjE5gQiYoAuXw0"
+         *     }
+         */
+        'application/json': {
+          token: string;
+        };
+      };
+    };
+    responses: {
+      /** @description No Content */
+      204: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Invalid request (each bad field in `errors`) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "about:blank",
+           *       "title": "Bad Request",
+           *       "status": 400,
+           *       "detail": "The request body is invalid: email.",
+           *       "errors": [
+           *         {
+           *           "path": "body.email",
+           *           "message": "Invalid email address"
+           *         }
+           *       ]
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Missing or wrong API key, or a role that does not allow this */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "about:blank",
+           *       "title": "Forbidden",
+           *       "status": 403,
+           *       "detail": "A valid API key is required in the x-api-key header."
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Request body too large */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "about:blank",
+           *       "title": "Content Too Large",
+           *       "status": 413,
+           *       "detail": "The request body exceeds 65536 bytes."
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Body is not application/json */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "about:blank",
+           *       "title": "Unsupported Media Type",
+           *       "status": 415,
+           *       "detail": "Send the body as application/json."
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Too many requests; see Retry-After */
+      429: {
+        headers: {
+          /** @description Seconds to wait */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "about:blank",
+           *       "title": "Too Many Requests",
+           *       "status": 429,
+           *       "detail": "Too many requests; retry later."
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Unexpected error */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "about:blank",
+           *       "title": "Internal Server Error",
+           *       "status": 500,
+           *       "detail": "An unexpected error occurred."
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Temporarily unavailable; see Retry-After */
+      503: {
+        headers: {
+          /** @description Seconds to wait */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "about:blank",
+           *       "title": "Service Unavailable",
+           *       "status": 503,
+           *       "detail": "The service is temporarily unavailable; retry later."
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Any other error, such as 502 or 504 from the gateway */
+      default: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "about:blank",
+           *       "title": "Gateway Timeout",
+           *       "status": 504,
+           *       "detail": "The service did not answer in time; retry later."
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
   'auth.login': {
     parameters: {
       query?: never;
@@ -1700,6 +2094,10 @@ export interface operations {
                   updated_at: string;
                   /** Format: date-time */
                   email_verified_at?: string;
+                  /** Format: email */
+                  pending_email?: string;
+                  /** Format: date-time */
+                  pending_email_expires_at?: string;
                 };
                 /** @constant */
                 token_type: 'Bearer';
@@ -1960,6 +2358,10 @@ export interface operations {
               updated_at: string;
               /** Format: date-time */
               email_verified_at?: string;
+              /** Format: email */
+              pending_email?: string;
+              /** Format: date-time */
+              pending_email_expires_at?: string;
             };
             /** @constant */
             token_type: 'Bearer';
@@ -2548,6 +2950,10 @@ export interface operations {
             updated_at: string;
             /** Format: date-time */
             email_verified_at?: string;
+            /** Format: email */
+            pending_email?: string;
+            /** Format: date-time */
+            pending_email_expires_at?: string;
           };
         };
       };
@@ -2795,6 +3201,10 @@ export interface operations {
               updated_at: string;
               /** Format: date-time */
               email_verified_at?: string;
+              /** Format: email */
+              pending_email?: string;
+              /** Format: date-time */
+              pending_email_expires_at?: string;
             };
             key_value: {
               key: string;
@@ -4493,6 +4903,10 @@ export interface operations {
               updated_at: string;
               /** Format: date-time */
               email_verified_at?: string;
+              /** Format: email */
+              pending_email?: string;
+              /** Format: date-time */
+              pending_email_expires_at?: string;
             }[];
             next_cursor: string | null;
           };
@@ -4721,6 +5135,10 @@ export interface operations {
             updated_at: string;
             /** Format: date-time */
             email_verified_at?: string;
+            /** Format: email */
+            pending_email?: string;
+            /** Format: date-time */
+            pending_email_expires_at?: string;
           };
         };
       };
@@ -4963,6 +5381,10 @@ export interface operations {
             updated_at: string;
             /** Format: date-time */
             email_verified_at?: string;
+            /** Format: email */
+            pending_email?: string;
+            /** Format: date-time */
+            pending_email_expires_at?: string;
           };
         };
       };
@@ -5206,6 +5628,10 @@ export interface operations {
             updated_at: string;
             /** Format: date-time */
             email_verified_at?: string;
+            /** Format: email */
+            pending_email?: string;
+            /** Format: date-time */
+            pending_email_expires_at?: string;
           };
         };
       };
@@ -5771,6 +6197,10 @@ export interface operations {
             updated_at: string;
             /** Format: date-time */
             email_verified_at?: string;
+            /** Format: email */
+            pending_email?: string;
+            /** Format: date-time */
+            pending_email_expires_at?: string;
           };
         };
       };

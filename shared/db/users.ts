@@ -8,7 +8,8 @@
  * | entity | `user` |
  * | user_id, role, version, created_at, updated_at, password_hash? | as they are (the bcrypt hash is never answered) |
  * | email_verified_at? | when the owner proved the address (followed the mailed link); accounts made before verification existed have none and count as verified |
- * | profile_sealed | name, email, username, phone, country, dob, address, gender: one AES-256-GCM field bound to the user id |
+ * | profile_sealed | name, email, username, phone, country, dob, address, gender, pending_email: one AES-256-GCM field bound to the user id |
+ * | pending_email_expires_at? | until when the pending email change (`pending_email`, waiting for its confirmation) stands |
  *
  * Email and username are unique through marker items (markers.ts), written in the same transaction.
  * The number of admins is one item (`ADMINS`, `COUNT`: admins), changed in the same transaction as
@@ -69,6 +70,9 @@ export interface User extends UserFields {
   updated_at: string;
   password_hash?: string;
   email_verified_at?: string;
+  /** An email change waiting for the new address to confirm it (services/email-change.ts), and until when. */
+  pending_email?: string;
+  pending_email_expires_at?: string;
 }
 
 const USERS = 'USERS';
@@ -76,8 +80,8 @@ const USERS = 'USERS';
 /** The associated data a profile's personal fields are sealed with. */
 export const profileContext = (userId: string) => `user:${userId}:profile`;
 
-async function toItem({ name, email, username, phone, country, dob, address, gender, ...record }: User): Promise<Item> {
-  const personal = JSON.stringify({ name, email, username, phone, country, dob, address, gender }); // drops the unset ones
+async function toItem({ name, email, username, phone, country, dob, address, gender, pending_email, ...record }: User): Promise<Item> {
+  const personal = JSON.stringify({ name, email, username, phone, country, dob, address, gender, pending_email }); // drops the unset ones
   return {
     ...profileKey(record.user_id),
     GSI1PK: USERS,
@@ -88,8 +92,19 @@ async function toItem({ name, email, username, phone, country, dob, address, gen
   };
 }
 
-async function fromItem({ user_id, role, version, created_at, updated_at, password_hash, email_verified_at, profile_sealed }: Item): Promise<User> {
-  const personal = JSON.parse(await openField(profile_sealed, profileContext(user_id)));
+async function fromItem({
+  user_id,
+  role,
+  version,
+  created_at,
+  updated_at,
+  password_hash,
+  email_verified_at,
+  pending_email_expires_at,
+  profile_sealed,
+}: Item): Promise<User> {
+  const { pending_email, ...personal } = JSON.parse(await openField(profile_sealed, profileContext(user_id)));
+  const pending = pending_email !== undefined && pending_email_expires_at > new Date().toISOString(); // an expired one is no longer pending
   return {
     user_id,
     role,
@@ -98,6 +113,7 @@ async function fromItem({ user_id, role, version, created_at, updated_at, passwo
     updated_at,
     ...(password_hash !== undefined && { password_hash }),
     ...(email_verified_at !== undefined && { email_verified_at }),
+    ...(pending && { pending_email, pending_email_expires_at }),
     ...personal,
   };
 }
@@ -117,6 +133,8 @@ const PUBLIC_FIELDS = [
   'created_at',
   'updated_at',
   'email_verified_at',
+  'pending_email',
+  'pending_email_expires_at',
 ] as const;
 
 /** What the API answers about a user: never the password hash. */

@@ -7,7 +7,7 @@ import type { Mail } from './send.ts';
 
 const when = () => `${new Date().toISOString().replace('T', ' ').slice(0, 16)} UTC`;
 const link = (fragment: string) => `${env.publicUrl}/#${fragment}`;
-const IF_NOT_YOU = `If it was not you, reset your password now: ${link('forgot')}`;
+const ifNotYou = () => `If it was not you, reset your password now: ${link('forgot')}`;
 
 /** To an account's address: the single-use link that sets a new password. */
 export const resetMail = (to: string, token: string, minutes: number): Mail => ({
@@ -92,13 +92,13 @@ export const emailChangeNotice = (to: string, newEmail: string, token: string, d
 export const passwordChangedNotice = (to: string): Mail => ({
   to,
   subject: 'Your password was changed',
-  text: [`The password of your account was changed at ${when()}. Every session was signed out.`, '', IF_NOT_YOU].join('\n'),
+  text: [`The password of your account was changed at ${when()}. Every session was signed out.`, '', ifNotYou()].join('\n'),
 });
 
 export const passwordResetNotice = (to: string): Mail => ({
   to,
   subject: 'Your password was reset',
-  text: [`The password of your account was reset with a link mailed here, at ${when()}. Every session was signed out.`, '', IF_NOT_YOU].join('\n'),
+  text: [`The password of your account was reset with a link mailed here, at ${when()}. Every session was signed out.`, '', ifNotYou()].join('\n'),
 });
 
 export const emailChangedNotice = (to: string, newEmail: string): Mail => ({

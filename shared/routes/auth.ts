@@ -83,6 +83,33 @@ export const authRoutes = {
     body: setPasswordBody,
     status: 204,
   }),
+  'auth.confirmEmail': route({
+    method: 'POST',
+    path: '/auth/email/confirm',
+    entry: 'functions/auth/email-confirm.ts',
+    auth: 'none',
+    mail: true,
+    data: 'write',
+    summary: 'Confirm an email change with the token mailed to the new address',
+    description:
+      "Send the token of the link mailed to the new address by an email change (PUT or PATCH /users/{id} with `email`; the part after `#confirm-email=`). The address becomes the account's, verified, and the old address gets a notice. The token works once, for the newest change only; an unknown, used, superseded or expired one, or an address another account has taken meanwhile, answers 400 (`invalid or expired link`). Sessions stay open.",
+    requestExample: { token: example.linkToken },
+    body: linkBody,
+    status: 204,
+  }),
+  'auth.cancelEmail': route({
+    method: 'POST',
+    path: '/auth/email/cancel',
+    entry: 'functions/auth/email-cancel.ts',
+    auth: 'none',
+    data: 'write',
+    summary: '"This wasn\'t me": cancel (or undo) an email change with the token mailed to the old address, ending every session',
+    description:
+      'Send the token of the link in the notice mailed to the old address when an email change was asked (the part after `#cancel-email=`, valid 7 days). A pending change is dropped; a change already confirmed is undone (the account gets its old address back, unless another account has taken it since). Either way every session of the account ends: reset the password next (POST /auth/password/forgot). The token works once; an unknown, used or expired one answers 400.',
+    requestExample: { token: example.linkToken },
+    body: linkBody,
+    status: 204,
+  }),
   'auth.login': route({
     method: 'POST',
     path: '/auth/login',

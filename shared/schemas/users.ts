@@ -73,6 +73,9 @@ export const user = () =>
     updated_at: timestamp(),
     /** When the owner proved the address; none on accounts from before verification (they count as verified) and on invitations not yet accepted. */
     email_verified_at: z.optional(timestamp()),
+    /** An email change waiting for the new address to confirm it (the link mailed there); `email` stays the old one until then. */
+    pending_email: z.optional(email()),
+    pending_email_expires_at: z.optional(timestamp()),
   });
 export const userPage = () => page(user());
 

@@ -6,7 +6,11 @@ import { toPublicUser, type User, type UserFields, users } from '../db/users.ts'
 import type { Caller } from '../domain/user.ts';
 import { assertVersion, type VersionCondition } from '../domain/versions.ts';
 import { NotFound, NotPermitted } from '../errors.ts';
+import { accountDeletedNotice, passwordChangedNotice } from '../mail/account.ts';
+import { sendNotice } from '../mail/send.ts';
 import type { CreateUserBody, DeleteUserBody, PublicUser, UpdateUserBody } from '../schemas/users.ts';
+import { type ClientContext, recordActivity } from './activity.ts';
+import { mailEmailChange, pendingFields, sameAddress } from './email-change.ts';
 import { assertAdminFactor, requireStepUp, type StepUpProof } from './factors.ts';
 import { withOptimisticRetry } from './optimistic.ts';
 import { paged } from './paging.ts';
@@ -46,9 +50,8 @@ export async function listUsers(caller: Caller, query: { limit: number; cursor?:
 }
 
 /** What a write needs of the request besides its body. */
-export interface WriteContext {
+export interface WriteContext extends ClientContext {
   condition: VersionCondition;
-  sourceIp: string;
 }
 
 /**
@@ -61,20 +64,25 @@ async function stepUpIfNeeded(caller: Caller, needed: boolean, proof: StepUpProo
   if (needed || proof?.current_password !== undefined || proof?.totp_code !== undefined) await requireStepUp(caller, proof, sourceIp);
 }
 
-/** Partial update with optimistic locking. A new password or role closes every session of the user. */
+/**
+ * Partial update with optimistic locking. A new password or role closes every session of the user,
+ * and a new password is notified by mail. A new email does not apply at once: it is pending until the
+ * new address confirms it (services/email-change.ts).
+ */
 export async function updateUser(
   caller: Caller,
   userId: string,
   { current_password, totp_code, device_token, ...changes }: UpdateUserBody,
-  { condition, sourceIp }: WriteContext,
+  { condition, ...client }: WriteContext,
 ): Promise<PublicUser> {
+  const { sourceIp } = client;
   if (changes.role !== undefined && caller.role !== 'admin') throw new NotPermitted('Only an admin can change a role.');
   if (changes.password !== undefined) await assertUnguessable(changes.password, [changes.email, changes.name, changes.username]);
   const credentials = changes.email !== undefined || changes.password !== undefined;
   const target = caller.id === userId ? undefined : await visibleUser(caller, userId);
   const overAdmin = target !== undefined && (target.role === 'admin' || changes.role === 'admin') && (credentials || changes.role !== undefined);
   await stepUpIfNeeded(caller, (caller.id === userId && credentials) || overAdmin, { current_password, totp_code, device_token }, sourceIp);
-  const { password, ...given } = changes;
+  const { password, email, ...given } = changes;
   // null clears a field: undefined in `next` drops it from the stored profile.
   const fields = Object.fromEntries(Object.entries(given).map(([field, value]) => [field, value ?? undefined])) as Partial<UserFields>;
   const passwordHash = password === undefined ? undefined : await hashPassword(password);
@@ -84,6 +92,7 @@ export async function updateUser(
     const next: User = {
       ...current,
       ...fields,
+      ...(email !== undefined && !sameAddress(email, current.email) && pendingFields(email)),
       ...(passwordHash && { password_hash: passwordHash }),
       version: current.version + 1,
       updated_at: new Date().toISOString(),
@@ -92,6 +101,8 @@ export async function updateUser(
     return { current, next };
   });
   if (passwordHash || (changes.role && changes.role !== current.role)) await sessions.endAll(userId);
+  if (passwordHash) await Promise.all([recordActivity(userId, 'password_changed', client), sendNotice(passwordChangedNotice(next.email))]);
+  if (email !== undefined && next.pending_email === email) await mailEmailChange(next, email, client);
   return toPublicUser(next);
 }
 
@@ -104,10 +115,12 @@ export async function deleteUser(caller: Caller, userId: string, body: DeleteUse
   const target = caller.id === userId ? undefined : await visibleUser(caller, userId);
   await stepUpIfNeeded(caller, caller.id === userId || target?.role === 'admin', body, sourceIp);
   // Like updates: a concurrent change is a 412 with If-Match, and simply re-read without it.
-  await withOptimisticRetry(condition, async () => {
+  const deleted = await withOptimisticRetry(condition, async () => {
     const user = await visibleUser(caller, userId);
     assertVersion(condition, user.version);
     await users.remove(user);
+    return user;
   });
   await removeAccountData(userId);
+  await sendNotice(accountDeletedNotice(deleted.email));
 }

@@ -1,0 +1,113 @@
+/** An email change that proves the new address, and the old address's "this wasn't me", read from the real mailbox. */
+import { describe, expect, it } from 'vitest';
+import { PASSWORD, registerUser, uniqueEmail } from '../support/accounts.ts';
+import { useGateway } from '../support/api.ts';
+import { mailbox, type ReceivedMail } from '../support/mailbox.ts';
+
+const gateway = useGateway();
+const api = () => gateway.api;
+const PUBLIC_URL = 'http://localhost:3000';
+
+const login = (email: string) => api().post('/auth/login', { email, password: PASSWORD });
+const changeEmail = (user: { id: string; token: string }, email: string) =>
+  api().patch(`/users/${user.id}`, { email, current_password: PASSWORD }, { token: user.token });
+
+/** The mail with this subject to `email`, once it has arrived. */
+async function mailTo(email: string, subject: string): Promise<ReceivedMail> {
+  await expect.poll(async () => (await mailbox().received(email)).map((mail) => mail.subject)).toContain(subject);
+  return (await mailbox().received(email)).findLast((mail) => mail.subject === subject) as ReceivedMail;
+}
+
+/** The token of the `#name=` link in a mail; every link starts with the configured public URL. */
+function tokenIn(mail: ReceivedMail, name: string): string {
+  const link = mail.text.split(/\s+/).find((word) => word.includes(`#${name}=`)) ?? '';
+  expect(link.startsWith(`${PUBLIC_URL}/#${name}=`), link).toBe(true);
+  return link.split(`#${name}=`)[1] ?? '';
+}
+
+describe('email change', () => {
+  it('waits for the new address to confirm; then the address is the account’s, the old one free, and its owner told', async () => {
+    const user = await registerUser(api());
+    const newEmail = uniqueEmail('new');
+    const asked = await changeEmail(user, newEmail);
+    expect(asked.status, asked.text).toBe(200);
+    expect(asked.body).toMatchObject({ email: user.email, pending_email: newEmail });
+    expect(Date.parse(asked.body.pending_email_expires_at)).toBeGreaterThan(Date.now() + 23 * 3600_000);
+    expect((await api().get('/me', { token: user.token })).body).toMatchObject({ email: user.email, pending_email: newEmail });
+    // Nothing moved yet: the new address does not sign in, the old one does.
+    expect((await login(newEmail)).status).toBe(401);
+    expect((await login(user.email)).status).toBe(200);
+    const notice = await mailTo(user.email, 'Your email address is being changed');
+    expect(notice.text).toContain(newEmail);
+    tokenIn(notice, 'cancel-email');
+
+    const token = tokenIn(await mailTo(newEmail, 'Confirm your new email address'), 'confirm-email');
+    const confirmed = await api().post('/auth/email/confirm', { token });
+    expect(confirmed.status, confirmed.text).toBe(204);
+    const me = await api().get('/me', { token: user.token });
+    expect(me.body.email).toBe(newEmail);
+    expect(me.body.pending_email).toBeUndefined();
+    expect(Date.parse(me.body.email_verified_at)).toBeGreaterThan(Date.now() - 60_000);
+    expect((await login(newEmail)).status).toBe(200);
+    expect((await login(user.email)).status).toBe(401);
+    await mailTo(user.email, 'Your email address was changed');
+    expect((await api().post('/auth/email/confirm', { token })).status).toBe(400); // once
+    await registerUser(api(), { email: user.email }); // the old address is free
+  });
+
+  it('cancels a pending change from the old address: the confirmation stops working and every session ends', async () => {
+    const user = await registerUser(api());
+    const newEmail = uniqueEmail('hijack');
+    expect((await changeEmail(user, newEmail)).status).toBe(200);
+    const cancel = tokenIn(await mailTo(user.email, 'Your email address is being changed'), 'cancel-email');
+    const confirm = tokenIn(await mailTo(newEmail, 'Confirm your new email address'), 'confirm-email');
+    expect((await api().post('/auth/email/cancel', { token: cancel })).status).toBe(204);
+    expect((await api().get('/me', { token: user.token })).status).toBe(401);
+    expect((await api().post('/auth/token', { refresh_token: user.refreshToken })).status).toBe(401);
+    expect((await api().post('/auth/email/confirm', { token: confirm })).status).toBe(400);
+    const again = await login(user.email);
+    expect(again.status).toBe(200);
+    expect(again.body.user.email).toBe(user.email);
+    expect(again.body.user.pending_email).toBeUndefined();
+    expect((await api().post('/auth/email/cancel', { token: cancel })).status).toBe(400); // once
+  });
+
+  it('undoes a confirmed change from the old address ("this wasn’t me")', async () => {
+    const user = await registerUser(api());
+    const newEmail = uniqueEmail('taken-over');
+    expect((await changeEmail(user, newEmail)).status).toBe(200);
+    const cancel = tokenIn(await mailTo(user.email, 'Your email address is being changed'), 'cancel-email');
+    expect(
+      (await api().post('/auth/email/confirm', { token: tokenIn(await mailTo(newEmail, 'Confirm your new email address'), 'confirm-email') })).status,
+    ).toBe(204);
+    expect((await api().post('/auth/email/cancel', { token: cancel })).status).toBe(204);
+    expect((await api().get('/me', { token: user.token })).status).toBe(401);
+    expect((await login(user.email)).status).toBe(200);
+    expect((await login(newEmail)).status).toBe(401);
+  });
+
+  it('answers a new address another account has exactly like a free one; its owner is told, and no link goes out', async () => {
+    const owner = await registerUser(api());
+    const user = await registerUser(api());
+    const taken = await changeEmail(user, owner.email.toUpperCase());
+    const free = await changeEmail(await registerUser(api()), uniqueEmail('free'));
+    expect(taken.status).toBe(200);
+    expect(Object.keys(taken.body).sort()).toEqual(Object.keys(free.body).sort());
+    const tried = await mailTo(owner.email, 'Someone tried to use your address');
+    expect(tried.text).not.toMatch(/#confirm-email=/);
+    expect((await mailbox().received(owner.email)).map((mail) => mail.subject)).not.toContain('Confirm your new email address');
+    expect((await login(owner.email)).body.user.user_id).toBe(owner.id);
+    expect((await api().get('/me', { token: user.token })).body.email).toBe(user.email);
+  });
+
+  it('needs step-up, and refuses a token of another kind (a reset token cannot confirm an address)', async () => {
+    const user = await registerUser(api());
+    const newEmail = uniqueEmail('stepup');
+    expect((await api().patch(`/users/${user.id}`, { email: newEmail }, { token: user.token })).status).toBe(400);
+    await api().post('/auth/password/forgot', { email: user.email });
+    const reset = tokenIn(await mailTo(user.email, 'Reset your password'), 'reset');
+    expect((await api().post('/auth/email/confirm', { token: reset })).status).toBe(400);
+    expect((await api().post('/auth/email/cancel', { token: reset })).status).toBe(400);
+    expect((await api().get('/me', { token: user.token })).status).toBe(200);
+  });
+});
