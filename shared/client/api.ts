@@ -249,10 +249,30 @@ export interface paths {
       cookie?: never;
     };
     /**
-     * Everything the API holds about you: profile, key-value entries, payments (masked), records, open sessions
-     * @description A copy of everything the API holds about the caller, in one JSON document (the GDPR's right of access): the profile, every key-value entry with its value, payments with their card numbers masked, health records and open sessions. At most 5 MB (Lambda answers at most 6 MB): a larger account gets 409 and reads its data page by page from the list routes.
+     * Everything the API holds about you: profile, key-value entries, payments (masked), records, open sessions, activity
+     * @description A copy of everything the API holds about the caller, in one JSON document (the GDPR's right of access): the profile, every key-value entry with its value, payments with their card numbers masked, health records, open sessions and the account's activity (GET /me/activity). At most 5 MB (Lambda answers at most 6 MB): a larger account gets 409 and reads its data page by page from the list routes.
      */
     get: operations['me.export'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/me/activity': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Your account's recent activity: sign-ins, password and email changes, factors, sessions ended
+     * @description What happened to the caller's account in the last 90 days, newest first: `type` (signed_in, signed_in_new_device, signed_out, session_ended, password_changed, password_reset, email_change_requested, email_changed, email_change_cancelled, factor_added, factor_removed, recovery_codes_replaced, invitation_accepted), when, and the device and coarse network (IPv4 /24, IPv6 /64) of the request. Never a password, code, token or address. Stored with the network encrypted, deleted after 90 days and with the account. Paged with `limit` and `cursor`; follow `next_cursor` until it is null.
+     */
+    get: operations['me.activity'];
     put?: never;
     post?: never;
     delete?: never;
@@ -3170,6 +3190,14 @@ export interface operations {
            *           "expires_at": "2026-03-05T17:05:12.000Z",
            *           "current": true
            *         }
+           *       ],
+           *       "activity": [
+           *         {
+           *           "type": "signed_in_new_device",
+           *           "at": "2026-02-03T17:05:12.000Z",
+           *           "device": "Firefox 128 on Windows",
+           *           "network": "203.0.113.0/24"
+           *         }
            *       ]
            *     }
            */
@@ -3448,6 +3476,32 @@ export interface operations {
               expires_at: string;
               current: boolean;
             }[];
+            activity: {
+              /**
+               * @description What happened
+               * @enum {string}
+               */
+              type:
+                | 'signed_in'
+                | 'signed_in_new_device'
+                | 'signed_out'
+                | 'session_ended'
+                | 'password_changed'
+                | 'password_reset'
+                | 'email_change_requested'
+                | 'email_changed'
+                | 'email_change_cancelled'
+                | 'factor_added'
+                | 'factor_removed'
+                | 'recovery_codes_replaced'
+                | 'invitation_accepted';
+              /** Format: date-time */
+              at: string;
+              /** @description Browser and system of the request, from its User-Agent (a hint: the client writes it) */
+              device: string;
+              /** @description The network it came from: an IPv4 /24 or an IPv6 /64 */
+              network: string;
+            }[];
           };
         };
       };
@@ -3520,6 +3574,199 @@ export interface operations {
            *       "title": "Conflict",
            *       "status": 409,
            *       "detail": "The request conflicts with the resource's current state."
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Too many requests; see Retry-After */
+      429: {
+        headers: {
+          /** @description Seconds to wait */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "about:blank",
+           *       "title": "Too Many Requests",
+           *       "status": 429,
+           *       "detail": "Too many requests; retry later."
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Unexpected error */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "about:blank",
+           *       "title": "Internal Server Error",
+           *       "status": 500,
+           *       "detail": "An unexpected error occurred."
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Temporarily unavailable; see Retry-After */
+      503: {
+        headers: {
+          /** @description Seconds to wait */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "about:blank",
+           *       "title": "Service Unavailable",
+           *       "status": 503,
+           *       "detail": "The service is temporarily unavailable; retry later."
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Any other error, such as 502 or 504 from the gateway */
+      default: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "about:blank",
+           *       "title": "Gateway Timeout",
+           *       "status": 504,
+           *       "detail": "The service did not answer in time; retry later."
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  'me.activity': {
+    parameters: {
+      query?: {
+        limit?: number;
+        cursor?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "items": [
+           *         {
+           *           "type": "signed_in_new_device",
+           *           "at": "2026-02-03T17:05:12.000Z",
+           *           "device": "Firefox 128 on Windows",
+           *           "network": "203.0.113.0/24"
+           *         }
+           *       ],
+           *       "next_cursor": null
+           *     }
+           */
+          'application/json': {
+            items: {
+              /**
+               * @description What happened
+               * @enum {string}
+               */
+              type:
+                | 'signed_in'
+                | 'signed_in_new_device'
+                | 'signed_out'
+                | 'session_ended'
+                | 'password_changed'
+                | 'password_reset'
+                | 'email_change_requested'
+                | 'email_changed'
+                | 'email_change_cancelled'
+                | 'factor_added'
+                | 'factor_removed'
+                | 'recovery_codes_replaced'
+                | 'invitation_accepted';
+              /** Format: date-time */
+              at: string;
+              /** @description Browser and system of the request, from its User-Agent (a hint: the client writes it) */
+              device: string;
+              /** @description The network it came from: an IPv4 /24 or an IPv6 /64 */
+              network: string;
+            }[];
+            next_cursor: string | null;
+          };
+        };
+      };
+      /** @description Invalid request (each bad field in `errors`) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "about:blank",
+           *       "title": "Bad Request",
+           *       "status": 400,
+           *       "detail": "The request body is invalid: email.",
+           *       "errors": [
+           *         {
+           *           "path": "body.email",
+           *           "message": "Invalid email address"
+           *         }
+           *       ]
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Missing, invalid, expired or revoked credentials */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "about:blank",
+           *       "title": "Unauthorized",
+           *       "status": 401,
+           *       "detail": "A valid bearer token is required."
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Missing or wrong API key, or a role that does not allow this */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "about:blank",
+           *       "title": "Forbidden",
+           *       "status": 403,
+           *       "detail": "A valid API key is required in the x-api-key header."
            *     }
            */
           'application/problem+json': components['schemas']['Problem'];

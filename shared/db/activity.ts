@@ -14,29 +14,11 @@
 import { randomBytes } from 'node:crypto';
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { openField, sealField } from '../crypto/field-cipher.ts';
+import { ACTIVITY_SECONDS, type ActivityType } from '../domain/activity.ts';
 import { db, tableName } from './client.ts';
 import { everything, inPartition, type Key, pages, queryPage } from './query.ts';
 import { epochSeconds, type Item } from './table.ts';
 import { userPartition } from './user-partition.ts';
-
-export const ACTIVITY_TYPES = [
-  'signed_in',
-  'signed_in_new_device',
-  'signed_out',
-  'session_ended',
-  'password_changed',
-  'password_reset',
-  'email_change_requested',
-  'email_changed',
-  'email_change_cancelled',
-  'factor_added',
-  'factor_removed',
-  'recovery_codes_replaced',
-  'invitation_accepted',
-] as const;
-export type ActivityType = (typeof ACTIVITY_TYPES)[number];
-
-export const ACTIVITY_SECONDS = 90 * 24 * 60 * 60;
 
 /** Where a request came from, as the owner is shown it. */
 export interface ActivityOrigin {

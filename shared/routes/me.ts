@@ -1,5 +1,5 @@
 import { confirmTotpBody, recoveryCodesList, stepUpBody, totpEnrolment } from '../schemas/factors.ts';
-import { accountExport, listSessionsQuery, sessionIdParams, sessionPage } from '../schemas/me.ts';
+import { accountExport, activityPage, listActivityQuery, listSessionsQuery, sessionIdParams, sessionPage } from '../schemas/me.ts';
 import { user } from '../schemas/users.ts';
 import * as example from './examples.ts';
 import { type RouteDef, route } from './route.ts';
@@ -25,9 +25,9 @@ export const meRoutes = {
     entry: 'functions/me/export.ts',
     auth: 'user',
     data: 'read',
-    summary: 'Everything the API holds about you: profile, key-value entries, payments (masked), records, open sessions',
+    summary: 'Everything the API holds about you: profile, key-value entries, payments (masked), records, open sessions, activity',
     description:
-      "A copy of everything the API holds about the caller, in one JSON document (the GDPR's right of access): the profile, every key-value entry with its value, payments with their card numbers masked, health records and open sessions. At most 5 MB (Lambda answers at most 6 MB): a larger account gets 409 and reads its data page by page from the list routes.",
+      "A copy of everything the API holds about the caller, in one JSON document (the GDPR's right of access): the profile, every key-value entry with its value, payments with their card numbers masked, health records, open sessions and the account's activity (GET /me/activity). At most 5 MB (Lambda answers at most 6 MB): a larger account gets 409 and reads its data page by page from the list routes.",
     errors: [409],
     responseExample: {
       exported_at: example.updated,
@@ -36,9 +36,24 @@ export const meRoutes = {
       payments: [example.payment],
       records: [example.record],
       sessions: [example.session],
+      activity: [example.activityEvent],
     },
     status: 200,
     response: accountExport,
+  }),
+  'me.activity': route({
+    method: 'GET',
+    path: '/me/activity',
+    entry: 'functions/me/activity.ts',
+    auth: 'user',
+    data: 'read',
+    summary: "Your account's recent activity: sign-ins, password and email changes, factors, sessions ended",
+    description:
+      "What happened to the caller's account in the last 90 days, newest first: `type` (signed_in, signed_in_new_device, signed_out, session_ended, password_changed, password_reset, email_change_requested, email_changed, email_change_cancelled, factor_added, factor_removed, recovery_codes_replaced, invitation_accepted), when, and the device and coarse network (IPv4 /24, IPv6 /64) of the request. Never a password, code, token or address. Stored with the network encrypted, deleted after 90 days and with the account. Paged with `limit` and `cursor`; follow `next_cursor` until it is null.",
+    responseExample: { items: [example.activityEvent], next_cursor: null },
+    query: listActivityQuery,
+    status: 200,
+    response: activityPage,
   }),
   'me.sessions': route({
     method: 'GET',

@@ -1,6 +1,7 @@
 /** The account's recent activity, recorded as things happen and shown to its owner (GET /me/activity, the export). */
-import { type ActivityEvent, type ActivityType, activity } from '../db/activity.ts';
+import { type ActivityEvent, activity } from '../db/activity.ts';
 import type { Key } from '../db/query.ts';
+import type { ActivityType } from '../domain/activity.ts';
 import { coarseNetwork, describeDevice } from '../domain/device.ts';
 import type { Caller } from '../domain/user.ts';
 import { paged } from './paging.ts';

@@ -11,6 +11,7 @@ import { attemptsSubject } from '../db/login-attempts.ts';
 import { users } from '../db/users.ts';
 import type { Caller } from '../domain/user.ts';
 import { Conflict, InvalidInput, NotFound, NotPermitted } from '../errors.ts';
+import { type ClientContext, recordActivity } from './activity.ts';
 import { checkPassword, countedCheck } from './password-attempts.ts';
 
 export type FactorMethod = 'totp' | 'recovery_code';
@@ -97,22 +98,25 @@ export async function startTotp(caller: Caller, proof: StepUpProof, sourceIp: st
   return { secret, otpauth_uri: totpFor(secret, user.email).toString() };
 }
 
-export async function confirmTotp(caller: Caller, code: string) {
+export async function confirmTotp(caller: Caller, code: string, client: ClientContext) {
   if (!(await useTotpCode(caller.id, code, true)))
     throw new InvalidInput('The code does not match a pending authenticator: enter the current code, or start again with POST /me/totp.', [
       { path: 'body.code', message: 'Incorrect code' },
     ]);
-  return { recovery_codes: await newRecoveryCodes(caller.id) };
+  const [codes] = await Promise.all([newRecoveryCodes(caller.id), recordActivity(caller.id, 'factor_added', client)]);
+  return { recovery_codes: codes };
 }
 
-export async function removeTotp(caller: Caller, proof: StepUpProof, sourceIp: string): Promise<void> {
-  await requireStepUp(caller, proof, sourceIp, 'removing your authenticator');
+export async function removeTotp(caller: Caller, proof: StepUpProof, client: ClientContext): Promise<void> {
+  await requireStepUp(caller, proof, client.sourceIp, 'removing your authenticator');
   if (!(await totps.get(caller.id))) throw new NotFound('No authenticator is set up.');
   await totps.remove(caller.id);
+  await recordActivity(caller.id, 'factor_removed', client);
 }
 
-export async function regenerateRecoveryCodes(caller: Caller, proof: StepUpProof, sourceIp: string) {
-  await requireStepUp(caller, proof, sourceIp, 'new recovery codes');
+export async function regenerateRecoveryCodes(caller: Caller, proof: StepUpProof, client: ClientContext) {
+  await requireStepUp(caller, proof, client.sourceIp, 'new recovery codes');
   if (!(await factorsOf(caller.id)).includes('recovery_code')) throw new Conflict('Set up an authenticator first (POST /me/totp).');
-  return { recovery_codes: await newRecoveryCodes(caller.id) };
+  const [codes] = await Promise.all([newRecoveryCodes(caller.id), recordActivity(caller.id, 'recovery_codes_replaced', client)]);
+  return { recovery_codes: codes };
 }

@@ -3,6 +3,7 @@
  * access), and an account deletion that leaves no item naming them but their payments, which are
  * financial records and stay.
  */
+import { activity } from '../db/activity.ts';
 import { kv } from '../db/kv.ts';
 import { payments, toPublicPayment } from '../db/payments.ts';
 import { records, toPublicRecord } from '../db/records.ts';
@@ -11,6 +12,7 @@ import { OwnerGone } from '../db/user-partition.ts';
 import { toPublicUser, users } from '../db/users.ts';
 import type { Caller } from '../domain/user.ts';
 import { Conflict } from '../errors.ts';
+import { toPublicActivity } from './activity.ts';
 
 /**
  * The most an export may weigh as Lambda returns it: a synchronous invocation's response is at most
@@ -20,15 +22,16 @@ export const EXPORT_MAX_BYTES = 5 * 1024 * 1024;
 
 /**
  * The caller's profile, key-value entries (values as stored), payments (masked), records and open
- * sessions; a Conflict (409) naming the paged routes when that is more than one answer can carry.
+ * sessions and activity; a Conflict (409) naming the paged routes when that is more than one answer can carry.
  */
 export async function exportAccount(caller: Caller, maxBytes = EXPORT_MAX_BYTES) {
-  const [user, entries, paymentList, recordList, sessionList] = await Promise.all([
+  const [user, entries, paymentList, recordList, sessionList, events] = await Promise.all([
     users.get(caller.id),
     kv.all(caller.id),
     payments.allForUser(caller.id),
     records.allOfOwner(caller.id),
     sessions.all(caller.id),
+    activity.all(caller.id),
   ]);
   if (!user) throw new OwnerGone();
   const answer = {
@@ -38,11 +41,12 @@ export async function exportAccount(caller: Caller, maxBytes = EXPORT_MAX_BYTES)
     payments: paymentList.map(toPublicPayment),
     records: recordList.map(toPublicRecord),
     sessions: sessionList.map((s) => toPublicSession(s, caller.sessionId)),
+    activity: events.map(toPublicActivity),
   };
   // Measured as it travels: the body as a JSON string (each quote and escape counts twice).
   if (Buffer.byteLength(JSON.stringify(JSON.stringify(answer))) > maxBytes) {
     throw new Conflict(
-      `Your data is more than one answer can carry (${Math.floor(maxBytes / 1024 / 1024)} MB): read it page by page from /me, /kv, /payments, /records and /me/sessions.`,
+      `Your data is more than one answer can carry (${Math.floor(maxBytes / 1024 / 1024)} MB): read it page by page from /me, /kv, /payments, /records, /me/sessions and /me/activity.`,
     );
   }
   return answer;

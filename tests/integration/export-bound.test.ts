@@ -19,6 +19,6 @@ describe('the export', () => {
     await expect(exportAccount(caller, size + 100)).resolves.toMatchObject({ profile: { user_id: user.user_id } });
     const refused = await exportAccount(caller, size - 100).catch((error: unknown) => error);
     expect(refused).toBeInstanceOf(Conflict);
-    expect((refused as Conflict).detail).toMatch(/page by page from \/me, \/kv, \/payments, \/records and \/me\/sessions/);
+    expect((refused as Conflict).detail).toMatch(/page by page from \/me, \/kv, \/payments, \/records, \/me\/sessions and \/me\/activity/);
   });
 });
