@@ -85,7 +85,11 @@ describe('REST v1 proxy events', () => {
       expect(event.requestContext.stage).toBe('prod'); // cdk.json's stage, as deployed
       expect(event.requestContext.identity.sourceIp).toBe('127.0.0.1');
     }
-    const eventOf = (routeId: string) => defined(gateway.events.find((e) => e.routeId === routeId), `the proxy event of ${routeId}`).event;
+    const eventOf = (routeId: string) =>
+      defined(
+        gateway.events.find((e) => e.routeId === routeId),
+        `the proxy event of ${routeId}`,
+      ).event;
     const register = eventOf('auth.register');
     const get = eventOf('users.get');
     const me = eventOf('me.get');
