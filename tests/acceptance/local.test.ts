@@ -5,10 +5,10 @@
 import { Secret } from 'otpauth';
 import { beforeAll } from 'vitest';
 import { usagePlanThrottle } from '../../infra/gateway-contract.ts';
-import { bootstrapAdmin } from '../../tools/local/bootstrap.ts';
-import { routeFor } from '../../tools/local/gateway/index.ts';
 import { totps } from '../../shared/db/factors.ts';
 import { users } from '../../shared/db/users.ts';
+import { bootstrapAdmin } from '../../tools/local/bootstrap.ts';
+import { routeFor } from '../../tools/local/gateway/index.ts';
 import { verificationToken } from '../support/accounts.ts';
 import { API_KEY, useGateway } from '../support/api.ts';
 import { acceptanceScenarios } from './scenarios.ts';
