@@ -883,6 +883,7 @@ export interface operations {
       };
     };
     responses: {
+      /** @description Accepted: the rest happens by mail */
       202: {
         headers: {
           [name: string]: unknown;
@@ -1341,6 +1342,7 @@ export interface operations {
       };
     };
     responses: {
+      /** @description Accepted: the rest happens by mail */
       202: {
         headers: {
           [name: string]: unknown;

@@ -175,7 +175,7 @@ describe('a user and their own profile', () => {
     const [confirmation] = await mailbox().waitFor(newEmail);
     const token = /#confirm-email=([\w.-]+)/.exec(confirmation?.text ?? '')?.[1];
     expect((await api().post('/auth/email/confirm', { token })).status).toBe(204);
-    expect((await api().post('/auth/login', { email: newEmail, password: PASSWORD })).status).toBe(200);
+    expect((await api().post('/auth/login', { email: newEmail, password: PASSWORD, device_token: user.deviceToken })).status).toBe(200);
     // The new address is taken: a sign-up with it only tells its owner someone tried.
     expect((await api().post('/auth/register', { email: newEmail, password: PASSWORD, name: 'X' })).status).toBe(202);
     await expect.poll(async () => (await mailbox().received(newEmail)).map((mail) => mail.subject)).toContain('Someone tried to sign up with your address');
