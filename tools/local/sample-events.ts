@@ -21,6 +21,7 @@ import { sessions } from '../../shared/db/sessions.ts';
 import { users } from '../../shared/db/users.ts';
 import { type RouteDef, type RouteId, routes } from '../../shared/routes.ts';
 import { createPaymentBody } from '../../shared/schemas/payments.ts';
+import { pendingFields } from '../../shared/services/email-change.ts';
 import { putEntry } from '../../shared/services/kv.ts';
 import { createPayment } from '../../shared/services/payments.ts';
 import { createRecord } from '../../shared/services/records.ts';
@@ -42,6 +43,9 @@ export async function samplePlaceholders(apiKey: string): Promise<Record<string,
   const userSession = await signIn(user.user_id, 'user');
   // Links end sessions or change the account: they belong to an account of their own.
   const linked = await users.create({ email: `sample-linked-${unique}@example.com`, name: 'Sample Linked', role: 'user' }, passwordHash);
+  const moving = await users.create({ email: `sample-moving-${unique}@example.com`, name: 'Sample Moving', role: 'user' }, passwordHash);
+  const movedTo = `sample-moved-${unique}@example.com`;
+  await users.replace(moving, { ...moving, ...pendingFields(movedTo), version: moving.version + 1 });
   // The admin has an authenticator on (admin routes need one) and a sign-in challenge open; the user one pending.
   const adminSecret = new Secret({ size: 20 }).base32;
   const userSecret = new Secret({ size: 20 }).base32;
@@ -87,6 +91,8 @@ export async function samplePlaceholders(apiKey: string): Promise<Record<string,
     PENDING_TOTP_CODE: codeNow(userSecret),
     SIGNUP_TOKEN: signUpToken,
     RESET_TOKEN: await links.issue(linked.user_id, 'reset', 60),
+    CONFIRM_EMAIL_TOKEN: await links.issue(moving.user_id, 'email-confirm', 60, { email: movedTo }),
+    CANCEL_EMAIL_TOKEN: await links.issue(linked.user_id, 'email-cancel', 60, { old: linked.email, new: movedTo }),
   };
 }
 
@@ -131,6 +137,8 @@ const SAMPLES: Partial<Record<RouteId, Sample>> = {
   'auth.login': { body: { email: '{{USER_EMAIL}}', password: '{{USER_PASSWORD}}' } },
   'auth.token': { body: { refresh_token: '{{REFRESH_TOKEN}}' } },
   'auth.loginMfa': { body: { challenge: '{{MFA_CHALLENGE}}', code: '{{ADMIN_TOTP_CODE}}' } },
+  'auth.confirmEmail': { body: { token: '{{CONFIRM_EMAIL_TOKEN}}' } },
+  'auth.cancelEmail': { body: { token: '{{CANCEL_EMAIL_TOKEN}}' } },
   'auth.reset': { body: { ...routes['auth.reset'].requestExample, token: '{{RESET_TOKEN}}' } },
   'me.totpStart': { body: { current_password: '{{USER_PASSWORD}}' } },
   'me.totpConfirm': { body: { code: '{{PENDING_TOTP_CODE}}' } },
