@@ -141,6 +141,26 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/auth/invite/accept': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Accept an invitation: choose the password of an account an admin created
+     * @description Send the token of the invitation link mailed when an admin created the account (POST /users without a password; the part after `#invite=`) and the password to use (the sign-up policy). The address counts as verified and any pending sign-up of it is deleted; then sign in. The token works once; an unknown, used or expired one (7 days) answers 400 (`invalid or expired link`): ask an admin for a new invitation, or use POST /auth/password/forgot.
+     */
+    post: operations['auth.acceptInvite'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/auth/login': {
     parameters: {
       query?: never;
@@ -399,8 +419,8 @@ export interface paths {
     get: operations['users.list'];
     put?: never;
     /**
-     * Create a user
-     * @description Admins only. Creates a user with any role. Without a password the user cannot sign in until one is set with PUT /users/{id}. An email or username already registered answers 409.
+     * Create a user: an invitation mail lets them choose their password
+     * @description Admins only. Creates a user with any role (an admin needs the acting admin's step-up). Without a `password` (the usual way) the address gets an invitation: a single-use link (`<public URL>/#invite=<token>`, valid 7 days) with which its owner chooses a password (POST /auth/invite/accept), which also proves the address; until then the account cannot sign in. A `password` sets it instead and sends no mail (for accounts whose mailbox nobody reads, such as test accounts; the address stays unverified until a reset). An email or username already registered answers 409.
      */
     post: operations['users.create'];
     delete?: never;
@@ -1878,6 +1898,184 @@ export interface operations {
          */
         'application/json': {
           token: string;
+        };
+      };
+    };
+    responses: {
+      /** @description No Content */
+      204: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Invalid request (each bad field in `errors`) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "about:blank",
+           *       "title": "Bad Request",
+           *       "status": 400,
+           *       "detail": "The request body is invalid: email.",
+           *       "errors": [
+           *         {
+           *           "path": "body.email",
+           *           "message": "Invalid email address"
+           *         }
+           *       ]
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Missing or wrong API key, or a role that does not allow this */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "about:blank",
+           *       "title": "Forbidden",
+           *       "status": 403,
+           *       "detail": "A valid API key is required in the x-api-key header."
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Request body too large */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "about:blank",
+           *       "title": "Content Too Large",
+           *       "status": 413,
+           *       "detail": "The request body exceeds 65536 bytes."
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Body is not application/json */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "about:blank",
+           *       "title": "Unsupported Media Type",
+           *       "status": 415,
+           *       "detail": "Send the body as application/json."
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Too many requests; see Retry-After */
+      429: {
+        headers: {
+          /** @description Seconds to wait */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "about:blank",
+           *       "title": "Too Many Requests",
+           *       "status": 429,
+           *       "detail": "Too many requests; retry later."
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Unexpected error */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "about:blank",
+           *       "title": "Internal Server Error",
+           *       "status": 500,
+           *       "detail": "An unexpected error occurred."
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Temporarily unavailable; see Retry-After */
+      503: {
+        headers: {
+          /** @description Seconds to wait */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "about:blank",
+           *       "title": "Service Unavailable",
+           *       "status": 503,
+           *       "detail": "The service is temporarily unavailable; retry later."
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Any other error, such as 502 or 504 from the gateway */
+      default: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "about:blank",
+           *       "title": "Gateway Timeout",
+           *       "status": 504,
+           *       "detail": "The service did not answer in time; retry later."
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  'auth.acceptInvite': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        /**
+         * @example {
+         *       "token": "5ddeb2da-086f-4f79-8a4d-83e1cd37c322.pU3x0B6mK1cWq9yZs4LtR8vN2aDf7HjE5gQiYoAuXw0",
+         *       "password": "N3w!Passw0rd-Horse"
+         *     }
+         */
+        'application/json': {
+          token: string;
+          /** @description 8 or more characters, at most 72 bytes in UTF-8, with a lowercase and an uppercase letter, a digit and a special character */
+          password: string & (unknown & unknown & unknown & unknown);
         };
       };
     };

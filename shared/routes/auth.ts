@@ -110,6 +110,20 @@ export const authRoutes = {
     body: linkBody,
     status: 204,
   }),
+  'auth.acceptInvite': route({
+    method: 'POST',
+    path: '/auth/invite/accept',
+    entry: 'functions/auth/invite-accept.ts',
+    auth: 'none',
+    bcrypt: true,
+    data: 'write',
+    summary: 'Accept an invitation: choose the password of an account an admin created',
+    description:
+      'Send the token of the invitation link mailed when an admin created the account (POST /users without a password; the part after `#invite=`) and the password to use (the sign-up policy). The address counts as verified and any pending sign-up of it is deleted; then sign in. The token works once; an unknown, used or expired one (7 days) answers 400 (`invalid or expired link`): ask an admin for a new invitation, or use POST /auth/password/forgot.',
+    requestExample: { token: example.linkToken, password: 'N3w!Passw0rd-Horse' },
+    body: setPasswordBody,
+    status: 204,
+  }),
   'auth.login': route({
     method: 'POST',
     path: '/auth/login',

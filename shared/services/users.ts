@@ -1,13 +1,16 @@
 /** User operations with their access rules: admins see everyone, a user only themself (others → 404). */
 
 import { hashPassword } from '../crypto/passwords.ts';
+import { claims } from '../db/claims.ts';
+import { links } from '../db/links.ts';
 import { sessions } from '../db/sessions.ts';
 import { toPublicUser, type User, type UserFields, users } from '../db/users.ts';
+import { INVITE_DAYS } from '../domain/recovery.ts';
 import type { Caller } from '../domain/user.ts';
 import { assertVersion, type VersionCondition } from '../domain/versions.ts';
 import { NotFound, NotPermitted } from '../errors.ts';
-import { accountDeletedNotice, passwordChangedNotice } from '../mail/account.ts';
-import { sendNotice } from '../mail/send.ts';
+import { accountDeletedNotice, invitationMail, passwordChangedNotice } from '../mail/account.ts';
+import { sendMail, sendNotice } from '../mail/send.ts';
 import type { CreateUserBody, DeleteUserBody, PublicUser, UpdateUserBody } from '../schemas/users.ts';
 import { type ClientContext, recordActivity } from './activity.ts';
 import { mailEmailChange, pendingFields, sameAddress } from './email-change.ts';
@@ -16,6 +19,7 @@ import { withOptimisticRetry } from './optimistic.ts';
 import { paged } from './paging.ts';
 import { assertUnguessable } from './password-strength.ts';
 import { removeAccountData } from './privacy.ts';
+import { setPasswordByLink } from './recovery.ts';
 
 /** Creates an account (sign-up goes through here too). */
 export async function createUser({ password, role = 'user', current_password: _p, totp_code: _c, device_token: _d, ...fields }: CreateUserBody): Promise<User> {
@@ -28,7 +32,16 @@ export async function createUser({ password, role = 'user', current_password: _p
 export async function addUser(caller: Caller, body: CreateUserBody, sourceIp: string): Promise<PublicUser> {
   await assertAdminFactor(caller);
   if (body.role === 'admin') await requireStepUp(caller, body, sourceIp, 'creating an admin');
-  return toPublicUser(await createUser(body));
+  const user = await createUser(body);
+  if (body.password === undefined)
+    await sendMail(invitationMail(user.email, user.name, await links.issue(user.user_id, 'invite', INVITE_DAYS * 86_400), INVITE_DAYS));
+  return toPublicUser(user);
+}
+
+/** Follows an invitation link: the invited account gets the password its owner chose, and its address counts as proven. */
+export async function acceptInvitation(token: string, password: string, client: ClientContext): Promise<void> {
+  const user = await setPasswordByLink(token, password, 'invite');
+  await Promise.all([claims.removeAll(user.email), recordActivity(user.user_id, 'invitation_accepted', client)]);
 }
 
 async function visibleUser(caller: Caller, userId: string): Promise<User> {
