@@ -2,4 +2,5 @@ import { defineOpenHandler } from '../../shared/http/open-handler.ts';
 import { openApiDocument } from '../../shared/openapi.ts';
 import { docsRoutes } from '../../shared/routes/docs.ts';
 
-export const handler = defineOpenHandler(docsRoutes['docs.openapi'], async ({ baseUrl }) => openApiDocument(baseUrl));
+// The server is the stage's path (relative to where the document was fetched), never the Host header.
+export const handler = defineOpenHandler(docsRoutes['docs.openapi'], async ({ basePath }) => openApiDocument(basePath || '/'));

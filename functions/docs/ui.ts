@@ -5,8 +5,8 @@ import { fillPage, PAGE_CSP } from '../../shared/web/static.ts';
 // Swagger UI sets inline style attributes, hence 'unsafe-inline' for styles (never for scripts).
 export const handler = defineOpenHandler(
   docsRoutes['docs.ui'],
-  async ({ baseUrl }) =>
-    new Reply(fillPage('docs.html', { BASE: `${baseUrl}/` }), {
+  async ({ basePath }) =>
+    new Reply(fillPage('docs.html', { BASE: `${basePath}/` }), {
       headers: { 'content-type': 'text/html; charset=utf-8', 'content-security-policy': PAGE_CSP("'self' 'unsafe-inline'") },
     }),
 );

@@ -6,8 +6,8 @@ import { fillPage, PAGE_CSP } from '../../shared/web/static.ts';
 // The console is a client like any other: the page carries the client API key it sends.
 export const handler = defineOpenHandler(
   webRoutes['web.console'],
-  async ({ baseUrl }) =>
-    new Reply(fillPage('console.html', { BASE: `${baseUrl}/`, API_KEY: await consoleApiKey() }), {
+  async ({ basePath }) =>
+    new Reply(fillPage('console.html', { BASE: `${basePath}/`, API_KEY: await consoleApiKey() }), {
       headers: { 'content-type': 'text/html; charset=utf-8', 'content-security-policy': PAGE_CSP("'self'") },
     }),
 );

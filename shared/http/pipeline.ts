@@ -54,8 +54,12 @@ export interface HttpRequest<R extends RouteDef> {
   header(name: string): string | undefined;
   /** If-Match and If-None-Match, where the route honours them: what the client expects of the version. */
   condition: VersionCondition;
-  /** The API's base URL as the client sees it (scheme, host and any stage prefix), no trailing slash. */
-  baseUrl: string;
+  /**
+   * The stage prefix in front of every path (`/prod` on API Gateway's default endpoint), or empty.
+   * Pages and redirects build their links as paths from it: never from the Host header, which the
+   * client writes; mails use the configured public URL (env.publicUrl).
+   */
+  basePath: string;
   /** The client's address as API Gateway saw the connection (not X-Forwarded-For, which the client writes). */
   sourceIp: string;
 }
@@ -91,20 +95,6 @@ const lowerCased = (headers: Event['headers'] | null | undefined): Headers =>
 function basePathOf(event: Event): string {
   const fullPath = event.requestContext?.path ?? event.path;
   return fullPath.endsWith(event.path) ? fullPath.slice(0, fullPath.length - event.path.length) : '';
-}
-
-/** A Host header that is a host name or address with an optional port, and nothing else. */
-const HOST = /^([A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*|\[[0-9A-Fa-f:.]+\])(:\d{1,5})?$/;
-
-/**
- * Scheme and host from the client's side, plus the stage prefix. The Host header is the client's
- * to choose (API Gateway checks it; a local server does not), so anything but a host name is ignored.
- */
-function baseUrlOf(event: Event, headers: Headers): string {
-  const proto = headers['x-forwarded-proto'] === 'http' ? 'http' : 'https';
-  const claimed = headers.host;
-  const host = claimed && HOST.test(claimed) ? claimed : (event.requestContext?.domainName ?? 'localhost');
-  return `${proto}://${host}${basePathOf(event)}`;
 }
 
 /**
@@ -147,7 +137,7 @@ function parseRequest<R extends RouteDef>(route: R, schemas: RequestSchemas, eve
     caller,
     header: (name: string) => headers[name],
     condition: conditionOf(honoured('if-match'), honoured('if-none-match')),
-    baseUrl: baseUrlOf(event, headers),
+    basePath: basePathOf(event),
     sourceIp: event.requestContext?.identity?.sourceIp ?? 'unknown',
   } as HttpRequest<R>;
 }
