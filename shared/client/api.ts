@@ -783,6 +783,7 @@ export interface operations {
       };
     };
     responses: {
+      /** @description Accepted: the rest happens by mail */
       202: {
         headers: {
           [name: string]: unknown;
