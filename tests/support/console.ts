@@ -47,7 +47,7 @@ export function consoleHelpers(gateway: ReturnType<typeof useGateway>, chromium:
       await page.locator('#login-password').fill(password);
       await page.getByRole('button', { name: 'Sign in', exact: true }).click();
       if (totpSecret) {
-        await page.getByLabel('Code from your authenticator app').fill(await nextCode(totpSecret));
+        await page.locator('#mfa-code').fill(await nextCode(totpSecret));
         await page.getByRole('button', { name: 'Verify and sign in' }).click();
       }
       await expect.poll(() => page.locator('#who').textContent()).toContain(email);

@@ -142,6 +142,12 @@ function plain(message, field) {
   return grouped(message);
 }
 
+/** The API's details that name a route where the console has a place for it. */
+const inConsoleWords = (detail) =>
+  /^Set up a second factor first/.test(detail)
+    ? 'Administrator views need two-step sign-in: set up an authenticator app under Profile & security first.'
+    : detail;
+
 const statusOf = (node) => node.closest('.panel, dialog')?.querySelector('.status');
 
 /** Feedback in the panel of `where` (a status element, or anything inside a panel). */
@@ -209,7 +215,11 @@ function report(where, result) {
     } else elsewhere.push(name ? `${labelOf(field, name)}: ${text}` : text);
   }
   // A validator's summary ("The request body is invalid: …") says less than the fields do.
-  const lead = /^(The request \w+ is invalid|Unknown field)/.test(detail) ? (first ? 'Please correct the marked fields.' : '') : grouped(detail);
+  const lead = /^(The request \w+ is invalid|Unknown field)/.test(detail)
+    ? first
+      ? 'Please correct the marked fields.'
+      : ''
+    : grouped(inConsoleWords(detail));
   const status = say(where, [lead, ...elsewhere].filter(Boolean).join('\n'), 'error');
   (first ?? status)?.focus();
 }
@@ -396,6 +406,7 @@ function pagedList(name, path, toRow, noun) {
     const query = new URLSearchParams({ limit: '20', ...state.query, ...(append && { cursor: state.cursor }) });
     const result = await api('GET', `${path}?${query}`);
     if (!result.ok) return report(body, result);
+    if (statusOf(body)?.classList.contains('error')) say(body, ''); // an earlier failure is over
     const rows = result.data.items.map(toRow);
     if (append) body.append(...rows);
     else body.replaceChildren(...rows);
