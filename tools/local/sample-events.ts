@@ -4,7 +4,7 @@
  * current), with placeholders where a value only exists at run time: {{API_KEY}}, {{ADMIN_TOKEN}}, {{USER_ID}}, {{USER_TOKEN}}, {{USER_EMAIL}},
  * {{USER_PASSWORD}}, {{REFRESH_TOKEN}} and {{SESSION_ID}} (its session), {{PAYMENT_ID}} (a pending payment of the user), {{RECORD_ID}} and
  * {{RECORD_PHONE}} (a record of the user), {{NEW_PHONE}} (a phone without one), {{UNIQUE}}, {{ADMIN_TOTP_CODE}} (the admin has an
- * authenticator on) and {{MFA_CHALLENGE}} (the admin's open sign-in challenge), {{PENDING_TOTP_CODE}} (the user's pending one). The user owns the
+ * authenticator on) and {{MFA_CHALLENGE}} (the admin's open sign-in challenge), {{PENDING_TOTP_CODE}} (the user's pending one), {{SIGNUP_TOKEN}} (the link token of a pending sign-up). The user owns the
  * key-value entry `settings/theme`. `fillSampleEvent` makes a fresh sample user and
  * admin session to fill them, so every sample runs as it is against any table.
  */
@@ -14,6 +14,7 @@ import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { Secret, TOTP } from 'otpauth';
 import { hashPassword } from '../../shared/crypto/passwords.ts';
 import { newRefreshToken, signAccessToken } from '../../shared/crypto/tokens.ts';
+import { claims } from '../../shared/db/claims.ts';
 import { mfaChallenges, totps } from '../../shared/db/factors.ts';
 import { sessions } from '../../shared/db/sessions.ts';
 import { users } from '../../shared/db/users.ts';
@@ -45,6 +46,7 @@ export async function samplePlaceholders(apiKey: string): Promise<Record<string,
   await totps.acceptStep(admin.user_id, 0, true);
   const challenge = newRefreshToken(admin.user_id);
   await mfaChallenges.create(admin.user_id, challenge, false);
+  const signUpToken = await claims.create({ email: `sample-signup-${unique}@example.com`, name: 'Sample Sign-up' }, passwordHash);
   const codeNow = (secret: string) => new TOTP({ secret: Secret.fromBase32(secret) }).generate();
   const caller = { id: user.user_id, role: 'user' as const, sessionId: 'sample' };
   const payment = await createPayment(
@@ -80,6 +82,7 @@ export async function samplePlaceholders(apiKey: string): Promise<Record<string,
     ADMIN_TOTP_CODE: codeNow(adminSecret),
     MFA_CHALLENGE: challenge,
     PENDING_TOTP_CODE: codeNow(userSecret),
+    SIGNUP_TOKEN: signUpToken,
   };
 }
 
@@ -120,6 +123,7 @@ interface Sample {
 
 const SAMPLES: Partial<Record<RouteId, Sample>> = {
   'auth.register': { body: { ...routes['auth.register'].requestExample, email: 'jane.{{UNIQUE}}@example.com', username: 'jane_{{UNIQUE}}' } },
+  'auth.verify': { body: { token: '{{SIGNUP_TOKEN}}' } },
   'auth.login': { body: { email: '{{USER_EMAIL}}', password: '{{USER_PASSWORD}}' } },
   'auth.token': { body: { refresh_token: '{{REFRESH_TOKEN}}' } },
   'auth.loginMfa': { body: { challenge: '{{MFA_CHALLENGE}}', code: '{{ADMIN_TOTP_CODE}}' } },
