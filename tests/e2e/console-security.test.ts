@@ -107,10 +107,18 @@ describe.skipIf(!hasChromium)('two-step sign-in in the console, in Chromium', ()
         expect(await page.locator('#totp-state').textContent()).toMatch(/^On: after your password, signing in asks for a code/);
         expect(await page.getByRole('button', { name: 'Remove the authenticator' }).isVisible()).toBe(true);
 
+        // A new password ends every session, this one too: with an authenticator, the owner signs in again with a code.
+        const NEW_PASSWORD = 'Orbital-Mechanics-1962';
+        await page.locator('#credentials-password').fill(NEW_PASSWORD);
+        await page.getByRole('button', { name: 'Change email or password' }).click();
+        await page.locator('#step-up-password').fill(PASSWORD);
+        await stepUp.getByRole('button', { name: 'Change password' }).click();
+        await expect.poll(() => page.locator('#who').textContent()).toBe('Not signed in');
+        expect(await statusIn(page.locator('#login-form'))).toBe('Password changed and every session signed out. Please sign in with your new password.');
+
         // Signing in again: after the password, a code; a wrong one is said, the right one signs in.
-        await page.getByRole('button', { name: 'Sign out', exact: true }).click();
         await page.locator('#login-id').fill(email);
-        await page.locator('#login-password').fill(PASSWORD);
+        await page.locator('#login-password').fill(NEW_PASSWORD);
         await page.getByRole('button', { name: 'Sign in', exact: true }).click();
         await page.getByRole('heading', { name: 'Enter your code' }).waitFor();
         expect(await focused(page)).toBe('mfa-code');
@@ -132,14 +140,14 @@ describe.skipIf(!hasChromium)('two-step sign-in in the console, in Chromium', ()
         // Lost phone: a recovery code instead, once.
         await page.getByRole('button', { name: 'Sign out', exact: true }).click();
         await page.locator('#login-id').fill(email);
-        await page.locator('#login-password').fill(PASSWORD);
+        await page.locator('#login-password').fill(NEW_PASSWORD);
         await page.getByRole('button', { name: 'Sign in', exact: true }).click();
         await page.getByRole('button', { name: 'Use a recovery code instead' }).click();
         expect(await focused(page)).toBe('mfa-recovery');
         await page.getByLabel('Recovery code').fill(codes[0] as string);
         await page.getByRole('button', { name: 'Verify and sign in' }).click();
         await expect.poll(() => page.locator('#who').textContent()).toContain(email);
-        const login = await gateway.api.post('/auth/login', { email, password: PASSWORD });
+        const login = await gateway.api.post('/auth/login', { email, password: NEW_PASSWORD });
         expect(login.body.mfa_required).toBe(true);
         const reused = await gateway.api.post('/auth/login/mfa', { challenge: login.body.challenge, recovery_code: codes[0] });
         expect(reused.status).toBe(401);
@@ -166,11 +174,11 @@ describe.skipIf(!hasChromium)('two-step sign-in in the console, in Chromium', ()
         await removal.getByRole('button', { name: 'Cancel' }).click();
         await expect.poll(() => statusIn(panel)).toBe('Nothing was changed.');
         await page.getByRole('button', { name: 'Remove the authenticator' }).click();
-        await page.locator('#step-up-password').fill(PASSWORD);
+        await page.locator('#step-up-password').fill(NEW_PASSWORD);
         await removal.getByRole('button', { name: 'Remove' }).click();
         await expect.poll(() => statusIn(panel)).toBe('The authenticator is removed: your password alone signs you in.');
         expect(await page.locator('#totp-state').textContent()).toMatch(/^Off:/);
-        expect((await gateway.api.post('/auth/login', { email, password: PASSWORD })).body).toHaveProperty('access_token');
+        expect((await gateway.api.post('/auth/login', { email, password: NEW_PASSWORD })).body).toHaveProperty('access_token');
         expect(problems).toEqual([]);
       }, 300_000);
 

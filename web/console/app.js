@@ -715,7 +715,13 @@ function openLanding() {
   const match = /^#([a-z-]+)(?:=(.*))?$/.exec(location.hash);
   if (!match || !Object.hasOwn(landings, match[1])) return false;
   history.replaceState(null, '', location.href.split('#')[0]);
-  landings[match[1]](decodeURIComponent(match[2] ?? ''));
+  let value = '';
+  try {
+    value = decodeURIComponent(match[2] ?? '');
+  } catch {
+    // A mangled link: its page says it does not work.
+  }
+  landings[match[1]](value);
   return true;
 }
 

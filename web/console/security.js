@@ -55,7 +55,10 @@ $('step-up-switch').addEventListener('click', () => {
   proveWith(code ? 'totp' : 'password');
   $(code ? 'step-up-code' : 'step-up-password').focus();
 });
-$('step-up-cancel').addEventListener('click', () => $('step-up').close());
+// Not while the action is on its way: its answer would come after "nothing was changed".
+const sending = () => $('step-up-ok').getAttribute('aria-busy') === 'true';
+$('step-up-cancel').addEventListener('click', () => sending() || $('step-up').close());
+$('step-up').addEventListener('cancel', (event) => sending() && event.preventDefault());
 
 onSubmit($('step-up-form'), async ({ current_password, totp_code }, form) => {
   const device_token = current_password === undefined ? undefined : await deviceToken(auth.user.email);
