@@ -123,6 +123,7 @@ describe.skipIf(!hasChromium)('two-step sign-in in the console, in Chromium', ()
         await page.getByRole('heading', { name: 'Enter your code' }).waitFor();
         expect(await focused(page)).toBe('mfa-code');
         expect(await page.locator('#mfa-code').getAttribute('autocomplete')).toBe('one-time-code');
+        expect(await page.getByRole('heading', { name: 'Create an account' }).isHidden()).toBe(true);
         await expectAccessible(page);
         await shot(page, 'body', 'sign-in-code', viewport.name);
         const mfa = page.locator('#mfa-form');
@@ -228,6 +229,7 @@ describe.skipIf(!hasChromium)('two-step sign-in in the console, in Chromium', ()
         await page.getByRole('button', { name: 'Cancel' }).click();
         expect(await focused(page)).toBe('login-id');
         expect(await page.locator('#mfa-form').isHidden()).toBe(true);
+        expect(await page.getByRole('heading', { name: 'Create an account' }).isVisible()).toBe(true);
 
         // A challenge that is over (here: used up elsewhere is simulated by a stale one) sends back to the password.
         await page.locator('#login-id').fill(email);

@@ -622,6 +622,7 @@ function askSecondFactor(token) {
   useRecoveryCode(false);
   $('login-form').hidden = true;
   $('mfa-form').hidden = false;
+  $('register-form').closest('.panel').hidden = true; // one thing at a time
   $('login-heading').textContent = 'Enter your code';
   $('mfa-code').focus();
 }
@@ -634,6 +635,7 @@ function leaveSecondFactor() {
   say(form, '');
   form.hidden = true;
   $('login-form').hidden = false;
+  $('register-form').closest('.panel').hidden = false;
   $('login-heading').textContent = 'Sign in';
 }
 
