@@ -5,7 +5,7 @@
  * console-polish.test.ts.)
  */
 import { describe, expect, it } from 'vitest';
-import { registerUser, signInAdmin, uniqueEmail } from '../support/accounts.ts';
+import { PASSWORD, registerUser, signInAdmin, uniqueEmail } from '../support/accounts.ts';
 import { useGateway } from '../support/api.ts';
 import { ARTIFACTS, expectAccessible, hasChromium, useBrowser, VIEWPORTS } from '../support/browser.ts';
 import { consoleHelpers } from '../support/console.ts';
@@ -197,16 +197,25 @@ describe.skipIf(!hasChromium)('the console in Chromium', () => {
         expect(saved.body).not.toHaveProperty('phone');
         expect((await gateway.api.get('/me', { token: managed.token })).status).toBe(401); // a new role ends their sessions
 
-        // Create, then delete once confirmed.
+        // Create an administrator (which asks who is there), then delete them once confirmed (and asked again).
         const create = page.locator('#user-form');
         const email = uniqueEmail('created');
         await create.getByLabel('Name').fill('New Person');
         await create.getByLabel('Email').fill(email);
+        await create.getByLabel('Role').selectOption('admin');
         await page.getByRole('button', { name: 'Create user' }).click();
+        await stepUp.waitFor();
+        expect(await page.locator('#step-up-text').textContent()).toMatch(/^Creating an administrator needs your confirmation\./);
+        await page.locator('#step-up-password').fill(PASSWORD);
+        await stepUp.getByRole('button', { name: 'Create user' }).click();
         await expect.poll(() => focused(page)).toBe('P:Created New Person.');
         expect(await page.locator('#user-heading').textContent()).toBe('New Person');
         await page.getByRole('button', { name: 'Delete user' }).click();
         await page.getByRole('dialog', { name: 'Delete New Person?' }).getByRole('button', { name: 'Delete user' }).click();
+        await stepUp.waitFor();
+        await expectAccessible(page);
+        await page.locator('#step-up-password').fill(PASSWORD);
+        await stepUp.getByRole('button', { name: 'Delete user' }).click();
         await expect.poll(() => statusIn(page.locator('#user-meta'))).toBe(`Deleted New Person (${email}).`);
         expect((await gateway.api.get(`/users?email=${encodeURIComponent(email)}`, { token: admin.token })).body.items).toEqual([]);
 
