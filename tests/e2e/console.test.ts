@@ -177,9 +177,15 @@ describe.skipIf(!hasChromium)('the console in Chromium', () => {
         await stepUp.getByRole('button', { name: 'Cancel' }).click();
         await expect.poll(() => statusIn(credentials)).toBe('Nothing was changed.');
         await page.getByRole('button', { name: 'Change email or password' }).click();
+        const changes: Record<string, unknown>[] = [];
+        page.on('request', (r) => r.method() === 'PUT' && r.url().includes('/users/') && changes.push(r.postDataJSON()));
         await page.locator('#step-up-password').fill(PASSWORD);
         await stepUp.getByRole('button', { name: 'Change email' }).click();
         await expect.poll(() => statusIn(credentials)).toBe(`Email changed to ${newEmail}.`);
+        // The password goes with this browser's device token: it is judged on the device's own record.
+        const device = await page.evaluate(() => Object.values(localStorage));
+        expect(changes).toEqual([{ email: newEmail, current_password: PASSWORD, device_token: device[0] }]);
+        expect(device).toHaveLength(1); // kept under the new email, not the old one
         expect(await page.locator('#who').textContent()).toBe(`Signed in as Grace Hopper (${newEmail})`);
         await page.locator('#credentials-password').fill('Newer!Passw0rd1');
         await page.getByRole('button', { name: 'Change email or password' }).click();
@@ -225,6 +231,7 @@ describe.skipIf(!hasChromium)('the console in Chromium', () => {
         await dialog.getByRole('button', { name: 'Delete my account' }).click();
         await expect.poll(() => page.locator('#who').textContent()).toBe('Not signed in');
         expect(await statusIn(page.locator('#login-form'))).toBe('Your account was deleted.');
+        expect(await page.evaluate(() => localStorage.length)).toBe(0); // nothing of the account stays in this browser
         expect(await focused(page)).toBe('H1:Sign in');
         expect((await gateway.api.post('/auth/login', { email: newEmail, password: 'Newer!Passw0rd1' })).status).toBe(401);
         expect(problems).toEqual([]);

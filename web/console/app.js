@@ -829,7 +829,12 @@ onSubmit($('credentials-form'), async ({ email, password }, form) => {
   if (result.status === 412) return profileChangedElsewhere(form);
   if (!result.ok) return report(form, result);
   $('credentials-password').value = '';
-  keepDevice(result.data, await deviceToken(before.email)); // the device token, under the new email too
+  if (changes.email) {
+    // The device token moves to the new email: the old one no longer names this account.
+    const kept = await deviceToken(before.email);
+    await forgetDevice({ email: before.email });
+    await keepDevice(result.data, kept);
+  }
   if (!password) {
     showUser(result.data);
     return done(form, `Email changed to ${result.data.email}.`);
@@ -939,7 +944,7 @@ onClick('delete-account', async () => {
   );
   if (!result) return done(button, 'Nothing was deleted.', 'info');
   if (!result.ok) return report(button, result);
-  forgetDevice(auth.user);
+  await forgetDevice(auth.user);
   endSession('Your account was deleted.');
 });
 
