@@ -32,7 +32,7 @@ const gateway = useGateway();
 const api = () => gateway.api;
 const ajv = new Ajv2020({ strict: false, allErrors: false });
 formats.default(ajv);
-// The document's own keywords for what JSON Schema cannot say (shared/openapi.ts states each one).
+// The document's own keywords for what JSON Schema cannot say, as the descriptions beside them define them.
 const today = () => new Date().toISOString().slice(0, 10);
 ajv.addKeyword({ keyword: 'x-max-bytes', type: 'string', validate: (max: number, value: string) => Buffer.byteLength(value) <= max });
 ajv.addKeyword({
@@ -139,6 +139,8 @@ const operations = (): Operation[] =>
 const resolve = (schema: Json): Json => (schema?.$ref ? document.components.schemas[schema.$ref.split('/').pop()] : schema);
 
 const compiled = new Map<unknown, ReturnType<typeof ajv.compile>>();
+/** Why the last value `valid` refused was refused. */
+let refusal = '';
 function valid(schema: Json, value: unknown): boolean {
   const resolved = resolve(schema);
   let validate = compiled.get(resolved);
@@ -146,7 +148,9 @@ function valid(schema: Json, value: unknown): boolean {
     validate = ajv.compile(resolved);
     compiled.set(resolved, validate);
   }
-  return validate(value) as boolean;
+  const ok = validate(value) as boolean;
+  if (!ok) refusal = ajv.errorsText(validate.errors);
+  return ok;
 }
 
 /** A parameter's value as text in a URL: integers in decimal digits (the document's rule), strings as they are. */
@@ -238,7 +242,7 @@ function mismatch(operation: Operation, res: ApiResponse): string | undefined {
   if (documented.content) {
     const media = documented.content[type];
     if (!media) return `content type ${type} not documented for ${res.status}`;
-    if (type.endsWith('json') && !valid(media.schema, res.body)) return `body does not match the schema for ${res.status}: ${ajv.errorsText()}`;
+    if (type.endsWith('json') && !valid(media.schema, res.body)) return `body does not match the schema for ${res.status}: ${refusal}`;
   } else if (res.text !== '') return `a body where ${res.status} documents none`;
   for (const [name, header] of Object.entries((documented.headers ?? {}) as Record<string, Json>)) {
     const value = res.headers.get(name);
@@ -382,7 +386,6 @@ describe('the served OpenAPI document, as a contract', () => {
             failures.push(`${operation.method} ${operation.path}, ${name}: ${error instanceof Error ? error.message : String(error)}`);
           });
       for (const operation of operations()) {
-        const where = `${operation.method} ${operation.path}`;
         const told = (sent: Sent, res: ApiResponse) => `${sent.url} as ${sent.who} ${sent.body?.slice(0, 300) ?? ''} → ${res.status} ${res.text.slice(0, 300)}`;
         for (const [name, requests] of validCases(operation)) {
           await check(
@@ -391,7 +394,8 @@ describe('the served OpenAPI document, as a contract', () => {
             (sent, res) => {
               expect(res.status, told(sent, res)).not.toBe(400);
               expect(res.status, told(sent, res)).toBeLessThan(500);
-              expect(mismatch(operation, res), told(sent, res)).toBeUndefined();
+              const why = mismatch(operation, res);
+              expect(why, `${why}: ${told(sent, res)}`).toBeUndefined();
             },
             operation,
           );
@@ -402,7 +406,8 @@ describe('the served OpenAPI document, as a contract', () => {
             requests,
             (sent, res) => {
               expect(res.status, told(sent, res)).toBe(400);
-              expect(mismatch(operation, res), `${where} ${told(sent, res)}`).toBeUndefined();
+              const why = mismatch(operation, res);
+              expect(why, `${why}: ${told(sent, res)}`).toBeUndefined();
             },
             operation,
           );
