@@ -6007,6 +6007,7 @@ export interface operations {
         'application/json': {
           /** Format: uuid */
           user_id?: string;
+          /** @description Above 0, as a JSON number or a decimal string, with at most the decimals of its currency and at most 10^15 of its minor units (`x-money`); an update is checked as the amount and currency the payment ends up with */
           amount: number | string;
           /** @enum {string} */
           currency:
@@ -6178,9 +6179,9 @@ export interface operations {
           payment_method: 'Credit Card' | 'Debit Card' | 'Prepaid Card';
           /** @description 12-19 digits, spaces and dashes allowed between them, passing the Luhn check, in a network’s IIN range and length (`x-card-networks`) */
           card_no: string;
-          /** @description YYYY-MM-DD (the day is ignored) or MM/YY, not before the current month */
+          /** @description YYYY-MM-DD (the day is ignored) or MM/YY (20YY), not before the current month (`x-minimum-month`) */
           card_expiry: string;
-          /** @description 3 digits, 4 for American Express */
+          /** @description 3 digits, 4 for American Express: as many as `x-cvc-digits` gives for the network of `card_no` */
           card_cvc: string;
           /**
            * @default pending
@@ -7023,6 +7024,7 @@ export interface operations {
          *     }
          */
         'application/json': {
+          /** @description Above 0, as a JSON number or a decimal string, with at most the decimals of its currency and at most 10^15 of its minor units (`x-money`); an update is checked as the amount and currency the payment ends up with */
           amount?: number | string;
           /** @enum {string} */
           currency?:
@@ -7194,9 +7196,9 @@ export interface operations {
           payment_method?: 'Credit Card' | 'Debit Card' | 'Prepaid Card';
           /** @description 12-19 digits, spaces and dashes allowed between them, passing the Luhn check, in a network’s IIN range and length (`x-card-networks`) */
           card_no?: string;
-          /** @description YYYY-MM-DD (the day is ignored) or MM/YY, not before the current month */
+          /** @description YYYY-MM-DD (the day is ignored) or MM/YY (20YY), not before the current month (`x-minimum-month`) */
           card_expiry?: string;
-          /** @description 3 digits, 4 for American Express */
+          /** @description 3 digits, 4 for American Express: as many as `x-cvc-digits` gives for the network of `card_no` */
           card_cvc?: string;
           /** @enum {string} */
           status?: 'pending' | 'completed' | 'failed' | 'refunded';
@@ -10293,7 +10295,7 @@ export interface operations {
       query?: never;
       header?: never;
       path: {
-        file: 'console.js' | 'console.css' | 'docs.js' | 'swagger-ui-bundle.js' | 'swagger-ui.css';
+        file: 'console.js' | 'console-security.js' | 'console.css' | 'docs.js' | 'swagger-ui-bundle.js' | 'swagger-ui.css' | 'qrcode.js';
       };
       cookie?: never;
     };
