@@ -52,7 +52,7 @@ export interface paths {
     put?: never;
     /**
      * Confirm a sign-up with the token from its mail: creates the account and signs in
-     * @description Send the token of the link mailed by POST /auth/register (the part after `#verify=`). The account is created with its email verified (`email_verified_at`) and signed in: the answer carries the profile and a token pair. The token works once. An unknown, used or expired token, or an address that has been verified by someone else meanwhile, answers 400 (`invalid or expired link`): sign up again. A username taken meanwhile answers 409.
+     * @description Send the token of the link mailed by POST /auth/register (the part after `#verify=`). The account is created with its email verified (`email_verified_at`) and signed in: the answer carries the profile and a token pair. The token works once. An unknown, used or expired token, or an address that has been verified by someone else meanwhile, answers 422 (`invalid or expired link`): sign up again. A username taken meanwhile answers 409.
      */
     post: operations['auth.verify'];
     delete?: never;
@@ -256,7 +256,7 @@ export interface paths {
     put?: never;
     /**
      * Turn the authenticator on with its current code: answers ten recovery codes, shown once
-     * @description Confirms the pending authenticator with the code it shows now. From then on, signing in needs a code after the password (POST /auth/login/mfa). Answers ten recovery codes, shown this once and stored only as keyed hashes: each signs in once in place of a code. A wrong code answers 400 and leaves the authenticator pending.
+     * @description Confirms the pending authenticator with the code it shows now. From then on, signing in needs a code after the password (POST /auth/login/mfa). Answers ten recovery codes, shown this once and stored only as keyed hashes: each signs in once in place of a code. A wrong code (or no authenticator pending) answers 422 and leaves the authenticator pending.
      */
     post: operations['me.totpConfirm'];
     delete?: never;
@@ -1138,6 +1138,23 @@ export interface operations {
            *       "title": "Unsupported Media Type",
            *       "status": 415,
            *       "detail": "Send the body as application/json."
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Well-formed but unprocessable */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "about:blank",
+           *       "title": "Unprocessable Content",
+           *       "status": 422,
+           *       "detail": "This Idempotency-Key was used with a different request body."
            *     }
            */
           'application/problem+json': components['schemas']['Problem'];
@@ -3702,6 +3719,23 @@ export interface operations {
            *       "title": "Unsupported Media Type",
            *       "status": 415,
            *       "detail": "Send the body as application/json."
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Well-formed but unprocessable */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "about:blank",
+           *       "title": "Unprocessable Content",
+           *       "status": 422,
+           *       "detail": "This Idempotency-Key was used with a different request body."
            *     }
            */
           'application/problem+json': components['schemas']['Problem'];

@@ -761,7 +761,7 @@ async function verifyAddress(token) {
     signIn(result.data);
     return say(statusOf($('profile-form')), `Welcome, ${result.data.user.name}: your address is confirmed and your account is ready.`);
   }
-  if (result.status === 400)
+  if (result.status === 400 || result.status === 422)
     return showLanding(
       'This link no longer works',
       'A sign-up link works once, within 24 hours, and only until the address is confirmed. If you have already confirmed it, sign in; otherwise sign up again for a new link.',

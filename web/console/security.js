@@ -172,7 +172,7 @@ onClick('totp-cancel', () => {
 
 onSubmit($('totp-confirm-form'), async ({ code }, form) => {
   const result = await api('POST', 'me/totp/confirm', { body: { code } });
-  if (result.status === 400 && result.data.errors?.some((e) => e.path === 'body.code' && e.message === 'Incorrect code')) {
+  if (result.status === 422 && result.data.errors?.some((e) => e.path === 'body.code' && e.message === 'Incorrect code')) {
     clearErrors(form);
     markInvalid($('totp-code'), 'This is not the code the app shows now: it changes every 30 seconds; enter the newest one.');
     return $('totp-code').select();
