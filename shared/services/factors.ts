@@ -10,7 +10,7 @@ import { recoveryCodes, totps } from '../db/factors.ts';
 import { attemptsSubject } from '../db/login-attempts.ts';
 import { users } from '../db/users.ts';
 import type { Caller } from '../domain/user.ts';
-import { Conflict, InvalidInput, NotFound, NotPermitted } from '../errors.ts';
+import { Conflict, InvalidInput, NotFound, NotPermitted, Unprocessable } from '../errors.ts';
 import { type ClientContext, recordActivity } from './activity.ts';
 import { checkPassword, countedCheck } from './password-attempts.ts';
 
@@ -100,7 +100,7 @@ export async function startTotp(caller: Caller, proof: StepUpProof, sourceIp: st
 
 export async function confirmTotp(caller: Caller, code: string, client: ClientContext) {
   if (!(await useTotpCode(caller.id, code, true)))
-    throw new InvalidInput('The code does not match a pending authenticator: enter the current code, or start again with POST /me/totp.', [
+    throw new Unprocessable('The code does not match a pending authenticator: enter the current code, or start again with POST /me/totp.', [
       { path: 'body.code', message: 'Incorrect code' },
     ]);
   const [codes] = await Promise.all([newRecoveryCodes(caller.id), recordActivity(caller.id, 'factor_added', client)]);

@@ -8,24 +8,37 @@ import { existsSync, readFileSync } from 'node:fs';
 const bundled = new URL('./web/', import.meta.url);
 const inBundle = existsSync(bundled);
 const webRoot = inBundle ? bundled : new URL('../../web/', import.meta.url);
-const vendorRoot = inBundle ? new URL('./web/vendor/', import.meta.url) : new URL('../../node_modules/swagger-ui-dist/', import.meta.url);
+const vendorRoot = inBundle ? new URL('./web/vendor/', import.meta.url) : new URL('../../node_modules/', import.meta.url);
+/** A file of an npm package served as is: flat in web/vendor/ in a bundle, in node_modules/ here. */
+const vendor = (path: string) => ({ root: vendorRoot, path: inBundle ? path.slice(path.lastIndexOf('/') + 1) : path });
 
 /** Every file the API serves, by public name: no path from a request ever reaches the file system. */
 export const STATIC_FILES = {
   'console.js': { root: webRoot, path: 'console/app.js', type: 'text/javascript; charset=utf-8' },
+  'console-security.js': { root: webRoot, path: 'console/security.js', type: 'text/javascript; charset=utf-8' },
   'console.css': { root: webRoot, path: 'console/app.css', type: 'text/css; charset=utf-8' },
   'docs.js': { root: webRoot, path: 'docs/init.js', type: 'text/javascript; charset=utf-8' },
-  'swagger-ui-bundle.js': { root: vendorRoot, path: 'swagger-ui-bundle.js', type: 'text/javascript; charset=utf-8' },
-  'swagger-ui.css': { root: vendorRoot, path: 'swagger-ui.css', type: 'text/css; charset=utf-8' },
+  'swagger-ui-bundle.js': { ...vendor('swagger-ui-dist/swagger-ui-bundle.js'), type: 'text/javascript; charset=utf-8' },
+  'swagger-ui.css': { ...vendor('swagger-ui-dist/swagger-ui.css'), type: 'text/css; charset=utf-8' },
+  // The console draws the QR code of an authenticator's otpauth:// URI with it, in the browser.
+  'qrcode.js': { ...vendor('qrcode-generator/dist/qrcode.js'), type: 'text/javascript; charset=utf-8' },
   'console.html': { root: webRoot, path: 'console/index.html', type: 'text/html; charset=utf-8' },
   'docs.html': { root: webRoot, path: 'docs/index.html', type: 'text/html; charset=utf-8' },
 } as const;
 
 export type StaticFile = keyof typeof STATIC_FILES;
 /** What GET /assets/{file} serves: the console's and the docs' scripts and styles. */
-export const ASSETS = ['console.js', 'console.css', 'docs.js', 'swagger-ui-bundle.js', 'swagger-ui.css'] as const satisfies readonly StaticFile[];
-/** The files the stack copies into a bundle, relative to the project root. */
-export const VENDOR_FILES = ['swagger-ui-bundle.js', 'swagger-ui.css'];
+export const ASSETS = [
+  'console.js',
+  'console-security.js',
+  'console.css',
+  'docs.js',
+  'swagger-ui-bundle.js',
+  'swagger-ui.css',
+  'qrcode.js',
+] as const satisfies readonly StaticFile[];
+/** The npm packages' files the stack copies into a bundle's web/vendor/, relative to node_modules/. */
+export const VENDOR_FILES = ['swagger-ui-dist/swagger-ui-bundle.js', 'swagger-ui-dist/swagger-ui.css', 'qrcode-generator/dist/qrcode.js'];
 
 const cache = new Map<StaticFile, string>();
 export function readStatic(name: StaticFile): string {

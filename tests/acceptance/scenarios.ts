@@ -46,6 +46,14 @@ export function acceptanceScenarios(target: Target) {
   afterAll(() => created.cleanUp());
 
   describe('accounts', () => {
+    it('mails a sign-up link through the mail service: an address at SES’s mailbox simulator is answered 202', async () => {
+      // On AWS the mail goes out through SES to its simulator, which accepts it and delivers nowhere;
+      // locally through the local SES. Sent again on every run: past 3 an hour, none goes, same answer.
+      const res = await api().post('/auth/register', { email: 'success@simulator.amazonses.com', password: PASSWORD, name: 'Simulator' });
+      expect(res.status, res.text).toBe(202);
+      expect(res.body).toEqual({ status: 'verification_sent', email: 'success@simulator.amazonses.com' });
+    });
+
     it.runIf(target.verificationToken)('signs up through the mailed link, signs in by email (any case) and by username, and reads /me', async () => {
       const [username, email] = [unique(), newEmail()];
       const { res, account } = await created.signUp({ email, username, name: 'Ada Acceptance' });
@@ -358,6 +366,16 @@ export function acceptanceScenarios(target: Target) {
         'referrer-policy',
       ]) {
         expect(unknown.headers.get(name), name).toBe(fromFunction.headers.get(name));
+      }
+    });
+
+    // Locally the gateway matches resources exactly (tests/http/strict-parsing.test.ts); a deployment
+    // shows that API Gateway does too, rather than reading `//x` as a host or collapsing the slashes.
+    it('routes a path with an empty segment nowhere: 404, never /me or the console', async () => {
+      const unknown = await api().get(`/no-such-route-${unique()}`, { token: user.token });
+      for (const path of ['//x/me', '//me', '//health']) {
+        const res = await api().get(path, { token: user.token });
+        expect({ status: res.status, body: res.body }, path).toEqual({ status: 404, body: unknown.body });
       }
     });
 
