@@ -11,6 +11,7 @@ import { PASSWORD, registerUser, uniqueEmail } from '../support/accounts.ts';
 import { useGateway } from '../support/api.ts';
 import { ARTIFACTS, expectAccessible, hasChromium, openPage, useBrowser, VIEWPORTS } from '../support/browser.ts';
 import { consoleHelpers, followLink, signUpLink } from '../support/console.ts';
+import { mailbox } from '../support/mailbox.ts';
 
 describe.skipIf(!hasChromium)('the console in Chromium', () => {
   // A small byte quota to reach; the key quota as deployed.
@@ -181,11 +182,22 @@ describe.skipIf(!hasChromium)('the console in Chromium', () => {
         page.on('request', (r) => r.method() === 'PUT' && r.url().includes('/users/') && changes.push(r.postDataJSON()));
         await page.locator('#step-up-password').fill(PASSWORD);
         await stepUp.getByRole('button', { name: 'Change email' }).click();
-        await expect.poll(() => statusIn(credentials)).toBe(`Email changed to ${newEmail}.`);
+        // The new email is pending until the link mailed to it is followed (tests/http/email-change.test.ts).
+        await expect.poll(() => statusIn(credentials)).toContain(`Check ${newEmail}: follow the link mailed there to confirm it.`);
         // The password goes with this browser's device token: it is judged on the device's own record.
         const device = await page.evaluate(() => Object.values(localStorage));
         expect(changes).toEqual([{ email: newEmail, current_password: PASSWORD, device_token: device[0] }]);
-        expect(device).toHaveLength(1); // kept under the new email, not the old one
+        expect(device).toHaveLength(1);
+        expect(await page.locator('#who').textContent()).not.toContain(newEmail);
+        const confirmation = (await mailbox().waitFor(newEmail)).at(-1)?.text ?? '';
+        const confirmed = await gateway.api.post('/auth/email/confirm', { token: /#confirm-email=([\w.-]+)/.exec(confirmation)?.[1] });
+        expect(confirmed.status).toBe(204);
+        // Confirmed from the mailbox, elsewhere: the next change here finds the profile changed, and the form shows the new email.
+        await page.locator('#credentials-password').fill('Newer!Passw0rd1');
+        await page.getByRole('button', { name: 'Change email or password' }).click();
+        await page.locator('#step-up-password').fill(PASSWORD);
+        await stepUp.getByRole('button', { name: 'Change password' }).click();
+        await expect.poll(() => statusIn(credentials)).toContain('Your profile was changed elsewhere');
         expect(await page.locator('#who').textContent()).toBe(`Signed in as Grace Hopper (${newEmail})`);
         await page.locator('#credentials-password').fill('Newer!Passw0rd1');
         await page.getByRole('button', { name: 'Change email or password' }).click();

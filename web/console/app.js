@@ -120,6 +120,13 @@ async function keepDevice(user, token, keep = true) {
 }
 const forgetDevice = (user) => keepDevice(user, undefined, false);
 
+/** The device token moves to a new email: the old one no longer names this account. */
+async function moveDevice(before, after) {
+  const kept = await deviceToken(before.email);
+  await forgetDevice({ email: before.email });
+  await keepDevice(after, kept);
+}
+
 // ---- Words and feedback ---------------------------------------------------------------------
 
 /** The API's field messages that say more in other words here (the rest are shown as they are). */
@@ -801,7 +808,9 @@ function changesOf(values, before, fields) {
 
 /** A profile changed elsewhere: show the latest, say nothing was saved. */
 async function profileChangedElsewhere(form) {
+  const before = auth.user;
   const latest = await api('GET', 'me');
+  if (latest.ok && latest.data.email !== before.email) await moveDevice(before, latest.data); // say, an email change confirmed from its mail
   if (latest.ok) showUser(latest.data);
   done(form, 'Your profile was changed elsewhere, so nothing was saved. The form now shows the latest version: check it and save again.', 'error');
 }
@@ -829,14 +838,12 @@ onSubmit($('credentials-form'), async ({ email, password }, form) => {
   if (result.status === 412) return profileChangedElsewhere(form);
   if (!result.ok) return report(form, result);
   $('credentials-password').value = '';
-  if (changes.email) {
-    // The device token moves to the new email: the old one no longer names this account.
-    const kept = await deviceToken(before.email);
-    await forgetDevice({ email: before.email });
-    await keepDevice(result.data, kept);
-  }
+  // A new email is pending until the link mailed to it is followed; a change that applied at once moves the device token.
+  const pending = result.data.pending_email;
+  if (changes.email && !pending) await moveDevice(before, result.data);
   if (!password) {
     showUser(result.data);
+    if (pending) return done(form, `Check ${pending}: follow the link mailed there to confirm it. Until then your email stays ${result.data.email}.`);
     return done(form, `Email changed to ${result.data.email}.`);
   }
   // A new password ends every session, this one too: sign in again with it (with a code, the owner does).
