@@ -17,9 +17,11 @@ import { localClient } from '../../tools/local/dynamodb.ts';
 
 const FORBIDDEN_NAMES = /^(password|card_no|card_number|card_cvc|cvc|cvv|phone|device_token|refresh_token)$/i;
 const PERSONAL_FIELDS: Record<string, RegExp> = {
-  user: /^(name|email|username|dob|address|gender|country)$/,
+  user: /^(name|email|username|dob|address|gender|country|pending_email)$/,
   signup_claim: /^(name|email|username|dob|address|gender|country)$/,
   record: /^(name|dob|height|weight)$/,
+  link: /^(token|email|old|new|pending_email)$/,
+  activity: /^(device|network|ip|source_ip|user_agent)$/,
 };
 const TEST_PASSWORDS = ['Correct-Horse-9', 'Another-Secret-7', 'New-Password-42', 'Str0ng!Passw0rd', 'Pwned-Pass-1'];
 const TEST_CARDS = ['4111111111111111', '5555555555554444', '378282246310005', '371449635398431', '4012888888881881'];
