@@ -717,6 +717,8 @@ onClick('register-again', () => {
  */
 const landings = {
   verify: verifyAddress,
+  'confirm-email': confirmEmail,
+  'cancel-email': cancelEmailChange,
 };
 
 /** Opens the landing page the address names, if any (the token leaves the address bar and history at once). */
@@ -787,6 +789,46 @@ async function verifyAddress(token) {
   showLanding('Your address is not confirmed yet', result.data.detail, actions);
 }
 
+/** A landing's answer to a link that failed: gone for good (400), or worth another try (not reached, busy). */
+function linkFailed(result, again, goneText) {
+  if (result.status === 400 || result.status === 422) return showLanding('This link no longer works', goneText, [toSignIn('Sign in', 'login-id')]);
+  const retry = document.createElement('button');
+  retry.type = 'button';
+  retry.textContent = 'Try again';
+  retry.className = 'primary';
+  retry.addEventListener('click', again);
+  showLanding('That did not work yet', result.data?.detail ?? 'The API could not be reached.', [retry, toSignIn('Sign in', 'login-id')]);
+}
+
+// An email change counts once the new address follows its link (#confirm-email=…); the old address can cancel it (#cancel-email=…).
+async function confirmEmail(token) {
+  showLanding('Confirming your new address', 'One moment: confirming your new address…');
+  const result = await send('POST', 'auth/email/confirm', { body: { token }, signed: false });
+  if (result.ok) {
+    if (auth.access) await reloadUser(); // this browser is signed in: it shows the new address
+    return showLanding('Your new address is confirmed', 'From now on, sign in with your new email address.', [toSignIn('Sign in', 'login-id')]);
+  }
+  linkFailed(
+    result,
+    () => confirmEmail(token),
+    'A confirmation link works once, within 24 hours, and only for the newest change. Sign in and change your email again for a new link.',
+  );
+}
+
+async function cancelEmailChange(token) {
+  showLanding('Cancelling the change', 'One moment: cancelling the change of your email address…');
+  const result = await send('POST', 'auth/email/cancel', { body: { token }, signed: false });
+  if (result.ok) {
+    if (auth.access) endSession('');
+    return showLanding(
+      'The change is cancelled',
+      'Your account keeps its address, and every session was signed out. Someone may know your password: sign in and change it now.',
+      [toSignIn('Sign in', 'login-id')],
+    );
+  }
+  linkFailed(result, () => cancelEmailChange(token), 'This link works once, within 7 days. Sign in to check your address.');
+}
+
 onClick('sign-out', async () => {
   await api('POST', 'auth/logout');
   endSession('You are signed out.');
@@ -807,11 +849,16 @@ function changesOf(values, before, fields) {
 }
 
 /** A profile changed elsewhere: show the latest, say nothing was saved. */
-async function profileChangedElsewhere(form) {
+/** Shows the profile as it is now; a new email (say, a change confirmed from its mail) takes the device token along. */
+async function reloadUser() {
   const before = auth.user;
   const latest = await api('GET', 'me');
-  if (latest.ok && latest.data.email !== before.email) await moveDevice(before, latest.data); // say, an email change confirmed from its mail
+  if (latest.ok && latest.data.email !== before.email) await moveDevice(before, latest.data);
   if (latest.ok) showUser(latest.data);
+}
+
+async function profileChangedElsewhere(form) {
+  await reloadUser();
   done(form, 'Your profile was changed elsewhere, so nothing was saved. The form now shows the latest version: check it and save again.', 'error');
 }
 

@@ -1,0 +1,52 @@
+/** The console's pages for the links of an email change, opened from the real mailbox in Chromium at both widths, with axe. */
+import { describe, expect, it } from 'vitest';
+import { PASSWORD, registerUser, uniqueEmail } from '../support/accounts.ts';
+import { useGateway } from '../support/api.ts';
+import { expectAccessible, hasChromium, useBrowser, VIEWPORTS } from '../support/browser.ts';
+import { consoleHelpers, followLink } from '../support/console.ts';
+import { linkIn, mailbox, type ReceivedMail } from '../support/mailbox.ts';
+
+async function mailTo(email: string, subject: string): Promise<ReceivedMail> {
+  await expect.poll(async () => (await mailbox().received(email)).map((mail) => mail.subject)).toContain(subject);
+  return (await mailbox().received(email)).findLast((mail) => mail.subject === subject) as ReceivedMail;
+}
+
+describe.skipIf(!hasChromium)('the console and an email change', () => {
+  const gateway = useGateway();
+  const chromium = useBrowser();
+  const { open, signIn } = consoleHelpers(gateway, chromium);
+
+  for (const viewport of VIEWPORTS) {
+    it(`at ${viewport.name} width: the new address's link confirms it, and the old address's link cancels a change and signs out`, async () => {
+      const account = await registerUser(gateway.api);
+      const { page, problems } = await open(viewport);
+      await signIn(page, account.email);
+      await expect.poll(() => page.locator('#who').textContent()).toContain(account.email);
+
+      // Confirm, from the mail to the new address: this signed-in browser shows the new address.
+      const newEmail = uniqueEmail('console-new');
+      expect((await gateway.api.patch(`/users/${account.id}`, { email: newEmail, current_password: PASSWORD }, { token: account.token })).status).toBe(200);
+      await followLink(page, linkIn(await mailTo(newEmail, 'Confirm your new email address'), 'http'));
+      await expect.poll(() => page.locator('#landing-heading').textContent()).toBe('Your new address is confirmed');
+      await expect.poll(() => page.locator('#who').textContent()).toContain(newEmail);
+      await expectAccessible(page);
+      expect(page.url()).not.toContain('#confirm-email'); // the token leaves the address bar
+
+      // Cancel, from the notice to the (now) old address: the change is dropped and this browser signed out.
+      const third = uniqueEmail('console-third');
+      expect((await gateway.api.patch(`/users/${account.id}`, { email: third, current_password: PASSWORD }, { token: account.token })).status).toBe(200);
+      await followLink(page, linkIn(await mailTo(newEmail, 'Your email address is being changed'), 'http'));
+      await expect.poll(() => page.locator('#landing-heading').textContent()).toBe('The change is cancelled');
+      expect(await page.locator('#landing-text').textContent()).toContain('every session was signed out');
+      await expectAccessible(page);
+      expect((await gateway.api.get('/me', { token: account.token })).status).toBe(401);
+
+      // A link used once says so, and leads to sign-in.
+      await followLink(page, linkIn(await mailTo(newEmail, 'Your email address is being changed'), 'http'));
+      await expect.poll(() => page.locator('#landing-heading').textContent()).toBe('This link no longer works');
+      await page.getByRole('button', { name: 'Sign in' }).click();
+      await expect.poll(() => page.locator('#login-id').isVisible()).toBe(true);
+      expect(problems).toEqual([]);
+    }, 300_000);
+  }
+});
