@@ -719,6 +719,9 @@ const landings = {
   verify: verifyAddress,
   'confirm-email': confirmEmail,
   'cancel-email': cancelEmailChange,
+  reset: (token) => choosePassword({ route: 'auth/password/reset', token }, 'Choose a new password'),
+  invite: (token) => choosePassword({ route: 'auth/invite/accept', token }, 'Welcome: choose your password'),
+  forgot: forgotPassword,
 };
 
 /** Opens the landing page the address names, if any (the token leaves the address bar and history at once). */
@@ -738,6 +741,7 @@ function openLanding() {
 
 /** The landing view: a title, what happened, and buttons to go on. */
 function showLanding(title, text, actions = []) {
+  for (const id of ['new-password-form', 'forgot-form']) $(id).hidden = true;
   heading('landing').textContent = title;
   showView('landing');
   $('landing-text').textContent = text;
@@ -828,6 +832,59 @@ async function cancelEmailChange(token) {
   }
   linkFailed(result, () => cancelEmailChange(token), 'This link works once, within 7 days. Sign in to check your address.');
 }
+
+// A reset or invitation link (#reset=…, #invite=…) sets the password; "forgot" (#forgot) mails a reset link.
+let passwordLink = { route: '', token: '' };
+
+async function choosePassword(link, title) {
+  if (auth.access) {
+    await api('POST', 'auth/logout');
+    endSession('');
+  }
+  passwordLink = link;
+  showLanding(title, 'Choose the password for your account. Every session of it will be signed out.');
+  $('new-password-form').hidden = false;
+}
+
+onSubmit($('new-password-form'), async ({ password }, form) => {
+  const result = await send('POST', passwordLink.route, { body: { token: passwordLink.token, password }, signed: false });
+  if (result.ok) {
+    form.reset();
+    return showLanding('Your password is set', 'Sign in with it now.', [toSignIn('Sign in', 'login-id')]);
+  }
+  if (result.data?.errors?.some((error) => error.path === 'body.token'))
+    return showLanding('This link no longer works', 'A link to set a password works once, for a limited time, and only the newest one. Ask for a new one.', [
+      forgotButton(),
+      toSignIn('Sign in', 'login-id'),
+    ]);
+  report(form, result);
+});
+
+function forgotButton() {
+  const button = document.createElement('button');
+  button.type = 'button';
+  button.textContent = 'Mail me a new link';
+  button.className = 'primary';
+  button.addEventListener('click', forgotPassword);
+  return button;
+}
+
+function forgotPassword() {
+  showLanding('Forgot your password?', 'Enter the address of your account: a link to choose a new password goes there.', [
+    toSignIn('Back to sign-in', 'login-id'),
+  ]);
+  $('forgot-form').hidden = false;
+  $('forgot-email').focus();
+}
+
+onSubmit($('forgot-form'), async ({ email }, form) => {
+  const result = await send('POST', 'auth/password/forgot', { body: { email }, signed: false });
+  if (!result.ok) return report(form, result);
+  form.reset();
+  showLanding('Check your mail', `If an account uses ${result.data.email}, a link to choose a new password is on its way. It works once, within 30 minutes.`, [
+    toSignIn('Sign in', 'login-id'),
+  ]);
+});
 
 onClick('sign-out', async () => {
   await api('POST', 'auth/logout');
