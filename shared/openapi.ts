@@ -4,7 +4,7 @@
  */
 import type { FieldError } from './errors.ts';
 import { MAX_BODY_BYTES } from './http/body.ts';
-import { problemBody } from './http/problem.ts';
+import { MAX_FIELD_ERRORS, problemBody } from './http/problem.ts';
 import { once } from './memo.ts';
 import { type RouteDef, type RouteId, routes } from './routes.ts';
 import { jsonSchemaOf } from './schemas/json-schema.ts';
@@ -22,7 +22,8 @@ const problem: Json = {
     detail: { type: 'string', description: 'What went wrong and what to do about it' },
     errors: {
       type: 'array',
-      description: 'With a 400 (and some 403, 409 and 422): each bad field of the request',
+      description: `With a 400 (and some 403, 409 and 422): each bad field of the request, the first ${MAX_FIELD_ERRORS} of them`,
+      maxItems: MAX_FIELD_ERRORS,
       items: {
         type: 'object',
         required: ['path', 'message'],
@@ -36,6 +37,7 @@ const problem: Json = {
         },
       },
     },
+    errors_truncated: { type: 'integer', minimum: 1, description: `How many more bad fields there were than the ${MAX_FIELD_ERRORS} listed` },
   },
 };
 
@@ -66,7 +68,8 @@ export function errorStatuses(route: RouteDef): number[] {
   if (route.apiKey !== false) statuses.add(403);
   if (route.auth !== 'none') statuses.add(401);
   if (route.auth === 'admin') statuses.add(403);
-  if (route.body || route.params || route.query) statuses.add(400);
+  // An API route refuses any query parameter it does not declare (shared/http/pipeline.ts): every one can answer 400.
+  if (route.body || route.params || route.query || route.apiKey !== false) statuses.add(400);
   if (route.body) for (const status of [413, 415]) statuses.add(status);
   if (route.params && route.data !== 'none') statuses.add(404);
   if (route.data !== 'none') statuses.add(503);
@@ -141,8 +144,11 @@ const TEXT_EXAMPLES: Record<string, string> = {
 function responses(route: RouteDef): Json {
   const headers: Json = {};
   if (route.etag) headers.ETag = { schema: { type: 'string', pattern: '^"[1-9][0-9]*"$' }, description: 'Version of the resource, for If-Match' };
-  if (route.location) headers.Location = { schema: { type: 'string', format: 'uri' }, description: 'URL of the new resource (with a 201)' };
-  if (route.status === 302) headers.Location = { schema: { type: 'string', format: 'uri' }, description: 'Where to go instead' };
+  // Relative references (RFC 9110 allows them in Location), from the API's root: hence uri-reference, not uri.
+  if (route.location)
+    headers.Location = { schema: { type: 'string', format: 'uri-reference' }, description: 'Where the new resource lives, a relative reference (with a 201)' };
+  if (route.status === 302)
+    headers.Location = { schema: { type: 'string', format: 'uri-reference' }, description: 'Where to go instead, a relative reference' };
   const example = route.responseExample;
   const content = route.produces
     ? Object.fromEntries(route.produces.map((type) => [type, { schema: { type: 'string' }, example: TEXT_EXAMPLES[type] }]))
@@ -217,7 +223,7 @@ export function openApiDocument(serverUrl: string): Json {
       title: 'User-data platform API',
       version: '1.0.0',
       description:
-        'Users, accounts with JWT sign-in, payments, a per-user key-value store and phone records. Every route but the docs, the console and /health needs the client API key in `x-api-key`; signed-in routes also need `Authorization: Bearer <access token>` from /auth/login or /auth/register. Errors are RFC 9457 problem+json.',
+        'Users, accounts with JWT sign-in, payments, a per-user key-value store and phone records. Every route but the docs, the console and /health needs the client API key in `x-api-key`; signed-in routes also need `Authorization: Bearer <access token>` from /auth/login or /auth/register. Errors are RFC 9457 problem+json, listing at most 20 field errors (`errors_truncated` counts the rest).\n\nParsing is strict, and a request valid per this document is one the API reads: a JSON body in UTF-8 (any other `charset` is a 415, bytes that are not UTF-8 a 400); integer query parameters in decimal digits (`0x10`, `1e1`, `10.0` are 400); each query parameter at most once; any query parameter or body field an operation does not list is a 400 (the console, docs and /health pages ignore query strings); paths match exactly (an empty segment, as in `//me`, matches no route: 404).',
       contact: { name: 'User-data platform maintainers' },
       // The project is not open source (package.json: private, no license): an SPDX reference to its own terms.
       license: { name: 'Proprietary', identifier: 'LicenseRef-Proprietary' },

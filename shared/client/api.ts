@@ -130,7 +130,7 @@ export interface paths {
     };
     /**
      * Everything the API holds about you: profile, key-value entries, payments (masked), records, open sessions
-     * @description A copy of everything the API holds about the caller, in one JSON document (the GDPR's right of access): the profile, every key-value entry with its value, payments with their card numbers masked, health records and open sessions.
+     * @description A copy of everything the API holds about the caller, in one JSON document (the GDPR's right of access): the profile, every key-value entry with its value, payments with their card numbers masked, health records and open sessions. At most 5 MB (Lambda answers at most 6 MB): a larger account gets 409 and reads its data page by page from the list routes.
      */
     get: operations['me.export'];
     put?: never;
@@ -541,13 +541,15 @@ export interface components {
       status: number;
       /** @description What went wrong and what to do about it */
       detail: string;
-      /** @description With a 400 (and some 403, 409 and 422): each bad field of the request */
+      /** @description With a 400 (and some 403, 409 and 422): each bad field of the request, the first 20 of them */
       errors?: {
         /** @description Where: `body.email`, `query.limit`, `headers.idempotency-key` … */
         path: string;
         /** @description What is wrong with it */
         message: string;
       }[];
+      /** @description How many more bad fields there were than the 20 listed */
+      errors_truncated?: number;
     };
   };
   responses: never;
@@ -680,7 +682,7 @@ export interface operations {
       /** @description Created */
       201: {
         headers: {
-          /** @description URL of the new resource (with a 201) */
+          /** @description Where the new resource lives, a relative reference (with a 201) */
           Location?: string;
           [name: string]: unknown;
         };
@@ -1375,6 +1377,29 @@ export interface operations {
         };
         content?: never;
       };
+      /** @description Invalid request (each bad field in `errors`) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "about:blank",
+           *       "title": "Bad Request",
+           *       "status": 400,
+           *       "detail": "The request body is invalid: email.",
+           *       "errors": [
+           *         {
+           *           "path": "body.email",
+           *           "message": "Invalid email address"
+           *         }
+           *       ]
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
       /** @description Missing, invalid, expired or revoked credentials */
       401: {
         headers: {
@@ -1537,6 +1562,29 @@ export interface operations {
             /** Format: date-time */
             updated_at: string;
           };
+        };
+      };
+      /** @description Invalid request (each bad field in `errors`) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "about:blank",
+           *       "title": "Bad Request",
+           *       "status": 400,
+           *       "detail": "The request body is invalid: email.",
+           *       "errors": [
+           *         {
+           *           "path": "body.email",
+           *           "message": "Invalid email address"
+           *         }
+           *       ]
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
         };
       };
       /** @description Missing, invalid, expired or revoked credentials */
@@ -1773,7 +1821,172 @@ export interface operations {
               amount: number;
               /** @description The amount in the currency's minor unit (cents, paise …) */
               amount_minor: number;
-              currency: string;
+              /** @enum {string} */
+              currency:
+                | 'AED'
+                | 'AFN'
+                | 'ALL'
+                | 'AMD'
+                | 'AOA'
+                | 'ARS'
+                | 'AUD'
+                | 'AWG'
+                | 'AZN'
+                | 'BAM'
+                | 'BBD'
+                | 'BDT'
+                | 'BHD'
+                | 'BIF'
+                | 'BMD'
+                | 'BND'
+                | 'BOB'
+                | 'BOV'
+                | 'BRL'
+                | 'BSD'
+                | 'BTN'
+                | 'BWP'
+                | 'BYN'
+                | 'BZD'
+                | 'CAD'
+                | 'CDF'
+                | 'CHE'
+                | 'CHF'
+                | 'CHW'
+                | 'CLF'
+                | 'CLP'
+                | 'CNY'
+                | 'COP'
+                | 'COU'
+                | 'CRC'
+                | 'CUP'
+                | 'CVE'
+                | 'CZK'
+                | 'DJF'
+                | 'DKK'
+                | 'DOP'
+                | 'DZD'
+                | 'EGP'
+                | 'ERN'
+                | 'ETB'
+                | 'EUR'
+                | 'FJD'
+                | 'FKP'
+                | 'GBP'
+                | 'GEL'
+                | 'GHS'
+                | 'GIP'
+                | 'GMD'
+                | 'GNF'
+                | 'GTQ'
+                | 'GYD'
+                | 'HKD'
+                | 'HNL'
+                | 'HTG'
+                | 'HUF'
+                | 'IDR'
+                | 'ILS'
+                | 'INR'
+                | 'IQD'
+                | 'IRR'
+                | 'ISK'
+                | 'JMD'
+                | 'JOD'
+                | 'JPY'
+                | 'KES'
+                | 'KGS'
+                | 'KHR'
+                | 'KMF'
+                | 'KPW'
+                | 'KRW'
+                | 'KWD'
+                | 'KYD'
+                | 'KZT'
+                | 'LAK'
+                | 'LBP'
+                | 'LKR'
+                | 'LRD'
+                | 'LSL'
+                | 'LYD'
+                | 'MAD'
+                | 'MDL'
+                | 'MGA'
+                | 'MKD'
+                | 'MMK'
+                | 'MNT'
+                | 'MOP'
+                | 'MRU'
+                | 'MUR'
+                | 'MVR'
+                | 'MWK'
+                | 'MXN'
+                | 'MXV'
+                | 'MYR'
+                | 'MZN'
+                | 'NAD'
+                | 'NGN'
+                | 'NIO'
+                | 'NOK'
+                | 'NPR'
+                | 'NZD'
+                | 'OMR'
+                | 'PAB'
+                | 'PEN'
+                | 'PGK'
+                | 'PHP'
+                | 'PKR'
+                | 'PLN'
+                | 'PYG'
+                | 'QAR'
+                | 'RON'
+                | 'RSD'
+                | 'RUB'
+                | 'RWF'
+                | 'SAR'
+                | 'SBD'
+                | 'SCR'
+                | 'SDG'
+                | 'SEK'
+                | 'SGD'
+                | 'SHP'
+                | 'SLE'
+                | 'SOS'
+                | 'SRD'
+                | 'SSP'
+                | 'STN'
+                | 'SVC'
+                | 'SYP'
+                | 'SZL'
+                | 'THB'
+                | 'TJS'
+                | 'TMT'
+                | 'TND'
+                | 'TOP'
+                | 'TRY'
+                | 'TTD'
+                | 'TWD'
+                | 'TZS'
+                | 'UAH'
+                | 'UGX'
+                | 'USD'
+                | 'USN'
+                | 'UYI'
+                | 'UYU'
+                | 'UYW'
+                | 'UZS'
+                | 'VED'
+                | 'VES'
+                | 'VND'
+                | 'VUV'
+                | 'WST'
+                | 'XAF'
+                | 'XCD'
+                | 'XCG'
+                | 'XOF'
+                | 'XPF'
+                | 'YER'
+                | 'ZAR'
+                | 'ZMW'
+                | 'ZWG';
               /** @enum {string} */
               payment_method: 'Credit Card' | 'Debit Card' | 'Prepaid Card';
               /** @description Masked: only the last four digits */
@@ -1821,6 +2034,29 @@ export interface operations {
           };
         };
       };
+      /** @description Invalid request (each bad field in `errors`) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "about:blank",
+           *       "title": "Bad Request",
+           *       "status": 400,
+           *       "detail": "The request body is invalid: email.",
+           *       "errors": [
+           *         {
+           *           "path": "body.email",
+           *           "message": "Invalid email address"
+           *         }
+           *       ]
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
       /** @description Missing, invalid, expired or revoked credentials */
       401: {
         headers: {
@@ -1850,6 +2086,23 @@ export interface operations {
            *       "title": "Forbidden",
            *       "status": 403,
            *       "detail": "A valid API key is required in the x-api-key header."
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Conflict with the current state */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "about:blank",
+           *       "title": "Conflict",
+           *       "status": 409,
+           *       "detail": "The request conflicts with the resource's current state."
            *     }
            */
           'application/problem+json': components['schemas']['Problem'];
@@ -2523,7 +2776,7 @@ export interface operations {
         headers: {
           /** @description Version of the resource, for If-Match */
           ETag?: string;
-          /** @description URL of the new resource (with a 201) */
+          /** @description Where the new resource lives, a relative reference (with a 201) */
           Location?: string;
           [name: string]: unknown;
         };
@@ -3850,7 +4103,172 @@ export interface operations {
               amount: number;
               /** @description The amount in the currency's minor unit (cents, paise …) */
               amount_minor: number;
-              currency: string;
+              /** @enum {string} */
+              currency:
+                | 'AED'
+                | 'AFN'
+                | 'ALL'
+                | 'AMD'
+                | 'AOA'
+                | 'ARS'
+                | 'AUD'
+                | 'AWG'
+                | 'AZN'
+                | 'BAM'
+                | 'BBD'
+                | 'BDT'
+                | 'BHD'
+                | 'BIF'
+                | 'BMD'
+                | 'BND'
+                | 'BOB'
+                | 'BOV'
+                | 'BRL'
+                | 'BSD'
+                | 'BTN'
+                | 'BWP'
+                | 'BYN'
+                | 'BZD'
+                | 'CAD'
+                | 'CDF'
+                | 'CHE'
+                | 'CHF'
+                | 'CHW'
+                | 'CLF'
+                | 'CLP'
+                | 'CNY'
+                | 'COP'
+                | 'COU'
+                | 'CRC'
+                | 'CUP'
+                | 'CVE'
+                | 'CZK'
+                | 'DJF'
+                | 'DKK'
+                | 'DOP'
+                | 'DZD'
+                | 'EGP'
+                | 'ERN'
+                | 'ETB'
+                | 'EUR'
+                | 'FJD'
+                | 'FKP'
+                | 'GBP'
+                | 'GEL'
+                | 'GHS'
+                | 'GIP'
+                | 'GMD'
+                | 'GNF'
+                | 'GTQ'
+                | 'GYD'
+                | 'HKD'
+                | 'HNL'
+                | 'HTG'
+                | 'HUF'
+                | 'IDR'
+                | 'ILS'
+                | 'INR'
+                | 'IQD'
+                | 'IRR'
+                | 'ISK'
+                | 'JMD'
+                | 'JOD'
+                | 'JPY'
+                | 'KES'
+                | 'KGS'
+                | 'KHR'
+                | 'KMF'
+                | 'KPW'
+                | 'KRW'
+                | 'KWD'
+                | 'KYD'
+                | 'KZT'
+                | 'LAK'
+                | 'LBP'
+                | 'LKR'
+                | 'LRD'
+                | 'LSL'
+                | 'LYD'
+                | 'MAD'
+                | 'MDL'
+                | 'MGA'
+                | 'MKD'
+                | 'MMK'
+                | 'MNT'
+                | 'MOP'
+                | 'MRU'
+                | 'MUR'
+                | 'MVR'
+                | 'MWK'
+                | 'MXN'
+                | 'MXV'
+                | 'MYR'
+                | 'MZN'
+                | 'NAD'
+                | 'NGN'
+                | 'NIO'
+                | 'NOK'
+                | 'NPR'
+                | 'NZD'
+                | 'OMR'
+                | 'PAB'
+                | 'PEN'
+                | 'PGK'
+                | 'PHP'
+                | 'PKR'
+                | 'PLN'
+                | 'PYG'
+                | 'QAR'
+                | 'RON'
+                | 'RSD'
+                | 'RUB'
+                | 'RWF'
+                | 'SAR'
+                | 'SBD'
+                | 'SCR'
+                | 'SDG'
+                | 'SEK'
+                | 'SGD'
+                | 'SHP'
+                | 'SLE'
+                | 'SOS'
+                | 'SRD'
+                | 'SSP'
+                | 'STN'
+                | 'SVC'
+                | 'SYP'
+                | 'SZL'
+                | 'THB'
+                | 'TJS'
+                | 'TMT'
+                | 'TND'
+                | 'TOP'
+                | 'TRY'
+                | 'TTD'
+                | 'TWD'
+                | 'TZS'
+                | 'UAH'
+                | 'UGX'
+                | 'USD'
+                | 'USN'
+                | 'UYI'
+                | 'UYU'
+                | 'UYW'
+                | 'UZS'
+                | 'VED'
+                | 'VES'
+                | 'VND'
+                | 'VUV'
+                | 'WST'
+                | 'XAF'
+                | 'XCD'
+                | 'XCG'
+                | 'XOF'
+                | 'XPF'
+                | 'YER'
+                | 'ZAR'
+                | 'ZMW'
+                | 'ZWG';
               /** @enum {string} */
               payment_method: 'Credit Card' | 'Debit Card' | 'Prepaid Card';
               /** @description Masked: only the last four digits */
@@ -4055,10 +4473,175 @@ export interface operations {
           /** Format: uuid */
           user_id?: string;
           amount: number | string;
-          currency: string;
+          /** @enum {string} */
+          currency:
+            | 'AED'
+            | 'AFN'
+            | 'ALL'
+            | 'AMD'
+            | 'AOA'
+            | 'ARS'
+            | 'AUD'
+            | 'AWG'
+            | 'AZN'
+            | 'BAM'
+            | 'BBD'
+            | 'BDT'
+            | 'BHD'
+            | 'BIF'
+            | 'BMD'
+            | 'BND'
+            | 'BOB'
+            | 'BOV'
+            | 'BRL'
+            | 'BSD'
+            | 'BTN'
+            | 'BWP'
+            | 'BYN'
+            | 'BZD'
+            | 'CAD'
+            | 'CDF'
+            | 'CHE'
+            | 'CHF'
+            | 'CHW'
+            | 'CLF'
+            | 'CLP'
+            | 'CNY'
+            | 'COP'
+            | 'COU'
+            | 'CRC'
+            | 'CUP'
+            | 'CVE'
+            | 'CZK'
+            | 'DJF'
+            | 'DKK'
+            | 'DOP'
+            | 'DZD'
+            | 'EGP'
+            | 'ERN'
+            | 'ETB'
+            | 'EUR'
+            | 'FJD'
+            | 'FKP'
+            | 'GBP'
+            | 'GEL'
+            | 'GHS'
+            | 'GIP'
+            | 'GMD'
+            | 'GNF'
+            | 'GTQ'
+            | 'GYD'
+            | 'HKD'
+            | 'HNL'
+            | 'HTG'
+            | 'HUF'
+            | 'IDR'
+            | 'ILS'
+            | 'INR'
+            | 'IQD'
+            | 'IRR'
+            | 'ISK'
+            | 'JMD'
+            | 'JOD'
+            | 'JPY'
+            | 'KES'
+            | 'KGS'
+            | 'KHR'
+            | 'KMF'
+            | 'KPW'
+            | 'KRW'
+            | 'KWD'
+            | 'KYD'
+            | 'KZT'
+            | 'LAK'
+            | 'LBP'
+            | 'LKR'
+            | 'LRD'
+            | 'LSL'
+            | 'LYD'
+            | 'MAD'
+            | 'MDL'
+            | 'MGA'
+            | 'MKD'
+            | 'MMK'
+            | 'MNT'
+            | 'MOP'
+            | 'MRU'
+            | 'MUR'
+            | 'MVR'
+            | 'MWK'
+            | 'MXN'
+            | 'MXV'
+            | 'MYR'
+            | 'MZN'
+            | 'NAD'
+            | 'NGN'
+            | 'NIO'
+            | 'NOK'
+            | 'NPR'
+            | 'NZD'
+            | 'OMR'
+            | 'PAB'
+            | 'PEN'
+            | 'PGK'
+            | 'PHP'
+            | 'PKR'
+            | 'PLN'
+            | 'PYG'
+            | 'QAR'
+            | 'RON'
+            | 'RSD'
+            | 'RUB'
+            | 'RWF'
+            | 'SAR'
+            | 'SBD'
+            | 'SCR'
+            | 'SDG'
+            | 'SEK'
+            | 'SGD'
+            | 'SHP'
+            | 'SLE'
+            | 'SOS'
+            | 'SRD'
+            | 'SSP'
+            | 'STN'
+            | 'SVC'
+            | 'SYP'
+            | 'SZL'
+            | 'THB'
+            | 'TJS'
+            | 'TMT'
+            | 'TND'
+            | 'TOP'
+            | 'TRY'
+            | 'TTD'
+            | 'TWD'
+            | 'TZS'
+            | 'UAH'
+            | 'UGX'
+            | 'USD'
+            | 'USN'
+            | 'UYI'
+            | 'UYU'
+            | 'UYW'
+            | 'UZS'
+            | 'VED'
+            | 'VES'
+            | 'VND'
+            | 'VUV'
+            | 'WST'
+            | 'XAF'
+            | 'XCD'
+            | 'XCG'
+            | 'XOF'
+            | 'XPF'
+            | 'YER'
+            | 'ZAR'
+            | 'ZMW'
+            | 'ZWG';
           /** @enum {string} */
           payment_method: 'Credit Card' | 'Debit Card' | 'Prepaid Card';
-          /** @description 12-19 digits, spaces and dashes allowed between them, passing the Luhn check */
+          /** @description 12-19 digits, spaces and dashes allowed between them, passing the Luhn check, in a network’s IIN range and length (`x-card-networks`) */
           card_no: string;
           /** @description YYYY-MM-DD (the day is ignored) or MM/YY, not before the current month */
           card_expiry: string;
@@ -4079,7 +4662,7 @@ export interface operations {
         headers: {
           /** @description Version of the resource, for If-Match */
           ETag?: string;
-          /** @description URL of the new resource (with a 201) */
+          /** @description Where the new resource lives, a relative reference (with a 201) */
           Location?: string;
           [name: string]: unknown;
         };
@@ -4111,7 +4694,172 @@ export interface operations {
             amount: number;
             /** @description The amount in the currency's minor unit (cents, paise …) */
             amount_minor: number;
-            currency: string;
+            /** @enum {string} */
+            currency:
+              | 'AED'
+              | 'AFN'
+              | 'ALL'
+              | 'AMD'
+              | 'AOA'
+              | 'ARS'
+              | 'AUD'
+              | 'AWG'
+              | 'AZN'
+              | 'BAM'
+              | 'BBD'
+              | 'BDT'
+              | 'BHD'
+              | 'BIF'
+              | 'BMD'
+              | 'BND'
+              | 'BOB'
+              | 'BOV'
+              | 'BRL'
+              | 'BSD'
+              | 'BTN'
+              | 'BWP'
+              | 'BYN'
+              | 'BZD'
+              | 'CAD'
+              | 'CDF'
+              | 'CHE'
+              | 'CHF'
+              | 'CHW'
+              | 'CLF'
+              | 'CLP'
+              | 'CNY'
+              | 'COP'
+              | 'COU'
+              | 'CRC'
+              | 'CUP'
+              | 'CVE'
+              | 'CZK'
+              | 'DJF'
+              | 'DKK'
+              | 'DOP'
+              | 'DZD'
+              | 'EGP'
+              | 'ERN'
+              | 'ETB'
+              | 'EUR'
+              | 'FJD'
+              | 'FKP'
+              | 'GBP'
+              | 'GEL'
+              | 'GHS'
+              | 'GIP'
+              | 'GMD'
+              | 'GNF'
+              | 'GTQ'
+              | 'GYD'
+              | 'HKD'
+              | 'HNL'
+              | 'HTG'
+              | 'HUF'
+              | 'IDR'
+              | 'ILS'
+              | 'INR'
+              | 'IQD'
+              | 'IRR'
+              | 'ISK'
+              | 'JMD'
+              | 'JOD'
+              | 'JPY'
+              | 'KES'
+              | 'KGS'
+              | 'KHR'
+              | 'KMF'
+              | 'KPW'
+              | 'KRW'
+              | 'KWD'
+              | 'KYD'
+              | 'KZT'
+              | 'LAK'
+              | 'LBP'
+              | 'LKR'
+              | 'LRD'
+              | 'LSL'
+              | 'LYD'
+              | 'MAD'
+              | 'MDL'
+              | 'MGA'
+              | 'MKD'
+              | 'MMK'
+              | 'MNT'
+              | 'MOP'
+              | 'MRU'
+              | 'MUR'
+              | 'MVR'
+              | 'MWK'
+              | 'MXN'
+              | 'MXV'
+              | 'MYR'
+              | 'MZN'
+              | 'NAD'
+              | 'NGN'
+              | 'NIO'
+              | 'NOK'
+              | 'NPR'
+              | 'NZD'
+              | 'OMR'
+              | 'PAB'
+              | 'PEN'
+              | 'PGK'
+              | 'PHP'
+              | 'PKR'
+              | 'PLN'
+              | 'PYG'
+              | 'QAR'
+              | 'RON'
+              | 'RSD'
+              | 'RUB'
+              | 'RWF'
+              | 'SAR'
+              | 'SBD'
+              | 'SCR'
+              | 'SDG'
+              | 'SEK'
+              | 'SGD'
+              | 'SHP'
+              | 'SLE'
+              | 'SOS'
+              | 'SRD'
+              | 'SSP'
+              | 'STN'
+              | 'SVC'
+              | 'SYP'
+              | 'SZL'
+              | 'THB'
+              | 'TJS'
+              | 'TMT'
+              | 'TND'
+              | 'TOP'
+              | 'TRY'
+              | 'TTD'
+              | 'TWD'
+              | 'TZS'
+              | 'UAH'
+              | 'UGX'
+              | 'USD'
+              | 'USN'
+              | 'UYI'
+              | 'UYU'
+              | 'UYW'
+              | 'UZS'
+              | 'VED'
+              | 'VES'
+              | 'VND'
+              | 'VUV'
+              | 'WST'
+              | 'XAF'
+              | 'XCD'
+              | 'XCG'
+              | 'XOF'
+              | 'XPF'
+              | 'YER'
+              | 'ZAR'
+              | 'ZMW'
+              | 'ZWG';
             /** @enum {string} */
             payment_method: 'Credit Card' | 'Debit Card' | 'Prepaid Card';
             /** @description Masked: only the last four digits */
@@ -4380,7 +5128,172 @@ export interface operations {
             amount: number;
             /** @description The amount in the currency's minor unit (cents, paise …) */
             amount_minor: number;
-            currency: string;
+            /** @enum {string} */
+            currency:
+              | 'AED'
+              | 'AFN'
+              | 'ALL'
+              | 'AMD'
+              | 'AOA'
+              | 'ARS'
+              | 'AUD'
+              | 'AWG'
+              | 'AZN'
+              | 'BAM'
+              | 'BBD'
+              | 'BDT'
+              | 'BHD'
+              | 'BIF'
+              | 'BMD'
+              | 'BND'
+              | 'BOB'
+              | 'BOV'
+              | 'BRL'
+              | 'BSD'
+              | 'BTN'
+              | 'BWP'
+              | 'BYN'
+              | 'BZD'
+              | 'CAD'
+              | 'CDF'
+              | 'CHE'
+              | 'CHF'
+              | 'CHW'
+              | 'CLF'
+              | 'CLP'
+              | 'CNY'
+              | 'COP'
+              | 'COU'
+              | 'CRC'
+              | 'CUP'
+              | 'CVE'
+              | 'CZK'
+              | 'DJF'
+              | 'DKK'
+              | 'DOP'
+              | 'DZD'
+              | 'EGP'
+              | 'ERN'
+              | 'ETB'
+              | 'EUR'
+              | 'FJD'
+              | 'FKP'
+              | 'GBP'
+              | 'GEL'
+              | 'GHS'
+              | 'GIP'
+              | 'GMD'
+              | 'GNF'
+              | 'GTQ'
+              | 'GYD'
+              | 'HKD'
+              | 'HNL'
+              | 'HTG'
+              | 'HUF'
+              | 'IDR'
+              | 'ILS'
+              | 'INR'
+              | 'IQD'
+              | 'IRR'
+              | 'ISK'
+              | 'JMD'
+              | 'JOD'
+              | 'JPY'
+              | 'KES'
+              | 'KGS'
+              | 'KHR'
+              | 'KMF'
+              | 'KPW'
+              | 'KRW'
+              | 'KWD'
+              | 'KYD'
+              | 'KZT'
+              | 'LAK'
+              | 'LBP'
+              | 'LKR'
+              | 'LRD'
+              | 'LSL'
+              | 'LYD'
+              | 'MAD'
+              | 'MDL'
+              | 'MGA'
+              | 'MKD'
+              | 'MMK'
+              | 'MNT'
+              | 'MOP'
+              | 'MRU'
+              | 'MUR'
+              | 'MVR'
+              | 'MWK'
+              | 'MXN'
+              | 'MXV'
+              | 'MYR'
+              | 'MZN'
+              | 'NAD'
+              | 'NGN'
+              | 'NIO'
+              | 'NOK'
+              | 'NPR'
+              | 'NZD'
+              | 'OMR'
+              | 'PAB'
+              | 'PEN'
+              | 'PGK'
+              | 'PHP'
+              | 'PKR'
+              | 'PLN'
+              | 'PYG'
+              | 'QAR'
+              | 'RON'
+              | 'RSD'
+              | 'RUB'
+              | 'RWF'
+              | 'SAR'
+              | 'SBD'
+              | 'SCR'
+              | 'SDG'
+              | 'SEK'
+              | 'SGD'
+              | 'SHP'
+              | 'SLE'
+              | 'SOS'
+              | 'SRD'
+              | 'SSP'
+              | 'STN'
+              | 'SVC'
+              | 'SYP'
+              | 'SZL'
+              | 'THB'
+              | 'TJS'
+              | 'TMT'
+              | 'TND'
+              | 'TOP'
+              | 'TRY'
+              | 'TTD'
+              | 'TWD'
+              | 'TZS'
+              | 'UAH'
+              | 'UGX'
+              | 'USD'
+              | 'USN'
+              | 'UYI'
+              | 'UYU'
+              | 'UYW'
+              | 'UZS'
+              | 'VED'
+              | 'VES'
+              | 'VND'
+              | 'VUV'
+              | 'WST'
+              | 'XAF'
+              | 'XCD'
+              | 'XCG'
+              | 'XOF'
+              | 'XPF'
+              | 'YER'
+              | 'ZAR'
+              | 'ZMW'
+              | 'ZWG';
             /** @enum {string} */
             payment_method: 'Credit Card' | 'Debit Card' | 'Prepaid Card';
             /** @description Masked: only the last four digits */
@@ -4576,10 +5489,175 @@ export interface operations {
          */
         'application/json': {
           amount?: number | string;
-          currency?: string;
+          /** @enum {string} */
+          currency?:
+            | 'AED'
+            | 'AFN'
+            | 'ALL'
+            | 'AMD'
+            | 'AOA'
+            | 'ARS'
+            | 'AUD'
+            | 'AWG'
+            | 'AZN'
+            | 'BAM'
+            | 'BBD'
+            | 'BDT'
+            | 'BHD'
+            | 'BIF'
+            | 'BMD'
+            | 'BND'
+            | 'BOB'
+            | 'BOV'
+            | 'BRL'
+            | 'BSD'
+            | 'BTN'
+            | 'BWP'
+            | 'BYN'
+            | 'BZD'
+            | 'CAD'
+            | 'CDF'
+            | 'CHE'
+            | 'CHF'
+            | 'CHW'
+            | 'CLF'
+            | 'CLP'
+            | 'CNY'
+            | 'COP'
+            | 'COU'
+            | 'CRC'
+            | 'CUP'
+            | 'CVE'
+            | 'CZK'
+            | 'DJF'
+            | 'DKK'
+            | 'DOP'
+            | 'DZD'
+            | 'EGP'
+            | 'ERN'
+            | 'ETB'
+            | 'EUR'
+            | 'FJD'
+            | 'FKP'
+            | 'GBP'
+            | 'GEL'
+            | 'GHS'
+            | 'GIP'
+            | 'GMD'
+            | 'GNF'
+            | 'GTQ'
+            | 'GYD'
+            | 'HKD'
+            | 'HNL'
+            | 'HTG'
+            | 'HUF'
+            | 'IDR'
+            | 'ILS'
+            | 'INR'
+            | 'IQD'
+            | 'IRR'
+            | 'ISK'
+            | 'JMD'
+            | 'JOD'
+            | 'JPY'
+            | 'KES'
+            | 'KGS'
+            | 'KHR'
+            | 'KMF'
+            | 'KPW'
+            | 'KRW'
+            | 'KWD'
+            | 'KYD'
+            | 'KZT'
+            | 'LAK'
+            | 'LBP'
+            | 'LKR'
+            | 'LRD'
+            | 'LSL'
+            | 'LYD'
+            | 'MAD'
+            | 'MDL'
+            | 'MGA'
+            | 'MKD'
+            | 'MMK'
+            | 'MNT'
+            | 'MOP'
+            | 'MRU'
+            | 'MUR'
+            | 'MVR'
+            | 'MWK'
+            | 'MXN'
+            | 'MXV'
+            | 'MYR'
+            | 'MZN'
+            | 'NAD'
+            | 'NGN'
+            | 'NIO'
+            | 'NOK'
+            | 'NPR'
+            | 'NZD'
+            | 'OMR'
+            | 'PAB'
+            | 'PEN'
+            | 'PGK'
+            | 'PHP'
+            | 'PKR'
+            | 'PLN'
+            | 'PYG'
+            | 'QAR'
+            | 'RON'
+            | 'RSD'
+            | 'RUB'
+            | 'RWF'
+            | 'SAR'
+            | 'SBD'
+            | 'SCR'
+            | 'SDG'
+            | 'SEK'
+            | 'SGD'
+            | 'SHP'
+            | 'SLE'
+            | 'SOS'
+            | 'SRD'
+            | 'SSP'
+            | 'STN'
+            | 'SVC'
+            | 'SYP'
+            | 'SZL'
+            | 'THB'
+            | 'TJS'
+            | 'TMT'
+            | 'TND'
+            | 'TOP'
+            | 'TRY'
+            | 'TTD'
+            | 'TWD'
+            | 'TZS'
+            | 'UAH'
+            | 'UGX'
+            | 'USD'
+            | 'USN'
+            | 'UYI'
+            | 'UYU'
+            | 'UYW'
+            | 'UZS'
+            | 'VED'
+            | 'VES'
+            | 'VND'
+            | 'VUV'
+            | 'WST'
+            | 'XAF'
+            | 'XCD'
+            | 'XCG'
+            | 'XOF'
+            | 'XPF'
+            | 'YER'
+            | 'ZAR'
+            | 'ZMW'
+            | 'ZWG';
           /** @enum {string} */
           payment_method?: 'Credit Card' | 'Debit Card' | 'Prepaid Card';
-          /** @description 12-19 digits, spaces and dashes allowed between them, passing the Luhn check */
+          /** @description 12-19 digits, spaces and dashes allowed between them, passing the Luhn check, in a network’s IIN range and length (`x-card-networks`) */
           card_no?: string;
           /** @description YYYY-MM-DD (the day is ignored) or MM/YY, not before the current month */
           card_expiry?: string;
@@ -4627,7 +5705,172 @@ export interface operations {
             amount: number;
             /** @description The amount in the currency's minor unit (cents, paise …) */
             amount_minor: number;
-            currency: string;
+            /** @enum {string} */
+            currency:
+              | 'AED'
+              | 'AFN'
+              | 'ALL'
+              | 'AMD'
+              | 'AOA'
+              | 'ARS'
+              | 'AUD'
+              | 'AWG'
+              | 'AZN'
+              | 'BAM'
+              | 'BBD'
+              | 'BDT'
+              | 'BHD'
+              | 'BIF'
+              | 'BMD'
+              | 'BND'
+              | 'BOB'
+              | 'BOV'
+              | 'BRL'
+              | 'BSD'
+              | 'BTN'
+              | 'BWP'
+              | 'BYN'
+              | 'BZD'
+              | 'CAD'
+              | 'CDF'
+              | 'CHE'
+              | 'CHF'
+              | 'CHW'
+              | 'CLF'
+              | 'CLP'
+              | 'CNY'
+              | 'COP'
+              | 'COU'
+              | 'CRC'
+              | 'CUP'
+              | 'CVE'
+              | 'CZK'
+              | 'DJF'
+              | 'DKK'
+              | 'DOP'
+              | 'DZD'
+              | 'EGP'
+              | 'ERN'
+              | 'ETB'
+              | 'EUR'
+              | 'FJD'
+              | 'FKP'
+              | 'GBP'
+              | 'GEL'
+              | 'GHS'
+              | 'GIP'
+              | 'GMD'
+              | 'GNF'
+              | 'GTQ'
+              | 'GYD'
+              | 'HKD'
+              | 'HNL'
+              | 'HTG'
+              | 'HUF'
+              | 'IDR'
+              | 'ILS'
+              | 'INR'
+              | 'IQD'
+              | 'IRR'
+              | 'ISK'
+              | 'JMD'
+              | 'JOD'
+              | 'JPY'
+              | 'KES'
+              | 'KGS'
+              | 'KHR'
+              | 'KMF'
+              | 'KPW'
+              | 'KRW'
+              | 'KWD'
+              | 'KYD'
+              | 'KZT'
+              | 'LAK'
+              | 'LBP'
+              | 'LKR'
+              | 'LRD'
+              | 'LSL'
+              | 'LYD'
+              | 'MAD'
+              | 'MDL'
+              | 'MGA'
+              | 'MKD'
+              | 'MMK'
+              | 'MNT'
+              | 'MOP'
+              | 'MRU'
+              | 'MUR'
+              | 'MVR'
+              | 'MWK'
+              | 'MXN'
+              | 'MXV'
+              | 'MYR'
+              | 'MZN'
+              | 'NAD'
+              | 'NGN'
+              | 'NIO'
+              | 'NOK'
+              | 'NPR'
+              | 'NZD'
+              | 'OMR'
+              | 'PAB'
+              | 'PEN'
+              | 'PGK'
+              | 'PHP'
+              | 'PKR'
+              | 'PLN'
+              | 'PYG'
+              | 'QAR'
+              | 'RON'
+              | 'RSD'
+              | 'RUB'
+              | 'RWF'
+              | 'SAR'
+              | 'SBD'
+              | 'SCR'
+              | 'SDG'
+              | 'SEK'
+              | 'SGD'
+              | 'SHP'
+              | 'SLE'
+              | 'SOS'
+              | 'SRD'
+              | 'SSP'
+              | 'STN'
+              | 'SVC'
+              | 'SYP'
+              | 'SZL'
+              | 'THB'
+              | 'TJS'
+              | 'TMT'
+              | 'TND'
+              | 'TOP'
+              | 'TRY'
+              | 'TTD'
+              | 'TWD'
+              | 'TZS'
+              | 'UAH'
+              | 'UGX'
+              | 'USD'
+              | 'USN'
+              | 'UYI'
+              | 'UYU'
+              | 'UYW'
+              | 'UZS'
+              | 'VED'
+              | 'VES'
+              | 'VND'
+              | 'VUV'
+              | 'WST'
+              | 'XAF'
+              | 'XCD'
+              | 'XCG'
+              | 'XOF'
+              | 'XPF'
+              | 'YER'
+              | 'ZAR'
+              | 'ZMW'
+              | 'ZWG';
             /** @enum {string} */
             payment_method: 'Credit Card' | 'Debit Card' | 'Prepaid Card';
             /** @description Masked: only the last four digits */
@@ -5483,7 +6726,7 @@ export interface operations {
         headers: {
           /** @description Version of the resource, for If-Match */
           ETag?: string;
-          /** @description URL of the new resource (with a 201) */
+          /** @description Where the new resource lives, a relative reference (with a 201) */
           Location?: string;
           [name: string]: unknown;
         };
@@ -5517,7 +6760,7 @@ export interface operations {
         headers: {
           /** @description Version of the resource, for If-Match */
           ETag?: string;
-          /** @description URL of the new resource (with a 201) */
+          /** @description Where the new resource lives, a relative reference (with a 201) */
           Location?: string;
           [name: string]: unknown;
         };
@@ -6188,7 +7431,7 @@ export interface operations {
       /** @description Created */
       201: {
         headers: {
-          /** @description URL of the new resource (with a 201) */
+          /** @description Where the new resource lives, a relative reference (with a 201) */
           Location?: string;
           [name: string]: unknown;
         };
@@ -7372,7 +8615,7 @@ export interface operations {
       /** @description Found (redirect) */
       302: {
         headers: {
-          /** @description Where to go instead */
+          /** @description Where to go instead, a relative reference */
           Location?: string;
           [name: string]: unknown;
         };

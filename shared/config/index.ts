@@ -1,6 +1,10 @@
 /**
  * Environment and secrets, read once per cold start.
- * Secrets: one JSON secret `{ "keyId": "1", "masterKey": "…", "retiredKeys"?: { "0": "…" } }`.
+ * Secrets: one JSON secret, `{ "keys": [{ "id": "2", "material": "…", "status": "active" }, { "id": "1", "material": "…",
+ * "status": "verifying" }] }` (or the first form, `{ "keyId": "1", "masterKey": "…", "retiredKeys"?: { "0": "…" } }`).
+ * The active key signs tokens and seals fields and cursors; every key still opens what it made,
+ * by its id (a token's `kid`, a sealed value's prefix), so keys rotate with an overlap: stage a new
+ * key (verifying), promote it (active; the old one verifying), retire the old one (docs/operations.md).
  * In AWS it lives in Secrets Manager (SECRET_ARN, read through the Lambda extension); locally the generated `.env.local` provides it
  * as APP_SECRET. Every purpose gets its own key derived with HKDF, so one random value suffices and
  * no key is ever reused across purposes.
@@ -82,39 +86,72 @@ export const env = {
 };
 
 export interface Secrets {
+  /** The active key's id: the `kid` of every token signed, the prefix of every cursor sealed. */
+  keyId: string;
   jwtKey: Uint8Array;
+  /** The signing key of every key id, for tokens signed before a rotation (or by a function that promoted earlier). */
+  jwtKeys: Map<string, Uint8Array>;
   /** Keyed hashes for lookups that must not store the plain value (phones, login identifiers). */
   pepper: Buffer;
   /** The pepper of every key id, current first, for lookups of values hashed before a rotation. */
   peppers: Map<string, Buffer>;
   cursorKey: Buffer;
+  cursorKeys: Map<string, Buffer>;
   /** Current field-encryption key id, and every key id that can still decrypt. */
   dataKeyId: string;
   dataKeys: Map<string, Buffer>;
 }
 
-interface SecretDocument {
-  keyId: string;
-  masterKey: string;
+export interface SecretKey {
+  id: string;
+  material: string;
+  /** `active`: signs and seals (exactly one); `verifying`: only opens what it signed or sealed (staged, or being retired). */
+  status: 'active' | 'verifying';
+}
+
+export interface SecretDocument {
+  keys?: SecretKey[];
+  keyId?: string;
+  masterKey?: string;
   retiredKeys?: Record<string, string>;
 }
+
+/** Both forms of the secret as a list of keys, oldest first (tools/keys.ts keeps that order). */
+export const secretKeys = (doc: SecretDocument): SecretKey[] =>
+  doc.keys ?? [
+    // Oldest first: the retired keys came before the current one.
+    ...Object.entries(doc.retiredKeys ?? {}).map(([id, material]) => ({ id, material, status: 'verifying' as const })),
+    ...(doc.keyId && doc.masterKey ? [{ id: doc.keyId, material: doc.masterKey, status: 'active' as const }] : []),
+  ];
 
 const derive = (master: string, purpose: string) => Buffer.from(hkdfSync('sha256', master, 'user-data-platform', purpose, 32));
 
 export function deriveSecrets(doc: SecretDocument): Secrets {
-  if (!doc?.masterKey || doc.masterKey.length < 32 || !doc.keyId) {
-    throw new ConfigurationError('The application secret needs keyId and a masterKey of at least 32 characters');
+  const keys = secretKeys(doc ?? {});
+  const active = keys.filter((key) => key.status === 'active');
+  if (active.length !== 1 || keys.some((key) => !/^[A-Za-z0-9]{1,16}$/.test(key.id) || (key.material?.length ?? 0) < 32)) {
+    throw new ConfigurationError(
+      'The application secret needs exactly one active key, each key an id of letters and digits and a masterKey of at least 32 characters',
+    );
   }
-  const masters = new Map([[doc.keyId, doc.masterKey], ...Object.entries(doc.retiredKeys ?? {})]);
-  const perKey = (purpose: string) => new Map([...masters].map(([id, master]) => [id, derive(master, purpose)]));
-  const dataKeys = perKey('data');
+  if (new Set(keys.map((key) => key.id)).size !== keys.length) throw new ConfigurationError('The application secret names a key id twice');
+  // biome-ignore lint/style/noNonNullAssertion: exactly one, checked above
+  const current = active[0]!;
+  // The active key first: lookups by keyed hash try it first.
+  const ordered = [current, ...keys.filter((key) => key !== current)];
+  const perKey = (purpose: string) => new Map(ordered.map(({ id, material }) => [id, derive(material, purpose)]));
+  const jwtKeys = perKey('jwt-hs256');
+  const cursorKeys = perKey('cursor');
   return {
-    jwtKey: derive(doc.masterKey, 'jwt-hs256'),
-    pepper: derive(doc.masterKey, 'pepper'),
+    keyId: current.id,
+    jwtKey: derive(current.material, 'jwt-hs256'),
+    jwtKeys,
+    pepper: derive(current.material, 'pepper'),
     peppers: perKey('pepper'),
-    cursorKey: derive(doc.masterKey, 'cursor'),
-    dataKeyId: doc.keyId,
-    dataKeys,
+    cursorKey: derive(current.material, 'cursor'),
+    cursorKeys,
+    dataKeyId: current.id,
+    dataKeys: perKey('data'),
   };
 }
 

@@ -12,6 +12,8 @@ import { onceUnlessRejected } from '../memo.ts';
 
 export const ACCESS_TOKEN_SECONDS = 15 * 60;
 export const REFRESH_TOKEN_SECONDS = 30 * 24 * 60 * 60;
+/** How far a token's `iat` may lie in the future: clocks of Lambda hosts agree to well within this. */
+export const CLOCK_SKEW_SECONDS = 60;
 
 export interface AccessClaims {
   sub: string;
@@ -19,21 +21,32 @@ export interface AccessClaims {
   sid: string;
 }
 
-// Imported once: given raw bytes, jose imports the key again on every call. Like the secrets, a failure is retried.
-const jwtKey = onceUnlessRejected(async () =>
-  crypto.subtle.importKey('raw', new Uint8Array((await getSecrets()).jwtKey), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign', 'verify']),
-);
+// Imported once per key id: given raw bytes, jose imports the key again on every call. Like the secrets, a failure is retried.
+const jwtKeys = onceUnlessRejected(async () => {
+  const { keyId, jwtKeys } = await getSecrets();
+  const imported = await Promise.all(
+    [...jwtKeys].map(
+      async ([id, raw]) =>
+        [id, await crypto.subtle.importKey('raw', new Uint8Array(raw), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign', 'verify'])] as const,
+    ),
+  );
+  return { keyId, keys: new Map(imported) };
+});
 
 export async function signAccessToken({ sub, role, sid }: AccessClaims): Promise<string> {
-  return new SignJWT({ role, sid })
-    .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
-    .setSubject(sub)
-    .setJti(randomUUID())
-    .setIssuedAt()
-    .setExpirationTime(`${ACCESS_TOKEN_SECONDS}s`)
-    .setIssuer(env.jwtIssuer)
-    .setAudience(env.jwtAudience)
-    .sign(await jwtKey());
+  const { keyId, keys } = await jwtKeys();
+  return (
+    new SignJWT({ role, sid })
+      .setProtectedHeader({ alg: 'HS256', typ: 'JWT', kid: keyId })
+      .setSubject(sub)
+      .setJti(randomUUID())
+      .setIssuedAt()
+      .setExpirationTime(`${ACCESS_TOKEN_SECONDS}s`)
+      .setIssuer(env.jwtIssuer)
+      .setAudience(env.jwtAudience)
+      // biome-ignore lint/style/noNonNullAssertion: the active key is one of the keys
+      .sign(keys.get(keyId)!)
+  );
 }
 
 /**
@@ -62,8 +75,14 @@ export async function verifyAccessToken(token: string): Promise<AccessClaims> {
   const known = verified.get(token);
   if (known && known.expiresAt > Date.now()) return { sub: known.sub, role: known.role, sid: known.sid };
   verified.delete(token);
-  const key = await jwtKey();
-  const { payload } = await jwtVerify(token, key, {
+  const { keyId, keys } = await jwtKeys();
+  // The key its `kid` names, active or verifying (a token without one predates key ids: the active key's).
+  const keyFor = ({ kid }: { kid?: string }) => {
+    const key = keys.get(kid ?? keyId);
+    if (!key) throw new errors.JWSSignatureVerificationFailed('unknown kid');
+    return key;
+  };
+  const { payload } = await jwtVerify(token, keyFor, {
     algorithms: ['HS256'],
     issuer: env.jwtIssuer,
     audience: env.jwtAudience,
@@ -73,7 +92,11 @@ export async function verifyAccessToken(token: string): Promise<AccessClaims> {
   });
   if (payload.role !== 'user' && payload.role !== 'admin') throw new InvalidToken();
   // jose checked that every required claim is present, and that exp is a number, but not sub's type.
-  if (typeof payload.sid !== 'string' || typeof payload.sub !== 'string' || typeof payload.exp !== 'number') throw new InvalidToken();
+  if (typeof payload.sid !== 'string' || typeof payload.sub !== 'string' || typeof payload.exp !== 'number' || typeof payload.iat !== 'number') {
+    throw new InvalidToken();
+  }
+  // Defence in depth against a leaked signing key: no token from the future, none living longer than the API issues.
+  if (payload.iat > Date.now() / 1000 + CLOCK_SKEW_SECONDS || payload.exp - payload.iat > ACCESS_TOKEN_SECONDS) throw new InvalidToken();
   const claims = { sub: payload.sub, role: payload.role, sid: payload.sid } as const;
   const oldest = verified.size >= MAX_REMEMBERED ? verified.keys().next().value : undefined;
   if (oldest !== undefined) verified.delete(oldest);

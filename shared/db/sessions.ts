@@ -91,9 +91,10 @@ export const sessions = {
   },
 
   /** The session check: whether the session is open (read in the request's read batch). */
-  async isOpen(userId: string, sessionId: string): Promise<boolean> {
+  /** Whether the session is open, for the role it was opened with (a token claiming another role is not believed). */
+  async isOpen(userId: string, sessionId: string, role: Role): Promise<boolean> {
     const session = await batchedGet(sessionKeys.session(userId, sessionId));
-    return session !== undefined && session.ttl > epochSeconds();
+    return session !== undefined && session.ttl > epochSeconds() && session.role === role;
   },
 
   /** Rotates a refresh token. Returns undefined for an unknown, expired or reused token (reuse ends the family). */

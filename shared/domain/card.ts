@@ -27,17 +27,33 @@ export function luhnValid(digits: string): boolean {
   return sum % 10 === 0;
 }
 
-/** The card network from the number's leading digits (IIN ranges). */
+/**
+ * The networks a number may belong to: IIN prefixes ("51-55" is a range of prefixes of one length)
+ * and the lengths each issues. A number in none of them (all zeros, an unassigned range) is refused.
+ * The OpenAPI document carries this table as `x-card-networks` (shared/schemas/payments.ts).
+ */
+export const CARD_NETWORKS: Record<Exclude<CardBrand, 'unknown'>, { readonly prefixes: readonly string[]; readonly lengths: readonly number[] }> = {
+  amex: { prefixes: ['34', '37'], lengths: [15] },
+  visa: { prefixes: ['4'], lengths: [13, 16, 19] },
+  mastercard: { prefixes: ['51-55', '2221-2720'], lengths: [16] },
+  discover: { prefixes: ['6011', '644-649', '65'], lengths: [16, 17, 18, 19] },
+  jcb: { prefixes: ['3528-3589'], lengths: [16, 17, 18, 19] },
+  diners: { prefixes: ['300-305', '3095', '36', '38', '39'], lengths: [14, 15, 16, 17, 18, 19] },
+  unionpay: { prefixes: ['62'], lengths: [16, 17, 18, 19] },
+  maestro: { prefixes: ['5018', '5020', '5038', '5893', '6304', '6759', '6761-6763'], lengths: [12, 13, 14, 15, 16, 17, 18, 19] },
+};
+
+const startsIn = (digits: string, prefix: string) => {
+  const [low = '', high = low] = prefix.split('-');
+  const head = Number(digits.slice(0, low.length));
+  return digits.length >= low.length && head >= Number(low) && head <= Number(high);
+};
+
+/** The card network from the number's leading digits and its length (IIN ranges); 'unknown' when none issues it. */
 export function cardBrand(digits: string): CardBrand {
-  const n = (len: number) => Number(digits.slice(0, len));
-  if (/^3[47]/.test(digits)) return 'amex';
-  if (/^4/.test(digits)) return 'visa';
-  if ((n(2) >= 51 && n(2) <= 55) || (n(4) >= 2221 && n(4) <= 2720)) return 'mastercard';
-  if (/^(6011|65|64[4-9])/.test(digits)) return 'discover';
-  if (n(4) >= 3528 && n(4) <= 3589) return 'jcb';
-  if (/^(36|30[0-5]|38|39)/.test(digits)) return 'diners';
-  if (/^62/.test(digits)) return 'unionpay';
-  if (/^(5[06-9]|6)/.test(digits)) return 'maestro';
+  for (const [brand, { prefixes, lengths }] of Object.entries(CARD_NETWORKS)) {
+    if (lengths.includes(digits.length) && prefixes.some((prefix) => startsIn(digits, prefix))) return brand as CardBrand;
+  }
   return 'unknown';
 }
 

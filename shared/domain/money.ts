@@ -18,6 +18,16 @@ const MINOR_UNITS: Record<string, number> = {
 /** Codes with no minor unit in ISO 4217 (metals, funds, testing): not payable here. */
 export const NON_MONETARY = new Set('XAU XAG XPD XPT XBA XBB XBC XBD XDR XSU XUA XTS XXX XAD'.split(' '));
 
+/** The ISO 4217 codes payable here (the current list, without metals, funds and testing codes): the OpenAPI document's enum. */
+export const CURRENCIES = (
+  'AED AFN ALL AMD AOA ARS AUD AWG AZN BAM BBD BDT BHD BIF BMD BND BOB BOV BRL BSD BTN BWP BYN BZD CAD CDF CHE CHF CHW CLF CLP CNY ' +
+  'COP COU CRC CUP CVE CZK DJF DKK DOP DZD EGP ERN ETB EUR FJD FKP GBP GEL GHS GIP GMD GNF GTQ GYD HKD HNL HTG HUF IDR ILS INR IQD ' +
+  'IRR ISK JMD JOD JPY KES KGS KHR KMF KPW KRW KWD KYD KZT LAK LBP LKR LRD LSL LYD MAD MDL MGA MKD MMK MNT MOP MRU MUR MVR MWK MXN ' +
+  'MXV MYR MZN NAD NGN NIO NOK NPR NZD OMR PAB PEN PGK PHP PKR PLN PYG QAR RON RSD RUB RWF SAR SBD SCR SDG SEK SGD SHP SLE SOS SRD ' +
+  'SSP STN SVC SYP SZL THB TJS TMT TND TOP TRY TTD TWD TZS UAH UGX USD USN UYI UYU UYW UZS VED VES VND VUV WST XAF XCD XCG XOF XPF ' +
+  'YER ZAR ZMW ZWG'
+).split(' ');
+
 export const minorUnits = (currency: string) => MINOR_UNITS[currency] ?? 2;
 
 /**
@@ -59,9 +69,13 @@ export interface NotMoney {
 export function moneyOf(amount: number | string, currency: string): Money | NotMoney {
   const minor = toMinor(amount, currency);
   const digits = minorUnits(currency);
-  if (minor === undefined || minor <= 0n) {
-    return { detail: `The amount must be positive with at most ${digits} decimals for ${currency}.`, message: `At most ${digits} decimals for ${currency}` };
+  if (minor === undefined) {
+    return {
+      detail: `The amount must be a decimal number with at most ${digits} decimals for ${currency}.`,
+      message: `At most ${digits} decimals for ${currency}`,
+    };
   }
+  if (minor <= 0n) return { detail: 'The amount must be positive.', message: 'Amount must be positive' };
   if (minor > BigInt(MAX_MINOR_UNITS)) {
     const most = toDecimal(MAX_MINOR_UNITS, currency);
     return { detail: `The amount can be at most ${most} ${currency}.`, message: `At most ${most} ${currency}` };

@@ -1,7 +1,7 @@
 /**
  * A payment and its rules: what it is made of (Money, a Card), where its status may go (forward
- * only), which fields a client may change in each status (the amount and the card only while
- * pending), and which payments may be deleted (pending ones: a settled payment is a financial record).
+ * only), which fields a client may change in each status (the amount, the method and the card
+ * only while pending), and which payments may be deleted (pending ones: a settled payment is a financial record).
  * The console reads the same rules from the OpenAPI document (shared/schemas/payments.ts puts them there).
  */
 import { Conflict, InvalidInput } from '../errors.ts';
@@ -30,9 +30,10 @@ export const canBecome = (from: PaymentStatus, to: PaymentStatus) => from === to
 /** The fields of a payment update (PUT /payments/{id}), as the client names them. */
 export const PAYMENT_FIELDS = ['amount', 'currency', 'payment_method', 'card_no', 'card_expiry', 'card_cvc', 'status', 'description'] as const;
 export type PaymentField = (typeof PAYMENT_FIELDS)[number];
-const SETTLED_FIELDS = ['payment_method', 'status', 'description'] as const satisfies readonly PaymentField[];
+// A settled payment is a financial record: only its status (forward) and its description change.
+const SETTLED_FIELDS = ['status', 'description'] as const satisfies readonly PaymentField[];
 
-/** The fields a client may send in each status: the amount, the currency and the card only while pending. */
+/** The fields a client may send in each status: the amount, the currency, the method and the card only while pending. */
 export const EDITABLE_FIELDS: Record<PaymentStatus, readonly PaymentField[]> = {
   pending: PAYMENT_FIELDS,
   completed: SETTLED_FIELDS,

@@ -23,7 +23,7 @@ export async function authenticate(level: AuthLevel, authorization: string | und
   if (!token) throw new NotAuthenticated('A valid bearer token is required.');
   const claims = await verifyAccessToken(token); // InvalidToken is a NotAuthenticated (401)
   if (level === 'admin' && claims.role !== 'admin') throw new NotPermitted('Your role does not allow this operation.');
-  const sessionOpen = sessions.isOpen(claims.sub, claims.sid).then((open) => {
+  const sessionOpen = sessions.isOpen(claims.sub, claims.sid, claims.role).then((open) => {
     if (!open) throw new NotAuthenticated('The session has ended; sign in again.');
   });
   sessionOpen.catch(() => undefined); // awaited later; never an unhandled rejection meanwhile

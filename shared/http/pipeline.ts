@@ -28,6 +28,7 @@ import type * as z from 'zod/mini';
 import { env } from '../config/index.ts';
 import type { Caller } from '../domain/user.ts';
 import type { VersionCondition } from '../domain/versions.ts';
+import { InvalidInput } from '../errors.ts';
 import { stringify } from '../json-text.ts';
 import { once } from '../memo.ts';
 import type { RouteDef } from '../routes/route.ts';
@@ -38,7 +39,7 @@ import { logger } from './log.ts';
 import { pathParametersOf } from './path-parameters.ts';
 import { PROBLEM_CONTENT_TYPE, type Problem, problemOf } from './problem.ts';
 import { SECURITY_HEADERS } from './security-headers.ts';
-import { parsePart } from './validate.ts';
+import { listed, parsePart } from './validate.ts';
 
 type Parsed<S> = S extends () => infer T ? (T extends z.ZodMiniType ? z.output<T> : undefined) : undefined;
 
@@ -106,6 +107,30 @@ function baseUrlOf(event: Event, headers: Headers): string {
   return `${proto}://${host}${basePathOf(event)}`;
 }
 
+/**
+ * The query as the route reads it: each parameter once (API Gateway keeps only the last of a
+ * repeated one, which a client may not mean), and none at all on an API route that declares none
+ * (the pages, `apiKey: false`, ignore theirs as web pages do). 400 naming each parameter otherwise.
+ */
+function queryOf(route: RouteDef, event: Event): Record<string, string | undefined> | undefined {
+  const repeated = Object.entries(event.multiValueQueryStringParameters ?? {}).flatMap(([name, values]) => ((values?.length ?? 0) > 1 ? [name] : []));
+  if (repeated.length > 0) {
+    throw new InvalidInput(
+      `Send each query parameter once: ${listed(repeated)}.`,
+      repeated.map((name) => ({ path: `query.${name}`, message: 'Send this parameter once' })),
+    );
+  }
+  const query = event.queryStringParameters ?? {};
+  const names = Object.keys(query);
+  if (!route.query && route.apiKey !== false && names.length > 0) {
+    throw new InvalidInput(
+      `Unknown field(s): ${listed(names)}.`,
+      names.map((name) => ({ path: `query.${name}`, message: 'Unknown field' })),
+    );
+  }
+  return query;
+}
+
 /** A route's request schemas, built once, on its first request (shared/schemas/common.ts says why). */
 type RequestSchemas = { body?: z.ZodMiniType; params?: z.ZodMiniType; query?: z.ZodMiniType };
 
@@ -113,11 +138,12 @@ type RequestSchemas = { body?: z.ZodMiniType; params?: z.ZodMiniType; query?: z.
 function parseRequest<R extends RouteDef>(route: R, schemas: RequestSchemas, event: Event, headers: Headers, caller: Caller | undefined): HttpRequest<R> {
   const honoured = (name: 'if-match' | 'if-none-match') => (route.honours?.includes(name) ? headers[name] : undefined);
   const json = schemas.body ? readJsonBody({ ...event, headers: headers as Event['headers'] }, route.maxBodyBytes) : undefined;
+  const query = queryOf(route, event);
   return {
     body: schemas.body && parsePart('body', schemas.body, json?.value),
     bodyText: json?.text,
     params: schemas.params && parsePart('params', schemas.params, pathParametersOf(event)),
-    query: schemas.query && parsePart('query', schemas.query, event.queryStringParameters ?? {}),
+    query: schemas.query && parsePart('query', schemas.query, query),
     caller,
     header: (name: string) => headers[name],
     condition: conditionOf(honoured('if-match'), honoured('if-none-match')),

@@ -33,7 +33,12 @@ export interface ProblemBody {
   status: number;
   detail: string;
   errors?: FieldError[];
+  /** How many field errors were left out of `errors`. */
+  errors_truncated?: number;
 }
+
+/** A problem lists this many field errors at most (6,000 unknown fields answer a small body), and counts the rest. */
+export const MAX_FIELD_ERRORS = 20;
 
 const TITLES: Record<number, string> = {
   400: 'Bad Request',
@@ -55,7 +60,15 @@ const TITLES: Record<number, string> = {
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
 
 export function problemBody(status: number, detail: string, errors?: FieldError[]): ProblemBody {
-  return { type: 'about:blank', title: TITLES[status] ?? 'Error', status, detail, ...(errors && { errors }) };
+  const truncated = (errors?.length ?? 0) - MAX_FIELD_ERRORS;
+  return {
+    type: 'about:blank',
+    title: TITLES[status] ?? 'Error',
+    status,
+    detail,
+    ...(errors && { errors: errors.slice(0, MAX_FIELD_ERRORS) }),
+    ...(truncated > 0 && { errors_truncated: truncated }),
+  };
 }
 
 /** Each kind of domain error's status; a subclass answers as the nearest kind listed. */

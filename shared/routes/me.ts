@@ -26,7 +26,8 @@ export const meRoutes = {
     data: 'read',
     summary: 'Everything the API holds about you: profile, key-value entries, payments (masked), records, open sessions',
     description:
-      "A copy of everything the API holds about the caller, in one JSON document (the GDPR's right of access): the profile, every key-value entry with its value, payments with their card numbers masked, health records and open sessions.",
+      "A copy of everything the API holds about the caller, in one JSON document (the GDPR's right of access): the profile, every key-value entry with its value, payments with their card numbers masked, health records and open sessions. At most 5 MB (Lambda answers at most 6 MB): a larger account gets 409 and reads its data page by page from the list routes.",
+    errors: [409],
     responseExample: {
       exported_at: example.updated,
       profile: example.user,

@@ -52,7 +52,8 @@ export const unlessMissing = (message: string) => ({ error: (issue: z.core.$ZodR
 /** The password policy (domain/password.ts) as a schema; the JSON Schema says 72 characters, the most 72 bytes can hold. */
 export const password = () =>
   z.string().check(
-    z.meta({ maxLength: PASSWORD_POLICY.maxBytes, description: PASSWORD_POLICY.description }),
+    // maxLength counts characters, the most 72 bytes can hold; x-max-bytes is the rule the API applies.
+    z.meta({ maxLength: PASSWORD_POLICY.maxBytes, 'x-max-bytes': PASSWORD_POLICY.maxBytes, description: PASSWORD_POLICY.description }),
     z.minLength(PASSWORD_POLICY.minLength, `Password must be at least ${PASSWORD_POLICY.minLength} characters`),
     z.refine((s) => utf8Bytes(s) <= PASSWORD_POLICY.maxBytes, `Password must be at most ${PASSWORD_POLICY.maxBytes} bytes in UTF-8 (bcrypt ignores the rest)`),
     ...PASSWORD_POLICY.mustContain.map(({ pattern, message }) => z.regex(pattern, message)),
@@ -72,18 +73,31 @@ export const phone = () => z.string().check(z.regex(/^(\d{10}|\+[1-9]\d{7,14})$/
 /** A real calendar date (YYYY-MM-DD) in the past, not before 1900. */
 export const pastDate = () =>
   z.iso.date(unlessMissing('Date must be a real date as YYYY-MM-DD')).check(
-    z.meta({ description: 'A real date (YYYY-MM-DD) in the past, from 1900-01-01' }),
-    z.refine((d) => d >= '1900-01-01' && d < new Date().toISOString().slice(0, 10), 'Date must be in the past'),
+    z.meta({ description: 'A real date (YYYY-MM-DD) in the past, from 1900-01-01', 'x-minimum': '1900-01-01', 'x-exclusive-maximum': 'today (UTC)' }),
+    // Only a well-formed date is compared (a malformed one has its message already).
+    z.refine((d) => !/^\d{4}-/.test(d) || d >= '1900-01-01', 'Date must be 1900-01-01 or later'),
+    z.refine((d) => !/^\d{4}-/.test(d) || d < new Date().toISOString().slice(0, 10), 'Date must be in the past'),
   );
 
 export const role = () => z.enum(ROLES);
 
 export const idParams = () => z.strictObject({ id: z.uuid('Not a valid id') });
 
+const LIMIT_MESSAGE = 'Must be a whole number from 1 to 100';
+
 /** The shape of a list's query: spread it into the route's own object. */
 export const pageQuery = () => ({
+  // Decimal digits only: Number() would also read 0x10, 1e1 and 10.0. The document says integer, its JSON form.
   limit: z._default(
-    z.coerce.number('Must be a whole number from 1 to 100').check(z.meta({ description: 'Items per page' }), z.int(), z.minimum(1), z.maximum(100)),
+    z
+      .pipe(
+        z.string().check(z.regex(/^\d{1,3}$/, LIMIT_MESSAGE)),
+        z.pipe(
+          z.transform((digits: string) => Number(digits)),
+          z.int().check(z.minimum(1, LIMIT_MESSAGE), z.maximum(100, LIMIT_MESSAGE)),
+        ),
+      )
+      .check(z.meta({ type: 'integer', minimum: 1, maximum: 100, description: 'Items per page, in decimal digits' })),
     20,
   ),
   // base64url only, as sealed (crypto/cursor.ts): 2,048 characters of it fit in a URL (issue 23), any 2,048 characters would not.

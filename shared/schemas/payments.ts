@@ -3,8 +3,20 @@
  * NewPayment (Money, a Card), an update the PaymentChanges; the CVC is checked here and goes no further.
  */
 import * as z from 'zod/mini';
-import { CARD_BRANDS, CARD_EXPIRY, type Card, cardBrand, cardDigits, cardOf, cvcLength, expiryMonth, hasExpired, luhnValid } from '../domain/card.ts';
-import { isMoney, MAX_MINOR_UNITS, moneyOf, NON_MONETARY } from '../domain/money.ts';
+import {
+  CARD_BRANDS,
+  CARD_EXPIRY,
+  CARD_NETWORKS,
+  type Card,
+  cardBrand,
+  cardDigits,
+  cardOf,
+  cvcLength,
+  expiryMonth,
+  hasExpired,
+  luhnValid,
+} from '../domain/card.ts';
+import { CURRENCIES, isMoney, MAX_MINOR_UNITS, type Money, moneyOf } from '../domain/money.ts';
 import {
   DELETABLE_STATUSES,
   EDITABLE_FIELDS,
@@ -17,12 +29,25 @@ import {
 } from '../domain/payment.ts';
 import { idParams, page, pageQuery, timestamp, unlessMissing, version } from './common.ts';
 
+/** Why a card number is refused (the first rule it breaks, so each field has one message), or undefined. */
+function cardNoProblem(cardNo: string): string | undefined {
+  const digits = cardDigits(cardNo);
+  if (!/^\d[\d -]{10,24}\d$/.test(cardNo) || !/^\d{12,19}$/.test(digits)) return 'Card number must be 12-19 digits (spaces and dashes allowed)';
+  if (!luhnValid(digits)) return 'Card number fails the Luhn check';
+  if (cardBrand(digits) === 'unknown') return 'Card number is in no known card network’s range (x-card-networks)';
+  return undefined;
+}
 const cardNo = () =>
   z.string().check(
-    z.meta({ description: '12-19 digits, spaces and dashes allowed between them, passing the Luhn check' }),
-    z.regex(/^\d[\d -]{10,24}\d$/, 'Card number must be 12-19 digits (spaces and dashes allowed)'),
-    z.refine((s) => /^\d{12,19}$/.test(cardDigits(s)), 'Card number must be 12-19 digits (spaces and dashes allowed)'),
-    z.refine((s) => luhnValid(cardDigits(s)), 'Card number fails the Luhn check'),
+    z.meta({
+      description: '12-19 digits, spaces and dashes allowed between them, passing the Luhn check, in a network’s IIN range and length (`x-card-networks`)',
+      pattern: '^\\d[\\d -]{10,24}\\d$',
+      'x-card-networks': CARD_NETWORKS,
+    }),
+    z.superRefine((value, context) => {
+      const message = cardNoProblem(value);
+      if (message) context.issues.push({ code: 'custom', message, input: value, continue: true });
+    }),
   );
 const cardExpiry = () =>
   z.string().check(
@@ -41,23 +66,36 @@ const amount = () =>
     [
       // Wide here; moneyOf applies the exact bound per currency, with its own message.
       z.number().check(z.positive('Amount must be positive'), z.lte(1e15, 'Amount is too large')),
-      z.string().check(z.regex(/^\d{1,15}(\.\d{1,4})?$/, 'Amount must be a positive decimal number')),
+      z
+        .string()
+        .check(
+          z.meta({ description: 'A decimal string above 0: up to 15 digits and 4 decimals; at most 10^15 minor units and the currency’s decimals' }),
+          z.maxLength(20, { message: 'Amount must be a positive decimal number', abort: true }),
+          z.regex(/^(?=[\d.]*[1-9])\d{1,15}(\.\d{1,4})?$/, 'Amount must be a positive decimal number'),
+        ),
     ],
-    unlessMissing('Amount must be a number or a decimal string'),
+    unlessMissing('Amount must be a positive number or a decimal string'),
   );
-const currency = () =>
-  z.string().check(
-    z.regex(/^[A-Z]{3}$/, 'Currency must be an ISO 4217 code such as INR or USD'),
-    z.refine((c) => z.currencyCode().safeParse(c).success && !NON_MONETARY.has(c), 'Unknown ISO 4217 currency'),
-  );
+const currency = () => z.enum(CURRENCIES as [string, ...string[]], unlessMissing('Currency must be an ISO 4217 code such as INR or USD'));
 const description = () => z.string().check(z.maxLength(255));
 
+// Only a well-formed CVC against a known card: a malformed one already has its message.
 const cvcMatchesCard = (body: { card_no?: string; card_cvc?: string }) =>
-  !body.card_no || !body.card_cvc || body.card_cvc.length === cvcLength(cardBrand(cardDigits(body.card_no)));
+  typeof body.card_no !== 'string' ||
+  typeof body.card_cvc !== 'string' ||
+  !/^\d{3,4}$/.test(body.card_cvc) ||
+  cardNoProblem(body.card_no) !== undefined ||
+  body.card_cvc.length === cvcLength(cardBrand(cardDigits(body.card_no)));
 const cvcIssue = { path: ['card_cvc'], message: 'CVC must be 3 digits (4 for American Express)' };
 
 /** The Card of a number and an expiry that passed the checks above. */
 const cardFrom = (cardNo: string, expiry: string): Card => cardOf(cardDigits(cardNo), expiryMonth(expiry) ?? '');
+
+/** Money from an amount and a currency whose own checks passed, or undefined (their own messages said why). */
+const moneyFrom = (amountValue: unknown, currencyValue: unknown) =>
+  amount().safeParse(amountValue).success && currency().safeParse(currencyValue).success
+    ? moneyOf(amountValue as number | string, currencyValue as string)
+    : undefined;
 
 export const createPaymentBody = () =>
   z.pipe(
@@ -73,13 +111,21 @@ export const createPaymentBody = () =>
         status: z._default(z.enum(INITIAL_STATUSES), 'pending'),
         description: z.optional(description()),
       })
-      .check(z.refine(cvcMatchesCard, cvcIssue)),
-    z.transform(({ amount, currency, card_no, card_expiry, card_cvc: _checked, ...rest }, context): NewPayment => {
-      const money = moneyOf(amount, currency);
-      if (isMoney(money)) return { ...rest, amount: money, card: cardFrom(card_no, card_expiry) };
-      context.issues.push({ code: 'custom', path: ['amount'], message: money.message, input: amount });
-      return z.NEVER;
-    }),
+      .check(
+        z.refine(cvcMatchesCard, cvcIssue),
+        // Here rather than after parsing, so a bad amount is reported with every other field's error.
+        z.superRefine((body, context) => {
+          const money = moneyFrom(body.amount, body.currency);
+          if (money && !isMoney(money)) context.issues.push({ code: 'custom', path: ['amount'], message: money.message, input: body.amount });
+        }),
+      ),
+    z.transform(
+      ({ amount, currency, card_no, card_expiry, card_cvc: _checked, ...rest }): NewPayment => ({
+        ...rest,
+        amount: moneyOf(amount, currency) as Money,
+        card: cardFrom(card_no, card_expiry),
+      }),
+    ),
   );
 
 /** Partial update. A new card needs its expiry and CVC (checked, then discarded) too. */
@@ -133,7 +179,7 @@ export const payment = () =>
     user_id: z.uuid(),
     amount: z.number().check(z.positive(), z.lte(MAX_MINOR_UNITS)),
     amount_minor: z.int().check(z.meta({ description: "The amount in the currency's minor unit (cents, paise …)" }), z.minimum(1), z.maximum(MAX_MINOR_UNITS)),
-    currency: z.string().check(z.regex(/^[A-Z]{3}$/)),
+    currency: z.enum(CURRENCIES as [string, ...string[]]),
     payment_method: z.enum(PAYMENT_METHODS),
     card_no: z.string().check(z.meta({ description: 'Masked: only the last four digits' }), z.regex(/^XXXX-XXXX-XXXX-\d{4}$/)),
     card_brand: z.enum(CARD_BRANDS),

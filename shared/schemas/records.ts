@@ -1,12 +1,20 @@
 import * as z from 'zod/mini';
 import { page, pageQuery, pastDate, shortText, timestamp, unlessMissing } from './common.ts';
 
-/** A positive number within human bounds; numeric strings ("175", as in the seed's sample) are accepted. */
+/** A positive number within human bounds; numeric strings ("175", as in the seed's sample) are accepted, with the same bounds. */
 const measure = (min: number, max: number, unit: string) =>
   z.pipe(
-    // The bounds are checked after the union (for their message) and documented on its number.
+    // The bounds are checked after the union (for their message) and documented on its number and its string.
     z.union(
-      [z.number().check(z.meta({ minimum: min, maximum: max })), z.string().check(z.regex(/^\d{1,3}(\.\d{1,2})?$/, `Must be a number of ${unit}`))],
+      [
+        z.number().check(z.meta({ minimum: min, maximum: max })),
+        z
+          .string()
+          .check(
+            z.meta({ description: `A decimal string from ${min} to ${max} (${unit})`, 'x-minimum': min, 'x-maximum': max }),
+            z.regex(/^\d{1,6}(\.\d{1,2})?$/, `Must be a number of ${unit} (up to 2 decimals)`),
+          ),
+      ],
       unlessMissing(`Must be a number of ${unit}`),
     ),
     z.pipe(

@@ -74,6 +74,6 @@ export const listSessions = (caller: Caller, query: { limit: number; cursor?: st
 
 /** Signs one of the caller's sessions out (another device, or this one): its tokens stop working. */
 export async function endSession(caller: Caller, sessionId: string): Promise<void> {
-  if (!(await sessions.isOpen(caller.id, sessionId))) throw new NotFound('No such session.');
+  if (!(await sessions.isOpen(caller.id, sessionId, caller.role))) throw new NotFound('No such session.');
   await sessions.end(caller.id, sessionId);
 }

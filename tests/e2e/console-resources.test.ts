@@ -1,8 +1,8 @@
 /// <reference lib="dom" />
 /**
  * The console's records, payments and (for administrators) users views in a real Chromium against the
- * local gateway, at phone and desktop width, with axe-core on every view. UPDATE_SCREENSHOT=1 saves
- * the README's screenshot (web/console-screenshot.png) from the desktop run.
+ * local gateway, at phone and desktop width, with axe-core on every view. (The docs' screenshots:
+ * console-polish.test.ts.)
  */
 import { describe, expect, it } from 'vitest';
 import { registerUser, signInAdmin, uniqueEmail } from '../support/accounts.ts';
@@ -36,8 +36,8 @@ describe.skipIf(!hasChromium)('the console in Chromium', () => {
         await form.getByLabel('Height (cm)').fill('500');
         await form.getByLabel('Weight (kg)').fill('70');
         await page.getByRole('button', { name: 'Create record' }).click();
-        await expect.poll(() => page.locator('#record-phone-error').textContent()).toBe('Phone must be exactly 10 digits');
-        expect(await page.locator('#record-height-error').textContent()).toBe('Must be at most 280 cm');
+        await expect.poll(() => page.locator('#record-phone-error').textContent()).toBe('Phone must be exactly 10 digits.');
+        expect(await page.locator('#record-height-error').textContent()).toBe('Must be at most 280 cm.');
         expect(await statusIn(form)).toBe('Please correct the marked fields.');
         expect(await focused(page)).toBe('record-phone');
 
@@ -91,10 +91,10 @@ describe.skipIf(!hasChromium)('the console in Chromium', () => {
         await form.getByLabel('Expiry (MM/YY)').fill('01/20');
         await form.getByLabel('CVC').fill('12');
         await page.getByRole('button', { name: 'Create payment' }).click();
-        await expect.poll(() => page.locator('#new-card-error').textContent()).toBe('Card number fails the Luhn check');
-        expect(await page.locator('#new-amount-error').textContent()).toBe('Amount must be a positive decimal number');
-        expect(await page.locator('#new-expiry-error').textContent()).toBe('The card has expired');
-        expect(await page.locator('#new-cvc-error').textContent()).toBe('CVC must be 3 digits (4 for American Express)');
+        await expect.poll(() => page.locator('#new-card-error').textContent()).toBe('Card number fails the Luhn check.');
+        expect(await page.locator('#new-amount-error').textContent()).toBe('Amount must be a positive decimal number.');
+        expect(await page.locator('#new-expiry-error').textContent()).toBe('The card has expired.');
+        expect(await page.locator('#new-cvc-error').textContent()).toBe('CVC must be 3 digits (4 for American Express).');
         expect(await form.textContent()).not.toMatch(/Invalid input|expected/);
 
         await form.getByLabel('Amount').fill('12.50');
@@ -125,7 +125,7 @@ describe.skipIf(!hasChromium)('the console in Chromium', () => {
         await page.getByRole('button', { name: 'Save payment' }).click();
         await expect.poll(() => statusIn(edit)).toBe('Payment saved: it is now completed.');
         expect(await choices()).toEqual(['completed', 'refunded']);
-        expect(await edit.getByLabel('Amount').isDisabled()).toBe(true);
+        expect(await edit.getByLabel('Amount').isEditable()).toBe(false);
         expect(await page.getByRole('button', { name: 'Delete payment' }).isHidden()).toBe(true);
         await expect.poll(() => page.locator('#payments-list').textContent()).toContain('completed');
         await edit.getByLabel('Status').selectOption('refunded');
@@ -158,10 +158,6 @@ describe.skipIf(!hasChromium)('the console in Chromium', () => {
         await page.getByRole('link', { name: 'EUR 12.50' }).click();
         await expect.poll(() => focused(page)).toBe('H2:Payment of EUR 12.50');
         await page.screenshot({ path: `${ARTIFACTS}/console-${viewport.name}-5-payments.png`, fullPage: true });
-        if (viewport.name === 'desktop' && process.env.UPDATE_SCREENSHOT) {
-          await page.evaluate(() => window.scrollTo(0, 0));
-          await page.screenshot({ path: 'web/console-screenshot.png' });
-        }
         expect(problems).toEqual([]);
       }, 300_000);
 

@@ -27,6 +27,7 @@ const FORBIDDEN_IN_RESPONSES = [
   /\$2[aby]\$\d\d\$/,
   /at .+\.(ts|js|mjs):\d+/,
   /masterKey/,
+  /"material"/,
   /Error: /,
   /DynamoDB|AWS SDK|ResourceNotFound|ValidationException/,
 ];

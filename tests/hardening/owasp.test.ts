@@ -107,6 +107,25 @@ describe('API2:2023 Broken Authentication', () => {
     expect((await api().get('/me', { token: longLived })).status).toBe(401);
   });
 
+  it('believes a token signed with the key only within its lifetime and its session: no future iat, no long life, no other role', async () => {
+    const { jwtKey } = await getSecrets();
+    const claims = JSON.parse(Buffer.from(defined(a.token.split('.')[1], 'the JWT payload'), 'base64url').toString());
+    const now = Math.floor(Date.now() / 1000);
+    const forged = (changes: object) => new SignJWT({ ...claims, ...changes }).setProtectedHeader({ alg: 'HS256', typ: 'JWT' }).sign(jwtKey);
+    expect((await api().get('/me', { token: await forged({ jti: 'fresh' }) })).status).toBe(200); // the forgery works as such
+    const refused = {
+      'iat in the future': await forged({ iat: now + 3600, exp: now + 3600 + 900 }),
+      'a century long': await forged({ iat: now, exp: now + 100 * 365 * 86400 }),
+      'one second over 15 minutes': await forged({ iat: now, exp: now + 901 }),
+      'another role than its session': await forged({ role: 'admin' }),
+    };
+    for (const [why, token] of Object.entries(refused)) {
+      expect((await api().get('/me', { token })).status, why).toBe(401);
+      expect((await api().get('/users', { token })).status, why).toBeGreaterThanOrEqual(401);
+      expect((await api().get('/users', { token })).status, why).not.toBe(200);
+    }
+  });
+
   it('refuses tokens on every signed-in route once the session is closed', async () => {
     const victim = await registerUser(api());
     await api().post('/auth/logout', undefined, { token: victim.token });

@@ -124,6 +124,8 @@ describe('creating payments', () => {
     ['card too short', { card_no: '42424242424' }, 'body.card_no'],
     ['card too long', { card_no: '42424242424242424242' }, 'body.card_no'],
     ['card with letters', { card_no: '4111-1111-1111-111a' }, 'body.card_no'],
+    ['all-zero card', { card_no: '0000 0000 0000 0000' }, 'body.card_no'],
+    ['card in no network’s range', { card_no: '9999999999999995' }, 'body.card_no'],
     ['expired card', { card_expiry: '01/20' }, 'body.card_expiry'],
     ['expiry in another format', { card_expiry: '2030/12' }, 'body.card_expiry'],
     ['4-digit CVC on a Visa', { card_cvc: '1234' }, 'body.card_cvc'],
@@ -231,11 +233,15 @@ describe('status and changes', () => {
     expect((await put({ status: 'failed' })).status).toBe(409);
     expect((await put({ status: 'refunded' })).body).toMatchObject({ status: 'refunded', version: 3 });
     for (const status of ['pending', 'completed', 'failed']) expect((await put({ status })).status).toBe(409);
+    const refunded = await put({ payment_method: 'Debit Card' }); // a refunded payment is a record: its method stays
+    expect(refunded.status).toBe(409);
+    expect(refunded.body.detail).toContain('payment_method');
+    expect((await api().get(`/payments/${payment_id}`, { token: user.token })).body).toMatchObject({ payment_method: 'Credit Card', version: 3 });
     const failed = await pay(user, { status: 'failed' });
     expect((await api().put(`/payments/${failed.payment_id}`, { status: 'completed' }, { token: user.token })).status).toBe(409);
   });
 
-  it('changes amount, currency and card only while pending', async () => {
+  it('changes amount, currency, method and card only while pending', async () => {
     const user = await registerUser(api());
     const { payment_id } = await pay(user);
     const put = (body: object) => api().put(`/payments/${payment_id}`, body, { token: user.token });
@@ -249,7 +255,7 @@ describe('status and changes', () => {
       card_expiry: '2031-01',
     });
     await put({ status: 'completed' });
-    for (const body of [{ amount: 1 }, { currency: 'USD' }, { card_no: VISA, card_expiry: '12/30', card_cvc: '123' }]) {
+    for (const body of [{ amount: 1 }, { currency: 'USD' }, { payment_method: 'Prepaid Card' }, { card_no: VISA, card_expiry: '12/30', card_cvc: '123' }]) {
       expect((await put(body)).status, JSON.stringify(body)).toBe(409);
     }
     expect((await put({ description: 'still editable' })).body.description).toBe('still editable');

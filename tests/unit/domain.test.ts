@@ -49,8 +49,8 @@ describe('money', () => {
   it('makes Money only of a positive amount of at most 10^15 minor units, with the decimals of its currency', () => {
     expect(moneyOf('10000000000000', 'USD')).toEqual({ minor: MAX_MINOR_UNITS, currency: 'USD' });
     expect(moneyOf(500.5, 'USD')).toEqual({ minor: 50050, currency: 'USD' });
+    expect(moneyOf('0.00', 'USD')).toEqual({ detail: 'The amount must be positive.', message: 'Amount must be positive' });
     for (const [amount, currency] of [
-      ['0', 'USD'],
       ['10000000000000.01', 'USD'],
       ['1.5', 'JPY'],
       ['abc', 'EUR'],
@@ -84,6 +84,8 @@ describe('payments', () => {
         '6200000000000005',
       ].map(cardBrand),
     ).toEqual(['visa', 'mastercard', 'mastercard', 'amex', 'discover', 'jcb', 'diners', 'unionpay']);
+    // Luhn-valid numbers no network issues: all zeros, an unassigned range, a Visa prefix at a length Visa never issues.
+    expect(['000000000000', '0000000000000000000', '9999999999999995', '1234567812345670', '41111111111114'].map(cardBrand)).toEqual(Array(5).fill('unknown'));
   });
 
   it('read expiries as the seed writes them and as cards print them', () => {
@@ -148,7 +150,8 @@ describe('payments', () => {
       'amount, card_cvc can change only while the payment is pending (it is completed).',
     );
     expect(() => revisePayment(completed, { status: 'pending' }, 'later')).toThrow('A completed payment cannot become pending.');
-    expect(EDITABLE_FIELDS.refunded).toEqual(['payment_method', 'status', 'description']);
+    expect(EDITABLE_FIELDS.refunded).toEqual(['status', 'description']);
+    expect(() => revisePayment(completed, { payment_method: 'Debit Card' }, 'later')).toThrow('payment_method can change only while the payment is pending');
   });
 });
 

@@ -40,10 +40,29 @@ describe('validation messages', () => {
     }
     expect(errorsOf(createPaymentBody(), { amount: true })).toContainEqual({
       path: 'body.amount',
-      message: 'Amount must be a number or a decimal string',
+      message: 'Amount must be a positive number or a decimal string',
     });
+    // Every field's error in one answer, each once: a bad amount with a bad card, a wrong CVC with an unknown network.
+    const card = { payment_method: 'Credit Card', card_expiry: '12/30' };
+    expect(errorsOf(createPaymentBody(), { ...card, amount: '0.001', currency: 'JPY', card_no: '4111111111111112', card_cvc: '12345' })).toEqual([
+      { path: 'body.card_no', message: 'Card number fails the Luhn check' },
+      { path: 'body.card_cvc', message: 'CVC must be 3 digits (4 for American Express)' },
+      { path: 'body.amount', message: 'At most 0 decimals for JPY' },
+    ]);
+    expect(errorsOf(createPaymentBody(), { ...card, amount: '0', currency: 'AAA', card_no: '0000 0000 0000 0000', card_cvc: '1234' })).toEqual([
+      { path: 'body.amount', message: 'Amount must be a positive decimal number' },
+      { path: 'body.currency', message: 'Currency must be an ISO 4217 code such as INR or USD' },
+      { path: 'body.card_no', message: 'Card number is in no known card network’s range (x-card-networks)' },
+    ]);
     expect(errorsOf(createPaymentBody(), { amount: 5 })).toContainEqual({ path: 'body.payment_method', message: 'Required' });
     expect(errorsOf(createRecordBody(), { height: true })).toContainEqual({ path: 'body.height', message: 'Must be a number of cm' });
+    // Each rule in its own words: the bound a number or a numeric string breaks, the date's lower bound.
+    const record = { name: 'A', phone: '9876543210', dob: '1990-01-01', height: 175, weight: 70 };
+    expect(errorsOf(createRecordBody(), { ...record, weight: '1000' })).toEqual([{ path: 'body.weight', message: 'Must be at most 650 kg' }]);
+    expect(errorsOf(createRecordBody(), { ...record, weight: '0.98' })).toEqual([{ path: 'body.weight', message: 'Must be at least 1 kg' }]);
+    expect(errorsOf(createRecordBody(), { ...record, dob: '1899-12-31' })).toEqual([{ path: 'body.dob', message: 'Date must be 1900-01-01 or later' }]);
+    expect(errorsOf(createRecordBody(), { ...record, dob: '2999-01-01' })).toEqual([{ path: 'body.dob', message: 'Date must be in the past' }]);
+    expect(errorsOf(createRecordBody(), { ...record, dob: '19-01-01' })).toEqual([{ path: 'body.dob', message: 'Date must be a real date as YYYY-MM-DD' }]);
   });
 
   it("never use the validator's own terms, whatever a route is sent", () => {

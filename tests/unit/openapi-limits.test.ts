@@ -67,6 +67,28 @@ describe('the limits the OpenAPI document states', () => {
     expect(unbounded).toEqual([]);
   });
 
+  it('say what the code enforces: relative Location, the currencies, the card networks, bytes for a password, the date bounds, numeric strings bounded', () => {
+    const locations = operations().flatMap(({ op }) =>
+      Object.values(op.responses as Record<string, Json>).flatMap((r) => (r.headers?.Location ? [r.headers.Location.schema] : [])),
+    );
+    expect(locations.length).toBeGreaterThan(3);
+    for (const location of locations) expect(location).toEqual({ type: 'string', format: 'uri-reference' });
+    const payment = bodySchema('/payments', 'post').properties;
+    expect(payment.currency.enum).toContain('INR');
+    expect(payment.currency.enum).not.toContain('AAA');
+    expect(payment.currency.enum).not.toContain('XAU');
+    expect(payment.card_no['x-card-networks'].visa).toEqual({ prefixes: ['4'], lengths: [13, 16, 19] });
+    const decimal = payment.amount.anyOf.find((a: Json) => a.type === 'string');
+    expect(ajv.validate(decimal, '0')).toBe(false);
+    expect(ajv.validate(decimal, '0.00')).toBe(false);
+    expect(ajv.validate(decimal, '0.5')).toBe(true);
+    const registration = bodySchema('/auth/register', 'post').properties;
+    expect(registration.password).toMatchObject({ maxLength: 72, 'x-max-bytes': 72 });
+    const record = bodySchema('/records', 'post').properties;
+    expect(record.dob).toMatchObject({ 'x-minimum': '1900-01-01' });
+    expect(record.weight.anyOf.find((a: Json) => a.type === 'string')).toMatchObject({ 'x-minimum': 1, 'x-maximum': 650 });
+  });
+
   it('accept exactly the key-value keys the function accepts', () => {
     const documented = ajv.compile(parameter('/kv/{key}', 'put', 'key'));
     const characters = fc.oneof(

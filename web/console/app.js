@@ -126,18 +126,23 @@ function clearErrors(form) {
   }
 }
 
-/** Marks a field invalid with its message under it (linked by aria-describedby). */
+/** A message as a sentence: it ends with a full stop (or its own question or exclamation mark). */
+const sentence = (text) => (/[.!?…]$/.test(text) ? text : `${text}.`);
+
+/** Marks a field invalid with its messages under it, one list item each (linked by aria-describedby). */
 function markInvalid(field, message) {
   const id = `${field.id}-error`;
+  const item = document.createElement('li');
+  item.textContent = sentence(message);
   let note = $(id);
   if (note) {
-    if (!note.textContent.includes(message)) note.textContent += ` ${message}`;
+    if (![...note.children].some((li) => li.textContent === item.textContent)) note.append(item);
     return;
   }
-  note = document.createElement('p');
+  note = document.createElement('ul');
   note.className = 'field-error';
   note.id = id;
-  note.textContent = message;
+  note.append(item);
   (field.parentElement.classList.contains('with-button') ? field.parentElement : field).after(note);
   field.setAttribute('aria-invalid', 'true');
   field.setAttribute('aria-describedby', [field.getAttribute('aria-describedby'), id].filter(Boolean).join(' '));
@@ -157,7 +162,7 @@ function report(where, result) {
     const name = path.split('.').slice(1).join('.');
     const field = name && form?.querySelector(`[name="${CSS.escape(name)}"], [data-field~="${CSS.escape(name)}"]`);
     const text = plain(message, field);
-    if (field && !field.disabled) {
+    if (field && !field.disabled && !field.readOnly) {
       markInvalid(field, text);
       first ??= field;
     } else elsewhere.push(name ? `${labelOf(field, name)}: ${text}` : text);
@@ -201,7 +206,7 @@ async function busy(control, task) {
 function valuesOf(form) {
   const values = {};
   for (const field of form.elements) {
-    if (!field.name || field.disabled) continue;
+    if (!field.name || field.disabled || field.readOnly) continue;
     values[field.name] = field.type === 'password' || field.dataset.exact !== undefined ? field.value : field.value.trim();
   }
   return values;
@@ -242,11 +247,48 @@ function breakable(text) {
   return parts.flatMap((part, i) => (i ? [document.createElement('wbr'), part] : [part]));
 }
 
-function link(hash, text) {
+/** A link to `hash`; `whole`: its text never breaks (an amount, a name in a narrow cell). */
+function link(hash, text, whole = false) {
   const a = document.createElement('a');
   a.href = hash;
-  a.append(...breakable(text));
+  a.append(...(whole ? [text] : breakable(text)));
   return a;
+}
+
+/** A date and time that sorts by its instant. */
+function time(iso, format = when) {
+  const node = document.createElement('time');
+  node.dateTime = iso;
+  node.textContent = format(iso);
+  return node;
+}
+
+/** An id with a button that copies it to the clipboard (and says so). */
+function copyable(text, what) {
+  const span = document.createElement('span');
+  span.className = 'copyable';
+  const code = document.createElement('code');
+  code.append(...breakable(text));
+  const button = document.createElement('button');
+  button.type = 'button';
+  button.className = 'quiet copy';
+  button.textContent = 'Copy';
+  button.setAttribute('aria-label', `Copy ${what}`);
+  button.addEventListener('click', async () => {
+    try {
+      await navigator.clipboard.writeText(text);
+      button.textContent = 'Copied';
+      button.setAttribute('aria-label', `Copied ${what}`);
+    } catch {
+      button.textContent = 'Copy failed: select the id';
+    }
+    setTimeout(() => {
+      button.textContent = 'Copy';
+      button.setAttribute('aria-label', `Copy ${what}`);
+    }, 2000);
+  });
+  span.append(code, button);
+  return span;
 }
 
 function badge(text) {
@@ -261,7 +303,8 @@ function row(...cells) {
   for (const cell of cells) {
     const td = document.createElement('td');
     td.append(...(Array.isArray(cell) ? cell : [cell]));
-    if (td.querySelector('wbr') || td.querySelector('a')) td.className = 'long';
+    // Text with break points (keys, emails) wraps there, dates between words; amounts and roles stay whole.
+    td.className = td.querySelector('wbr') ? 'long' : td.querySelector('time') ? '' : 'whole';
     tr.append(td);
   }
   return tr;
@@ -302,11 +345,12 @@ function decimal(amount, currency) {
 }
 
 /** A paged list: a table body, its empty state and its "Show more" button; the panel's status for errors. */
-function pagedList(name, path, toRow) {
+function pagedList(name, path, toRow, noun) {
   const body = $(`${name}-list`);
   const more = $(`${name}-more`);
   const empty = $(`${name}-empty`);
   const state = { cursor: null, query: {}, loaded: false };
+  const tools = noun && listTools(name, body, noun, () => state.cursor);
   async function load(append = false) {
     const query = new URLSearchParams({ limit: '20', ...state.query, ...(append && { cursor: state.cursor }) });
     const result = await api('GET', `${path}?${query}`);
@@ -318,6 +362,7 @@ function pagedList(name, path, toRow) {
     state.loaded = true;
     more.hidden = !state.cursor;
     empty.hidden = body.rows.length > 0;
+    tools?.refresh();
     if (append) rows[0]?.querySelector('a, button')?.focus();
   }
   more.addEventListener('click', () => busy(more, () => load(true)));
@@ -329,8 +374,77 @@ function pagedList(name, path, toRow) {
       Object.assign(state, { cursor: null, query: {}, loaded: false });
       more.hidden = true;
       empty.hidden = true;
+      tools?.refresh();
     },
   };
+}
+
+const plural = (n, noun) => `${n.toLocaleString('en-US')} ${noun}${n === 1 ? '' : 's'}`;
+const sortKey = (cell) => cell?.querySelector('time')?.dateTime ?? cell?.textContent.trim() ?? '';
+
+/**
+ * A list's filter box, sortable column headings and count (of the rows loaded; "more" when the API has
+ * further pages). Filtering and sorting act on the loaded rows only, and say so.
+ */
+function listTools(name, body, noun, hasMore) {
+  const table = body.closest('table');
+  const bar = document.createElement('div');
+  bar.className = 'list-tools';
+  const label = document.createElement('label');
+  label.htmlFor = `${name}-search`;
+  label.textContent = `Filter ${noun}s`;
+  const search = document.createElement('input');
+  search.id = `${name}-search`;
+  search.type = 'search';
+  search.autocomplete = 'off';
+  const count = document.createElement('p');
+  count.id = `${name}-count`;
+  count.className = 'count';
+  count.setAttribute('aria-live', 'polite');
+  const field = document.createElement('div');
+  field.append(label, search);
+  bar.append(field, count);
+  table.before(bar);
+  const wrap = document.createElement('div');
+  wrap.className = 'table-scroll';
+  table.before(wrap);
+  wrap.append(table);
+
+  const sort = { column: -1, direction: 1 };
+  const headings = [...table.tHead.rows[0].cells];
+  headings.forEach((th, column) => {
+    if (!th.textContent.trim() || th.querySelector('.visually-hidden')) return;
+    const button = document.createElement('button');
+    button.type = 'button';
+    button.className = 'sort';
+    button.textContent = th.textContent;
+    th.replaceChildren(button);
+    button.addEventListener('click', () => {
+      sort.direction = sort.column === column ? -sort.direction : 1;
+      sort.column = column;
+      for (const other of headings) other.removeAttribute('aria-sort');
+      th.setAttribute('aria-sort', sort.direction === 1 ? 'ascending' : 'descending');
+      refresh();
+    });
+  });
+
+  function refresh() {
+    const rows = [...body.rows];
+    if (sort.column >= 0) {
+      rows.sort((a, b) => sort.direction * sortKey(a.cells[sort.column]).localeCompare(sortKey(b.cells[sort.column]), 'en', { numeric: true }));
+      body.append(...rows);
+    }
+    const needle = search.value.trim().toLowerCase();
+    let shown = 0;
+    for (const tr of rows) {
+      tr.hidden = Boolean(needle) && !tr.textContent.toLowerCase().includes(needle);
+      if (!tr.hidden) shown++;
+    }
+    const more = hasMore() ? ' loaded; more to show' : '';
+    count.textContent = !rows.length ? '' : needle ? `${shown} of ${plural(rows.length, noun)}${more}` : `${plural(rows.length, noun)}${more}`;
+  }
+  search.addEventListener('input', refresh);
+  return { refresh };
 }
 
 /** Marks the row whose link goes to `hash`. */
@@ -580,12 +694,18 @@ views.profile = {
 const kv = { key: null, version: null }; // the entry in the editor, as last read or written
 const kvPath = (key) => `kv/${encodeURIComponent(key)}`;
 
-const kvList = pagedList('kv', 'kv', (entry) => row(link(`#/kv/${encodeURIComponent(entry.key)}`, entry.key), String(entry.version), when(entry.updated_at)));
+const kvList = pagedList(
+  'kv',
+  'kv',
+  (entry) => row(link(`#/kv/${encodeURIComponent(entry.key)}`, entry.key), String(entry.version), time(entry.updated_at)),
+  'key',
+);
 
 /** Shows an entry in the editor, or an empty editor for `key` (no previous value or version survives). */
 function kvEditor(key, entry) {
   $('kv-key').value = key;
   $('kv-value').value = entry ? JSON.stringify(entry.value, null, 2) : '';
+  $('kv-value-check').textContent = '';
   $('kv-version').textContent = entry ? String(entry.version) : '–';
   $('kv-delete').disabled = !entry;
   Object.assign(kv, { key: entry ? key : null, version: entry?.version ?? null });
@@ -628,12 +748,109 @@ onClick('kv-new', () => {
   $('kv-key').focus();
 });
 
+/**
+ * Where JSON text first goes wrong: { line, column, what } or null when it is valid. JSON.parse says
+ * only "Unexpected token" in Chromium; this walks the grammar to point at the place.
+ */
+function jsonProblem(text) {
+  let i = 0;
+  const fail = (what) => {
+    throw { at: i, what };
+  };
+  const ws = () => {
+    while (/[ \t\n\r]/.test(text[i] ?? '')) i++;
+  };
+  const literal = (word) => {
+    if (!text.startsWith(word, i)) fail(`expected ${word}`);
+    i += word.length;
+  };
+  function string() {
+    i++;
+    while (text[i] !== '"') {
+      if (i >= text.length || text[i] < ' ') fail('a string is not closed with "');
+      if (text[i] === '\\') {
+        i++;
+        if (text[i] === 'u' && /^[0-9a-fA-F]{4}$/.test(text.slice(i + 1, i + 5))) i += 4;
+        else if (!'"\\/bfnrt'.includes(text[i] ?? 'x')) fail('an unknown escape after \\');
+      }
+      i++;
+    }
+    i++;
+  }
+  function value() {
+    ws();
+    const c = text[i];
+    if (c === '{') {
+      i++;
+      ws();
+      if (text[i] === '}') return i++;
+      for (;;) {
+        ws();
+        if (text[i] !== '"') fail('a key needs "quotes"');
+        string();
+        ws();
+        if (text[i] !== ':') fail('expected : after the key');
+        i++;
+        value();
+        ws();
+        if (text[i] === '}') return i++;
+        if (text[i] !== ',') fail('expected , or }');
+        i++;
+      }
+    }
+    if (c === '[') {
+      i++;
+      ws();
+      if (text[i] === ']') return i++;
+      for (;;) {
+        value();
+        ws();
+        if (text[i] === ']') return i++;
+        if (text[i] !== ',') fail('expected , or ]');
+        i++;
+      }
+    }
+    if (c === '"') return string();
+    if (c === 't') return literal('true');
+    if (c === 'f') return literal('false');
+    if (c === 'n') return literal('null');
+    const number = /^-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?/.exec(text.slice(i));
+    if (!number) fail(i >= text.length ? 'the value ends too early' : 'text needs "quotes", for example "dark"');
+    i += number[0].length;
+  }
+  try {
+    value();
+    ws();
+    if (i < text.length) fail('unexpected text after the value');
+    return null;
+  } catch ({ at, what }) {
+    const before = text.slice(0, at).split('\n');
+    return { line: before.length, column: before.at(-1).length + 1, what };
+  }
+}
+
+/** The value's JSON checked as typed: where it goes wrong, or that it is valid. */
+function checkJson() {
+  const field = $('kv-value');
+  const note = $('kv-value-check');
+  const problem = field.value.trim() ? jsonProblem(field.value) : null;
+  note.textContent = !field.value.trim() ? '' : problem ? `Not valid JSON at line ${problem.line}, column ${problem.column}: ${problem.what}.` : 'Valid JSON.';
+  note.className = `json-check ${problem ? 'bad' : 'good'}`;
+  return problem;
+}
+$('kv-value').addEventListener('input', checkJson);
+
+$('kv-format').addEventListener('click', () => {
+  const field = $('kv-value');
+  if (checkJson()) return field.focus();
+  field.value = JSON.stringify(JSON.parse(field.value), null, 2);
+});
+
 onSubmit($('kv-form'), async ({ key }, form) => {
   const raw = $('kv-value').value;
-  try {
-    JSON.parse(raw);
-  } catch {
-    const errors = [{ path: 'body.value', message: 'Not valid JSON: text needs "quotes", for example "dark".' }];
+  const problem = jsonProblem(raw);
+  if (problem) {
+    const errors = [{ path: 'body.value', message: `Not valid JSON at line ${problem.line}, column ${problem.column}: ${problem.what}` }];
     return report(form, { data: { detail: 'The value is not valid JSON.', errors } });
   }
   const updating = kv.key === key && kv.version !== null;
@@ -682,7 +899,12 @@ views.kv = {
 
 // ---- Health records -------------------------------------------------------------------------
 
-const recordList = pagedList('records', 'records', (record) => row(link(`#/records/${record.record_id}`, record.name), record.dob, day(record.created_at)));
+const recordList = pagedList(
+  'records',
+  'records',
+  (record) => row(link(`#/records/${record.record_id}`, record.name), record.dob, time(record.created_at, day)),
+  'record',
+);
 
 function showRecord(record) {
   $('record-panel').hidden = false;
@@ -698,7 +920,7 @@ function showRecord(record) {
           ['Weight', `${record.weight} kg`],
           ['Owner', record.user_id === auth.user.user_id ? 'you' : record.user_id],
           ['Created', when(record.created_at)],
-          ['Record id', record.record_id],
+          ['Record id', copyable(record.record_id, 'record id')],
         ]
       : [],
   );
@@ -798,8 +1020,11 @@ function loadPaymentRules() {
   return paymentRules;
 }
 
-const paymentList = pagedList('payments', 'payments', (p) =>
-  row(link(`#/payments/${p.payment_id}`, money(p.amount, p.currency)), badge(p.status), when(p.created_at)),
+const paymentList = pagedList(
+  'payments',
+  'payments',
+  (p) => row(link(`#/payments/${p.payment_id}`, money(p.amount, p.currency), true), badge(p.status), time(p.created_at)),
+  'payment',
 );
 
 async function showPayment(p) {
@@ -822,7 +1047,7 @@ async function showPayment(p) {
           ['Created', when(p.created_at)],
           ['Updated', when(p.updated_at)],
           ['Version', String(p.version)],
-          ['Payment id', p.payment_id],
+          ['Payment id', copyable(p.payment_id, 'payment id')],
         ]
       : [],
   );
@@ -845,7 +1070,8 @@ async function showPayment(p) {
     ['payment-description', 'description', p.description ?? ''],
   ]) {
     $(id).value = value;
-    $(id).disabled = !editable.includes(field);
+    // Read-only (not disabled): still focusable and read out, and it looks fixed (app.css).
+    $(id).readOnly = !editable.includes(field);
   }
   $('payment-delete').hidden = !payment.rules.deletable.includes(p.status);
 }
@@ -927,7 +1153,8 @@ views.payments = {
 const USER_FIELDS = ['name', 'email', 'role', 'username', 'phone', 'country', 'dob', 'address', 'gender'];
 const admin = { user: null };
 
-const userList = pagedList('users', 'users', (u) => row(link(`#/users/${u.user_id}`, u.name), breakable(u.email), u.role));
+const ROLE_NAMES = { admin: 'Administrator', user: 'User' };
+const userList = pagedList('users', 'users', (u) => row(link(`#/users/${u.user_id}`, u.name), breakable(u.email), ROLE_NAMES[u.role] ?? u.role), 'user');
 
 function showManagedUser(user) {
   admin.user = user;

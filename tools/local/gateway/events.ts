@@ -29,9 +29,12 @@ function queryMaps(search: URLSearchParams) {
   if ([...search.keys()].length === 0) return { queryStringParameters: null, multiValueQueryStringParameters: null };
   const queryStringParameters: Record<string, string> = {};
   const multiValueQueryStringParameters: Record<string, string[]> = {};
+  // Defined, not assigned: a parameter named __proto__ is a key like any other (as in the JSON event Lambda parses).
+  const put = <T>(map: Record<string, T>, key: string, value: T) =>
+    Object.defineProperty(map, key, { value, enumerable: true, writable: true, configurable: true });
   for (const [key, value] of search) {
-    queryStringParameters[key] = value;
-    multiValueQueryStringParameters[key] = [...valuesOf(multiValueQueryStringParameters, key), value];
+    put(queryStringParameters, key, value);
+    put(multiValueQueryStringParameters, key, [...valuesOf(multiValueQueryStringParameters, key), value]);
   }
   return { queryStringParameters, multiValueQueryStringParameters };
 }

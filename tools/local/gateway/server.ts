@@ -149,7 +149,8 @@ export function createGateway(options: GatewayOptions): Server {
   }
 
   async function serve(req: IncomingMessage, res: ServerResponse): Promise<Answer> {
-    const url = new URL(req.url ?? '/', 'http://localhost');
+    // The request target is a path: '//x/me' is that path (no route), not host x's /me, as API Gateway matches it.
+    const url = new URL(`http://localhost${req.url?.startsWith('/') ? req.url : '/'}`);
     const body = await readBody(req); // API Gateway has the whole request before anything decides
     // Its front door: the quotas on a request's head, the payload limit.
     if (overRequestQuotas(req.url ?? '', req.rawHeaders)) return gatewayAnswer(req, res, requestQuotas.answer);
