@@ -25,7 +25,9 @@ export interface Report {
     seconds: number;
     turns: number;
     ratio: number;
+    in_thread_ratio: number;
     gateway: { requests_per_second: number; p50_ms: number; p99_ms: number; statuses: Statuses };
+    in_thread: { requests_per_second: number; p50_ms: number; p99_ms: number; statuses: Statuses };
     bare: { requests_per_second: number; p50_ms: number; p99_ms: number; statuses: Statuses };
   };
   passwords: {
@@ -164,10 +166,17 @@ ${table(
   [
     ['local API Gateway + one instance of the function', tp.gateway.requests_per_second, tp.gateway.p50_ms, tp.gateway.p99_ms, statuses(tp.gateway.statuses)],
     ['bare node:http + the same raw DynamoDB calls', tp.bare.requests_per_second, tp.bare.p50_ms, tp.bare.p99_ms, statuses(tp.bare.statuses)],
+    [
+      'for comparison: the local API Gateway calling the handler on its own thread (no worker)',
+      tp.in_thread.requests_per_second,
+      tp.in_thread.p50_ms,
+      tp.in_thread.p99_ms,
+      statuses(tp.in_thread.statuses),
+    ],
   ],
 )}
 
-Ratio: **${tp.ratio}×** (target 0.9×; the median of the turns' ratios: the two servers run side by side and take turns, so that drift in the machine's load hits both alike). An instance serves one request at a time and shares nothing with other requests, as on Lambda; the gateway adds its own work (the usage plan, the event, the worker thread hop) to the function's.
+Ratio: **${tp.ratio}×** (target 0.9×; the median of the turns' ratios: the two servers run side by side and take turns, so that drift in the machine's load hits both alike). An instance serves one request at a time and shares nothing with other requests, as on Lambda; the gateway adds its own work (the usage plan, the event, the worker thread hop) to the function's. Without the hop (the handler on the gateway's own thread, which gives up the isolation of one instance from another and from the gateway): **${tp.in_thread_ratio}×**; the difference is the worker thread hop.
 
 ## 5. Password hashing
 

@@ -104,7 +104,7 @@ const cold = await (coldFunctions.length > 0 ? measureCold : async () => undefin
   ROUNDS,
   warmHash,
 );
-const bundles = new Map((await measureBundles()).map((row) => [row.function, row]));
+const bundles = new Map((coldFunctions.length > 0 ? await measureBundles() : []).map((row) => [row.function, row]));
 const bytes = (id: string) => {
   const code = readFileSync(bundleOf(id).file);
   return { raw_kb: Math.round(code.length / 1024), gzip_kb: Math.round(gzipSync(code).length / 1024) };

@@ -1,9 +1,10 @@
 /**
  * Phase 4: requests per second through the local gateway to one warm instance of a function (one
  * connection: an instance serves one request at a time, as on Lambda) against a bare node:http server
- * making the same raw DynamoDB calls. Both servers run side by side and take turns (A B A B, 2 s
- * each), so that drift in the machine's load hits both alike; the ratio is the median of the turns'.
- * Every answer must be a 200.
+ * making the same raw DynamoDB calls. The servers run side by side and take turns (2 s each), so
+ * that drift in the machine's load hits them alike; the ratio is the median of the turns'. A third
+ * server, the same gateway calling the handler on its own thread, shows what of the gap is the worker
+ * thread hop. Every answer must be a 200.
  */
 import { type ChildProcess, fork } from 'node:child_process';
 import { resolve } from 'node:path';
@@ -15,7 +16,7 @@ import { median, progress, ratio, round, type Statuses } from './stats.ts';
 const TURNS = process.env.BENCH_QUICK === '1' ? 2 : 5;
 const TURN_SECONDS = 2;
 
-async function start(kind: 'gateway' | 'bare', rawCalls: RawCalls): Promise<{ port: number; child: ChildProcess }> {
+async function start(kind: 'gateway' | 'in-thread' | 'bare', rawCalls: RawCalls): Promise<{ port: number; child: ChildProcess }> {
   const port = await freePort();
   const child = fork(resolve(import.meta.dirname, 'servers.ts'), [kind, String(port)], {
     execArgv: ['--import', 'tsx'],
@@ -53,15 +54,16 @@ const summary = (turns: Turn[]) => {
 };
 
 export async function measureThroughput(route: string, path: string, headers: Record<string, string>, rawCalls: RawCalls) {
-  const servers = { gateway: await start('gateway', rawCalls), bare: await start('bare', rawCalls) };
+  const servers = { gateway: await start('gateway', rawCalls), inThread: await start('in-thread', rawCalls), bare: await start('bare', rawCalls) };
   try {
     // Warm-up: the instance's cold start, the JIT of both.
     for (const [kind, { port }] of Object.entries(servers)) await turn(kind, port, path, headers, 2);
-    const turns: { gateway: Turn; bare: Turn }[] = [];
+    const turns: { gateway: Turn; inThread: Turn; bare: Turn }[] = [];
     for (let i = 0; i < TURNS; i++) {
       const gateway = await turn('gateway', servers.gateway.port, path, headers, TURN_SECONDS);
+      const inThread = await turn('in-thread', servers.inThread.port, path, headers, TURN_SECONDS);
       const bare = await turn('bare', servers.bare.port, path, headers, TURN_SECONDS);
-      turns.push({ gateway, bare });
+      turns.push({ gateway, inThread, bare });
     }
     const result = {
       route,
@@ -70,10 +72,12 @@ export async function measureThroughput(route: string, path: string, headers: Re
       turns: TURNS,
       gateway: summary(turns.map((t) => t.gateway)),
       bare: summary(turns.map((t) => t.bare)),
+      in_thread: summary(turns.map((t) => t.inThread)),
       ratio: ratio(median(turns.map((t) => t.gateway.requests / t.bare.requests)), 1),
+      in_thread_ratio: ratio(median(turns.map((t) => t.inThread.requests / t.bare.requests)), 1),
     };
     progress(
-      `   gateway ${result.gateway.requests_per_second} req/s, bare ${result.bare.requests_per_second} req/s (${result.ratio}×, the median of ${TURNS} turns)`,
+      `   gateway ${result.gateway.requests_per_second} req/s, bare ${result.bare.requests_per_second} req/s (${result.ratio}×, the median of ${TURNS} turns); the gateway with the handler on its own thread ${result.in_thread.requests_per_second} req/s (${result.in_thread_ratio}×)`,
     );
     return result;
   } finally {
