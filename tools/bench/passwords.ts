@@ -33,7 +33,7 @@ export async function measurePasswords(loginEvent: () => APIGatewayProxyEvent, w
     for (let i = 0; i < 5; i++) times.push(await timed(() => bcrypt.hashSync('Correct-Horse-9', cost)));
     hashMs[cost] = round(median(times), 1);
   }
-  const login: (event: APIGatewayProxyEvent, context: object) => Promise<APIGatewayProxyResult> = (await import(`../${routes['auth.login'].entry}`)).handler;
+  const login: (event: APIGatewayProxyEvent, context: object) => Promise<APIGatewayProxyResult> = (await import(`../../${routes['auth.login'].entry}`)).handler;
   const context = { awsRequestId: 'bench', getRemainingTimeInMillis: () => 10_000 };
   const statuses: Statuses = {};
   const times = [];
