@@ -4472,6 +4472,7 @@ export interface operations {
         'application/json': {
           /** Format: uuid */
           user_id?: string;
+          /** @description Above 0, as a JSON number or a decimal string, with at most the decimals of its currency and at most 10^15 of its minor units (`x-money`); an update is checked as the amount and currency the payment ends up with */
           amount: number | string;
           /** @enum {string} */
           currency:
@@ -4643,9 +4644,9 @@ export interface operations {
           payment_method: 'Credit Card' | 'Debit Card' | 'Prepaid Card';
           /** @description 12-19 digits, spaces and dashes allowed between them, passing the Luhn check, in a network’s IIN range and length (`x-card-networks`) */
           card_no: string;
-          /** @description YYYY-MM-DD (the day is ignored) or MM/YY, not before the current month */
+          /** @description YYYY-MM-DD (the day is ignored) or MM/YY (20YY), not before the current month (`x-minimum-month`) */
           card_expiry: string;
-          /** @description 3 digits, 4 for American Express */
+          /** @description 3 digits, 4 for American Express: as many as `x-cvc-digits` gives for the network of `card_no` */
           card_cvc: string;
           /**
            * @default pending
@@ -5488,6 +5489,7 @@ export interface operations {
          *     }
          */
         'application/json': {
+          /** @description Above 0, as a JSON number or a decimal string, with at most the decimals of its currency and at most 10^15 of its minor units (`x-money`); an update is checked as the amount and currency the payment ends up with */
           amount?: number | string;
           /** @enum {string} */
           currency?:
@@ -5659,9 +5661,9 @@ export interface operations {
           payment_method?: 'Credit Card' | 'Debit Card' | 'Prepaid Card';
           /** @description 12-19 digits, spaces and dashes allowed between them, passing the Luhn check, in a network’s IIN range and length (`x-card-networks`) */
           card_no?: string;
-          /** @description YYYY-MM-DD (the day is ignored) or MM/YY, not before the current month */
+          /** @description YYYY-MM-DD (the day is ignored) or MM/YY (20YY), not before the current month (`x-minimum-month`) */
           card_expiry?: string;
-          /** @description 3 digits, 4 for American Express */
+          /** @description 3 digits, 4 for American Express: as many as `x-cvc-digits` gives for the network of `card_no` */
           card_cvc?: string;
           /** @enum {string} */
           status?: 'pending' | 'completed' | 'failed' | 'refunded';
