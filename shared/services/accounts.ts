@@ -40,11 +40,16 @@ const originOf = ({ sourceIp, userAgent }: ClientContext, method: SignInMethod):
  * Tokens for a new session, and the device token this client keeps: the one it carried if that was
  * recognised, else a new one, and then the owner is told of a sign-in from a new device.
  */
-async function signedIn(user: User, origin: SignInOrigin, { recognisedDevice, notify }: { recognisedDevice?: string; notify: boolean }) {
+async function signedIn(
+  user: User,
+  origin: SignInOrigin,
+  // Passed in rather than imported here, so that a function which never notifies (verify) bundles no mail client.
+  { recognisedDevice, notice }: { recognisedDevice?: string; notice?: typeof noticeOfNewDevice },
+) {
   const [session, deviceToken] = await Promise.all([sessions.start(user.user_id, user.role, origin), devices.remember(user.user_id, recognisedDevice)]);
-  const newDevice = notify && !recognisedDevice;
+  const newDevice = notice !== undefined && !recognisedDevice;
   await activity.record(user.user_id, newDevice ? 'signed_in_new_device' : 'signed_in', origin);
-  if (newDevice) await noticeOfNewDevice(user, origin);
+  if (newDevice) await notice(user, origin);
   return { user: toPublicUser(user), ...(await tokensFor(session)), device_token: deviceToken };
 }
 
@@ -55,7 +60,7 @@ const orGone = <T>(signingIn: Promise<T>) =>
   });
 
 /** Follows a sign-up link: the account is created with its address verified, and signed in. */
-export const verifyEmail = (token: string, client: ClientContext) => verify(token, (user) => signedIn(user, originOf(client, 'password'), { notify: false }));
+export const verifyEmail = (token: string, client: ClientContext) => verify(token, (user) => signedIn(user, originOf(client, 'password'), {}));
 
 const INVALID_LOGIN = 'The email, username or password is incorrect.';
 
@@ -86,7 +91,7 @@ export async function login({ by, identifier, password, deviceToken }: Login, cl
     return { mfa_required: true as const, challenge, methods };
   }
   const recognisedDevice = checked.recognised ? deviceToken : undefined;
-  return orGone(signedIn(account, originOf(client, 'password'), { recognisedDevice, notify: true }));
+  return orGone(signedIn(account, originOf(client, 'password'), { recognisedDevice, notice: noticeOfNewDevice }));
 }
 
 const CHALLENGE_OVER = 'The sign-in challenge has expired, was used or had too many wrong codes; sign in again.';
@@ -110,7 +115,11 @@ export async function loginMfa({ challenge, code, recovery_code }: MfaBody, clie
   const account = await users.get(userId);
   const used = account && (await mfaChallenges.use(userId, challenge));
   if (!account || !used) throw new NotAuthenticated(CHALLENGE_OVER);
-  return orGone(signedIn(account, originOf(client, code !== undefined ? 'password+totp' : 'password+recovery_code'), { notify: !used.recognisedDevice }));
+  return orGone(
+    signedIn(account, originOf(client, code !== undefined ? 'password+totp' : 'password+recovery_code'), {
+      notice: used.recognisedDevice ? undefined : noticeOfNewDevice,
+    }),
+  );
 }
 
 export async function refresh(refreshToken: string) {
