@@ -92,7 +92,7 @@ export interface paths {
     put?: never;
     /**
      * Set a new password with the token from a reset mail: every session ends
-     * @description Send the token of the link mailed by POST /auth/password/forgot (the part after `#reset=`) and the new password (the sign-up policy: 8 or more characters with a lowercase and an uppercase letter, a digit and a special character, and not easy to guess). Every session of the account ends, its address counts as verified, any pending sign-up of the address is deleted, and a notice goes to the address. Then sign in with the new password (and the second factor, if the account has one). The token works once; an unknown, used, superseded or expired one answers 400 (`invalid or expired link`).
+     * @description Send the token of the link mailed by POST /auth/password/forgot (the part after `#reset=`) and the new password (the sign-up policy: 8 or more characters with a lowercase and an uppercase letter, a digit and a special character, and not easy to guess). Every session of the account ends, its address counts as verified, any pending sign-up of the address is deleted, and a notice goes to the address. Then sign in with the new password (and the second factor, if the account has one). The token works once; an unknown, used, superseded or expired one answers 422 (`invalid or expired link`).
      */
     post: operations['auth.reset'];
     delete?: never;
@@ -112,7 +112,7 @@ export interface paths {
     put?: never;
     /**
      * Confirm an email change with the token mailed to the new address
-     * @description Send the token of the link mailed to the new address by an email change (PUT or PATCH /users/{id} with `email`; the part after `#confirm-email=`). The address becomes the account's, verified, and the old address gets a notice. The token works once, for the newest change only; an unknown, used, superseded or expired one, or an address another account has taken meanwhile, answers 400 (`invalid or expired link`). Sessions stay open.
+     * @description Send the token of the link mailed to the new address by an email change (PUT or PATCH /users/{id} with `email`; the part after `#confirm-email=`). The address becomes the account's, verified, and the old address gets a notice. The token works once, for the newest change only; an unknown, used, superseded or expired one, or an address another account has taken meanwhile, answers 422 (`invalid or expired link`). Sessions stay open.
      */
     post: operations['auth.confirmEmail'];
     delete?: never;
@@ -132,7 +132,7 @@ export interface paths {
     put?: never;
     /**
      * "This wasn't me": cancel (or undo) an email change with the token mailed to the old address, ending every session
-     * @description Send the token of the link in the notice mailed to the old address when an email change was asked (the part after `#cancel-email=`, valid 7 days). A pending change is dropped; a change already confirmed is undone (the account gets its old address back, unless another account has taken it since). Either way every session of the account ends: reset the password next (POST /auth/password/forgot). The token works once; an unknown, used or expired one answers 400.
+     * @description Send the token of the link in the notice mailed to the old address when an email change was asked (the part after `#cancel-email=`, valid 7 days). A pending change is dropped; a change already confirmed is undone (the account gets its old address back, unless another account has taken it since). Either way every session of the account ends: reset the password next (POST /auth/password/forgot). The token works once; an unknown, used or expired one answers 422.
      */
     post: operations['auth.cancelEmail'];
     delete?: never;
@@ -152,7 +152,7 @@ export interface paths {
     put?: never;
     /**
      * Accept an invitation: choose the password of an account an admin created
-     * @description Send the token of the invitation link mailed when an admin created the account (POST /users without a password; the part after `#invite=`) and the password to use (the sign-up policy). The address counts as verified and any pending sign-up of it is deleted; then sign in. The token works once; an unknown, used or expired one (7 days) answers 400 (`invalid or expired link`): ask an admin for a new invitation, or use POST /auth/password/forgot.
+     * @description Send the token of the invitation link mailed when an admin created the account (POST /users without a password; the part after `#invite=`) and the password to use (the sign-up policy). The address counts as verified and any pending sign-up of it is deleted; then sign in. The token works once; an unknown, used or expired one (7 days) answers 422 (`invalid or expired link`): ask an admin for a new invitation, or use POST /auth/password/forgot.
      */
     post: operations['auth.acceptInvite'];
     delete?: never;
@@ -1650,6 +1650,23 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
+      /** @description Well-formed but unprocessable */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "about:blank",
+           *       "title": "Unprocessable Content",
+           *       "status": 422,
+           *       "detail": "This Idempotency-Key was used with a different request body."
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
       /** @description Too many requests; see Retry-After */
       429: {
         headers: {
@@ -1820,6 +1837,23 @@ export interface operations {
            *       "title": "Unsupported Media Type",
            *       "status": 415,
            *       "detail": "Send the body as application/json."
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Well-formed but unprocessable */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "about:blank",
+           *       "title": "Unprocessable Content",
+           *       "status": 422,
+           *       "detail": "This Idempotency-Key was used with a different request body."
            *     }
            */
           'application/problem+json': components['schemas']['Problem'];
@@ -2000,6 +2034,23 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
+      /** @description Well-formed but unprocessable */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "about:blank",
+           *       "title": "Unprocessable Content",
+           *       "status": 422,
+           *       "detail": "This Idempotency-Key was used with a different request body."
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
       /** @description Too many requests; see Retry-After */
       429: {
         headers: {
@@ -2173,6 +2224,23 @@ export interface operations {
            *       "title": "Unsupported Media Type",
            *       "status": 415,
            *       "detail": "Send the body as application/json."
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Well-formed but unprocessable */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "about:blank",
+           *       "title": "Unprocessable Content",
+           *       "status": 422,
+           *       "detail": "This Idempotency-Key was used with a different request body."
            *     }
            */
           'application/problem+json': components['schemas']['Problem'];

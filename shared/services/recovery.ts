@@ -13,15 +13,15 @@ import { StaleVersion } from '../db/writes.ts';
 import { RECOVERY_WINDOW_SECONDS, RESET_MAILS_PER_ADDRESS, RESET_MINUTES, RESETS_PER_NETWORK } from '../domain/recovery.ts';
 import { sourceNetwork } from '../domain/sign-in.ts';
 import { normaliseEmail } from '../domain/user.ts';
-import { InvalidInput, RateLimited } from '../errors.ts';
+import { RateLimited, Unprocessable } from '../errors.ts';
 import { noAccountMail, passwordResetNotice, resetMail } from '../mail/account.ts';
 import { sendMail, sendNotice } from '../mail/send.ts';
 import { retry } from '../retry.ts';
 import { type ClientContext, recordActivity } from './activity.ts';
 import { assertUnguessable } from './password-strength.ts';
 
-/** An unknown, used, superseded or expired link: one answer for all. */
-export class InvalidRecoveryLink extends InvalidInput {
+/** An unknown, used, superseded or expired link: one answer for all (422: well-formed, refused by state, as a sign-up link). */
+export class InvalidRecoveryLink extends Unprocessable {
   constructor(again = 'ask for a new one') {
     super(`The link is invalid or has expired: ${again}.`, [{ path: 'body.token', message: 'invalid or expired link' }]);
   }

@@ -51,7 +51,7 @@ describe('email change', () => {
     expect((await login(newEmail)).status).toBe(200);
     expect((await login(user.email)).status).toBe(401);
     await mailTo(user.email, 'Your email address was changed');
-    expect((await api().post('/auth/email/confirm', { token })).status).toBe(400); // once
+    expect((await api().post('/auth/email/confirm', { token })).status).toBe(422); // once
     await registerUser(api(), { email: user.email }); // the old address is free
   });
 
@@ -64,12 +64,12 @@ describe('email change', () => {
     expect((await api().post('/auth/email/cancel', { token: cancel })).status).toBe(204);
     expect((await api().get('/me', { token: user.token })).status).toBe(401);
     expect((await api().post('/auth/token', { refresh_token: user.refreshToken })).status).toBe(401);
-    expect((await api().post('/auth/email/confirm', { token: confirm })).status).toBe(400);
+    expect((await api().post('/auth/email/confirm', { token: confirm })).status).toBe(422);
     const again = await login(user.email);
     expect(again.status).toBe(200);
     expect(again.body.user.email).toBe(user.email);
     expect(again.body.user.pending_email).toBeUndefined();
-    expect((await api().post('/auth/email/cancel', { token: cancel })).status).toBe(400); // once
+    expect((await api().post('/auth/email/cancel', { token: cancel })).status).toBe(422); // once
   });
 
   it('undoes a confirmed change from the old address ("this wasn’t me")', async () => {
@@ -106,8 +106,8 @@ describe('email change', () => {
     expect((await api().patch(`/users/${user.id}`, { email: newEmail }, { token: user.token })).status).toBe(400);
     await api().post('/auth/password/forgot', { email: user.email });
     const reset = tokenIn(await mailTo(user.email, 'Reset your password'), 'reset');
-    expect((await api().post('/auth/email/confirm', { token: reset })).status).toBe(400);
-    expect((await api().post('/auth/email/cancel', { token: reset })).status).toBe(400);
+    expect((await api().post('/auth/email/confirm', { token: reset })).status).toBe(422);
+    expect((await api().post('/auth/email/cancel', { token: reset })).status).toBe(422);
     expect((await api().get('/me', { token: user.token })).status).toBe(200);
   });
 });

@@ -26,7 +26,7 @@ describe('invitations', () => {
     expect(weak.status).toBe(400);
     expect(weak.body.errors.map((e: { path: string }) => e.path)).toEqual(['body.password']);
     expect((await api().post('/auth/invite/accept', { token, password: CHOSEN })).status).toBe(204);
-    expect((await api().post('/auth/invite/accept', { token, password: 'Another-Secret-7' })).status).toBe(400);
+    expect((await api().post('/auth/invite/accept', { token, password: 'Another-Secret-7' })).status).toBe(422);
 
     const signedIn = await api().post('/auth/login', { email, password: CHOSEN });
     expect(signedIn.status).toBe(200);
@@ -34,7 +34,7 @@ describe('invitations', () => {
     const activity = await api().get('/me/activity', { token: signedIn.body.access_token });
     expect(activity.body.items.map((e: { type: string }) => e.type)).toContain('invitation_accepted');
     // A reset token is no invitation, and an invitation no reset.
-    expect((await api().post('/auth/password/reset', { token, password: CHOSEN })).status).toBe(400);
+    expect((await api().post('/auth/password/reset', { token, password: CHOSEN })).status).toBe(422);
   });
 
   it('sends no invitation when the admin sets the password', async () => {

@@ -54,7 +54,7 @@ describe('password reset', () => {
     const notice = await noticeTo(user.email, 'Your password was reset');
     expect(notice?.text).not.toContain(token);
     // Used once.
-    expect((await api().post('/auth/password/reset', { token, password: 'Another-Secret-7' })).status).toBe(400);
+    expect((await api().post('/auth/password/reset', { token, password: 'Another-Secret-7' })).status).toBe(422);
   });
 
   it('accepts only the newest link, once, before it expires; a malformed or forged one alike', async () => {
@@ -67,11 +67,11 @@ describe('password reset', () => {
     expect(second).not.toBe(first);
     const forged = `${user.id}.${'A'.repeat(43)}`;
     const refused = await Promise.all([first, forged, 'not-a-token'].map((token) => api().post('/auth/password/reset', { token, password: NEW_PASSWORD })));
-    expect(refused.map((r) => [r.status, r.body.errors])).toEqual(Array(3).fill([400, [{ path: 'body.token', message: 'invalid or expired link' }]]));
+    expect(refused.map((r) => [r.status, r.body.errors])).toEqual(Array(3).fill([422, [{ path: 'body.token', message: 'invalid or expired link' }]]));
 
     // Concurrent uses of the newest: exactly one wins.
     const results = await Promise.all(Array.from({ length: 4 }, () => api().post('/auth/password/reset', { token: second, password: NEW_PASSWORD })));
-    expect(results.map((r) => r.status).sort()).toEqual([204, 400, 400, 400]);
+    expect(results.map((r) => r.status).sort()).toEqual([204, 422, 422, 422]);
 
     // Past its time (TTL deletes later; it is checked at use).
     await forgot(user.email);
@@ -85,7 +85,7 @@ describe('password reset', () => {
         ExpressionAttributeValues: { ':past': Math.floor(Date.now() / 1000) - 1 },
       }),
     );
-    expect((await api().post('/auth/password/reset', { token: third, password: 'Another-Secret-7' })).status).toBe(400);
+    expect((await api().post('/auth/password/reset', { token: third, password: 'Another-Secret-7' })).status).toBe(422);
   });
 
   it('applies the password policy, guessability included, and keeps the link for a better try', async () => {
@@ -158,7 +158,7 @@ describe('password reset', () => {
     await forgot(email);
     const token = await resetToken(email, 2);
     expect((await api().post('/auth/password/reset', { token, password: NEW_PASSWORD })).status).toBe(204);
-    expect((await api().post('/auth/verify', { token: squatterToken })).status).toBe(400);
+    expect((await api().post('/auth/verify', { token: squatterToken })).status).toBe(422);
     const signedIn = await login(email, NEW_PASSWORD);
     expect(signedIn.status).toBe(200);
     expect(Date.parse(signedIn.body.user.email_verified_at)).toBeGreaterThan(Date.now() - 60_000);
