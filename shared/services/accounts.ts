@@ -4,6 +4,7 @@ import { ACCESS_TOKEN_SECONDS, newRefreshToken, refreshTokenUser, signAccessToke
 import { devices } from '../db/devices.ts';
 import { mfaChallenges } from '../db/factors.ts';
 import { attemptsSubject } from '../db/login-attempts.ts';
+import { passkeys } from '../db/passkeys.ts';
 import { type Session, type SignInOrigin, sessions, toPublicSession } from '../db/sessions.ts';
 import { OwnerGone } from '../db/user-partition.ts';
 import { toPublicUser, type User, users } from '../db/users.ts';
@@ -11,11 +12,13 @@ import { coarseNetwork, describeDevice, type SignInMethod } from '../domain/devi
 import type { Caller, Login } from '../domain/user.ts';
 import { NotAuthenticated, NotFound } from '../errors.ts';
 import type { MfaBody } from '../schemas/factors.ts';
+import type { AssertionJson } from '../schemas/passkeys.ts';
 import { factorsOf, useRecoveryCode, useTotpCode } from './factors.ts';
 import { paged } from './paging.ts';
 import { checkPassword, countedCheck } from './password-attempts.ts';
 import { noticeOfNewDevice } from './sign-in-notice.ts';
 import { verify } from './sign-up.ts';
+import { challengeForMfa, requestOptions, verifyAssertion } from './webauthn.ts';
 
 async function tokensFor(session: Session) {
   return {
@@ -83,7 +86,10 @@ export async function login({ by, identifier, password, deviceToken }: Login, cl
   if (methods.length > 0) {
     const challenge = newRefreshToken(account.user_id);
     await mfaChallenges.create(account.user_id, challenge, checked.recognised);
-    return { mfa_required: true as const, challenge, methods };
+    const passkeyOptions = methods.includes('passkey')
+      ? { passkey_options: requestOptions(challengeForMfa(challenge), await passkeys.list(account.user_id), 'preferred') }
+      : {};
+    return { mfa_required: true as const, challenge, methods, ...passkeyOptions };
   }
   const recognisedDevice = checked.recognised ? deviceToken : undefined;
   return orGone(signedIn(account, originOf(client, 'password'), { recognisedDevice, notify: true }));
@@ -92,25 +98,45 @@ export async function login({ by, identifier, password, deviceToken }: Login, cl
 const CHALLENGE_OVER = 'The sign-in challenge has expired, was used or had too many wrong codes; sign in again.';
 
 /**
- * The second step of a sign-in: a TOTP or recovery code against the challenge the password earned.
- * Wrong codes are counted per challenge (it ends at the fifth) and per account and network, like
- * passwords; the challenge works once. The client gets a new device token (no notice when the
- * password step came from a recognised device).
+ * The second step of a sign-in: a TOTP or recovery code, or a passkey assertion, against the
+ * challenge the password earned. Wrong codes are counted per challenge (it ends at the fifth) and per
+ * account and network, like passwords; a passkey assertion cannot be guessed, so it is counted per
+ * challenge only (and an attacker's failures cannot slow it). The challenge works once. The client
+ * gets a new device token (no notice when the password step came from a recognised device).
  */
-export async function loginMfa({ challenge, code, recovery_code }: MfaBody, client: ClientContext) {
+export async function loginMfa({ challenge, code, recovery_code, passkey }: MfaBody, client: ClientContext) {
   const userId = refreshTokenUser(challenge);
   if (!userId || !(await mfaChallenges.isOpen(userId, challenge))) throw new NotAuthenticated(CHALLENGE_OVER);
-  const passed = await countedCheck(attemptsSubject.user(userId), client.sourceIp, Promise.resolve(), () =>
-    code !== undefined ? useTotpCode(userId, code) : useRecoveryCode(userId, recovery_code ?? ''),
-  );
+  const passed =
+    passkey !== undefined
+      ? Boolean(await verifyAssertion(passkey, { challenge: challengeForMfa(challenge), userId }))
+      : await countedCheck(attemptsSubject.user(userId), client.sourceIp, Promise.resolve(), () =>
+          code !== undefined ? useTotpCode(userId, code) : useRecoveryCode(userId, recovery_code ?? ''),
+        );
   if (!passed) {
     await mfaChallenges.fail(userId, challenge);
-    throw new NotAuthenticated('The code is incorrect or already used.');
+    throw new NotAuthenticated(passkey ? 'The passkey was not accepted.' : 'The code is incorrect or already used.');
   }
   const account = await users.get(userId);
   const used = account && (await mfaChallenges.use(userId, challenge));
   if (!account || !used) throw new NotAuthenticated(CHALLENGE_OVER);
-  return orGone(signedIn(account, originOf(client, code !== undefined ? 'password+totp' : 'password+recovery_code'), { notify: !used.recognisedDevice }));
+  const method = passkey ? 'password+passkey' : code !== undefined ? 'password+totp' : 'password+recovery_code';
+  return orGone(signedIn(account, originOf(client, method), { notify: !used.recognisedDevice }));
+}
+
+const PASSKEY_REFUSED = 'The passkey was not accepted: ask for a new challenge (POST /auth/passkey/options) and try again.';
+
+/**
+ * Signs in with a passkey alone (a discoverable credential, user verification required): no password,
+ * so no attempt counter either. An assertion cannot be guessed and each challenge works once, so an
+ * attacker who knows the email cannot slow the owner down. Every failure answers the same 401.
+ */
+export async function signInWithPasskey({ credential, device_token }: { credential: AssertionJson; device_token?: string | undefined }, client: ClientContext) {
+  const verified = await verifyAssertion(credential, { purpose: 'sign-in' }, { requireUserVerification: true });
+  const account = verified && (await users.get(verified.userId));
+  if (!account) throw new NotAuthenticated(PASSKEY_REFUSED);
+  const recognisedDevice = (await devices.recognises(account.user_id, device_token)) ? device_token : undefined;
+  return orGone(signedIn(account, originOf(client, 'passkey'), { recognisedDevice, notify: true }));
 }
 
 export async function refresh(refreshToken: string) {

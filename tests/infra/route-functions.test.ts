@@ -81,7 +81,18 @@ describe('functions', () => {
   it('take their memory size from context, and password hashing gets at least 1,536 MB', () => {
     const memoryOf = (synthesized: Synthesized) =>
       resourcesOf(synthesized, 'AWS::Lambda::Function').map(([id, fn]) => [id.replace(/Function[0-9A-F]{8}$/, ''), fn.Properties.MemorySize]);
-    const bcryptFunctions = ['AuthRegister', 'AuthLogin', 'MeTotpStart', 'MeTotpDelete', 'MeRecoveryCodes', 'UsersCreate', 'UsersUpdate', 'UsersDelete'];
+    const bcryptFunctions = [
+      'AuthRegister',
+      'AuthLogin',
+      'MeTotpStart',
+      'MeTotpDelete',
+      'MeRecoveryCodes',
+      'UsersCreate',
+      'UsersUpdate',
+      'UsersDelete',
+      'PasskeysOptions',
+      'PasskeysRemove',
+    ];
     const custom = synth({ memorySize: 2048 });
     for (const [, memory] of memoryOf(custom)) expect(memory).toBe(2048);
     for (const [id, memory] of memoryOf(template)) expect(memory, id).toBe(bcryptFunctions.includes(id as string) ? 1536 : 1024);
