@@ -5,7 +5,8 @@
  * credential, another account's credential, counter rollback, no user verification).
  */
 import { describe, expect, it } from 'vitest';
-import { PASSWORD, registerUser } from '../support/accounts.ts';
+import { REFUSED } from '../../shared/domain/sign-in.ts';
+import { PASSWORD, registerUser, signInAdmin } from '../support/accounts.ts';
 import { type Api, useGateway } from '../support/api.ts';
 import { SoftwareAuthenticator } from '../support/authenticator.ts';
 
@@ -201,5 +202,55 @@ describe('passkeys', () => {
     const changed = await api().put(`/users/${user.id}`, { password: 'New-Password-42', passkey: authenticator.get(await stepUp()) }, { token: user.token });
     expect(changed.status, changed.text).toBe(200);
     expect((await api().post('/auth/login', { email: user.email, password: 'New-Password-42' })).body.mfa_required).toBe(true);
+  });
+});
+
+describe('an attacker rotating ten addresses against the email of an account with a passkey', () => {
+  it('cannot slow its owner: the passkey signs in, and confirms a new password, at the first try', async () => {
+    const user = await registerUser(api());
+    const authenticator = new SoftwareAuthenticator(origin());
+    await addPasskey(user.token, authenticator);
+    let stopped = false;
+    let slowed = false;
+    const attack = (async () => {
+      const inFlight: Promise<unknown>[] = [];
+      for (let i = 0; !stopped; i++) {
+        const from = `127.0.0.${(i % 10) + 2}`;
+        inFlight.push(
+          api()
+            .post('/auth/login', { email: user.email, password: 'Wrong-Password-1' }, { from })
+            .then((res) => {
+              if (res.status === 429 && res.body.detail === REFUSED.account) slowed = true;
+            }),
+        );
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      await Promise.all(inFlight);
+    })();
+    try {
+      await expect.poll(() => slowed, { timeout: 120_000, interval: 100 }).toBe(true);
+      // Every password client is slowed now; the passkey is not.
+      const signedIn = await api().post('/auth/passkey', { credential: authenticator.get(await signInOptions()) }, { from: '127.0.0.50' });
+      expect(signedIn.status, signedIn.text).toBe(200);
+      const challenge = await api().post('/me/passkeys/challenge', undefined, { token: signedIn.body.access_token, from: '127.0.0.50' });
+      const changed = await api().patch(
+        `/users/${user.id}`,
+        { password: 'Another-Secret-7', passkey: authenticator.get(challenge.body) },
+        { token: signedIn.body.access_token, from: '127.0.0.50' },
+      );
+      expect(changed.status, changed.text).toBe(200);
+    } finally {
+      stopped = true;
+      await attack;
+    }
+  });
+});
+
+describe('admins with a passkey', () => {
+  it('reach admin routes: a passkey is a second factor', async () => {
+    const admin = await signInAdmin(api(), { withFactor: false });
+    expect((await api().get('/users', { token: admin.token })).status).toBe(403);
+    await addPasskey(admin.token, new SoftwareAuthenticator(origin()));
+    expect((await api().get('/users', { token: admin.token })).status).toBe(200);
   });
 });
