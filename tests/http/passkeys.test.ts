@@ -6,9 +6,9 @@
  */
 import { describe, expect, it } from 'vitest';
 import { REFUSED } from '../../shared/domain/sign-in.ts';
+import { SoftwareAuthenticator } from '../../tools/local/software-authenticator.ts';
 import { PASSWORD, registerUser, signInAdmin } from '../support/accounts.ts';
 import { type Api, useGateway } from '../support/api.ts';
-import { SoftwareAuthenticator } from '../support/authenticator.ts';
 
 const gateway = useGateway({}, {}, { selfOrigin: true });
 const api = () => gateway.api;

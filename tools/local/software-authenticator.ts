@@ -1,5 +1,5 @@
 /**
- * A software passkey authenticator for the HTTP tests: ES256 keys from node:crypto, "none"
+ * A software passkey authenticator for the HTTP tests and the sample events: ES256 keys from node:crypto, "none"
  * attestation, a signature counter, a resident credential with its user handle. It answers the JSON
  * options the API hands out with the JSON credentials a browser (and @simplewebauthn/browser) would,
  * for the origin it is told it runs on, so tests can also lie about the origin or replay.
@@ -44,7 +44,8 @@ export interface Credential {
   rpId: string;
   userHandle: string;
   privateKey: KeyObject;
-  publicKey: KeyObject;
+  /** The public key as COSE (what the API stores), base64url. */
+  publicKey: string;
   counter: number;
 }
 
@@ -71,8 +72,6 @@ export class SoftwareAuthenticator {
   /** navigator.credentials.create: a new resident ES256 credential for the options' RP and user. */
   create(options: CreationOptions, { origin = this.origin, rpId = options.rp.id, id = randomBytes(16) } = {}) {
     const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
-    const credential: Credential = { id, rpId, userHandle: options.user.id, privateKey, publicKey, counter: 0 };
-    this.credentials.push(credential);
     const jwk = publicKey.export({ format: 'jwk' });
     const coseKey = new Map<Cbor, Cbor>([
       [1, 2],
@@ -81,6 +80,8 @@ export class SoftwareAuthenticator {
       [-2, Buffer.from(jwk.x as string, 'base64url')],
       [-3, Buffer.from(jwk.y as string, 'base64url')],
     ]);
+    const credential: Credential = { id, rpId, userHandle: options.user.id, privateKey, publicKey: b64url(cbor(coseKey)), counter: 0 };
+    this.credentials.push(credential);
     const idLength = Buffer.alloc(2);
     idLength.writeUInt16BE(credential.id.length);
     const authData = Buffer.concat([sha256(rpId), Buffer.from([UP | UV | AT]), counterBytes(0), Buffer.alloc(16), idLength, credential.id, cbor(coseKey)]);
