@@ -44,6 +44,7 @@ const problem: Json = {
 const STATUS_TEXT: Record<number, string> = {
   200: 'OK',
   201: 'Created',
+  202: 'Accepted: the rest happens by mail',
   204: 'No Content',
   302: 'Found (redirect)',
   400: 'Invalid request (each bad field in `errors`)',

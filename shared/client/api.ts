@@ -911,6 +911,7 @@ export interface operations {
       };
     };
     responses: {
+      /** @description Accepted: the rest happens by mail */
       202: {
         headers: {
           [name: string]: unknown;
@@ -12414,7 +12415,7 @@ export interface operations {
       query?: never;
       header?: never;
       path: {
-        file: 'console.js' | 'console.css' | 'docs.js' | 'swagger-ui-bundle.js' | 'swagger-ui.css';
+        file: 'console.js' | 'console.css' | 'passkeys.js' | 'webauthn.js' | 'docs.js' | 'swagger-ui-bundle.js' | 'swagger-ui.css';
       };
       cookie?: never;
     };

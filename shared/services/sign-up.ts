@@ -16,6 +16,7 @@ import { InvalidInput, RateLimited } from '../errors.ts';
 import { sendMail } from '../mail/send.ts';
 import { alreadyRegisteredMail, verificationMail } from '../mail/sign-up.ts';
 import type { RegisterBody } from '../schemas/users.ts';
+import { assertUnguessable } from './password-strength.ts';
 
 /** An unknown, used or expired link, or an address taken meanwhile: one answer for all. */
 export class InvalidLink extends InvalidInput {
@@ -36,6 +37,7 @@ const mayMail = (email: string) =>
 
 export async function register({ password, ...details }: RegisterBody, sourceIp: string) {
   await consumeRateLimit('sign-ups', `network:${sourceNetwork(sourceIp)}`, SIGN_UPS_PER_NETWORK, WINDOW_SECONDS);
+  await assertUnguessable(password, [details.email, details.name, details.username]);
   if (details.username !== undefined && (await users.idBy('username', details.username))) throw new UniquenessConflict('username');
   const [passwordHash, ownerId, mailAllowed] = await Promise.all([hashPassword(password), users.idBy('email', details.email), mayMail(details.email)]);
   const owner = ownerId === undefined ? undefined : await users.get(ownerId);

@@ -4,6 +4,7 @@
  * the suite creates so that `cleanUp` deletes it after the run, whether the tests passed or not.
  */
 import { randomBytes, randomInt } from 'node:crypto';
+import { Secret, TOTP } from 'otpauth';
 import { expect } from 'vitest';
 import { type ApiResponse, type Client, clientFor, type Target } from './target.ts';
 
@@ -24,9 +25,14 @@ export interface Account {
   refreshToken: string;
 }
 
-/** POST /auth/login → 200 with the user and a token pair, or the error. */
-export async function signIn(client: Client, login: { email: string } | { username: string }, password = PASSWORD) {
-  return client.post<{ user: { user_id: string; role: string }; access_token: string; refresh_token: string }>('/auth/login', { ...login, password });
+type SignedIn = { user: { user_id: string; role: string }; access_token: string; refresh_token: string };
+
+/** POST /auth/login → 200 with the user and a token pair, or the error; with `totpSecret`, through the second-factor step. */
+export async function signIn(client: Client, login: { email: string } | { username: string }, password = PASSWORD, totpSecret?: string) {
+  const res = await client.post<SignedIn & { challenge?: string }>('/auth/login', { ...login, password });
+  if (!(res.status === 200 && res.body.challenge && totpSecret)) return res;
+  const code = new TOTP({ secret: Secret.fromBase32(totpSecret) }).generate();
+  return client.post<SignedIn>('/auth/login/mfa', { challenge: res.body.challenge, code });
 }
 
 /** Everything the suite made that would outlive it. */
@@ -49,7 +55,7 @@ export class Created {
     const { admin } = this.target;
     this.admin ??=
       admin &&
-      signIn(this.client(), { email: admin.email }, admin.password).then((res) => {
+      signIn(this.client(), { email: admin.email }, admin.password, admin.totpSecret).then((res) => {
         expect(res.status, `admin sign-in: ${res.text}`).toBe(200);
         expect(res.body.user.role, 'ADMIN_EMAIL is not an admin').toBe('admin');
         return res.body.access_token;
@@ -57,26 +63,41 @@ export class Created {
     return this.admin;
   }
 
-  /** POST /auth/register; a created account is remembered for the clean-up before anything else. */
+  /**
+   * POST /auth/register, then the link in the mail (POST /auth/verify), as a person signs up: `res` is
+   * the verification's answer. A created account is remembered for the clean-up before anything else.
+   */
   async signUp(fields: Record<string, unknown> = {}): Promise<{ res: ApiResponse; account: Account }> {
+    const { verificationToken } = this.target;
+    if (!verificationToken) throw new Error('signing up needs a mailbox to read the link from (a local target)');
     const email = (fields.email as string) ?? newEmail();
-    const res = await this.client().post('/auth/register', { email, password: PASSWORD, name: 'Acceptance Test', ...fields });
-    const account = {
-      id: res.body?.user?.user_id,
-      email,
-      username: fields.username as string | undefined,
-      password: PASSWORD,
-      token: res.body?.access_token,
-      refreshToken: res.body?.refresh_token,
-    };
-    if (res.status === 201) this.accounts.set(account.id, account);
-    return { res, account };
+    const registered = await this.client().post('/auth/register', { email, password: PASSWORD, name: 'Acceptance Test', ...fields });
+    expect(registered.status, registered.text).toBe(202);
+    const res = await this.client().post('/auth/verify', { token: await verificationToken(email) });
+    return { res, account: this.remember(res, email, fields.username as string | undefined) };
   }
 
-  async register(fields: Record<string, unknown> = {}): Promise<Account> {
-    const { res, account } = await this.signUp(fields);
-    expect(res.status, res.text).toBe(201);
+  private remember(res: ApiResponse, email: string, username: string | undefined): Account {
+    const account = { id: res.body?.user?.user_id, email, username, password: PASSWORD, token: res.body?.access_token, refreshToken: res.body?.refresh_token };
+    if (res.status === 200) this.accounts.set(account.id, account);
     return account;
+  }
+
+  /** An account, signed in: signed up through the mail where the target has a mailbox, else made by the admin (POST /users with a password). */
+  async register(fields: Record<string, unknown> = {}): Promise<Account> {
+    if (this.target.verificationToken) {
+      const { res, account } = await this.signUp(fields);
+      expect(res.status, res.text).toBe(200);
+      return account;
+    }
+    const adminToken = await this.adminToken();
+    if (!adminToken) throw new Error('test:deployed needs ADMIN_EMAIL and ADMIN_PASSWORD (and ADMIN_TOTP_SECRET) to make its accounts');
+    const email = (fields.email as string) ?? newEmail();
+    const made = await this.client().post('/users', { email, password: PASSWORD, name: 'Acceptance Test', ...fields }, { token: adminToken });
+    expect(made.status, made.text).toBe(201);
+    const res = await signIn(this.client(), { email });
+    expect(res.status, res.text).toBe(200);
+    return this.remember(res, email, fields.username as string | undefined);
   }
 
   /**

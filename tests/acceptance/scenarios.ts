@@ -46,14 +46,13 @@ export function acceptanceScenarios(target: Target) {
   afterAll(() => created.cleanUp());
 
   describe('accounts', () => {
-    it('registers, signs in by email (any case) and by username, and reads /me', async () => {
+    it.runIf(target.verificationToken)('signs up through the mailed link, signs in by email (any case) and by username, and reads /me', async () => {
       const [username, email] = [unique(), newEmail()];
       const { res, account } = await created.signUp({ email, username, name: 'Ada Acceptance' });
-      expect(res.status, res.text).toBe(201);
+      expect(res.status, res.text).toBe(200);
       expect(res.body.user).toMatchObject({ email, username, name: 'Ada Acceptance', role: 'user', version: 1 });
       expect(res.body).toMatchObject({ token_type: 'Bearer', access_token: expect.any(String), refresh_token: expect.any(String) });
       expect(res.text).not.toContain(PASSWORD);
-      expect((await api().follow(res, { token: account.token })).body.user_id).toBe(account.id);
 
       const byEmail = await signIn(api(), { email: email.toUpperCase() });
       expect(byEmail.status).toBe(200);
@@ -376,16 +375,17 @@ export function acceptanceScenarios(target: Target) {
     });
 
     it('throttles one key flooding past the usage plan’s burst of 60: 429 with Retry-After', async () => {
-      // 120 requests, 25 at a time, to a route that answers without touching the table (401): twice the
-      // burst, sent faster than the plan's 30 a second refill it, and few enough to go at once under the
-      // deployed run's pace (half the WAF's per-address limit a minute).
+      // 120 requests, all at once, to a route that answers without touching the table (401): twice the
+      // burst, arriving together however slow the answers are (on a busy machine 25 at a time came
+      // slower than the plan's 30 a second refill), and few enough to go at once under the deployed
+      // run's pace (a fifth of the WAF's per-address limit a minute).
       const flood = 120;
       await target.room?.(flood);
       const statuses: number[] = [];
       const throttled: ApiResponse[] = [];
       const next = { index: 0 };
       await Promise.all(
-        Array.from({ length: 25 }, async () => {
+        Array.from({ length: flood }, async () => {
           while (next.index++ < flood) {
             const res = await api().send('GET', '/me');
             statuses.push(res.status);

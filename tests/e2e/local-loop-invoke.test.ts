@@ -55,7 +55,7 @@ describe('npm run invoke', () => {
       body: { key: 'settings/theme', value: { mode: 'light' } },
     });
     const registered = await invoke(['POST /auth/register'], localDynamo); // a handler that itself creates an account
-    expect(registered.stdout).toContain('"statusCode": 201');
+    expect(registered.stdout).toContain('"statusCode": 202');
 
     expect((await localClient(endpoint).send(new ScanCommand({ TableName: table }))).Count).toBe(0);
     const tablesAfter = (await localClient(endpoint).send(new ListTablesCommand({}))).TableNames ?? [];

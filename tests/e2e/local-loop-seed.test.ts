@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { ScanCommand } from '@aws-sdk/client-dynamodb';
 import { describe, expect, it } from 'vitest';
+import { cdkJsonConfig } from '../../infra/config.ts';
 import { localClient } from '../../tools/local/dynamodb.ts';
 import { defined } from '../../tools/values.ts';
 import { useGateway } from '../support/api.ts';
@@ -32,7 +33,8 @@ function run(script: string, args: string[] = [], shell: Record<string, string> 
   return new Promise<{ code: number | null; stdout: string; stderr: string }>((done) => child.once('close', (code) => done({ code, stdout, stderr })));
 }
 
-const gateway = useGateway();
+// As npm start runs it: admin routes without a second factor (ADMIN_MFA_REQUIRED=false), so the seeded admin reads /users.
+const gateway = useGateway({}, { limits: { ...cdkJsonConfig(), adminMfaRequired: false } });
 const itemCount = async () => (await localClient(endpoint).send(new ScanCommand({ TableName: table, Select: 'COUNT' }))).Count;
 
 describe('npm run seed', () => {

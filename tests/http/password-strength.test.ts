@@ -16,7 +16,7 @@ describe('a guessable password', () => {
     expect(res.status).toBe(400);
     expect(res.headers.get('content-type')).toBe('application/problem+json');
     expect(res.body.errors).toEqual([refusal]);
-    expect((await api().post('/auth/register', { email, password: PASSWORD, name: 'Sam' })).status).toBe(201); // the email was not taken
+    expect((await api().post('/auth/register', { email, password: PASSWORD, name: 'Sam' })).status).toBe(202); // the same address signs up with a strong one
   });
 
   it("is refused when it is made of the account's own name or email", async () => {

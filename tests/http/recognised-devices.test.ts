@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { ACCOUNT_INTERVAL_MS, ACCOUNT_SLOW_AFTER, REFUSED } from '../../shared/domain/sign-in.ts';
-import { PASSWORD, uniqueEmail } from '../support/accounts.ts';
+import { PASSWORD, registerUser, uniqueEmail } from '../support/accounts.ts';
 import { type ApiResponse, useGateway } from '../support/api.ts';
 import { scanTable } from '../support/table.ts';
 
@@ -14,13 +14,11 @@ const api = () => gateway.api;
 const WRONG = 'Wrong-Password-1';
 const ATTACKERS = Array.from({ length: 10 }, (_, i) => `127.0.0.${i + 2}`);
 
-/** Signs up and returns the account with the device token its sign-up gave. */
+/** Signs up and returns the account with the device token its verification gave. */
 async function owner() {
-  const email = uniqueEmail('owner');
-  const res = await api().post('/auth/register', { email, password: PASSWORD, name: 'Owner' });
-  expect(res.status, res.text).toBe(201);
-  expect(res.body.device_token).toMatch(/^[\w-]{43}$/);
-  return { email, id: res.body.user.user_id as string, deviceToken: res.body.device_token as string, token: res.body.access_token as string };
+  const account = await registerUser(api(), { email: uniqueEmail('owner'), name: 'Owner' });
+  expect(account.deviceToken).toMatch(/^[\w-]{43}$/);
+  return account;
 }
 
 /**

@@ -171,7 +171,7 @@ describe('a user and their own profile', () => {
     const user = await registerUser(api());
     const newEmail = uniqueEmail('moved');
     expect((await api().put(`/users/${user.id}`, { email: newEmail, current_password: PASSWORD }, { token: user.token })).status).toBe(200);
-    expect((await api().post('/auth/login', { email: newEmail, password: PASSWORD })).status).toBe(200);
+    expect((await api().post('/auth/login', { email: newEmail, password: PASSWORD, device_token: user.deviceToken })).status).toBe(200);
     // The new address is taken: a sign-up with it only tells its owner someone tried.
     expect((await api().post('/auth/register', { email: newEmail, password: PASSWORD, name: 'X' })).status).toBe(202);
     expect((await mailbox().waitFor(newEmail)).map((mail) => mail.subject)).toEqual(['Someone tried to sign up with your address']);

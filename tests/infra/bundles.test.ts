@@ -34,6 +34,7 @@ async function environment(changed = template) {
     template: changed,
     assemblyDir,
     dynamoEndpoint: inject('dynamoEndpoint'),
+    mailEndpoint: inject('mailEndpoint'),
     names: { [logicalId('AWS::DynamoDB::Table', 'Table')]: defined(process.env.TABLE_NAME, 'TABLE_NAME (set by tests/support/env.ts)') },
     secrets: {
       [logicalId('AWS::SecretsManager::Secret', 'AppSecret')]: defined(process.env.APP_SECRET, 'APP_SECRET (set by tests/support/env.ts)'),

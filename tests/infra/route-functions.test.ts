@@ -60,6 +60,15 @@ describe('functions', () => {
         .map((s: { Resource: unknown }) => JSON.stringify(s.Resource));
       const expected = [...(route.data !== 'none' ? ['AppSecret'] : []), ...(route.consoleApiKey ? ['ApiKeySecret'] : [])];
       expect(secretsRead.map((r: string) => defined(/AppSecret|ApiKeySecret/.exec(r), `a secret in ${r}`)[0]).sort()).toEqual(expected.sort());
+      // Mail: ses:SendEmail on the sender's identity only, and only where a route of the function sends mail.
+      const sends = statements.filter((s: { Action: string | string[] }) => [s.Action].flat().some((a: string) => a.startsWith('ses:')));
+      const mails = allRoutes.some(([, r]) => r.entry === route.entry && r.mail);
+      expect(sends.length, `${route.entry} sends mail`).toBe(mails ? 1 : 0);
+      for (const s of sends) {
+        expect([s.Action].flat()).toEqual(['ses:SendEmail']);
+        expect(JSON.stringify(s.Resource)).toMatch(/":ses:".*":identity\/example\.com"/); // the test context's mailIdentity
+      }
+      if (mails) expect(fn.Properties.Environment.Variables.MAIL_FROM, route.entry).toBeDefined();
       for (const s of statements) {
         if ([s.Resource].flat().includes('*')) expect([s.Action].flat().every((a: string) => a.startsWith('xray:'))).toBe(true);
       }

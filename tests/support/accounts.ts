@@ -5,6 +5,7 @@ import { hashPassword } from '../../shared/crypto/passwords.ts';
 import { totps } from '../../shared/db/factors.ts';
 import { users } from '../../shared/db/users.ts';
 import type { Api } from './api.ts';
+import type { CallOptions } from './http-client.ts';
 import { mailbox } from './mailbox.ts';
 
 export const PASSWORD = 'Correct-Horse-9';
@@ -16,6 +17,8 @@ export interface Account {
   email: string;
   token: string;
   refreshToken: string;
+  /** The device token the verifying sign-in gave this client. */
+  deviceToken: string;
 }
 
 /** The token of the newest sign-up link mailed to `email`, once `count` mails have arrived there. */
@@ -27,15 +30,24 @@ export async function verificationToken(email: string, count = 1): Promise<strin
   return token;
 }
 
-/** Signs a user up as a person does: registers, reads the link in the mail, verifies; returns its id and tokens. */
-export async function registerUser(api: Api, fields: Record<string, unknown> = {}): Promise<Account> {
+/**
+ * Signs a user up as a person does: registers, reads the link in the mail, verifies (with `client`'s
+ * headers and address, as the browser that follows the link); returns its id and tokens.
+ */
+export async function registerUser(api: Api, fields: Record<string, unknown> = {}, client: Pick<CallOptions, 'headers' | 'from'> = {}): Promise<Account> {
   const email = (fields.email as string) ?? uniqueEmail();
   const before = (await mailbox().received(email)).length;
-  const res = await api.post('/auth/register', { email, password: PASSWORD, name: 'Test User', ...fields });
+  const res = await api.post('/auth/register', { email, password: PASSWORD, name: 'Test User', ...fields }, client);
   expect(res.status, res.text).toBe(202);
-  const verified = await api.post('/auth/verify', { token: await verificationToken(email, before + 1) });
+  const verified = await api.post('/auth/verify', { token: await verificationToken(email, before + 1) }, client);
   expect(verified.status, verified.text).toBe(200);
-  return { id: verified.body.user.user_id, email, token: verified.body.access_token, refreshToken: verified.body.refresh_token };
+  return {
+    id: verified.body.user.user_id,
+    email,
+    token: verified.body.access_token,
+    refreshToken: verified.body.refresh_token,
+    deviceToken: verified.body.device_token,
+  };
 }
 
 /**
@@ -47,7 +59,7 @@ export async function signInAdmin(api: Api, { withFactor = true } = {}): Promise
   await users.create({ email, name: 'Admin', role: 'admin' }, await hashPassword(PASSWORD));
   const res = await api.post('/auth/login', { email, password: PASSWORD });
   expect(res.status, res.text).toBe(200);
-  const account = { id: res.body.user.user_id, email, token: res.body.access_token, refreshToken: res.body.refresh_token };
+  const account = { id: res.body.user.user_id, email, token: res.body.access_token, refreshToken: res.body.refresh_token, deviceToken: res.body.device_token };
   if (!withFactor) return account;
   const totpSecret = new Secret({ size: 20 }).base32;
   await totps.startPending(account.id, totpSecret);

@@ -3,7 +3,7 @@
  * (tools/local/mail.ts), never from the code that sent it. Addresses are unique per test, so a test
  * sees only its own mail.
  */
-import { expect } from 'vitest';
+import { vi } from 'vitest';
 import { defined } from '../../tools/values.ts';
 
 export interface ReceivedMail {
@@ -48,8 +48,15 @@ export function mailbox(endpoint = defined(process.env.AWS_ENDPOINT_URL_SESV2, '
     received,
     /** Waits until `address` has received `count` mails (the mail is sent while the request runs, but never assume when). */
     async waitFor(address: string, count = 1): Promise<ReceivedMail[]> {
-      await expect.poll(async () => (await received(address)).length, { message: `${count} mail(s) to ${address}` }).toBeGreaterThanOrEqual(count);
-      return received(address);
+      // vi.waitFor, not expect.poll: accounts are also made in beforeAll, outside any test.
+      return vi.waitFor(
+        async () => {
+          const mails = await received(address);
+          if (mails.length < count) throw new Error(`${count} mail(s) to ${address}; ${mails.length} so far`);
+          return mails;
+        },
+        { timeout: 30_000, interval: 50 },
+      );
     },
   };
 }

@@ -5,8 +5,9 @@
  * {{USER_PASSWORD}}, {{REFRESH_TOKEN}} and {{SESSION_ID}} (its session), {{PAYMENT_ID}} (a pending payment of the user), {{RECORD_ID}} and
  * {{RECORD_PHONE}} (a record of the user), {{NEW_PHONE}} (a phone without one), {{UNIQUE}}, {{ADMIN_TOTP_CODE}} (the admin has an
  * authenticator on) and {{MFA_CHALLENGE}} (the admin's open sign-in challenge), {{PENDING_TOTP_CODE}} (the user's pending one),
- * {{PASSKEY_ID}} (the user's passkey), {{SIGN_IN_*}} (its assertion of an open passkey sign-in challenge) and {{NEW_PASSKEY_*}} (a
- * new credential for an open registration challenge of the user), made by a software authenticator for the public URL. The user owns the
+ * {{SIGNUP_TOKEN}} (the link token of a pending sign-up), {{PASSKEY_ID}} (the user's passkey), {{SIGN_IN_*}} (its assertion of an
+ * open passkey sign-in challenge) and {{NEW_PASSKEY_*}} (a new credential for an open registration challenge of the user), made by
+ * a software authenticator for the public URL. The user owns the
  * key-value entry `settings/theme`. `fillSampleEvent` makes a fresh sample user and
  * admin session to fill them, so every sample runs as it is against any table.
  */
@@ -17,6 +18,7 @@ import { Secret, TOTP } from 'otpauth';
 import { env } from '../../shared/config/index.ts';
 import { hashPassword } from '../../shared/crypto/passwords.ts';
 import { newRefreshToken, signAccessToken } from '../../shared/crypto/tokens.ts';
+import { claims } from '../../shared/db/claims.ts';
 import { mfaChallenges, totps } from '../../shared/db/factors.ts';
 import { passkeys, webauthnChallenges } from '../../shared/db/passkeys.ts';
 import { sessions } from '../../shared/db/sessions.ts';
@@ -92,6 +94,7 @@ export async function samplePlaceholders(apiKey: string, publicUrl = env.publicU
   await totps.acceptStep(admin.user_id, 0, true);
   const challenge = newRefreshToken(admin.user_id);
   await mfaChallenges.create(admin.user_id, challenge, false);
+  const signUpToken = await claims.create({ email: `sample-signup-${unique}@example.com`, name: 'Sample Sign-up' }, passwordHash);
   const codeNow = (secret: string) => new TOTP({ secret: Secret.fromBase32(secret) }).generate();
   const caller = { id: user.user_id, role: 'user' as const, sessionId: 'sample' };
   const payment = await createPayment(
@@ -127,6 +130,7 @@ export async function samplePlaceholders(apiKey: string, publicUrl = env.publicU
     ADMIN_TOTP_CODE: codeNow(adminSecret),
     MFA_CHALLENGE: challenge,
     PENDING_TOTP_CODE: codeNow(userSecret),
+    SIGNUP_TOKEN: signUpToken,
     ...(await samplePasskeys(user.user_id, publicUrl)),
   };
 }
@@ -169,6 +173,7 @@ interface Sample {
 
 const SAMPLES: Partial<Record<RouteId, Sample>> = {
   'auth.register': { body: { ...routes['auth.register'].requestExample, email: 'jane.{{UNIQUE}}@example.com', username: 'jane_{{UNIQUE}}' } },
+  'auth.verify': { body: { token: '{{SIGNUP_TOKEN}}' } },
   'auth.login': { body: { email: '{{USER_EMAIL}}', password: '{{USER_PASSWORD}}' } },
   'auth.token': { body: { refresh_token: '{{REFRESH_TOKEN}}' } },
   'auth.loginMfa': { body: { challenge: '{{MFA_CHALLENGE}}', code: '{{ADMIN_TOTP_CODE}}' } },

@@ -47,6 +47,11 @@ export async function startLambdaEnvironment(options: {
   /** The cloud assembly directory the template's asset paths are relative to. */
   assemblyDir: string;
   dynamoEndpoint: string;
+  /**
+   * The local SES, for the functions the template gives a sender (MAIL_FROM); its IAM grant
+   * (ses:SendEmail on the identity) is checked by tests/infra/route-functions.test.ts, not here.
+   */
+  mailEndpoint?: string;
   /** Physical names by logical id (the table's real name in DynamoDB Local); others are their logical id. */
   names?: Record<string, string>;
   /** Secret values by the secret's logical id. */
@@ -91,6 +96,7 @@ export async function startLambdaEnvironment(options: {
     // The two places this machine differs from Lambda: DynamoDB's endpoint is the IAM proxy, and the
     // extension's port (2773 inside every sandbox) is wherever the shared emulation listens.
     AWS_ENDPOINT_URL_DYNAMODB: proxy.endpoint,
+    ...(options.mailEndpoint && fn.environment.MAIL_FROM !== undefined && { AWS_ENDPOINT_URL_SESV2: options.mailEndpoint }),
     PARAMETERS_SECRETS_EXTENSION_HTTP_PORT: String(extension.port),
     ...lambdaDefinedVariables({
       functionName: fn.functionName,
