@@ -1367,6 +1367,8 @@ export interface operations {
           password: string;
           /** @description The device_token an earlier sign-in to this account gave this client */
           device_token?: string;
+          /** @description With an authenticator on: its code now, checked with the password in this one request (no challenge), counted apart from password attempts, so failures elsewhere never slow it */
+          totp_code?: string;
         } & (unknown | unknown);
       };
     };

@@ -1,16 +1,18 @@
 /** Sign-in, token refresh and sign-out (seed 003's flows, with rotation and attempt limits); verifying a sign-up signs in. */
 
+import { verifyPassword } from '../crypto/passwords.ts';
 import { ACCESS_TOKEN_SECONDS, newRefreshToken, refreshTokenUser, signAccessToken } from '../crypto/tokens.ts';
 import { devices } from '../db/devices.ts';
 import { mfaChallenges } from '../db/factors.ts';
-import { attemptsSubject } from '../db/login-attempts.ts';
+import { attemptsSubject, loginAttempts } from '../db/login-attempts.ts';
 import { passkeys } from '../db/passkeys.ts';
 import { type Session, type SignInOrigin, sessions, toPublicSession } from '../db/sessions.ts';
 import { OwnerGone } from '../db/user-partition.ts';
 import { toPublicUser, type User, users } from '../db/users.ts';
 import { coarseNetwork, describeDevice, type SignInMethod } from '../domain/device.ts';
+import { REFUSED } from '../domain/sign-in.ts';
 import type { Caller, Login } from '../domain/user.ts';
-import { NotAuthenticated, NotFound } from '../errors.ts';
+import { NotAuthenticated, NotFound, RateLimited } from '../errors.ts';
 import type { MfaBody } from '../schemas/factors.ts';
 import type { AssertionJson } from '../schemas/passkeys.ts';
 import { factorsOf, useRecoveryCode, useTotpCode } from './factors.ts';
@@ -69,7 +71,8 @@ const INVALID_LOGIN = 'The email, username or password is incorrect.';
  * device's own record when the client carries its device token: see domain/sign-in.ts for the limits.
  * An account with a second factor gets a challenge instead of tokens.
  */
-export async function login({ by, identifier, password, deviceToken }: Login, client: ClientContext) {
+export async function login({ by, identifier, password, deviceToken, totpCode }: Login, client: ClientContext) {
+  if (totpCode !== undefined) return loginWithCode({ by, identifier, password, totpCode }, client);
   const { sourceIp } = client;
   const userId = await users.idBy(by, identifier);
   const subject = userId ? attemptsSubject.user(userId) : await attemptsSubject.unknown(`${by}:${identifier}`);
@@ -93,6 +96,28 @@ export async function login({ by, identifier, password, deviceToken }: Login, cl
   }
   const recognisedDevice = checked.recognised ? deviceToken : undefined;
   return orGone(signedIn(account, originOf(client, 'password'), { recognisedDevice, notify: true }));
+}
+
+/**
+ * A sign-in that proves both factors at once, password and authenticator code, so an owner of an
+ * account with a second factor is never slowed by failures of others (issue 22). Its attempts are
+ * counted apart from password attempts (the CODE# counters): per network before anything is checked
+ * (5 failures lock that network out of this path), and per account only once the password proved
+ * right, for the code; so an attacker who lacks the password cannot touch the account-wide counter
+ * of this path, and one who has it gets the same code budget as the challenge step. Password
+ * guessing gains nothing here: a right password with a wrong code answers the same 401 as anything
+ * else, after the same bcrypt work.
+ */
+async function loginWithCode({ by, identifier, password, totpCode }: Required<Omit<Login, 'deviceToken'>>, client: ClientContext) {
+  const userId = await users.idBy(by, identifier);
+  const subject = userId ? attemptsSubject.user(userId) : await attemptsSubject.unknown(`${by}:${identifier}`);
+  const [source, user] = await Promise.all([loginAttempts.claimSource(subject, client.sourceIp, 'CODE#'), userId ? users.get(userId) : undefined]);
+  if ('refused' in source) throw new RateLimited(REFUSED.source, undefined, source.retryAfter);
+  if (!(await verifyPassword(password, user?.password_hash)) || !user) throw new NotAuthenticated(INVALID_LOGIN);
+  const account = await loginAttempts.claimAccount(subject, 'CODE#');
+  if ('refused' in account || !(await useTotpCode(user.user_id, totpCode))) throw new NotAuthenticated(INVALID_LOGIN);
+  await Promise.all([loginAttempts.giveBack(source), loginAttempts.giveBack(account)]);
+  return orGone(signedIn(user, originOf(client, 'password+totp'), { notify: true }));
 }
 
 const CHALLENGE_OVER = 'The sign-in challenge has expired, was used or had too many wrong codes; sign in again.';

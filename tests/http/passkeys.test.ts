@@ -9,6 +9,7 @@ import { REFUSED } from '../../shared/domain/sign-in.ts';
 import { SoftwareAuthenticator } from '../../tools/local/software-authenticator.ts';
 import { PASSWORD, registerUser, signInAdmin } from '../support/accounts.ts';
 import { type Api, useGateway } from '../support/api.ts';
+import { enrolTotp, nextCode } from '../support/totp.ts';
 
 const gateway = useGateway({}, {}, { selfOrigin: true });
 const api = () => gateway.api;
@@ -205,30 +206,40 @@ describe('passkeys', () => {
   });
 });
 
-describe('an attacker rotating ten addresses against the email of an account with a passkey', () => {
-  it('cannot slow its owner: the passkey signs in, and confirms a new password, at the first try', async () => {
+/** Wrong passwords for `email` every 50 ms, from ten addresses in turn, until the account is slowed; then `owner` acts, and the attack stops. */
+async function whileAttacked(email: string, owner: () => Promise<void>) {
+  let stopped = false;
+  let slowed = false;
+  const attack = (async () => {
+    const inFlight: Promise<unknown>[] = [];
+    for (let i = 0; !stopped; i++) {
+      const from = `127.0.0.${(i % 10) + 2}`;
+      inFlight.push(
+        api()
+          .post('/auth/login', { email, password: 'Wrong-Password-1' }, { from })
+          .then((res) => {
+            if (res.status === 429 && res.body.detail === REFUSED.account) slowed = true;
+          }),
+      );
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    await Promise.all(inFlight);
+  })();
+  try {
+    await expect.poll(() => slowed, { timeout: 120_000, interval: 100 }).toBe(true);
+    await owner();
+  } finally {
+    stopped = true;
+    await attack;
+  }
+}
+
+describe('an attacker rotating ten addresses against the email of an account with a second factor', () => {
+  it('cannot slow an owner with a passkey: it signs in, and confirms a new password, at the first try', async () => {
     const user = await registerUser(api());
     const authenticator = new SoftwareAuthenticator(origin());
     await addPasskey(user.token, authenticator);
-    let stopped = false;
-    let slowed = false;
-    const attack = (async () => {
-      const inFlight: Promise<unknown>[] = [];
-      for (let i = 0; !stopped; i++) {
-        const from = `127.0.0.${(i % 10) + 2}`;
-        inFlight.push(
-          api()
-            .post('/auth/login', { email: user.email, password: 'Wrong-Password-1' }, { from })
-            .then((res) => {
-              if (res.status === 429 && res.body.detail === REFUSED.account) slowed = true;
-            }),
-        );
-        await new Promise((resolve) => setTimeout(resolve, 50));
-      }
-      await Promise.all(inFlight);
-    })();
-    try {
-      await expect.poll(() => slowed, { timeout: 120_000, interval: 100 }).toBe(true);
+    await whileAttacked(user.email, async () => {
       // Every password client is slowed now; the passkey is not.
       const signedIn = await api().post('/auth/passkey', { credential: authenticator.get(await signInOptions()) }, { from: '127.0.0.50' });
       expect(signedIn.status, signedIn.text).toBe(200);
@@ -239,10 +250,36 @@ describe('an attacker rotating ten addresses against the email of an account wit
         { token: signedIn.body.access_token, from: '127.0.0.50' },
       );
       expect(changed.status, changed.text).toBe(200);
-    } finally {
-      stopped = true;
-      await attack;
-    }
+    });
+  });
+
+  it('cannot slow an owner with an authenticator on a new device: password and code in one request sign in at the first try', async () => {
+    const user = await registerUser(api());
+    const { secret } = await enrolTotp(api(), user.token);
+    await whileAttacked(user.email, async () => {
+      // The password alone is slowed like everyone's…
+      const alone = await api().post('/auth/login', { email: user.email, password: PASSWORD }, { from: '127.0.0.60' });
+      expect(alone.status).toBe(429);
+      // …but with the code it is judged apart: in at the first try, both factors proven.
+      const signedIn = await api().post('/auth/login', { email: user.email, password: PASSWORD, totp_code: await nextCode(secret) }, { from: '127.0.0.61' });
+      expect(signedIn.status, signedIn.text).toBe(200);
+      const sessions = await api().get('/me/sessions', { token: signedIn.body.access_token });
+      expect(sessions.body.items.find((s: { current: boolean }) => s.current).method).toBe('password+totp');
+    });
+    // A wrong code with the right password, and a right code with a wrong password, answer alike; a used code is refused.
+    const code = await nextCode(secret);
+    const wrongCode = await api().post(
+      '/auth/login',
+      { email: user.email, password: PASSWORD, totp_code: code === '000000' ? '111111' : '000000' },
+      { from: '127.0.0.62' },
+    );
+    const wrongPassword = await api().post('/auth/login', { email: user.email, password: 'Wrong-Password-1', totp_code: code }, { from: '127.0.0.63' });
+    expect([wrongCode.status, wrongPassword.status]).toEqual([401, 401]);
+    expect(wrongCode.body.detail).toBe(wrongPassword.body.detail);
+    // Five failures on this path lock that network out of it (per network, never the account).
+    for (let i = 0; i < 4; i++)
+      await api().post('/auth/login', { email: user.email, password: 'Wrong-Password-1', totp_code: '123456' }, { from: '127.0.0.63' });
+    expect((await api().post('/auth/login', { email: user.email, password: PASSWORD, totp_code: code }, { from: '127.0.0.63' })).status).toBe(429);
   });
 });
 
