@@ -102,7 +102,10 @@ function passkeyRow(passkey) {
   const actions = document.createElement('span');
   actions.className = 'row-actions';
   actions.append(rename, remove);
-  return row(passkey.name, when(passkey.created_at), passkey.last_used_at ? when(passkey.last_used_at) : 'Never', actions);
+  const dates = document.createElement('span');
+  dates.className = 'dates';
+  dates.append(`Added ${day(passkey.created_at)}`, document.createElement('br'), passkey.last_used_at ? `Used ${when(passkey.last_used_at)}` : 'Never used');
+  return row(passkey.name, dates, actions);
 }
 
 async function loadPasskeys() {
