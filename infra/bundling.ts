@@ -26,6 +26,6 @@ export const copyStaticFiles: ICommandHooks = {
   afterBundling: (inputDir, outputDir) => [
     `mkdir -p "${outputDir}/web/vendor"`,
     `cp -r "${inputDir}/web/console" "${inputDir}/web/docs" "${outputDir}/web/"`,
-    ...Object.entries(VENDOR_FILES).map(([name, source]) => `cp "${inputDir}/node_modules/${source}" "${outputDir}/web/vendor/${name}"`),
+    ...VENDOR_FILES.map((file) => `cp "${inputDir}/node_modules/${file}" "${outputDir}/web/vendor/"`),
   ],
 };

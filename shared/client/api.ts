@@ -52,7 +52,7 @@ export interface paths {
     put?: never;
     /**
      * Confirm a sign-up with the token from its mail: creates the account and signs in
-     * @description Send the token of the link mailed by POST /auth/register (the part after `#verify=`). The account is created with its email verified (`email_verified_at`) and signed in: the answer carries the profile and a token pair. The token works once. An unknown, used or expired token, or an address that has been verified by someone else meanwhile, answers 400 (`invalid or expired link`): sign up again. A username taken meanwhile answers 409.
+     * @description Send the token of the link mailed by POST /auth/register (the part after `#verify=`). The account is created with its email verified (`email_verified_at`) and signed in: the answer carries the profile and a token pair. The token works once. An unknown, used or expired token, or an address that has been verified by someone else meanwhile, answers 422 (`invalid or expired link`): sign up again. A username taken meanwhile answers 409.
      */
     post: operations['auth.verify'];
     delete?: never;
@@ -256,7 +256,7 @@ export interface paths {
     put?: never;
     /**
      * Turn the authenticator on with its current code: answers ten recovery codes, shown once
-     * @description Confirms the pending authenticator with the code it shows now. From then on, signing in needs a code after the password (POST /auth/login/mfa). Answers ten recovery codes, shown this once and stored only as keyed hashes: each signs in once in place of a code. A wrong code answers 400 and leaves the authenticator pending.
+     * @description Confirms the pending authenticator with the code it shows now. From then on, signing in needs a code after the password (POST /auth/login/mfa). Answers ten recovery codes, shown this once and stored only as keyed hashes: each signs in once in place of a code. A wrong code (or no authenticator pending) answers 422 and leaves the authenticator pending.
      */
     post: operations['me.totpConfirm'];
     delete?: never;
@@ -1266,6 +1266,23 @@ export interface operations {
            *       "title": "Unsupported Media Type",
            *       "status": 415,
            *       "detail": "Send the body as application/json."
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Well-formed but unprocessable */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "about:blank",
+           *       "title": "Unprocessable Content",
+           *       "status": 422,
+           *       "detail": "This Idempotency-Key was used with a different request body."
            *     }
            */
           'application/problem+json': components['schemas']['Problem'];
@@ -3901,6 +3918,23 @@ export interface operations {
            *       "title": "Unsupported Media Type",
            *       "status": 415,
            *       "detail": "Send the body as application/json."
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Well-formed but unprocessable */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "about:blank",
+           *       "title": "Unprocessable Content",
+           *       "status": 422,
+           *       "detail": "This Idempotency-Key was used with a different request body."
            *     }
            */
           'application/problem+json': components['schemas']['Problem'];
@@ -8131,6 +8165,7 @@ export interface operations {
         'application/json': {
           /** Format: uuid */
           user_id?: string;
+          /** @description Above 0, as a JSON number or a decimal string, with at most the decimals of its currency and at most 10^15 of its minor units (`x-money`); an update is checked as the amount and currency the payment ends up with */
           amount: number | string;
           /** @enum {string} */
           currency:
@@ -8302,9 +8337,9 @@ export interface operations {
           payment_method: 'Credit Card' | 'Debit Card' | 'Prepaid Card';
           /** @description 12-19 digits, spaces and dashes allowed between them, passing the Luhn check, in a network’s IIN range and length (`x-card-networks`) */
           card_no: string;
-          /** @description YYYY-MM-DD (the day is ignored) or MM/YY, not before the current month */
+          /** @description YYYY-MM-DD (the day is ignored) or MM/YY (20YY), not before the current month (`x-minimum-month`) */
           card_expiry: string;
-          /** @description 3 digits, 4 for American Express */
+          /** @description 3 digits, 4 for American Express: as many as `x-cvc-digits` gives for the network of `card_no` */
           card_cvc: string;
           /**
            * @default pending
@@ -9147,6 +9182,7 @@ export interface operations {
          *     }
          */
         'application/json': {
+          /** @description Above 0, as a JSON number or a decimal string, with at most the decimals of its currency and at most 10^15 of its minor units (`x-money`); an update is checked as the amount and currency the payment ends up with */
           amount?: number | string;
           /** @enum {string} */
           currency?:
@@ -9318,9 +9354,9 @@ export interface operations {
           payment_method?: 'Credit Card' | 'Debit Card' | 'Prepaid Card';
           /** @description 12-19 digits, spaces and dashes allowed between them, passing the Luhn check, in a network’s IIN range and length (`x-card-networks`) */
           card_no?: string;
-          /** @description YYYY-MM-DD (the day is ignored) or MM/YY, not before the current month */
+          /** @description YYYY-MM-DD (the day is ignored) or MM/YY (20YY), not before the current month (`x-minimum-month`) */
           card_expiry?: string;
-          /** @description 3 digits, 4 for American Express */
+          /** @description 3 digits, 4 for American Express: as many as `x-cvc-digits` gives for the network of `card_no` */
           card_cvc?: string;
           /** @enum {string} */
           status?: 'pending' | 'completed' | 'failed' | 'refunded';
@@ -12417,7 +12453,16 @@ export interface operations {
       query?: never;
       header?: never;
       path: {
-        file: 'console.js' | 'console.css' | 'passkeys.js' | 'webauthn.js' | 'docs.js' | 'swagger-ui-bundle.js' | 'swagger-ui.css';
+        file:
+          | 'console.js'
+          | 'console-security.js'
+          | 'console.css'
+          | 'docs.js'
+          | 'swagger-ui-bundle.js'
+          | 'swagger-ui.css'
+          | 'qrcode.js'
+          | 'passkeys.js'
+          | 'webauthn.js';
       };
       cookie?: never;
     };

@@ -9,7 +9,8 @@ export interface Money {
   readonly currency: string;
 }
 
-const MINOR_UNITS: Record<string, number> = {
+/** The decimals of the currencies that have other than 2 (ISO 4217); the OpenAPI document's `x-money`. */
+export const MINOR_UNITS: Record<string, number> = {
   ...Object.fromEntries('BIF CLP DJF GNF ISK JPY KMF KRW PYG RWF UGX UYI VND VUV XAF XOF XPF'.split(' ').map((c) => [c, 0])),
   ...Object.fromEntries('BHD IQD JOD KWD LYD OMR TND'.split(' ').map((c) => [c, 3])),
   CLF: 4,

@@ -96,9 +96,10 @@ export const meRoutes = {
     entry: 'functions/me/totp-confirm.ts',
     auth: 'user',
     data: 'write',
+    errors: [422],
     summary: 'Turn the authenticator on with its current code: answers ten recovery codes, shown once',
     description:
-      'Confirms the pending authenticator with the code it shows now. From then on, signing in needs a code after the password (POST /auth/login/mfa). Answers ten recovery codes, shown this once and stored only as keyed hashes: each signs in once in place of a code. A wrong code answers 400 and leaves the authenticator pending.',
+      'Confirms the pending authenticator with the code it shows now. From then on, signing in needs a code after the password (POST /auth/login/mfa). Answers ten recovery codes, shown this once and stored only as keyed hashes: each signs in once in place of a code. A wrong code (or no authenticator pending) answers 422 and leaves the authenticator pending.',
     requestExample: { code: '123456' },
     responseExample: {
       recovery_codes: [

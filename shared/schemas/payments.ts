@@ -16,7 +16,7 @@ import {
   hasExpired,
   luhnValid,
 } from '../domain/card.ts';
-import { CURRENCIES, isMoney, MAX_MINOR_UNITS, type Money, moneyOf } from '../domain/money.ts';
+import { CURRENCIES, isMoney, MAX_MINOR_UNITS, MINOR_UNITS, type Money, moneyOf } from '../domain/money.ts';
 import {
   DELETABLE_STATUSES,
   EDITABLE_FIELDS,
@@ -51,7 +51,10 @@ const cardNo = () =>
   );
 const cardExpiry = () =>
   z.string().check(
-    z.meta({ description: 'YYYY-MM-DD (the day is ignored) or MM/YY, not before the current month' }),
+    z.meta({
+      description: 'YYYY-MM-DD (the day is ignored) or MM/YY (20YY), not before the current month (`x-minimum-month`)',
+      'x-minimum-month': 'this month (UTC)',
+    }),
     z.regex(CARD_EXPIRY, 'Card expiry must be YYYY-MM-DD or MM/YY'),
     z.refine((s) => {
       const month = expiryMonth(s);
@@ -59,23 +62,42 @@ const cardExpiry = () =>
     }, 'The card has expired'),
   );
 const cardCvc = () =>
-  z.string().check(z.meta({ description: '3 digits, 4 for American Express' }), z.regex(/^\d{3,4}$/, 'CVC must be 3 digits (4 for American Express)'));
+  z.string().check(
+    z.meta({
+      description: '3 digits, 4 for American Express: as many as `x-cvc-digits` gives for the network of `card_no`',
+      'x-cvc-digits': { card_field: 'card_no', default: cvcLength('visa'), amex: cvcLength('amex') },
+    }),
+    z.regex(/^\d{3,4}$/, 'CVC must be 3 digits (4 for American Express)'),
+  );
+/**
+ * What the document says of an amount in its currency (`x-money`): at most the currency's decimals
+ * (ISO 4217, 2 unless listed) and at most 10^15 of its minor units.
+ */
+const MONEY = { currency_field: 'currency', max_minor_units: MAX_MINOR_UNITS, decimals: { default: 2, ...MINOR_UNITS } };
 /** A positive amount as a JSON number or a decimal string; the currency decides how many decimals (domain/money.ts). */
 const amount = () =>
-  z.union(
-    [
-      // Wide here; moneyOf applies the exact bound per currency, with its own message.
-      z.number().check(z.positive('Amount must be positive'), z.lte(1e15, 'Amount is too large')),
-      z
-        .string()
-        .check(
-          z.meta({ description: 'A decimal string above 0: up to 15 digits and 4 decimals; at most 10^15 minor units and the currency’s decimals' }),
-          z.maxLength(20, { message: 'Amount must be a positive decimal number', abort: true }),
-          z.regex(/^(?=[\d.]*[1-9])\d{1,15}(\.\d{1,4})?$/, 'Amount must be a positive decimal number'),
-        ),
-    ],
-    unlessMissing('Amount must be a positive number or a decimal string'),
-  );
+  z
+    .union(
+      [
+        // Wide here; moneyOf applies the exact bound per currency, with its own message.
+        z.number().check(z.positive('Amount must be positive'), z.lte(1e15, 'Amount is too large')),
+        z
+          .string()
+          .check(
+            z.meta({ description: 'A decimal string above 0: up to 15 digits and 4 decimals; at most 10^15 minor units and the currency’s decimals' }),
+            z.maxLength(20, { message: 'Amount must be a positive decimal number', abort: true }),
+            z.regex(/^(?=[\d.]*[1-9])\d{1,15}(\.\d{1,4})?$/, 'Amount must be a positive decimal number'),
+          ),
+      ],
+      unlessMissing('Amount must be a positive number or a decimal string'),
+    )
+    .check(
+      z.meta({
+        description:
+          'Above 0, as a JSON number or a decimal string, with at most the decimals of its currency and at most 10^15 of its minor units (`x-money`); an update is checked as the amount and currency the payment ends up with',
+        'x-money': MONEY,
+      }),
+    );
 const currency = () => z.enum(CURRENCIES as [string, ...string[]], unlessMissing('Currency must be an ISO 4217 code such as INR or USD'));
 const description = () => z.string().check(z.maxLength(255));
 

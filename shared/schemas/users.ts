@@ -29,7 +29,13 @@ export const registerBody = () => z.strictObject({ email: email(), password: pas
 
 /** Admin-created user: password optional (no login until one is set). */
 export const createUserBody = () =>
-  z.strictObject({ email: email(), name: name(), password: z.optional(password()), role: z.optional(role()), ...profileFields(), ...stepUpFields() });
+  z.strictObject({ email: email(), name: name(), password: z.optional(password()), role: z.optional(role()), ...profileFields(), ...stepUpFields() }).check(
+    // Creating an admin needs the acting admin's step-up (services/users.ts): the document says so.
+    z.meta({
+      if: { properties: { role: { const: 'admin' } }, required: ['role'] },
+      then: { anyOf: [{ required: ['current_password'] }, { required: ['totp_code'] }] },
+    }),
+  );
 
 /** Step-up (services/factors.ts): changing one's own email or password, deleting oneself, and an admin's changes to another admin. */
 const reauthentication = stepUpFields;

@@ -11,7 +11,7 @@ import { attemptsSubject } from '../db/login-attempts.ts';
 import { passkeys } from '../db/passkeys.ts';
 import { users } from '../db/users.ts';
 import type { Caller } from '../domain/user.ts';
-import { Conflict, InvalidInput, NotFound, NotPermitted } from '../errors.ts';
+import { Conflict, InvalidInput, NotFound, NotPermitted, Unprocessable } from '../errors.ts';
 import type { AssertionJson } from '../schemas/passkeys.ts';
 import { checkPassword, countedCheck } from './password-attempts.ts';
 import { verifyAssertion } from './webauthn.ts';
@@ -118,7 +118,7 @@ export async function startTotp(caller: Caller, proof: StepUpProof, sourceIp: st
 
 export async function confirmTotp(caller: Caller, code: string) {
   if (!(await useTotpCode(caller.id, code, true)))
-    throw new InvalidInput('The code does not match a pending authenticator: enter the current code, or start again with POST /me/totp.', [
+    throw new Unprocessable('The code does not match a pending authenticator: enter the current code, or start again with POST /me/totp.', [
       { path: 'body.code', message: 'Incorrect code' },
     ]);
   return { recovery_codes: await newRecoveryCodes(caller.id) };

@@ -12,14 +12,17 @@ import { type User, users } from '../db/users.ts';
 import { sourceNetwork } from '../domain/sign-in.ts';
 import { MAILS_PER_ADDRESS, SIGN_UPS_PER_NETWORK, WINDOW_SECONDS } from '../domain/sign-up.ts';
 import { normaliseEmail } from '../domain/user.ts';
-import { InvalidInput, RateLimited } from '../errors.ts';
+import { RateLimited, Unprocessable } from '../errors.ts';
 import { sendMail } from '../mail/send.ts';
 import { alreadyRegisteredMail, verificationMail } from '../mail/sign-up.ts';
 import type { RegisterBody } from '../schemas/users.ts';
 import { assertUnguessable } from './password-strength.ts';
 
-/** An unknown, used or expired link, or an address taken meanwhile: one answer for all. */
-export class InvalidLink extends InvalidInput {
+/**
+ * An unknown, used or expired link, or an address taken meanwhile: one answer for all. A 422, not a
+ * 400: the token is well-formed by the document, and what refuses it is the link's state.
+ */
+export class InvalidLink extends Unprocessable {
   constructor() {
     super('The link is invalid or has expired: sign up again to get a new one.', [{ path: 'body.token', message: 'invalid or expired link' }]);
   }

@@ -8,26 +8,23 @@ import { existsSync, readFileSync } from 'node:fs';
 const bundled = new URL('./web/', import.meta.url);
 const inBundle = existsSync(bundled);
 const webRoot = inBundle ? bundled : new URL('../../web/', import.meta.url);
-const nodeModules = new URL('../../node_modules/', import.meta.url);
-
-/** Files served from packages: by public name, their path under node_modules (the stack copies them to web/vendor/). */
-export const VENDOR_FILES = {
-  'swagger-ui-bundle.js': 'swagger-ui-dist/swagger-ui-bundle.js',
-  'swagger-ui.css': 'swagger-ui-dist/swagger-ui.css',
-  'webauthn.js': '@simplewebauthn/browser/dist/bundle/index.umd.min.js',
-} as const;
-const vendor = (name: keyof typeof VENDOR_FILES) =>
-  inBundle ? { root: new URL('./web/vendor/', import.meta.url), path: name } : { root: nodeModules, path: VENDOR_FILES[name] };
+const vendorRoot = inBundle ? new URL('./web/vendor/', import.meta.url) : new URL('../../node_modules/', import.meta.url);
+/** A file of an npm package served as is: flat in web/vendor/ in a bundle, in node_modules/ here. */
+const vendor = (path: string) => ({ root: vendorRoot, path: inBundle ? path.slice(path.lastIndexOf('/') + 1) : path });
 
 /** Every file the API serves, by public name: no path from a request ever reaches the file system. */
 export const STATIC_FILES = {
   'console.js': { root: webRoot, path: 'console/app.js', type: 'text/javascript; charset=utf-8' },
+  'console-security.js': { root: webRoot, path: 'console/security.js', type: 'text/javascript; charset=utf-8' },
   'console.css': { root: webRoot, path: 'console/app.css', type: 'text/css; charset=utf-8' },
   'docs.js': { root: webRoot, path: 'docs/init.js', type: 'text/javascript; charset=utf-8' },
+  'swagger-ui-bundle.js': { ...vendor('swagger-ui-dist/swagger-ui-bundle.js'), type: 'text/javascript; charset=utf-8' },
+  'swagger-ui.css': { ...vendor('swagger-ui-dist/swagger-ui.css'), type: 'text/css; charset=utf-8' },
+  // The console draws the QR code of an authenticator's otpauth:// URI with it, in the browser.
+  'qrcode.js': { ...vendor('qrcode-generator/dist/qrcode.js'), type: 'text/javascript; charset=utf-8' },
   'passkeys.js': { root: webRoot, path: 'console/passkeys.js', type: 'text/javascript; charset=utf-8' },
-  'swagger-ui-bundle.js': { ...vendor('swagger-ui-bundle.js'), type: 'text/javascript; charset=utf-8' },
-  'swagger-ui.css': { ...vendor('swagger-ui.css'), type: 'text/css; charset=utf-8' },
-  'webauthn.js': { ...vendor('webauthn.js'), type: 'text/javascript; charset=utf-8' },
+  // The console's passkey ceremonies (@simplewebauthn/browser, a UMD bundle defining SimpleWebAuthnBrowser).
+  'webauthn.js': { ...vendor('@simplewebauthn/browser/dist/bundle/index.umd.min.js'), type: 'text/javascript; charset=utf-8' },
   'console.html': { root: webRoot, path: 'console/index.html', type: 'text/html; charset=utf-8' },
   'docs.html': { root: webRoot, path: 'docs/index.html', type: 'text/html; charset=utf-8' },
 } as const;
@@ -36,13 +33,22 @@ export type StaticFile = keyof typeof STATIC_FILES;
 /** What GET /assets/{file} serves: the console's and the docs' scripts and styles. */
 export const ASSETS = [
   'console.js',
+  'console-security.js',
   'console.css',
-  'passkeys.js',
-  'webauthn.js',
   'docs.js',
   'swagger-ui-bundle.js',
   'swagger-ui.css',
+  'qrcode.js',
+  'passkeys.js',
+  'webauthn.js',
 ] as const satisfies readonly StaticFile[];
+/** The npm packages' files the stack copies into a bundle's web/vendor/, relative to node_modules/. */
+export const VENDOR_FILES = [
+  'swagger-ui-dist/swagger-ui-bundle.js',
+  'swagger-ui-dist/swagger-ui.css',
+  'qrcode-generator/dist/qrcode.js',
+  '@simplewebauthn/browser/dist/bundle/index.umd.min.js',
+];
 
 const cache = new Map<StaticFile, string>();
 export function readStatic(name: StaticFile): string {

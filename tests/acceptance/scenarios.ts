@@ -361,6 +361,16 @@ export function acceptanceScenarios(target: Target) {
       }
     });
 
+    // Locally the gateway matches resources exactly (tests/http/strict-parsing.test.ts); a deployment
+    // shows that API Gateway does too, rather than reading `//x` as a host or collapsing the slashes.
+    it('routes a path with an empty segment nowhere: 404, never /me or the console', async () => {
+      const unknown = await api().get(`/no-such-route-${unique()}`, { token: user.token });
+      for (const path of ['//x/me', '//me', '//health']) {
+        const res = await api().get(path, { token: user.token });
+        expect({ status: res.status, body: res.body }, path).toEqual({ status: 404, body: unknown.body });
+      }
+    });
+
     // What API Gateway answers past its quotas on a request's head is not documented: the contract says
     // 413 problem+json (REQUEST_TOO_LARGE), and this is where a deployment confirms it.
     it('answers headers or a URL over API Gateway’s 10,240 with 413 problem+json, and a body no route accepts with 413', async () => {

@@ -8,7 +8,7 @@
 import { mkdirSync } from 'node:fs';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { PASSWORD, signInAdmin } from '../support/accounts.ts';
+import { signInAdmin } from '../support/accounts.ts';
 import { useGateway } from '../support/api.ts';
 import { expectAccessible, hasChromium, useBrowser, VIEWPORTS } from '../support/browser.ts';
 import { consoleHelpers } from '../support/console.ts';
@@ -34,7 +34,7 @@ const lines = (page: Page, selector: string) =>
 describe.skipIf(!hasChromium)('the console polished, in Chromium', () => {
   const gateway = useGateway();
   const chromium = useBrowser();
-  const { open, signUp, statusIn, focused } = consoleHelpers(gateway, chromium);
+  const { open, signUp, signIn, statusIn, focused } = consoleHelpers(gateway, chromium);
 
   // A budget of 5 minutes per flow: dozens of steps, each waiting for the API, on a busy machine.
   for (const viewport of VIEWPORTS) {
@@ -124,10 +124,7 @@ describe.skipIf(!hasChromium)('the console polished, in Chromium', () => {
         // "Administrator" stays whole in the users list.
         const admin = await signInAdmin(gateway.api);
         const { page: adminPage } = await open(viewport);
-        await adminPage.locator('#login-id').fill(admin.email);
-        await adminPage.locator('#login-password').fill(PASSWORD);
-        await adminPage.getByRole('button', { name: 'Sign in', exact: true }).click();
-        await expect.poll(() => adminPage.locator('#who').textContent()).toContain(admin.email);
+        await signIn(adminPage, admin.email, { totpSecret: admin.totpSecret });
         await adminPage.getByRole('link', { name: 'Users' }).click();
         await expect.poll(() => adminPage.locator('#users-list td', { hasText: 'Administrator' }).count()).toBeGreaterThan(0);
         expect(await lines(adminPage, '#users-list td:has-text("Administrator") >> nth=0')).toBe(1);

@@ -5,10 +5,11 @@
  * console-polish.test.ts.)
  */
 import { describe, expect, it } from 'vitest';
-import { registerUser, signInAdmin, uniqueEmail } from '../support/accounts.ts';
+import { PASSWORD, registerUser, signInAdmin, uniqueEmail } from '../support/accounts.ts';
 import { useGateway } from '../support/api.ts';
 import { ARTIFACTS, expectAccessible, hasChromium, useBrowser, VIEWPORTS } from '../support/browser.ts';
 import { consoleHelpers } from '../support/console.ts';
+import { nextCode } from '../support/totp.ts';
 
 const card = { payment_method: 'Credit Card', card_no: '5555 5555 5555 4444', card_expiry: '12/30', card_cvc: '321' };
 
@@ -165,7 +166,7 @@ describe.skipIf(!hasChromium)('the console in Chromium', () => {
         const admin = await signInAdmin(gateway.api);
         const managed = await registerUser(gateway.api, { name: 'Managed Person', phone: '5550001111', country: 'Peru' });
         const { page, problems } = await open(viewport);
-        await signIn(page, admin.email);
+        await signIn(page, admin.email, { totpSecret: admin.totpSecret });
         await page.getByRole('link', { name: 'Users' }).click();
         await expect.poll(() => focused(page)).toBe('H1:Users');
         await expect.poll(() => page.locator('#users-list tr').count()).toBeGreaterThan(1);
@@ -182,22 +183,39 @@ describe.skipIf(!hasChromium)('the console in Chromium', () => {
         await edit.getByLabel('Country').fill('Chile');
         await edit.getByLabel('Role').selectOption('admin');
         await page.getByRole('button', { name: 'Save user' }).click();
+        // Making an administrator asks who is there: here with a code from the admin's authenticator.
+        const stepUp = page.getByRole('dialog', { name: 'Confirm it is you' });
+        await stepUp.waitFor();
+        expect(await page.locator('#step-up-text').textContent()).toContain('Enter your current password or a code from your authenticator app.');
+        await stepUp.getByRole('button', { name: 'Use a code from your authenticator app' }).click();
+        expect(await focused(page)).toBe('step-up-code');
+        await page.locator('#step-up-code').fill(await nextCode(admin.totpSecret as string));
+        await stepUp.getByRole('button', { name: 'Save Managed Person' }).click();
         await expect.poll(() => statusIn(edit)).toBe('Saved Managed Person.');
         const saved = await gateway.api.get(`/users/${managed.id}`, { token: admin.token });
         expect(saved.body).toMatchObject({ country: 'Chile', role: 'admin' });
         expect(saved.body).not.toHaveProperty('phone');
         expect((await gateway.api.get('/me', { token: managed.token })).status).toBe(401); // a new role ends their sessions
 
-        // Create, then delete once confirmed.
+        // Create an administrator (which asks who is there), then delete them once confirmed (and asked again).
         const create = page.locator('#user-form');
         const email = uniqueEmail('created');
         await create.getByLabel('Name').fill('New Person');
         await create.getByLabel('Email').fill(email);
+        await create.getByLabel('Role').selectOption('admin');
         await page.getByRole('button', { name: 'Create user' }).click();
+        await stepUp.waitFor();
+        expect(await page.locator('#step-up-text').textContent()).toMatch(/^Creating an administrator needs your confirmation\./);
+        await page.locator('#step-up-password').fill(PASSWORD);
+        await stepUp.getByRole('button', { name: 'Create user' }).click();
         await expect.poll(() => focused(page)).toBe('P:Created New Person.');
         expect(await page.locator('#user-heading').textContent()).toBe('New Person');
         await page.getByRole('button', { name: 'Delete user' }).click();
         await page.getByRole('dialog', { name: 'Delete New Person?' }).getByRole('button', { name: 'Delete user' }).click();
+        await stepUp.waitFor();
+        await expectAccessible(page);
+        await page.locator('#step-up-password').fill(PASSWORD);
+        await stepUp.getByRole('button', { name: 'Delete user' }).click();
         await expect.poll(() => statusIn(page.locator('#user-meta'))).toBe(`Deleted New Person (${email}).`);
         expect((await gateway.api.get(`/users?email=${encodeURIComponent(email)}`, { token: admin.token })).body.items).toEqual([]);
 

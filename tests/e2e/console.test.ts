@@ -10,7 +10,7 @@ import { LIMIT_DEFAULTS } from '../../shared/config/limits.ts';
 import { PASSWORD, registerUser, uniqueEmail } from '../support/accounts.ts';
 import { useGateway } from '../support/api.ts';
 import { ARTIFACTS, expectAccessible, hasChromium, openPage, useBrowser, VIEWPORTS } from '../support/browser.ts';
-import { consoleHelpers } from '../support/console.ts';
+import { consoleHelpers, followLink, signUpLink } from '../support/console.ts';
 
 describe.skipIf(!hasChromium)('the console in Chromium', () => {
   // A small byte quota to reach; the key quota as deployed.
@@ -58,14 +58,43 @@ describe.skipIf(!hasChromium)('the console in Chromium', () => {
         const signUps: string[] = [];
         page.on('request', (r) => r.url().endsWith('/auth/register') && signUps.push(r.method()));
         await page.getByRole('button', { name: 'Register' }).dblclick();
-        await expect.poll(() => page.locator('#who').textContent()).toBe(`Signed in as Ada Lovelace (${email})`);
+        // No account yet: the mail's link makes it. The page says where to look, and for how long the link works.
+        await page.getByRole('heading', { name: 'Check your mail' }).waitFor();
         expect(signUps).toEqual(['POST']);
+        expect(await focused(page)).toBe('H3:Check your mail');
+        const sent = await page.locator('#register-sent').textContent();
+        expect(sent).toContain(`We sent a message to ${email}.`);
+        expect(sent).toContain('The link works once, within 24 hours.');
+        expect(await page.locator('#register-form').isHidden()).toBe(true);
+        await expectAccessible(page);
+        await page.screenshot({ path: `${ARTIFACTS}/console-${viewport.name}-1-check-mail.png`, fullPage: true });
+
+        // Following the link signs the new account in; the token leaves the address bar.
+        const link = await signUpLink(email);
+        expect(link.hash).toMatch(/^#verify=[\w-]+$/);
+        await followLink(page, link);
+        await expect.poll(() => page.locator('#who').textContent()).toBe(`Signed in as Ada Lovelace (${email})`);
+        expect(page.url()).not.toContain('verify');
         const token = await page.locator('#token').inputValue();
         expect((await gateway.api.get('/me/sessions', { token })).body.items).toHaveLength(1);
         // Focus on the heading of what is now shown.
         expect(await focused(page)).toBe('H1:Profile & security');
-        expect(await statusIn(page.locator('#profile-form'))).toBe('Welcome, Ada Lovelace: your account is ready.');
+        expect(await statusIn(page.locator('#profile-form'))).toBe('Welcome, Ada Lovelace: your address is confirmed and your account is ready.');
         await expectAccessible(page);
+
+        // The link works once: opened again, it says so and leads back to signing up or in.
+        const reopened = await open(viewport);
+        await followLink(reopened.page, link);
+        await reopened.page.getByRole('heading', { name: 'This link no longer works', level: 1 }).waitFor();
+        expect(await focused(reopened.page)).toBe('H1:This link no longer works');
+        expect(await reopened.page.locator('#landing-text').textContent()).toContain('works once, within 24 hours');
+        await expectAccessible(reopened.page);
+        await reopened.page.screenshot({ path: `${ARTIFACTS}/console-${viewport.name}-1-link-used.png`, fullPage: true });
+        await reopened.page.getByRole('button', { name: 'Sign up again' }).click();
+        expect(await focused(reopened.page)).toBe('register-name');
+        expect(await reopened.page.locator('#register-form').isVisible()).toBe(true);
+        expect(reopened.problems).toEqual([]);
+        await reopened.page.context().close();
 
         // Keyboard only: sign out, then sign in again with Enter.
         await page.getByRole('button', { name: 'Sign out', exact: true }).focus();
@@ -75,6 +104,8 @@ describe.skipIf(!hasChromium)('the console in Chromium', () => {
         expect(await statusIn(page.locator('#login-form'))).toBe('You are signed out.');
         expect(await page.locator('#token').inputValue()).toBe('');
         expect((await gateway.api.get('/me', { token })).status).toBe(401);
+        const signIns: Record<string, unknown>[] = [];
+        page.on('request', (r) => r.url().endsWith('/auth/login') && signIns.push(r.postDataJSON()));
         await page.locator('#login-id').focus();
         await page.keyboard.type(email);
         await page.keyboard.press('Tab');
@@ -86,8 +117,15 @@ describe.skipIf(!hasChromium)('the console in Chromium', () => {
         await expect.poll(() => page.locator('#who').textContent()).toBe(`Signed in as Ada Lovelace (${email})`);
         expect(await focused(page)).toBe('H1:Profile & security');
 
-        // Nothing about the session was written to storage the page keeps.
-        expect(await page.evaluate(() => localStorage.length + sessionStorage.length + document.cookie.length)).toBe(0);
+        // The page keeps only this browser's device token for the account, under a hash of its email,
+        // and sends it with each sign-in; nothing of the session is written to storage.
+        const kept = await page.evaluate(() => ({ local: Object.entries(localStorage), others: sessionStorage.length + document.cookie.length }));
+        expect(kept.others).toBe(0);
+        expect(kept.local).toEqual([[expect.stringMatching(/^device:[0-9a-f]{64}$/), expect.stringMatching(/^[\w-]{43}$/)]]);
+        const device = kept.local[0]?.[1];
+        expect(signIns.map((body) => body.device_token)).toEqual([device, device]);
+        const tokens = [await page.locator('#token').inputValue(), token];
+        for (const value of tokens) expect(JSON.stringify(kept.local)).not.toContain(value);
         expect(problems).toEqual([]);
       }, 300_000);
 
@@ -119,39 +157,56 @@ describe.skipIf(!hasChromium)('the console in Chromium', () => {
         expect(await profile.getByLabel('Gender').inputValue()).toBe('Female');
         await expectAccessible(page);
 
-        // Email and password: the current password is asked for, next to its field; a wrong one is no sign-out.
+        // Email and password: a dialog asks for the current password; a wrong one is said there and is no sign-out.
         const credentials = page.locator('#credentials-form');
         const newEmail = uniqueEmail(`moved-${viewport.name}`);
         await page.locator('#credentials-email').fill(newEmail);
         await page.getByRole('button', { name: 'Change email or password' }).click();
-        await expect.poll(() => statusIn(credentials)).toContain('Enter your current password');
-        expect(await page.locator('#credentials-current').getAttribute('aria-invalid')).toBe('true');
-        expect(await focused(page)).toBe('credentials-current');
-        await page.locator('#credentials-current').fill('Wrong-Password-1');
+        const stepUp = page.getByRole('dialog', { name: 'Confirm it is you' });
+        await stepUp.waitFor();
+        expect(await focused(page)).toBe('step-up-password');
+        expect(await page.locator('#step-up-text').textContent()).toBe('To change your email, confirm it is you. Enter your current password.');
+        await expectAccessible(page);
+        await stepUp.getByRole('button', { name: 'Change email' }).click();
+        expect(await page.locator('#step-up-password-error').textContent()).toBe('This field is required.');
+        await page.locator('#step-up-password').fill('Wrong-Password-1');
+        await stepUp.getByRole('button', { name: 'Change email' }).click();
+        await expect.poll(() => statusIn(page.locator('#step-up-password'))).toBe('The current password is incorrect.');
+        expect(await page.locator('#step-up-password').getAttribute('aria-invalid')).toBe('true');
+        // Cancelled: nothing changes.
+        await stepUp.getByRole('button', { name: 'Cancel' }).click();
+        await expect.poll(() => statusIn(credentials)).toBe('Nothing was changed.');
         await page.getByRole('button', { name: 'Change email or password' }).click();
-        await expect.poll(() => statusIn(credentials)).toBe('The current password is incorrect.');
-        await page.locator('#credentials-current').fill(PASSWORD);
-        await page.getByRole('button', { name: 'Change email or password' }).click();
+        const changes: Record<string, unknown>[] = [];
+        page.on('request', (r) => r.method() === 'PUT' && r.url().includes('/users/') && changes.push(r.postDataJSON()));
+        await page.locator('#step-up-password').fill(PASSWORD);
+        await stepUp.getByRole('button', { name: 'Change email' }).click();
         await expect.poll(() => statusIn(credentials)).toBe(`Email changed to ${newEmail}.`);
+        // The password goes with this browser's device token: it is judged on the device's own record.
+        const device = await page.evaluate(() => Object.values(localStorage));
+        expect(changes).toEqual([{ email: newEmail, current_password: PASSWORD, device_token: device[0] }]);
+        expect(device).toHaveLength(1); // kept under the new email, not the old one
         expect(await page.locator('#who').textContent()).toBe(`Signed in as Grace Hopper (${newEmail})`);
-        await page.locator('#credentials-current').fill(PASSWORD);
         await page.locator('#credentials-password').fill('Newer!Passw0rd1');
         await page.getByRole('button', { name: 'Change email or password' }).click();
+        await page.locator('#step-up-password').fill(PASSWORD);
+        await stepUp.getByRole('button', { name: 'Change password' }).click();
         await expect.poll(() => statusIn(credentials)).toBe('Password changed. Every other session has been signed out.');
         expect((await gateway.api.get('/me', { token })).status).toBe(401);
-        expect(await page.locator('#credentials-current').inputValue()).toBe('');
+        expect(await page.locator('#credentials-password').inputValue()).toBe('');
 
-        // Sessions: another device signs in; it is listed, and signed out from here.
-        const other = await gateway.api.post('/auth/login', { email: newEmail, password: 'Newer!Passw0rd1' });
+        // Sessions: another device signs in; it is listed with its device, network and method, and signed out from here.
+        const firefox = 'Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:128.0) Gecko/20100101 Firefox/128.0';
+        const other = await gateway.api.post('/auth/login', { email: newEmail, password: 'Newer!Passw0rd1' }, { headers: { 'user-agent': firefox } });
         await page.getByRole('button', { name: 'Refresh' }).click();
-        await expect.poll(() => page.locator('#sessions-list tr').count()).toBe(2);
-        expect(await page.locator('#sessions-list').textContent()).toContain('this browser');
-        await page
-          .getByRole('button', { name: /^Sign out the session from/ })
-          .first()
-          .click();
-        await expect.poll(() => statusIn(page.locator('#sessions-list'))).toBe('That session is signed out: its tokens no longer work.');
-        expect(await page.locator('#sessions-list tr').count()).toBe(1);
+        await expect.poll(() => page.locator('#sessions-list li').count()).toBe(2);
+        const sessions = page.locator('#sessions-list li');
+        expect(await sessions.filter({ hasText: 'this browser' }).locator('.device').textContent()).toMatch(/^Headless Chrome \d+ on Linux this browser$/);
+        const intruder = sessions.filter({ hasText: 'Firefox 128 on Windows' });
+        expect(await intruder.locator('dl').textContent()).toMatch(/^Network127\.0\.0\.0\/24Signed in.+ with passwordLast used.+$/);
+        await intruder.getByRole('button', { name: /^Sign out Firefox 128 on Windows, signed in / }).click();
+        await expect.poll(() => statusIn(page.locator('#sessions-list'))).toBe('Firefox 128 on Windows is signed out: its tokens no longer work.');
+        expect(await page.locator('#sessions-list li').count()).toBe(1);
         expect((await gateway.api.get('/me', { token: other.body.access_token })).status).toBe(401);
 
         // Export: a JSON file of everything.
@@ -162,9 +217,8 @@ describe.skipIf(!hasChromium)('the console in Chromium', () => {
         expect(await statusIn(page.locator('#export'))).toMatch(/^Downloaded user-data-export-.*: your profile, 0 key-value entries/);
         await page.screenshot({ path: `${ARTIFACTS}/console-${viewport.name}-2-profile.png`, fullPage: true });
 
-        // Deleting the account: only with the current password, and only once confirmed.
-        const deletion = page.locator('#delete-form');
-        await page.locator('#delete-current').fill('Newer!Passw0rd1');
+        // Deleting the account: only with the current password, in a dialog that asks first.
+        const deletion = page.locator('#delete-account');
         await page.getByRole('button', { name: 'Delete my account' }).click();
         const dialog = page.getByRole('dialog', { name: 'Delete your account?' });
         await dialog.waitFor();
@@ -173,9 +227,11 @@ describe.skipIf(!hasChromium)('the console in Chromium', () => {
         await expect.poll(() => statusIn(deletion)).toBe('Nothing was deleted.');
         expect((await gateway.api.post('/auth/login', { email: newEmail, password: 'Newer!Passw0rd1' })).status).toBe(200);
         await page.getByRole('button', { name: 'Delete my account' }).click();
+        await page.locator('#step-up-password').fill('Newer!Passw0rd1');
         await dialog.getByRole('button', { name: 'Delete my account' }).click();
         await expect.poll(() => page.locator('#who').textContent()).toBe('Not signed in');
         expect(await statusIn(page.locator('#login-form'))).toBe('Your account was deleted.');
+        expect(await page.evaluate(() => localStorage.length)).toBe(0); // nothing of the account stays in this browser
         expect(await focused(page)).toBe('H1:Sign in');
         expect((await gateway.api.post('/auth/login', { email: newEmail, password: 'Newer!Passw0rd1' })).status).toBe(401);
         expect(problems).toEqual([]);

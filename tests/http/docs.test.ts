@@ -142,10 +142,12 @@ describe('GET / (the console) and its assets', () => {
   it('serve only the files on their list', async () => {
     for (const [file, type] of [
       ['console.js', 'text/javascript'],
+      ['console-security.js', 'text/javascript'],
       ['console.css', 'text/css'],
       ['swagger-ui-bundle.js', 'text/javascript'],
       ['swagger-ui.css', 'text/css'],
       ['docs.js', 'text/javascript'],
+      ['qrcode.js', 'text/javascript'],
     ]) {
       const res = await api().get(`/assets/${file}`, { apiKey: null });
       expect(res.status, file).toBe(200);

@@ -93,7 +93,7 @@ describe('TOTP second factor', () => {
     const user = await registerUser(api());
     const started = await api().post('/me/totp', { current_password: PASSWORD }, { token: user.token });
     const res = await api().post('/me/totp/confirm', { code: wrongCode(started.body.secret) }, { token: user.token });
-    expect(res.status).toBe(400);
+    expect(res.status).toBe(422);
     expect(res.body.errors).toContainEqual({ path: 'body.code', message: 'Incorrect code' });
     expect((await api().post('/auth/login', { email: user.email, password: PASSWORD })).body.access_token).toEqual(expect.any(String));
   });

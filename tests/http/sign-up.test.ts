@@ -48,7 +48,7 @@ describe('sign-up', () => {
     const owner = await registerUser(api(), { email }); // registers (a second claim) and verifies
     expect((await api().get('/me', { token: owner.token })).status).toBe(200);
     const late = await api().post('/auth/verify', { token: squatterToken });
-    expect(late.status).toBe(400);
+    expect(late.status).toBe(422);
     expect(late.body.errors).toEqual([{ path: 'body.token', message: 'invalid or expired link' }]);
     expect((await login(email, 'Squatter-Pass-1')).status).toBe(401);
     expect((await login(email)).status).toBe(200);
@@ -90,8 +90,8 @@ describe('sign-up', () => {
     await register(email);
     const token = await verificationToken(email);
     const results = await Promise.all(Array.from({ length: 5 }, () => api().post('/auth/verify', { token })));
-    expect(results.map((r) => r.status).sort()).toEqual([200, 400, 400, 400, 400]);
-    expect((await api().post('/auth/verify', { token })).status).toBe(400);
+    expect(results.map((r) => r.status).sort()).toEqual([200, 422, 422, 422, 422]);
+    expect((await api().post('/auth/verify', { token })).status).toBe(422);
   });
 
   it('lets exactly one of several pending sign-ups of one address become the account', async () => {
@@ -99,7 +99,7 @@ describe('sign-up', () => {
     for (const name of ['One', 'Two', 'Three']) expect((await register(email, PASSWORD, { name })).status).toBe(202);
     const tokens = (await mailbox().waitFor(email, 3)).map((mail) => /#verify=([\w-]+)/.exec(mail.text)?.[1]);
     const results = await Promise.all(tokens.map((token) => api().post('/auth/verify', { token })));
-    expect(results.map((r) => r.status).sort()).toEqual([200, 400, 400]);
+    expect(results.map((r) => r.status).sort()).toEqual([200, 422, 422]);
   });
 
   it('refuses an expired link, and an unknown or malformed one alike', async () => {
@@ -117,7 +117,7 @@ describe('sign-up', () => {
       }),
     );
     const answers = await Promise.all([token, 'x'.repeat(43), 'not a token'].map((t) => api().post('/auth/verify', { token: t })));
-    expect(answers.map((r) => [r.status, r.body.detail])).toEqual(Array(3).fill([400, answers[0]?.body.detail]));
+    expect(answers.map((r) => [r.status, r.body.detail])).toEqual(Array(3).fill([422, answers[0]?.body.detail]));
     expect((await login(email)).status).toBe(401);
   });
 

@@ -8,9 +8,13 @@ const PERIOD = 30;
 const lastUsed = new Map<string, number>();
 const step = () => Math.floor(Date.now() / 1000 / PERIOD);
 
-/** A code the server accepts now (one step either side) for a step this secret has not used yet; waits for the clock if all three are used. */
+/**
+ * A code the server accepts now (one step either side) for a step this secret has not used yet: the
+ * current step or the next one (so it stays valid for 30 s at least, however busy the machine: the
+ * previous step's code expires at the next boundary); waits for the clock if both are used.
+ */
 export async function nextCode(secret: string): Promise<string> {
-  const wanted = Math.max((lastUsed.get(secret) ?? -Infinity) + 1, step() - 1);
+  const wanted = Math.max((lastUsed.get(secret) ?? -Infinity) + 1, step());
   await expect.poll(step, { timeout: 65_000, interval: 500 }).toBeGreaterThanOrEqual(wanted - 1);
   lastUsed.set(secret, wanted);
   return codeAtStep(secret, wanted);

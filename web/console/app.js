@@ -1,11 +1,14 @@
 // The web console: a plain client of the API, without a framework or a build step. Tokens live in
 // this page's memory only (never localStorage or a cookie): closing the tab signs out, and no cookie
-// can be forged (no CSRF). Every view is static markup in index.html; this file fills and wires it.
+// can be forged (no CSRF). Only the device token of a sign-in is kept (it signs nobody in alone).
+// Every view is static markup in index.html; this file fills and wires it (security.js: two-step
+// sign-in and step-up).
 
 const apiKey = document.querySelector('meta[name="api-key"]').content;
 const $ = (id) => document.getElementById(id);
-// `generation` counts sign-outs: an answer to a request of an ended session is ignored.
-const auth = { access: null, refresh: null, user: null, timer: 0, generation: 0 };
+// `generation` counts sign-outs: an answer to a request of an ended session is ignored. `totp`: whether
+// the account has an authenticator (known from how it signed in, kept as it changes here).
+const auth = { access: null, refresh: null, user: null, timer: 0, generation: 0, totp: false };
 
 // ---- HTTP -----------------------------------------------------------------------------------
 
@@ -79,6 +82,44 @@ function keepTokens({ access_token, refresh_token, expires_in }) {
   $('token-expiry').textContent = new Date(Date.now() + expires_in * 1000).toLocaleTimeString();
 }
 
+// ---- Recognised devices ---------------------------------------------------------------------
+
+/**
+ * The device token a sign-in gives this browser, kept per account (under a hash of each name it signs
+ * in with, not the name) and sent with the next sign-in and with the current password: attempts from
+ * this browser are judged on its own record, not slowed by failures elsewhere. Alone it signs nobody
+ * in, so it may outlive the page, unlike the session's tokens.
+ */
+const DEVICE_TOKEN = /^[\w-]{43}$/;
+async function deviceSlot(name) {
+  const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(name.trim().toLowerCase()));
+  return `device:${[...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, '0')).join('')}`;
+}
+
+/** The device token kept for the account `name` (an email or username) signs in to, if any. */
+async function deviceToken(name) {
+  try {
+    const token = localStorage.getItem(await deviceSlot(name));
+    return DEVICE_TOKEN.test(token ?? '') ? token : undefined;
+  } catch {
+    return undefined; // no storage, or no hashing (a page not served over HTTPS or from localhost)
+  }
+}
+
+/** Keeps `token` for the account under each name it signs in with; none kept when `token` is absent. */
+async function keepDevice(user, token, keep = true) {
+  if (keep && !DEVICE_TOKEN.test(token ?? '')) return;
+  try {
+    for (const name of [user.email, user.username].filter(Boolean)) {
+      if (keep) localStorage.setItem(await deviceSlot(name), token);
+      else localStorage.removeItem(await deviceSlot(name));
+    }
+  } catch {
+    // Storage refused (private mode, a non-secure page): sign-ins work, only less resistant to lock-outs.
+  }
+}
+const forgetDevice = (user) => keepDevice(user, undefined, false);
+
 // ---- Words and feedback ---------------------------------------------------------------------
 
 /** The API's field messages that say more in other words here (the rest are shown as they are). */
@@ -101,7 +142,13 @@ function plain(message, field) {
   return grouped(message);
 }
 
-const statusOf = (node) => node.closest('.panel')?.querySelector('.status');
+/** The API's details that name a route where the console has a place for it. */
+const inConsoleWords = (detail) =>
+  /^Set up a second factor first/.test(detail)
+    ? 'Administrator views need two-step sign-in: set up an authenticator app under Profile & security first.'
+    : detail;
+
+const statusOf = (node) => node.closest('.panel, dialog')?.querySelector('.status');
 
 /** Feedback in the panel of `where` (a status element, or anything inside a panel). */
 function say(where, text, kind = 'ok') {
@@ -168,7 +215,11 @@ function report(where, result) {
     } else elsewhere.push(name ? `${labelOf(field, name)}: ${text}` : text);
   }
   // A validator's summary ("The request body is invalid: …") says less than the fields do.
-  const lead = /^(The request \w+ is invalid|Unknown field)/.test(detail) ? (first ? 'Please correct the marked fields.' : '') : grouped(detail);
+  const lead = /^(The request \w+ is invalid|Unknown field)/.test(detail)
+    ? first
+      ? 'Please correct the marked fields.'
+      : ''
+    : grouped(inConsoleWords(detail));
   const status = say(where, [lead, ...elsewhere].filter(Boolean).join('\n'), 'error');
   (first ?? status)?.focus();
 }
@@ -263,12 +314,12 @@ function time(iso, format = when) {
   return node;
 }
 
-/** An id with a button that copies it to the clipboard (and says so). */
-function copyable(text, what) {
+/** An id with a button that copies it to the clipboard (and says so); `shown`: how it reads on the page. */
+function copyable(text, what, shown = text) {
   const span = document.createElement('span');
   span.className = 'copyable';
   const code = document.createElement('code');
-  code.append(...breakable(text));
+  code.append(...breakable(shown));
   const button = document.createElement('button');
   button.type = 'button';
   button.className = 'quiet copy';
@@ -355,13 +406,14 @@ function pagedList(name, path, toRow, noun) {
     const query = new URLSearchParams({ limit: '20', ...state.query, ...(append && { cursor: state.cursor }) });
     const result = await api('GET', `${path}?${query}`);
     if (!result.ok) return report(body, result);
+    if (statusOf(body)?.classList.contains('error')) say(body, ''); // an earlier failure is over
     const rows = result.data.items.map(toRow);
     if (append) body.append(...rows);
     else body.replaceChildren(...rows);
     state.cursor = result.data.next_cursor;
     state.loaded = true;
     more.hidden = !state.cursor;
-    empty.hidden = body.rows.length > 0;
+    empty.hidden = body.children.length > 0;
     tools?.refresh();
     if (append) rows[0]?.querySelector('a, button')?.focus();
   }
@@ -484,7 +536,7 @@ function route() {
   else if (changed) heading(name).focus();
 }
 
-window.addEventListener('hashchange', route);
+window.addEventListener('hashchange', () => openLanding() || route());
 // In-page links: handled here, since <base> would resolve them against the API's root, not this page.
 document.addEventListener('click', (event) => {
   const a = event.target.closest('a[href^="#"]');
@@ -509,9 +561,13 @@ function showUser(user) {
   for (const node of document.querySelectorAll('.admin-only')) node.hidden = !admin;
 }
 
-function signIn(data) {
+/** A session begins: `totp`, whether the account has an authenticator (it signed in with a code). */
+function signIn(data, { totp = false } = {}) {
   keepTokens(data);
+  keepDevice(data.user, data.device_token);
   showUser(data.user);
+  auth.totp = totp;
+  showTotp();
   for (const node of ['nav', 'sign-out']) $(node).hidden = false;
   document.querySelector('.shell').classList.add('with-nav');
   $('view-signin').hidden = true;
@@ -534,6 +590,9 @@ function endSession(message, kind = 'ok') {
   for (const list of lists) list.clear();
   for (const id of ['record-panel', 'payment-panel', 'user-panel', 'nav', 'sign-out']) $(id).hidden = true;
   $('lookup-results').replaceChildren();
+  leaveSecondFactor();
+  showSignUp();
+  resetSecurity();
   kvEditor('', null);
   $('token').value = '';
   $('who').textContent = 'Not signed in';
@@ -547,19 +606,179 @@ function endSession(message, kind = 'ok') {
 
 onSubmit($('login-form'), async ({ email: id, password }, form) => {
   const who = id.includes('@') ? { email: id } : { username: id };
-  const result = await send('POST', 'auth/login', { body: { ...who, password }, signed: false });
+  const device_token = await deviceToken(id);
+  const result = await send('POST', 'auth/login', { body: { ...who, password, ...(device_token && { device_token }) }, signed: false });
   if (!result.ok) return report(form, result);
   form.reset();
+  if (result.data.mfa_required) return askSecondFactor(result.data.challenge);
   signIn(result.data);
 });
+
+// The second step of a sign-in: a code from the authenticator, or one of the recovery codes.
+let challenge = null;
+
+function askSecondFactor(token) {
+  challenge = token;
+  useRecoveryCode(false);
+  $('login-form').hidden = true;
+  $('mfa-form').hidden = false;
+  $('register-form').closest('.panel').hidden = true; // one thing at a time
+  $('login-heading').textContent = 'Enter your code';
+  $('mfa-code').focus();
+}
+
+function leaveSecondFactor() {
+  challenge = null;
+  const form = $('mfa-form');
+  form.reset();
+  clearErrors(form);
+  say(form, '');
+  form.hidden = true;
+  $('login-form').hidden = false;
+  $('register-form').closest('.panel').hidden = false;
+  $('login-heading').textContent = 'Sign in';
+}
+
+function useRecoveryCode(on) {
+  clearErrors($('mfa-form'));
+  $('mfa-code-field').hidden = on;
+  $('mfa-code').disabled = on;
+  $('mfa-recovery-field').hidden = !on;
+  $('mfa-recovery').disabled = !on;
+  $('mfa-switch').textContent = on ? 'Use a code from the app instead' : 'Use a recovery code instead';
+  $('mfa-help').textContent = on
+    ? 'Lost your phone? Enter one of your recovery codes.'
+    : 'Your account has two-step sign-in. Enter the 6-digit code your authenticator app shows now.';
+}
+
+$('mfa-switch').addEventListener('click', () => {
+  const on = !$('mfa-code').disabled;
+  useRecoveryCode(on);
+  $(on ? 'mfa-recovery' : 'mfa-code').focus();
+});
+
+onClick('mfa-cancel', () => {
+  leaveSecondFactor();
+  $('login-id').focus();
+});
+
+onSubmit($('mfa-form'), async (values, form) => {
+  const result = await send('POST', 'auth/login/mfa', { body: { challenge, ...values }, signed: false });
+  if (result.ok) {
+    leaveSecondFactor();
+    return signIn(result.data, { totp: true });
+  }
+  // The challenge is over (expired, used, or five wrong codes): back to the password.
+  if (result.status === 401 && /sign in again/i.test(result.data.detail)) {
+    leaveSecondFactor();
+    return done($('login-form'), 'That sign-in has expired or had too many wrong codes. Please sign in again.', 'error');
+  }
+  report(form, result);
+  const field = form.querySelector('input:not(:disabled)');
+  if (result.status === 401) {
+    markInvalid(field, field.id === 'mfa-code' ? 'Check the code in your app: it changes every 30 seconds.' : 'Check the recovery code: each works once.');
+    field.select();
+  }
+});
+
+// Sign-up: the account exists once its owner follows the link mailed to the address (#verify=…).
+function showSignUp() {
+  $('register-sent').hidden = true;
+  $('register-form').hidden = false;
+}
 
 onSubmit($('register-form'), async (values, form) => {
   const result = await send('POST', 'auth/register', { body: values, signed: false });
   if (!result.ok) return report(form, result);
   form.reset();
-  signIn(result.data);
-  say(statusOf($('profile-form')), `Welcome, ${result.data.user.name}: your account is ready.`);
+  form.hidden = true;
+  $('register-sent-email').textContent = result.data.email;
+  $('register-sent').hidden = false;
+  $('register-sent-heading').focus();
 });
+
+onClick('register-again', () => {
+  showSignUp();
+  $('register-name').focus();
+});
+
+// ---- Links from mail ------------------------------------------------------------------------
+
+/**
+ * The pages links in mail open, by the name in the hash: `#verify=<token>` runs landings.verify(token).
+ * Each shows what happened in the landing view (showLanding), or signs in. Add a page with a name.
+ */
+const landings = {
+  verify: verifyAddress,
+};
+
+/** Opens the landing page the address names, if any (the token leaves the address bar and history at once). */
+function openLanding() {
+  const match = /^#([a-z-]+)(?:=(.*))?$/.exec(location.hash);
+  if (!match || !Object.hasOwn(landings, match[1])) return false;
+  history.replaceState(null, '', location.href.split('#')[0]);
+  let value = '';
+  try {
+    value = decodeURIComponent(match[2] ?? '');
+  } catch {
+    // A mangled link: its page says it does not work.
+  }
+  landings[match[1]](value);
+  return true;
+}
+
+/** The landing view: a title, what happened, and buttons to go on. */
+function showLanding(title, text, actions = []) {
+  heading('landing').textContent = title;
+  showView('landing');
+  $('landing-text').textContent = text;
+  $('landing-actions').replaceChildren(...actions);
+  heading('landing').focus();
+}
+
+/** A button of the landing view that leads to the sign-in view, the sign-up form or the sign-in form first. */
+function toSignIn(text, focus) {
+  const button = document.createElement('button');
+  button.type = 'button';
+  button.textContent = text;
+  button.className = focus === 'register-name' ? 'primary' : '';
+  button.addEventListener('click', () => {
+    showView('signin');
+    document.title = 'User-data console';
+    $(focus).focus();
+  });
+  return button;
+}
+
+async function verifyAddress(token) {
+  if (auth.access) {
+    await api('POST', 'auth/logout');
+    endSession('');
+  }
+  showLanding('Confirming your address', 'One moment: confirming your address…');
+  const result = await send('POST', 'auth/verify', { body: { token }, signed: false });
+  if (result.ok) {
+    signIn(result.data);
+    return say(statusOf($('profile-form')), `Welcome, ${result.data.user.name}: your address is confirmed and your account is ready.`);
+  }
+  if (result.status === 400 || result.status === 422)
+    return showLanding(
+      'This link no longer works',
+      'A sign-up link works once, within 24 hours, and only until the address is confirmed. If you have already confirmed it, sign in; otherwise sign up again for a new link.',
+      [toSignIn('Sign up again', 'register-name'), toSignIn('Sign in', 'login-id')],
+    );
+  // Not reached, or busy: the same link can be tried again. Anything else (a username taken meanwhile): sign up again.
+  const actions = [toSignIn('Sign up again', 'register-name')];
+  if (result.status === 0 || result.status === 429 || result.status >= 500) {
+    const retry = document.createElement('button');
+    retry.type = 'button';
+    retry.textContent = 'Try again';
+    retry.className = 'primary';
+    retry.addEventListener('click', () => verifyAddress(token));
+    actions.unshift(retry);
+  }
+  showLanding('Your address is not confirmed yet', result.data.detail, actions);
+}
 
 onClick('sign-out', async () => {
   await api('POST', 'auth/logout');
@@ -600,34 +819,69 @@ onSubmit($('profile-form'), async (values, form) => {
   done(form, cleared.length ? `Profile saved; removed: ${cleared.map((f) => labelOf($(`profile-${f}`), f).toLowerCase()).join(', ')}.` : 'Profile saved.');
 });
 
-onSubmit($('credentials-form'), async ({ email, password, current_password }, form) => {
+onSubmit($('credentials-form'), async ({ email, password }, form) => {
   const changes = { ...(email !== auth.user.email && { email }), ...(password && { password }) };
   if (Object.keys(changes).length === 0) return done(form, 'Nothing to change: enter a new email or a new password.', 'info');
-  const result = await updateMe({ ...changes, ...(current_password && { current_password }) });
+  const what = changes.email && changes.password ? 'email and password' : changes.email ? 'email' : 'password';
+  const before = auth.user;
+  const result = await stepUp({ text: `To change your ${what}, confirm it is you.`, ok: `Change ${what}` }, (proof) => updateMe({ ...changes, ...proof }));
+  if (!result) return done(form, 'Nothing was changed.', 'info');
   if (result.status === 412) return profileChangedElsewhere(form);
   if (!result.ok) return report(form, result);
-  for (const id of ['credentials-password', 'credentials-current']) $(id).value = '';
+  $('credentials-password').value = '';
+  if (changes.email) {
+    // The device token moves to the new email: the old one no longer names this account.
+    const kept = await deviceToken(before.email);
+    await forgetDevice({ email: before.email });
+    await keepDevice(result.data, kept);
+  }
   if (!password) {
     showUser(result.data);
     return done(form, `Email changed to ${result.data.email}.`);
   }
-  // A new password ends every session, this one too: sign in again with it.
-  const again = await send('POST', 'auth/login', { body: { email: result.data.email, password }, signed: false });
-  if (!again.ok) return endSession('Password changed. Please sign in with your new password.');
+  // A new password ends every session, this one too: sign in again with it (with a code, the owner does).
+  const device_token = await deviceToken(result.data.email);
+  const body = { email: result.data.email, password, ...(device_token && { device_token }) };
+  const again = await send('POST', 'auth/login', { body, signed: false });
+  if (!again.ok || again.data.mfa_required) return endSession('Password changed and every session signed out. Please sign in with your new password.');
   keepTokens(again.data);
+  keepDevice(again.data.user, again.data.device_token);
   showUser(again.data.user);
   sessionList.load();
   done(form, 'Password changed. Every other session has been signed out.');
 });
 
+/** How a session signed in, in words. */
+const SIGNED_IN_WITH = {
+  password: 'password',
+  'password+totp': 'password and authenticator code',
+  'password+recovery_code': 'password and recovery code',
+  'password+passkey': 'password and passkey',
+  passkey: 'passkey',
+};
+
 const sessionList = pagedList('sessions', 'me/sessions', (session) => {
-  const started = [when(session.created_at)];
-  if (session.current) started.push(' ', badge('this browser'));
+  const item = document.createElement('li');
+  item.className = 'session';
+  const device = document.createElement('p');
+  device.className = 'device';
+  const name = document.createElement('strong');
+  name.textContent = session.device;
+  device.append(name);
+  if (session.current) device.append(' ', badge('this browser'));
+  const details = document.createElement('dl');
+  const signedIn = document.createElement('span');
+  signedIn.append(time(session.created_at), ` with ${SIGNED_IN_WITH[session.method] ?? session.method}`);
+  describe(details, [
+    ['Network', session.network],
+    ['Signed in', signedIn],
+    ['Last used', time(session.last_used_at)],
+  ]);
   const button = document.createElement('button');
   button.type = 'button';
   button.className = 'quiet';
   button.textContent = 'Sign out';
-  button.setAttribute('aria-label', session.current ? 'Sign out this browser' : `Sign out the session from ${when(session.created_at)}`);
+  button.setAttribute('aria-label', session.current ? 'Sign out this browser' : `Sign out ${session.device}, signed in ${when(session.created_at)}`);
   button.addEventListener('click', () =>
     busy(button, async () => {
       if (session.current) {
@@ -636,11 +890,15 @@ const sessionList = pagedList('sessions', 'me/sessions', (session) => {
       }
       const result = await api('DELETE', `me/sessions/${session.session_id}`);
       if (!result.ok && result.status !== 404) return report(button, result);
-      button.closest('tr').remove();
-      done($('sessions-list'), 'That session is signed out: its tokens no longer work.');
+      item.remove();
+      done($('sessions-list'), `${session.device} is signed out: its tokens no longer work.`);
     }),
   );
-  return row(started, day(session.expires_at), button);
+  const actions = document.createElement('div');
+  actions.className = 'actions';
+  actions.append(button);
+  item.append(device, details, actions);
+  return item;
 });
 onClick('sessions-refresh', () => sessionList.load());
 
@@ -673,15 +931,20 @@ onClick('export', async () => {
   );
 });
 
-onSubmit($('delete-form'), async ({ current_password }, form) => {
-  const sure = await confirmed(
-    'Delete your account?',
-    'Your profile, sessions, key-value entries and records are deleted for good. This cannot be undone.',
-    'Delete my account',
+onClick('delete-account', async () => {
+  const button = $('delete-account');
+  const result = await stepUp(
+    {
+      title: 'Delete your account?',
+      text: 'Your profile, sessions, key-value entries and records are deleted for good. This cannot be undone.',
+      ok: 'Delete my account',
+      danger: true,
+    },
+    (proof) => api('DELETE', `users/${auth.user.user_id}`, { body: proof }),
   );
-  if (!sure) return done(form, 'Nothing was deleted.', 'info');
-  const result = await api('DELETE', `users/${auth.user.user_id}`, { body: { current_password } });
-  if (!result.ok) return report(form, result);
+  if (!result) return done(button, 'Nothing was deleted.', 'info');
+  if (!result.ok) return report(button, result);
+  await forgetDevice(auth.user);
   endSession('Your account was deleted.');
 });
 
@@ -1186,7 +1449,10 @@ onSubmit($('user-edit'), async (values, form) => {
   const user = admin.user;
   const changes = { ...changesOf(values, user, USER_FIELDS), ...(values.password && { password: values.password }) };
   if (Object.keys(changes).length === 0) return done(form, 'Nothing to save: no field has changed.', 'info');
-  const result = await api('PUT', `users/${user.user_id}`, { body: changes, headers: { 'if-match': `"${user.version}"` } });
+  const result = await withStepUp({ text: `Changing an administrator's credentials or role needs your confirmation.`, ok: `Save ${user.name}` }, (proof) =>
+    api('PUT', `users/${user.user_id}`, { body: { ...changes, ...proof }, headers: { 'if-match': `"${user.version}"` } }),
+  );
+  if (!result) return done(form, 'Nothing was saved.', 'info');
   if (result.status === 412) return openUser(user.user_id, 'This user was changed elsewhere, so nothing was saved. The form now shows the latest version.');
   if (!result.ok) return report(form, result);
   showManagedUser(result.data);
@@ -1204,7 +1470,13 @@ onClick('user-delete', async () => {
     'Delete user',
   );
   if (!sure) return done(button, 'Nothing was deleted.', 'info');
-  const result = await api('DELETE', `users/${user.user_id}`, { headers: { 'if-match': `"${user.version}"` } });
+  const result = await withStepUp({ text: `Deleting an administrator needs your confirmation.`, ok: 'Delete user', danger: true }, (proof) =>
+    api('DELETE', `users/${user.user_id}`, {
+      headers: { 'if-match': `"${user.version}"` },
+      ...(proof.current_password || proof.totp_code ? { body: proof } : {}),
+    }),
+  );
+  if (!result) return done(button, 'Nothing was deleted.', 'info');
   if (!result.ok) return report(button, result);
   showManagedUser(null);
   setHash('#/users');
@@ -1215,7 +1487,10 @@ onClick('user-delete', async () => {
 onSubmit($('user-form'), async (values, form) => {
   const body = { ...values };
   if (!body.password) delete body.password;
-  const result = await api('POST', 'users', { body });
+  const result = await withStepUp({ text: 'Creating an administrator needs your confirmation.', ok: 'Create user' }, (proof) =>
+    api('POST', 'users', { body: { ...body, ...proof } }),
+  );
+  if (!result) return done(form, 'Nothing was created.', 'info');
   if (!result.ok) return report(form, result);
   form.reset();
   setHash(`#/users/${result.data.user_id}`);
@@ -1246,3 +1521,4 @@ for (const status of document.querySelectorAll('.status')) status.tabIndex = -1;
 $('kv-key').dataset.exact = ''; // a key is taken as typed: spaces are part of it
 $('login-id').dataset.field = 'email username';
 for (const id of ['new-amount', 'payment-amount']) $(id).dataset.hint = 'Enter an amount such as 12.50.';
+window.addEventListener('DOMContentLoaded', openLanding); // after security.js has run too
