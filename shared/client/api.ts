@@ -232,12 +232,12 @@ export interface paths {
     put?: never;
     /**
      * Start setting up an authenticator (TOTP): its secret, shown once (step-up)
-     * @description Step-up: send `current_password` (or `totp_code`). Answers a new TOTP secret (base32, 6 digits, 30 seconds, SHA-1) and its otpauth:// URI, shown this once and stored encrypted; it is pending until POST /me/totp/confirm. Starting again replaces a pending secret; with an authenticator already on, the answer is 409.
+     * @description Step-up: send `current_password` (or `totp_code`, or `passkey`: an assertion against POST /me/passkeys/challenge). Answers a new TOTP secret (base32, 6 digits, 30 seconds, SHA-1) and its otpauth:// URI, shown this once and stored encrypted; it is pending until POST /me/totp/confirm. Starting again replaces a pending secret; with an authenticator already on, the answer is 409.
      */
     post: operations['me.totpStart'];
     /**
      * Remove the authenticator and its recovery codes (step-up)
-     * @description Step-up: send `current_password` (or `totp_code`). Removes the authenticator and its recovery codes: a password alone signs in again. With none set up, the answer is 404.
+     * @description Step-up: send `current_password` (or `totp_code`, or `passkey`: an assertion against POST /me/passkeys/challenge). Removes the authenticator and its recovery codes: a password alone signs in again. With none set up, the answer is 404.
      */
     delete: operations['me.totpDelete'];
     options?: never;
@@ -276,7 +276,7 @@ export interface paths {
     put?: never;
     /**
      * Replace your recovery codes with ten new ones, shown once (step-up)
-     * @description Step-up: send `current_password` (or `totp_code`). The old codes stop working; the ten new ones are shown this once. Without an authenticator the answer is 409.
+     * @description Step-up: send `current_password` (or `totp_code`, or `passkey`: an assertion against POST /me/passkeys/challenge). The old codes stop working; the ten new ones are shown this once. Without an authenticator the answer is 409.
      */
     post: operations['me.recoveryCodes'];
     delete?: never;

@@ -33,7 +33,7 @@ export const createUserBody = () =>
     // Creating an admin needs the acting admin's step-up (services/users.ts): the document says so.
     z.meta({
       if: { properties: { role: { const: 'admin' } }, required: ['role'] },
-      then: { anyOf: [{ required: ['current_password'] }, { required: ['totp_code'] }] },
+      then: { anyOf: [{ required: ['current_password'] }, { required: ['totp_code'] }, { required: ['passkey'] }] },
     }),
   );
 
