@@ -35,7 +35,7 @@ describe.skipIf(!hasChromium)('passkeys in the console, in Chromium', () => {
   const { open, signIn, statusIn } = consoleHelpers(gateway, chromium);
 
   for (const viewport of VIEWPORTS) {
-    it(`adds a passkey, signs in with it alone, renames and removes it, at ${viewport.name} width`, async () => {
+    it(`adds a passkey, signs in with it alone and as the second step, renames and removes it, at ${viewport.name} width`, async () => {
       const user = await registerUser(gateway.api);
       const { page, problems } = await open(viewport);
       const authenticator = await virtualAuthenticator(page);
@@ -76,6 +76,19 @@ describe.skipIf(!hasChromium)('passkeys in the console, in Chromium', () => {
       await page.locator('#passkey-name').fill('Work laptop');
       await page.getByRole('button', { name: 'Rename the passkey Laptop' }).click();
       await expect.poll(() => statusIn(page.locator('#passkey-form'))).toContain('renamed to “Work laptop”');
+
+      // With a passkey and no authenticator app, a password sign-in finishes with the passkey.
+      await page.locator('#sign-out').click();
+      await page.locator('#login-id').fill(user.email);
+      await page.locator('#login-password').fill(PASSWORD);
+      await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+      await expect.poll(() => page.locator('#login-heading').textContent()).toBe('Use your passkey');
+      expect(await page.locator('#mfa-form').isHidden()).toBe(true);
+      await expectAccessible(page);
+      await page.getByRole('button', { name: 'Use a passkey' }).click();
+      await expect.poll(() => page.locator('#who').textContent()).toContain(user.email);
+      const methods = (await gateway.api.get('/me/sessions', { token: user.token })).body.items.map((s: { method: string }) => s.method);
+      expect(methods).toContain('password+passkey');
 
       // Remove it, confirmed with the passkey itself (no password typed).
       await page.getByRole('button', { name: 'Remove the passkey Work laptop' }).click();

@@ -33,6 +33,61 @@ onClick('passkey-sign-in', async () => {
   signIn(result.data);
 });
 
+// ---- A passkey as the second step of a password sign-in --------------------------------------
+
+let passkeyOptions = null; // the passkey_options of the sign-in challenge in progress
+
+/** The second step offers the passkey when the account has one; with no authenticator code to type, only the passkey. */
+const askCode = askSecondFactor;
+// console.js calls the global askSecondFactor and leaveSecondFactor: these wrap them.
+askSecondFactor = (token, answer) => {
+  askCode(token);
+  passkeyOptions = answer?.methods?.includes('passkey') && passkeysSupported ? answer.passkey_options : null;
+  $('mfa-passkey').hidden = !passkeyOptions;
+  $('passkey-sign-in-area').hidden = true;
+  const codes = answer?.methods?.some((m) => m !== 'passkey') ?? true;
+  $('mfa-form').hidden = !codes;
+  $('mfa-passkey-cancel').hidden = codes;
+  if (passkeyOptions) {
+    $('login-heading').textContent = codes ? 'Enter your code or use a passkey' : 'Use your passkey';
+    if (!codes) $('mfa-passkey-use').focus();
+  }
+};
+
+const leaveCode = leaveSecondFactor;
+leaveSecondFactor = () => {
+  leaveCode();
+  passkeyOptions = null;
+  $('mfa-passkey').hidden = true;
+  say($('mfa-passkey-status'), '');
+  $('passkey-sign-in-area').hidden = !passkeysSupported;
+};
+
+onClick('mfa-passkey-cancel', () => {
+  leaveSecondFactor();
+  $('login-id').focus();
+});
+
+onClick('mfa-passkey-use', async () => {
+  const status = $('mfa-passkey-status');
+  let passkey;
+  try {
+    passkey = await webauthn.startAuthentication({ optionsJSON: passkeyOptions });
+  } catch (error) {
+    return ceremonyFailed(status, error);
+  }
+  const result = await send('POST', 'auth/login/mfa', { body: { challenge, passkey }, signed: false });
+  if (result.ok) {
+    leaveSecondFactor();
+    return signIn(result.data);
+  }
+  if (result.status === 401 && /sign in again/i.test(result.data.detail)) {
+    leaveSecondFactor();
+    return done($('login-form'), 'That sign-in has expired. Please sign in again.', 'error');
+  }
+  done(status, result.data.detail, 'error');
+});
+
 // ---- Your passkeys ------------------------------------------------------------------------------
 
 /**
