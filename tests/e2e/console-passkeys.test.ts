@@ -66,8 +66,11 @@ describe.skipIf(!hasChromium)('passkeys in the console, in Chromium', () => {
       // Sign out, then in with the passkey alone: no email, no password.
       await page.locator('#sign-out').click();
       await expect.poll(() => page.locator('#who').textContent()).toBe('Not signed in');
+      // This browser's device token goes with it (kept under the account's id at the password sign-in), so no new-device notice.
+      const sent = page.waitForRequest((request) => request.url().endsWith('/auth/passkey'));
       await page.getByRole('button', { name: 'Sign in with a passkey' }).click();
       await expect.poll(() => page.locator('#who').textContent()).toContain(user.email);
+      expect((await sent).postDataJSON().device_token).toMatch(/^[\w-]{43}$/);
       const sessions = await gateway.api.get('/me/sessions', { token: user.token });
       expect(sessions.body.items.map((s: { method: string }) => s.method)).toContain('passkey');
       await expect.poll(() => panel.locator('#passkeys-list tr').textContent()).not.toContain('Never used');

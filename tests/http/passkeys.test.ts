@@ -56,6 +56,9 @@ describe('passkeys', () => {
     expect(signedIn.status, signedIn.text).toBe(200);
     expect(signedIn.body.user.user_id).toBe(user.id);
     expect(signedIn.body.device_token).toMatch(/^[\w-]{43}$/);
+    // With that device token the next passkey sign-in is a recognised device's: the same token back.
+    const again = await api().post('/auth/passkey', { credential: authenticator.get(await signInOptions()), device_token: signedIn.body.device_token });
+    expect(again.body.device_token).toBe(signedIn.body.device_token);
     const sessions = await api().get('/me/sessions', { token: signedIn.body.access_token });
     expect(sessions.body.items.find((s: { current: boolean }) => s.current).method).toBe('passkey');
     expect((await api().get('/me/passkeys', { token: user.token })).body.items[0].last_used_at).not.toBeNull();

@@ -27,11 +27,21 @@ onClick('passkey-sign-in', async () => {
   } catch (error) {
     return ceremonyFailed(status, error);
   }
-  const result = await send('POST', 'auth/passkey', { body: { credential }, signed: false });
+  // The account is known only now, by the passkey's user handle (its id): this browser's device token for it, if kept.
+  const userId = credential.response.userHandle && atob(credential.response.userHandle.replaceAll('-', '+').replaceAll('_', '/'));
+  const device_token = userId && (await deviceToken(`id:${userId}`));
+  const result = await send('POST', 'auth/passkey', { body: { credential, ...(device_token && { device_token }) }, signed: false });
   if (!result.ok) return done(status, result.data.detail, 'error');
   say(status, '');
   signIn(result.data);
 });
+
+// A device token is kept under the account's id too, which a passkey names before the account is known.
+const keepDeviceByName = keepDevice;
+keepDevice = async (user, token, keep = true) => {
+  await keepDeviceByName(user, token, keep);
+  await keepDeviceByName({ email: `id:${user.user_id}` }, token, keep);
+};
 
 // ---- A passkey as the second step of a password sign-in --------------------------------------
 
