@@ -1,5 +1,5 @@
 import { defineHandler } from '../../shared/http/handler.ts';
-import { authRoutes } from '../../shared/routes/auth.ts';
+import { authLogout } from '../../shared/routes/auth-logout.ts';
 import { logout } from '../../shared/services/accounts.ts';
 
-export const handler = defineHandler(authRoutes['auth.logout'], ({ caller }) => logout(caller));
+export const handler = defineHandler(authLogout, ({ caller }) => logout(caller));

@@ -1,6 +1,7 @@
 import { loginBody, loginResult, refreshBody, session, signUpAnswer, tokens, verifyBody } from '../schemas/auth.ts';
 import { mfaBody } from '../schemas/factors.ts';
 import { registerBody } from '../schemas/users.ts';
+import { authLogout } from './auth-logout.ts';
 import * as example from './examples.ts';
 import { type RouteDef, route } from './route.ts';
 
@@ -92,15 +93,5 @@ export const authRoutes = {
     status: 200,
     response: tokens,
   }),
-  'auth.logout': route({
-    method: 'POST',
-    path: '/auth/logout',
-    entry: 'functions/auth/logout.ts',
-    auth: 'user',
-    data: 'write',
-    summary: 'End this session: the access token and its refresh tokens stop working',
-    description:
-      "Revokes the session of the access token sent: that token and its refresh tokens stop working at once. The account's other sessions stay open.",
-    status: 204,
-  }),
+  'auth.logout': authLogout,
 } as const satisfies Record<string, RouteDef>;

@@ -68,9 +68,16 @@ describe('the import graph', () => {
   it('gives each function only its own resource’s route declarations, and the table-free ones no data client or session check', () => {
     const wrong = filesUnder('functions').flatMap((file) => {
       const resource = file.split('/')[1];
-      return importsOf(file)
-        .filter((target) => (target.startsWith('shared/routes') && target !== `shared/routes/${resource}.ts`) || target === 'shared/routes.ts')
-        .map((target) => `${file} → ${target}`);
+      return (
+        importsOf(file)
+          // shared/routes/auth-logout.ts: a route declared apart from its resource's file (shared/routes/route.ts says why).
+          .filter(
+            (target) =>
+              (target.startsWith('shared/routes') && !target.startsWith(`shared/routes/${resource}.ts`) && !target.startsWith(`shared/routes/${resource}-`)) ||
+              target === 'shared/routes.ts',
+          )
+          .map((target) => `${file} → ${target}`)
+      );
     });
     expect(wrong).toEqual([]);
     // The routes that never touch the table (data: 'none'): their functions reach no data client, session check or token code.

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import bcrypt from 'bcryptjs';
 import { describe, expect, it, vi } from 'vitest';
 import { deriveSecrets } from '../../shared/config/index.ts';
 import { decrypt, encrypt } from '../../shared/crypto/aead.ts';
@@ -71,6 +72,23 @@ describe('hashing', () => {
     expect(await verifyPassword('Correct-Horse-9', hash)).toBe(true);
     expect(await verifyPassword('Correct-Horse-8', hash)).toBe(false);
     expect(await verifyPassword('dummy password for timing', undefined)).toBe(false);
+  });
+
+  it('runs one bcrypt at the configured cost for an unknown account, the first check of an instance included', async () => {
+    vi.resetModules(); // a fresh instance: no dummy hash made yet
+    const fresh = await import('../../shared/crypto/passwords.ts');
+    const { env } = await import('../../shared/config/index.ts');
+    const hash = vi.spyOn(bcrypt, 'hash');
+    const compare = vi.spyOn(bcrypt, 'compare');
+    try {
+      expect(await fresh.verifyPassword('Correct-Horse-9', undefined)).toBe(false);
+      expect(hash).not.toHaveBeenCalled(); // a second hash made the first login twice a warm one
+      expect(compare).toHaveBeenCalledTimes(1);
+      expect(bcrypt.getRounds(String(compare.mock.calls[0]?.[1]))).toBe(env.bcryptCost);
+    } finally {
+      hash.mockRestore();
+      compare.mockRestore();
+    }
   });
 
   it('refuses a password over 72 bytes that bcrypt would match by its prefix', async () => {

@@ -50,7 +50,7 @@ const context = { awsRequestId: 'bench', getRemainingTimeInMillis: () => 10_000 
 
 /** Runs the route's source handler once and answers what it consumed; throws unless it succeeded. */
 export async function costOf(route: RouteId, event: APIGatewayProxyEvent, expected: number[]): Promise<CostRow> {
-  const handler: Handler = (await import(`../${routes[route].entry}`)).handler;
+  const handler: Handler = (await import(`../../${routes[route].entry}`)).handler;
   Object.assign(consumed, { rcu: 0, wcu: 0, transactionalWcu: 0 });
   const { statusCode, body } = await handler(event, context);
   if (!expected.includes(statusCode)) throw new Error(`${route}: ${statusCode} ${body}`);
