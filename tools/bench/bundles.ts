@@ -51,12 +51,18 @@ export const HEAVY_LIBRARIES: { name: string; path: string; mayCarry: (fn: Bundl
     mayCarry: ({ routes }) => routes.some((r) => r.bcrypt),
     rule: 'a route declaring bcrypt (it sets or checks a password)',
   },
-  { name: 'otpauth', path: 'node_modules/otpauth/', mayCarry: signIn, rule: 'an auth.* or me.* route (sign-in and the caller’s own factors)' },
+  {
+    name: 'otpauth',
+    path: 'node_modules/otpauth/',
+    // Step-up (a password or an authenticator code) is on the routes that check a password.
+    mayCarry: (fn) => signIn(fn) || fn.routes.some((r) => r.bcrypt),
+    rule: 'an auth.* or me.* route (sign-in and the caller’s own factors), or a route declaring bcrypt (step-up takes a code too)',
+  },
   {
     name: '@simplewebauthn/server',
     path: 'node_modules/@simplewebauthn/server/',
-    mayCarry: signIn,
-    rule: 'an auth.* or me.* route (sign-in and the caller’s own factors)',
+    mayCarry: ({ routes }) => routes.some((r) => r.webauthn),
+    rule: 'a route declaring webauthn (it verifies a passkey response: sign-in, step-up, registration)',
   },
   {
     name: 'zod',
