@@ -47,9 +47,14 @@ const originOf = ({ sourceIp, userAgent }: ClientContext, method: SignInMethod):
  * Tokens for a new session, and the device token this client keeps: the one it carried if that was
  * recognised, else a new one, and then the owner is told of a sign-in from a new device.
  */
-async function signedIn(user: User, origin: SignInOrigin, { recognisedDevice, notify }: { recognisedDevice?: string; notify: boolean }) {
+async function signedIn(
+  user: User,
+  origin: SignInOrigin,
+  // Passed in rather than imported here, so that a function which never notifies (verify) bundles no mail client.
+  { recognisedDevice, notice }: { recognisedDevice?: string; notice?: typeof noticeOfNewDevice },
+) {
   const [session, deviceToken] = await Promise.all([sessions.start(user.user_id, user.role, origin), devices.remember(user.user_id, recognisedDevice)]);
-  if (notify && !recognisedDevice) await noticeOfNewDevice(user, origin);
+  if (notice && !recognisedDevice) await notice(user, origin);
   return { user: toPublicUser(user), ...(await tokensFor(session)), device_token: deviceToken };
 }
 
@@ -60,7 +65,7 @@ const orGone = <T>(signingIn: Promise<T>) =>
   });
 
 /** Follows a sign-up link: the account is created with its address verified, and signed in. */
-export const verifyEmail = (token: string, client: ClientContext) => verify(token, (user) => signedIn(user, originOf(client, 'password'), { notify: false }));
+export const verifyEmail = (token: string, client: ClientContext) => verify(token, (user) => signedIn(user, originOf(client, 'password'), {}));
 
 const INVALID_LOGIN = 'The email, username or password is incorrect.';
 
@@ -95,7 +100,7 @@ export async function login({ by, identifier, password, deviceToken, totpCode }:
     return { mfa_required: true as const, challenge, methods, ...passkeyOptions };
   }
   const recognisedDevice = checked.recognised ? deviceToken : undefined;
-  return orGone(signedIn(account, originOf(client, 'password'), { recognisedDevice, notify: true }));
+  return orGone(signedIn(account, originOf(client, 'password'), { recognisedDevice, notice: noticeOfNewDevice }));
 }
 
 /**
@@ -117,7 +122,7 @@ async function loginWithCode({ by, identifier, password, totpCode }: Required<Om
   const account = await loginAttempts.claimAccount(subject, 'CODE#');
   if ('refused' in account || !(await useTotpCode(user.user_id, totpCode))) throw new NotAuthenticated(INVALID_LOGIN);
   await Promise.all([loginAttempts.giveBack(source), loginAttempts.giveBack(account)]);
-  return orGone(signedIn(user, originOf(client, 'password+totp'), { notify: true }));
+  return orGone(signedIn(user, originOf(client, 'password+totp'), { notice: noticeOfNewDevice }));
 }
 
 const CHALLENGE_OVER = 'The sign-in challenge has expired, was used or had too many wrong codes; sign in again.';
@@ -146,7 +151,7 @@ export async function loginMfa({ challenge, code, recovery_code, passkey }: MfaB
   const used = account && (await mfaChallenges.use(userId, challenge));
   if (!account || !used) throw new NotAuthenticated(CHALLENGE_OVER);
   const method = passkey ? 'password+passkey' : code !== undefined ? 'password+totp' : 'password+recovery_code';
-  return orGone(signedIn(account, originOf(client, method), { notify: !used.recognisedDevice }));
+  return orGone(signedIn(account, originOf(client, method), { notice: used.recognisedDevice ? undefined : noticeOfNewDevice }));
 }
 
 const PASSKEY_REFUSED = 'The passkey was not accepted: ask for a new challenge (POST /auth/passkey/options) and try again.';
@@ -161,7 +166,7 @@ export async function signInWithPasskey({ credential, device_token }: { credenti
   const account = verified && (await users.get(verified.userId));
   if (!account) throw new NotAuthenticated(PASSKEY_REFUSED);
   const recognisedDevice = (await devices.recognises(account.user_id, device_token)) ? device_token : undefined;
-  return orGone(signedIn(account, originOf(client, 'passkey'), { recognisedDevice, notify: true }));
+  return orGone(signedIn(account, originOf(client, 'passkey'), { recognisedDevice, notice: noticeOfNewDevice }));
 }
 
 export async function refresh(refreshToken: string) {

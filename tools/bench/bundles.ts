@@ -5,10 +5,12 @@
  * `node --import tsx tools/bench/bundles.ts [--json]`; tests/infra/bundle-contents.test.ts holds every
  * function to it.
  */
+
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { build } from 'esbuild';
+import * as z from 'zod/mini';
 import { bundling } from '../../infra/bundling.ts';
 import { type FunctionSpec, functionSpecs } from '../../infra/functions.ts';
 import type { RouteDef } from '../../shared/routes/route.ts';
@@ -23,6 +25,9 @@ export interface BundledFunction {
 }
 
 const signIn = ({ routes }: BundledFunction) => routes.some(({ id }) => id.startsWith('auth.') || id.startsWith('me.'));
+/** Sign-in, the caller's own factors, or a body that takes a step-up proof (an admin acting on an admin). */
+const factors = (fn: BundledFunction) =>
+  signIn(fn) || fn.routes.some(({ body }) => body !== undefined && JSON.stringify(z.toJSONSchema(body())).includes('"totp_code"'));
 
 /**
  * The heavy parts a bundle may carry, each by the module paths that give it away, and which functions
@@ -54,9 +59,8 @@ export const HEAVY_LIBRARIES: { name: string; path: string; mayCarry: (fn: Bundl
   {
     name: 'otpauth',
     path: 'node_modules/otpauth/',
-    // Step-up (a password or an authenticator code) is on the routes that check a password.
-    mayCarry: (fn) => signIn(fn) || fn.routes.some((r) => r.bcrypt),
-    rule: 'an auth.* or me.* route (sign-in and the caller’s own factors), or a route declaring bcrypt (step-up takes a code too)',
+    mayCarry: factors,
+    rule: 'an auth.* or me.* route (sign-in and the caller’s own factors), or a body taking totp_code (step-up)',
   },
   {
     name: '@simplewebauthn/server',
