@@ -38,6 +38,8 @@ export interface FunctionSpec {
   staticFiles: boolean;
   /** Sends mail (SES): MAIL_FROM and PUBLIC_URL in its environment, ses:SendEmail on the sender's identity. */
   mail: boolean;
+  /** Reads the public URL (PUBLIC_URL): links in mail, the passkeys' relying party. */
+  publicUrl: boolean;
 }
 
 /** Where a function's environment points: CDK tokens in the stack, local values in `npm start`. */
@@ -89,6 +91,7 @@ export function functionSpecs(memorySize = DEFAULT_MEMORY_MB, table: RouteTable 
       consoleApiKey: defs.some((r) => r.consoleApiKey),
       staticFiles: defs.some((r) => r.staticFiles !== undefined),
       mail: defs.some((r) => r.mail),
+      publicUrl: defs.some((r) => r.mail || r.webauthn),
     });
   }
   return specs;
@@ -107,7 +110,8 @@ export function functionEnvironment(spec: FunctionSpec, resources: FunctionResou
     }),
     ...(spec.appSecret && { SECRET_ARN: resources.appSecretArn }),
     ...(spec.consoleApiKey && { CONSOLE_API_KEY_SECRET_ARN: resources.consoleKeySecretArn }),
-    ...(spec.mail && { MAIL_FROM: resources.mailFrom, PUBLIC_URL: resources.publicUrl }),
+    ...(spec.mail && { MAIL_FROM: resources.mailFrom }),
+    ...(spec.publicUrl && { PUBLIC_URL: resources.publicUrl }),
     ...(resources.corsOrigins.length > 0 && { CORS_ORIGINS: resources.corsOrigins.join(',') }),
   };
 }

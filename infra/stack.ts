@@ -39,10 +39,10 @@ export class UserDataStack extends Stack {
     const data = new DataStore(this);
     const functions = new RouteFunctions(this, { data, routes, config });
     const { api } = new RouteApi(this, { name: `${id}-api`, routes, functions: functions.byEntry, config });
-    // Links in mail lead to the configured public URL, else to the API's own (which serves the console).
+    // Links in mail and the passkeys' relying party: the configured public URL, else the API's own (which serves the console).
     // Built from the API's id, not api.url, which names the stage and so its deployment (a dependency cycle).
     const apiUrl = `https://${api.restApiId}.execute-api.${this.region}.${this.urlSuffix}/${config.stage}`;
-    if (!config.publicUrl) for (const fn of functions.sending) fn.addEnvironment('PUBLIC_URL', apiUrl);
+    if (!config.publicUrl) for (const fn of functions.linking) fn.addEnvironment('PUBLIC_URL', apiUrl);
     new FairUse(this, { api, apiKeySecret: data.apiKeySecret, consoleKeySecret: data.consoleKeySecret, config });
     new Monitoring(this, { api, functions: functions.byEntry, table: data.table, alarmEmail: config.alarmEmail });
 

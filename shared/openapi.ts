@@ -182,6 +182,7 @@ const TAGS: Record<string, string> = {
   health: 'Whether the API is up',
   auth: 'Accounts and sessions: sign up, sign in, token refresh, sign out',
   me: "The signed-in account's profile and a copy of all its data",
+  passkeys: 'Passkeys (WebAuthn): sign in with one alone, as a second factor, or to confirm a change; register, list, rename, remove',
   users: 'User management: admins manage everyone, users their own account',
   payments: 'Card payments, stored encrypted and answered masked',
   kv: 'A private key-value store of JSON values per user',

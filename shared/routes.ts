@@ -9,6 +9,7 @@ import { docsRoutes } from './routes/docs.ts';
 import { healthRoutes } from './routes/health.ts';
 import { kvRoutes } from './routes/kv.ts';
 import { meRoutes } from './routes/me.ts';
+import { passkeysRoutes } from './routes/passkeys.ts';
 import { paymentsRoutes } from './routes/payments.ts';
 import { recordsRoutes } from './routes/records.ts';
 import type { RouteDef } from './routes/route.ts';
@@ -21,6 +22,7 @@ export const routes = {
   ...healthRoutes,
   ...authRoutes,
   ...meRoutes,
+  ...passkeysRoutes,
   ...usersRoutes,
   ...paymentsRoutes,
   ...kvRoutes,

@@ -50,8 +50,8 @@ export class RouteFunctions {
   readonly byEntry = new Map<string, NodejsFunction>();
   /** The nested stack of each resource group, by group (Kv, Users …). */
   readonly groups = new Map<string, NestedStack>();
-  /** The functions that send mail. */
-  readonly sending: NodejsFunction[] = [];
+  /** The functions that read the public URL (mail links, passkeys). */
+  readonly linking: NodejsFunction[] = [];
 
   /** Creates one nested stack per resource group in `scope`, the stack (see infra/stack.ts). */
   constructor(scope: Construct, { data, routes, config }: RouteFunctionsProps) {
@@ -116,7 +116,7 @@ export class RouteFunctions {
         reason: 'X-Ray tracing (xray:PutTraceSegments, xray:PutTelemetryRecords) has no resource-level permissions.',
       });
       this.byEntry.set(spec.entry, fn);
-      if (spec.mail) this.sending.push(fn);
+      if (spec.publicUrl) this.linking.push(fn);
     }
   }
 

@@ -352,12 +352,12 @@ export interface paths {
     put?: never;
     /**
      * Start setting up an authenticator (TOTP): its secret, shown once (step-up)
-     * @description Step-up: send `current_password` (or `totp_code`). Answers a new TOTP secret (base32, 6 digits, 30 seconds, SHA-1) and its otpauth:// URI, shown this once and stored encrypted; it is pending until POST /me/totp/confirm. Starting again replaces a pending secret; with an authenticator already on, the answer is 409.
+     * @description Step-up: send `current_password` (or `totp_code`, or `passkey`: an assertion against POST /me/passkeys/challenge). Answers a new TOTP secret (base32, 6 digits, 30 seconds, SHA-1) and its otpauth:// URI, shown this once and stored encrypted; it is pending until POST /me/totp/confirm. Starting again replaces a pending secret; with an authenticator already on, the answer is 409.
      */
     post: operations['me.totpStart'];
     /**
      * Remove the authenticator and its recovery codes (step-up)
-     * @description Step-up: send `current_password` (or `totp_code`). Removes the authenticator and its recovery codes: a password alone signs in again. With none set up, the answer is 404.
+     * @description Step-up: send `current_password` (or `totp_code`, or `passkey`: an assertion against POST /me/passkeys/challenge). Removes the authenticator and its recovery codes: a password alone signs in again. With none set up, the answer is 404.
      */
     delete: operations['me.totpDelete'];
     options?: never;
@@ -396,9 +396,137 @@ export interface paths {
     put?: never;
     /**
      * Replace your recovery codes with ten new ones, shown once (step-up)
-     * @description Step-up: send `current_password` (or `totp_code`). The old codes stop working; the ten new ones are shown this once. Without an authenticator the answer is 409.
+     * @description Step-up: send `current_password` (or `totp_code`, or `passkey`: an assertion against POST /me/passkeys/challenge). The old codes stop working; the ten new ones are shown this once. Without an authenticator the answer is 409.
      */
     post: operations['me.recoveryCodes'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/auth/passkey/options': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Start a sign-in with a passkey: a challenge for any passkey of this site
+     * @description Answers the options for navigator.credentials.get (`startAuthentication` of @simplewebauthn/browser): a challenge valid 5 minutes and once, no credentials listed (the browser offers the passkeys it holds for this site, so no email is typed) and user verification required. The challenge is stored only as its hash. Send the assertion to POST /auth/passkey.
+     */
+    post: operations['passkeys.signInOptions'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/auth/passkey': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Sign in with a passkey: the assertion of a challenge from POST /auth/passkey/options
+     * @description Checks the assertion as the WebAuthn specification says: the challenge is one this API issued for a passkey sign-in (taken once, within 5 minutes), the origin and relying-party id are this API's public URL's, the user was verified, the passkey belongs to the account its user handle names, its signature checks with the stored public key and its signature counter grew (or the authenticator keeps none). Answers the profile, a token pair and a `device_token`, like POST /auth/login, with the session's method `passkey`. Any failure answers the same 401. Nothing is counted against the account: an assertion cannot be guessed, so failed passwords elsewhere never slow a passkey sign-in. A sign-in from a device without a recognised `device_token` mails the owner a notice.
+     */
+    post: operations['passkeys.signIn'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/me/passkeys': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Your passkeys
+     * @description The caller's passkeys (at most 10), oldest first, each with its name, when it was added and last used, and whether it is synced across devices.
+     */
+    get: operations['passkeys.list'];
+    put?: never;
+    /**
+     * Add a passkey: the credential made with the options of POST /me/passkeys/options
+     * @description Checks the new credential as the WebAuthn specification says (the challenge is yours, for registration, taken once within 5 minutes; this API's origin and relying-party id; user presence; a supported algorithm) and stores its public key and signature counter, never anything secret, under `name`. A credential that does not check out answers 400 naming `credential` (ask for new options); one registered already, or an 11th passkey, answers 409. From then on the passkey signs in alone (POST /auth/passkey), serves as a second factor after a password (POST /auth/login/mfa) and confirms sensitive changes (step-up).
+     */
+    post: operations['passkeys.register'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/me/passkeys/options': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Start adding a passkey: the options for navigator.credentials.create (step-up)
+     * @description Step-up: send `current_password` (or `totp_code`, or `passkey`: an assertion of one of your passkeys against a challenge from POST /me/passkeys/challenge). Answers the options for navigator.credentials.create (`startRegistration` of @simplewebauthn/browser): a challenge valid 5 minutes and once, this API as the relying party, a discoverable credential (so it can sign in without an email), your passkeys excluded. With 10 passkeys already the answer is 409. Send the new credential to POST /me/passkeys.
+     */
+    post: operations['passkeys.options'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/me/passkeys/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post?: never;
+    /**
+     * Remove one of your passkeys (step-up)
+     * @description Step-up: send `current_password` (or `totp_code`, or `passkey`: an assertion of one of your passkeys against a challenge from POST /me/passkeys/challenge). The passkey no longer signs in or confirms anything. Another account's passkey id answers 404, as an unknown one does.
+     */
+    delete: operations['passkeys.remove'];
+    options?: never;
+    head?: never;
+    /**
+     * Rename one of your passkeys
+     * @description Gives the passkey a new name (1-60 characters). Another account's passkey id answers 404, as an unknown one does.
+     */
+    patch: operations['passkeys.rename'];
+    trace?: never;
+  };
+  '/me/passkeys/challenge': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * A step-up challenge for your passkeys: confirm a sensitive change with a passkey
+     * @description Answers the options for navigator.credentials.get listing your passkeys, with a challenge valid 5 minutes and once. The assertion goes as `passkey` in the body of a change that asks for step-up (password, email, second factors, passkeys, deletion, an admin acting on admins) in place of `current_password`. Without a passkey the answer is 409.
+     */
+    post: operations['passkeys.challenge'];
     delete?: never;
     options?: never;
     head?: never;
@@ -2342,6 +2470,8 @@ export interface operations {
           password: string;
           /** @description The device_token an earlier sign-in to this account gave this client */
           device_token?: string;
+          /** @description With an authenticator on: its code now, checked with the password in this one request (no challenge), counted apart from password attempts, so failures elsewhere never slow it */
+          totp_code?: string;
         } & (unknown | unknown);
       };
     };
@@ -2418,7 +2548,22 @@ export interface operations {
                 mfa_required: true;
                 /** @description Send it to POST /auth/login/mfa with a code within 5 minutes; it works once */
                 challenge: string;
-                methods: ('totp' | 'recovery_code')[];
+                methods: ('passkey' | 'totp' | 'recovery_code')[];
+                /** @description With `passkey` among the methods: the options for navigator.credentials.get, the challenge's own */
+                passkey_options?: {
+                  /** @description Valid 5 minutes, once */
+                  challenge: string;
+                  rpId: string;
+                  timeout: number;
+                  /** @enum {string} */
+                  userVerification: 'required' | 'preferred';
+                  allowCredentials: {
+                    id: string;
+                    /** @constant */
+                    type: 'public-key';
+                    transports?: string[];
+                  }[];
+                };
               };
         };
       };
@@ -2607,7 +2752,25 @@ export interface operations {
           /** @description The 6-digit code your authenticator shows now */
           code?: string;
           recovery_code?: string;
-        } & (unknown | unknown);
+          /** @description An assertion of one of the account's passkeys against `passkey_options` */
+          passkey?: {
+            id: string;
+            rawId: string;
+            /** @constant */
+            type: 'public-key';
+            response: {
+              clientDataJSON: string;
+              authenticatorData: string;
+              signature: string;
+              userHandle?: string;
+            };
+            clientExtensionResults?: {
+              [key: string]: unknown;
+            };
+            /** @enum {string} */
+            authenticatorAttachment?: 'platform' | 'cross-platform';
+          };
+        } & (unknown | unknown | unknown);
       };
     };
     responses: {
@@ -4509,6 +4672,24 @@ export interface operations {
           current_password?: string;
           /** @description The 6-digit code your authenticator shows now */
           totp_code?: string;
+          /** @description An assertion of one of your passkeys against a challenge from POST /me/passkeys/challenge (5 minutes, once) */
+          passkey?: {
+            id: string;
+            rawId: string;
+            /** @constant */
+            type: 'public-key';
+            response: {
+              clientDataJSON: string;
+              authenticatorData: string;
+              signature: string;
+              userHandle?: string;
+            };
+            clientExtensionResults?: {
+              [key: string]: unknown;
+            };
+            /** @enum {string} */
+            authenticatorAttachment?: 'platform' | 'cross-platform';
+          };
           /** @description The device_token an earlier sign-in to this account gave this client */
           device_token?: string;
         };
@@ -4735,6 +4916,24 @@ export interface operations {
           current_password?: string;
           /** @description The 6-digit code your authenticator shows now */
           totp_code?: string;
+          /** @description An assertion of one of your passkeys against a challenge from POST /me/passkeys/challenge (5 minutes, once) */
+          passkey?: {
+            id: string;
+            rawId: string;
+            /** @constant */
+            type: 'public-key';
+            response: {
+              clientDataJSON: string;
+              authenticatorData: string;
+              signature: string;
+              userHandle?: string;
+            };
+            clientExtensionResults?: {
+              [key: string]: unknown;
+            };
+            /** @enum {string} */
+            authenticatorAttachment?: 'platform' | 'cross-platform';
+          };
           /** @description The device_token an earlier sign-in to this account gave this client */
           device_token?: string;
         };
@@ -5162,6 +5361,24 @@ export interface operations {
           current_password?: string;
           /** @description The 6-digit code your authenticator shows now */
           totp_code?: string;
+          /** @description An assertion of one of your passkeys against a challenge from POST /me/passkeys/challenge (5 minutes, once) */
+          passkey?: {
+            id: string;
+            rawId: string;
+            /** @constant */
+            type: 'public-key';
+            response: {
+              clientDataJSON: string;
+              authenticatorData: string;
+              signature: string;
+              userHandle?: string;
+            };
+            clientExtensionResults?: {
+              [key: string]: unknown;
+            };
+            /** @enum {string} */
+            authenticatorAttachment?: 'platform' | 'cross-platform';
+          };
           /** @description The device_token an earlier sign-in to this account gave this client */
           device_token?: string;
         };
@@ -5299,6 +5516,1845 @@ export interface operations {
            *       "title": "Unsupported Media Type",
            *       "status": 415,
            *       "detail": "Send the body as application/json."
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Too many requests; see Retry-After */
+      429: {
+        headers: {
+          /** @description Seconds to wait */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "about:blank",
+           *       "title": "Too Many Requests",
+           *       "status": 429,
+           *       "detail": "Too many requests; retry later."
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Unexpected error */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "about:blank",
+           *       "title": "Internal Server Error",
+           *       "status": 500,
+           *       "detail": "An unexpected error occurred."
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Temporarily unavailable; see Retry-After */
+      503: {
+        headers: {
+          /** @description Seconds to wait */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "about:blank",
+           *       "title": "Service Unavailable",
+           *       "status": 503,
+           *       "detail": "The service is temporarily unavailable; retry later."
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Any other error, such as 502 or 504 from the gateway */
+      default: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "about:blank",
+           *       "title": "Gateway Timeout",
+           *       "status": 504,
+           *       "detail": "The service did not answer in time; retry later."
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  'passkeys.signInOptions': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "challenge": "mZcQ1zQh4kq9ZxLr0b8vN2aDf7HjE5gQiYoAuXw0pU3",
+           *       "rpId": "api.example.com",
+           *       "timeout": 300000,
+           *       "userVerification": "required",
+           *       "allowCredentials": []
+           *     }
+           */
+          'application/json': {
+            /** @description Valid 5 minutes, once */
+            challenge: string;
+            rpId: string;
+            timeout: number;
+            /** @enum {string} */
+            userVerification: 'required' | 'preferred';
+            allowCredentials: {
+              id: string;
+              /** @constant */
+              type: 'public-key';
+              transports?: string[];
+            }[];
+          };
+        };
+      };
+      /** @description Invalid request (each bad field in `errors`) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "about:blank",
+           *       "title": "Bad Request",
+           *       "status": 400,
+           *       "detail": "The request body is invalid: email.",
+           *       "errors": [
+           *         {
+           *           "path": "body.email",
+           *           "message": "Invalid email address"
+           *         }
+           *       ]
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Missing or wrong API key, or a role that does not allow this */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "about:blank",
+           *       "title": "Forbidden",
+           *       "status": 403,
+           *       "detail": "A valid API key is required in the x-api-key header."
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Too many requests; see Retry-After */
+      429: {
+        headers: {
+          /** @description Seconds to wait */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "about:blank",
+           *       "title": "Too Many Requests",
+           *       "status": 429,
+           *       "detail": "Too many requests; retry later."
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Unexpected error */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "about:blank",
+           *       "title": "Internal Server Error",
+           *       "status": 500,
+           *       "detail": "An unexpected error occurred."
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Temporarily unavailable; see Retry-After */
+      503: {
+        headers: {
+          /** @description Seconds to wait */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "about:blank",
+           *       "title": "Service Unavailable",
+           *       "status": 503,
+           *       "detail": "The service is temporarily unavailable; retry later."
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Any other error, such as 502 or 504 from the gateway */
+      default: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "about:blank",
+           *       "title": "Gateway Timeout",
+           *       "status": 504,
+           *       "detail": "The service did not answer in time; retry later."
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  'passkeys.signIn': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        /**
+         * @example {
+         *       "credential": {
+         *         "id": "AVq8b1Hc3xJmYzW0gkWfF4b2nQ",
+         *         "rawId": "AVq8b1Hc3xJmYzW0gkWfF4b2nQ",
+         *         "type": "public-key",
+         *         "response": {
+         *           "clientDataJSON": "eyJ0eXBlIjoid2ViYXV0aG4uZ2V0IiwiY2hhbGxlbmdlIjoibVpjUTF6UWg0a3E5WnhMcjBiOHZOMmFEZjdIakU1Z1FpWW9BdVh3MHBVMyIsIm9yaWdpbiI6Imh0dHBzOi8vYXBpLmV4YW1wbGUuY29tIn0",
+         *           "authenticatorData": "SZYN5YgOjGh0NBcPZHZgW4_krrmihjLHmVzzuoMdl2MFAAAAAQ",
+         *           "signature": "MEUCIQDx5n6Wv5nC0z3d8bK3kGq1o2k3ZxW8j0n7Vb2n3c4h5AIgY7yq1r2s3t4u5v6w7x8y9z0A1B2C3D4E5F6G7H8I9J0",
+         *           "userHandle": "NWRkZWIyZGEtMDg2Zi00Zjc5LThhNGQtODNlMWNkMzdjMzIy"
+         *         },
+         *         "clientExtensionResults": {},
+         *         "authenticatorAttachment": "platform"
+         *       },
+         *       "device_token": "q3Jb0x6vS0kYl1nUu7m2WZyKQwq3HcZ1e9T5oF4pR8A"
+         *     }
+         */
+        'application/json': {
+          /** @description The assertion of a passkey, as navigator.credentials.get made it (JSON-encoded, base64url fields) */
+          credential: {
+            id: string;
+            rawId: string;
+            /** @constant */
+            type: 'public-key';
+            response: {
+              clientDataJSON: string;
+              authenticatorData: string;
+              signature: string;
+              userHandle?: string;
+            };
+            clientExtensionResults?: {
+              [key: string]: unknown;
+            };
+            /** @enum {string} */
+            authenticatorAttachment?: 'platform' | 'cross-platform';
+          };
+          /** @description The device_token an earlier sign-in to this account gave this client */
+          device_token?: string;
+        };
+      };
+    };
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "user": {
+           *         "user_id": "5ddeb2da-086f-4f79-8a4d-83e1cd37c322",
+           *         "name": "Jane Doe",
+           *         "email": "jane@example.com",
+           *         "username": "jane_doe",
+           *         "gender": "Female",
+           *         "role": "user",
+           *         "version": 1,
+           *         "created_at": "2026-01-15T09:30:00.000Z",
+           *         "updated_at": "2026-01-15T09:30:00.000Z"
+           *       },
+           *       "token_type": "Bearer",
+           *       "access_token": "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiI1ZGRlYjJkYS0wODZmLTRmNzktOGE0ZC04M2UxY2QzN2MzMjIifQ.c2lnbmF0dXJlLW5vdC1yZWFs",
+           *       "expires_in": 900,
+           *       "refresh_token": "5ddeb2da-086f-4f79-8a4d-83e1cd37c322.mACxkehfK1ui9RL09msZ_DsxT5aIZMyFYaAWrNGzqwY",
+           *       "device_token": "q3Jb0x6vS0kYl1nUu7m2WZyKQwq3HcZ1e9T5oF4pR8A"
+           *     }
+           */
+          'application/json': {
+            user: {
+              /** Format: uuid */
+              user_id: string;
+              name: string;
+              /** Format: email */
+              email: string;
+              username?: string;
+              phone?: string;
+              country?: string;
+              /**
+               * Format: date
+               * @description A real date (YYYY-MM-DD) in the past, from 1900-01-01
+               */
+              dob?: string;
+              address?: string;
+              gender?: string;
+              /** @enum {string} */
+              role: 'user' | 'admin';
+              version: number;
+              /** Format: date-time */
+              created_at: string;
+              /** Format: date-time */
+              updated_at: string;
+              /** Format: date-time */
+              email_verified_at?: string;
+              /** Format: email */
+              pending_email?: string;
+              /** Format: date-time */
+              pending_email_expires_at?: string;
+            };
+            /** @constant */
+            token_type: 'Bearer';
+            access_token: string;
+            /** @description Seconds the access token is valid for */
+            expires_in: number;
+            refresh_token: string;
+            /** @description Keep it for this account on this device and send it with the next sign-in: attempts from a recognised device are not slowed by failures elsewhere */
+            device_token: string;
+          };
+        };
+      };
+      /** @description Invalid request (each bad field in `errors`) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "about:blank",
+           *       "title": "Bad Request",
+           *       "status": 400,
+           *       "detail": "The request body is invalid: email.",
+           *       "errors": [
+           *         {
+           *           "path": "body.email",
+           *           "message": "Invalid email address"
+           *         }
+           *       ]
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Missing, invalid, expired or revoked credentials */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "about:blank",
+           *       "title": "Unauthorized",
+           *       "status": 401,
+           *       "detail": "A valid bearer token is required."
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Missing or wrong API key, or a role that does not allow this */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "about:blank",
+           *       "title": "Forbidden",
+           *       "status": 403,
+           *       "detail": "A valid API key is required in the x-api-key header."
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Request body too large */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "about:blank",
+           *       "title": "Content Too Large",
+           *       "status": 413,
+           *       "detail": "The request body exceeds 65536 bytes."
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Body is not application/json */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "about:blank",
+           *       "title": "Unsupported Media Type",
+           *       "status": 415,
+           *       "detail": "Send the body as application/json."
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Too many requests; see Retry-After */
+      429: {
+        headers: {
+          /** @description Seconds to wait */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "about:blank",
+           *       "title": "Too Many Requests",
+           *       "status": 429,
+           *       "detail": "Too many requests; retry later."
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Unexpected error */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "about:blank",
+           *       "title": "Internal Server Error",
+           *       "status": 500,
+           *       "detail": "An unexpected error occurred."
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Temporarily unavailable; see Retry-After */
+      503: {
+        headers: {
+          /** @description Seconds to wait */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "about:blank",
+           *       "title": "Service Unavailable",
+           *       "status": 503,
+           *       "detail": "The service is temporarily unavailable; retry later."
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Any other error, such as 502 or 504 from the gateway */
+      default: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "about:blank",
+           *       "title": "Gateway Timeout",
+           *       "status": 504,
+           *       "detail": "The service did not answer in time; retry later."
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  'passkeys.list': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "items": [
+           *         {
+           *           "passkey_id": "uY3oQ9d6Jr0pZ1b6x8r6vU6y3nJt9N0m2b7cHqK4aLs",
+           *           "name": "Laptop",
+           *           "created_at": "2026-01-15T09:30:00.000Z",
+           *           "last_used_at": "2026-02-03T17:05:12.000Z",
+           *           "synced": true
+           *         }
+           *       ]
+           *     }
+           */
+          'application/json': {
+            items: {
+              /** @description The SHA-256 of its credential id (base64url) */
+              passkey_id: string;
+              name: string;
+              /** Format: date-time */
+              created_at: string;
+              last_used_at: string | null;
+              /** @description The authenticator may copy it to your other devices (a multi-device, backed-up passkey) */
+              synced: boolean;
+            }[];
+          };
+        };
+      };
+      /** @description Invalid request (each bad field in `errors`) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "about:blank",
+           *       "title": "Bad Request",
+           *       "status": 400,
+           *       "detail": "The request body is invalid: email.",
+           *       "errors": [
+           *         {
+           *           "path": "body.email",
+           *           "message": "Invalid email address"
+           *         }
+           *       ]
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Missing, invalid, expired or revoked credentials */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "about:blank",
+           *       "title": "Unauthorized",
+           *       "status": 401,
+           *       "detail": "A valid bearer token is required."
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Missing or wrong API key, or a role that does not allow this */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "about:blank",
+           *       "title": "Forbidden",
+           *       "status": 403,
+           *       "detail": "A valid API key is required in the x-api-key header."
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Too many requests; see Retry-After */
+      429: {
+        headers: {
+          /** @description Seconds to wait */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "about:blank",
+           *       "title": "Too Many Requests",
+           *       "status": 429,
+           *       "detail": "Too many requests; retry later."
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Unexpected error */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "about:blank",
+           *       "title": "Internal Server Error",
+           *       "status": 500,
+           *       "detail": "An unexpected error occurred."
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Temporarily unavailable; see Retry-After */
+      503: {
+        headers: {
+          /** @description Seconds to wait */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "about:blank",
+           *       "title": "Service Unavailable",
+           *       "status": 503,
+           *       "detail": "The service is temporarily unavailable; retry later."
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Any other error, such as 502 or 504 from the gateway */
+      default: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "about:blank",
+           *       "title": "Gateway Timeout",
+           *       "status": 504,
+           *       "detail": "The service did not answer in time; retry later."
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  'passkeys.register': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        /**
+         * @example {
+         *       "name": "Laptop",
+         *       "credential": {
+         *         "id": "AVq8b1Hc3xJmYzW0gkWfF4b2nQ",
+         *         "rawId": "AVq8b1Hc3xJmYzW0gkWfF4b2nQ",
+         *         "type": "public-key",
+         *         "response": {
+         *           "clientDataJSON": "eyJ0eXBlIjoid2ViYXV0aG4uY3JlYXRlIiwiY2hhbGxlbmdlIjoibVpjUTF6UWg0a3E5WnhMcjBiOHZOMmFEZjdIakU1Z1FpWW9BdVh3MHBVMyIsIm9yaWdpbiI6Imh0dHBzOi8vYXBpLmV4YW1wbGUuY29tIn0",
+         *           "attestationObject": "o2NmbXRkbm9uZWdhdHRTdG10oGhhdXRoRGF0YVjFSZYN5YgOjGh0NBcPZHZgW4_krrmihjLHmVzzuoMdl2NFAAAAAA",
+         *           "transports": [
+         *             "internal"
+         *           ]
+         *         },
+         *         "clientExtensionResults": {},
+         *         "authenticatorAttachment": "platform"
+         *       }
+         *     }
+         */
+        'application/json': {
+          name: string;
+          /** @description The new credential, as navigator.credentials.create made it (JSON-encoded, base64url fields) */
+          credential: {
+            id: string;
+            rawId: string;
+            /** @constant */
+            type: 'public-key';
+            response: {
+              clientDataJSON: string;
+              attestationObject: string;
+              transports?: string[];
+              authenticatorData?: string;
+              publicKey?: string;
+              publicKeyAlgorithm?: number;
+            };
+            clientExtensionResults?: {
+              [key: string]: unknown;
+            };
+            /** @enum {string} */
+            authenticatorAttachment?: 'platform' | 'cross-platform';
+          };
+        };
+      };
+    };
+    responses: {
+      /** @description Created */
+      201: {
+        headers: {
+          /** @description Where the new resource lives, a relative reference (with a 201) */
+          Location?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "passkey_id": "uY3oQ9d6Jr0pZ1b6x8r6vU6y3nJt9N0m2b7cHqK4aLs",
+           *       "name": "Laptop",
+           *       "created_at": "2026-01-15T09:30:00.000Z",
+           *       "last_used_at": null,
+           *       "synced": true
+           *     }
+           */
+          'application/json': {
+            /** @description The SHA-256 of its credential id (base64url) */
+            passkey_id: string;
+            name: string;
+            /** Format: date-time */
+            created_at: string;
+            last_used_at: string | null;
+            /** @description The authenticator may copy it to your other devices (a multi-device, backed-up passkey) */
+            synced: boolean;
+          };
+        };
+      };
+      /** @description Invalid request (each bad field in `errors`) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "about:blank",
+           *       "title": "Bad Request",
+           *       "status": 400,
+           *       "detail": "The request body is invalid: email.",
+           *       "errors": [
+           *         {
+           *           "path": "body.email",
+           *           "message": "Invalid email address"
+           *         }
+           *       ]
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Missing, invalid, expired or revoked credentials */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "about:blank",
+           *       "title": "Unauthorized",
+           *       "status": 401,
+           *       "detail": "A valid bearer token is required."
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Missing or wrong API key, or a role that does not allow this */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "about:blank",
+           *       "title": "Forbidden",
+           *       "status": 403,
+           *       "detail": "A valid API key is required in the x-api-key header."
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Conflict with the current state */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "about:blank",
+           *       "title": "Conflict",
+           *       "status": 409,
+           *       "detail": "The request conflicts with the resource's current state."
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Request body too large */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "about:blank",
+           *       "title": "Content Too Large",
+           *       "status": 413,
+           *       "detail": "The request body exceeds 65536 bytes."
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Body is not application/json */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "about:blank",
+           *       "title": "Unsupported Media Type",
+           *       "status": 415,
+           *       "detail": "Send the body as application/json."
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Too many requests; see Retry-After */
+      429: {
+        headers: {
+          /** @description Seconds to wait */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "about:blank",
+           *       "title": "Too Many Requests",
+           *       "status": 429,
+           *       "detail": "Too many requests; retry later."
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Unexpected error */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "about:blank",
+           *       "title": "Internal Server Error",
+           *       "status": 500,
+           *       "detail": "An unexpected error occurred."
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Temporarily unavailable; see Retry-After */
+      503: {
+        headers: {
+          /** @description Seconds to wait */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "about:blank",
+           *       "title": "Service Unavailable",
+           *       "status": 503,
+           *       "detail": "The service is temporarily unavailable; retry later."
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Any other error, such as 502 or 504 from the gateway */
+      default: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "about:blank",
+           *       "title": "Gateway Timeout",
+           *       "status": 504,
+           *       "detail": "The service did not answer in time; retry later."
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  'passkeys.options': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        /**
+         * @example {
+         *       "current_password": "Str0ng!Passw0rd"
+         *     }
+         */
+        'application/json': {
+          current_password?: string;
+          /** @description The 6-digit code your authenticator shows now */
+          totp_code?: string;
+          /** @description An assertion of one of your passkeys against a challenge from POST /me/passkeys/challenge (5 minutes, once) */
+          passkey?: {
+            id: string;
+            rawId: string;
+            /** @constant */
+            type: 'public-key';
+            response: {
+              clientDataJSON: string;
+              authenticatorData: string;
+              signature: string;
+              userHandle?: string;
+            };
+            clientExtensionResults?: {
+              [key: string]: unknown;
+            };
+            /** @enum {string} */
+            authenticatorAttachment?: 'platform' | 'cross-platform';
+          };
+          /** @description The device_token an earlier sign-in to this account gave this client */
+          device_token?: string;
+        };
+      };
+    };
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "challenge": "mZcQ1zQh4kq9ZxLr0b8vN2aDf7HjE5gQiYoAuXw0pU3",
+           *       "rp": {
+           *         "id": "api.example.com",
+           *         "name": "User Data"
+           *       },
+           *       "user": {
+           *         "id": "NWRkZWIyZGEtMDg2Zi00Zjc5LThhNGQtODNlMWNkMzdjMzIy",
+           *         "name": "jane@example.com",
+           *         "displayName": "Jane Doe"
+           *       },
+           *       "pubKeyCredParams": [
+           *         {
+           *           "type": "public-key",
+           *           "alg": -7
+           *         },
+           *         {
+           *           "type": "public-key",
+           *           "alg": -8
+           *         },
+           *         {
+           *           "type": "public-key",
+           *           "alg": -257
+           *         }
+           *       ],
+           *       "timeout": 300000,
+           *       "attestation": "none",
+           *       "excludeCredentials": [],
+           *       "authenticatorSelection": {
+           *         "residentKey": "required",
+           *         "requireResidentKey": true,
+           *         "userVerification": "preferred"
+           *       }
+           *     }
+           */
+          'application/json': {
+            challenge: string;
+            rp: {
+              id: string;
+              name: string;
+            };
+            user: {
+              id: string;
+              name: string;
+              displayName: string;
+            };
+            pubKeyCredParams: {
+              /** @constant */
+              type: 'public-key';
+              alg: number;
+            }[];
+            timeout: number;
+            /** @constant */
+            attestation: 'none';
+            excludeCredentials: {
+              id: string;
+              /** @constant */
+              type: 'public-key';
+              transports?: string[];
+            }[];
+            authenticatorSelection: {
+              /** @constant */
+              residentKey: 'required';
+              /** @constant */
+              requireResidentKey: true;
+              /** @constant */
+              userVerification: 'preferred';
+            };
+          };
+        };
+      };
+      /** @description Invalid request (each bad field in `errors`) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "about:blank",
+           *       "title": "Bad Request",
+           *       "status": 400,
+           *       "detail": "The request body is invalid: email.",
+           *       "errors": [
+           *         {
+           *           "path": "body.email",
+           *           "message": "Invalid email address"
+           *         }
+           *       ]
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Missing, invalid, expired or revoked credentials */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "about:blank",
+           *       "title": "Unauthorized",
+           *       "status": 401,
+           *       "detail": "A valid bearer token is required."
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Missing or wrong API key, or a role that does not allow this */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "about:blank",
+           *       "title": "Forbidden",
+           *       "status": 403,
+           *       "detail": "A valid API key is required in the x-api-key header."
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Conflict with the current state */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "about:blank",
+           *       "title": "Conflict",
+           *       "status": 409,
+           *       "detail": "The request conflicts with the resource's current state."
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Request body too large */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "about:blank",
+           *       "title": "Content Too Large",
+           *       "status": 413,
+           *       "detail": "The request body exceeds 65536 bytes."
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Body is not application/json */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "about:blank",
+           *       "title": "Unsupported Media Type",
+           *       "status": 415,
+           *       "detail": "Send the body as application/json."
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Too many requests; see Retry-After */
+      429: {
+        headers: {
+          /** @description Seconds to wait */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "about:blank",
+           *       "title": "Too Many Requests",
+           *       "status": 429,
+           *       "detail": "Too many requests; retry later."
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Unexpected error */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "about:blank",
+           *       "title": "Internal Server Error",
+           *       "status": 500,
+           *       "detail": "An unexpected error occurred."
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Temporarily unavailable; see Retry-After */
+      503: {
+        headers: {
+          /** @description Seconds to wait */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "about:blank",
+           *       "title": "Service Unavailable",
+           *       "status": 503,
+           *       "detail": "The service is temporarily unavailable; retry later."
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Any other error, such as 502 or 504 from the gateway */
+      default: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "about:blank",
+           *       "title": "Gateway Timeout",
+           *       "status": 504,
+           *       "detail": "The service did not answer in time; retry later."
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  'passkeys.remove': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        /**
+         * @example {
+         *       "current_password": "Str0ng!Passw0rd"
+         *     }
+         */
+        'application/json': {
+          current_password?: string;
+          /** @description The 6-digit code your authenticator shows now */
+          totp_code?: string;
+          /** @description An assertion of one of your passkeys against a challenge from POST /me/passkeys/challenge (5 minutes, once) */
+          passkey?: {
+            id: string;
+            rawId: string;
+            /** @constant */
+            type: 'public-key';
+            response: {
+              clientDataJSON: string;
+              authenticatorData: string;
+              signature: string;
+              userHandle?: string;
+            };
+            clientExtensionResults?: {
+              [key: string]: unknown;
+            };
+            /** @enum {string} */
+            authenticatorAttachment?: 'platform' | 'cross-platform';
+          };
+          /** @description The device_token an earlier sign-in to this account gave this client */
+          device_token?: string;
+        };
+      };
+    };
+    responses: {
+      /** @description No Content */
+      204: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Invalid request (each bad field in `errors`) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "about:blank",
+           *       "title": "Bad Request",
+           *       "status": 400,
+           *       "detail": "The request body is invalid: email.",
+           *       "errors": [
+           *         {
+           *           "path": "body.email",
+           *           "message": "Invalid email address"
+           *         }
+           *       ]
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Missing, invalid, expired or revoked credentials */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "about:blank",
+           *       "title": "Unauthorized",
+           *       "status": 401,
+           *       "detail": "A valid bearer token is required."
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Missing or wrong API key, or a role that does not allow this */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "about:blank",
+           *       "title": "Forbidden",
+           *       "status": 403,
+           *       "detail": "A valid API key is required in the x-api-key header."
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No such resource (or not yours) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "about:blank",
+           *       "title": "Not Found",
+           *       "status": 404,
+           *       "detail": "No such resource."
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Request body too large */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "about:blank",
+           *       "title": "Content Too Large",
+           *       "status": 413,
+           *       "detail": "The request body exceeds 65536 bytes."
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Body is not application/json */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "about:blank",
+           *       "title": "Unsupported Media Type",
+           *       "status": 415,
+           *       "detail": "Send the body as application/json."
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Too many requests; see Retry-After */
+      429: {
+        headers: {
+          /** @description Seconds to wait */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "about:blank",
+           *       "title": "Too Many Requests",
+           *       "status": 429,
+           *       "detail": "Too many requests; retry later."
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Unexpected error */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "about:blank",
+           *       "title": "Internal Server Error",
+           *       "status": 500,
+           *       "detail": "An unexpected error occurred."
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Temporarily unavailable; see Retry-After */
+      503: {
+        headers: {
+          /** @description Seconds to wait */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "about:blank",
+           *       "title": "Service Unavailable",
+           *       "status": 503,
+           *       "detail": "The service is temporarily unavailable; retry later."
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Any other error, such as 502 or 504 from the gateway */
+      default: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "about:blank",
+           *       "title": "Gateway Timeout",
+           *       "status": 504,
+           *       "detail": "The service did not answer in time; retry later."
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  'passkeys.rename': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        /**
+         * @example {
+         *       "name": "Work laptop"
+         *     }
+         */
+        'application/json': {
+          name: string;
+        };
+      };
+    };
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "passkey_id": "uY3oQ9d6Jr0pZ1b6x8r6vU6y3nJt9N0m2b7cHqK4aLs",
+           *       "name": "Work laptop",
+           *       "created_at": "2026-01-15T09:30:00.000Z",
+           *       "last_used_at": "2026-02-03T17:05:12.000Z",
+           *       "synced": true
+           *     }
+           */
+          'application/json': {
+            /** @description The SHA-256 of its credential id (base64url) */
+            passkey_id: string;
+            name: string;
+            /** Format: date-time */
+            created_at: string;
+            last_used_at: string | null;
+            /** @description The authenticator may copy it to your other devices (a multi-device, backed-up passkey) */
+            synced: boolean;
+          };
+        };
+      };
+      /** @description Invalid request (each bad field in `errors`) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "about:blank",
+           *       "title": "Bad Request",
+           *       "status": 400,
+           *       "detail": "The request body is invalid: email.",
+           *       "errors": [
+           *         {
+           *           "path": "body.email",
+           *           "message": "Invalid email address"
+           *         }
+           *       ]
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Missing, invalid, expired or revoked credentials */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "about:blank",
+           *       "title": "Unauthorized",
+           *       "status": 401,
+           *       "detail": "A valid bearer token is required."
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Missing or wrong API key, or a role that does not allow this */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "about:blank",
+           *       "title": "Forbidden",
+           *       "status": 403,
+           *       "detail": "A valid API key is required in the x-api-key header."
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No such resource (or not yours) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "about:blank",
+           *       "title": "Not Found",
+           *       "status": 404,
+           *       "detail": "No such resource."
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Request body too large */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "about:blank",
+           *       "title": "Content Too Large",
+           *       "status": 413,
+           *       "detail": "The request body exceeds 65536 bytes."
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Body is not application/json */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "about:blank",
+           *       "title": "Unsupported Media Type",
+           *       "status": 415,
+           *       "detail": "Send the body as application/json."
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Too many requests; see Retry-After */
+      429: {
+        headers: {
+          /** @description Seconds to wait */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "about:blank",
+           *       "title": "Too Many Requests",
+           *       "status": 429,
+           *       "detail": "Too many requests; retry later."
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Unexpected error */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "about:blank",
+           *       "title": "Internal Server Error",
+           *       "status": 500,
+           *       "detail": "An unexpected error occurred."
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Temporarily unavailable; see Retry-After */
+      503: {
+        headers: {
+          /** @description Seconds to wait */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "about:blank",
+           *       "title": "Service Unavailable",
+           *       "status": 503,
+           *       "detail": "The service is temporarily unavailable; retry later."
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Any other error, such as 502 or 504 from the gateway */
+      default: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "about:blank",
+           *       "title": "Gateway Timeout",
+           *       "status": 504,
+           *       "detail": "The service did not answer in time; retry later."
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  'passkeys.challenge': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "challenge": "mZcQ1zQh4kq9ZxLr0b8vN2aDf7HjE5gQiYoAuXw0pU3",
+           *       "rpId": "api.example.com",
+           *       "timeout": 300000,
+           *       "userVerification": "preferred",
+           *       "allowCredentials": [
+           *         {
+           *           "id": "AVq8b1Hc3xJmYzW0gkWfF4b2nQ",
+           *           "type": "public-key",
+           *           "transports": [
+           *             "internal"
+           *           ]
+           *         }
+           *       ]
+           *     }
+           */
+          'application/json': {
+            /** @description Valid 5 minutes, once */
+            challenge: string;
+            rpId: string;
+            timeout: number;
+            /** @enum {string} */
+            userVerification: 'required' | 'preferred';
+            allowCredentials: {
+              id: string;
+              /** @constant */
+              type: 'public-key';
+              transports?: string[];
+            }[];
+          };
+        };
+      };
+      /** @description Invalid request (each bad field in `errors`) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "about:blank",
+           *       "title": "Bad Request",
+           *       "status": 400,
+           *       "detail": "The request body is invalid: email.",
+           *       "errors": [
+           *         {
+           *           "path": "body.email",
+           *           "message": "Invalid email address"
+           *         }
+           *       ]
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Missing, invalid, expired or revoked credentials */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "about:blank",
+           *       "title": "Unauthorized",
+           *       "status": 401,
+           *       "detail": "A valid bearer token is required."
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Missing or wrong API key, or a role that does not allow this */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "about:blank",
+           *       "title": "Forbidden",
+           *       "status": 403,
+           *       "detail": "A valid API key is required in the x-api-key header."
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Conflict with the current state */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "about:blank",
+           *       "title": "Conflict",
+           *       "status": 409,
+           *       "detail": "The request conflicts with the resource's current state."
            *     }
            */
           'application/problem+json': components['schemas']['Problem'];
@@ -5630,6 +7686,24 @@ export interface operations {
           current_password?: string;
           /** @description The 6-digit code your authenticator shows now */
           totp_code?: string;
+          /** @description An assertion of one of your passkeys against a challenge from POST /me/passkeys/challenge (5 minutes, once) */
+          passkey?: {
+            id: string;
+            rawId: string;
+            /** @constant */
+            type: 'public-key';
+            response: {
+              clientDataJSON: string;
+              authenticatorData: string;
+              signature: string;
+              userHandle?: string;
+            };
+            clientExtensionResults?: {
+              [key: string]: unknown;
+            };
+            /** @enum {string} */
+            authenticatorAttachment?: 'platform' | 'cross-platform';
+          };
           /** @description The device_token an earlier sign-in to this account gave this client */
           device_token?: string;
         };
@@ -6124,6 +8198,24 @@ export interface operations {
           current_password?: string;
           /** @description The 6-digit code your authenticator shows now */
           totp_code?: string;
+          /** @description An assertion of one of your passkeys against a challenge from POST /me/passkeys/challenge (5 minutes, once) */
+          passkey?: {
+            id: string;
+            rawId: string;
+            /** @constant */
+            type: 'public-key';
+            response: {
+              clientDataJSON: string;
+              authenticatorData: string;
+              signature: string;
+              userHandle?: string;
+            };
+            clientExtensionResults?: {
+              [key: string]: unknown;
+            };
+            /** @enum {string} */
+            authenticatorAttachment?: 'platform' | 'cross-platform';
+          };
           /** @description The device_token an earlier sign-in to this account gave this client */
           device_token?: string;
         };
@@ -6426,6 +8518,24 @@ export interface operations {
           current_password?: string;
           /** @description The 6-digit code your authenticator shows now */
           totp_code?: string;
+          /** @description An assertion of one of your passkeys against a challenge from POST /me/passkeys/challenge (5 minutes, once) */
+          passkey?: {
+            id: string;
+            rawId: string;
+            /** @constant */
+            type: 'public-key';
+            response: {
+              clientDataJSON: string;
+              authenticatorData: string;
+              signature: string;
+              userHandle?: string;
+            };
+            clientExtensionResults?: {
+              [key: string]: unknown;
+            };
+            /** @enum {string} */
+            authenticatorAttachment?: 'platform' | 'cross-platform';
+          };
           /** @description The device_token an earlier sign-in to this account gave this client */
           device_token?: string;
         };
@@ -6694,6 +8804,24 @@ export interface operations {
           current_password?: string;
           /** @description The 6-digit code your authenticator shows now */
           totp_code?: string;
+          /** @description An assertion of one of your passkeys against a challenge from POST /me/passkeys/challenge (5 minutes, once) */
+          passkey?: {
+            id: string;
+            rawId: string;
+            /** @constant */
+            type: 'public-key';
+            response: {
+              clientDataJSON: string;
+              authenticatorData: string;
+              signature: string;
+              userHandle?: string;
+            };
+            clientExtensionResults?: {
+              [key: string]: unknown;
+            };
+            /** @enum {string} */
+            authenticatorAttachment?: 'platform' | 'cross-platform';
+          };
           /** @description The device_token an earlier sign-in to this account gave this client */
           device_token?: string;
         };
@@ -11678,7 +13806,16 @@ export interface operations {
       query?: never;
       header?: never;
       path: {
-        file: 'console.js' | 'console-security.js' | 'console.css' | 'docs.js' | 'swagger-ui-bundle.js' | 'swagger-ui.css' | 'qrcode.js';
+        file:
+          | 'console.js'
+          | 'console-security.js'
+          | 'console.css'
+          | 'docs.js'
+          | 'swagger-ui-bundle.js'
+          | 'swagger-ui.css'
+          | 'qrcode.js'
+          | 'passkeys.js'
+          | 'webauthn.js';
       };
       cookie?: never;
     };

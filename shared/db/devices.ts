@@ -11,7 +11,7 @@
  * Only the token's SHA-256 is stored (the token is 32 random bytes). It lives in the account's partition.
  */
 import { randomBytes } from 'node:crypto';
-import { DeleteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { sha256 } from '../crypto/hash.ts';
 import { DEVICE_MAX_FAILURES } from '../domain/sign-in.ts';
 import { db, tableName } from './client.ts';
@@ -66,6 +66,13 @@ export const devices = {
       ),
     );
     return counted.written ? { userId, token } : undefined;
+  },
+
+  /** Whether the token names a live device of this account (for a sign-in without a password, which counts nothing). */
+  async recognises(userId: string, token: string | undefined): Promise<boolean> {
+    if (!token || !DEVICE_TOKEN.test(token)) return false;
+    const { Item } = await db.send(new GetCommand({ TableName: tableName(), Key: deviceKey(userId, token), ConsistentRead: true }));
+    return Boolean(Item && Item.failures < DEVICE_MAX_FAILURES && Item.ttl > epochSeconds());
   },
 
   /** A right password: the device's failures start again from zero. */

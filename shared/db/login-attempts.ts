@@ -6,6 +6,7 @@
  * | --- | --- | --- |
  * | per account | subject, `LOGIN#ACCOUNT` | failures, window_start, next_at (ms), ttl (15 minutes) |
  * | per source network | subject, `LOGIN#SOURCE#<keyed hash of subject and network>` | failures, window_start, ttl |
+ * | the same two for a sign-in carrying a code with its password | subject, `LOGIN#CODE#ACCOUNT`, `LOGIN#CODE#SOURCE#<hash>` | as above |
  *
  * The subject is the account's partition (`USER#<id>`, user-partition.ts), whichever identifier named
  * it, so deleting the account deletes its counters; an identifier that names no account gets the same
@@ -25,8 +26,10 @@ export const attemptsSubject = {
   unknown: async (identifier: string) => `LOGIN#${await keyedHash('login', identifier)}`,
 };
 
-const accountCounter = (subject: string) => ({ PK: subject, SK: 'LOGIN#ACCOUNT' });
-const sourceCounter = (subject: string, sourceHash: string) => ({ PK: subject, SK: `LOGIN#SOURCE#${sourceHash}` });
+/** `scope`: '' for passwords, 'CODE#' for a sign-in that carries a code with its password (counted apart: see services/accounts.ts). */
+export type AttemptScope = '' | 'CODE#';
+const accountCounter = (subject: string, scope: AttemptScope = '') => ({ PK: subject, SK: `LOGIN#${scope}ACCOUNT` });
+const sourceCounter = (subject: string, sourceHash: string, scope: AttemptScope = '') => ({ PK: subject, SK: `LOGIN#${scope}SOURCE#${sourceHash}` });
 
 /** An attempt counted in a window (so that a right password can give it back to the same window). */
 interface Counted {
@@ -99,22 +102,36 @@ async function giveBack({ key, windowStart }: Counted): Promise<void> {
 export const loginAttempts = {
   /** Counts an attempt on the subject from this address, or says why not and for how long. */
   async claim(subject: string, sourceIp: string): Promise<Claim> {
+    const source = await loginAttempts.claimSource(subject, sourceIp);
+    if ('refused' in source) return source;
+    const account = await loginAttempts.claimAccount(subject);
+    if ('refused' in account) {
+      await loginAttempts.giveBack(source); // not evaluated, so not a failure from this address
+      return account;
+    }
+    return { counted: [...source.counted, ...account.counted] };
+  },
+
+  /** Counts an attempt on the subject's counter of this source network only. */
+  async claimSource(subject: string, sourceIp: string, scope: AttemptScope = ''): Promise<Claim> {
     const sourceHash = await keyedHash('login-source', `${subject}:${sourceNetwork(sourceIp)}`);
-    const source = await count(sourceCounter(subject, sourceHash), 'failures < :max', { ':max': SOURCE_MAX_FAILURES });
+    const source = await count(sourceCounter(subject, sourceHash, scope), 'failures < :max', { ':max': SOURCE_MAX_FAILURES });
     if ('refused' in source) return { refused: 'source', retryAfter: source.refused.window_start + WINDOW_SECONDS - epochSeconds() };
+    return { counted: [source.counted] };
+  },
+
+  /** Counts an attempt on the subject's account-wide counter only. */
+  async claimAccount(subject: string, scope: AttemptScope = ''): Promise<Claim> {
     const now = Date.now();
     const account = await count(
-      accountCounter(subject),
+      accountCounter(subject, scope),
       'failures < :slowAfter OR next_at <= :nowMs',
       { ':slowAfter': ACCOUNT_SLOW_AFTER, ':nowMs': now },
       ['next_at = :next'],
       { ':next': now + ACCOUNT_INTERVAL_MS },
     );
-    if ('refused' in account) {
-      await giveBack(source.counted); // not evaluated, so not a failure from this address
-      return { refused: 'account', retryAfter: (account.refused.next_at - Date.now()) / 1000 };
-    }
-    return { counted: [source.counted, account.counted] };
+    if ('refused' in account) return { refused: 'account', retryAfter: (account.refused.next_at - Date.now()) / 1000 };
+    return { counted: [account.counted] };
   },
 
   /** A right password: its attempt is not a failure. */

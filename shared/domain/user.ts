@@ -21,4 +21,6 @@ export interface Login {
   password: string;
   /** The device token an earlier sign-in gave this client, if it kept one. */
   deviceToken?: string;
+  /** A code of the account's authenticator, sent with the password (one step, counted apart). */
+  totpCode?: string;
 }

@@ -89,12 +89,13 @@ export const meRoutes = {
     path: '/me/totp',
     entry: 'functions/me/totp-start.ts',
     auth: 'user',
+    webauthn: true,
     bcrypt: true,
     data: 'write',
     errors: [409],
     summary: 'Start setting up an authenticator (TOTP): its secret, shown once (step-up)',
     description:
-      'Step-up: send `current_password` (or `totp_code`). Answers a new TOTP secret (base32, 6 digits, 30 seconds, SHA-1) and its otpauth:// URI, shown this once and stored encrypted; it is pending until POST /me/totp/confirm. Starting again replaces a pending secret; with an authenticator already on, the answer is 409.',
+      'Step-up: send `current_password` (or `totp_code`, or `passkey`: an assertion against POST /me/passkeys/challenge). Answers a new TOTP secret (base32, 6 digits, 30 seconds, SHA-1) and its otpauth:// URI, shown this once and stored encrypted; it is pending until POST /me/totp/confirm. Starting again replaces a pending secret; with an authenticator already on, the answer is 409.',
     requestExample: { current_password: 'Str0ng!Passw0rd' },
     responseExample: {
       secret: 'JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP',
@@ -138,11 +139,12 @@ export const meRoutes = {
     path: '/me/totp',
     entry: 'functions/me/totp-delete.ts',
     auth: 'user',
+    webauthn: true,
     bcrypt: true,
     data: 'write',
     summary: 'Remove the authenticator and its recovery codes (step-up)',
     description:
-      'Step-up: send `current_password` (or `totp_code`). Removes the authenticator and its recovery codes: a password alone signs in again. With none set up, the answer is 404.',
+      'Step-up: send `current_password` (or `totp_code`, or `passkey`: an assertion against POST /me/passkeys/challenge). Removes the authenticator and its recovery codes: a password alone signs in again. With none set up, the answer is 404.',
     requestExample: { totp_code: '123456' },
     body: stepUpBody,
     status: 204,
@@ -152,12 +154,13 @@ export const meRoutes = {
     path: '/me/recovery-codes',
     entry: 'functions/me/recovery-codes.ts',
     auth: 'user',
+    webauthn: true,
     bcrypt: true,
     data: 'write',
     errors: [409],
     summary: 'Replace your recovery codes with ten new ones, shown once (step-up)',
     description:
-      'Step-up: send `current_password` (or `totp_code`). The old codes stop working; the ten new ones are shown this once. Without an authenticator the answer is 409.',
+      'Step-up: send `current_password` (or `totp_code`, or `passkey`: an assertion against POST /me/passkeys/challenge). The old codes stop working; the ten new ones are shown this once. Without an authenticator the answer is 409.',
     requestExample: { current_password: 'Str0ng!Passw0rd' },
     responseExample: {
       recovery_codes: [

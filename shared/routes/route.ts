@@ -55,6 +55,8 @@ export interface RouteDef {
   consoleApiKey?: true;
   /** Sends mail through SES: the function gets the sender, the public URL and `ses:SendEmail` on the sender's identity, nothing more. */
   mail?: true;
+  /** Runs or checks passkey ceremonies (WebAuthn): the function gets the public URL, whose host is the relying party's id and whose origin is the only one accepted. */
+  webauthn?: true;
   /** Hashes or checks a password with bcrypt, which is CPU-bound: the stack gives it more memory, so more CPU. */
   bcrypt?: true;
   /** The answer is a versioned resource: its `version` goes out as the ETag. */

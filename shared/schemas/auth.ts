@@ -1,7 +1,7 @@
 import * as z from 'zod/mini';
 import { type Login, normaliseEmail, normaliseUsername } from '../domain/user.ts';
 import { currentPassword, deviceToken, email, password } from './common.ts';
-import { mfaChallenge } from './factors.ts';
+import { mfaChallenge, totpCode } from './factors.ts';
 import { user } from './users.ts';
 
 /**
@@ -16,16 +16,25 @@ export const loginBody = () =>
         username: z.optional(z.string().check(z.maxLength(30))),
         password: currentPassword(),
         device_token: z.optional(deviceToken()),
+        totp_code: z.optional(
+          totpCode().check(
+            z.meta({
+              description:
+                'With an authenticator on: its code now, checked with the password in this one request (no challenge), counted apart from password attempts, so failures elsewhere never slow it',
+            }),
+          ),
+        ),
       })
       .check(
         z.meta({ oneOf: [{ required: ['email'] }, { required: ['username'] }] }),
         z.refine((b) => (b.email === undefined) !== (b.username === undefined), 'Send either email or username'),
       ),
     z.transform(
-      ({ email, username, password, device_token }): Login => ({
+      ({ email, username, password, device_token, totp_code }): Login => ({
         ...(email !== undefined ? { by: 'email', identifier: normaliseEmail(email) } : { by: 'username', identifier: normaliseUsername(username ?? '') }),
         password,
         ...(device_token !== undefined && { deviceToken: device_token }),
+        ...(totp_code !== undefined && { totpCode: totp_code }),
       }),
     ),
   );

@@ -1,17 +1,21 @@
 import * as z from 'zod/mini';
 import { currentPassword, deviceToken } from './common.ts';
+import { assertion, requestOptions } from './passkeys.ts';
 
 export const totpCode = () =>
   z.string().check(z.meta({ description: 'The 6-digit code your authenticator shows now' }), z.regex(/^\d{6}$/, 'Enter the 6 digits your authenticator shows'));
 const recoveryCode = () => z.string().check(z.minLength(10, 'A recovery code has 10 characters'), z.maxLength(20));
 
 /**
- * Step-up: what a sensitive action asks of a signed-in caller, the current password or a code from
- * their authenticator (services/factors.ts requireStepUp). Spread into a body schema.
+ * Step-up: what a sensitive action asks of a signed-in caller, the current password, a code from
+ * their authenticator or a passkey assertion (services/factors.ts requireStepUp). Spread into a body schema.
  */
 export const stepUpFields = () => ({
   current_password: z.optional(currentPassword()),
   totp_code: z.optional(totpCode()),
+  passkey: z.optional(
+    assertion().check(z.meta({ description: 'An assertion of one of your passkeys against a challenge from POST /me/passkeys/challenge (5 minutes, once)' })),
+  ),
   device_token: z.optional(deviceToken()),
 });
 export const stepUpBody = () => z.strictObject(stepUpFields());
@@ -38,16 +42,26 @@ export const recoveryCodesList = () =>
 const challengeToken = () => z.string().check(z.regex(/^[0-9a-f-]{36}\.[\w-]{43}$/, 'Send the challenge from POST /auth/login'));
 
 export const mfaBody = () =>
-  z.strictObject({ challenge: challengeToken(), code: z.optional(totpCode()), recovery_code: z.optional(recoveryCode()) }).check(
-    z.meta({ oneOf: [{ required: ['code'] }, { required: ['recovery_code'] }] }),
-    z.refine((b) => (b.code === undefined) !== (b.recovery_code === undefined), 'Send either code or recovery_code'),
-  );
+  z
+    .strictObject({
+      challenge: challengeToken(),
+      code: z.optional(totpCode()),
+      recovery_code: z.optional(recoveryCode()),
+      passkey: z.optional(assertion().check(z.meta({ description: "An assertion of one of the account's passkeys against `passkey_options`" }))),
+    })
+    .check(
+      z.meta({ oneOf: [{ required: ['code'] }, { required: ['recovery_code'] }, { required: ['passkey'] }] }),
+      z.refine((b) => [b.code, b.recovery_code, b.passkey].filter((v) => v !== undefined).length === 1, 'Send one of code, recovery_code or passkey'),
+    );
 
 export const mfaChallenge = () =>
   z.object({
     mfa_required: z.literal(true),
     challenge: z.string().check(z.meta({ description: 'Send it to POST /auth/login/mfa with a code within 5 minutes; it works once' })),
-    methods: z.array(z.enum(['totp', 'recovery_code'])),
+    methods: z.array(z.enum(['passkey', 'totp', 'recovery_code'])),
+    passkey_options: z.optional(
+      requestOptions().check(z.meta({ description: "With `passkey` among the methods: the options for navigator.credentials.get, the challenge's own" })),
+    ),
   });
 
 export type MfaBody = z.output<ReturnType<typeof mfaBody>>;

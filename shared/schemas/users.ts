@@ -34,7 +34,7 @@ export const createUserBody = () =>
     z.meta({
       if: { properties: { role: { const: 'admin' } }, required: ['role'] },
       // biome-ignore lint/suspicious/noThenProperty: JSON Schema's if/then keyword, in the document, never awaited
-      then: { anyOf: [{ required: ['current_password'] }, { required: ['totp_code'] }] },
+      then: { anyOf: ['current_password', 'totp_code', 'passkey'].map((field) => ({ properties: { [field]: {} }, required: [field] })) },
     }),
   );
 

@@ -1,23 +1,28 @@
 /** Sign-in, token refresh and sign-out (seed 003's flows, with rotation and attempt limits); verifying a sign-up signs in. */
 
+import { verifyPassword } from '../crypto/passwords.ts';
 import { ACCESS_TOKEN_SECONDS, newRefreshToken, refreshTokenUser, signAccessToken } from '../crypto/tokens.ts';
 import { activity } from '../db/activity.ts';
 import { devices } from '../db/devices.ts';
 import { mfaChallenges } from '../db/factors.ts';
-import { attemptsSubject } from '../db/login-attempts.ts';
+import { attemptsSubject, loginAttempts } from '../db/login-attempts.ts';
+import { passkeys } from '../db/passkeys.ts';
 import { type Session, type SignInOrigin, sessions, toPublicSession } from '../db/sessions.ts';
 import { OwnerGone } from '../db/user-partition.ts';
 import { toPublicUser, type User, users } from '../db/users.ts';
 import { coarseNetwork, describeDevice, type SignInMethod } from '../domain/device.ts';
+import { REFUSED } from '../domain/sign-in.ts';
 import type { Caller, Login } from '../domain/user.ts';
-import { NotAuthenticated, NotFound } from '../errors.ts';
+import { NotAuthenticated, NotFound, RateLimited } from '../errors.ts';
 import type { MfaBody } from '../schemas/factors.ts';
+import type { AssertionJson } from '../schemas/passkeys.ts';
 import { type ClientContext, recordActivity } from './activity.ts';
 import { factorsOf, useRecoveryCode, useTotpCode } from './factors.ts';
 import { paged } from './paging.ts';
 import { checkPassword, countedCheck } from './password-attempts.ts';
 import { noticeOfNewDevice } from './sign-in-notice.ts';
 import { verify } from './sign-up.ts';
+import { challengeForMfa, requestOptions, verifyAssertion } from './webauthn.ts';
 
 async function tokensFor(session: Session) {
   return {
@@ -71,7 +76,8 @@ const INVALID_LOGIN = 'The email, username or password is incorrect.';
  * device's own record when the client carries its device token: see domain/sign-in.ts for the limits.
  * An account with a second factor gets a challenge instead of tokens.
  */
-export async function login({ by, identifier, password, deviceToken }: Login, client: ClientContext) {
+export async function login({ by, identifier, password, deviceToken, totpCode }: Login, client: ClientContext) {
+  if (totpCode !== undefined) return loginWithCode({ by, identifier, password, totpCode }, client);
   const { sourceIp } = client;
   const userId = await users.idBy(by, identifier);
   const subject = userId ? attemptsSubject.user(userId) : await attemptsSubject.unknown(`${by}:${identifier}`);
@@ -88,38 +94,79 @@ export async function login({ by, identifier, password, deviceToken }: Login, cl
   if (methods.length > 0) {
     const challenge = newRefreshToken(account.user_id);
     await mfaChallenges.create(account.user_id, challenge, checked.recognised);
-    return { mfa_required: true as const, challenge, methods };
+    const passkeyOptions = methods.includes('passkey')
+      ? { passkey_options: requestOptions(challengeForMfa(challenge), await passkeys.list(account.user_id), 'preferred') }
+      : {};
+    return { mfa_required: true as const, challenge, methods, ...passkeyOptions };
   }
   const recognisedDevice = checked.recognised ? deviceToken : undefined;
   return orGone(signedIn(account, originOf(client, 'password'), { recognisedDevice, notice: noticeOfNewDevice }));
 }
 
+/**
+ * A sign-in that proves both factors at once, password and authenticator code, so an owner of an
+ * account with a second factor is never slowed by failures of others (issue 22). Its attempts are
+ * counted apart from password attempts (the CODE# counters): per network before anything is checked
+ * (5 failures lock that network out of this path), and per account only once the password proved
+ * right, for the code; so an attacker who lacks the password cannot touch the account-wide counter
+ * of this path, and one who has it gets the same code budget as the challenge step. Password
+ * guessing gains nothing here: a right password with a wrong code answers the same 401 as anything
+ * else, after the same bcrypt work.
+ */
+async function loginWithCode({ by, identifier, password, totpCode }: Required<Omit<Login, 'deviceToken'>>, client: ClientContext) {
+  const userId = await users.idBy(by, identifier);
+  const subject = userId ? attemptsSubject.user(userId) : await attemptsSubject.unknown(`${by}:${identifier}`);
+  const [source, user] = await Promise.all([loginAttempts.claimSource(subject, client.sourceIp, 'CODE#'), userId ? users.get(userId) : undefined]);
+  if ('refused' in source) throw new RateLimited(REFUSED.source, undefined, source.retryAfter);
+  if (!(await verifyPassword(password, user?.password_hash)) || !user) throw new NotAuthenticated(INVALID_LOGIN);
+  const account = await loginAttempts.claimAccount(subject, 'CODE#');
+  if ('refused' in account || !(await useTotpCode(user.user_id, totpCode))) throw new NotAuthenticated(INVALID_LOGIN);
+  await Promise.all([loginAttempts.giveBack(source), loginAttempts.giveBack(account)]);
+  return orGone(signedIn(user, originOf(client, 'password+totp'), { notice: noticeOfNewDevice }));
+}
+
 const CHALLENGE_OVER = 'The sign-in challenge has expired, was used or had too many wrong codes; sign in again.';
 
 /**
- * The second step of a sign-in: a TOTP or recovery code against the challenge the password earned.
- * Wrong codes are counted per challenge (it ends at the fifth) and per account and network, like
- * passwords; the challenge works once. The client gets a new device token (no notice when the
- * password step came from a recognised device).
+ * The second step of a sign-in: a TOTP or recovery code, or a passkey assertion, against the
+ * challenge the password earned. Wrong codes are counted per challenge (it ends at the fifth) and per
+ * account and network, like passwords; a passkey assertion cannot be guessed, so it is counted per
+ * challenge only (and an attacker's failures cannot slow it). The challenge works once. The client
+ * gets a new device token (no notice when the password step came from a recognised device).
  */
-export async function loginMfa({ challenge, code, recovery_code }: MfaBody, client: ClientContext) {
+export async function loginMfa({ challenge, code, recovery_code, passkey }: MfaBody, client: ClientContext) {
   const userId = refreshTokenUser(challenge);
   if (!userId || !(await mfaChallenges.isOpen(userId, challenge))) throw new NotAuthenticated(CHALLENGE_OVER);
-  const passed = await countedCheck(attemptsSubject.user(userId), client.sourceIp, Promise.resolve(), () =>
-    code !== undefined ? useTotpCode(userId, code) : useRecoveryCode(userId, recovery_code ?? ''),
-  );
+  const passed =
+    passkey !== undefined
+      ? Boolean(await verifyAssertion(passkey, { challenge: challengeForMfa(challenge), userId }))
+      : await countedCheck(attemptsSubject.user(userId), client.sourceIp, Promise.resolve(), () =>
+          code !== undefined ? useTotpCode(userId, code) : useRecoveryCode(userId, recovery_code ?? ''),
+        );
   if (!passed) {
     await mfaChallenges.fail(userId, challenge);
-    throw new NotAuthenticated('The code is incorrect or already used.');
+    throw new NotAuthenticated(passkey ? 'The passkey was not accepted.' : 'The code is incorrect or already used.');
   }
   const account = await users.get(userId);
   const used = account && (await mfaChallenges.use(userId, challenge));
   if (!account || !used) throw new NotAuthenticated(CHALLENGE_OVER);
-  return orGone(
-    signedIn(account, originOf(client, code !== undefined ? 'password+totp' : 'password+recovery_code'), {
-      notice: used.recognisedDevice ? undefined : noticeOfNewDevice,
-    }),
-  );
+  const method = passkey ? 'password+passkey' : code !== undefined ? 'password+totp' : 'password+recovery_code';
+  return orGone(signedIn(account, originOf(client, method), { notice: used.recognisedDevice ? undefined : noticeOfNewDevice }));
+}
+
+const PASSKEY_REFUSED = 'The passkey was not accepted: ask for a new challenge (POST /auth/passkey/options) and try again.';
+
+/**
+ * Signs in with a passkey alone (a discoverable credential, user verification required): no password,
+ * so no attempt counter either. An assertion cannot be guessed and each challenge works once, so an
+ * attacker who knows the email cannot slow the owner down. Every failure answers the same 401.
+ */
+export async function signInWithPasskey({ credential, device_token }: { credential: AssertionJson; device_token?: string | undefined }, client: ClientContext) {
+  const verified = await verifyAssertion(credential, { purpose: 'sign-in' }, { requireUserVerification: true });
+  const account = verified && (await users.get(verified.userId));
+  if (!account) throw new NotAuthenticated(PASSKEY_REFUSED);
+  const recognisedDevice = (await devices.recognises(account.user_id, device_token)) ? device_token : undefined;
+  return orGone(signedIn(account, originOf(client, 'passkey'), { recognisedDevice, notice: noticeOfNewDevice }));
 }
 
 export async function refresh(refreshToken: string) {

@@ -1,5 +1,5 @@
 /**
- * Second factors (TOTP, RFC 6238, with recovery codes) and step-up: the proof a sensitive action asks
+ * Second factors (passkeys, TOTP (RFC 6238) with recovery codes) and step-up: the proof a sensitive action asks
  * of a signed-in caller, so that a stolen access token alone cannot change credentials or factors.
  */
 import { randomBytes } from 'node:crypto';
@@ -8,13 +8,16 @@ import { env } from '../config/index.ts';
 import { keyedHash } from '../crypto/hash.ts';
 import { recoveryCodes, totps } from '../db/factors.ts';
 import { attemptsSubject } from '../db/login-attempts.ts';
+import { passkeys } from '../db/passkeys.ts';
 import { users } from '../db/users.ts';
 import type { Caller } from '../domain/user.ts';
 import { Conflict, InvalidInput, NotFound, NotPermitted, Unprocessable } from '../errors.ts';
+import type { AssertionJson } from '../schemas/passkeys.ts';
 import { type ClientContext, recordActivity } from './activity.ts';
 import { checkPassword, countedCheck } from './password-attempts.ts';
+import { verifyAssertion } from './webauthn.ts';
 
-export type FactorMethod = 'totp' | 'recovery_code';
+export type FactorMethod = 'passkey' | 'totp' | 'recovery_code';
 
 const PERIOD = 30;
 const totpFor = (secret: string, label = 'account') =>
@@ -22,8 +25,8 @@ const totpFor = (secret: string, label = 'account') =>
 
 /** The second-factor methods an account can sign in with; none means a password alone signs it in. */
 export async function factorsOf(userId: string): Promise<FactorMethod[]> {
-  const totp = await totps.get(userId);
-  return totp?.active ? ['totp', 'recovery_code'] : [];
+  const [totp, keys] = await Promise.all([totps.get(userId), passkeys.list(userId)]);
+  return [...(keys.length > 0 ? (['passkey'] as const) : []), ...(totp?.active ? (['totp', 'recovery_code'] as const) : [])];
 }
 
 /** Checks a TOTP code (one step either side) and uses its time step up, so it is accepted once. */
@@ -51,19 +54,34 @@ async function newRecoveryCodes(userId: string): Promise<string[]> {
   return codes;
 }
 
-/** What a caller proves themself with: the current password, or a code from their authenticator. */
+/** What a caller proves themself with: the current password, a code from their authenticator, or a passkey. */
 export interface StepUpProof {
   current_password?: string;
   totp_code?: string;
+  /** An assertion of one of the caller's passkeys against a step-up challenge (POST /me/passkeys/challenge). */
+  passkey?: AssertionJson;
   /** With current_password: the device token of this client, so the check counts on the device's own record. */
   device_token?: string;
 }
 
+/** Whether a body carries any step-up proof. */
+export const offersStepUp = (proof: StepUpProof | undefined) =>
+  proof?.current_password !== undefined || proof?.totp_code !== undefined || proof?.passkey !== undefined;
+
 /**
  * Step-up: a sensitive action needs the caller's current password or a fresh TOTP code, counted like
- * a sign-in. A missing proof is a 400; a wrong one a 403 (the session itself is fine).
+ * a sign-in, or a fresh passkey assertion (its challenge issued to this caller for step-up, 5 minutes,
+ * once), which is not counted: it cannot be guessed, so an attacker failing elsewhere cannot slow it.
+ * A missing proof is a 400; a wrong one a 403 (the session itself is fine).
  */
 export async function requireStepUp(caller: Caller, proof: StepUpProof | undefined, sourceIp: string, action = 'this change'): Promise<void> {
+  if (proof?.passkey !== undefined) {
+    if (!(await verifyAssertion(proof.passkey, { purpose: 'step-up', userId: caller.id })))
+      throw new NotPermitted('The passkey was not accepted: ask for a new challenge (POST /me/passkeys/challenge) and try again.', [
+        { path: 'body.passkey', message: 'Not accepted: a passkey of yours, against a fresh step-up challenge' },
+      ]);
+    return;
+  }
   const subject = attemptsSubject.user(caller.id);
   if (proof?.totp_code !== undefined) {
     const code = proof.totp_code;
@@ -78,15 +96,16 @@ export async function requireStepUp(caller: Caller, proof: StepUpProof | undefin
       throw new NotPermitted('The current password is incorrect.', [{ path: 'body.current_password', message: 'Incorrect password' }]);
     return;
   }
-  throw new InvalidInput(`Enter your current password (or a code from your authenticator) to confirm ${action}.`, [
-    { path: 'body.current_password', message: 'Your current password (or totp_code) is required for this change' },
+  throw new InvalidInput(`Enter your current password (or a code from your authenticator, or use a passkey) to confirm ${action}.`, [
+    { path: 'body.current_password', message: 'Your current password (or totp_code, or passkey) is required for this change' },
   ]);
 }
 
 /** Admin routes answer only admins who have a second factor (unless configured off). */
 export async function assertAdminFactor(caller: Caller): Promise<void> {
   if (caller.role !== 'admin' || !env.adminMfaRequired) return;
-  if ((await factorsOf(caller.id)).length === 0) throw new NotPermitted('Set up a second factor first: admin routes need one (POST /me/totp).');
+  if ((await factorsOf(caller.id)).length === 0)
+    throw new NotPermitted('Set up a second factor first: admin routes need one (a passkey, POST /me/passkeys, or an authenticator, POST /me/totp).');
 }
 
 export async function startTotp(caller: Caller, proof: StepUpProof, sourceIp: string) {

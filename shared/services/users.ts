@@ -14,7 +14,7 @@ import { sendMail, sendNotice } from '../mail/send.ts';
 import type { CreateUserBody, DeleteUserBody, PublicUser, UpdateUserBody } from '../schemas/users.ts';
 import { type ClientContext, recordActivity } from './activity.ts';
 import { mailEmailChange, pendingFields, sameAddress } from './email-change.ts';
-import { assertAdminFactor, requireStepUp, type StepUpProof } from './factors.ts';
+import { assertAdminFactor, offersStepUp, requireStepUp, type StepUpProof } from './factors.ts';
 import { withOptimisticRetry } from './optimistic.ts';
 import { paged } from './paging.ts';
 import { assertUnguessable } from './password-strength.ts';
@@ -22,7 +22,15 @@ import { removeAccountData } from './privacy.ts';
 import { setPasswordByLink } from './recovery.ts';
 
 /** Creates an account (sign-up goes through here too). */
-export async function createUser({ password, role = 'user', current_password: _p, totp_code: _c, device_token: _d, ...fields }: CreateUserBody): Promise<User> {
+export async function createUser({
+  password,
+  role = 'user',
+  current_password: _p,
+  totp_code: _c,
+  passkey: _k,
+  device_token: _d,
+  ...fields
+}: CreateUserBody): Promise<User> {
   if (password !== undefined) await assertUnguessable(password, [fields.email, fields.name, fields.username]);
   const passwordHash = password === undefined ? undefined : await hashPassword(password);
   return users.create({ ...fields, role } as UserFields, passwordHash);
@@ -74,7 +82,7 @@ export interface WriteContext extends ClientContext {
  * being needed is checked all the same.
  */
 async function stepUpIfNeeded(caller: Caller, needed: boolean, proof: StepUpProof | undefined, sourceIp: string) {
-  if (needed || proof?.current_password !== undefined || proof?.totp_code !== undefined) await requireStepUp(caller, proof, sourceIp);
+  if (needed || offersStepUp(proof)) await requireStepUp(caller, proof, sourceIp);
 }
 
 /**
@@ -85,7 +93,7 @@ async function stepUpIfNeeded(caller: Caller, needed: boolean, proof: StepUpProo
 export async function updateUser(
   caller: Caller,
   userId: string,
-  { current_password, totp_code, device_token, ...changes }: UpdateUserBody,
+  { current_password, totp_code, passkey, device_token, ...changes }: UpdateUserBody,
   { condition, ...client }: WriteContext,
 ): Promise<PublicUser> {
   const { sourceIp } = client;
@@ -94,7 +102,7 @@ export async function updateUser(
   const credentials = changes.email !== undefined || changes.password !== undefined;
   const target = caller.id === userId ? undefined : await visibleUser(caller, userId);
   const overAdmin = target !== undefined && (target.role === 'admin' || changes.role === 'admin') && (credentials || changes.role !== undefined);
-  await stepUpIfNeeded(caller, (caller.id === userId && credentials) || overAdmin, { current_password, totp_code, device_token }, sourceIp);
+  await stepUpIfNeeded(caller, (caller.id === userId && credentials) || overAdmin, { current_password, totp_code, passkey, device_token }, sourceIp);
   const { password, email, ...given } = changes;
   // null clears a field: undefined in `next` drops it from the stored profile.
   const fields = Object.fromEntries(Object.entries(given).map(([field, value]) => [field, value ?? undefined])) as Partial<UserFields>;

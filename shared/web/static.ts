@@ -22,6 +22,9 @@ export const STATIC_FILES = {
   'swagger-ui.css': { ...vendor('swagger-ui-dist/swagger-ui.css'), type: 'text/css; charset=utf-8' },
   // The console draws the QR code of an authenticator's otpauth:// URI with it, in the browser.
   'qrcode.js': { ...vendor('qrcode-generator/dist/qrcode.js'), type: 'text/javascript; charset=utf-8' },
+  'passkeys.js': { root: webRoot, path: 'console/passkeys.js', type: 'text/javascript; charset=utf-8' },
+  // The console's passkey ceremonies (@simplewebauthn/browser, a UMD bundle defining SimpleWebAuthnBrowser).
+  'webauthn.js': { ...vendor('@simplewebauthn/browser/dist/bundle/index.umd.min.js'), type: 'text/javascript; charset=utf-8' },
   'console.html': { root: webRoot, path: 'console/index.html', type: 'text/html; charset=utf-8' },
   'docs.html': { root: webRoot, path: 'docs/index.html', type: 'text/html; charset=utf-8' },
 } as const;
@@ -36,9 +39,16 @@ export const ASSETS = [
   'swagger-ui-bundle.js',
   'swagger-ui.css',
   'qrcode.js',
+  'passkeys.js',
+  'webauthn.js',
 ] as const satisfies readonly StaticFile[];
 /** The npm packages' files the stack copies into a bundle's web/vendor/, relative to node_modules/. */
-export const VENDOR_FILES = ['swagger-ui-dist/swagger-ui-bundle.js', 'swagger-ui-dist/swagger-ui.css', 'qrcode-generator/dist/qrcode.js'];
+export const VENDOR_FILES = [
+  'swagger-ui-dist/swagger-ui-bundle.js',
+  'swagger-ui-dist/swagger-ui.css',
+  'qrcode-generator/dist/qrcode.js',
+  '@simplewebauthn/browser/dist/bundle/index.umd.min.js',
+];
 
 const cache = new Map<StaticFile, string>();
 export function readStatic(name: StaticFile): string {

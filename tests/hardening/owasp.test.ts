@@ -4,9 +4,11 @@
  * and calls no outside API. API6 (sensitive business flows) is covered by the sign-in lockout, the
  * record-lookup limit and idempotent payments (tests/http).
  */
+import { randomBytes } from 'node:crypto';
 import { SignJWT } from 'jose';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { env, getSecrets } from '../../shared/config/index.ts';
+import { passkeys } from '../../shared/db/passkeys.ts';
 import { SECURITY_HEADERS } from '../../shared/http/security-headers.ts';
 import { type RouteDef, routes } from '../../shared/routes.ts';
 import { defined } from '../../tools/values.ts';
@@ -22,7 +24,7 @@ const PHONE = '9812345670';
 let a: Account;
 let b: Account;
 let admin: Account;
-const owned = { user: '', payment: '', kv: '', record: '', session: '' }; // set in beforeAll
+const owned = { user: '', payment: '', kv: '', record: '', session: '', passkey: '' }; // set in beforeAll
 beforeAll(async () => {
   [a, b, admin] = [await registerUser(api()), await registerUser(api()), await signInAdmin(api())];
   owned.user = a.id;
@@ -39,6 +41,8 @@ beforeAll(async () => {
     await api().post('/records', { name: 'A Patient', phone: PHONE, dob: '1980-01-01', height: 170, weight: 70 }, { token: a.token })
   ).body.record_id;
   owned.session = defined((await api().get('/me/sessions', { token: a.token })).body.items[0], 'a session of A').session_id;
+  const passkey = { userId: a.id, credentialId: randomBytes(16).toString('base64url'), publicKey: 'pQECAyYgASFYIA', counter: 0 };
+  owned.passkey = (await passkeys.add({ ...passkey, transports: [], name: 'Laptop', deviceType: 'singleDevice', backedUp: false })).id;
 });
 
 const objectPath = (route: RouteDef) =>
@@ -47,12 +51,15 @@ const objectPath = (route: RouteDef) =>
     .replace('/payments/{id}', `/payments/${owned.payment}`)
     .replace('/kv/{key}', `/kv/${encodeURIComponent(owned.kv)}`)
     .replace('/records/{id}', `/records/${owned.record}`)
-    .replace('/me/sessions/{id}', `/me/sessions/${owned.session}`);
+    .replace('/me/sessions/{id}', `/me/sessions/${owned.session}`)
+    .replace('/me/passkeys/{id}', `/me/passkeys/${owned.passkey}`);
 const bodyFor: Record<string, unknown> = {
   'users.update': { name: 'Pwned' },
   'users.patch': { name: 'Pwned' },
   'payments.update': { status: 'completed' },
   'kv.put': 'overwritten',
+  'passkeys.rename': { name: 'Pwned' },
+  'passkeys.remove': { current_password: PASSWORD }, // B's own password: B's step-up passes, A's passkey is still not B's
 };
 
 describe('API1:2023 Broken Object Level Authorization', () => {
@@ -66,6 +73,7 @@ describe('API1:2023 Broken Object Level Authorization', () => {
     expect((await api().get(`/payments/${owned.payment}`, { token: a.token })).body.status).toBe('pending');
     expect((await api().get('/kv/private%2Fnotes', { token: a.token })).body.value).toEqual({ secret: 'A only' });
     expect((await api().get(`/records/${owned.record}`, { token: a.token })).body.name).toBe('A Patient');
+    expect((await api().get('/me/passkeys', { token: a.token })).body.items).toEqual([expect.objectContaining({ passkey_id: owned.passkey, name: 'Laptop' })]);
   });
 
   it("lets B write and delete only in B's own store, whatever key B names", async () => {

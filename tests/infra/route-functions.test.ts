@@ -101,6 +101,8 @@ describe('functions', () => {
       'UsersCreate',
       'UsersUpdate',
       'UsersDelete',
+      'PasskeysOptions',
+      'PasskeysRemove',
     ];
     const custom = synth({ memorySize: 2048 });
     for (const [, memory] of memoryOf(custom)) expect(memory).toBe(2048);

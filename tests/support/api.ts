@@ -1,5 +1,5 @@
 /** Starts the local gateway on a free port and talks to it over real HTTP, as a client would. */
-import type { AddressInfo } from 'node:net';
+import { type AddressInfo, createServer } from 'node:net';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { afterAll, beforeAll, expect } from 'vitest';
 import type { RouteId } from '../../shared/routes.ts';
@@ -31,14 +31,30 @@ export const clientFor = (baseUrl: string, seen: SeenResponse[] = []): Api =>
  * tests of those limits start one with the stack's. When the file is done, every response it
  * received is checked against the OpenAPI document.
  */
-export function useGateway(options: Partial<GatewayOptions> = {}, functions: Partial<LocalLambdaOptions> = {}) {
+/** A port free now (for a gateway that must know its own URL before it listens). */
+async function freePort(): Promise<number> {
+  const probe = createServer();
+  await new Promise<void>((done) => probe.listen(0, '127.0.0.1', done));
+  const { port } = probe.address() as AddressInfo;
+  await new Promise<void>((done) => probe.close(() => done()));
+  return port;
+}
+
+/**
+ * `selfOrigin`: the gateway's own address, as http://localhost:<port>, is the functions' public URL
+ * and the client's base URL (passkeys: the relying party is the public URL's host, and an IP address
+ * cannot be one).
+ */
+export function useGateway(options: Partial<GatewayOptions> = {}, functions: Partial<LocalLambdaOptions> = {}, { selfOrigin = false } = {}) {
   const events: { event: APIGatewayProxyEvent; routeId: RouteId }[] = [];
   const seen: SeenResponse[] = [];
   const state = { api: undefined as unknown as Api, events, seen, lambda: undefined as unknown as LocalLambda };
   let server: ReturnType<typeof createGateway>;
   beforeAll(async () => {
+    const port = selfOrigin ? await freePort() : 0;
     state.lambda = await startLocalLambda({
       ...localLambdaOptions(),
+      ...(selfOrigin && { publicUrl: `http://localhost:${port}` }),
       corsOrigins: options.config?.corsOrigins ?? [],
       log: (line) => console.error(`[lambda] ${line}`), // why a request got a 502
       ...functions,
@@ -52,8 +68,9 @@ export function useGateway(options: Partial<GatewayOptions> = {}, functions: Par
       ...options,
       config: { waf: false, ...options.config },
     });
-    await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
-    state.api = clientFor(`http://127.0.0.1:${(server.address() as AddressInfo).port}`, seen);
+    await new Promise<void>((done) => server.listen(port, '127.0.0.1', done));
+    const host = selfOrigin ? 'localhost' : '127.0.0.1';
+    state.api = clientFor(`http://${host}:${(server.address() as AddressInfo).port}`, seen);
   });
   afterAll(async () => {
     await new Promise<void>((done) => server.close(() => done()));

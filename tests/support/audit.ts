@@ -6,8 +6,10 @@
  * E.164), no email address (in a key or a value), no IPv4 address (sign-in counters keep keyed
  * hashes), no TOTP secret or recovery code in clear (they are sealed and hashed), no profile's or
  * health record's personal fields as attributes of their own (they are stored encrypted), and no
- * token that went out in a mail's link (sign-up, reset, invitation, email change: stored only as keyed hashes). Key-value
- * entries are the users' own data and are left out.
+ * token that went out in a mail's link (sign-up, reset, invitation, email change: stored only as keyed hashes); passkeys,
+ * their markers and their ceremonies' challenges with nothing but their known attributes (a public
+ * key and a counter; a challenge only as the hash in its key). Key-value entries are the users' own
+ * data and are left out.
  */
 import { ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
@@ -15,7 +17,26 @@ import { documentClient } from '../../shared/db/client.ts';
 import { luhnValid } from '../../shared/domain/card.ts';
 import { localClient } from '../../tools/local/dynamodb.ts';
 
-const FORBIDDEN_NAMES = /^(password|card_no|card_number|card_cvc|cvc|cvv|phone|device_token|refresh_token)$/i;
+const FORBIDDEN_NAMES = /^(password|card_no|card_number|card_cvc|cvc|cvv|phone|device_token|refresh_token|challenge|private_key|signature)$/i;
+/** Passkeys hold a public key and a counter, their ceremonies' challenges nothing but a hash in the key: exactly these attributes. */
+const ONLY_ATTRIBUTES: Record<string, ReadonlySet<string>> = {
+  passkey: new Set([
+    'PK',
+    'SK',
+    'entity',
+    'credential_id',
+    'public_key',
+    'counter',
+    'transports',
+    'name',
+    'device_type',
+    'backed_up',
+    'created_at',
+    'last_used_at',
+  ]),
+  'passkey-marker': new Set(['PK', 'SK', 'entity', 'user_id']),
+  'webauthn-challenge': new Set(['PK', 'SK', 'entity', 'purpose', 'user_id', 'expires_at', 'ttl']),
+};
 const PERSONAL_FIELDS: Record<string, RegExp> = {
   user: /^(name|email|username|dob|address|gender|country|pending_email)$/,
   signup_claim: /^(name|email|username|dob|address|gender|country)$/,
@@ -79,6 +100,13 @@ export async function auditTables(endpoint: string, mailed: string[] = []): Prom
         if (item.entity === 'kv') continue;
         const where = `${TableName} ${item.PK}/${item.SK}`;
         violations.push(...violationsIn(item, where, tokens));
+        const only = ONLY_ATTRIBUTES[item.entity as string];
+        if (only)
+          violations.push(
+            ...Object.keys(item)
+              .filter((name) => !only.has(name))
+              .map((name) => `${where} .${name}: not an attribute of a ${item.entity}`),
+          );
         const personal = PERSONAL_FIELDS[item.entity as string];
         if (personal)
           violations.push(

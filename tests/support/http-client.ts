@@ -43,7 +43,8 @@ const sleep = (ms: number) => new Promise((done) => setTimeout(done, ms));
 function sendFrom(localAddress: string, url: URL, method: string, headers: Record<string, string>, body?: string) {
   return new Promise<{ status: number; headers: Headers; text: string }>((resolve, reject) => {
     const length = body === undefined ? {} : { 'content-length': String(Buffer.byteLength(body)) }; // node:http frames no DELETE body by itself
-    const req = request(url, { method, headers: { ...headers, ...length }, localAddress }, (res) => {
+    // family: an IPv4 source reaches `localhost` over IPv4 (a lookup may name ::1 first).
+    const req = request(url, { method, headers: { ...headers, ...length }, localAddress, family: localAddress.includes(':') ? 6 : 4 }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (chunk: Buffer) => chunks.push(chunk));
       res.on('end', () => {

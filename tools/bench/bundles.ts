@@ -65,8 +65,8 @@ export const HEAVY_LIBRARIES: { name: string; path: string; mayCarry: (fn: Bundl
   {
     name: '@simplewebauthn/server',
     path: 'node_modules/@simplewebauthn/server/',
-    mayCarry: signIn,
-    rule: 'an auth.* or me.* route (sign-in and the caller’s own factors)',
+    mayCarry: ({ routes }) => routes.some((r) => r.webauthn),
+    rule: 'a route declaring webauthn (it verifies a passkey response: sign-in, step-up, registration)',
   },
   {
     name: 'zod',

@@ -4,19 +4,24 @@
  * current), with placeholders where a value only exists at run time: {{API_KEY}}, {{ADMIN_TOKEN}}, {{USER_ID}}, {{USER_TOKEN}}, {{USER_EMAIL}},
  * {{USER_PASSWORD}}, {{REFRESH_TOKEN}} and {{SESSION_ID}} (its session), {{PAYMENT_ID}} (a pending payment of the user), {{RECORD_ID}} and
  * {{RECORD_PHONE}} (a record of the user), {{NEW_PHONE}} (a phone without one), {{UNIQUE}}, {{ADMIN_TOTP_CODE}} (the admin has an
- * authenticator on) and {{MFA_CHALLENGE}} (the admin's open sign-in challenge), {{PENDING_TOTP_CODE}} (the user's pending one), {{SIGNUP_TOKEN}} (the link token of a pending sign-up). The user owns the
+ * authenticator on) and {{MFA_CHALLENGE}} (the admin's open sign-in challenge), {{PENDING_TOTP_CODE}} (the user's pending one),
+ * {{SIGNUP_TOKEN}} (the link token of a pending sign-up), {{PASSKEY_ID}} (the user's passkey), {{SIGN_IN_*}} (its assertion of an
+ * open passkey sign-in challenge) and {{NEW_PASSKEY_*}} (a new credential for an open registration challenge of the user), made by
+ * a software authenticator for the public URL. The user owns the
  * key-value entry `settings/theme`. `fillSampleEvent` makes a fresh sample user and
  * admin session to fill them, so every sample runs as it is against any table.
  */
-import { createHash, randomUUID } from 'node:crypto';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { Secret, TOTP } from 'otpauth';
+import { env } from '../../shared/config/index.ts';
 import { hashPassword } from '../../shared/crypto/passwords.ts';
 import { newRefreshToken, signAccessToken } from '../../shared/crypto/tokens.ts';
 import { claims } from '../../shared/db/claims.ts';
 import { mfaChallenges, totps } from '../../shared/db/factors.ts';
 import { links } from '../../shared/db/links.ts';
+import { passkeys, webauthnChallenges } from '../../shared/db/passkeys.ts';
 import { sessions } from '../../shared/db/sessions.ts';
 import { users } from '../../shared/db/users.ts';
 import { type RouteDef, type RouteId, routes } from '../../shared/routes.ts';
@@ -28,13 +33,56 @@ import { createRecord } from '../../shared/services/records.ts';
 import { generatePassword } from './env-file.ts';
 import { buildEvent } from './gateway/events.ts';
 import { compileRoute } from './gateway/routing.ts';
+import { SoftwareAuthenticator } from './software-authenticator.ts';
 
 async function signIn(userId: string, role: 'user' | 'admin') {
   const session = await sessions.start(userId, role, { device: 'Sample device', network: 'sample', method: 'password' });
   return { token: await signAccessToken({ sub: userId, role, sid: session.sessionId }), refreshToken: session.refreshToken, sessionId: session.sessionId };
 }
 
-export async function samplePlaceholders(apiKey: string): Promise<Record<string, string>> {
+/**
+ * A passkey of the user (stored as registering it would), the assertion of a fresh passkey sign-in
+ * challenge, and a new credential for a fresh registration challenge, for the relying party of
+ * `publicUrl` (the functions' PUBLIC_URL).
+ */
+async function samplePasskeys(userId: string, publicUrl: string) {
+  const { origin, hostname: rpId } = new URL(publicUrl);
+  const authenticator = new SoftwareAuthenticator(origin);
+  const user = { id: Buffer.from(userId).toString('base64url') };
+  authenticator.create({ challenge: 'sample', rp: { id: rpId }, user });
+  const [credential] = authenticator.credentials;
+  if (!credential) throw new Error('no sample credential');
+  const stored = await passkeys.add({
+    userId,
+    credentialId: credential.id.toString('base64url'),
+    publicKey: credential.publicKey,
+    counter: 0,
+    transports: ['internal'],
+    name: 'Sample passkey',
+    deviceType: 'singleDevice',
+    backedUp: false,
+  });
+  const [signInChallenge, registerChallenge] = [randomBytes(32).toString('base64url'), randomBytes(32).toString('base64url')];
+  await Promise.all([
+    webauthnChallenges.create(signInChallenge, { purpose: 'sign-in' }),
+    webauthnChallenges.create(registerChallenge, { purpose: 'register', userId }),
+  ]);
+  const assertion = authenticator.get({ challenge: signInChallenge, rpId, allowCredentials: [] });
+  const created = new SoftwareAuthenticator(origin).create({ challenge: registerChallenge, rp: { id: rpId }, user });
+  return {
+    PASSKEY_ID: stored.id,
+    SIGN_IN_CREDENTIAL_ID: assertion.id,
+    SIGN_IN_CLIENT_DATA: assertion.response.clientDataJSON,
+    SIGN_IN_AUTHENTICATOR_DATA: assertion.response.authenticatorData,
+    SIGN_IN_SIGNATURE: assertion.response.signature,
+    SIGN_IN_USER_HANDLE: assertion.response.userHandle,
+    NEW_PASSKEY_ID: created.id,
+    NEW_PASSKEY_CLIENT_DATA: created.response.clientDataJSON,
+    NEW_PASSKEY_ATTESTATION: created.response.attestationObject,
+  };
+}
+
+export async function samplePlaceholders(apiKey: string, publicUrl = env.publicUrl): Promise<Record<string, string>> {
   const unique = randomUUID().slice(0, 8);
   const password = generatePassword();
   const passwordHash = await hashPassword(password);
@@ -98,6 +146,7 @@ export async function samplePlaceholders(apiKey: string): Promise<Record<string,
     ),
     CONFIRM_EMAIL_TOKEN: await links.issue(moving.user_id, 'email-confirm', 60, { email: movedTo }),
     CANCEL_EMAIL_TOKEN: await links.issue(linked.user_id, 'email-cancel', 60, { old: linked.email, new: movedTo }),
+    ...(await samplePasskeys(user.user_id, publicUrl)),
   };
 }
 
@@ -125,6 +174,7 @@ const PATH_VALUES: Record<string, string> = {
   '/records/{id}': '{{RECORD_ID}}',
   '/me/sessions/{id}': '{{SESSION_ID}}',
   '/kv/{key}': 'settings/theme',
+  '/me/passkeys/{id}': '{{PASSKEY_ID}}',
   '/assets/{file}': 'console.js',
 };
 
@@ -150,6 +200,36 @@ const SAMPLES: Partial<Record<RouteId, Sample>> = {
   'me.totpConfirm': { body: { code: '{{PENDING_TOTP_CODE}}' } },
   'me.totpDelete': { caller: 'admin', body: { current_password: '{{USER_PASSWORD}}' } },
   'me.recoveryCodes': { caller: 'admin', body: { current_password: '{{USER_PASSWORD}}' } },
+  'passkeys.signIn': {
+    body: {
+      credential: {
+        id: '{{SIGN_IN_CREDENTIAL_ID}}',
+        rawId: '{{SIGN_IN_CREDENTIAL_ID}}',
+        type: 'public-key',
+        response: {
+          clientDataJSON: '{{SIGN_IN_CLIENT_DATA}}',
+          authenticatorData: '{{SIGN_IN_AUTHENTICATOR_DATA}}',
+          signature: '{{SIGN_IN_SIGNATURE}}',
+          userHandle: '{{SIGN_IN_USER_HANDLE}}',
+        },
+        clientExtensionResults: {},
+      },
+    },
+  },
+  'passkeys.options': { body: { current_password: '{{USER_PASSWORD}}' } },
+  'passkeys.register': {
+    body: {
+      name: 'Laptop',
+      credential: {
+        id: '{{NEW_PASSKEY_ID}}',
+        rawId: '{{NEW_PASSKEY_ID}}',
+        type: 'public-key',
+        response: { clientDataJSON: '{{NEW_PASSKEY_CLIENT_DATA}}', attestationObject: '{{NEW_PASSKEY_ATTESTATION}}', transports: ['internal'] },
+        clientExtensionResults: {},
+      },
+    },
+  },
+  'passkeys.remove': { body: { current_password: '{{USER_PASSWORD}}' } },
   'users.list': { caller: 'admin' },
   'users.create': { caller: 'admin', body: { ...routes['users.create'].requestExample, email: 'john.{{UNIQUE}}@example.com' } },
   'users.get': { caller: 'admin' },

@@ -617,7 +617,7 @@ onSubmit($('login-form'), async ({ email: id, password }, form) => {
   const result = await send('POST', 'auth/login', { body: { ...who, password, ...(device_token && { device_token }) }, signed: false });
   if (!result.ok) return report(form, result);
   form.reset();
-  if (result.data.mfa_required) return askSecondFactor(result.data.challenge);
+  if (result.data.mfa_required) return askSecondFactor(result.data.challenge, result.data);
   signIn(result.data);
 });
 

@@ -1,0 +1,5 @@
+import { defineHandler } from '../../shared/http/handler.ts';
+import { passkeysRoutes } from '../../shared/routes/passkeys.ts';
+import { listPasskeys } from '../../shared/services/passkeys.ts';
+
+export const handler = defineHandler(passkeysRoutes['passkeys.list'], ({ caller }) => listPasskeys(caller));
