@@ -460,7 +460,7 @@ export interface paths {
     put?: never;
     /**
      * Add a passkey: the credential made with the options of POST /me/passkeys/options
-     * @description Checks the new credential as the WebAuthn specification says (the challenge is yours, for registration, taken once within 5 minutes; this API's origin and relying-party id; user presence; a supported algorithm) and stores its public key and signature counter, never anything secret, under `name`. A credential that does not check out answers 400 naming `credential` (ask for new options); one registered already, or an 11th passkey, answers 409. From then on the passkey signs in alone (POST /auth/passkey), serves as a second factor after a password (POST /auth/login/mfa) and confirms sensitive changes (step-up).
+     * @description Checks the new credential as the WebAuthn specification says (the challenge is yours, for registration, taken once within 5 minutes; this API's origin and relying-party id; user presence; a supported algorithm) and stores its public key and signature counter, never anything secret, under `name`. A credential that does not check out answers 422 naming `credential` (well-formed, refused by its checks: ask for new options); one registered already, or an 11th passkey, answers 409. From then on the passkey signs in alone (POST /auth/passkey), serves as a second factor after a password (POST /auth/login/mfa) and confirms sensitive changes (step-up).
      */
     post: operations['passkeys.register'];
     delete?: never;
@@ -6393,6 +6393,23 @@ export interface operations {
            *       "title": "Unsupported Media Type",
            *       "status": 415,
            *       "detail": "Send the body as application/json."
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Well-formed but unprocessable */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "about:blank",
+           *       "title": "Unprocessable Content",
+           *       "status": 422,
+           *       "detail": "This Idempotency-Key was used with a different request body."
            *     }
            */
           'application/problem+json': components['schemas']['Problem'];

@@ -125,11 +125,11 @@ export const passkeysRoutes = {
     auth: 'user',
     webauthn: true,
     data: 'write',
-    errors: [409],
+    errors: [409, 422],
     location: (created: { passkey_id: string }) => `/me/passkeys/${created.passkey_id}`,
     summary: 'Add a passkey: the credential made with the options of POST /me/passkeys/options',
     description:
-      "Checks the new credential as the WebAuthn specification says (the challenge is yours, for registration, taken once within 5 minutes; this API's origin and relying-party id; user presence; a supported algorithm) and stores its public key and signature counter, never anything secret, under `name`. A credential that does not check out answers 400 naming `credential` (ask for new options); one registered already, or an 11th passkey, answers 409. From then on the passkey signs in alone (POST /auth/passkey), serves as a second factor after a password (POST /auth/login/mfa) and confirms sensitive changes (step-up).",
+      "Checks the new credential as the WebAuthn specification says (the challenge is yours, for registration, taken once within 5 minutes; this API's origin and relying-party id; user presence; a supported algorithm) and stores its public key and signature counter, never anything secret, under `name`. A credential that does not check out answers 422 naming `credential` (well-formed, refused by its checks: ask for new options); one registered already, or an 11th passkey, answers 409. From then on the passkey signs in alone (POST /auth/passkey), serves as a second factor after a password (POST /auth/login/mfa) and confirms sensitive changes (step-up).",
     requestExample: {
       name: 'Laptop',
       credential: {

@@ -5,7 +5,7 @@
 import { MAX_PASSKEYS, type Passkey, passkeys, webauthnChallenges } from '../db/passkeys.ts';
 import { users } from '../db/users.ts';
 import type { Caller } from '../domain/user.ts';
-import { Conflict, InvalidInput, NotFound } from '../errors.ts';
+import { Conflict, NotFound, Unprocessable } from '../errors.ts';
 import type { AttestationJson } from '../schemas/passkeys.ts';
 import { requireStepUp, type StepUpProof } from './factors.ts';
 import { issueRequest, newChallenge, relyingParty, signedChallenge, TIMEOUT_MS, userHandleOf } from './webauthn.ts';
@@ -50,7 +50,7 @@ const NOT_REGISTERED = 'The passkey could not be registered: ask for new options
  * origin and RP id; user presence. The credential id must be new (markers across accounts).
  */
 export async function registerPasskey(caller: Caller, { name, credential }: { name: string; credential: AttestationJson }) {
-  const refused = () => new InvalidInput(NOT_REGISTERED, [{ path: 'body.credential', message: 'Not a valid new passkey for a fresh challenge of yours' }]);
+  const refused = () => new Unprocessable(NOT_REGISTERED, [{ path: 'body.credential', message: 'Not a valid new passkey for a fresh challenge of yours' }]);
   const signed = signedChallenge(credential.response.clientDataJSON);
   const issued = signed && (await webauthnChallenges.take(signed));
   if (!signed || !issued || issued.purpose !== 'register' || issued.userId !== caller.id) throw refused();

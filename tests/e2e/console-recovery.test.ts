@@ -43,7 +43,7 @@ describe.skipIf(!hasChromium)('the console: forgot password, reset and invitatio
       await page.getByRole('button', { name: 'Sign in' }).click();
       await signIn(page, account.email, { password: CHOSEN });
       await expect.poll(() => page.locator('#who').textContent()).toContain(account.email);
-      await page.getByRole('button', { name: 'Sign out' }).click();
+      await page.getByRole('button', { name: 'Sign out', exact: true }).click();
 
       // An account an admin made: the invitation's link lets its owner choose the password.
       const admin = await signInAdmin(gateway.api);

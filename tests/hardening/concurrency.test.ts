@@ -8,6 +8,7 @@ import { normaliseEmail } from '../../shared/domain/user.ts';
 import { defined } from '../../tools/values.ts';
 import { PASSWORD, registerUser, uniqueEmail } from '../support/accounts.ts';
 import { useGateway } from '../support/api.ts';
+import { mailbox } from '../support/mailbox.ts';
 import { scanTable } from '../support/table.ts';
 
 const gateway = useGateway();
@@ -45,18 +46,24 @@ describe('concurrency', () => {
   });
 
   it('gives an email to exactly one of two users who race to take it', async () => {
+    const ownerOf = (token: string | undefined) => String(token).split('.')[0]; // a link token is <user id>.<random>
     const [x, y] = [await registerUser(api()), await registerUser(api())];
     const email = uniqueEmail('contested');
     const [rx, ry] = await Promise.all([
       api().patch(`/users/${x.id}`, { email, current_password: PASSWORD }, { token: x.token }),
       api().patch(`/users/${y.id}`, { email, current_password: PASSWORD }, { token: y.token }),
     ]);
-    expect([rx.status, ry.status].sort()).toEqual([200, 409]);
-    const winner = rx.status === 200 ? x : y;
+    // Each change waits for its link (the address proves itself); the two links race.
+    expect([rx.status, ry.status]).toEqual([200, 200]);
+    const tokens = (await mailbox().waitFor(email, 2)).map((mail) => /#confirm-email=([\w.-]+)/.exec(mail.text)?.[1]);
+    const confirmed = await Promise.all(tokens.map((token) => api().post('/auth/email/confirm', { token })));
+    expect(confirmed.map((r) => r.status).sort()).toEqual([204, 422]);
+    const winner = confirmed[0]?.status === 204 ? await ownerOf(tokens[0]) : await ownerOf(tokens[1]);
     const marker = markerKey('email', await keyedHash('email', normaliseEmail(email)));
     const markers = (await scanTable()).filter((item) => item.PK === marker.PK);
-    expect(markers).toEqual([expect.objectContaining({ user_id: winner.id })]);
-    expect((await api().post('/auth/login', { email, password: PASSWORD })).body.user.user_id).toBe(winner.id);
+    expect(markers).toEqual([expect.objectContaining({ user_id: winner })]);
+    expect([x.id, y.id]).toContain(winner);
+    expect((await api().post('/auth/login', { email, password: PASSWORD })).body.user.user_id).toBe(winner);
   });
 
   it('keeps one payment per Idempotency-Key under concurrent retries from two devices of one user', async () => {

@@ -80,23 +80,23 @@ describe('passkeys', () => {
     const register = (credential: unknown, token = user.token) => api().post('/me/passkeys', { name: 'Key', credential }, { token });
 
     const wrongOrigin = await register(authenticator.create(await fresh(), { origin: 'https://evil.example' }));
-    expect(wrongOrigin.status).toBe(400);
+    expect(wrongOrigin.status).toBe(422);
     expect(wrongOrigin.body.errors[0].path).toBe('body.credential');
-    expect((await register(authenticator.create(await fresh(), { rpId: 'evil.example' }))).status).toBe(400);
+    expect((await register(authenticator.create(await fresh(), { rpId: 'evil.example' }))).status).toBe(422);
     // Another account's challenge is not this caller's.
-    expect((await register(authenticator.create(await fresh(other.token)))).status).toBe(400);
+    expect((await register(authenticator.create(await fresh(other.token)))).status).toBe(422);
     // A challenge works once.
     const options = await fresh();
     const first = authenticator.create(options);
     expect((await register(first)).status).toBe(201);
-    expect((await register(authenticator.create(options))).status).toBe(400);
+    expect((await register(authenticator.create(options))).status).toBe(422);
     // The same credential id again, in this account or another: 409.
     const id = Buffer.from(first.id, 'base64url');
     expect((await register(authenticator.create(await fresh(), { id }))).status).toBe(409);
     expect((await register(authenticator.create(await fresh(other.token), { id }), other.token)).status).toBe(409);
     // An id in the JSON other than the one the authenticator signed: refused.
     const mislabelled = authenticator.create(await fresh());
-    expect((await register({ ...mislabelled, id: first.id, rawId: first.id })).status).toBe(400);
+    expect((await register({ ...mislabelled, id: first.id, rawId: first.id })).status).toBe(422);
     expect((await api().get('/me/passkeys', { token: user.token })).body.items).toHaveLength(1);
   });
 
