@@ -3,5 +3,5 @@ import { authRoutes } from '../../shared/routes/auth.ts';
 import { verifyEmail } from '../../shared/services/accounts.ts';
 
 export const handler = defineHandler(authRoutes['auth.verify'], ({ body, sourceIp, header }) =>
-  verifyEmail(body.token, { sourceIp, userAgent: header('user-agent') }),
+  verifyEmail(body, { sourceIp, userAgent: header('user-agent') }),
 );

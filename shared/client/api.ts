@@ -52,7 +52,7 @@ export interface paths {
     put?: never;
     /**
      * Confirm a sign-up with the token from its mail: creates the account and signs in
-     * @description Send the token of the link mailed by POST /auth/register (the part after `#verify=`). The account is created with its email verified (`email_verified_at`) and signed in: the answer carries the profile and a token pair. The token works once. An unknown, used or expired token, or an address that has been verified by someone else meanwhile, answers 422 (`invalid or expired link`): sign up again. A username taken meanwhile answers 409.
+     * @description Send the token of the link mailed by POST /auth/register (the part after `#verify=`) and the password chosen at sign-up: a link alone makes no account, so the owner of an address who opens a link someone else requested cannot end up in that person's account (a wrong password answers 422 naming `password`, and the link stays valid). The account is created with its email verified (`email_verified_at`) and signed in: the answer carries the profile and a token pair. The token works once. An unknown, used or expired token, or an address that has been verified by someone else meanwhile, answers 422 (`invalid or expired link`): sign up again. A username taken meanwhile answers 409.
      */
     post: operations['auth.verify'];
     delete?: never;
@@ -1226,11 +1226,14 @@ export interface operations {
       content: {
         /**
          * @example {
-         *       "token": "pU3x0B6mK1cWq9yZs4LtR8vN2aDf7HjE5gQiYoAuXw0"
+         *       "token": "pU3x0B6mK1cWq9yZs4LtR8vN2aDf7HjE5gQiYoAuXw0",
+         *       "password": "Str0ng!Passw0rd"
          *     }
          */
         'application/json': {
           token: string;
+          /** @description The password chosen at sign-up: a link alone does not make an account */
+          password: string;
         };
       };
     };

@@ -45,8 +45,8 @@ export const authRoutes = {
     errors: [409, 422],
     summary: 'Confirm a sign-up with the token from its mail: creates the account and signs in',
     description:
-      'Send the token of the link mailed by POST /auth/register (the part after `#verify=`). The account is created with its email verified (`email_verified_at`) and signed in: the answer carries the profile and a token pair. The token works once. An unknown, used or expired token, or an address that has been verified by someone else meanwhile, answers 422 (`invalid or expired link`): sign up again. A username taken meanwhile answers 409.',
-    requestExample: { token: 'pU3x0B6mK1cWq9yZs4LtR8vN2aDf7HjE5gQiYoAuXw0' },
+      "Send the token of the link mailed by POST /auth/register (the part after `#verify=`) and the password chosen at sign-up: a link alone makes no account, so the owner of an address who opens a link someone else requested cannot end up in that person's account (a wrong password answers 422 naming `password`, and the link stays valid). The account is created with its email verified (`email_verified_at`) and signed in: the answer carries the profile and a token pair. The token works once. An unknown, used or expired token, or an address that has been verified by someone else meanwhile, answers 422 (`invalid or expired link`): sign up again. A username taken meanwhile answers 409.",
+    requestExample: { token: 'pU3x0B6mK1cWq9yZs4LtR8vN2aDf7HjE5gQiYoAuXw0', password: 'Str0ng!Passw0rd' },
     responseExample: { user: { ...example.user, email_verified_at: example.created }, ...example.tokens, device_token: example.deviceToken },
     body: verifyBody,
     status: 200,

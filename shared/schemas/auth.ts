@@ -68,7 +68,11 @@ export const session = () =>
 export const signUpAnswer = () => z.object({ status: z.literal('verification_sent'), email: z.string() });
 
 /** The token of a sign-up link (`#verify=<token>`): 32 random bytes in base64url. */
-export const verifyBody = () => z.strictObject({ token: z.string().check(z.minLength(1), z.maxLength(200)) });
+export const verifyBody = () =>
+  z.strictObject({
+    token: z.string().check(z.minLength(1), z.maxLength(200)),
+    password: currentPassword().check(z.meta({ description: 'The password chosen at sign-up: a link alone does not make an account' })),
+  });
 
 /** A sign-in's answer: the session, or (for an account with a second factor) a challenge. */
 export const loginResult = () => z.xor([session(), mfaChallenge()]);

@@ -65,7 +65,8 @@ const orGone = <T>(signingIn: Promise<T>) =>
   });
 
 /** Follows a sign-up link: the account is created with its address verified, and signed in. */
-export const verifyEmail = (token: string, client: ClientContext) => verify(token, (user) => signedIn(user, originOf(client, 'password'), {}));
+export const verifyEmail = ({ token, password }: { token: string; password: string }, client: ClientContext) =>
+  verify(token, password, (user) => signedIn(user, originOf(client, 'password'), {}));
 
 const INVALID_LOGIN = 'The email, username or password is incorrect.';
 

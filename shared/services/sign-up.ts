@@ -4,7 +4,7 @@
  * address gets a claim and a verification link, a taken one a notice to its owner. Verifying turns the
  * claim into an account and deletes every other claim of the address.
  */
-import { hashPassword } from '../crypto/passwords.ts';
+import { hashPassword, verifyPassword } from '../crypto/passwords.ts';
 import { type Claim, claims } from '../db/claims.ts';
 import { UniquenessConflict } from '../db/markers.ts';
 import { consumeRateLimit } from '../db/rate-limits.ts';
@@ -49,10 +49,18 @@ export async function register({ password, ...details }: RegisterBody, sourceIp:
   return { status: 'verification_sent' as const, email: details.email };
 }
 
-/** Turns the claim a link names into an account, signed in; `signIn` starts its session. */
-export async function verify<T>(token: string, signIn: (user: User) => Promise<T>): Promise<T> {
+/**
+ * Turns the claim a link names into an account, signed in, given the password chosen at sign-up;
+ * `signIn` starts its session. The password is what stops a squatter's claim: its link, opened by
+ * the address's owner, cannot become an account without the squatter's password.
+ */
+export async function verify<T>(token: string, password: string, signIn: (user: User) => Promise<T>): Promise<T> {
   const claim = await claims.find(token);
   if (!claim) throw new InvalidLink();
+  if (!(await verifyPassword(password, claim.passwordHash)))
+    throw new Unprocessable('This is not the password chosen when signing up with this link.', [
+      { path: 'body.password', message: 'Not the password chosen at sign-up' },
+    ]);
   const user = await createFrom(claim);
   await claims.removeAll(user.email);
   return signIn(user);

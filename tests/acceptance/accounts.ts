@@ -73,7 +73,7 @@ export class Created {
     const email = (fields.email as string) ?? newEmail();
     const registered = await this.client().post('/auth/register', { email, password: PASSWORD, name: 'Acceptance Test', ...fields });
     expect(registered.status, registered.text).toBe(202);
-    const res = await this.client().post('/auth/verify', { token: await verificationToken(email) });
+    const res = await this.client().post('/auth/verify', { token: await verificationToken(email), password: PASSWORD });
     return { res, account: this.remember(res, email, fields.username as string | undefined) };
   }
 

@@ -14,7 +14,7 @@ import { describe, expect, it } from 'vitest';
 import { PASSWORD, signInAdmin, uniqueEmail } from '../support/accounts.ts';
 import { useGateway } from '../support/api.ts';
 import { ARTIFACTS, expectAccessible, hasChromium, useBrowser, VIEWPORTS } from '../support/browser.ts';
-import { consoleHelpers, followLink, signUpLink } from '../support/console.ts';
+import { confirmSignUp, consoleHelpers, followLink, signUpLink } from '../support/console.ts';
 import { nextCode, wrongCode } from '../support/totp.ts';
 
 type QrFactory = (
@@ -216,6 +216,7 @@ describe.skipIf(!hasChromium)('two-step sign-in in the console, in Chromium', ()
         await page.getByRole('heading', { name: 'Check your mail' }).waitFor();
         await shot(page, 'body', 'check-mail', viewport.name);
         await followLink(page, await signUpLink(email));
+        await confirmSignUp(page);
         await expect.poll(() => page.locator('#who').textContent()).toContain(email);
         const token = await page.locator('#token').inputValue();
         const started = await gateway.api.post('/me/totp', { current_password: PASSWORD }, { token });

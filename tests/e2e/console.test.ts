@@ -10,7 +10,7 @@ import { LIMIT_DEFAULTS } from '../../shared/config/limits.ts';
 import { PASSWORD, registerUser, uniqueEmail } from '../support/accounts.ts';
 import { useGateway } from '../support/api.ts';
 import { ARTIFACTS, expectAccessible, hasChromium, openPage, useBrowser, VIEWPORTS } from '../support/browser.ts';
-import { consoleHelpers, followLink, signUpLink } from '../support/console.ts';
+import { confirmSignUp, consoleHelpers, followLink, signUpLink } from '../support/console.ts';
 import { mailbox } from '../support/mailbox.ts';
 
 describe.skipIf(!hasChromium)('the console in Chromium', () => {
@@ -70,10 +70,11 @@ describe.skipIf(!hasChromium)('the console in Chromium', () => {
         await expectAccessible(page);
         await page.screenshot({ path: `${ARTIFACTS}/console-${viewport.name}-1-check-mail.png`, fullPage: true });
 
-        // Following the link signs the new account in; the token leaves the address bar.
+        // Following the link and typing the sign-up's password signs the new account in; the token leaves the address bar.
         const link = await signUpLink(email);
         expect(link.hash).toMatch(/^#verify=[\w-]+$/);
         await followLink(page, link);
+        await confirmSignUp(page);
         await expect.poll(() => page.locator('#who').textContent()).toBe(`Signed in as Ada Lovelace (${email})`);
         expect(page.url()).not.toContain('verify');
         const token = await page.locator('#token').inputValue();
@@ -86,6 +87,7 @@ describe.skipIf(!hasChromium)('the console in Chromium', () => {
         // The link works once: opened again, it says so and leads back to signing up or in.
         const reopened = await open(viewport);
         await followLink(reopened.page, link);
+        await confirmSignUp(reopened.page);
         await reopened.page.getByRole('heading', { name: 'This link no longer works', level: 1 }).waitFor();
         expect(await focused(reopened.page)).toBe('H1:This link no longer works');
         expect(await reopened.page.locator('#landing-text').textContent()).toContain('works once, within 24 hours');

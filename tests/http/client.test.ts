@@ -25,7 +25,7 @@ describe('the typed client', () => {
     const registered = await client.POST('/auth/register', { body: { email, password: PASSWORD, name: 'Typed Client' } });
     expect(registered.response.status).toBe(202);
     expect(registered.data?.email).toBe(email);
-    const verified = await client.POST('/auth/verify', { body: { token: await verificationToken(email) } });
+    const verified = await client.POST('/auth/verify', { body: { token: await verificationToken(email), password: PASSWORD } });
     expect(verified.data?.user.email).toBe(email);
 
     const signedIn = await client.POST('/auth/login', { body: { email, password: PASSWORD } });

@@ -32,7 +32,7 @@ describe('sign-up', () => {
 
     const [mail] = await mailbox().waitFor(email);
     expect(mail?.subject).toBe('Confirm your email address');
-    const verified = await api().post('/auth/verify', { token: await verificationToken(email) });
+    const verified = await api().post('/auth/verify', { token: await verificationToken(email), password: PASSWORD });
     expect(verified.status, verified.text).toBe(200);
     expect(verified.body.user).toMatchObject({ email, name: 'Ada', role: 'user', version: 1, dob: '1990-01-01' });
     expect(Date.parse(verified.body.user.email_verified_at)).toBeGreaterThan(Date.now() - 60_000);
@@ -41,13 +41,25 @@ describe('sign-up', () => {
     expect((await login(email)).status).toBe(200);
   });
 
+  it('makes no account from a squatter’s link opened by the address’s owner: the link needs the squatter’s password', async () => {
+    // The squatter used up the address's mails for the hour, so the only link in the owner's inbox is theirs.
+    const email = uniqueEmail('victim');
+    for (let i = 0; i < 3; i++) expect((await register(email, 'Squatter-Pass-1')).status).toBe(202);
+    const squatterToken = await verificationToken(email, 3);
+    const opened = await api().post('/auth/verify', { token: squatterToken, password: PASSWORD }); // the owner types their own
+    expect(opened.status).toBe(422);
+    expect(opened.body.errors).toEqual([{ path: 'body.password', message: 'Not the password chosen at sign-up' }]);
+    expect((await login(email, 'Squatter-Pass-1')).status).toBe(401); // no account was made
+    expect((await login(email)).status).toBe(401);
+  });
+
   it('lets the owner take an address a squatter registered first: the squatter’s link and password stop working', async () => {
     const email = uniqueEmail('victim');
     expect((await register(email, 'Squatter-Pass-1')).status).toBe(202);
     const squatterToken = await verificationToken(email, 1);
     const owner = await registerUser(api(), { email }); // registers (a second claim) and verifies
     expect((await api().get('/me', { token: owner.token })).status).toBe(200);
-    const late = await api().post('/auth/verify', { token: squatterToken });
+    const late = await api().post('/auth/verify', { token: squatterToken, password: 'Squatter-Pass-1' });
     expect(late.status).toBe(422);
     expect(late.body.errors).toEqual([{ path: 'body.token', message: 'invalid or expired link' }]);
     expect((await login(email, 'Squatter-Pass-1')).status).toBe(401);
@@ -89,16 +101,16 @@ describe('sign-up', () => {
     const email = uniqueEmail();
     await register(email);
     const token = await verificationToken(email);
-    const results = await Promise.all(Array.from({ length: 5 }, () => api().post('/auth/verify', { token })));
+    const results = await Promise.all(Array.from({ length: 5 }, () => api().post('/auth/verify', { token, password: PASSWORD })));
     expect(results.map((r) => r.status).sort()).toEqual([200, 422, 422, 422, 422]);
-    expect((await api().post('/auth/verify', { token })).status).toBe(422);
+    expect((await api().post('/auth/verify', { token, password: PASSWORD })).status).toBe(422);
   });
 
   it('lets exactly one of several pending sign-ups of one address become the account', async () => {
     const email = uniqueEmail('race');
     for (const name of ['One', 'Two', 'Three']) expect((await register(email, PASSWORD, { name })).status).toBe(202);
     const tokens = (await mailbox().waitFor(email, 3)).map((mail) => /#verify=([\w-]+)/.exec(mail.text)?.[1]);
-    const results = await Promise.all(tokens.map((token) => api().post('/auth/verify', { token })));
+    const results = await Promise.all(tokens.map((token) => api().post('/auth/verify', { token, password: PASSWORD })));
     expect(results.map((r) => r.status).sort()).toEqual([200, 422, 422]);
   });
 
@@ -116,7 +128,7 @@ describe('sign-up', () => {
         ExpressionAttributeValues: { ':past': Math.floor(Date.now() / 1000) - 1 },
       }),
     );
-    const answers = await Promise.all([token, 'x'.repeat(43), 'not a token'].map((t) => api().post('/auth/verify', { token: t })));
+    const answers = await Promise.all([token, 'x'.repeat(43), 'not a token'].map((t) => api().post('/auth/verify', { token: t, password: PASSWORD })));
     expect(answers.map((r) => [r.status, r.body.detail])).toEqual(Array(3).fill([422, answers[0]?.body.detail]));
     expect((await login(email)).status).toBe(401);
   });

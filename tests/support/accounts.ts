@@ -39,7 +39,8 @@ export async function registerUser(api: Api, fields: Record<string, unknown> = {
   const before = (await mailbox().received(email)).length;
   const res = await api.post('/auth/register', { email, password: PASSWORD, name: 'Test User', ...fields }, client);
   expect(res.status, res.text).toBe(202);
-  const verified = await api.post('/auth/verify', { token: await verificationToken(email, before + 1) }, client);
+  const password = (fields.password as string) ?? PASSWORD;
+  const verified = await api.post('/auth/verify', { token: await verificationToken(email, before + 1), password }, client);
   expect(verified.status, verified.text).toBe(200);
   return {
     id: verified.body.user.user_id,

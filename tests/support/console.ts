@@ -15,6 +15,12 @@ export async function signUpLink(email: string, count = 1): Promise<URL> {
   return linkIn(mail as NonNullable<typeof mail>, 'http');
 }
 
+/** On a sign-up link's landing: types the password chosen at sign-up and confirms. */
+export async function confirmSignUp(page: Page, password = PASSWORD) {
+  await page.locator('#verify-password').fill(password);
+  await page.getByRole('button', { name: 'Confirm and sign in' }).click();
+}
+
 /** Opens a mailed link as a click would, on the page's own origin (its path and hash; the host is the configured public URL's). */
 export async function followLink(page: Page, link: URL) {
   await page.goto(`${link.pathname}${link.search}${link.hash}`);
@@ -37,6 +43,7 @@ export function consoleHelpers(gateway: ReturnType<typeof useGateway>, chromium:
       await page.getByRole('button', { name: 'Register' }).click();
       await page.getByRole('heading', { name: 'Check your mail' }).waitFor();
       await followLink(page, await signUpLink(email));
+      await confirmSignUp(page);
       await expect.poll(() => page.locator('#who').textContent()).toBe(`Signed in as ${name} (${email})`);
       return { email, token: await page.locator('#token').inputValue() };
     },

@@ -188,7 +188,7 @@ interface Sample {
 
 const SAMPLES: Partial<Record<RouteId, Sample>> = {
   'auth.register': { body: { ...routes['auth.register'].requestExample, email: 'jane.{{UNIQUE}}@example.com', username: 'jane_{{UNIQUE}}' } },
-  'auth.verify': { body: { token: '{{SIGNUP_TOKEN}}' } },
+  'auth.verify': { body: { token: '{{SIGNUP_TOKEN}}', password: '{{USER_PASSWORD}}' } },
   'auth.login': { body: { email: '{{USER_EMAIL}}', password: '{{USER_PASSWORD}}' } },
   'auth.token': { body: { refresh_token: '{{REFRESH_TOKEN}}' } },
   'auth.loginMfa': { body: { challenge: '{{MFA_CHALLENGE}}', code: '{{ADMIN_TOTP_CODE}}' } },

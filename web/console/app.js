@@ -741,7 +741,7 @@ function openLanding() {
 
 /** The landing view: a title, what happened, and buttons to go on. */
 function showLanding(title, text, actions = []) {
-  for (const id of ['new-password-form', 'forgot-form']) $(id).hidden = true;
+  for (const id of ['verify-form', 'new-password-form', 'forgot-form']) $(id).hidden = true;
   heading('landing').textContent = title;
   showView('landing');
   $('landing-text').textContent = text;
@@ -763,13 +763,26 @@ function toSignIn(text, focus) {
   return button;
 }
 
+// A sign-up link (#verify=…) makes the account once the password chosen at sign-up is typed: a link
+// someone else requested for this address cannot make their account here.
+let verifyToken = '';
+
 async function verifyAddress(token) {
   if (auth.access) {
     await api('POST', 'auth/logout');
     endSession('');
   }
-  showLanding('Confirming your address', 'One moment: confirming your address…');
-  const result = await send('POST', 'auth/verify', { body: { token }, signed: false });
+  verifyToken = token;
+  showLanding('Confirm your address', 'Enter the password you chose when you signed up to confirm this address and sign in.');
+  $('verify-form').hidden = false;
+  $('verify-password').focus();
+}
+
+onSubmit($('verify-form'), async ({ password }, form) => {
+  const token = verifyToken;
+  const result = await send('POST', 'auth/verify', { body: { token, password }, signed: false });
+  if (result.data?.errors?.some((error) => error.path === 'body.password')) return report(form, result);
+  form.reset();
   if (result.ok) {
     signIn(result.data);
     return say(statusOf($('profile-form')), `Welcome, ${result.data.user.name}: your address is confirmed and your account is ready.`);
@@ -787,11 +800,11 @@ async function verifyAddress(token) {
     retry.type = 'button';
     retry.textContent = 'Try again';
     retry.className = 'primary';
-    retry.addEventListener('click', () => verifyAddress(token));
+    retry.addEventListener('click', () => verifyAddress(token)); // asks for the password again
     actions.unshift(retry);
   }
   showLanding('Your address is not confirmed yet', result.data.detail, actions);
-}
+});
 
 /** A landing's answer to a link that failed: gone for good (400), or worth another try (not reached, busy). */
 function linkFailed(result, again, goneText) {
