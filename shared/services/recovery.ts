@@ -67,6 +67,9 @@ export async function setPasswordByLink(token: string, password: string, purpose
       const next: User = {
         ...current,
         password_hash: passwordHash,
+        // An intruder's pending email change dies with the reset: its confirmation link no longer matches.
+        pending_email: undefined,
+        pending_email_expires_at: undefined,
         email_verified_at: current.email_verified_at ?? now,
         version: current.version + 1,
         updated_at: now,

@@ -113,8 +113,9 @@ export async function updateUser(
     const next: User = {
       ...current,
       ...fields,
+      // A new password withdraws a pending email change (its link no longer matches), unless this very request makes one.
+      ...(passwordHash && { password_hash: passwordHash, pending_email: undefined, pending_email_expires_at: undefined }),
       ...(email !== undefined && !sameAddress(email, current.email) && pendingFields(email)),
-      ...(passwordHash && { password_hash: passwordHash }),
       version: current.version + 1,
       updated_at: new Date().toISOString(),
     };

@@ -57,6 +57,24 @@ describe('password reset', () => {
     expect((await api().post('/auth/password/reset', { token, password: 'Another-Secret-7' })).status).toBe(422);
   });
 
+  it('ends an intruder’s pending email change: its confirmation link no longer moves the address', async () => {
+    const user = await registerUser(api());
+    const intruder = uniqueEmail('intruder');
+    // With the stolen token and password, an intruder asks to move the account to their address…
+    const change = await api().patch(`/users/${user.id}`, { email: intruder, current_password: PASSWORD }, { token: user.token });
+    expect(change.status, change.text).toBe(200);
+    const confirmMail = (await mailbox().waitFor(intruder)).at(-1);
+    const confirm = /#confirm-email=([\w.-]+)/.exec(confirmMail?.text ?? '')?.[1];
+    // …and the owner resets the password before the intruder follows the link.
+    const before = await mailsTo(user.email);
+    await forgot(user.email);
+    const reset = await api().post('/auth/password/reset', { token: await resetToken(user.email, before + 1), password: NEW_PASSWORD });
+    expect(reset.status).toBe(204);
+    expect((await api().post('/auth/email/confirm', { token: confirm })).status).toBe(422);
+    expect((await login(user.email, NEW_PASSWORD)).body.user).toMatchObject({ email: user.email });
+    expect((await login(user.email, NEW_PASSWORD)).body.user.pending_email).toBeUndefined();
+  });
+
   it('accepts only the newest link, once, before it expires; a malformed or forged one alike', async () => {
     const user = await registerUser(api());
     const before = await mailsTo(user.email);
