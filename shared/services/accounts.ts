@@ -1,5 +1,6 @@
 /** Sign-in, token refresh and sign-out (seed 003's flows, with rotation and attempt limits); verifying a sign-up signs in. */
 
+import { randomUUID } from 'node:crypto';
 import { verifyPassword } from '../crypto/passwords.ts';
 import { ACCESS_TOKEN_SECONDS, newRefreshToken, refreshTokenUser, signAccessToken } from '../crypto/tokens.ts';
 import { activity } from '../db/activity.ts';
@@ -119,11 +120,14 @@ async function loginWithCode({ by, identifier, password, totpCode }: Required<Om
   const subject = userId ? attemptsSubject.user(userId) : await attemptsSubject.unknown(`${by}:${identifier}`);
   const [source, user] = await Promise.all([loginAttempts.claimSource(subject, client.sourceIp, 'CODE#'), userId ? users.get(userId) : undefined]);
   if ('refused' in source) throw new RateLimited(REFUSED.source, undefined, source.retryAfter);
-  if (!(await verifyPassword(password, user?.password_hash)) || !user) throw new NotAuthenticated(INVALID_LOGIN);
-  const account = await loginAttempts.claimAccount(subject, 'CODE#');
-  if ('refused' in account || !(await useTotpCode(user.user_id, totpCode))) throw new NotAuthenticated(INVALID_LOGIN);
+  const owner = (await verifyPassword(password, user?.password_hash)) ? user : undefined;
+  // The same work whether or not the password was right (a counter write, a code check), so the time
+  // of the same 401 tells nothing about the password; a wrong one counts on a decoy, not the account.
+  const account = await loginAttempts.claimAccount(owner ? subject : await attemptsSubject.unknown(`decoy:${randomUUID()}`), 'CODE#');
+  const codeRight = await useTotpCode(owner?.user_id ?? randomUUID(), totpCode);
+  if (!owner || 'refused' in account || !codeRight) throw new NotAuthenticated(INVALID_LOGIN);
   await Promise.all([loginAttempts.giveBack(source), loginAttempts.giveBack(account)]);
-  return orGone(signedIn(user, originOf(client, 'password+totp'), { notice: noticeOfNewDevice }));
+  return orGone(signedIn(owner, originOf(client, 'password+totp'), { notice: noticeOfNewDevice }));
 }
 
 const CHALLENGE_OVER = 'The sign-in challenge has expired, was used or had too many wrong codes; sign in again.';
