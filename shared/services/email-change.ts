@@ -10,13 +10,13 @@ import { UniquenessConflict } from '../db/markers.ts';
 import { sessions } from '../db/sessions.ts';
 import { type User, users } from '../db/users.ts';
 import { StaleVersion } from '../db/writes.ts';
-import { EMAIL_CANCEL_DAYS, EMAIL_CONFIRM_HOURS } from '../domain/recovery.ts';
+import { EMAIL_CANCEL_DAYS, EMAIL_CONFIRM_HOURS, RESET_MAILS_PER_ADDRESS } from '../domain/recovery.ts';
 import { normaliseEmail } from '../domain/user.ts';
 import { addressInUseMail, confirmEmailMail, emailChangedNotice, emailChangeNotice } from '../mail/account.ts';
 import { sendMail, sendNotice } from '../mail/send.ts';
 import { retry } from '../retry.ts';
 import { type ClientContext, recordActivity } from './activity.ts';
-import { InvalidRecoveryLink } from './recovery.ts';
+import { InvalidRecoveryLink, mayMail } from './recovery.ts';
 
 export const sameAddress = (a: string, b: string) => normaliseEmail(a) === normaliseEmail(b);
 
@@ -28,14 +28,16 @@ export const pendingFields = (email: string) => ({
 
 /** After the pending change is written: the links and the two mails. */
 export async function mailEmailChange(user: User, newEmail: string, client: ClientContext): Promise<void> {
-  const [holder, confirm, cancel] = await Promise.all([
+  const [holder, mailAllowed, confirm, cancel] = await Promise.all([
     users.idBy('email', newEmail),
+    // At most as many mails to one new address an hour as reset sends (beyond, none, silently): no mail bomb.
+    mayMail('email-change-mails', newEmail, RESET_MAILS_PER_ADDRESS),
     links.issue(user.user_id, 'email-confirm', EMAIL_CONFIRM_HOURS * 3600, { email: newEmail }),
     links.issue(user.user_id, 'email-cancel', EMAIL_CANCEL_DAYS * 86_400, { old: user.email, new: newEmail }),
   ]);
   const taken = holder !== undefined && holder !== user.user_id;
   await Promise.all([
-    sendMail(taken ? addressInUseMail(newEmail) : confirmEmailMail(newEmail, confirm, EMAIL_CONFIRM_HOURS)),
+    mailAllowed && sendMail(taken ? addressInUseMail(newEmail) : confirmEmailMail(newEmail, confirm, EMAIL_CONFIRM_HOURS)),
     sendNotice(emailChangeNotice(user.email, newEmail, cancel, EMAIL_CANCEL_DAYS)),
     recordActivity(user.user_id, 'email_change_requested', client),
   ]);

@@ -110,4 +110,16 @@ describe('email change', () => {
     expect((await api().post('/auth/email/cancel', { token: reset })).status).toBe(422);
     expect((await api().get('/me', { token: user.token })).status).toBe(200);
   });
+
+  it('mails one new address at most 3 times an hour, however often a change to it is asked', async () => {
+    const user = await registerUser(api());
+    const target = uniqueEmail('bombed');
+    for (let i = 0; i < 5; i++) {
+      const change = await api().patch(`/users/${user.id}`, { email: target, current_password: PASSWORD }, { token: user.token });
+      expect(change.status, change.text).toBe(200);
+    }
+    await mailbox().waitFor(target, 3);
+    await mailbox().waitFor(user.email, 6); // the verification and five notices: the requests were all served
+    expect(await mailbox().received(target)).toHaveLength(3);
+  });
 });
