@@ -41,6 +41,7 @@ export const authRoutes = {
     path: '/auth/verify',
     entry: 'functions/auth/verify.ts',
     auth: 'none',
+    bcrypt: true, // checks the password chosen at sign-up
     data: 'write',
     errors: [409, 422],
     summary: 'Confirm a sign-up with the token from its mail: creates the account and signs in',

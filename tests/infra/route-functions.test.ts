@@ -92,6 +92,7 @@ describe('functions', () => {
       resourcesOf(synthesized, 'AWS::Lambda::Function').map(([id, fn]) => [id.replace(/Function[0-9A-F]{8}$/, ''), fn.Properties.MemorySize]);
     const bcryptFunctions = [
       'AuthRegister',
+      'AuthVerify',
       'AuthLogin',
       'AuthReset',
       'AuthInviteAccept',
