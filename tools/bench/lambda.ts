@@ -45,7 +45,13 @@ const logicalId = (template: CfnTemplate, type: string, prefix: string) => {
   return id;
 };
 
-export async function startBenchLambda(options: { dynamoEndpoint: string; tableName: string; appSecret: string; apiKey: string }): Promise<{
+export async function startBenchLambda(options: {
+  dynamoEndpoint: string;
+  mailEndpoint: string;
+  tableName: string;
+  appSecret: string;
+  apiKey: string;
+}): Promise<{
   lambda: LambdaEnvironment;
   assemblyDir: string;
 }> {
@@ -54,6 +60,7 @@ export async function startBenchLambda(options: { dynamoEndpoint: string; tableN
     template,
     assemblyDir,
     dynamoEndpoint: options.dynamoEndpoint,
+    mailEndpoint: options.mailEndpoint,
     names: { [logicalId(template, 'AWS::DynamoDB::Table', 'Table')]: options.tableName },
     secrets: {
       [logicalId(template, 'AWS::SecretsManager::Secret', 'AppSecret')]: options.appSecret,

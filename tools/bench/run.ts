@@ -14,6 +14,7 @@ import { gzipSync } from 'node:zlib';
 import type { RouteId } from '../../shared/routes.ts';
 import { ensureTable, freePort, localAwsEnvironment, startDynamoLocal } from '../local/dynamodb.ts';
 import { generateLocalEnv } from '../local/env-file.ts';
+import { startLocalMail } from '../local/mail.ts';
 import { progress } from './stats.ts';
 
 const ROOT = resolve(import.meta.dirname, '../..');
@@ -29,7 +30,15 @@ const partial = Boolean(only || onlyRoutes || process.env.BENCH_ROUNDS);
 
 const dynamo = await startDynamoLocal({ port: await freePort() });
 process.on('exit', () => dynamo.process.kill('SIGKILL'));
-Object.assign(process.env, localAwsEnvironment(dynamo.endpoint), { TABLE_NAME: 'bench', APP_SECRET, LOCAL_API_KEY: API_KEY, POWERTOOLS_LOG_LEVEL: 'ERROR' });
+// The routes that mail send to the local SES, as under npm start: a mail is part of their work.
+const mail = await startLocalMail({ port: await freePort() });
+Object.assign(process.env, localAwsEnvironment(dynamo.endpoint), {
+  TABLE_NAME: 'bench',
+  APP_SECRET,
+  LOCAL_API_KEY: API_KEY,
+  POWERTOOLS_LOG_LEVEL: 'ERROR',
+  AWS_ENDPOINT_URL_SESV2: mail.endpoint,
+});
 await ensureTable(dynamo.endpoint, 'bench');
 
 // The app's modules read the environment above.
@@ -49,8 +58,11 @@ const { writeReport } = await import('./report.ts');
 const ids = Object.keys(routes) as RouteId[];
 const chosen = (id: RouteId) => !onlyRoutes || onlyRoutes.includes(id);
 const eventFile = (id: RouteId) => resolve(ROOT, `events/${id}.json`);
-/** The route's sample event, filled from a fresh sample user (an event that writes consumes its own). */
-const freshEvent = async (id: RouteId) => fillSampleEvent(eventFile(id), await samplePlaceholders(API_KEY));
+/**
+ * The route's sample event, filled from a fresh sample user (an event that writes consumes its own);
+ * its passkeys made for the relying party the function knows (`publicUrl`: a bundle's PUBLIC_URL).
+ */
+const freshEvent = async (id: RouteId, publicUrl?: string) => fillSampleEvent(eventFile(id), await samplePlaceholders(API_KEY, publicUrl));
 /** A route answers its success status; one that creates or replaces answers 201 the first time. */
 const expected = (id: RouteId): number[] => {
   const route: { status: number; creates?: true } = routes[id];
@@ -58,7 +70,13 @@ const expected = (id: RouteId): number[] => {
 };
 
 progress('building every function as the stack does (cdk synth with bundling, and the floor beside them)…');
-const { lambda, assemblyDir } = await startBenchLambda({ dynamoEndpoint: dynamo.endpoint, tableName: 'bench', appSecret: APP_SECRET, apiKey: API_KEY });
+const { lambda, assemblyDir } = await startBenchLambda({
+  dynamoEndpoint: dynamo.endpoint,
+  mailEndpoint: mail.endpoint,
+  tableName: 'bench',
+  appSecret: APP_SECRET,
+  apiKey: API_KEY,
+});
 const bundleOf = (id: string) => {
   const fn = lambda.functions.get(id);
   if (!fn) throw new Error(`no function ${id} in the template`);
@@ -72,16 +90,18 @@ const perRoute = [];
 const costed = runs('cost') ? ids.filter((id) => routes[id].data !== 'none') : [];
 for (const id of costed) perRoute.push(await costOf(id, await freshEvent(id), expected(id)));
 const SCALED: RouteId[] = ['users.list', 'payments.list', 'kv.list', 'records.lookup'];
-const SIZES = QUICK ? [200, 400] : [1_000, 10_000];
+const SIZES = QUICK ? [200, 400] : [2_000, 10_000]; // the cost phase leaves about 1,500 items: the table holds at least those
 const rcu = new Map(SCALED.map((id) => [id, [] as number[]]));
 const fillerHash = await hashPassword('Filler-Password-1');
 const scaled = await samplePlaceholders(API_KEY);
+const filled: number[] = [];
 for (const total of runs('cost') ? SIZES : []) {
   const items = await fillTo(total, fillerHash);
+  filled.push(items);
   for (const id of SCALED) rcu.get(id)?.push((await costOf(id, fillSampleEvent(eventFile(id), scaled), expected(id))).rcu);
   progress(`   at ${items} items: ${SCALED.map((id) => `${id} ${rcu.get(id)?.at(-1)} RCU`).join(', ')}`);
 }
-const costScaling = { items: SIZES, routes: [...rcu].map(([route, units]) => ({ route, rcu: units, identical: new Set(units).size === 1 })) };
+const costScaling = { items: filled, routes: [...rcu].map(([route, units]) => ({ route, rcu: units, identical: new Set(units).size === 1 })) };
 
 // ---- 2. Cold starts ------------------------------------------------------------------------------
 const ROUNDS = Number(process.env.BENCH_ROUNDS) || (QUICK ? 1 : 7);
@@ -98,7 +118,7 @@ const cold = await (coldFunctions.length > 0 ? measureCold : async () => undefin
     id,
     route,
     expected: expected(route),
-    event: () => freshEvent(route),
+    event: () => freshEvent(route, bundleOf(id).environment.PUBLIC_URL),
     hashes: hashesInSample(route),
   })),
   ROUNDS,
