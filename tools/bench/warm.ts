@@ -23,7 +23,12 @@ export interface WarmRow {
 }
 
 function runWorker(job: WarmJob, environment: Record<string, string>): Promise<WarmResult> {
-  const child = fork(resolve(import.meta.dirname, 'warm-worker.ts'), [], { execArgv: ['--import', 'tsx'], env: { ...process.env, ...environment } });
+  // BENCH_PROFILE=dir: each route's worker writes a V8 CPU profile there (open it in Chrome's DevTools).
+  const profile = process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : [];
+  const child = fork(resolve(import.meta.dirname, 'warm-worker.ts'), [], {
+    execArgv: ['--import', 'tsx', ...profile],
+    env: { ...process.env, ...environment },
+  });
   child.send(job);
   return new Promise((done, fail) => {
     child.once('message', (result) => done(result as WarmResult));
