@@ -33,6 +33,12 @@ export const totps = {
     return { secret: await openField(Item.secret_sealed, totpContext(userId)), active: Item.active === true, lastStep: Item.last_step ?? -1 };
   },
 
+  /** Whether the authenticator is on, without opening its secret. */
+  async isActive(userId: string): Promise<boolean> {
+    const { Item } = await db.send(new GetCommand({ TableName: tableName(), Key: totpKey(userId), ConsistentRead: true, ProjectionExpression: 'active' }));
+    return Item?.active === true;
+  },
+
   /** A pending secret; it replaces a pending one, never an active one. */
   async startPending(userId: string, secret: string): Promise<boolean> {
     const item = {
@@ -83,6 +89,11 @@ export const totps = {
 };
 
 export const recoveryCodes = {
+  async remaining(userId: string): Promise<number> {
+    const { Item } = await db.send(new GetCommand({ TableName: tableName(), Key: recoveryKey(userId), ConsistentRead: true }));
+    return (Item?.codes as Set<string> | undefined)?.size ?? 0;
+  },
+
   /** Replaces every code with these (keyed hashes). */
   async replace(userId: string, hashes: string[]): Promise<void> {
     await db.send(new PutCommand({ TableName: tableName(), Item: { ...recoveryKey(userId), entity: 'recovery-codes', codes: new Set(hashes) } }));

@@ -1,4 +1,4 @@
-import { confirmTotpBody, recoveryCodesList, stepUpBody, totpEnrolment } from '../schemas/factors.ts';
+import { confirmTotpBody, recoveryCodesList, stepUpBody, totpEnrolment, totpState } from '../schemas/factors.ts';
 import { accountExport, activityPage, listActivityQuery, listSessionsQuery, sessionIdParams, sessionPage } from '../schemas/me.ts';
 import { user } from '../schemas/users.ts';
 import * as example from './examples.ts';
@@ -83,6 +83,19 @@ export const meRoutes = {
       "Ends one of the caller's sessions at once: its access token is refused from the next request and its refresh token can no longer be used. Another account's session id answers 404, as an unknown one does.",
     params: sessionIdParams,
     status: 204,
+  }),
+  'me.totp': route({
+    method: 'GET',
+    path: '/me/totp',
+    entry: 'functions/me/totp.ts',
+    auth: 'user',
+    data: 'read',
+    summary: 'Whether your authenticator (TOTP) is on, and how many recovery codes are left',
+    description:
+      "Whether signing in to the caller's account needs a code from an authenticator app (set up with POST /me/totp and POST /me/totp/confirm), and how many of its ten recovery codes are still unused. Never the secret: it is shown once, when set up.",
+    responseExample: { enabled: true, recovery_codes_left: 9 },
+    status: 200,
+    response: totpState,
   }),
   'me.totpStart': route({
     method: 'POST',

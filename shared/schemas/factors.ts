@@ -30,6 +30,12 @@ export const totpEnrolment = () =>
       .check(z.meta({ description: 'The otpauth:// URI (a QR code of it is what authenticator apps scan)' }), z.regex(/^otpauth:\/\/totp\//)),
   });
 
+export const totpState = () =>
+  z.object({
+    enabled: z.boolean().check(z.meta({ description: 'Whether signing in needs a code from an authenticator (a pending, unconfirmed one does not count)' })),
+    recovery_codes_left: z.int().check(z.meta({ description: 'Recovery codes not used yet (0 without an authenticator)' }), z.minimum(0), z.maximum(10)),
+  });
+
 export const confirmTotpBody = () => z.strictObject({ code: totpCode() });
 
 export const recoveryCodesList = () =>

@@ -148,6 +148,8 @@ describe.skipIf(!hasChromium)('two-step sign-in in the console, in Chromium', ()
         await page.getByLabel('Recovery code').fill(codes[0] as string);
         await page.getByRole('button', { name: 'Verify and sign in' }).click();
         await expect.poll(() => page.locator('#who').textContent()).toContain(email);
+        // However a session signed in, the page reads the authenticator's state (GET /me/totp).
+        await expect.poll(() => page.locator('#totp-state').textContent()).toMatch(/^On: .* Recovery codes left: 9 of 10\.$/);
         const login = await gateway.api.post('/auth/login', { email, password: NEW_PASSWORD });
         expect(login.body.mfa_required).toBe(true);
         const reused = await gateway.api.post('/auth/login/mfa', { challenge: login.body.challenge, recovery_code: codes[0] });

@@ -53,6 +53,20 @@ describe('TOTP second factor', () => {
     expect(late.body.detail).toContain('sign in again');
   });
 
+  it('GET /me/totp tells the owner whether it is on (a pending one is not) and how many recovery codes are left', async () => {
+    const user = await registerUser(api());
+    const state = async () => (await api().get('/me/totp', { token: user.token })).body;
+    expect(await state()).toEqual({ enabled: false, recovery_codes_left: 0 });
+    await api().post('/me/totp', { current_password: PASSWORD }, { token: user.token });
+    expect(await state()).toEqual({ enabled: false, recovery_codes_left: 0 });
+    await api().delete('/me/totp', { token: user.token, body: { current_password: PASSWORD } });
+    const { recoveryCodes } = await enrolTotp(api(), user.token);
+    expect(await state()).toEqual({ enabled: true, recovery_codes_left: 10 });
+    await api().post('/auth/login/mfa', { challenge: await challengeFor(user.email), recovery_code: recoveryCodes[0] });
+    expect(await state()).toEqual({ enabled: true, recovery_codes_left: 9 });
+    expect((await api().get('/me/totp')).status).toBe(401);
+  });
+
   it('takes each recovery code once', async () => {
     const user = await registerUser(api());
     const { recoveryCodes } = await enrolTotp(api(), user.token);

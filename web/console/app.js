@@ -7,7 +7,7 @@
 const apiKey = document.querySelector('meta[name="api-key"]').content;
 const $ = (id) => document.getElementById(id);
 // `generation` counts sign-outs: an answer to a request of an ended session is ignored. `totp`: whether
-// the account has an authenticator (known from how it signed in, kept as it changes here).
+// the account has an authenticator (read from GET /me/totp at sign-in, kept as it changes here).
 const auth = { access: null, refresh: null, user: null, timer: 0, generation: 0, totp: false };
 
 // ---- HTTP -----------------------------------------------------------------------------------
@@ -568,13 +568,12 @@ function showUser(user) {
   for (const node of document.querySelectorAll('.admin-only')) node.hidden = !admin;
 }
 
-/** A session begins: `totp`, whether the account has an authenticator (it signed in with a code). */
-function signIn(data, { totp = false } = {}) {
+/** A session begins. */
+function signIn(data) {
   keepTokens(data);
   keepDevice(data.user, data.device_token);
   showUser(data.user);
-  auth.totp = totp;
-  showTotp();
+  loadTotp();
   for (const node of ['nav', 'sign-out']) $(node).hidden = false;
   document.querySelector('.shell').classList.add('with-nav');
   $('view-signin').hidden = true;
@@ -673,7 +672,7 @@ onSubmit($('mfa-form'), async (values, form) => {
   const result = await send('POST', 'auth/login/mfa', { body: { challenge, ...values }, signed: false });
   if (result.ok) {
     leaveSecondFactor();
-    return signIn(result.data, { totp: true });
+    return signIn(result.data);
   }
   // The challenge is over (expired, used, or five wrong codes): back to the password.
   if (result.status === 401 && /sign in again/i.test(result.data.detail)) {

@@ -90,6 +90,19 @@ function showTotp(stage = auth.totp ? 'on' : 'off') {
   if (stage !== 'codes') $('recovery-codes').replaceChildren();
 }
 
+/** Reads whether the account has an authenticator (however this session signed in) and shows it. */
+// biome-ignore lint/correctness/noUnusedVariables: app.js calls it (signIn)
+async function loadTotp() {
+  auth.totp = false;
+  showTotp();
+  const session = auth.generation;
+  const result = await api('GET', 'me/totp');
+  if (!result.ok || session !== auth.generation || !$('totp-setup').hidden || !$('recovery').hidden) return;
+  auth.totp = result.data.enabled;
+  showTotp();
+  if (auth.totp) $('totp-state').textContent += ` Recovery codes left: ${result.data.recovery_codes_left} of 10.`;
+}
+
 /** Forgets everything shown of the account's factors (signing out). */
 // biome-ignore lint/correctness/noUnusedVariables: app.js calls it (endSession)
 function resetSecurity() {
