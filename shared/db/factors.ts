@@ -11,6 +11,7 @@ import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/l
 import { openField, sealField } from '../crypto/field-cipher.ts';
 import { sha256 } from '../crypto/hash.ts';
 import { db, tableName } from './client.ts';
+import { batchedGet } from './read-batch.ts';
 import { epochSeconds } from './table.ts';
 import { userPartition } from './user-partition.ts';
 import { conditionally } from './writes.ts';
@@ -35,8 +36,7 @@ export const totps = {
 
   /** Whether the authenticator is on, without opening its secret. */
   async isActive(userId: string): Promise<boolean> {
-    const { Item } = await db.send(new GetCommand({ TableName: tableName(), Key: totpKey(userId), ConsistentRead: true, ProjectionExpression: 'active' }));
-    return Item?.active === true;
+    return (await batchedGet(totpKey(userId)))?.active === true;
   },
 
   /** A pending secret; it replaces a pending one, never an active one. */
@@ -90,8 +90,7 @@ export const totps = {
 
 export const recoveryCodes = {
   async remaining(userId: string): Promise<number> {
-    const { Item } = await db.send(new GetCommand({ TableName: tableName(), Key: recoveryKey(userId), ConsistentRead: true }));
-    return (Item?.codes as Set<string> | undefined)?.size ?? 0;
+    return ((await batchedGet(recoveryKey(userId)))?.codes as Set<string> | undefined)?.size ?? 0;
   },
 
   /** Replaces every code with these (keyed hashes). */
