@@ -3,5 +3,5 @@ import { authRoutes } from '../../shared/routes/auth.ts';
 import { confirmEmail } from '../../shared/services/email-change.ts';
 
 export const handler = defineHandler(authRoutes['auth.confirmEmail'], ({ body, sourceIp, header }) =>
-  confirmEmail(body.token, { sourceIp, userAgent: header('user-agent') }),
+  confirmEmail(body, { sourceIp, userAgent: header('user-agent') }),
 );

@@ -111,8 +111,8 @@ export interface paths {
     get?: never;
     put?: never;
     /**
-     * Confirm an email change with the token mailed to the new address
-     * @description Send the token of the link mailed to the new address by an email change (PUT or PATCH /users/{id} with `email`; the part after `#confirm-email=`). The address becomes the account's, verified, and the old address gets a notice. The token works once, for the newest change only; an unknown, used, superseded or expired one, or an address another account has taken meanwhile, answers 422 (`invalid or expired link`). Sessions stay open.
+     * Confirm an email change with the token mailed to the new address and the password of the account that asked for it
+     * @description Send the token of the link mailed to the new address by an email change (PUT or PATCH /users/{id} with `email`; the part after `#confirm-email=`) and the password of the account that asked for the change: a link alone moves no address, so the owner of an address someone else's account asked for cannot hand it over by opening the mail (or by a mail scanner fetching it). Send `device_token` too, as at sign-in, and the password is counted on this device's own record. The address becomes the account's, verified, outstanding password reset and invitation links are withdrawn, and the old address gets a notice. A wrong password answers 422 naming `password` (the link stays valid) and is counted like a sign-in's: past the limit 429 with Retry-After. An account without a password (passkeys only) cannot confirm: it answers 422 naming `password`; set a password first. The token works once, for the newest change only; an unknown, used, superseded or expired one, or an address another account has taken meanwhile, answers 422 (`invalid or expired link`) without counting an attempt. Sessions stay open.
      */
     post: operations['auth.confirmEmail'];
     delete?: never;
@@ -132,7 +132,7 @@ export interface paths {
     put?: never;
     /**
      * "This wasn't me": cancel (or undo) an email change with the token mailed to the old address, ending every session
-     * @description Send the token of the link in the notice mailed to the old address when an email change was asked (the part after `#cancel-email=`, valid 7 days). A pending change is dropped; a change already confirmed is undone (the account gets its old address back, unless another account has taken it since). Either way every session of the account ends: reset the password next (POST /auth/password/forgot). The token works once; an unknown, used or expired one answers 422.
+     * @description Send the token of the link in the notice mailed to the old address when an email change was asked (the part after `#cancel-email=`, valid 7 days). Each change has its own link: a later change does not replace an earlier change's. The account gets back the address this link's notice went to (unless another account has taken it since), a pending change is dropped, and pending confirmation, password reset and invitation links are withdrawn. The links of changes asked after this one stop working (they would undo back to an address given up here); those of earlier changes keep working. Either way every session of the account ends: reset the password next (POST /auth/password/forgot). The token works once; an unknown, used, withdrawn or expired one answers 422.
      */
     post: operations['auth.cancelEmail'];
     delete?: never;
@@ -575,7 +575,7 @@ export interface paths {
     get: operations['users.get'];
     /**
      * Partially update a user (If-Match for optimistic locking; your own email or password: current_password too)
-     * @description Changes only the fields sent. Send the ETag of your read as If-Match: if the user has changed since, the answer is 412 and nothing is written. Changing your own email or password needs `current_password` (or `totp_code`); only an admin changes a `role`. A new `email` does not apply at once: the answer (200) shows the old `email` with `pending_email` and `pending_email_expires_at`; a link valid 24 hours goes to the new address (`<public URL>/#confirm-email=<token>`, POST /auth/email/confirm), and the old address gets a notice with a link that cancels the change and signs out every session (`#cancel-email=`, POST /auth/email/cancel). The answer is the same whether or not the new address belongs to another account (its owner is told someone tried, and no link goes out). A new password ends every session and is notified by mail. A username already taken answers 409.
+     * @description Changes only the fields sent. Send the ETag of your read as If-Match: if the user has changed since, the answer is 412 and nothing is written. Changing your own email or password needs `current_password` (or `totp_code`); only an admin changes a `role`. A new `email` does not apply at once: the answer (200) shows the old `email` with `pending_email` and `pending_email_expires_at`; a link valid 24 hours goes to the new address (`<public URL>/#confirm-email=<token>`, POST /auth/email/confirm, which also needs the password of the account), and the old address gets a notice with a link that cancels the change and signs out every session (`#cancel-email=`, POST /auth/email/cancel). The answer is the same whether or not the new address belongs to another account (its owner is told someone tried, and no link goes out). A new password ends every session and is notified by mail. A username already taken answers 409.
      */
     put: operations['users.update'];
     post?: never;
@@ -1887,11 +1887,17 @@ export interface operations {
       content: {
         /**
          * @example {
-         *       "token": "5ddeb2da-086f-4f79-8a4d-83e1cd37c322.pU3x0B6mK1cWq9yZs4LtR8vN2aDf7HjE5gQiYoAuXw0"
+         *       "token": "5ddeb2da-086f-4f79-8a4d-83e1cd37c322.pU3x0B6mK1cWq9yZs4LtR8vN2aDf7HjE5gQiYoAuXw0",
+         *       "password": "Str0ng!Passw0rd",
+         *       "device_token": "q3Jb0x6vS0kYl1nUu7m2WZyKQwq3HcZ1e9T5oF4pR8A"
          *     }
          */
         'application/json': {
           token: string;
+          /** @description The password of the account that asked for the change: a link alone moves no address (counted like a sign-in) */
+          password: string;
+          /** @description The device_token an earlier sign-in to this account gave this client */
+          device_token?: string;
         };
       };
     };
@@ -2079,7 +2085,7 @@ export interface operations {
       content: {
         /**
          * @example {
-         *       "token": "5ddeb2da-086f-4f79-8a4d-83e1cd37c322.pU3x0B6mK1cWq9yZs4LtR8vN2aDf7HjE5gQiYoAuXw0"
+         *       "token": "5ddeb2da-086f-4f79-8a4d-83e1cd37c322.00mip4k2x8a1b2c3.pU3x0B6mK1cWq9yZs4LtR8vN2aDf7HjE5gQiYoAuXw0"
          *     }
          */
         'application/json': {

@@ -22,8 +22,8 @@ export async function untilProcessed<T>(batch: T[], send: (batch: T[]) => Promis
   });
 }
 
-/** BatchWriteItem deletes in chunks of 25. */
-async function deleteKeys(items: Item[]): Promise<void> {
+/** BatchWriteItem deletes in chunks of 25 (items by their keys). */
+export async function deleteKeys(items: Item[]): Promise<void> {
   for (let i = 0; i < items.length; i += 25) {
     await untilProcessed(
       items.slice(i, i + 25).map(({ PK, SK }) => ({ DeleteRequest: { Key: { PK, SK } } })),

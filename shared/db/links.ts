@@ -1,41 +1,55 @@
 /**
  * The mailed-link entity: a single-use token that a mail's link carries (password reset, invitation,
- * email change confirmation and cancellation). One item per account and purpose, so issuing a new
- * link replaces the old one: only the newest is valid.
+ * email change confirmation and cancellation). Most purposes keep one item per account, so issuing a
+ * new link replaces the old one: only the newest is valid. An email change's cancel link is kept per
+ * change (`LINK#email-cancel#<link id>`), so a second change leaves the first one's "this wasn't me"
+ * link working; link ids sort by the time they were issued, so "the changes after this one" is a Query.
  *
  * | attribute | value |
  * | --- | --- |
- * | PK, SK | `USER#<user_id>`, `LINK#<purpose>` (the account's partition: deleted with it) |
+ * | PK, SK | `USER#<user_id>`, `LINK#<purpose>` or `LINK#email-cancel#<link id>` (the account's partition: deleted with it) |
  * | entity | `link` |
  * | token_hash | keyed hash of the token (never the token) |
- * | data_sealed? | what the link carries (an email change's addresses): AES-256-GCM bound to the item |
+ * | data_sealed? | what the link carries (the address it was mailed to, an email change's addresses): AES-256-GCM bound to the item |
  * | created_at, ttl | when it was issued; when it stops working (checked at use; TTL deletes it later) |
  *
- * The token is `<user_id>.<256 random bits>`: the id finds the item, the random part proves the mail was read.
+ * The token is `<user_id>.<256 random bits>`, or `<user_id>.<link id>.<256 random bits>` for a link kept
+ * per change: the id (and link id) find the item, the random part proves the mail was read.
  */
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { openField, sealField } from '../crypto/field-cipher.ts';
 import { keyedHash, keyedHashes } from '../crypto/hash.ts';
+import { deleteKeys } from './batch.ts';
 import { db, tableName } from './client.ts';
-import { epochSeconds } from './table.ts';
+import { everything, pages } from './query.ts';
+import { epochSeconds, type Item } from './table.ts';
 import { userPartition } from './user-partition.ts';
 import { type Guarded, guard } from './writes.ts';
 
 export type LinkPurpose = 'reset' | 'invite' | 'email-confirm' | 'email-cancel';
 
+/** The purposes kept per issue (each link under its own id), not one per account. */
+const PER_ISSUE: ReadonlySet<LinkPurpose> = new Set(['email-cancel']);
+
 export interface Link {
   userId: string;
   purpose: LinkPurpose;
+  /** For a purpose kept per issue: which link. */
+  linkId?: string;
   tokenHash: string;
   /** What was sealed with it, parsed. */
   data: Record<string, string>;
 }
 
-const linkKey = (userId: string, purpose: LinkPurpose) => ({ PK: userPartition(userId), SK: `LINK#${purpose}` });
+const sortKey = (purpose: LinkPurpose, linkId?: string) => (linkId ? `LINK#${purpose}#${linkId}` : `LINK#${purpose}`);
+const linkKey = (userId: string, purpose: LinkPurpose, linkId?: string) => ({ PK: userPartition(userId), SK: sortKey(purpose, linkId) });
 const hashPurpose = (purpose: LinkPurpose) => `link-token:${purpose}`;
-const sealContext = (userId: string, purpose: LinkPurpose) => `link:${userId}:${purpose}`;
-const TOKEN = /^([0-9a-f-]{36})\.[\w-]{43}$/;
+const sealContext = (userId: string, purpose: LinkPurpose, linkId?: string) => `link:${userId}:${purpose}${linkId ? `:${linkId}` : ''}`;
+const TOKEN = /^([0-9a-f-]{36})\.(?:([0-9a-z]{16})\.)?[\w-]{43}$/;
+
+/** A new link id: the time in base 36 (fixed width, so ids sort as they were issued) and random digits. */
+const newLinkId = () => Date.now().toString(36).padStart(10, '0') + randomBytes(3).toString('hex');
 
 /** The account a token names, when it is shaped like a link token. */
 export const linkTokenUser = (token: string) => TOKEN.exec(token)?.[1];
@@ -45,16 +59,17 @@ const same = (a: string, b: string) => a.length === b.length && timingSafeEqual(
 export const links = {
   /** Issues a link for the account, replacing any earlier one of the purpose; returns the token, whose only copy goes out by mail. */
   async issue(userId: string, purpose: LinkPurpose, seconds: number, data?: Record<string, string>): Promise<string> {
-    const token = `${userId}.${randomBytes(32).toString('base64url')}`;
+    const linkId = PER_ISSUE.has(purpose) ? newLinkId() : undefined;
+    const token = `${userId}.${linkId ? `${linkId}.` : ''}${randomBytes(32).toString('base64url')}`;
     const now = new Date();
     await db.send(
       new PutCommand({
         TableName: tableName(),
         Item: {
-          ...linkKey(userId, purpose),
+          ...linkKey(userId, purpose, linkId),
           entity: 'link',
           token_hash: await keyedHash(hashPurpose(purpose), token),
-          ...(data && { data_sealed: await sealField(JSON.stringify(data), sealContext(userId, purpose)) }),
+          ...(data && { data_sealed: await sealField(JSON.stringify(data), sealContext(userId, purpose, linkId)) }),
           created_at: now.toISOString(),
           ttl: epochSeconds(now.getTime()) + seconds,
         },
@@ -84,15 +99,39 @@ export const links = {
 
   /** The unexpired, newest link a token names for the purpose, or undefined. */
   async find(token: string, purpose: LinkPurpose): Promise<Link | undefined> {
-    const userId = linkTokenUser(token);
-    if (!userId) return undefined;
-    const { Item: item } = await db.send(new GetCommand({ TableName: tableName(), Key: linkKey(userId, purpose), ConsistentRead: true }));
+    const [, userId, linkId] = TOKEN.exec(token) ?? [];
+    if (!userId || PER_ISSUE.has(purpose) !== (linkId !== undefined)) return undefined;
+    const { Item: item } = await db.send(new GetCommand({ TableName: tableName(), Key: linkKey(userId, purpose, linkId), ConsistentRead: true }));
     if (!item || item.ttl <= epochSeconds()) return undefined;
     const hashes = await keyedHashes(hashPurpose(purpose), token);
     if (!hashes.some(({ hash }) => same(hash, item.token_hash))) return undefined;
-    const data = item.data_sealed ? JSON.parse(await openField(item.data_sealed, sealContext(userId, purpose))) : {};
-    return { userId, purpose, tokenHash: item.token_hash, data };
+    const data = item.data_sealed ? JSON.parse(await openField(item.data_sealed, sealContext(userId, purpose, linkId))) : {};
+    return { userId, purpose, ...(linkId && { linkId }), tokenHash: item.token_hash, data };
   },
+
+  /**
+   * The keys of the links of the same purpose issued after this one (a Query on the account's
+   * partition, keys only; a purpose kept per account has none).
+   */
+  async issuedAfter(link: Link): Promise<Item[]> {
+    if (!link.linkId) return [];
+    const from = sortKey(link.purpose, link.linkId);
+    const items = await everything(
+      pages({
+        KeyConditionExpression: 'PK = :pk AND SK BETWEEN :from AND :to',
+        ExpressionAttributeValues: { ':pk': userPartition(link.userId), ':from': from, ':to': `LINK#${link.purpose}#~` },
+        ProjectionExpression: 'PK, SK',
+        ConsistentRead: true,
+      }),
+    );
+    return items.filter(({ SK }) => SK !== from);
+  },
+
+  /** Deletes links by their keys, outside any transaction (what does not fit in one). */
+  sweep: (keys: Item[]) => deleteKeys(keys),
+
+  /** The transaction item that withdraws a link by its key. */
+  withdrawKey: ({ PK, SK }: Item) => ({ Delete: { TableName: tableName(), Key: { PK, SK } } }),
 
   /** The transaction item that uses a link up: it must still be this one (a replay, a newer link or a concurrent use fails with `gone`). */
   consume: (link: Link, gone: () => Error): Guarded =>
@@ -100,7 +139,7 @@ export const links = {
       {
         Delete: {
           TableName: tableName(),
-          Key: linkKey(link.userId, link.purpose),
+          Key: linkKey(link.userId, link.purpose, link.linkId),
           ConditionExpression: 'token_hash = :hash',
           ExpressionAttributeValues: { ':hash': link.tokenHash },
         },
@@ -108,6 +147,6 @@ export const links = {
       gone,
     ),
 
-  /** The transaction item that withdraws a link, whichever it is. */
+  /** The transaction item that withdraws the link of a purpose kept one per account, whichever it is. */
   withdraw: (userId: string, purpose: LinkPurpose) => ({ Delete: { TableName: tableName(), Key: linkKey(userId, purpose) } }),
 };

@@ -1,4 +1,5 @@
 import {
+  confirmEmailBody,
   forgotAnswer,
   forgotBody,
   linkBody,
@@ -91,14 +92,15 @@ export const authRoutes = {
     path: '/auth/email/confirm',
     entry: 'functions/auth/email-confirm.ts',
     auth: 'none',
+    bcrypt: true, // checks the password of the account that asked for the change
     mail: true,
     data: 'write',
-    errors: [422],
-    summary: 'Confirm an email change with the token mailed to the new address',
+    errors: [422, 429],
+    summary: 'Confirm an email change with the token mailed to the new address and the password of the account that asked for it',
     description:
-      "Send the token of the link mailed to the new address by an email change (PUT or PATCH /users/{id} with `email`; the part after `#confirm-email=`). The address becomes the account's, verified, and the old address gets a notice. The token works once, for the newest change only; an unknown, used, superseded or expired one, or an address another account has taken meanwhile, answers 422 (`invalid or expired link`). Sessions stay open.",
-    requestExample: { token: example.linkToken },
-    body: linkBody,
+      "Send the token of the link mailed to the new address by an email change (PUT or PATCH /users/{id} with `email`; the part after `#confirm-email=`) and the password of the account that asked for the change: a link alone moves no address, so the owner of an address someone else's account asked for cannot hand it over by opening the mail (or by a mail scanner fetching it). Send `device_token` too, as at sign-in, and the password is counted on this device's own record. The address becomes the account's, verified, outstanding password reset and invitation links are withdrawn, and the old address gets a notice. A wrong password answers 422 naming `password` (the link stays valid) and is counted like a sign-in's: past the limit 429 with Retry-After. An account without a password (passkeys only) cannot confirm: it answers 422 naming `password`; set a password first. The token works once, for the newest change only; an unknown, used, superseded or expired one, or an address another account has taken meanwhile, answers 422 (`invalid or expired link`) without counting an attempt. Sessions stay open.",
+    requestExample: { token: example.linkToken, password: 'Str0ng!Passw0rd', device_token: example.deviceToken },
+    body: confirmEmailBody,
     status: 204,
   }),
   'auth.cancelEmail': route({
@@ -110,8 +112,8 @@ export const authRoutes = {
     errors: [422],
     summary: '"This wasn\'t me": cancel (or undo) an email change with the token mailed to the old address, ending every session',
     description:
-      'Send the token of the link in the notice mailed to the old address when an email change was asked (the part after `#cancel-email=`, valid 7 days). A pending change is dropped; a change already confirmed is undone (the account gets its old address back, unless another account has taken it since). Either way every session of the account ends: reset the password next (POST /auth/password/forgot). The token works once; an unknown, used or expired one answers 422.',
-    requestExample: { token: example.linkToken },
+      "Send the token of the link in the notice mailed to the old address when an email change was asked (the part after `#cancel-email=`, valid 7 days). Each change has its own link: a later change does not replace an earlier change's. The account gets back the address this link's notice went to (unless another account has taken it since), a pending change is dropped, and pending confirmation, password reset and invitation links are withdrawn. The links of changes asked after this one stop working (they would undo back to an address given up here); those of earlier changes keep working. Either way every session of the account ends: reset the password next (POST /auth/password/forgot). The token works once; an unknown, used, withdrawn or expired one answers 422.",
+    requestExample: { token: example.cancelLinkToken },
     body: linkBody,
     status: 204,
   }),

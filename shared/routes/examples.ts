@@ -87,5 +87,7 @@ export const session = {
 
 /** A mailed link's token (`#reset=…`): the account's id, a dot and 32 random bytes. */
 export const linkToken = `${userId}.pU3x0B6mK1cWq9yZs4LtR8vN2aDf7HjE5gQiYoAuXw0`;
+/** An email change's cancel link, one per change: the account's id, the link's id and 32 random bytes. */
+export const cancelLinkToken = `${userId}.00mip4k2x8a1b2c3.pU3x0B6mK1cWq9yZs4LtR8vN2aDf7HjE5gQiYoAuXw0`;
 
 export const activityEvent = { type: 'signed_in_new_device', at: updated, device: 'Firefox 128 on Windows', network: '203.0.113.0/24' } as const;

@@ -88,5 +88,15 @@ export const forgotAnswer = () => z.object({ status: z.literal('reset_sent'), em
 /** A reset or invitation link's token with the new password (the same policy as sign-up). */
 export const setPasswordBody = () => z.strictObject({ token: linkToken(), password: password() });
 
-/** An email change's confirmation (from the new address) or cancellation (from the old one). */
+/** An email change's cancellation (from the old address). */
 export const linkBody = () => z.strictObject({ token: linkToken() });
+
+/** An email change's confirmation (from the new address): the token, and the password of the account that asked for the change. */
+export const confirmEmailBody = () =>
+  z.strictObject({
+    token: linkToken(),
+    password: currentPassword().check(
+      z.meta({ description: 'The password of the account that asked for the change: a link alone moves no address (counted like a sign-in)' }),
+    ),
+    device_token: z.optional(deviceToken()),
+  });

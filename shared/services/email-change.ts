@@ -1,21 +1,26 @@
 /**
  * An email change that proves the new address: asking only marks it pending and mails the new
  * address a confirmation link and the old one a notice with a link that cancels (or undoes) it. The
- * uniqueness marker moves only on confirmation. A new address another account has gets the same
- * answer, and the same work; its owner is told someone tried, and no link goes out.
+ * uniqueness marker moves only on confirmation, which also needs the requesting account's password,
+ * so the owner of the new address who opens the link cannot hand it to someone else's account. A new
+ * address another account has gets the same answer, and the same work; its owner is told someone
+ * tried, and no link goes out. Each change has its own cancel link (db/links.ts).
  */
 import { claims } from '../db/claims.ts';
 import { type Link, links } from '../db/links.ts';
+import { attemptsSubject } from '../db/login-attempts.ts';
 import { UniquenessConflict } from '../db/markers.ts';
 import { sessions } from '../db/sessions.ts';
 import { type User, users } from '../db/users.ts';
-import { StaleVersion } from '../db/writes.ts';
+import { type Guarded, StaleVersion, type TransactItem } from '../db/writes.ts';
 import { EMAIL_CANCEL_DAYS, EMAIL_CONFIRM_HOURS, RESET_MAILS_PER_ADDRESS } from '../domain/recovery.ts';
 import { normaliseEmail } from '../domain/user.ts';
+import { Unprocessable } from '../errors.ts';
 import { addressInUseMail, confirmEmailMail, emailChangedNotice, emailChangeNotice } from '../mail/account.ts';
 import { sendMail, sendNotice } from '../mail/send.ts';
 import { retry } from '../retry.ts';
 import { type ClientContext, recordActivity } from './activity.ts';
+import { checkPassword } from './password-attempts.ts';
 import { InvalidRecoveryLink, mayMail } from './recovery.ts';
 
 export const sameAddress = (a: string, b: string) => normaliseEmail(a) === normaliseEmail(b);
@@ -43,59 +48,105 @@ export async function mailEmailChange(user: User, newEmail: string, client: Clie
   ]);
 }
 
-/** Re-reads and rewrites the profile a link names until no concurrent write gets in between. */
-async function rewrite(
-  link: Link,
-  change: (user: User) => User | undefined,
-  extra: Parameters<typeof users.replace>[2] = [],
-): Promise<{ before: User; after: User }> {
+type Also = (TransactItem | Guarded)[];
+
+/**
+ * Re-reads and rewrites the profile a link names until no concurrent write gets in between; `extra`
+ * (the transaction's other items) is worked out again on each try.
+ */
+async function rewrite(link: Link, change: (user: User) => User | undefined, extra: () => Promise<Also>): Promise<{ before: User; after: User }> {
   return retry(
     async () => {
-      const before = await users.get(link.userId);
+      const [before, also] = await Promise.all([users.get(link.userId), extra()]);
       const changed = before && change(before);
       if (!before || !changed) throw new InvalidRecoveryLink('ask again');
       const after: User = { ...changed, version: before.version + 1, updated_at: new Date().toISOString() };
-      await users.replace(before, after, [links.consume(link, () => new InvalidRecoveryLink('ask again')), ...extra]);
+      await users.replace(before, after, [links.consume(link, () => new InvalidRecoveryLink('ask again')), ...also]);
       return { before, after };
     },
     { attempts: 5, baseMs: 10, retryable: (error) => error instanceof StaleVersion },
   );
 }
 
-/** Follows the confirmation link from the new address: the address becomes the account's, proven. */
-export async function confirmEmail(token: string, client: ClientContext): Promise<void> {
+/** The links an email change's confirmation or cancellation withdraws: a reset or an invitation went to an address the account may no longer have. */
+const withdrawnWithChange = (userId: string) => [links.withdraw(userId, 'reset'), links.withdraw(userId, 'invite')];
+
+/** A cancellation's transaction has room for this many later cancel links; the rest are swept before it (db: at most 100 items). */
+const LATER_LINKS_IN_TRANSACTION = 90;
+
+/** The confirmation link's request: its token and the password of the account that asked for the change. */
+export interface EmailConfirmation {
+  token: string;
+  password: string;
+  /** The device token of this client for that account, so the password counts on the device's own record. */
+  device_token?: string;
+}
+
+/**
+ * Follows the confirmation link from the new address: the address becomes the account's, proven.
+ * The link alone is not enough: the password of the account that asked for the change is checked
+ * (counted like a sign-in), so the owner of an address an attacker's account asked for, opening the
+ * mail, cannot give the address away. A dead link spends no attempt. An account without a password
+ * (passkeys only) cannot confirm this way: it sets a password first.
+ */
+export async function confirmEmail({ token, password, device_token }: EmailConfirmation, client: ClientContext): Promise<void> {
+  const dead = () => new InvalidRecoveryLink('change your email again');
   const link = await links.find(token, 'email-confirm');
   const email = link?.data.email;
-  if (!link || !email) throw new InvalidRecoveryLink('change your email again');
-  const { before } = await rewrite(link, (user) =>
-    user.pending_email && sameAddress(user.pending_email, email)
-      ? { ...user, email, email_verified_at: new Date().toISOString(), pending_email: undefined, pending_email_expires_at: undefined }
-      : undefined,
+  if (!link || !email) throw dead();
+  const account = await users.get(link.userId);
+  if (!account?.pending_email || !sameAddress(account.pending_email, email)) throw dead();
+  if (!account.password_hash)
+    throw new Unprocessable('The account that asked for this change has no password: set one (with a passkey) and change the email again.', [
+      { path: 'body.password', message: 'The account has no password to confirm with' },
+    ]);
+  const attempt = { subject: attemptsSubject.user(link.userId), userId: link.userId, deviceToken: device_token, sourceIp: client.sourceIp };
+  if (!(await checkPassword(attempt, password, Promise.resolve(account.password_hash))).matches)
+    throw new Unprocessable('This is not the password of the account that asked for this change.', [
+      { path: 'body.password', message: 'Not the password of the account that asked for this change' },
+    ]);
+  const { before } = await rewrite(
+    link,
+    (user) =>
+      user.pending_email && sameAddress(user.pending_email, email)
+        ? { ...user, email, email_verified_at: new Date().toISOString(), pending_email: undefined, pending_email_expires_at: undefined }
+        : undefined,
+    async () => withdrawnWithChange(link.userId),
   ).catch((error) => {
-    throw error instanceof UniquenessConflict ? new InvalidRecoveryLink('change your email again') : error;
+    throw error instanceof UniquenessConflict ? dead() : error;
   });
   await Promise.all([claims.removeAll(email), recordActivity(link.userId, 'email_changed', client)]);
   await sendNotice(emailChangedNotice(before.email, email));
 }
 
 /**
- * Follows the "this wasn't me" link from the old address: a pending change is dropped, a confirmed
- * one undone (while the old address is still free), and every session ends.
+ * Follows a "this wasn't me" link, mailed to the address a change moved away from: the account gets
+ * that address back (while no other account has taken it), a pending change is dropped, pending
+ * confirmation, reset and invitation links are withdrawn, and every session ends. The cancel links of
+ * changes made after this one are withdrawn too (they would undo back to an address the owner just
+ * took back); those of earlier changes stay. Later links that do not fit in the transaction are
+ * swept before it: whatever happens to this link then (used here, or withdrawn by a concurrent
+ * cancellation of an earlier change) withdraws them too, so none is left usable meanwhile.
  */
 export async function cancelEmailChange(token: string, client: ClientContext): Promise<void> {
   const link = await links.find(token, 'email-cancel');
   const { old, new: moved } = link?.data ?? {};
   if (!link || !old || !moved) throw new InvalidRecoveryLink('sign in and check your address');
-  const undo = (user: User): User => ({
-    ...user,
-    ...(sameAddress(user.email, moved) && { email: old }),
-    pending_email: undefined,
-    pending_email_expires_at: undefined,
-  });
-  await rewrite(link, undo, [links.withdraw(link.userId, 'email-confirm')]).catch(async (error) => {
+  const withdrawals = async (): Promise<Also> => {
+    const later = await links.issuedAfter(link);
+    await links.sweep(later.slice(LATER_LINKS_IN_TRANSACTION));
+    return [
+      links.withdraw(link.userId, 'email-confirm'),
+      ...withdrawnWithChange(link.userId),
+      ...later.slice(0, LATER_LINKS_IN_TRANSACTION).map(links.withdrawKey),
+    ];
+  };
+  const dropPending = (user: User): User => ({ ...user, pending_email: undefined, pending_email_expires_at: undefined });
+  const undo = (user: User): User => ({ ...dropPending(user), ...(!sameAddress(user.email, old) && { email: old }) });
+  await rewrite(link, undo, withdrawals).catch(async (error) => {
     if (!(error instanceof UniquenessConflict)) throw error;
-    // The old address has been taken since: the change stays, and the sessions still end below.
-    await rewrite(link, (user) => ({ ...user, pending_email: undefined, pending_email_expires_at: undefined }));
+    // The old address has been taken since: the account keeps its address, and the sessions still end below.
+    await rewrite(link, dropPending, withdrawals);
   });
   await Promise.all([sessions.endAll(link.userId), recordActivity(link.userId, 'email_change_cancelled', client)]);
 }

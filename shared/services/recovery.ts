@@ -45,10 +45,22 @@ export async function forgotPassword(email: string, sourceIp: string) {
   const owner = await users.get(ownerId ?? NOBODY); // the same read for an unknown address
   // Beyond the bound no new link is made either: the one already mailed stays the newest.
   const issuing = owner && mailAllowed;
-  const token = issuing ? await links.issue(owner.user_id, 'reset', RESET_MINUTES * 60) : await links.issueForNobody('reset');
+  // The link is bound to the address it goes to: once the account's address changes, it no longer works.
+  const token = issuing ? await links.issue(owner.user_id, 'reset', RESET_MINUTES * 60, { email: owner.email }) : await links.issueForNobody('reset');
   if (mailAllowed) await sendMail(owner && token ? resetMail(owner.email, token, RESET_MINUTES) : noAccountMail(email));
   return { status: 'reset_sent' as const, email };
 }
+
+/**
+ * Whether a reset or invitation link still holds for the account as it is now: it went to the
+ * account's current address (a link mailed to an address the account has left proves nothing), and an
+ * invitation only while the account has no password.
+ */
+const stillHolds = (user: User | undefined, mailedTo: string | undefined, purpose: 'reset' | 'invite'): user is User =>
+  user !== undefined &&
+  mailedTo !== undefined &&
+  normaliseEmail(mailedTo) === normaliseEmail(user.email) &&
+  (purpose === 'reset' || user.password_hash === undefined);
 
 /** Sets the password a reset (or invitation) link allows, in one transaction with the link's use; the address counts as proven. */
 export async function setPasswordByLink(token: string, password: string, purpose: 'reset' | 'invite'): Promise<User> {
@@ -56,13 +68,13 @@ export async function setPasswordByLink(token: string, password: string, purpose
   const link = await links.find(token, purpose);
   if (!link) throw new InvalidRecoveryLink(again);
   const first = await users.get(link.userId);
-  if (!first) throw new InvalidRecoveryLink(again);
+  if (!stillHolds(first, link.data.email, purpose)) throw new InvalidRecoveryLink(again);
   await assertUnguessable(password, [first.email, first.name, first.username]);
   const passwordHash = await hashPassword(password);
   return retry(
     async () => {
       const current = await users.get(link.userId);
-      if (!current) throw new InvalidRecoveryLink(again);
+      if (!stillHolds(current, link.data.email, purpose)) throw new InvalidRecoveryLink(again);
       const now = new Date().toISOString();
       const next: User = {
         ...current,

@@ -42,7 +42,7 @@ export async function addUser(caller: Caller, body: CreateUserBody, sourceIp: st
   if (body.role === 'admin') await requireStepUp(caller, body, sourceIp, 'creating an admin');
   const user = await createUser(body);
   if (body.password === undefined)
-    await sendMail(invitationMail(user.email, user.name, await links.issue(user.user_id, 'invite', INVITE_DAYS * 86_400), INVITE_DAYS));
+    await sendMail(invitationMail(user.email, user.name, await links.issue(user.user_id, 'invite', INVITE_DAYS * 86_400, { email: user.email }), INVITE_DAYS));
   return toPublicUser(user);
 }
 

@@ -17,20 +17,36 @@ describe.skipIf(!hasChromium)('the console and an email change', () => {
   const { open, signIn } = consoleHelpers(gateway, chromium);
 
   for (const viewport of VIEWPORTS) {
-    it(`at ${viewport.name} width: the new address's link confirms it, and the old address's link cancels a change and signs out`, async () => {
+    it(`at ${viewport.name} width: the new address's link asks for the password before it confirms, and the old address's link cancels a change and signs out`, async () => {
       const account = await registerUser(gateway.api);
       const { page, problems } = await open(viewport);
       await signIn(page, account.email);
       await expect.poll(() => page.locator('#who').textContent()).toContain(account.email);
 
-      // Confirm, from the mail to the new address: this signed-in browser shows the new address.
+      // Confirm, from the mail to the new address: opening the link posts nothing (a click on someone
+      // else's request, or a mail scanner, moves no address); it says what will happen and asks for the password.
       const newEmail = uniqueEmail('console-new');
       expect((await gateway.api.patch(`/users/${account.id}`, { email: newEmail, current_password: PASSWORD }, { token: account.token })).status).toBe(200);
+      const posts: string[] = [];
+      page.on('request', (r) => r.method() === 'POST' && posts.push(new URL(r.url()).pathname));
       await followLink(page, linkIn(await mailTo(newEmail, 'Confirm your new email address'), 'http'));
+      await expect.poll(() => page.locator('#landing-heading').textContent()).toBe('Confirm your new address');
+      expect(page.url()).not.toContain('#confirm-email'); // the token leaves the address bar
+      await expect.poll(() => page.locator('#confirm-email-password').isVisible()).toBe(true);
+      await expectAccessible(page);
+      expect(posts.filter((path) => path.endsWith('/auth/email/confirm'))).toEqual([]);
+      expect((await gateway.api.get('/me', { token: account.token })).body.email).toBe(account.email);
+      // A wrong password is said under the field, and the link still works.
+      await page.locator('#confirm-email-password').fill('Not-The-Passw0rd!');
+      await page.getByRole('button', { name: 'Confirm the new address' }).click();
+      await expect.poll(() => page.locator('#confirm-email-password').getAttribute('aria-invalid')).toBe('true');
+      expect((await gateway.api.get('/me', { token: account.token })).body.email).toBe(account.email);
+      await page.locator('#confirm-email-password').fill(PASSWORD);
+      await page.getByRole('button', { name: 'Confirm the new address' }).click();
       await expect.poll(() => page.locator('#landing-heading').textContent()).toBe('Your new address is confirmed');
+      expect(posts.filter((path) => path.endsWith('/auth/email/confirm'))).toHaveLength(2);
       await expect.poll(() => page.locator('#who').textContent()).toContain(newEmail);
       await expectAccessible(page);
-      expect(page.url()).not.toContain('#confirm-email'); // the token leaves the address bar
 
       // Cancel, from the notice to the (now) old address: the change is dropped and this browser signed out.
       const third = uniqueEmail('console-third');

@@ -56,7 +56,7 @@ describe('concurrency', () => {
     // Each change waits for its link (the address proves itself); the two links race.
     expect([rx.status, ry.status]).toEqual([200, 200]);
     const tokens = (await mailbox().waitFor(email, 2)).map((mail) => /#confirm-email=([\w.-]+)/.exec(mail.text)?.[1]);
-    const confirmed = await Promise.all(tokens.map((token) => api().post('/auth/email/confirm', { token })));
+    const confirmed = await Promise.all(tokens.map((token) => api().post('/auth/email/confirm', { token, password: PASSWORD })));
     expect(confirmed.map((r) => r.status).sort()).toEqual([204, 422]);
     const winner = confirmed[0]?.status === 204 ? await ownerOf(tokens[0]) : await ownerOf(tokens[1]);
     const marker = markerKey('email', await keyedHash('email', normaliseEmail(email)));

@@ -42,7 +42,7 @@ describe('email change', () => {
     tokenIn(notice, 'cancel-email');
 
     const token = tokenIn(await mailTo(newEmail, 'Confirm your new email address'), 'confirm-email');
-    const confirmed = await api().post('/auth/email/confirm', { token });
+    const confirmed = await api().post('/auth/email/confirm', { token, password: PASSWORD });
     expect(confirmed.status, confirmed.text).toBe(204);
     const me = await api().get('/me', { token: user.token });
     expect(me.body.email).toBe(newEmail);
@@ -51,7 +51,7 @@ describe('email change', () => {
     expect((await login(newEmail)).status).toBe(200);
     expect((await login(user.email)).status).toBe(401);
     await mailTo(user.email, 'Your email address was changed');
-    expect((await api().post('/auth/email/confirm', { token })).status).toBe(422); // once
+    expect((await api().post('/auth/email/confirm', { token, password: PASSWORD })).status).toBe(422); // once
     await registerUser(api(), { email: user.email }); // the old address is free
   });
 
@@ -64,7 +64,7 @@ describe('email change', () => {
     expect((await api().post('/auth/email/cancel', { token: cancel })).status).toBe(204);
     expect((await api().get('/me', { token: user.token })).status).toBe(401);
     expect((await api().post('/auth/token', { refresh_token: user.refreshToken })).status).toBe(401);
-    expect((await api().post('/auth/email/confirm', { token: confirm })).status).toBe(422);
+    expect((await api().post('/auth/email/confirm', { token: confirm, password: PASSWORD })).status).toBe(422);
     const again = await login(user.email);
     expect(again.status).toBe(200);
     expect(again.body.user.email).toBe(user.email);
@@ -78,7 +78,12 @@ describe('email change', () => {
     expect((await changeEmail(user, newEmail)).status).toBe(200);
     const cancel = tokenIn(await mailTo(user.email, 'Your email address is being changed'), 'cancel-email');
     expect(
-      (await api().post('/auth/email/confirm', { token: tokenIn(await mailTo(newEmail, 'Confirm your new email address'), 'confirm-email') })).status,
+      (
+        await api().post('/auth/email/confirm', {
+          token: tokenIn(await mailTo(newEmail, 'Confirm your new email address'), 'confirm-email'),
+          password: PASSWORD,
+        })
+      ).status,
     ).toBe(204);
     expect((await api().post('/auth/email/cancel', { token: cancel })).status).toBe(204);
     expect((await api().get('/me', { token: user.token })).status).toBe(401);
@@ -106,7 +111,7 @@ describe('email change', () => {
     expect((await api().patch(`/users/${user.id}`, { email: newEmail }, { token: user.token })).status).toBe(400);
     await api().post('/auth/password/forgot', { email: user.email });
     const reset = tokenIn(await mailTo(user.email, 'Reset your password'), 'reset');
-    expect((await api().post('/auth/email/confirm', { token: reset })).status).toBe(422);
+    expect((await api().post('/auth/email/confirm', { token: reset, password: PASSWORD })).status).toBe(422);
     expect((await api().post('/auth/email/cancel', { token: reset })).status).toBe(422);
     expect((await api().get('/me', { token: user.token })).status).toBe(200);
   });
@@ -121,5 +126,85 @@ describe('email change', () => {
     await mailbox().waitFor(target, 3);
     await mailbox().waitFor(user.email, 6); // the verification and five notices: the requests were all served
     expect(await mailbox().received(target)).toHaveLength(3);
+  });
+  it('needs the password of the account that asked: a victim opening the link (or a scanner) moves nothing, and wrong guesses are counted', async () => {
+    const attacker = await registerUser(api());
+    const victimEmail = uniqueEmail('victim');
+    expect((await changeEmail(attacker, victimEmail)).status).toBe(200);
+    const token = tokenIn(await mailTo(victimEmail, 'Confirm your new email address'), 'confirm-email');
+    // The link alone is a 400 (no password); the victim's own password a 422 naming the password.
+    expect((await api().post('/auth/email/confirm', { token })).status).toBe(400);
+    const wrong = await api().post('/auth/email/confirm', { token, password: 'Victims-Own-Passw0rd!' });
+    expect(wrong.status).toBe(422);
+    expect(wrong.headers.get('content-type')).toContain('application/problem+json');
+    expect(wrong.body.errors).toEqual([{ path: 'body.password', message: 'Not the password of the account that asked for this change' }]);
+    expect((await api().get('/me', { token: attacker.token })).body.email).toBe(attacker.email);
+    // A forged or dead token spends no attempt: the dead-link 422, however many.
+    const forged = `${attacker.id}.${'A'.repeat(43)}`;
+    for (let i = 0; i < 12; i++) {
+      const dead = await api().post('/auth/email/confirm', { token: forged, password: 'Wrong-Passw0rd!' });
+      expect([dead.status, dead.body.errors]).toEqual([422, [{ path: 'body.token', message: 'invalid or expired link' }]]);
+    }
+    // Wrong passwords are counted like sign-in guesses: past the limit, 429 with Retry-After, and nothing is checked.
+    const guesses = [];
+    for (let i = 0; i < 6; i++) guesses.push(await api().post('/auth/email/confirm', { token, password: `Guess-${i}-Passw0rd!` }));
+    expect(guesses.slice(0, 4).map((r) => r.status)).toEqual([422, 422, 422, 422]);
+    const limited = guesses.at(-1);
+    expect(limited?.status).toBe(429);
+    expect(Number(limited?.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect((await api().get('/me', { token: attacker.token })).body.email).toBe(attacker.email);
+    // The owner's recognised device is judged on its own record, so it still confirms.
+    const confirmed = await api().post('/auth/email/confirm', { token, password: PASSWORD, device_token: attacker.deviceToken });
+    expect(confirmed.status, confirmed.text).toBe(204);
+    expect((await api().get('/me', { token: attacker.token })).body.email).toBe(victimEmail);
+  });
+
+  it('keeps a cancel link per change: the first change’s link still takes the first address back, and withdraws later changes’ links', async () => {
+    const user = await registerUser(api());
+    const second = uniqueEmail('second');
+    const third = uniqueEmail('third');
+    expect((await changeEmail(user, second)).status).toBe(200);
+    const cancelFirst = tokenIn(await mailTo(user.email, 'Your email address is being changed'), 'cancel-email');
+    const confirm = async (email: string) =>
+      (await api().post('/auth/email/confirm', { token: tokenIn(await mailTo(email, 'Confirm your new email address'), 'confirm-email'), password: PASSWORD }))
+        .status;
+    expect(await confirm(second)).toBe(204);
+    const session = await login(second);
+    const again = { id: user.id, token: session.body.access_token };
+    expect((await changeEmail(again, third)).status).toBe(200);
+    const cancelSecond = tokenIn(await mailTo(second, 'Your email address is being changed'), 'cancel-email');
+    expect(await confirm(third)).toBe(204);
+    // The first address's owner uses the first change's link: the account is at the first address again.
+    const cancelled = await api().post('/auth/email/cancel', { token: cancelFirst });
+    expect(cancelled.status, cancelled.text).toBe(204);
+    expect((await login(user.email)).status).toBe(200);
+    expect((await login(third)).status).toBe(401);
+    expect((await api().get('/me', { token: again.token })).status).toBe(401); // every session ended
+    // The later change's link would undo back to the second address: withdrawn.
+    expect((await api().post('/auth/email/cancel', { token: cancelSecond })).status).toBe(422);
+    expect((await login(user.email)).body.user.email).toBe(user.email);
+  });
+
+  it('a later change’s cancel link leaves the earlier one working; a cancel withdraws reset links; two cancels at once end in one state', async () => {
+    const user = await registerUser(api());
+    const second = uniqueEmail('second');
+    const third = uniqueEmail('third');
+    expect((await changeEmail(user, second)).status).toBe(200);
+    const cancelFirst = tokenIn(await mailTo(user.email, 'Your email address is being changed'), 'cancel-email');
+    expect((await changeEmail(user, third)).status).toBe(200);
+    await mailbox().waitFor(user.email, 3);
+    const notices = (await mailbox().received(user.email)).filter((mail) => mail.subject === 'Your email address is being changed');
+    const cancelSecond = tokenIn(notices.at(-1) as ReceivedMail, 'cancel-email');
+    expect(cancelSecond).not.toBe(cancelFirst);
+    await api().post('/auth/password/forgot', { email: user.email });
+    const reset = tokenIn(await mailTo(user.email, 'Reset your password'), 'reset');
+    const both = await Promise.all([cancelFirst, cancelSecond].map((token) => api().post('/auth/email/cancel', { token })));
+    // The earlier change's cancel withdraws the later one's: both succeed only if the later went first.
+    const statuses = both.map((r) => r.status);
+    expect([JSON.stringify([204, 204]), JSON.stringify([204, 422])]).toContain(JSON.stringify(statuses));
+    expect((await api().post('/auth/password/reset', { token: reset, password: 'N3w!Passw0rd-Horse' })).status).toBe(422);
+    const signedIn = await login(user.email);
+    expect(signedIn.status).toBe(200);
+    expect(signedIn.body.user.pending_email).toBeUndefined();
   });
 });

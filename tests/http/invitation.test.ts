@@ -45,4 +45,17 @@ describe('invitations', () => {
     expect(await mailbox().received(email)).toEqual([]);
     expect((await api().post('/auth/login', { email, password: PASSWORD })).status).toBe(200);
   });
+  it('stops working once the account has a password, set by a reset (the invitation is bound to a passwordless account)', async () => {
+    const admin = await signInAdmin(api());
+    const email = uniqueEmail('invited-reset');
+    expect((await api().post('/users', { email, name: 'Rae Reset' }, { token: admin.token })).status).toBe(201);
+    const invite = ((await mailbox().waitFor(email))[0]?.text ?? '').match(/#invite=([\w.-]+)/)?.[1];
+    expect((await api().post('/auth/password/forgot', { email })).status).toBe(202);
+    const reset = ((await mailbox().waitFor(email, 2)).at(-1)?.text ?? '').match(/#reset=([\w.-]+)/)?.[1];
+    expect((await api().post('/auth/password/reset', { token: reset, password: CHOSEN })).status).toBe(204);
+    const late = await api().post('/auth/invite/accept', { token: invite, password: 'Another-Secret-7' });
+    expect([late.status, late.body.errors]).toEqual([422, [{ path: 'body.token', message: 'invalid or expired link' }]]);
+    expect((await api().post('/auth/login', { email, password: CHOSEN })).status).toBe(200);
+    expect((await api().post('/auth/login', { email, password: 'Another-Secret-7' })).status).toBe(401);
+  });
 });

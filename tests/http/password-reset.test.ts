@@ -70,7 +70,7 @@ describe('password reset', () => {
     await forgot(user.email);
     const reset = await api().post('/auth/password/reset', { token: await resetToken(user.email, before + 1), password: NEW_PASSWORD });
     expect(reset.status).toBe(204);
-    expect((await api().post('/auth/email/confirm', { token: confirm })).status).toBe(422);
+    expect((await api().post('/auth/email/confirm', { token: confirm, password: PASSWORD })).status).toBe(422);
     expect((await login(user.email, NEW_PASSWORD)).body.user).toMatchObject({ email: user.email });
     expect((await login(user.email, NEW_PASSWORD)).body.user.pending_email).toBeUndefined();
   });
@@ -180,5 +180,18 @@ describe('password reset', () => {
     const signedIn = await login(email, NEW_PASSWORD);
     expect(signedIn.status).toBe(200);
     expect(Date.parse(signedIn.body.user.email_verified_at)).toBeGreaterThan(Date.now() - 60_000);
+  });
+  it('is bound to the address it was mailed to: after the account moves to another address, a link mailed to the old one is dead', async () => {
+    const user = await registerUser(api());
+    await forgot(user.email);
+    const token = await resetToken(user.email, (await mailsTo(user.email)) || 1);
+    const moved = uniqueEmail('moved');
+    expect((await api().patch(`/users/${user.id}`, { email: moved, current_password: PASSWORD }, { token: user.token })).status).toBe(200);
+    await mailbox().waitFor(moved);
+    const confirm = ((await mailbox().received(moved)).at(-1)?.text ?? '').match(/#confirm-email=([\w.-]+)/)?.[1];
+    expect((await api().post('/auth/email/confirm', { token: confirm, password: PASSWORD })).status).toBe(204);
+    const refused = await api().post('/auth/password/reset', { token, password: NEW_PASSWORD });
+    expect([refused.status, refused.body.errors]).toEqual([422, [{ path: 'body.token', message: 'invalid or expired link' }]]);
+    expect((await login(moved)).status).toBe(200); // the password is unchanged
   });
 });

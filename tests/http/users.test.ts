@@ -174,7 +174,7 @@ describe('a user and their own profile', () => {
     // The marker moves when the new address confirms (tests/http/email-change.test.ts).
     const [confirmation] = await mailbox().waitFor(newEmail);
     const token = /#confirm-email=([\w.-]+)/.exec(confirmation?.text ?? '')?.[1];
-    expect((await api().post('/auth/email/confirm', { token })).status).toBe(204);
+    expect((await api().post('/auth/email/confirm', { token, password: PASSWORD })).status).toBe(204);
     expect((await api().post('/auth/login', { email: newEmail, password: PASSWORD, device_token: user.deviceToken })).status).toBe(200);
     // The new address is taken: a sign-up with it only tells its owner someone tried.
     expect((await api().post('/auth/register', { email: newEmail, password: PASSWORD, name: 'X' })).status).toBe(202);

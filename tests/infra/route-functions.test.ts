@@ -93,6 +93,7 @@ describe('functions', () => {
     const bcryptFunctions = [
       'AuthRegister',
       'AuthVerify',
+      'AuthEmailConfirm',
       'AuthLogin',
       'AuthReset',
       'AuthInviteAccept',

@@ -740,7 +740,7 @@ function openLanding() {
 
 /** The landing view: a title, what happened, and buttons to go on. */
 function showLanding(title, text, actions = []) {
-  for (const id of ['verify-form', 'new-password-form', 'forgot-form']) $(id).hidden = true;
+  for (const id of ['verify-form', 'confirm-email-form', 'new-password-form', 'forgot-form']) $(id).hidden = true;
   heading('landing').textContent = title;
   showView('landing');
   $('landing-text').textContent = text;
@@ -816,10 +816,32 @@ function linkFailed(result, again, goneText) {
   showLanding('That did not work yet', result.data?.detail ?? 'The API could not be reached.', [retry, toSignIn('Sign in', 'login-id')]);
 }
 
-// An email change counts once the new address follows its link (#confirm-email=…); the old address can cancel it (#cancel-email=…).
-async function confirmEmail(token) {
-  showLanding('Confirming your new address', 'One moment: confirming your new address…');
-  const result = await send('POST', 'auth/email/confirm', { body: { token }, signed: false });
+// An email change counts once the new address follows its link (#confirm-email=…) and the password of
+// the account that asked for it is typed: opening the page posts nothing, so neither a click on
+// someone else's request nor a mail scanner fetching the link hands the address over. The old
+// address can cancel the change (#cancel-email=…).
+let confirmEmailToken = '';
+
+function confirmEmail(token) {
+  confirmEmailToken = token;
+  // The token starts with the id of the account that asked: this browser may be signed in to it.
+  const mine = auth.user && token.startsWith(`${auth.user.user_id}.`) && auth.user.pending_email;
+  showLanding(
+    'Confirm your new address',
+    mine
+      ? `This makes ${auth.user.pending_email} the sign-in address of your account instead of ${auth.user.email}. Enter your password to confirm.`
+      : 'This makes the address this mail came to the sign-in address of the account that asked for it. Enter that account’s password to confirm. If you did not ask for this, close this page: nothing changes.',
+  );
+  $('confirm-email-form').hidden = false;
+  $('confirm-email-password').focus();
+}
+
+onSubmit($('confirm-email-form'), async ({ password }, form) => {
+  const token = confirmEmailToken;
+  const device_token = auth.user && token.startsWith(`${auth.user.user_id}.`) ? await deviceToken(auth.user.email) : undefined;
+  const result = await send('POST', 'auth/email/confirm', { body: { token, password, ...(device_token && { device_token }) }, signed: false });
+  if (result.data?.errors?.some((error) => error.path === 'body.password') || result.status === 429) return report(form, result);
+  form.reset();
   if (result.ok) {
     if (auth.access) await reloadUser(); // this browser is signed in: it shows the new address
     return showLanding('Your new address is confirmed', 'From now on, sign in with your new email address.', [toSignIn('Sign in', 'login-id')]);
@@ -829,7 +851,7 @@ async function confirmEmail(token) {
     () => confirmEmail(token),
     'A confirmation link works once, within 24 hours, and only for the newest change. Sign in and change your email again for a new link.',
   );
-}
+});
 
 async function cancelEmailChange(token) {
   showLanding('Cancelling the change', 'One moment: cancelling the change of your email address…');
