@@ -332,8 +332,8 @@ export interface paths {
     put?: never;
     post?: never;
     /**
-     * Sign one of your sessions out: its access and refresh tokens stop working
-     * @description Ends one of the caller's sessions at once: its access token is refused from the next request and its refresh token can no longer be used. Another account's session id answers 404, as an unknown one does.
+     * Sign one of your sessions out: its access and refresh tokens stop working (another session: step-up)
+     * @description Ends one of the caller's sessions at once: its access token is refused from the next request and its refresh token can no longer be used. Ending the session making the request needs no body; ending another one needs step-up: send `current_password` (or `totp_code`, or `passkey`: an assertion against POST /me/passkeys/challenge), a missing proof is a 400 and a wrong one a 403. Another account's session id answers 404, as an unknown one does.
      */
     delete: operations['me.endSession'];
     options?: never;
@@ -4504,7 +4504,40 @@ export interface operations {
       };
       cookie?: never;
     };
-    requestBody?: never;
+    requestBody?: {
+      content: {
+        /**
+         * @example {
+         *       "current_password": "Str0ng!Passw0rd"
+         *     }
+         */
+        'application/json': {
+          current_password?: string;
+          /** @description The 6-digit code your authenticator shows now */
+          totp_code?: string;
+          /** @description An assertion of one of your passkeys against a challenge from POST /me/passkeys/challenge (5 minutes, once) */
+          passkey?: {
+            id: string;
+            rawId: string;
+            /** @constant */
+            type: 'public-key';
+            response: {
+              clientDataJSON: string;
+              authenticatorData: string;
+              signature: string;
+              userHandle?: string;
+            };
+            clientExtensionResults?: {
+              [key: string]: unknown;
+            };
+            /** @enum {string} */
+            authenticatorAttachment?: 'platform' | 'cross-platform';
+          };
+          /** @description The device_token an earlier sign-in to this account gave this client */
+          device_token?: string;
+        };
+      };
+    };
     responses: {
       /** @description No Content */
       204: {
@@ -4582,6 +4615,40 @@ export interface operations {
            *       "title": "Not Found",
            *       "status": 404,
            *       "detail": "No such resource."
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Request body too large */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "about:blank",
+           *       "title": "Content Too Large",
+           *       "status": 413,
+           *       "detail": "The request body exceeds 65536 bytes."
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Body is not application/json */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "about:blank",
+           *       "title": "Unsupported Media Type",
+           *       "status": 415,
+           *       "detail": "Send the body as application/json."
            *     }
            */
           'application/problem+json': components['schemas']['Problem'];

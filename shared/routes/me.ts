@@ -1,4 +1,4 @@
-import { confirmTotpBody, recoveryCodesList, stepUpBody, totpEnrolment } from '../schemas/factors.ts';
+import { confirmTotpBody, optionalStepUpBody, recoveryCodesList, stepUpBody, totpEnrolment } from '../schemas/factors.ts';
 import { accountExport, activityPage, listActivityQuery, listSessionsQuery, sessionIdParams, sessionPage } from '../schemas/me.ts';
 import { user } from '../schemas/users.ts';
 import * as example from './examples.ts';
@@ -77,11 +77,15 @@ export const meRoutes = {
     path: '/me/sessions/{id}',
     entry: 'functions/me/end-session.ts',
     auth: 'user',
+    webauthn: true,
+    bcrypt: true,
     data: 'write',
-    summary: 'Sign one of your sessions out: its access and refresh tokens stop working',
+    summary: 'Sign one of your sessions out: its access and refresh tokens stop working (another session: step-up)',
     description:
-      "Ends one of the caller's sessions at once: its access token is refused from the next request and its refresh token can no longer be used. Another account's session id answers 404, as an unknown one does.",
+      "Ends one of the caller's sessions at once: its access token is refused from the next request and its refresh token can no longer be used. Ending the session making the request needs no body; ending another one needs step-up: send `current_password` (or `totp_code`, or `passkey`: an assertion against POST /me/passkeys/challenge), a missing proof is a 400 and a wrong one a 403. Another account's session id answers 404, as an unknown one does.",
+    requestExample: { current_password: 'Str0ng!Passw0rd' },
     params: sessionIdParams,
+    body: optionalStepUpBody,
     status: 204,
   }),
   'me.totpStart': route({
