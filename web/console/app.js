@@ -1012,7 +1012,11 @@ const sessionList = pagedList('sessions', 'me/sessions', (session) => {
         await api('POST', 'auth/logout');
         return endSession('You are signed out.');
       }
-      const result = await api('DELETE', `me/sessions/${session.session_id}`);
+      // Another session: the API asks for step-up (a stolen token must not sign its owner out elsewhere).
+      const result = await stepUp({ title: `Sign out ${session.device}?`, text: 'Its tokens stop working at once.', ok: 'Sign out' }, (proof) =>
+        api('DELETE', `me/sessions/${session.session_id}`, { body: proof }),
+      );
+      if (!result) return done(button, 'Nothing was changed.', 'info');
       if (!result.ok && result.status !== 404) return report(button, result);
       item.remove();
       done($('sessions-list'), `${session.device} is signed out: its tokens no longer work.`);
