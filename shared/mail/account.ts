@@ -29,7 +29,7 @@ export const noAccountMail = (to: string): Mail => ({
   text: [
     'Someone asked to reset the password of an account with this address, but no account uses it.',
     '',
-    `If you meant to sign up: ${link('register')}`,
+    `If you meant to sign up: ${link(`register=${encodeURIComponent(to)}`)}`,
     '',
     'If it was not you, ignore this mail.',
   ].join('\n'),

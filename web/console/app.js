@@ -722,7 +722,20 @@ const landings = {
   reset: (token) => choosePassword({ route: 'auth/password/reset', token }, 'Choose a new password'),
   invite: (token) => choosePassword({ route: 'auth/invite/accept', token }, 'Welcome: choose your password'),
   forgot: forgotPassword,
+  // Mail to an address with no account (#register=<address>) or whose owner tried to sign up again
+  // (#signin=<address>): the form, with the address filled in (a fragment: it never reaches a server).
+  register: (address) => fillSignIn('register-email', address, 'register-name', showSignUp),
+  signin: (address) => fillSignIn('login-id', address, 'login-password'),
 };
+
+/** The sign-in view with `address` in one of its fields, focus on the next thing to type. */
+function fillSignIn(field, address, focus, prepare = () => {}) {
+  showView('signin');
+  document.title = 'User-data console';
+  prepare();
+  $(field).value = address;
+  $(address ? focus : field).focus();
+}
 
 /** Opens the landing page the address names, if any (the token leaves the address bar and history at once). */
 function openLanding() {
