@@ -102,6 +102,7 @@ describe('functions', () => {
       'UsersCreate',
       'UsersUpdate',
       'UsersDelete',
+      'MeEndSession',
       'PasskeysOptions',
       'PasskeysRemove',
     ];
