@@ -290,7 +290,7 @@ export interface paths {
     };
     /**
      * Your account's recent activity: sign-ins, password and email changes, factors, sessions ended
-     * @description What happened to the caller's account in the last 90 days, newest first: `type` (signed_in, signed_in_new_device, signed_out, session_ended, password_changed, password_reset, email_change_requested, email_changed, email_change_cancelled, factor_added, factor_removed, recovery_codes_replaced, invitation_accepted), when, and the device and coarse network (IPv4 /24, IPv6 /64) of the request. Never a password, code, token or address. Stored with the network encrypted, deleted after 90 days and with the account. Paged with `limit` and `cursor`; follow `next_cursor` until it is null.
+     * @description What happened to the caller's account in the last 90 days, newest first: `type` (signed_in, signed_in_new_device, signed_out, session_ended, password_changed, password_reset, email_change_requested, email_changed, email_change_cancelled, factor_added (an authenticator app turned on), factor_removed (it was removed), passkey_added, passkey_removed, recovery_codes_replaced, invitation_accepted), when, and the device and coarse network (IPv4 /24, IPv6 /64) of the request. Never a password, code, token or address. Stored with the network encrypted, deleted after 90 days and with the account. Paged with `limit` and `cursor`; follow `next_cursor` until it is null.
      */
     get: operations['me.activity'];
     put?: never;
@@ -332,8 +332,8 @@ export interface paths {
     put?: never;
     post?: never;
     /**
-     * Sign one of your sessions out: its access and refresh tokens stop working
-     * @description Ends one of the caller's sessions at once: its access token is refused from the next request and its refresh token can no longer be used. Another account's session id answers 404, as an unknown one does.
+     * Sign one of your sessions out: its access and refresh tokens stop working (another session: step-up)
+     * @description Ends one of the caller's sessions at once: its access token is refused from the next request and its refresh token can no longer be used. Ending the session making the request needs no body; ending another one needs step-up: send `current_password` (or `totp_code`, or `passkey`: an assertion against POST /me/passkeys/challenge), a missing proof is a 400 and a wrong one a 403. Another account's session id answers 404, as an unknown one does.
      */
     delete: operations['me.endSession'];
     options?: never;
@@ -3954,6 +3954,8 @@ export interface operations {
                 | 'email_change_cancelled'
                 | 'factor_added'
                 | 'factor_removed'
+                | 'passkey_added'
+                | 'passkey_removed'
                 | 'recovery_codes_replaced'
                 | 'invitation_accepted';
               /** Format: date-time */
@@ -4163,6 +4165,8 @@ export interface operations {
                 | 'email_change_cancelled'
                 | 'factor_added'
                 | 'factor_removed'
+                | 'passkey_added'
+                | 'passkey_removed'
                 | 'recovery_codes_replaced'
                 | 'invitation_accepted';
               /** Format: date-time */
@@ -4510,7 +4514,40 @@ export interface operations {
       };
       cookie?: never;
     };
-    requestBody?: never;
+    requestBody?: {
+      content: {
+        /**
+         * @example {
+         *       "current_password": "Str0ng!Passw0rd"
+         *     }
+         */
+        'application/json': {
+          current_password?: string;
+          /** @description The 6-digit code your authenticator shows now */
+          totp_code?: string;
+          /** @description An assertion of one of your passkeys against a challenge from POST /me/passkeys/challenge (5 minutes, once) */
+          passkey?: {
+            id: string;
+            rawId: string;
+            /** @constant */
+            type: 'public-key';
+            response: {
+              clientDataJSON: string;
+              authenticatorData: string;
+              signature: string;
+              userHandle?: string;
+            };
+            clientExtensionResults?: {
+              [key: string]: unknown;
+            };
+            /** @enum {string} */
+            authenticatorAttachment?: 'platform' | 'cross-platform';
+          };
+          /** @description The device_token an earlier sign-in to this account gave this client */
+          device_token?: string;
+        };
+      };
+    };
     responses: {
       /** @description No Content */
       204: {
@@ -4588,6 +4625,40 @@ export interface operations {
            *       "title": "Not Found",
            *       "status": 404,
            *       "detail": "No such resource."
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Request body too large */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "about:blank",
+           *       "title": "Content Too Large",
+           *       "status": 413,
+           *       "detail": "The request body exceeds 65536 bytes."
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Body is not application/json */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "about:blank",
+           *       "title": "Unsupported Media Type",
+           *       "status": 415,
+           *       "detail": "Send the body as application/json."
            *     }
            */
           'application/problem+json': components['schemas']['Problem'];

@@ -9,8 +9,11 @@ export const ACTIVITY_TYPES = [
   'email_change_requested',
   'email_changed',
   'email_change_cancelled',
+  /** An authenticator app (TOTP) turned on / removed (the names predate passkeys). */
   'factor_added',
   'factor_removed',
+  'passkey_added',
+  'passkey_removed',
   'recovery_codes_replaced',
   'invitation_accepted',
 ] as const;

@@ -29,7 +29,7 @@ export const noAccountMail = (to: string): Mail => ({
   text: [
     'Someone asked to reset the password of an account with this address, but no account uses it.',
     '',
-    `If you meant to sign up: ${link('register')}`,
+    `If you meant to sign up: ${link(`register=${encodeURIComponent(to)}`)}`,
     '',
     'If it was not you, ignore this mail.',
   ].join('\n'),
@@ -95,11 +95,54 @@ export const passwordChangedNotice = (to: string): Mail => ({
   text: [`The password of your account was changed at ${when()}. Every session was signed out.`, '', ifNotYou()].join('\n'),
 });
 
-export const passwordResetNotice = (to: string): Mail => ({
+/** What second factors an account has, for the owner to check after a reset. */
+export interface FactorSummary {
+  passkeys: string[];
+  totp: boolean;
+}
+
+const factorLines = ({ passkeys, totp }: FactorSummary) => [
+  passkeys.length === 0 ? 'Your account has no passkey.' : `Your account's passkeys: ${passkeys.join(', ')}.`,
+  totp ? 'An authenticator app is on for your account.' : 'No authenticator app is on for your account.',
+  `If any of these is not yours, sign in and remove it: ${env.publicUrl}/#/profile`,
+];
+
+export const passwordResetNotice = (to: string, factors?: FactorSummary): Mail => ({
   to,
   subject: 'Your password was reset',
-  text: [`The password of your account was reset with a link mailed here, at ${when()}. Every session was signed out.`, '', ifNotYou()].join('\n'),
+  text: [
+    `The password of your account was reset with a link mailed here, at ${when()}. Every session was signed out.`,
+    '',
+    ...(factors ? [...factorLines(factors), ''] : []),
+    ifNotYou(),
+  ].join('\n'),
 });
+
+export type FactorChange = 'passkey_added' | 'passkey_removed' | 'totp_enabled' | 'totp_removed' | 'recovery_codes_regenerated';
+
+const FACTOR_CHANGES: Record<FactorChange, [subject: string, what: string]> = {
+  passkey_added: ['A passkey was added to your account', 'A passkey was added to your account'],
+  passkey_removed: ['A passkey was removed from your account', 'A passkey was removed from your account'],
+  totp_enabled: ['An authenticator app was turned on', 'An authenticator app was turned on for two-step sign-in on your account'],
+  totp_removed: ['Your authenticator app was removed', 'The authenticator app (and its recovery codes) was removed from your account'],
+  recovery_codes_regenerated: ['New recovery codes were made', 'New recovery codes were made for your account; the old ones no longer work'],
+};
+
+/** To an account's address: one of its second factors changed. */
+export const factorChangedNotice = (to: string, change: FactorChange, { device, network }: { device: string; network: string }): Mail => {
+  const [subject, what] = FACTOR_CHANGES[change];
+  return {
+    to,
+    subject,
+    text: [
+      `${what} at ${when()}, from ${device} (network ${network}).`,
+      '',
+      `If this was not you, someone has your session: sign in, undo it and sign the other sessions out at ${env.publicUrl}/#/profile, then change your password.`,
+      '',
+      ifNotYou(),
+    ].join('\n'),
+  };
+};
 
 export const emailChangedNotice = (to: string, newEmail: string): Mail => ({
   to,

@@ -22,7 +22,7 @@ export const alreadyRegisteredMail = (to: string): Mail => ({
   text: [
     'Someone tried to create an account with this address, which already has one. Nothing was changed.',
     '',
-    `If it was you, sign in: ${env.publicUrl}/`,
+    `If it was you, sign in: ${env.publicUrl}/#signin=${encodeURIComponent(to)}`,
     `Forgot your password? Reset it: ${env.publicUrl}/#forgot`,
     '',
     'If it was not you, you can ignore this mail.',

@@ -1,4 +1,4 @@
-import { confirmTotpBody, recoveryCodesList, stepUpBody, totpEnrolment, totpState } from '../schemas/factors.ts';
+import { confirmTotpBody, optionalStepUpBody, recoveryCodesList, stepUpBody, totpEnrolment, totpState } from '../schemas/factors.ts';
 import { accountExport, activityPage, listActivityQuery, listSessionsQuery, sessionIdParams, sessionPage } from '../schemas/me.ts';
 import { user } from '../schemas/users.ts';
 import * as example from './examples.ts';
@@ -49,7 +49,7 @@ export const meRoutes = {
     data: 'read',
     summary: "Your account's recent activity: sign-ins, password and email changes, factors, sessions ended",
     description:
-      "What happened to the caller's account in the last 90 days, newest first: `type` (signed_in, signed_in_new_device, signed_out, session_ended, password_changed, password_reset, email_change_requested, email_changed, email_change_cancelled, factor_added, factor_removed, recovery_codes_replaced, invitation_accepted), when, and the device and coarse network (IPv4 /24, IPv6 /64) of the request. Never a password, code, token or address. Stored with the network encrypted, deleted after 90 days and with the account. Paged with `limit` and `cursor`; follow `next_cursor` until it is null.",
+      "What happened to the caller's account in the last 90 days, newest first: `type` (signed_in, signed_in_new_device, signed_out, session_ended, password_changed, password_reset, email_change_requested, email_changed, email_change_cancelled, factor_added (an authenticator app turned on), factor_removed (it was removed), passkey_added, passkey_removed, recovery_codes_replaced, invitation_accepted), when, and the device and coarse network (IPv4 /24, IPv6 /64) of the request. Never a password, code, token or address. Stored with the network encrypted, deleted after 90 days and with the account. Paged with `limit` and `cursor`; follow `next_cursor` until it is null.",
     responseExample: { items: [example.activityEvent], next_cursor: null },
     query: listActivityQuery,
     status: 200,
@@ -77,11 +77,15 @@ export const meRoutes = {
     path: '/me/sessions/{id}',
     entry: 'functions/me/end-session.ts',
     auth: 'user',
+    webauthn: true,
+    bcrypt: true,
     data: 'write',
-    summary: 'Sign one of your sessions out: its access and refresh tokens stop working',
+    summary: 'Sign one of your sessions out: its access and refresh tokens stop working (another session: step-up)',
     description:
-      "Ends one of the caller's sessions at once: its access token is refused from the next request and its refresh token can no longer be used. Another account's session id answers 404, as an unknown one does.",
+      "Ends one of the caller's sessions at once: its access token is refused from the next request and its refresh token can no longer be used. Ending the session making the request needs no body; ending another one needs step-up: send `current_password` (or `totp_code`, or `passkey`: an assertion against POST /me/passkeys/challenge), a missing proof is a 400 and a wrong one a 403. Another account's session id answers 404, as an unknown one does.",
+    requestExample: { current_password: 'Str0ng!Passw0rd' },
     params: sessionIdParams,
+    body: optionalStepUpBody,
     status: 204,
   }),
   'me.totp': route({
@@ -123,6 +127,7 @@ export const meRoutes = {
     path: '/me/totp/confirm',
     entry: 'functions/me/totp-confirm.ts',
     auth: 'user',
+    mail: true,
     data: 'write',
     errors: [422],
     summary: 'Turn the authenticator on with its current code: answers ten recovery codes, shown once',
@@ -152,6 +157,7 @@ export const meRoutes = {
     path: '/me/totp',
     entry: 'functions/me/totp-delete.ts',
     auth: 'user',
+    mail: true,
     webauthn: true,
     bcrypt: true,
     data: 'write',
@@ -167,6 +173,7 @@ export const meRoutes = {
     path: '/me/recovery-codes',
     entry: 'functions/me/recovery-codes.ts',
     auth: 'user',
+    mail: true,
     webauthn: true,
     bcrypt: true,
     data: 'write',

@@ -19,6 +19,8 @@ export const stepUpFields = () => ({
   device_token: z.optional(deviceToken()),
 });
 export const stepUpBody = () => z.strictObject(stepUpFields());
+/** Step-up that only some cases of a route need (ending another session: yes; one's own: no body). */
+export const optionalStepUpBody = () => z.optional(stepUpBody());
 
 export const totpEnrolment = () =>
   z.object({

@@ -18,7 +18,7 @@ import { NotAuthenticated, NotFound, RateLimited } from '../errors.ts';
 import type { MfaBody } from '../schemas/factors.ts';
 import type { AssertionJson } from '../schemas/passkeys.ts';
 import { type ClientContext, recordActivity } from './activity.ts';
-import { factorsOf, useRecoveryCode, useTotpCode } from './factors.ts';
+import { factorsOf, requireStepUp, type StepUpProof, useRecoveryCode, useTotpCode } from './factors.ts';
 import { paged } from './paging.ts';
 import { checkPassword, countedCheck } from './password-attempts.ts';
 import { noticeOfNewDevice } from './sign-in-notice.ts';
@@ -194,7 +194,9 @@ export const listSessions = (caller: Caller, query: { limit: number; cursor?: st
   );
 
 /** Signs one of the caller's sessions out (another device, or this one): its tokens stop working. */
-export async function endSession(caller: Caller, sessionId: string, client: ClientContext): Promise<void> {
+export async function endSession(caller: Caller, sessionId: string, proof: StepUpProof | undefined, client: ClientContext): Promise<void> {
+  // Another session: a stolen token must not sign its owner out everywhere else, so step-up first.
+  if (sessionId !== caller.sessionId) await requireStepUp(caller, proof, client.sourceIp, 'signing out another session');
   if (!(await sessions.isOpen(caller.id, sessionId, caller.role))) throw new NotFound('No such session.');
   await sessions.end(caller.id, sessionId);
   await recordActivity(caller.id, 'session_ended', client);

@@ -13,7 +13,8 @@ import { users } from '../db/users.ts';
 import type { Caller } from '../domain/user.ts';
 import { Conflict, InvalidInput, NotFound, NotPermitted, Unprocessable } from '../errors.ts';
 import type { AssertionJson } from '../schemas/passkeys.ts';
-import { type ClientContext, recordActivity } from './activity.ts';
+import type { ClientContext } from './activity.ts';
+import { noticeFactorChange } from './factor-notice.ts';
 import { checkPassword, countedCheck } from './password-attempts.ts';
 import { verifyAssertion } from './webauthn.ts';
 
@@ -122,7 +123,7 @@ export async function confirmTotp(caller: Caller, code: string, client: ClientCo
     throw new Unprocessable('The code does not match a pending authenticator: enter the current code, or start again with POST /me/totp.', [
       { path: 'body.code', message: 'Incorrect code' },
     ]);
-  const [codes] = await Promise.all([newRecoveryCodes(caller.id), recordActivity(caller.id, 'factor_added', client)]);
+  const [codes] = await Promise.all([newRecoveryCodes(caller.id), noticeFactorChange(caller.id, 'totp_enabled', client)]);
   return { recovery_codes: codes };
 }
 
@@ -130,12 +131,12 @@ export async function removeTotp(caller: Caller, proof: StepUpProof, client: Cli
   await requireStepUp(caller, proof, client.sourceIp, 'removing your authenticator');
   if (!(await totps.get(caller.id))) throw new NotFound('No authenticator is set up.');
   await totps.remove(caller.id);
-  await recordActivity(caller.id, 'factor_removed', client);
+  await noticeFactorChange(caller.id, 'totp_removed', client);
 }
 
 export async function regenerateRecoveryCodes(caller: Caller, proof: StepUpProof, client: ClientContext) {
   await requireStepUp(caller, proof, client.sourceIp, 'new recovery codes');
   if (!(await factorsOf(caller.id)).includes('recovery_code')) throw new Conflict('Set up an authenticator first (POST /me/totp).');
-  const [codes] = await Promise.all([newRecoveryCodes(caller.id), recordActivity(caller.id, 'recovery_codes_replaced', client)]);
+  const [codes] = await Promise.all([newRecoveryCodes(caller.id), noticeFactorChange(caller.id, 'recovery_codes_regenerated', client)]);
   return { recovery_codes: codes };
 }

@@ -7,6 +7,8 @@ import { users } from '../db/users.ts';
 import type { Caller } from '../domain/user.ts';
 import { Conflict, NotFound, Unprocessable } from '../errors.ts';
 import type { AttestationJson } from '../schemas/passkeys.ts';
+import type { ClientContext } from './activity.ts';
+import { noticeFactorChange } from './factor-notice.ts';
 import { requireStepUp, type StepUpProof } from './factors.ts';
 import { issueRequest, newChallenge, relyingParty, signedChallenge, TIMEOUT_MS, userHandleOf } from './webauthn.ts';
 
@@ -49,7 +51,7 @@ const NOT_REGISTERED = 'The passkey could not be registered: ask for new options
  * @simplewebauthn/server): challenge issued to this caller for registration, taken once; this API's
  * origin and RP id; user presence. The credential id must be new (markers across accounts).
  */
-export async function registerPasskey(caller: Caller, { name, credential }: { name: string; credential: AttestationJson }) {
+export async function registerPasskey(caller: Caller, { name, credential }: { name: string; credential: AttestationJson }, client: ClientContext) {
   const refused = () => new Unprocessable(NOT_REGISTERED, [{ path: 'body.credential', message: 'Not a valid new passkey for a fresh challenge of yours' }]);
   const signed = signedChallenge(credential.response.clientDataJSON);
   const issued = signed && (await webauthnChallenges.take(signed));
@@ -79,6 +81,7 @@ export async function registerPasskey(caller: Caller, { name, credential }: { na
     deviceType: info.credentialDeviceType,
     backedUp: info.credentialBackedUp,
   });
+  await noticeFactorChange(caller.id, 'passkey_added', client);
   return toPublicPasskey(added);
 }
 
@@ -88,9 +91,10 @@ export async function renamePasskey(caller: Caller, id: string, name: string) {
   return toPublicPasskey(renamed);
 }
 
-export async function removePasskey(caller: Caller, id: string, proof: StepUpProof, sourceIp: string): Promise<void> {
-  await requireStepUp(caller, proof, sourceIp, 'removing a passkey');
+export async function removePasskey(caller: Caller, id: string, proof: StepUpProof, client: ClientContext): Promise<void> {
+  await requireStepUp(caller, proof, client.sourceIp, 'removing a passkey');
   if (!(await passkeys.remove(caller.id, id))) throw new NotFound('No such passkey.');
+  await noticeFactorChange(caller.id, 'passkey_removed', client);
 }
 
 /** A step-up challenge for the caller's own passkeys (409 without any). */

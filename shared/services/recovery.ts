@@ -18,6 +18,7 @@ import { noAccountMail, passwordResetNotice, resetMail } from '../mail/account.t
 import { sendMail, sendNotice } from '../mail/send.ts';
 import { retry } from '../retry.ts';
 import { type ClientContext, recordActivity } from './activity.ts';
+import { factorSummary } from './factor-notice.ts';
 import { assertUnguessable } from './password-strength.ts';
 
 /** An unknown, used, superseded or expired link: one answer for all (422: well-formed, refused by state, as a sign-up link). */
@@ -97,5 +98,5 @@ export async function setPasswordByLink(token: string, password: string, purpose
 export async function resetPassword(token: string, password: string, client: ClientContext): Promise<void> {
   const user = await setPasswordByLink(token, password, 'reset');
   await Promise.all([sessions.endAll(user.user_id), claims.removeAll(user.email), recordActivity(user.user_id, 'password_reset', client)]);
-  await sendNotice(passwordResetNotice(user.email));
+  await sendNotice(passwordResetNotice(user.email, await factorSummary(user.user_id)));
 }

@@ -8,7 +8,7 @@ import { toPublicUser, type User, type UserFields, users } from '../db/users.ts'
 import { INVITE_DAYS } from '../domain/recovery.ts';
 import type { Caller } from '../domain/user.ts';
 import { assertVersion, type VersionCondition } from '../domain/versions.ts';
-import { NotFound, NotPermitted } from '../errors.ts';
+import { NotFound, NotPermitted, Unavailable } from '../errors.ts';
 import { accountDeletedNotice, invitationMail, passwordChangedNotice } from '../mail/account.ts';
 import { sendMail, sendNotice } from '../mail/send.ts';
 import type { CreateUserBody, DeleteUserBody, PublicUser, UpdateUserBody } from '../schemas/users.ts';
@@ -41,8 +41,14 @@ export async function addUser(caller: Caller, body: CreateUserBody, sourceIp: st
   await assertAdminFactor(caller);
   if (body.role === 'admin') await requireStepUp(caller, body, sourceIp, 'creating an admin');
   const user = await createUser(body);
-  if (body.password === undefined)
-    await sendMail(invitationMail(user.email, user.name, await links.issue(user.user_id, 'invite', INVITE_DAYS * 86_400, { email: user.email }), INVITE_DAYS));
+  if (body.password === undefined) {
+    const token = await links.issue(user.user_id, 'invite', INVITE_DAYS * 86_400, { email: user.email });
+    await sendMail(invitationMail(user.email, user.name, token, INVITE_DAYS)).catch(async (error: unknown) => {
+      // SES busy (a 503): the invitation did not go out, so it is undone and the same request can be sent again.
+      if (error instanceof Unavailable) await users.remove(user).then(() => removeAccountData(user.user_id));
+      throw error;
+    });
+  }
   return toPublicUser(user);
 }
 

@@ -225,6 +225,10 @@ describe.skipIf(!hasChromium)('the console in Chromium', () => {
         const intruder = sessions.filter({ hasText: 'Firefox 128 on Windows' });
         expect(await intruder.locator('dl').textContent()).toMatch(/^Network127\.0\.0\.0\/24Signed in.+ with passwordLast used.+$/);
         await intruder.getByRole('button', { name: /^Sign out Firefox 128 on Windows, signed in / }).click();
+        // Another session: step-up first (the API refuses it without).
+        const signOutDialog = page.getByRole('dialog', { name: 'Sign out Firefox 128 on Windows?' });
+        await page.locator('#step-up-password').fill('Newer!Passw0rd1');
+        await signOutDialog.getByRole('button', { name: 'Sign out' }).click();
         await expect.poll(() => statusIn(page.locator('#sessions-list'))).toBe('Firefox 128 on Windows is signed out: its tokens no longer work.');
         expect(await page.locator('#sessions-list li').count()).toBe(1);
         expect((await gateway.api.get('/me', { token: other.body.access_token })).status).toBe(401);

@@ -22,7 +22,7 @@ describe('account activity', () => {
     expect(other.status).toBe(200);
     const sessions = await api().get('/me/sessions', { token: user.token });
     const firefox = sessions.body.items.find((s: { current: boolean }) => !s.current);
-    expect((await api().delete(`/me/sessions/${firefox.session_id}`, { token: user.token })).status).toBe(204);
+    expect((await api().delete(`/me/sessions/${firefox.session_id}`, { body: { current_password: PASSWORD }, token: user.token })).status).toBe(204);
     const changed = await api().patch(`/users/${user.id}`, { password: NEW_PASSWORD, current_password: PASSWORD }, { token: user.token });
     expect(changed.status).toBe(200);
     await mailTo(user.email, 'Your password was changed');

@@ -256,16 +256,17 @@ describe('/me/sessions', () => {
     const other = listed.find((s: { current: boolean }) => !s.current);
     expect(Date.parse(other.expires_at)).toBeGreaterThan(Date.now() + 29 * 86_400_000);
 
-    expect((await api().delete(`/me/sessions/${other.session_id}`, { token: account.token })).status).toBe(204);
+    const proof = { body: { current_password: PASSWORD } };
+    expect((await api().delete(`/me/sessions/${other.session_id}`, { ...proof, token: account.token })).status).toBe(204);
     expect((await api().get('/me', { token: second.body.access_token })).status).toBe(401);
     expect((await api().post('/auth/token', { refresh_token: second.body.refresh_token })).status).toBe(401);
     expect((await api().get('/me', { token: account.token })).status).toBe(200);
     expect((await api().get('/me/sessions', { token: account.token })).body.items).toHaveLength(1);
     // Gone, someone else's or malformed: nothing to sign out.
-    expect((await api().delete(`/me/sessions/${other.session_id}`, { token: account.token })).status).toBe(404);
+    expect((await api().delete(`/me/sessions/${other.session_id}`, { ...proof, token: account.token })).status).toBe(404);
     const stranger = await registerUser(api());
     const current = listed.find((s: { current: boolean }) => s.current).session_id;
-    expect((await api().delete(`/me/sessions/${current}`, { token: stranger.token })).status).toBe(404);
+    expect((await api().delete(`/me/sessions/${current}`, { ...proof, token: stranger.token })).status).toBe(404);
     expect((await api().delete('/me/sessions/not-an-id', { token: account.token })).status).toBe(400);
     expect((await api().get('/me', { token: account.token })).status).toBe(200);
   });

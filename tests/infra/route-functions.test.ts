@@ -103,6 +103,7 @@ describe('functions', () => {
       'UsersCreate',
       'UsersUpdate',
       'UsersDelete',
+      'MeEndSession',
       'PasskeysOptions',
       'PasskeysRemove',
     ];

@@ -721,7 +721,20 @@ const landings = {
   reset: (token) => choosePassword({ route: 'auth/password/reset', token }, 'Choose a new password'),
   invite: (token) => choosePassword({ route: 'auth/invite/accept', token }, 'Welcome: choose your password'),
   forgot: forgotPassword,
+  // Mail to an address with no account (#register=<address>) or whose owner tried to sign up again
+  // (#signin=<address>): the form, with the address filled in (a fragment: it never reaches a server).
+  register: (address) => fillSignIn('register-email', address, 'register-name', showSignUp),
+  signin: (address) => fillSignIn('login-id', address, 'login-password'),
 };
+
+/** The sign-in view with `address` in one of its fields, focus on the next thing to type. */
+function fillSignIn(field, address, focus, prepare = () => {}) {
+  showView('signin');
+  document.title = 'User-data console';
+  prepare();
+  $(field).value = address;
+  $(address ? focus : field).focus();
+}
 
 /** Opens the landing page the address names, if any (the token leaves the address bar and history at once). */
 function openLanding() {
@@ -1033,7 +1046,11 @@ const sessionList = pagedList('sessions', 'me/sessions', (session) => {
         await api('POST', 'auth/logout');
         return endSession('You are signed out.');
       }
-      const result = await api('DELETE', `me/sessions/${session.session_id}`);
+      // Another session: the API asks for step-up (a stolen token must not sign its owner out elsewhere).
+      const result = await stepUp({ title: `Sign out ${session.device}?`, text: 'Its tokens stop working at once.', ok: 'Sign out' }, (proof) =>
+        api('DELETE', `me/sessions/${session.session_id}`, { body: proof }),
+      );
+      if (!result) return done(button, 'Nothing was changed.', 'info');
       if (!result.ok && result.status !== 404) return report(button, result);
       item.remove();
       done($('sessions-list'), `${session.device} is signed out: its tokens no longer work.`);

@@ -1,0 +1,31 @@
+/**
+ * A change to an account's second factors (a passkey added or removed, an authenticator turned on or
+ * removed, recovery codes replaced) is recorded in its activity and mailed to its address, so an
+ * intruder holding a session cannot add a factor of their own unseen. The change has happened: a
+ * notice that cannot be sent is logged (sendNotice) and does not undo it.
+ */
+import { totps } from '../db/factors.ts';
+import { passkeys } from '../db/passkeys.ts';
+import { users } from '../db/users.ts';
+import { type FactorChange, type FactorSummary, factorChangedNotice } from '../mail/account.ts';
+import { sendNotice } from '../mail/send.ts';
+import { type ClientContext, originOfClient, recordActivity } from './activity.ts';
+
+const ACTIVITY = {
+  passkey_added: 'passkey_added',
+  passkey_removed: 'passkey_removed',
+  totp_enabled: 'factor_added',
+  totp_removed: 'factor_removed',
+  recovery_codes_regenerated: 'recovery_codes_replaced',
+} as const satisfies Record<FactorChange, string>;
+
+export async function noticeFactorChange(userId: string, change: FactorChange, client: ClientContext): Promise<void> {
+  const [user] = await Promise.all([users.get(userId), recordActivity(userId, ACTIVITY[change], client)]);
+  if (user) await sendNotice(factorChangedNotice(user.email, change, originOfClient(client)));
+}
+
+/** The account's passkeys (by name) and whether an authenticator is on: what a reset notice lists, so an owner sees what to remove. */
+export async function factorSummary(userId: string): Promise<FactorSummary> {
+  const [keys, totp] = await Promise.all([passkeys.list(userId), totps.get(userId)]);
+  return { passkeys: keys.map((key) => key.name), totp: totp?.active === true };
+}

@@ -1,0 +1,47 @@
+/**
+ * The links of the mails that answer "no account with this address" (forgot-password) and "someone
+ * tried to sign up with your address" land on the console's sign-up and sign-in forms with the
+ * address filled in, in Chromium; the address travels in the fragment, so no server sees it.
+ */
+import { describe, expect, it } from 'vitest';
+import { PASSWORD, registerUser, uniqueEmail } from '../support/accounts.ts';
+import { useGateway } from '../support/api.ts';
+import { hasChromium, useBrowser, VIEWPORTS } from '../support/browser.ts';
+import { consoleHelpers, followLink } from '../support/console.ts';
+import { linkIn, mailbox, type ReceivedMail } from '../support/mailbox.ts';
+
+async function mailTo(email: string, subject: string): Promise<ReceivedMail> {
+  await expect.poll(async () => (await mailbox().received(email)).map((mail) => mail.subject)).toContain(subject);
+  return (await mailbox().received(email)).findLast((mail) => mail.subject === subject) as ReceivedMail;
+}
+
+describe.skipIf(!hasChromium)('the console: links in the no-account and already-registered mails', () => {
+  const gateway = useGateway();
+  const chromium = useBrowser();
+  const { open } = consoleHelpers(gateway, chromium);
+  const viewport = VIEWPORTS[0] as (typeof VIEWPORTS)[number];
+
+  it('the no-account mail opens sign-up with the address filled in', async () => {
+    const email = uniqueEmail('new+person');
+    expect((await gateway.api.post('/auth/password/forgot', { email })).status).toBe(202);
+    const link = linkIn(await mailTo(email, 'Reset your password'), 'http');
+    expect(link.hash).toBe(`#register=${encodeURIComponent(email)}`);
+    const { page } = await open(viewport);
+    await followLink(page, link);
+    await expect.poll(() => page.locator('#register-email').inputValue()).toBe(email);
+    expect(await page.locator('#register-form').isVisible()).toBe(true);
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('register-name');
+    expect(page.url()).not.toContain('register=');
+  });
+
+  it('the already-registered mail opens sign-in with the address filled in', async () => {
+    const account = await registerUser(gateway.api);
+    expect((await gateway.api.post('/auth/register', { email: account.email, password: PASSWORD, name: 'Again' })).status).toBe(202);
+    const link = linkIn(await mailTo(account.email, 'Someone tried to sign up with your address'), 'http');
+    expect(link.hash).toBe(`#signin=${encodeURIComponent(account.email)}`);
+    const { page } = await open(viewport);
+    await followLink(page, link);
+    await expect.poll(() => page.locator('#login-id').inputValue()).toBe(account.email);
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('login-password');
+  });
+});
