@@ -1064,6 +1064,43 @@ const sessionList = pagedList('sessions', 'me/sessions', (session) => {
 });
 onClick('sessions-refresh', () => sessionList.load());
 
+/** What each activity type (GET /me/activity) means, in words. */
+const ACTIVITY = {
+  signed_in: 'Signed in',
+  signed_in_new_device: 'Signed in from a new device',
+  signed_out: 'Signed out',
+  session_ended: 'Signed another session out',
+  password_changed: 'Password changed',
+  password_reset: 'Password reset from a mailed link',
+  email_change_requested: 'Email change requested (waiting for the new address to confirm)',
+  email_changed: 'Email changed',
+  email_change_cancelled: 'Email change cancelled from the old address',
+  factor_added: 'Authenticator app turned on',
+  factor_removed: 'Authenticator app removed',
+  passkey_added: 'Passkey added',
+  passkey_removed: 'Passkey removed',
+  recovery_codes_replaced: 'New recovery codes made',
+  invitation_accepted: 'Invitation accepted: password set',
+};
+
+const activityList = pagedList('activity', 'me/activity', (event) => {
+  const item = document.createElement('li');
+  item.className = 'session';
+  const what = document.createElement('p');
+  what.className = 'device';
+  const name = document.createElement('strong');
+  name.textContent = ACTIVITY[event.type] ?? event.type;
+  what.append(name, ' ', time(event.at));
+  const details = document.createElement('dl');
+  describe(details, [
+    ['Device', event.device],
+    ['Network', event.network],
+  ]);
+  item.append(what, details);
+  return item;
+});
+onClick('activity-refresh', () => activityList.load());
+
 onClick('copy-token', async () => {
   try {
     await navigator.clipboard.writeText($('token').value);
@@ -1111,7 +1148,7 @@ onClick('delete-account', async () => {
 });
 
 views.profile = {
-  enter: () => sessionList.load(),
+  enter: () => Promise.all([sessionList.load(), activityList.load()]),
 };
 
 // ---- Key-value store ------------------------------------------------------------------------
@@ -1678,7 +1715,7 @@ views.users = {
 
 // ---- Start ----------------------------------------------------------------------------------
 
-const lists = [sessionList, kvList, recordList, paymentList, userList];
+const lists = [sessionList, activityList, kvList, recordList, paymentList, userList];
 for (const status of document.querySelectorAll('.status')) status.tabIndex = -1;
 $('kv-key').dataset.exact = ''; // a key is taken as typed: spaces are part of it
 $('login-id').dataset.field = 'email username';
