@@ -866,8 +866,22 @@ onSubmit($('confirm-email-form'), async ({ password }, form) => {
   );
 });
 
-async function cancelEmailChange(token) {
-  showLanding('Cancelling the change', 'One moment: cancelling the change of your email address…');
+// Opening the cancel link (#cancel-email=…) posts nothing either: a mail scanner fetching it must not
+// sign its owner out everywhere. A click does; no password, since whoever changed the address may have changed that too.
+function cancelEmailChange(token) {
+  const cancel = document.createElement('button');
+  cancel.type = 'button';
+  cancel.className = 'primary';
+  cancel.textContent = 'Cancel the change';
+  cancel.addEventListener('click', () => busy(cancel, () => sendCancel(token)));
+  showLanding(
+    'Cancel the change of your address?',
+    'Your account keeps this address, the new one is dropped, and every session of the account is signed out. If you asked for the change yourself, close this page.',
+    [cancel],
+  );
+}
+
+async function sendCancel(token) {
   const result = await send('POST', 'auth/email/cancel', { body: { token }, signed: false });
   if (result.ok) {
     if (auth.access) endSession('');
