@@ -119,3 +119,20 @@ describe('an invitation SES is too busy to send', () => {
     expect(again.body).toMatchObject({ email, name: 'Invited' });
   });
 });
+
+describe('an email change SES is too busy to confirm', () => {
+  it('answers 503 with Retry-After, and the same request goes through once SES is back', async () => {
+    const account = await signInAdmin(api(), { withFactor: false });
+    const email = uniqueEmail('moving');
+    const change = () => api().patch(`/users/${account.id}`, { email, current_password: PASSWORD }, { token: account.token });
+    ses.mode = 'busy';
+    const res = await change();
+    expect(res.status, res.text).toBe(503);
+    expect(res.headers.get('retry-after')).toBe('5');
+    expect(res.text).not.toContain(email);
+    ses.mode = 'send';
+    const again = await change();
+    expect(again.status, again.text).toBe(200);
+    expect(again.body).toMatchObject({ email: account.email, pending_email: email });
+  });
+});
