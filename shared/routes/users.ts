@@ -76,7 +76,7 @@ export const usersRoutes = {
     method: 'PUT',
     summary: 'Partially update a user (If-Match for optimistic locking; your own email or password: current_password too)',
     description:
-      'Changes only the fields sent. Send the ETag of your read as If-Match: if the user has changed since, the answer is 412 and nothing is written. Changing your own email or password needs `current_password` (or `totp_code`); only an admin changes a `role`. A new `email` does not apply at once: the answer (200) shows the old `email` with `pending_email` and `pending_email_expires_at`; a link valid 24 hours goes to the new address (`<public URL>/#confirm-email=<token>`, POST /auth/email/confirm, which also needs the password of the account), and the old address gets a notice with a link that cancels the change and signs out every session (`#cancel-email=`, POST /auth/email/cancel). The answer is the same whether or not the new address belongs to another account (its owner is told someone tried, and no link goes out). A new password ends every session and is notified by mail. A username already taken answers 409.',
+      'Changes only the fields sent. Send the ETag of your read as If-Match: if the user has changed since, the answer is 412 and nothing is written. Changing your own email or password, or as an admin anyone else’s, needs the caller’s step-up: `current_password` (or `totp_code`, or `passkey`); only an admin changes a `role`, and making an admin or changing another admin’s role needs step-up too. A new `email` does not apply at once: the answer (200) shows the old `email` with `pending_email` and `pending_email_expires_at`; a link valid 24 hours goes to the new address (`<public URL>/#confirm-email=<token>`, POST /auth/email/confirm, which also needs the password of the account), and the old address gets a notice with a link that cancels the change and signs out every session (`#cancel-email=`, POST /auth/email/cancel). The answer is the same whether or not the new address belongs to another account (its owner is told someone tried, and no link goes out). A new password ends every session and is notified by mail. A username already taken answers 409.',
     requestExample: { address: '456 Another St, New City' },
     responseExample: { ...example.user, address: '456 Another St, New City', version: 2, updated_at: example.updated },
   }),
@@ -102,7 +102,7 @@ export const usersRoutes = {
     errors: [409],
     summary: 'Delete a user with their sessions and uniqueness markers (deleting yourself: current_password in the body)',
     description:
-      'Deletes the user, ends all their sessions, frees their email and username and deletes their key-value entries, health records and account activity, and mails a notice to their address. Deleting yourself needs `current_password` in the body; an admin deleting another user sends no body. If-Match deletes only the version read.',
+      'Deletes the user, ends all their sessions, frees their email and username and deletes their key-value entries, health records and account activity, and mails a notice to their address. Deleting yourself or (as an admin) another admin needs step-up in the body (`current_password`, `totp_code` or `passkey`); an admin deleting a user who is not an admin sends no body. If-Match deletes only the version read.',
     requestExample: { current_password: 'Str0ng!Passw0rd' },
     params: userIdParams,
     body: deleteUserBody,

@@ -83,8 +83,8 @@ export interface WriteContext extends ClientContext {
 
 /**
  * What needs step-up (services/factors.ts): one's own email or password, deleting oneself, and an
- * admin's changes to another admin's credentials or role, making an admin, or deleting one, so that
- * a stolen access token alone can take over neither the account nor the admins. A proof sent without
+ * admin's changes to anyone else's credentials, to another admin's role, making an admin, or deleting
+ * one, so that a stolen access token alone can take over neither an account nor the admins. A proof sent without
  * being needed is checked all the same.
  */
 async function stepUpIfNeeded(caller: Caller, needed: boolean, proof: StepUpProof | undefined, sourceIp: string) {
@@ -107,8 +107,9 @@ export async function updateUser(
   if (changes.password !== undefined) await assertUnguessable(changes.password, [changes.email, changes.name, changes.username]);
   const credentials = changes.email !== undefined || changes.password !== undefined;
   const target = caller.id === userId ? undefined : await visibleUser(caller, userId);
-  const overAdmin = target !== undefined && (target.role === 'admin' || changes.role === 'admin') && (credentials || changes.role !== undefined);
-  await stepUpIfNeeded(caller, (caller.id === userId && credentials) || overAdmin, { current_password, totp_code, passkey, device_token }, sourceIp);
+  // Another user's credentials (a new password or address hands the account over), or an admin role given or taken.
+  const overOther = target !== undefined && (credentials || (changes.role !== undefined && (target.role === 'admin' || changes.role === 'admin')));
+  await stepUpIfNeeded(caller, (caller.id === userId && credentials) || overOther, { current_password, totp_code, passkey, device_token }, sourceIp);
   const { password, email, ...given } = changes;
   // null clears a field: undefined in `next` drops it from the stored profile.
   const fields = Object.fromEntries(Object.entries(given).map(([field, value]) => [field, value ?? undefined])) as Partial<UserFields>;

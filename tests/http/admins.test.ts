@@ -35,7 +35,7 @@ describe('a stolen admin token (no step-up proof)', () => {
     expect((await api().post('/users', { email: uniqueEmail(), name: 'Joe' }, { token: admin.token })).status).toBe(201);
   });
 
-  it("cannot change another admin's password, email or role, or promote a user; with step-up it can", async () => {
+  it("cannot change another admin's password, email or role, a user's password or email, or promote a user; with step-up it can", async () => {
     const [admin, other] = [await signInAdmin(api()), await signInAdmin(api())];
     const user = await registerUser(api());
     for (const change of [{ password: 'New-Password-42' }, { email: uniqueEmail() }, { role: 'user' }]) {
@@ -43,6 +43,9 @@ describe('a stolen admin token (no step-up proof)', () => {
       expect(res.status, JSON.stringify(change)).toBe(400);
     }
     expect((await api().patch(`/users/${user.id}`, { role: 'admin' }, { token: admin.token })).status).toBe(400);
+    // Nor a user's credentials: a new password or address would hand the account to whoever holds the token.
+    for (const change of [{ password: 'New-Password-42' }, { email: uniqueEmail() }])
+      expect((await api().patch(`/users/${user.id}`, change, { token: admin.token })).status, JSON.stringify(change)).toBe(400);
     expect((await api().patch(`/users/${other.id}`, { name: 'Renamed' }, { token: admin.token })).status).toBe(200); // not a credential
     expect((await api().get('/users', { token: other.token })).status).toBe(200); // still an admin, still signed in
     const demoted = await api().patch(`/users/${other.id}`, { role: 'user', current_password: PASSWORD }, { token: admin.token });

@@ -76,7 +76,7 @@ describe('admin user management', () => {
     expect(res.headers.get('etag')).toBe('"1"');
     expect(res.body).toMatchObject({ name: 'John Doe', email, phone: '1234567890', country: 'India', role: 'user' });
     expect((await api().post('/auth/login', { email, password: PASSWORD })).status).toBe(401);
-    expect((await api().put(`/users/${res.body.user_id}`, { password: PASSWORD }, { token: admin.token })).status).toBe(200);
+    expect((await api().put(`/users/${res.body.user_id}`, { password: PASSWORD, current_password: PASSWORD }, { token: admin.token })).status).toBe(200);
     expect((await api().post('/auth/login', { email, password: PASSWORD })).status).toBe(200);
   });
 
@@ -303,10 +303,16 @@ describe('re-authentication for what cannot be undone', () => {
     expect((await api().patch(`/users/${user.id}`, { name: 'Plain Change', country: 'Peru' }, { token: user.token })).status).toBe(200);
   });
 
-  it('an admin acting on another account needs none; on their own account, like anyone', async () => {
+  it("an admin needs step-up for another account's email or password (a stolen admin token takes over no one), and on their own account, like anyone", async () => {
     const other = await registerUser(api());
-    const changed = await api().patch(`/users/${other.id}`, { email: uniqueEmail('by-admin'), password: NEW_PASSWORD }, { token: admin.token });
-    expect(changed.status).toBe(200);
+    const change = { email: uniqueEmail('by-admin'), password: NEW_PASSWORD };
+    for (const body of [change, { email: change.email }, { password: NEW_PASSWORD }])
+      problemOn(await api().patch(`/users/${other.id}`, body, { token: admin.token }), 400);
+    expect((await api().post('/auth/login', { email: other.email, password: NEW_PASSWORD })).status).toBe(401);
+    expect((await api().patch(`/users/${other.id}`, { ...change, current_password: 'Wrong-Password-1' }, { token: admin.token })).status).toBe(403);
+    const changed = await api().patch(`/users/${other.id}`, { ...change, current_password: PASSWORD }, { token: admin.token });
+    expect(changed.status, changed.text).toBe(200);
+    expect((await api().post('/auth/login', { email: other.email, password: NEW_PASSWORD })).status).toBe(200);
     expect((await api().delete(`/users/${other.id}`, { token: admin.token })).status).toBe(204);
 
     const ownAdmin = await signInAdmin(api());

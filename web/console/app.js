@@ -1662,7 +1662,7 @@ onSubmit($('user-edit'), async (values, form) => {
   const user = admin.user;
   const changes = { ...changesOf(values, user, USER_FIELDS), ...(values.password && { password: values.password }) };
   if (Object.keys(changes).length === 0) return done(form, 'Nothing to save: no field has changed.', 'info');
-  const result = await withStepUp({ text: `Changing an administrator's credentials or role needs your confirmation.`, ok: `Save ${user.name}` }, (proof) =>
+  const result = await withStepUp({ text: `Changing someone's email or password, or an administrator's role, needs your confirmation.`, ok: `Save ${user.name}` }, (proof) =>
     api('PUT', `users/${user.user_id}`, { body: { ...changes, ...proof }, headers: { 'if-match': `"${user.version}"` } }),
   );
   if (!result) return done(form, 'Nothing was saved.', 'info');
