@@ -60,6 +60,7 @@ const bodyFor: Record<string, unknown> = {
   'kv.put': 'overwritten',
   'passkeys.rename': { name: 'Pwned' },
   'passkeys.remove': { current_password: PASSWORD }, // B's own password: B's step-up passes, A's passkey is still not B's
+  'me.endSession': { current_password: PASSWORD }, // another session needs step-up: B's passes, A's session is still not B's
 };
 
 describe('API1:2023 Broken Object Level Authorization', () => {
