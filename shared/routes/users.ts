@@ -49,7 +49,7 @@ export const usersRoutes = {
     errors: [409],
     summary: 'Create a user: an invitation mail lets them choose their password',
     description:
-      "Admins only. Creates a user with any role (an admin needs the acting admin's step-up). Without a `password` (the usual way) the address gets an invitation: a single-use link (`<public URL>/#invite=<token>`, valid 7 days) with which its owner chooses a password (POST /auth/invite/accept), which also proves the address; until then the account cannot sign in. A `password` sets it instead and sends no mail (for accounts whose mailbox nobody reads, such as test accounts; the address stays unverified until a reset). An email or username already registered answers 409.",
+      "Admins only. Creates a user with any role (an admin needs the acting admin's step-up). Without a `password` (the usual way) the address gets an invitation: a single-use link (`<public URL>/#invite=<token>`, valid 7 days) with which its owner chooses a password (POST /auth/invite/accept), which also proves the address; until then the account cannot sign in. A `password` sets it instead and sends no mail (for accounts whose mailbox nobody reads, such as test accounts; the address stays unverified until a reset); it needs the acting admin's step-up too, so a stolen admin token cannot hold a free address with a password it knows. An email or username already registered answers 409.",
     requestExample: { name: 'John Doe', email: 'john@example.com', phone: '1234567890', country: 'India' },
     responseExample: example.john,
     body: createUserBody,

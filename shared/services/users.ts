@@ -36,10 +36,15 @@ export async function createUser({
   return users.create({ ...fields, role } as UserFields, passwordHash);
 }
 
-/** Admin-created user; a new admin needs the acting admin's step-up, so a stolen token cannot make itself one. */
+/**
+ * Admin-created user. A new admin, or an account with a password the admin chose, needs the acting
+ * admin's step-up: a stolen token can neither make itself an admin nor squat a free address with a
+ * password it knows (the invitation, by contrast, goes to the address's owner).
+ */
 export async function addUser(caller: Caller, body: CreateUserBody, sourceIp: string): Promise<PublicUser> {
   await assertAdminFactor(caller);
   if (body.role === 'admin') await requireStepUp(caller, body, sourceIp, 'creating an admin');
+  else if (body.password !== undefined) await requireStepUp(caller, body, sourceIp, 'creating an account with a password');
   const user = await createUser(body);
   if (body.password === undefined) {
     const token = await links.issue(user.user_id, 'invite', INVITE_DAYS * 86_400, { email: user.email });

@@ -93,7 +93,9 @@ export class Created {
     const adminToken = await this.adminToken();
     if (!adminToken) throw new Error('test:deployed needs ADMIN_EMAIL and ADMIN_PASSWORD (and ADMIN_TOTP_SECRET) to make its accounts');
     const email = (fields.email as string) ?? newEmail();
-    const made = await this.client().post('/users', { email, password: PASSWORD, name: 'Acceptance Test', ...fields }, { token: adminToken });
+    // An account with a password set by an admin needs the admin's step-up (a stolen admin token must not squat an address).
+    const stepUp = { current_password: this.target.admin?.password };
+    const made = await this.client().post('/users', { email, password: PASSWORD, name: 'Acceptance Test', ...fields, ...stepUp }, { token: adminToken });
     expect(made.status, made.text).toBe(201);
     const res = await signIn(this.client(), { email });
     expect(res.status, res.text).toBe(200);

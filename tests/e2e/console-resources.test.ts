@@ -205,7 +205,9 @@ describe.skipIf(!hasChromium)('the console in Chromium', () => {
         await create.getByLabel('Role').selectOption('admin');
         await page.getByRole('button', { name: 'Create user' }).click();
         await stepUp.waitFor();
-        expect(await page.locator('#step-up-text').textContent()).toMatch(/^Creating an administrator needs your confirmation\./);
+        expect(await page.locator('#step-up-text').textContent()).toMatch(
+          /^Creating an administrator, or an account with a password you chose, needs your confirmation\./,
+        );
         await page.locator('#step-up-password').fill(PASSWORD);
         await stepUp.getByRole('button', { name: 'Create user' }).click();
         await expect.poll(() => focused(page)).toBe('P:Created New Person.');

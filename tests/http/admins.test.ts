@@ -22,7 +22,7 @@ describe('admins need a second factor', () => {
 });
 
 describe('a stolen admin token (no step-up proof)', () => {
-  it('cannot create an admin; the acting admin’s password or code can', async () => {
+  it('cannot create an admin or an account with a password it chose; the acting admin’s password or code can', async () => {
     const admin = await signInAdmin(api());
     const body = { email: uniqueEmail('new-admin'), name: 'Eve', password: PASSWORD, role: 'admin' };
     const bare = await api().post('/users', body, { token: admin.token });
@@ -31,8 +31,13 @@ describe('a stolen admin token (no step-up proof)', () => {
     expect((await api().post('/users', { ...body, current_password: 'Wrong-Pass-1' }, { token: admin.token })).status).toBe(403);
     expect((await api().get(`/users?email=${encodeURIComponent(body.email)}`, { token: admin.token })).body.items).toEqual([]);
     expect((await api().post('/users', { ...body, totp_code: await nextCode(admin.totpSecret ?? '') }, { token: admin.token })).status).toBe(201);
-    // An ordinary user needs no step-up.
+    // An ordinary user, invited to choose a password, needs no step-up; one with a password the admin
+    // chose does (a stolen token would squat the address with a password it knows).
     expect((await api().post('/users', { email: uniqueEmail(), name: 'Joe' }, { token: admin.token })).status).toBe(201);
+    const squat = { email: uniqueEmail('squat'), name: 'Squatter', password: PASSWORD };
+    expect((await api().post('/users', squat, { token: admin.token })).body.errors[0].path).toBe('body.current_password');
+    expect((await api().post('/auth/login', { email: squat.email, password: PASSWORD })).status).toBe(401);
+    expect((await api().post('/users', { ...squat, current_password: PASSWORD }, { token: admin.token })).status).toBe(201);
   });
 
   it("cannot change another admin's password, email or role, a user's password or email, or promote a user; with step-up it can", async () => {

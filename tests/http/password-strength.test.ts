@@ -28,7 +28,11 @@ describe('a guessable password', () => {
 
   it('is refused when an admin creates a user, and when a user changes their password', async () => {
     const admin = await signInAdmin(api());
-    const created = await api().post('/users', { email: uniqueEmail(), name: 'Sam', password: 'Summer2024!' }, { token: admin.token });
+    const created = await api().post(
+      '/users',
+      { email: uniqueEmail(), name: 'Sam', password: 'Summer2024!', current_password: PASSWORD },
+      { token: admin.token },
+    );
     expect(created.status).toBe(400);
     expect(created.body.errors).toEqual([refusal]);
 

@@ -1662,8 +1662,9 @@ onSubmit($('user-edit'), async (values, form) => {
   const user = admin.user;
   const changes = { ...changesOf(values, user, USER_FIELDS), ...(values.password && { password: values.password }) };
   if (Object.keys(changes).length === 0) return done(form, 'Nothing to save: no field has changed.', 'info');
-  const result = await withStepUp({ text: `Changing someone's email or password, or an administrator's role, needs your confirmation.`, ok: `Save ${user.name}` }, (proof) =>
-    api('PUT', `users/${user.user_id}`, { body: { ...changes, ...proof }, headers: { 'if-match': `"${user.version}"` } }),
+  const result = await withStepUp(
+    { text: `Changing someone's email or password, or an administrator's role, needs your confirmation.`, ok: `Save ${user.name}` },
+    (proof) => api('PUT', `users/${user.user_id}`, { body: { ...changes, ...proof }, headers: { 'if-match': `"${user.version}"` } }),
   );
   if (!result) return done(form, 'Nothing was saved.', 'info');
   if (result.status === 412) return openUser(user.user_id, 'This user was changed elsewhere, so nothing was saved. The form now shows the latest version.');
@@ -1700,8 +1701,9 @@ onClick('user-delete', async () => {
 onSubmit($('user-form'), async (values, form) => {
   const body = { ...values };
   if (!body.password) delete body.password;
-  const result = await withStepUp({ text: 'Creating an administrator needs your confirmation.', ok: 'Create user' }, (proof) =>
-    api('POST', 'users', { body: { ...body, ...proof } }),
+  const result = await withStepUp(
+    { text: 'Creating an administrator, or an account with a password you chose, needs your confirmation.', ok: 'Create user' },
+    (proof) => api('POST', 'users', { body: { ...body, ...proof } }),
   );
   if (!result) return done(form, 'Nothing was created.', 'info');
   if (!result.ok) return report(form, result);
