@@ -52,7 +52,7 @@ export interface paths {
     put?: never;
     /**
      * Confirm a sign-up with the token from its mail: creates the account and signs in
-     * @description Send the token of the link mailed by POST /auth/register (the part after `#verify=`) and the password chosen at sign-up: a link alone makes no account, so the owner of an address who opens a link someone else requested cannot end up in that person's account (a wrong password answers 422 naming `password`, and the link stays valid). The account is created with its email verified (`email_verified_at`) and signed in: the answer carries the profile and a token pair. The token works once. An unknown, used or expired token, or an address that has been verified by someone else meanwhile, answers 422 (`invalid or expired link`): sign up again. A username taken meanwhile answers 409.
+     * @description Send the token of the link mailed by POST /auth/register (the part after `#verify=`) and the password chosen at sign-up: a link alone makes no account, so the owner of an address who opens a link someone else requested cannot end up in that person's account (a wrong password answers 422 naming `password`, and the link stays valid). If the sign-up was not yours, or yours sent no mail (an address gets at most 3 sign-up mails an hour, whoever asks), send `new_password` instead of `password`: the link proves the address, so the account is made with that password (the password policy and strength check apply: 400 naming `new_password`), the sign-up's name and none of its other details. The account is created with its email verified (`email_verified_at`) and signed in: the answer carries the profile and a token pair. The token works once. An unknown, used or expired token, or an address that has been verified by someone else meanwhile, answers 422 (`invalid or expired link`): sign up again. A username taken meanwhile answers 409.
      */
     post: operations['auth.verify'];
     delete?: never;
@@ -1237,8 +1237,17 @@ export interface operations {
         'application/json': {
           token: string;
           /** @description The password chosen at sign-up: a link alone does not make an account */
-          password: string;
-        };
+          password?: string;
+          /** @description Instead of `password`: the sign-up was not yours (someone else used your address), or its mail never came, so choose this account's password now. The sign-up's name is kept; its other details are dropped. */
+          new_password?: string & (unknown & unknown & unknown & unknown);
+        } & (
+          | {
+              password: unknown;
+            }
+          | {
+              new_password: unknown;
+            }
+        );
       };
     };
     responses: {

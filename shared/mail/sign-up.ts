@@ -11,7 +11,7 @@ export const verificationMail = (to: string, token: string): Mail => ({
     '',
     `${env.publicUrl}/#verify=${token}`,
     '',
-    'If it was not you, ignore this mail: no account is created until the link is opened.',
+    'If it was not you, ignore this mail: no account is created until the link is opened. Or, if you want an account with this address, open the link and choose your own password there: whoever signed up cannot sign in to it.',
   ].join('\n'),
 });
 

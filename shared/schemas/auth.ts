@@ -68,11 +68,31 @@ export const session = () =>
 export const signUpAnswer = () => z.object({ status: z.literal('verification_sent'), email: z.string() });
 
 /** The token of a sign-up link (`#verify=<token>`): 32 random bytes in base64url. */
+/**
+ * A sign-up link and either the password chosen at sign-up, or (the sign-up was someone else's, or its
+ * mail never came) a new password: the link proves the address, so its owner makes the account.
+ */
 export const verifyBody = () =>
-  z.strictObject({
-    token: z.string().check(z.minLength(1), z.maxLength(200)),
-    password: currentPassword().check(z.meta({ description: 'The password chosen at sign-up: a link alone does not make an account' })),
-  });
+  z
+    .strictObject({
+      token: z.string().check(z.minLength(1), z.maxLength(200)),
+      password: z.optional(currentPassword().check(z.meta({ description: 'The password chosen at sign-up: a link alone does not make an account' }))),
+      new_password: z.optional(
+        password().check(
+          z.meta({
+            description:
+              "Instead of `password`: the sign-up was not yours (someone else used your address), or its mail never came, so choose this account's password now. The sign-up's name is kept; its other details are dropped.",
+          }),
+        ),
+      ),
+    })
+    .check(
+      z.meta({ oneOf: ['password', 'new_password'].map((field) => ({ properties: { [field]: {} }, required: [field] })) }),
+      z.refine((body) => (body.password === undefined) !== (body.new_password === undefined), {
+        message: 'Send either password (the one chosen at sign-up) or new_password, not both',
+        path: ['password'],
+      }),
+    );
 
 /** A sign-in's answer: the session, or (for an account with a second factor) a challenge. */
 export const loginResult = () => z.xor([session(), mfaChallenge()]);

@@ -30,9 +30,14 @@ export const registerBody = () => z.strictObject({ email: email(), password: pas
 /** Admin-created user: password optional (no login until one is set). */
 export const createUserBody = () =>
   z.strictObject({ email: email(), name: name(), password: z.optional(password()), role: z.optional(role()), ...profileFields(), ...stepUpFields() }).check(
-    // Creating an admin needs the acting admin's step-up (services/users.ts): the document says so.
+    // Creating an admin, or an account with a password, needs the acting admin's step-up (services/users.ts): the document says so.
     z.meta({
-      if: { properties: { role: { const: 'admin' } }, required: ['role'] },
+      if: {
+        anyOf: [
+          { properties: { role: { const: 'admin' } }, required: ['role'] },
+          { properties: { password: {} }, required: ['password'] },
+        ],
+      },
       // biome-ignore lint/suspicious/noThenProperty: JSON Schema's if/then keyword, in the document, never awaited
       then: { anyOf: ['current_password', 'totp_code', 'passkey'].map((field) => ({ properties: { [field]: {} }, required: [field] })) },
     }),

@@ -22,7 +22,7 @@ import { factorsOf, requireStepUp, type StepUpProof, useRecoveryCode, useTotpCod
 import { paged } from './paging.ts';
 import { checkPassword, countedCheck } from './password-attempts.ts';
 import { noticeOfNewDevice } from './sign-in-notice.ts';
-import { verify } from './sign-up.ts';
+import { type Verification, verify } from './sign-up.ts';
 import { challengeForMfa, requestOptions, verifyAssertion } from './webauthn.ts';
 
 async function tokensFor(session: Session) {
@@ -66,8 +66,8 @@ const orGone = <T>(signingIn: Promise<T>) =>
   });
 
 /** Follows a sign-up link: the account is created with its address verified, and signed in. */
-export const verifyEmail = ({ token, password }: { token: string; password: string }, client: ClientContext) =>
-  verify(token, password, (user) => signedIn(user, originOf(client, 'password'), {}));
+export const verifyEmail = (verification: Verification, client: ClientContext) =>
+  verify(verification, (user) => signedIn(user, originOf(client, 'password'), {}));
 
 const INVALID_LOGIN = 'The email, username or password is incorrect.';
 

@@ -49,15 +49,30 @@ export async function register({ password, ...details }: RegisterBody, sourceIp:
   return { status: 'verification_sent' as const, email: details.email };
 }
 
+/** A sign-up link, and the password chosen at sign-up or a new one: exactly one (schemas/auth.ts verifyBody). */
+export interface Verification {
+  token: string;
+  password?: string;
+  new_password?: string;
+}
+
 /**
- * Turns the claim a link names into an account, signed in, given the password chosen at sign-up;
- * `signIn` starts its session. The password is what stops a squatter's claim: its link, opened by
- * the address's owner, cannot become an account without the squatter's password.
+ * Turns the claim a link names into an account, signed in; `signIn` starts its session. With the
+ * password chosen at sign-up, the claim becomes the account: a squatter's link, opened by the
+ * address's owner, cannot become an account the squatter can sign in to. With `new_password`, the
+ * link's holder (the owner of the mailbox) makes the account with a password of their own and only
+ * the claim's name: so the mails someone else's sign-ups send are enough for the owner to get in,
+ * even when those sign-ups used up the address's mails for the hour.
  */
-export async function verify<T>(token: string, password: string, signIn: (user: User) => Promise<T>): Promise<T> {
-  const claim = await claims.find(token);
-  if (!claim) throw new InvalidLink();
-  if (!(await verifyPassword(password, claim.passwordHash)))
+export async function verify<T>(verification: Verification, signIn: (user: User) => Promise<T>): Promise<T> {
+  const found = await claims.find(verification.token);
+  if (!found) throw new InvalidLink();
+  let claim = found;
+  if (verification.new_password !== undefined) {
+    const { email, name } = found.details;
+    await assertUnguessable(verification.new_password, [email, name], 'body.new_password');
+    claim = { ...found, details: { email, name }, passwordHash: await hashPassword(verification.new_password) };
+  } else if (!(await verifyPassword(verification.password ?? '', found.passwordHash)))
     throw new Unprocessable('This is not the password chosen when signing up with this link.', [
       { path: 'body.password', message: 'Not the password chosen at sign-up' },
     ]);

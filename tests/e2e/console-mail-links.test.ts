@@ -6,8 +6,8 @@
 import { describe, expect, it } from 'vitest';
 import { PASSWORD, registerUser, uniqueEmail } from '../support/accounts.ts';
 import { useGateway } from '../support/api.ts';
-import { hasChromium, useBrowser, VIEWPORTS } from '../support/browser.ts';
-import { consoleHelpers, followLink } from '../support/console.ts';
+import { expectAccessible, hasChromium, useBrowser, VIEWPORTS } from '../support/browser.ts';
+import { consoleHelpers, followLink, signUpLink } from '../support/console.ts';
 import { linkIn, mailbox, type ReceivedMail } from '../support/mailbox.ts';
 
 async function mailTo(email: string, subject: string): Promise<ReceivedMail> {
@@ -44,4 +44,25 @@ describe.skipIf(!hasChromium)('the console: links in the no-account and already-
     await expect.poll(() => page.locator('#login-id').inputValue()).toBe(account.email);
     expect(await page.evaluate(() => document.activeElement?.id)).toBe('login-password');
   });
+
+  for (const size of VIEWPORTS)
+    it(`at ${size.name} width: someone else's sign-up link lets the address's owner make the account with a password of their own`, async () => {
+      const email = uniqueEmail('owner');
+      expect((await gateway.api.post('/auth/register', { email, password: 'Squatter-Pass-1', name: 'Someone' })).status).toBe(202);
+      const { page, problems } = await open(size);
+      await followLink(page, await signUpLink(email));
+      await page.locator('#verify-password').fill(PASSWORD); // the owner's own password is not the sign-up's
+      await page.getByRole('button', { name: 'Confirm and sign in' }).click();
+      await expect.poll(() => page.locator('#verify-password').getAttribute('aria-invalid')).toBe('true');
+      await page.getByRole('button', { name: 'Not my sign-up: choose my own password' }).click();
+      await expect.poll(() => page.locator('#verify-password-label').textContent()).toBe('Choose a password');
+      expect(await page.locator('#verify-password').getAttribute('aria-invalid')).not.toBe('true');
+      await expectAccessible(page);
+      await page.getByLabel('Choose a password').fill('Violet-Harbour-Kettle-42');
+      await page.getByRole('button', { name: 'Create my account' }).click();
+      await expect.poll(() => page.locator('#who').textContent()).toContain(email);
+      expect((await gateway.api.post('/auth/login', { email, password: 'Squatter-Pass-1' })).status).toBe(401);
+      expect((await gateway.api.post('/auth/login', { email, password: 'Violet-Harbour-Kettle-42' })).status).toBe(200);
+      expect(problems).toEqual([]);
+    }, 300_000);
 });

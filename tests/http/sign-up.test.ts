@@ -15,6 +15,7 @@ const api = () => gateway.api;
 const register = (email: string, password = PASSWORD, fields: Record<string, unknown> = {}) =>
   api().post('/auth/register', { email, password, name: 'Ada', ...fields });
 const login = (email: string, password = PASSWORD) => api().post('/auth/login', { email, password });
+const NEW_PASSWORD = 'Violet-Harbour-Kettle-42';
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] as number;
 
 describe('sign-up', () => {
@@ -51,6 +52,31 @@ describe('sign-up', () => {
     expect(opened.body.errors).toEqual([{ path: 'body.password', message: 'Not the password chosen at sign-up' }]);
     expect((await login(email, 'Squatter-Pass-1')).status).toBe(401); // no account was made
     expect((await login(email)).status).toBe(401);
+  });
+
+  it('lets the owner in with a squatter’s link and a password of their own, even when the squatter used up the hour’s mails', async () => {
+    const email = uniqueEmail('locked');
+    for (let i = 0; i < 3; i++) expect((await register(email, 'Squatter-Pass-1', { name: 'Squatter', phone: '5550001111' })).status).toBe(202);
+    const squatterToken = await verificationToken(email, 3);
+    // The owner's own sign-up sends no mail this hour: the squatter's links are all the owner has.
+    expect((await register(email)).status).toBe(202);
+    expect(await mailbox().received(email)).toHaveLength(3);
+    expect((await api().post('/auth/verify', { token: squatterToken, password: PASSWORD })).status).toBe(422);
+    // Choosing one: the policy and the strength check apply, and a refusal spends no link.
+    const weak = await api().post('/auth/verify', { token: squatterToken, new_password: 'Summer2024!' });
+    expect(weak.status).toBe(400);
+    expect(weak.body.errors).toEqual([expect.objectContaining({ path: 'body.new_password' })]);
+    expect((await api().post('/auth/verify', { token: squatterToken, password: PASSWORD, new_password: NEW_PASSWORD })).status).toBe(400);
+    const made = await api().post('/auth/verify', { token: squatterToken, new_password: NEW_PASSWORD });
+    expect(made.status, made.text).toBe(200);
+    expect(made.body.user).toMatchObject({ email, name: 'Squatter' });
+    expect(made.body.user).not.toHaveProperty('phone'); // the squatter's other details are dropped
+    expect((await login(email, 'Squatter-Pass-1')).status).toBe(401);
+    expect((await login(email, NEW_PASSWORD)).status).toBe(200);
+    // Every other claim of the address is gone, the owner's own sign-up's included: one account, the owner's.
+    expect((await api().post('/auth/verify', { token: squatterToken, password: 'Squatter-Pass-1' })).status).toBe(422);
+    const claimsOfAddress = `EMAIL#${await keyedHash('email', email)}#SIGNUPS`;
+    expect((await scanTable()).filter((item) => item.GSI1PK === claimsOfAddress)).toEqual([]);
   });
 
   it('lets the owner take an address a squatter registered first: the squatter’s link and password stop working', async () => {

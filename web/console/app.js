@@ -787,13 +787,35 @@ async function verifyAddress(token) {
   verifyToken = token;
   showLanding('Confirm your address', 'Enter the password you chose when you signed up to confirm this address and sign in.');
   $('verify-form').hidden = false;
-  $('verify-password').focus();
+  chooseOwnPassword(false);
 }
+
+// Someone else signed up with this address (or your own sign-up's mail never came, since an address
+// gets at most 3 an hour): the link proves the address is yours, so you make the account with a password of your own.
+let choosingPassword = false;
+
+function chooseOwnPassword(choosing) {
+  choosingPassword = choosing;
+  clearErrors($('verify-form'));
+  const input = $('verify-password');
+  input.value = '';
+  input.autocomplete = choosing ? 'new-password' : 'current-password';
+  $('verify-password-label').textContent = choosing ? 'Choose a password' : 'Password';
+  $('verify-password-help').textContent = choosing
+    ? 'The account is made with this password and the sign-up’s name (change it later); whoever signed up cannot sign in to it.'
+    : 'The password you chose when you signed up: a link alone makes no account.';
+  $('verify-submit').textContent = choosing ? 'Create my account' : 'Confirm and sign in';
+  $('verify-choose').hidden = choosing;
+  input.focus();
+}
+
+onClick('verify-choose', () => chooseOwnPassword(true));
 
 onSubmit($('verify-form'), async ({ password }, form) => {
   const token = verifyToken;
-  const result = await send('POST', 'auth/verify', { body: { token, password }, signed: false });
-  if (result.data?.errors?.some((error) => error.path === 'body.password')) return report(form, result);
+  const body = choosingPassword ? { token, new_password: password } : { token, password };
+  const result = await send('POST', 'auth/verify', { body, signed: false });
+  if (result.data?.errors?.some((error) => error.path === 'body.password' || error.path === 'body.new_password')) return report(form, result);
   form.reset();
   if (result.ok) {
     signIn(result.data);
