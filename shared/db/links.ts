@@ -59,23 +59,25 @@ const same = (a: string, b: string) => a.length === b.length && timingSafeEqual(
 export const links = {
   /** Issues a link for the account, replacing any earlier one of the purpose; returns the token, whose only copy goes out by mail. */
   async issue(userId: string, purpose: LinkPurpose, seconds: number, data?: Record<string, string>): Promise<string> {
+    const { token, put } = await links.prepare(userId, purpose, seconds, data);
+    await db.send(new PutCommand(put.Put));
+    return token;
+  },
+
+  /** A link to write in the caller's own transaction (with the change it is about): its token and its Put. */
+  async prepare(userId: string, purpose: LinkPurpose, seconds: number, data?: Record<string, string>) {
     const linkId = PER_ISSUE.has(purpose) ? newLinkId() : undefined;
     const token = `${userId}.${linkId ? `${linkId}.` : ''}${randomBytes(32).toString('base64url')}`;
     const now = new Date();
-    await db.send(
-      new PutCommand({
-        TableName: tableName(),
-        Item: {
-          ...linkKey(userId, purpose, linkId),
-          entity: 'link',
-          token_hash: await keyedHash(hashPurpose(purpose), token),
-          ...(data && { data_sealed: await sealField(JSON.stringify(data), sealContext(userId, purpose, linkId)) }),
-          created_at: now.toISOString(),
-          ttl: epochSeconds(now.getTime()) + seconds,
-        },
-      }),
-    );
-    return token;
+    const Item = {
+      ...linkKey(userId, purpose, linkId),
+      entity: 'link',
+      token_hash: await keyedHash(hashPurpose(purpose), token),
+      ...(data && { data_sealed: await sealField(JSON.stringify(data), sealContext(userId, purpose, linkId)) }),
+      created_at: now.toISOString(),
+      ttl: epochSeconds(now.getTime()) + seconds,
+    };
+    return { token, put: { Put: { TableName: tableName(), Item } } };
   },
 
   /**

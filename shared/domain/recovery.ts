@@ -5,7 +5,9 @@
  *   address an hour (beyond, none is sent and the answer stays the same), and at most
  *   RESETS_PER_NETWORK requests come from one source network an hour (beyond, 429).
  * - An invitation works for INVITE_DAYS; a new address confirms within EMAIL_CONFIRM_HOURS; the old
- *   address can cancel (or undo) the change for EMAIL_CANCEL_DAYS.
+ *   address can cancel (or undo) the change for EMAIL_CANCEL_DAYS. An account asks for at most
+ *   EMAIL_CHANGES_PER_HOUR changes an hour (beyond, 429): each leaves a cancel link that a
+ *   cancellation later reads and withdraws, so their number stays bounded.
  */
 export const RESET_MINUTES = 30;
 export const RESET_MAILS_PER_ADDRESS = 3;
@@ -14,3 +16,4 @@ export const RECOVERY_WINDOW_SECONDS = 60 * 60;
 export const INVITE_DAYS = 7;
 export const EMAIL_CONFIRM_HOURS = 24;
 export const EMAIL_CANCEL_DAYS = 7;
+export const EMAIL_CHANGES_PER_HOUR = 10;

@@ -10,10 +10,11 @@ import { claims } from '../db/claims.ts';
 import { type Link, links } from '../db/links.ts';
 import { attemptsSubject } from '../db/login-attempts.ts';
 import { UniquenessConflict } from '../db/markers.ts';
+import { consumeRateLimit } from '../db/rate-limits.ts';
 import { sessions } from '../db/sessions.ts';
 import { type User, users } from '../db/users.ts';
 import { type Guarded, StaleVersion, type TransactItem } from '../db/writes.ts';
-import { EMAIL_CANCEL_DAYS, EMAIL_CONFIRM_HOURS, RESET_MAILS_PER_ADDRESS } from '../domain/recovery.ts';
+import { EMAIL_CANCEL_DAYS, EMAIL_CHANGES_PER_HOUR, EMAIL_CONFIRM_HOURS, RECOVERY_WINDOW_SECONDS, RESET_MAILS_PER_ADDRESS } from '../domain/recovery.ts';
 import { normaliseEmail } from '../domain/user.ts';
 import { Unprocessable } from '../errors.ts';
 import { addressInUseMail, confirmEmailMail, emailChangedNotice, emailChangeNotice } from '../mail/account.ts';
@@ -31,14 +32,33 @@ export const pendingFields = (email: string) => ({
   pending_email_expires_at: new Date(Date.now() + EMAIL_CONFIRM_HOURS * 3600_000).toISOString(),
 });
 
-/** After the pending change is written: the links and the two mails. */
-export async function mailEmailChange(user: User, newEmail: string, client: ClientContext): Promise<void> {
-  const [holder, mailAllowed, confirm, cancel] = await Promise.all([
+export interface EmailChangeLinks {
+  confirm: string;
+  cancel: string;
+  /** Their Puts, for the transaction that marks the change pending. */
+  puts: TransactItem[];
+}
+
+/**
+ * The confirmation and cancel links of a change from `user`'s address to `newEmail`, written in the
+ * same transaction as the pending change: a cancellation that sees the change (its profile version)
+ * sees its cancel link too, so it can never miss and leave it usable (cancelEmailChange).
+ */
+export async function emailChangeLinks(user: User, newEmail: string): Promise<EmailChangeLinks> {
+  await consumeRateLimit('email-changes', `user:${user.user_id}`, EMAIL_CHANGES_PER_HOUR, RECOVERY_WINDOW_SECONDS);
+  const [confirm, cancel] = await Promise.all([
+    links.prepare(user.user_id, 'email-confirm', EMAIL_CONFIRM_HOURS * 3600, { email: newEmail }),
+    links.prepare(user.user_id, 'email-cancel', EMAIL_CANCEL_DAYS * 86_400, { old: user.email, new: newEmail }),
+  ]);
+  return { confirm: confirm.token, cancel: cancel.token, puts: [confirm.put, cancel.put] };
+}
+
+/** After the pending change and its links are written: the two mails. */
+export async function mailEmailChange(user: User, newEmail: string, { confirm, cancel }: EmailChangeLinks, client: ClientContext): Promise<void> {
+  const [holder, mailAllowed] = await Promise.all([
     users.idBy('email', newEmail),
     // At most as many mails to one new address an hour as reset sends (beyond, none, silently): no mail bomb.
     mayMail('email-change-mails', newEmail, RESET_MAILS_PER_ADDRESS),
-    links.issue(user.user_id, 'email-confirm', EMAIL_CONFIRM_HOURS * 3600, { email: newEmail }),
-    links.issue(user.user_id, 'email-cancel', EMAIL_CANCEL_DAYS * 86_400, { old: user.email, new: newEmail }),
   ]);
   const taken = holder !== undefined && holder !== user.user_id;
   await Promise.all([
@@ -57,9 +77,11 @@ type Also = (TransactItem | Guarded)[];
 async function rewrite(link: Link, change: (user: User) => User | undefined, extra: () => Promise<Also>): Promise<{ before: User; after: User }> {
   return retry(
     async () => {
-      const [before, also] = await Promise.all([users.get(link.userId), extra()]);
+      // The profile first, then `extra`: links written with a profile version this read saw are in what `extra` reads.
+      const before = await users.get(link.userId);
       const changed = before && change(before);
       if (!before || !changed) throw new InvalidRecoveryLink('ask again');
+      const also = await extra();
       const after: User = { ...changed, version: before.version + 1, updated_at: new Date().toISOString() };
       await users.replace(before, after, [links.consume(link, () => new InvalidRecoveryLink('ask again')), ...also]);
       return { before, after };
@@ -71,8 +93,13 @@ async function rewrite(link: Link, change: (user: User) => User | undefined, ext
 /** The links an email change's confirmation or cancellation withdraws: a reset or an invitation went to an address the account may no longer have. */
 const withdrawnWithChange = (userId: string) => [links.withdraw(userId, 'reset'), links.withdraw(userId, 'invite')];
 
-/** A cancellation's transaction has room for this many later cancel links; the rest are swept before it (db: at most 100 items). */
-const LATER_LINKS_IN_TRANSACTION = 90;
+/**
+ * A cancellation's transaction has room for this many later cancel links; the rest are swept before it.
+ * DynamoDB takes at most 100 items; the rest of the transaction is the profile, the used link, three
+ * withdrawals and the address markers (a release and a claim per lookup key, up to three keys each
+ * during a key rotation): at most 11.
+ */
+const LATER_LINKS_IN_TRANSACTION = 80;
 
 /** The confirmation link's request: its token and the password of the account that asked for the change. */
 export interface EmailConfirmation {

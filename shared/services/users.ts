@@ -13,7 +13,7 @@ import { accountDeletedNotice, invitationMail, passwordChangedNotice } from '../
 import { sendMail, sendNotice } from '../mail/send.ts';
 import type { CreateUserBody, DeleteUserBody, PublicUser, UpdateUserBody } from '../schemas/users.ts';
 import { type ClientContext, recordActivity } from './activity.ts';
-import { mailEmailChange, pendingFields, sameAddress } from './email-change.ts';
+import { emailChangeLinks, mailEmailChange, pendingFields, sameAddress } from './email-change.ts';
 import { assertAdminFactor, offersStepUp, requireStepUp, type StepUpProof } from './factors.ts';
 import { withOptimisticRetry } from './optimistic.ts';
 import { paged } from './paging.ts';
@@ -119,24 +119,25 @@ export async function updateUser(
   // null clears a field: undefined in `next` drops it from the stored profile.
   const fields = Object.fromEntries(Object.entries(given).map(([field, value]) => [field, value ?? undefined])) as Partial<UserFields>;
   const passwordHash = password === undefined ? undefined : await hashPassword(password);
-  const { current, next } = await withOptimisticRetry(condition, async () => {
+  const { current, next, changeLinks } = await withOptimisticRetry(condition, async () => {
     const current = await visibleUser(caller, userId);
     assertVersion(condition, current.version);
+    const changeLinks = email !== undefined && !sameAddress(email, current.email) ? await emailChangeLinks(current, email) : undefined;
     const next: User = {
       ...current,
       ...fields,
       // A new password withdraws a pending email change (its link no longer matches), unless this very request makes one.
       ...(passwordHash && { password_hash: passwordHash, pending_email: undefined, pending_email_expires_at: undefined }),
-      ...(email !== undefined && !sameAddress(email, current.email) && pendingFields(email)),
+      ...(changeLinks && email !== undefined && pendingFields(email)),
       version: current.version + 1,
       updated_at: new Date().toISOString(),
     };
-    await users.replace(current, next);
-    return { current, next };
+    await users.replace(current, next, changeLinks?.puts);
+    return { current, next, changeLinks };
   });
   if (passwordHash || (changes.role && changes.role !== current.role)) await sessions.endAll(userId);
   if (passwordHash) await Promise.all([recordActivity(userId, 'password_changed', client), sendNotice(passwordChangedNotice(next.email))]);
-  if (email !== undefined && next.pending_email === email) await mailEmailChange(next, email, client);
+  if (changeLinks && email !== undefined) await mailEmailChange(next, email, changeLinks, client);
   return toPublicUser(next);
 }
 

@@ -1,5 +1,6 @@
 /** An email change that proves the new address, and the old address's "this wasn't me", read from the real mailbox. */
 import { describe, expect, it } from 'vitest';
+import { EMAIL_CHANGES_PER_HOUR } from '../../shared/domain/recovery.ts';
 import { PASSWORD, registerUser, uniqueEmail } from '../support/accounts.ts';
 import { useGateway } from '../support/api.ts';
 import { mailbox, type ReceivedMail } from '../support/mailbox.ts';
@@ -114,6 +115,18 @@ describe('email change', () => {
     expect((await api().post('/auth/email/confirm', { token: reset, password: PASSWORD })).status).toBe(422);
     expect((await api().post('/auth/email/cancel', { token: reset })).status).toBe(422);
     expect((await api().get('/me', { token: user.token })).status).toBe(200);
+  });
+
+  it(`asks for at most ${EMAIL_CHANGES_PER_HOUR} changes of address an hour per account (each leaves a cancel link): beyond, 429 and nothing changes`, async () => {
+    const user = await registerUser(api());
+    for (let i = 0; i < EMAIL_CHANGES_PER_HOUR; i++) expect((await changeEmail(user, uniqueEmail(`many-${i}`))).status).toBe(200);
+    const pending = (await api().get('/me', { token: user.token })).body.pending_email;
+    const refused = await changeEmail(user, uniqueEmail('one-too-many'));
+    expect(refused.status).toBe(429);
+    expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect((await api().get('/me', { token: user.token })).body.pending_email).toBe(pending);
+    // Other changes go on.
+    expect((await api().patch(`/users/${user.id}`, { name: 'Still Here' }, { token: user.token })).status).toBe(200);
   });
 
   it('mails one new address at most 3 times an hour, however often a change to it is asked', async () => {
