@@ -218,7 +218,7 @@ describe.skipIf(!hasChromium)('the console in Chromium', () => {
         // Sessions: another device signs in; it is listed with its device, network and method, and signed out from here.
         const firefox = 'Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:128.0) Gecko/20100101 Firefox/128.0';
         const other = await gateway.api.post('/auth/login', { email: newEmail, password: 'Newer!Passw0rd1' }, { headers: { 'user-agent': firefox } });
-        await page.getByRole('button', { name: 'Refresh' }).click();
+        await page.getByRole('region', { name: 'Sessions' }).getByRole('button', { name: 'Refresh' }).click();
         await expect.poll(() => page.locator('#sessions-list li').count()).toBe(2);
         const sessions = page.locator('#sessions-list li');
         expect(await sessions.filter({ hasText: 'this browser' }).locator('.device').textContent()).toMatch(/^Headless Chrome \d+ on Linux this browser$/);
