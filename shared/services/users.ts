@@ -33,7 +33,8 @@ export async function createUser({
 }: CreateUserBody): Promise<User> {
   if (password !== undefined) await assertUnguessable(password, [fields.email, fields.name, fields.username]);
   const passwordHash = password === undefined ? undefined : await hashPassword(password);
-  return users.create({ ...fields, role } as UserFields, passwordHash);
+  // The admin chose the password, so whoever holds it signs in without having proven the address.
+  return users.create({ ...fields, role } as UserFields, passwordHash, { unproven: passwordHash !== undefined });
 }
 
 /**
@@ -59,7 +60,7 @@ export async function addUser(caller: Caller, body: CreateUserBody, sourceIp: st
 
 /** Follows an invitation link: the invited account gets the password its owner chose, and its address counts as proven. */
 export async function acceptInvitation(token: string, password: string, client: ClientContext): Promise<void> {
-  const user = await setPasswordByLink(token, password, 'invite');
+  const { user } = await setPasswordByLink(token, password, 'invite');
   await Promise.all([claims.removeAll(user.email), recordActivity(user.user_id, 'invitation_accepted', client)]);
 }
 

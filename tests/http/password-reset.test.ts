@@ -5,9 +5,11 @@ import { hashPassword } from '../../shared/crypto/passwords.ts';
 import { db, tableName } from '../../shared/db/client.ts';
 import { users } from '../../shared/db/users.ts';
 import { RESET_MAILS_PER_ADDRESS, RESETS_PER_NETWORK } from '../../shared/domain/recovery.ts';
-import { PASSWORD, registerUser, uniqueEmail, verificationToken } from '../support/accounts.ts';
+import { SoftwareAuthenticator } from '../../tools/local/software-authenticator.ts';
+import { PASSWORD, registerUser, signInAdmin, uniqueEmail, verificationToken } from '../support/accounts.ts';
 import { useGateway } from '../support/api.ts';
 import { mailbox } from '../support/mailbox.ts';
+import { enrolTotp } from '../support/totp.ts';
 
 const gateway = useGateway();
 const api = () => gateway.api;
@@ -181,6 +183,39 @@ describe('password reset', () => {
     expect(signedIn.status).toBe(200);
     expect(Date.parse(signedIn.body.user.email_verified_at)).toBeGreaterThan(Date.now() - 60_000);
   });
+  it('takes back an address an admin gave away with a password: the factors its holder set up go, so the owner is not kept out', async () => {
+    const admin = await signInAdmin(api());
+    const email = uniqueEmail('given-away');
+    // An admin (or whoever holds their token and password) makes the account with a password it knows…
+    const created = await api().post('/users', { email, name: 'Holder', password: PASSWORD, current_password: PASSWORD }, { token: admin.token });
+    expect(created.status, created.text).toBe(201);
+    const holder = await login(email);
+    expect(holder.status).toBe(200);
+    // …and its holder turns on an authenticator and adds a passkey before the address's owner turns up.
+    await enrolTotp(api(), holder.body.access_token);
+    const options = await api().post('/me/passkeys/options', { current_password: PASSWORD }, { token: holder.body.access_token });
+    const credential = new SoftwareAuthenticator(PUBLIC_URL).create(options.body); // the configured public URL is the relying party
+    expect((await api().post('/me/passkeys', { name: 'Holder key', credential }, { token: holder.body.access_token })).status).toBe(201);
+    expect((await login(email)).body.mfa_required).toBe(true);
+
+    await forgot(email);
+    const token = await resetToken(email, await mailsTo(email));
+    expect((await api().post('/auth/password/reset', { token, password: NEW_PASSWORD })).status).toBe(204);
+    const owner = await login(email, NEW_PASSWORD);
+    expect(owner.status, owner.text).toBe(200);
+    expect(owner.body.access_token).toEqual(expect.any(String)); // tokens, not a second-factor challenge
+    expect((await api().get('/me/passkeys', { token: owner.body.access_token })).body.items).toEqual([]);
+    expect((await noticeTo(email, 'Your password was reset'))?.text).toContain('the passkeys and authenticator app set up before it were removed');
+
+    // A reset of an account whose owner proved the address keeps its factors: they are the owner's.
+    const again = await mailsTo(email);
+    await enrolTotp(api(), owner.body.access_token, NEW_PASSWORD);
+    await forgot(email);
+    const second = await resetToken(email, again + 2);
+    expect((await api().post('/auth/password/reset', { token: second, password: PASSWORD })).status).toBe(204);
+    expect((await login(email)).body.mfa_required).toBe(true);
+  });
+
   it('is bound to the address it was mailed to: after the account moves to another address, a link mailed to the old one is dead', async () => {
     const user = await registerUser(api());
     await forgot(user.email);

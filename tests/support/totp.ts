@@ -27,8 +27,8 @@ export const codeAtStep = (secret: string, at: number) =>
 export const wrongCode = (secret: string) => codeAtStep(secret, step() - 100);
 
 /** Turns an authenticator on for a signed-in account; returns its secret and recovery codes. */
-export async function enrolTotp(api: Api, token: string): Promise<{ secret: string; recoveryCodes: string[] }> {
-  const started = await api.post('/me/totp', { current_password: PASSWORD }, { token });
+export async function enrolTotp(api: Api, token: string, password = PASSWORD): Promise<{ secret: string; recoveryCodes: string[] }> {
+  const started = await api.post('/me/totp', { current_password: password }, { token });
   expect(started.status, started.text).toBe(200);
   const secret = started.body.secret as string;
   const confirmed = await api.post('/me/totp/confirm', { code: await nextCode(secret) }, { token });
