@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import createClient from 'openapi-fetch';
 import { describe, expect, it } from 'vitest';
 import type { paths } from '../../shared/client/api.ts';
-import { CLIENT_TYPES_FILE, clientTypes } from '../../tools/client.ts';
+import { CLIENT_TYPES_FILE, clientTypes, OPENAPI_FILE, openApiText } from '../../tools/client.ts';
 import { PASSWORD, uniqueEmail, verificationToken } from '../support/accounts.ts';
 import { API_KEY, useGateway } from '../support/api.ts';
 
@@ -16,6 +16,7 @@ const gateway = useGateway();
 describe('the typed client', () => {
   it('is generated from the current OpenAPI document (after changing the API, run npm run client)', async () => {
     expect(await clientTypes()).toBe(readFileSync(CLIENT_TYPES_FILE, 'utf8'));
+    expect(openApiText()).toBe(readFileSync(OPENAPI_FILE, 'utf8')); // the document GET /openapi.json serves
   });
 
   it('registers, signs in and writes and reads a key-value entry', async () => {
