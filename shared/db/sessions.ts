@@ -21,7 +21,7 @@ import { db, tableName } from './client.ts';
 import { everything, inPartition, type Key, pages, queryPage } from './query.ts';
 import { batchedGet } from './read-batch.ts';
 import { epochSeconds, type Item } from './table.ts';
-import { deleteUserPartition, ownerExists, userPartition } from './user-partition.ts';
+import { deleteUserPartition, profileKey, userPartition } from './user-partition.ts';
 import { guard, StaleVersion, transact } from './writes.ts';
 
 const SESSION = 'SESSION#';
@@ -123,15 +123,30 @@ async function duplicateOrReplay(token: Item, refreshToken: string): Promise<Rot
 }
 
 export const sessions = {
-  /** Opens a session for an existing user (OwnerGone: a sign-in lost the race with the account's deletion). */
-  async start(userId: string, role: Role, { device, network, method }: SignInOrigin): Promise<Session> {
+  /**
+   * Opens a session while the user's profile is still the version the sign-in checked (StaleVersion
+   * otherwise: the profile changed or is gone). A password change, reset or role change rewrites the
+   * profile before it ends every session, so a sign-in racing it either lands first and is ended, or
+   * is refused: it can never open a session that outlives the change.
+   */
+  async start(userId: string, role: Role, profileVersion: number, { device, network, method }: SignInOrigin): Promise<Session> {
     const sessionId = randomUUID();
     const refreshToken = newRefreshToken(userId);
     const expires = epochSeconds() + REFRESH_TOKEN_SECONDS;
     const now = new Date().toISOString();
     const client = await sealField(JSON.stringify({ device, network }), clientContext(userId, sessionId));
     await transact([
-      ownerExists(userId),
+      guard(
+        {
+          ConditionCheck: {
+            TableName: tableName(),
+            Key: profileKey(userId),
+            ConditionExpression: 'version = :version',
+            ExpressionAttributeValues: { ':version': profileVersion },
+          },
+        },
+        () => new StaleVersion(),
+      ),
       {
         Put: {
           TableName: tableName(),
@@ -236,6 +251,6 @@ export const sessions = {
     return { items: await openSessions(items), lastKey };
   },
 
-  /** Closes every session of a user (password change, role change, account deletion). */
-  endAll: (userId: string) => deleteUserPartition(userId, SESSION),
+  /** Closes every session of a user (password change, role change, account deletion), read consistently: one opened a moment ago too. */
+  endAll: (userId: string) => deleteUserPartition(userId, SESSION, { consistent: true }),
 };

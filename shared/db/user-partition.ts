@@ -26,5 +26,6 @@ export class OwnerGone extends NotAuthenticated {
 export const ownerExists = (userId: string): Guarded =>
   guard({ ConditionCheck: { TableName: tableName(), Key: profileKey(userId), ConditionExpression: 'attribute_exists(PK)' } }, () => new OwnerGone());
 
-/** Deletes what is left in the partition (items of one kind: `sortKeyPrefix`). */
-export const deleteUserPartition = (userId: string, sortKeyPrefix?: string) => deleteFound(inPartition(userPartition(userId), sortKeyPrefix));
+/** Deletes what is left in the partition (items of one kind: `sortKeyPrefix`); `consistent` also finds items written a moment ago. */
+export const deleteUserPartition = (userId: string, sortKeyPrefix?: string, { consistent = false } = {}) =>
+  deleteFound({ ...inPartition(userPartition(userId), sortKeyPrefix), ...(consistent && { ConsistentRead: true }) });

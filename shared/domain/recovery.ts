@@ -7,7 +7,9 @@
  * - An invitation works for INVITE_DAYS; a new address confirms within EMAIL_CONFIRM_HOURS; the old
  *   address can cancel (or undo) the change for EMAIL_CANCEL_DAYS. An account asks for at most
  *   EMAIL_CHANGES_PER_HOUR changes an hour (beyond, 429): each leaves a cancel link that a
- *   cancellation later reads and withdraws, so their number stays bounded.
+ *   cancellation later reads and withdraws, so their number stays bounded. One account mails one new
+ *   address at most RESET_MAILS_PER_ADDRESS times an hour, and all accounts together at most
+ *   EMAIL_CHANGE_MAILS_PER_ADDRESS: another account cannot spend the owner's budget with one account.
  */
 export const RESET_MINUTES = 30;
 export const RESET_MAILS_PER_ADDRESS = 3;
@@ -17,3 +19,4 @@ export const INVITE_DAYS = 7;
 export const EMAIL_CONFIRM_HOURS = 24;
 export const EMAIL_CANCEL_DAYS = 7;
 export const EMAIL_CHANGES_PER_HOUR = 10;
+export const EMAIL_CHANGE_MAILS_PER_ADDRESS = 10;

@@ -11,6 +11,7 @@ import { passkeys } from '../db/passkeys.ts';
 import { type Session, type SignInOrigin, sessions, toPublicSession } from '../db/sessions.ts';
 import { OwnerGone } from '../db/user-partition.ts';
 import { toPublicUser, type User, users } from '../db/users.ts';
+import { StaleVersion } from '../db/writes.ts';
 import { coarseNetwork, describeDevice, type SignInMethod } from '../domain/device.ts';
 import { REFUSED } from '../domain/sign-in.ts';
 import type { Caller, Login } from '../domain/user.ts';
@@ -52,11 +53,30 @@ async function signedIn(
   // Passed in rather than imported here, so that a function which never notifies (verify) bundles no mail client.
   { recognisedDevice, notice }: { recognisedDevice?: string; notice?: typeof noticeOfNewDevice },
 ) {
-  const [session, deviceToken] = await Promise.all([sessions.start(user.user_id, user.role, origin), devices.remember(user.user_id, recognisedDevice)]);
+  const [session, deviceToken] = await Promise.all([openSession(user, origin), devices.remember(user.user_id, recognisedDevice)]);
   const newDevice = notice !== undefined && !recognisedDevice;
   await activity.record(user.user_id, newDevice ? 'signed_in_new_device' : 'signed_in', origin);
   if (newDevice) await notice(user, origin);
   return { user: toPublicUser(user), ...(await tokensFor(session)), device_token: deviceToken };
+}
+
+/**
+ * A session on the credentials this sign-in checked (sessions.start: only on the profile version it
+ * read). A profile rewritten meanwhile without touching them (a new name) is read again; a new
+ * password or role, or a deleted account, answers as a wrong password does.
+ */
+async function openSession(checked: User, origin: SignInOrigin): Promise<Session> {
+  let user = checked;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await sessions.start(user.user_id, user.role, user.version, origin);
+    } catch (error) {
+      if (!(error instanceof StaleVersion) || attempt === 3) throw error;
+      const current = await users.get(user.user_id);
+      if (!current || current.password_hash !== checked.password_hash || current.role !== checked.role) throw new NotAuthenticated(INVALID_LOGIN);
+      user = current;
+    }
+  }
 }
 
 // Deleted since it was read: the same answer as any account that does not exist.

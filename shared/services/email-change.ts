@@ -14,7 +14,14 @@ import { consumeRateLimit } from '../db/rate-limits.ts';
 import { sessions } from '../db/sessions.ts';
 import { type User, users } from '../db/users.ts';
 import { type Guarded, StaleVersion, type TransactItem } from '../db/writes.ts';
-import { EMAIL_CANCEL_DAYS, EMAIL_CHANGES_PER_HOUR, EMAIL_CONFIRM_HOURS, RECOVERY_WINDOW_SECONDS, RESET_MAILS_PER_ADDRESS } from '../domain/recovery.ts';
+import {
+  EMAIL_CANCEL_DAYS,
+  EMAIL_CHANGE_MAILS_PER_ADDRESS,
+  EMAIL_CHANGES_PER_HOUR,
+  EMAIL_CONFIRM_HOURS,
+  RECOVERY_WINDOW_SECONDS,
+  RESET_MAILS_PER_ADDRESS,
+} from '../domain/recovery.ts';
 import { normaliseEmail } from '../domain/user.ts';
 import { Unprocessable } from '../errors.ts';
 import { addressInUseMail, confirmEmailMail, emailChangedNotice, emailChangeNotice } from '../mail/account.ts';
@@ -48,7 +55,12 @@ export async function emailChangeLinks(user: User, newEmail: string): Promise<Em
   await consumeRateLimit('email-changes', `user:${user.user_id}`, EMAIL_CHANGES_PER_HOUR, RECOVERY_WINDOW_SECONDS);
   const [confirm, cancel] = await Promise.all([
     links.prepare(user.user_id, 'email-confirm', EMAIL_CONFIRM_HOURS * 3600, { email: newEmail }),
-    links.prepare(user.user_id, 'email-cancel', EMAIL_CANCEL_DAYS * 86_400, { old: user.email, new: newEmail }),
+    // Whether nobody had proven the old address: taking it back restores that, so a reset still removes the factors set up meanwhile.
+    links.prepare(user.user_id, 'email-cancel', EMAIL_CANCEL_DAYS * 86_400, {
+      old: user.email,
+      new: newEmail,
+      ...(user.address_unproven && { unproven: 'true' }),
+    }),
   ]);
   return { confirm: confirm.token, cancel: cancel.token, puts: [confirm.put, cancel.put] };
 }
@@ -57,8 +69,11 @@ export async function emailChangeLinks(user: User, newEmail: string): Promise<Em
 export async function mailEmailChange(user: User, newEmail: string, { confirm, cancel }: EmailChangeLinks, client: ClientContext): Promise<void> {
   const [holder, mailAllowed] = await Promise.all([
     users.idBy('email', newEmail),
-    // At most as many mails to one new address an hour as reset sends (beyond, none, silently): no mail bomb.
-    mayMail('email-change-mails', newEmail, RESET_MAILS_PER_ADDRESS),
+    // No mail bomb, and no budget another account can spend: at most as many mails to one new address an
+    // hour from this account as reset sends, and a few more from all accounts (beyond, none, silently).
+    mayMail('email-change-mails', newEmail, RESET_MAILS_PER_ADDRESS, `user:${user.user_id}:`).then(
+      (allowed) => allowed && mayMail('email-change-mails', newEmail, EMAIL_CHANGE_MAILS_PER_ADDRESS),
+    ),
   ]);
   const taken = holder !== undefined && holder !== user.user_id;
   await Promise.all([
@@ -176,7 +191,10 @@ export async function cancelEmailChange(token: string, client: ClientContext): P
     ];
   };
   const dropPending = (user: User): User => ({ ...user, pending_email: undefined, pending_email_expires_at: undefined });
-  const undo = (user: User): User => ({ ...dropPending(user), ...(!sameAddress(user.email, old) && { email: old }) });
+  const undo = (user: User): User => ({
+    ...dropPending(user),
+    ...(!sameAddress(user.email, old) && { email: old, ...(link.data.unproven === 'true' && { address_unproven: true as const }) }),
+  });
   await rewrite(link, undo, withdrawals).catch(async (error) => {
     if (!(error instanceof UniquenessConflict)) throw error;
     // The old address has been taken since: the account keeps its address, and the sessions still end below.

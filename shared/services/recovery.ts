@@ -28,9 +28,9 @@ export class InvalidRecoveryLink extends Unprocessable {
   }
 }
 
-/** Whether another mail of this kind may go to the address this hour (beyond the bound none is sent, silently). */
-export const mayMail = (purpose: string, email: string, limit: number) =>
-  consumeRateLimit(purpose, `email:${normaliseEmail(email)}`, limit, RECOVERY_WINDOW_SECONDS).then(
+/** Whether another mail of this kind may go to the address this hour (beyond the bound none is sent, silently); `from` counts one sender's apart. */
+export const mayMail = (purpose: string, email: string, limit: number, from = '') =>
+  consumeRateLimit(purpose, `${from}email:${normaliseEmail(email)}`, limit, RECOVERY_WINDOW_SECONDS).then(
     () => true,
     (error) => {
       if (error instanceof RateLimited) return false;

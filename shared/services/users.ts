@@ -89,7 +89,7 @@ export interface WriteContext extends ClientContext {
 
 /**
  * What needs step-up (services/factors.ts): one's own email or password, deleting oneself, and an
- * admin's changes to anyone else's credentials, to another admin's role, making an admin, or deleting
+ * admin's changes to anyone else's credentials, to an admin's role (one's own too), making an admin, or deleting
  * one, so that a stolen access token alone can take over neither an account nor the admins. A proof sent without
  * being needed is checked all the same.
  */
@@ -113,9 +113,10 @@ export async function updateUser(
   if (changes.password !== undefined) await assertUnguessable(changes.password, [changes.email, changes.name, changes.username]);
   const credentials = changes.email !== undefined || changes.password !== undefined;
   const target = caller.id === userId ? undefined : await visibleUser(caller, userId);
-  // Another user's credentials (a new password or address hands the account over), or an admin role given or taken.
-  const overOther = target !== undefined && (credentials || (changes.role !== undefined && (target.role === 'admin' || changes.role === 'admin')));
-  await stepUpIfNeeded(caller, (caller.id === userId && credentials) || overOther, { current_password, totp_code, passkey, device_token }, sourceIp);
+  // Anyone's credentials (a new password or address hands the account over), or an admin role given
+  // or taken, one's own included (a stolen admin token must not strip its owner of the role).
+  const adminRole = changes.role !== undefined && ((target ?? caller).role === 'admin' || changes.role === 'admin');
+  await stepUpIfNeeded(caller, credentials || adminRole, { current_password, totp_code, passkey, device_token }, sourceIp);
   const { password, email, ...given } = changes;
   // null clears a field: undefined in `next` drops it from the stored profile.
   const fields = Object.fromEntries(Object.entries(given).map(([field, value]) => [field, value ?? undefined])) as Partial<UserFields>;
@@ -129,6 +130,8 @@ export async function updateUser(
       ...fields,
       // A new password withdraws a pending email change (its link no longer matches), unless this very request makes one.
       ...(passwordHash && { password_hash: passwordHash, pending_email: undefined, pending_email_expires_at: undefined }),
+      // An admin chose this password: whoever holds it has not proven the address (services/recovery.ts).
+      ...(passwordHash && target !== undefined && { address_unproven: true as const }),
       ...(changeLinks && email !== undefined && pendingFields(email)),
       version: current.version + 1,
       updated_at: new Date().toISOString(),

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { PASSWORD, registerUser, signInAdmin, uniqueEmail } from '../support/accounts.ts';
 import { useGateway } from '../support/api.ts';
-import { nextCode } from '../support/totp.ts';
+import { mailbox } from '../support/mailbox.ts';
+import { enrolTotp, nextCode } from '../support/totp.ts';
 
 const gateway = useGateway();
 const api = () => gateway.api;
@@ -56,6 +57,33 @@ describe('a stolen admin token (no step-up proof)', () => {
     const demoted = await api().patch(`/users/${other.id}`, { role: 'user', current_password: PASSWORD }, { token: admin.token });
     expect(demoted.status, demoted.text).toBe(200);
     expect(demoted.body.role).toBe('user');
+  });
+
+  it('cannot strip its own admin of the role: demoting oneself needs step-up too', async () => {
+    const [admin] = [await signInAdmin(api()), await signInAdmin(api())];
+    const bare = await api().patch(`/users/${admin.id}`, { role: 'user' }, { token: admin.token });
+    expect([bare.status, bare.body.errors?.[0]?.path]).toEqual([400, 'body.current_password']);
+    expect((await api().get('/users', { token: admin.token })).status).toBe(200); // still an admin
+    expect((await api().patch(`/users/${admin.id}`, { role: 'user', current_password: PASSWORD }, { token: admin.token })).status).toBe(200);
+  });
+
+  it('marks the address of an account whose password it set as unproven: the owner’s reset removes what the holder set up', async () => {
+    const admin = await signInAdmin(api());
+    const email = uniqueEmail('invited');
+    const invited = await api().post('/users', { email, name: 'Invited' }, { token: admin.token });
+    expect(invited.status, invited.text).toBe(201);
+    const set = await api().patch(`/users/${invited.body.user_id}`, { password: 'Holder-Known-Pass-5', current_password: PASSWORD }, { token: admin.token });
+    expect(set.status, set.text).toBe(200);
+    const holder = await api().post('/auth/login', { email, password: 'Holder-Known-Pass-5' });
+    expect(holder.status).toBe(200);
+    await enrolTotp(api(), holder.body.access_token, 'Holder-Known-Pass-5');
+
+    const before = (await mailbox().received(email)).length;
+    expect((await api().post('/auth/password/forgot', { email })).status).toBe(202);
+    const reset = (await mailbox().waitFor(email, before + 1)).at(-1)?.text.match(/#reset=([\w.-]+)/)?.[1];
+    expect((await api().post('/auth/password/reset', { token: reset, password: 'Owners-Own-Pass-6' })).status).toBe(204);
+    const owner = await api().post('/auth/login', { email, password: 'Owners-Own-Pass-6' });
+    expect(owner.body.access_token, owner.text).toEqual(expect.any(String)); // no second-factor challenge
   });
 
   it('cannot delete another admin; with step-up it can', async () => {

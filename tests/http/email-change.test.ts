@@ -129,8 +129,8 @@ describe('email change', () => {
     expect((await api().patch(`/users/${user.id}`, { name: 'Still Here' }, { token: user.token })).status).toBe(200);
   });
 
-  it('mails one new address at most 3 times an hour, however often a change to it is asked', async () => {
-    const user = await registerUser(api());
+  it('mails one new address at most 3 times an hour from one account, however often a change to it is asked, and that spends no other account’s', async () => {
+    const [user, owner] = [await registerUser(api()), await registerUser(api())];
     const target = uniqueEmail('bombed');
     for (let i = 0; i < 5; i++) {
       const change = await api().patch(`/users/${user.id}`, { email: target, current_password: PASSWORD }, { token: user.token });
@@ -139,6 +139,12 @@ describe('email change', () => {
     await mailbox().waitFor(target, 3);
     await mailbox().waitFor(user.email, 6); // the verification and five notices: the requests were all served
     expect(await mailbox().received(target)).toHaveLength(3);
+    // The address's owner, asking from their own account, still gets their link.
+    expect((await changeEmail(owner, target)).status).toBe(200);
+    await mailbox().waitFor(target, 4);
+    const confirm = tokenIn(await mailTo(target, 'Confirm your new email address'), 'confirm-email');
+    expect((await api().post('/auth/email/confirm', { token: confirm, password: PASSWORD })).status).toBe(204);
+    expect((await api().get('/me', { token: owner.token })).body.email).toBe(target);
   });
   it('needs the password of the account that asked: a victim opening the link (or a scanner) moves nothing, and wrong guesses are counted', async () => {
     const attacker = await registerUser(api());

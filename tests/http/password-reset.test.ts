@@ -216,6 +216,27 @@ describe('password reset', () => {
     expect((await login(email)).body.mfa_required).toBe(true);
   });
 
+  it('takes back a given-away address the holder moved the account from: cancelling the move keeps the address unproven', async () => {
+    const admin = await signInAdmin(api());
+    const [email, holders] = [uniqueEmail('given-away'), uniqueEmail('holders')];
+    expect((await api().post('/users', { email, name: 'Holder', password: PASSWORD, current_password: PASSWORD }, { token: admin.token })).status).toBe(201);
+    const holder = await login(email);
+    await enrolTotp(api(), holder.body.access_token);
+    // The holder moves the account to an address of their own, which they prove…
+    const moved = await api().patch(`/users/${holder.body.user.user_id}`, { email: holders, current_password: PASSWORD }, { token: holder.body.access_token });
+    expect(moved.status, moved.text).toBe(200);
+    const confirm = (await mailbox().waitFor(holders)).at(-1)?.text.match(/#confirm-email=([\w.-]+)/)?.[1];
+    expect((await api().post('/auth/email/confirm', { token: confirm, password: PASSWORD })).status).toBe(204);
+    // …and the address's owner cancels the move from the notice, then resets.
+    const cancel = (await noticeTo(email, 'Your email address is being changed'))?.text.match(/#cancel-email=([\w.-]+)/)?.[1];
+    expect((await api().post('/auth/email/cancel', { token: cancel })).status).toBe(204);
+    await forgot(email);
+    const token = await resetToken(email, await mailsTo(email));
+    expect((await api().post('/auth/password/reset', { token, password: NEW_PASSWORD })).status).toBe(204);
+    const owner = await login(email, NEW_PASSWORD);
+    expect(owner.body.access_token, owner.text).toEqual(expect.any(String)); // the holder's authenticator is gone
+  });
+
   it('is bound to the address it was mailed to: after the account moves to another address, a link mailed to the old one is dead', async () => {
     const user = await registerUser(api());
     await forgot(user.email);

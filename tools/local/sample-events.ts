@@ -23,7 +23,7 @@ import { mfaChallenges, totps } from '../../shared/db/factors.ts';
 import { links } from '../../shared/db/links.ts';
 import { passkeys, webauthnChallenges } from '../../shared/db/passkeys.ts';
 import { sessions } from '../../shared/db/sessions.ts';
-import { users } from '../../shared/db/users.ts';
+import { type User, users } from '../../shared/db/users.ts';
 import { type RouteDef, type RouteId, routes } from '../../shared/routes.ts';
 import { createPaymentBody } from '../../shared/schemas/payments.ts';
 import { pendingFields } from '../../shared/services/email-change.ts';
@@ -35,8 +35,8 @@ import { buildEvent } from './gateway/events.ts';
 import { compileRoute } from './gateway/routing.ts';
 import { SoftwareAuthenticator } from './software-authenticator.ts';
 
-async function signIn(userId: string, role: 'user' | 'admin') {
-  const session = await sessions.start(userId, role, { device: 'Sample device', network: 'sample', method: 'password' });
+async function signIn({ user_id: userId, role, version }: User) {
+  const session = await sessions.start(userId, role, version, { device: 'Sample device', network: 'sample', method: 'password' });
   return { token: await signAccessToken({ sub: userId, role, sid: session.sessionId }), refreshToken: session.refreshToken, sessionId: session.sessionId };
 }
 
@@ -88,7 +88,7 @@ export async function samplePlaceholders(apiKey: string, publicUrl = env.publicU
   const passwordHash = await hashPassword(password);
   const user = await users.create({ email: `sample-${unique}@example.com`, name: 'Sample User', role: 'user' }, passwordHash);
   const admin = await users.create({ email: `sample-admin-${unique}@example.com`, name: 'Sample Admin', role: 'admin' }, passwordHash);
-  const userSession = await signIn(user.user_id, 'user');
+  const userSession = await signIn(user);
   // Links end sessions or change the account: they belong to an account of their own.
   const linked = await users.create({ email: `sample-linked-${unique}@example.com`, name: 'Sample Linked', role: 'user' }, passwordHash);
   const moving = await users.create({ email: `sample-moving-${unique}@example.com`, name: 'Sample Moving', role: 'user' }, passwordHash);
@@ -126,7 +126,7 @@ export async function samplePlaceholders(apiKey: string, publicUrl = env.publicU
     NEW_PHONE: randomPhone(),
     PAYMENT_ID: payment.result.payment_id,
     API_KEY: apiKey,
-    ADMIN_TOKEN: (await signIn(admin.user_id, 'admin')).token,
+    ADMIN_TOKEN: (await signIn(admin)).token,
     USER_ID: user.user_id,
     USER_TOKEN: userSession.token,
     USER_EMAIL: user.email,
