@@ -8,7 +8,7 @@
  * | entity | `user` |
  * | user_id, role, version, created_at, updated_at, password_hash? | as they are (the bcrypt hash is never answered) |
  * | email_verified_at? | when the owner proved the address (followed the mailed link); accounts made before verification existed have none and count as verified |
- * | address_unproven? | true on an account an admin made with a password: it signs in, but nobody has proven its address yet (services/recovery.ts) |
+ * | address_unproven? | true on an account an admin made with, or gave, a password: it signs in, but nobody has proven its address yet (services/recovery.ts) |
  * | profile_sealed | name, email, username, phone, country, dob, address, gender, pending_email: one AES-256-GCM field bound to the user id |
  * | pending_email_expires_at? | until when the pending email change (`pending_email`, waiting for its confirmation) stands |
  *
@@ -71,7 +71,7 @@ export interface User extends UserFields {
   updated_at: string;
   password_hash?: string;
   email_verified_at?: string;
-  /** An admin made the account with a password: whoever holds it has not proven the address (a reset from the address then removes their factors). */
+  /** An admin made the account with, or gave it, a password: whoever holds it has not proven the address (a reset from the address then removes their factors). */
   address_unproven?: true;
   /** An email change waiting for the new address to confirm it (services/email-change.ts), and until when. */
   pending_email?: string;

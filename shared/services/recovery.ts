@@ -65,7 +65,7 @@ const stillHolds = (user: User | undefined, mailedTo: string | undefined, purpos
 
 /**
  * Sets the password a reset (or invitation) link allows, in one transaction with the link's use; the
- * address counts as proven. `proved` says whether it was unproven until now (an admin set it with a password).
+ * address counts as proven. `proved` says whether it was unproven until now (an admin chose its password).
  */
 export async function setPasswordByLink(token: string, password: string, purpose: 'reset' | 'invite'): Promise<{ user: User; proved: boolean }> {
   const again = purpose === 'reset' ? 'ask for a new one' : 'ask your administrator for a new invitation';
@@ -100,7 +100,7 @@ export async function setPasswordByLink(token: string, password: string, purpose
 
 /**
  * Follows a reset link: a new password, every session ended, the address's pending sign-ups gone, the
- * owner told. On an account whose address nobody had proven (an admin made it with a password), the
+ * owner told. On an account whose address nobody had proven (an admin chose its password), the
  * second factors and passkeys go too, after its sessions: whoever held that password set them up, and
  * the owner of the address, who has just proven it, must not be kept out by them.
  */
