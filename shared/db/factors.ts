@@ -119,8 +119,11 @@ export const CHALLENGE_SECONDS = 5 * 60;
 export const CHALLENGE_MAX_FAILURES = 5;
 
 export const mfaChallenges = {
-  /** `recognisedDevice`: the password step came from a recognised device (no new-device notice then). */
-  async create(userId: string, challenge: string, recognisedDevice: boolean): Promise<void> {
+  /**
+   * `recognisedDevice`: the password step came from a recognised device (no new-device notice then);
+   * `profileVersion`: the profile the password was checked against (a change since ends the sign-in).
+   */
+  async create(userId: string, challenge: string, recognisedDevice: boolean, profileVersion: number): Promise<void> {
     const now = Date.now();
     await db.send(
       new PutCommand({
@@ -130,6 +133,7 @@ export const mfaChallenges = {
           entity: 'mfa-challenge',
           failures: 0,
           recognised_device: recognisedDevice,
+          profile_version: profileVersion,
           expires_at: now + CHALLENGE_SECONDS * 1000,
           ttl: epochSeconds(now) + CHALLENGE_SECONDS,
         },
@@ -158,8 +162,8 @@ export const mfaChallenges = {
     if (!counted.written) await mfaChallenges.use(userId, challenge);
   },
 
-  /** Ends the challenge; for exactly one caller, while it was open, whether its device was recognised. */
-  async use(userId: string, challenge: string): Promise<{ recognisedDevice: boolean } | undefined> {
+  /** Ends the challenge; for exactly one caller, while it was open, whether its device was recognised and the profile version it was made on. */
+  async use(userId: string, challenge: string): Promise<{ recognisedDevice: boolean; profileVersion?: number } | undefined> {
     const used = await conditionally(() =>
       db.send(
         new DeleteCommand({
@@ -171,6 +175,7 @@ export const mfaChallenges = {
         }),
       ),
     );
-    return used.written ? { recognisedDevice: used.output.Attributes?.recognised_device === true } : undefined;
+    const item = used.written ? used.output.Attributes : undefined;
+    return item && { recognisedDevice: item.recognised_device === true, profileVersion: item.profile_version };
   },
 };

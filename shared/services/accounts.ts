@@ -115,7 +115,7 @@ export async function login({ by, identifier, password, deviceToken, totpCode }:
   const methods = await factorsOf(account.user_id);
   if (methods.length > 0) {
     const challenge = newRefreshToken(account.user_id);
-    await mfaChallenges.create(account.user_id, challenge, checked.recognised);
+    await mfaChallenges.create(account.user_id, challenge, checked.recognised, account.version);
     const passkeyOptions = methods.includes('passkey')
       ? { passkey_options: requestOptions(challengeForMfa(challenge), await passkeys.list(account.user_id), 'preferred') }
       : {};
@@ -174,7 +174,8 @@ export async function loginMfa({ challenge, code, recovery_code, passkey }: MfaB
   }
   const account = await users.get(userId);
   const used = account && (await mfaChallenges.use(userId, challenge));
-  if (!account || !used) throw new NotAuthenticated(CHALLENGE_OVER);
+  // The profile changed since the password step (a new password or role among what it may be): sign in again.
+  if (!account || !used || used.profileVersion !== account.version) throw new NotAuthenticated(CHALLENGE_OVER);
   const method = passkey ? 'password+passkey' : code !== undefined ? 'password+totp' : 'password+recovery_code';
   return orGone(signedIn(account, originOf(client, method), { notice: used.recognisedDevice ? undefined : noticeOfNewDevice }));
 }

@@ -100,7 +100,7 @@ export async function samplePlaceholders(apiKey: string, publicUrl = env.publicU
   await Promise.all([totps.startPending(admin.user_id, adminSecret), totps.startPending(user.user_id, userSecret)]);
   await totps.acceptStep(admin.user_id, 0, true);
   const challenge = newRefreshToken(admin.user_id);
-  await mfaChallenges.create(admin.user_id, challenge, false);
+  await mfaChallenges.create(admin.user_id, challenge, false, admin.version);
   const signUpToken = await claims.create({ email: `sample-signup-${unique}@example.com`, name: 'Sample Sign-up' }, passwordHash);
   const codeNow = (secret: string) => new TOTP({ secret: Secret.fromBase32(secret) }).generate();
   const caller = { id: user.user_id, role: 'user' as const, sessionId: 'sample' };
