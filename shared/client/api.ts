@@ -1018,7 +1018,7 @@ export interface operations {
         'application/json': {
           /** Format: email */
           email: string;
-          /** @description 8 or more characters, at most 72 bytes in UTF-8, with a lowercase and an uppercase letter, a digit and a special character */
+          /** @description 8 or more characters, at most 72 bytes in UTF-8, with a lowercase and an uppercase letter, a digit and a special character, and not easy to guess (`x-unguessable`: zxcvbn, @zxcvbn-ts with its common dictionaries, scores it 3 or more of 4, the account's email, name and username counting as words to avoid; else 400) */
           password: string & (unknown & unknown & unknown & unknown);
           name: string;
           username?: string;
@@ -1707,7 +1707,7 @@ export interface operations {
          */
         'application/json': {
           token: string;
-          /** @description 8 or more characters, at most 72 bytes in UTF-8, with a lowercase and an uppercase letter, a digit and a special character */
+          /** @description 8 or more characters, at most 72 bytes in UTF-8, with a lowercase and an uppercase letter, a digit and a special character, and not easy to guess (`x-unguessable`: zxcvbn, @zxcvbn-ts with its common dictionaries, scores it 3 or more of 4, the account's email, name and username counting as words to avoid; else 400) */
           password: string & (unknown & unknown & unknown & unknown);
         };
       };
@@ -2292,7 +2292,7 @@ export interface operations {
          */
         'application/json': {
           token: string;
-          /** @description 8 or more characters, at most 72 bytes in UTF-8, with a lowercase and an uppercase letter, a digit and a special character */
+          /** @description 8 or more characters, at most 72 bytes in UTF-8, with a lowercase and an uppercase letter, a digit and a special character, and not easy to guess (`x-unguessable`: zxcvbn, @zxcvbn-ts with its common dictionaries, scores it 3 or more of 4, the account's email, name and username counting as words to avoid; else 400) */
           password: string & (unknown & unknown & unknown & unknown);
         };
       };
@@ -7939,7 +7939,7 @@ export interface operations {
           /** Format: email */
           email: string;
           name: string;
-          /** @description 8 or more characters, at most 72 bytes in UTF-8, with a lowercase and an uppercase letter, a digit and a special character */
+          /** @description 8 or more characters, at most 72 bytes in UTF-8, with a lowercase and an uppercase letter, a digit and a special character, and not easy to guess (`x-unguessable`: zxcvbn, @zxcvbn-ts with its common dictionaries, scores it 3 or more of 4, the account's email, name and username counting as words to avoid; else 400) */
           password?: string & (unknown & unknown & unknown & unknown);
           /** @enum {string} */
           role?: 'user' | 'admin';
@@ -8455,7 +8455,7 @@ export interface operations {
           /** Format: email */
           email?: string;
           name?: string;
-          /** @description 8 or more characters, at most 72 bytes in UTF-8, with a lowercase and an uppercase letter, a digit and a special character */
+          /** @description 8 or more characters, at most 72 bytes in UTF-8, with a lowercase and an uppercase letter, a digit and a special character, and not easy to guess (`x-unguessable`: zxcvbn, @zxcvbn-ts with its common dictionaries, scores it 3 or more of 4, the account's email, name and username counting as words to avoid; else 400) */
           password?: string & (unknown & unknown & unknown & unknown);
           /** @enum {string} */
           role?: 'user' | 'admin';
@@ -9061,7 +9061,7 @@ export interface operations {
           /** Format: email */
           email?: string;
           name?: string;
-          /** @description 8 or more characters, at most 72 bytes in UTF-8, with a lowercase and an uppercase letter, a digit and a special character */
+          /** @description 8 or more characters, at most 72 bytes in UTF-8, with a lowercase and an uppercase letter, a digit and a special character, and not easy to guess (`x-unguessable`: zxcvbn, @zxcvbn-ts with its common dictionaries, scores it 3 or more of 4, the account's email, name and username counting as words to avoid; else 400) */
           password?: string & (unknown & unknown & unknown & unknown);
           /** @enum {string} */
           role?: 'user' | 'admin';

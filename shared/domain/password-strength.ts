@@ -6,13 +6,11 @@
  */
 import { ZxcvbnFactory } from '@zxcvbn-ts/core';
 import { adjacencyGraphs, dictionary } from '@zxcvbn-ts/language-common';
-
-/** zxcvbn's scale runs 0–4; 3 is "safely unguessable" online and against a slow hash offline. */
-export const MIN_PASSWORD_SCORE = 3;
+import { PASSWORD_POLICY } from './password.ts';
 
 let estimator: ZxcvbnFactory | undefined;
 
 export function isGuessable(password: string, userInputs: string[]): boolean {
   estimator ??= new ZxcvbnFactory({ dictionary, graphs: adjacencyGraphs });
-  return estimator.check(password, userInputs).score < MIN_PASSWORD_SCORE;
+  return estimator.check(password, userInputs).score < PASSWORD_POLICY.minScore;
 }

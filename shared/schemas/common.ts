@@ -53,7 +53,12 @@ export const unlessMissing = (message: string) => ({ error: (issue: z.core.$ZodR
 export const password = () =>
   z.string().check(
     // maxLength counts characters, the most 72 bytes can hold; x-max-bytes is the rule the API applies.
-    z.meta({ maxLength: PASSWORD_POLICY.maxBytes, 'x-max-bytes': PASSWORD_POLICY.maxBytes, description: PASSWORD_POLICY.description }),
+    z.meta({
+      maxLength: PASSWORD_POLICY.maxBytes,
+      'x-max-bytes': PASSWORD_POLICY.maxBytes,
+      'x-unguessable': PASSWORD_POLICY.minScore,
+      description: PASSWORD_POLICY.description,
+    }),
     z.minLength(PASSWORD_POLICY.minLength, `Password must be at least ${PASSWORD_POLICY.minLength} characters`),
     z.refine((s) => utf8Bytes(s) <= PASSWORD_POLICY.maxBytes, `Password must be at most ${PASSWORD_POLICY.maxBytes} bytes in UTF-8 (bcrypt ignores the rest)`),
     ...PASSWORD_POLICY.mustContain.map(({ pattern, message }) => z.regex(pattern, message)),

@@ -10,7 +10,7 @@
  *   or a field or query parameter it does not list): a 400, whoever asks.
  * - "Per the document" includes its own keywords for what JSON Schema cannot say (x-max-bytes,
  *   x-minimum, x-maximum, x-exclusive-maximum, x-card-networks, x-cvc-digits, x-money,
- *   x-minimum-month), implemented below from their definitions in the document.
+ *   x-minimum-month, x-unguessable), implemented below from their definitions in the document.
  * - Every answer: a documented status, its content type, a body matching its schema, and the
  *   documented headers (Location, ETag …) matching theirs when present.
  *
@@ -21,6 +21,7 @@ import { Ajv2020 } from 'ajv/dist/2020.js';
 import formats from 'ajv-formats';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { isGuessable } from '../../shared/domain/password-strength.ts';
 import type { Json } from '../../tools/values.ts';
 import { type Account, registerUser, signInAdmin } from '../support/accounts.ts';
 import { type ApiResponse, useGateway } from '../support/api.ts';
@@ -46,6 +47,8 @@ ajv.addKeyword({ keyword: 'x-card-networks', type: 'string', validate: (networks
 ajv.addKeyword({ keyword: 'x-cvc-digits', type: 'string', validate: cvcFits });
 ajv.addKeyword({ keyword: 'x-money', validate: moneyFits });
 ajv.addKeyword({ keyword: 'x-minimum-month', type: 'string', validate: (_: string, value: string) => expiryMonth(value) >= today().slice(0, 7) });
+// The same estimator the API runs; the account's own words it also avoids are not in a generated password.
+ajv.addKeyword({ keyword: 'x-unguessable', type: 'string', validate: (_: number, value: string) => !isGuessable(value, []) });
 
 type Networks = Record<string, { prefixes: string[]; lengths: number[] }>;
 /** The document's card networks (x-card-networks), read once it is served. */
@@ -221,9 +224,12 @@ interface Sent {
   who: 'user' | 'admin' | 'none';
 }
 
+let signUps = 0;
+
 async function send(operation: Operation, sent: Sent): Promise<ApiResponse> {
-  // Signing out ends the session it is sent with: a fresh user's each time.
-  const caller = operation.path === '/auth/logout' ? await registerUser(api()) : user;
+  // Signing out ends the session it is sent with: a fresh user's each time, each signed up from a
+  // network of its own (sign-ups are limited per network, a documented 429).
+  const caller = operation.path === '/auth/logout' ? await registerUser(api(), {}, { from: `127.23.${++signUps % 250}.1` }) : user;
   const token = sent.who === 'user' ? caller.token : sent.who === 'admin' ? admin.token : undefined;
   const apiKey = operation.op.security?.length ? undefined : null;
   return api().send(operation.method, sent.url, {
