@@ -29,7 +29,7 @@ export const CURRENCIES = (
   'YER ZAR ZMW ZWG'
 ).split(' ');
 
-export const minorUnits = (currency: string) => MINOR_UNITS[currency] ?? 2;
+export const minorUnits = (currency: string) => (Object.hasOwn(MINOR_UNITS, currency) ? (MINOR_UNITS[currency] as number) : 2);
 
 /**
  * The largest amount in minor units: every amount is then an exact integer in DynamoDB and in

@@ -100,7 +100,7 @@ function moneyFits(rule: Json, value: unknown, _schema?: unknown, context?: Cont
   if (typeof currency !== 'string' || (typeof value !== 'number' && typeof value !== 'string')) return true;
   const match = /^(\d+)(?:\.(\d+))?$/.exec(String(value));
   if (!match) return false;
-  const digits: number = rule.decimals[currency] ?? rule.decimals.default;
+  const digits: number = Object.hasOwn(rule.decimals, currency) ? rule.decimals[currency] : rule.decimals.default;
   const fraction = (match[2] ?? '').replace(/0+$/, '');
   if (fraction.length > digits) return false;
   const minor = BigInt(match[1] ?? '0') * 10n ** BigInt(digits) + BigInt(fraction.padEnd(digits, '0') || '0');
