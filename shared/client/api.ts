@@ -132,9 +132,29 @@ export interface paths {
     put?: never;
     /**
      * "This wasn't me": cancel (or undo) an email change with the token mailed to the old address, ending every session
-     * @description Send the token of the link in the notice mailed to the old address when an email change was asked (the part after `#cancel-email=`, valid 7 days). Each change has its own link: a later change does not replace an earlier change's. The account gets back the address this link's notice went to (unless another account has taken it since), a pending change is dropped, and pending confirmation, password reset and invitation links are withdrawn. The links of changes asked after this one stop working (they would undo back to an address given up here); those of earlier changes keep working. Either way every session of the account ends: reset the password next (POST /auth/password/forgot). The token works once; an unknown, used, withdrawn or expired one answers 422.
+     * @description Send the token of the link in the notice mailed to the old address when an email change was asked (the part after `#cancel-email=`, valid 7 days). Each change has its own link: a later change does not replace an earlier change's. The account gets back the address this link's notice went to (unless another account has taken it since), a pending change is dropped, and pending confirmation, password reset and invitation links are withdrawn. The links of changes asked after this one stop working (they would undo back to an address given up here); those of earlier changes keep working. Passkeys, an authenticator app and recovery codes added since the change was asked are removed (whoever changed the address may have added their own). Either way every session of the account ends: reset the password next (POST /auth/password/forgot). The token works once; an unknown, used, withdrawn or expired one answers 422.
      */
     post: operations['auth.cancelEmail'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/auth/factors/undo': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * "This wasn't me": remove a second factor someone added, with the token mailed in its notice, ending every session and stopping the password
+     * @description Send the token of the link in the notice mailed when a passkey was added, an authenticator app turned on or new recovery codes made (the part after `#undo-factor=`, valid 7 days). Whoever added it had the password and a session, and a password reset alone would leave their factor in place: this removes that factor and every passkey, authenticator app and recovery codes added after it (those added before stay), ends every session, and stops the password: the account signs in with a password again only after a reset from its address (POST /auth/password/forgot), or with a passkey it had before. Each notice has its own link; using one leaves the others working. The token works once; an unknown, used or expired one answers 422.
+     */
+    post: operations['auth.undoFactor'];
     delete?: never;
     options?: never;
     head?: never;
@@ -290,7 +310,7 @@ export interface paths {
     };
     /**
      * Your account's recent activity: sign-ins, password and email changes, factors, sessions ended
-     * @description What happened to the caller's account in the last 90 days, newest first: `type` (signed_in, signed_in_new_device, signed_out, session_ended, password_changed, password_reset, email_change_requested, email_changed, email_change_cancelled, factor_added (an authenticator app turned on), factor_removed (it was removed), passkey_added, passkey_removed, recovery_codes_replaced, invitation_accepted), when, and the device and coarse network (IPv4 /24, IPv6 /64) of the request. Never a password, code, token or address. Stored with the network encrypted, deleted after 90 days and with the account. Paged with `limit` and `cursor`; follow `next_cursor` until it is null.
+     * @description What happened to the caller's account in the last 90 days, newest first: `type` (signed_in, signed_in_new_device, signed_out, session_ended, password_changed, password_reset, email_change_requested, email_changed, email_change_cancelled, factor_added (an authenticator app turned on), factor_removed (it was removed), passkey_added, passkey_removed, recovery_codes_replaced, factors_undone (a factor notice's "this wasn't me" link was used), invitation_accepted), when, and the device and coarse network (IPv4 /24, IPv6 /64) of the request. Never a password, code, token or address. Stored with the network encrypted, deleted after 90 days and with the account. Paged with `limit` and `cursor`; follow `next_cursor` until it is null.
      */
     get: operations['me.activity'];
     put?: never;
@@ -2275,6 +2295,198 @@ export interface operations {
       };
     };
   };
+  'auth.undoFactor': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        /**
+         * @example {
+         *       "token": "5ddeb2da-086f-4f79-8a4d-83e1cd37c322.00mip4k2x8a1b2c3.pU3x0B6mK1cWq9yZs4LtR8vN2aDf7HjE5gQiYoAuXw0"
+         *     }
+         */
+        'application/json': {
+          token: string;
+        };
+      };
+    };
+    responses: {
+      /** @description No Content */
+      204: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Invalid request (each bad field in `errors`) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "about:blank",
+           *       "title": "Bad Request",
+           *       "status": 400,
+           *       "detail": "The request body is invalid: email.",
+           *       "errors": [
+           *         {
+           *           "path": "body.email",
+           *           "message": "Invalid email address"
+           *         }
+           *       ]
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Missing or wrong API key, or a role that does not allow this */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "about:blank",
+           *       "title": "Forbidden",
+           *       "status": 403,
+           *       "detail": "A valid API key is required in the x-api-key header."
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Request body too large */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "about:blank",
+           *       "title": "Content Too Large",
+           *       "status": 413,
+           *       "detail": "The request body exceeds 65536 bytes."
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Body is not application/json */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "about:blank",
+           *       "title": "Unsupported Media Type",
+           *       "status": 415,
+           *       "detail": "Send the body as application/json."
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Well-formed but unprocessable */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "about:blank",
+           *       "title": "Unprocessable Content",
+           *       "status": 422,
+           *       "detail": "This Idempotency-Key was used with a different request body."
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Too many requests; see Retry-After */
+      429: {
+        headers: {
+          /** @description Seconds to wait */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "about:blank",
+           *       "title": "Too Many Requests",
+           *       "status": 429,
+           *       "detail": "Too many requests; retry later."
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Unexpected error */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "about:blank",
+           *       "title": "Internal Server Error",
+           *       "status": 500,
+           *       "detail": "An unexpected error occurred."
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Temporarily unavailable; see Retry-After */
+      503: {
+        headers: {
+          /** @description Seconds to wait */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "about:blank",
+           *       "title": "Service Unavailable",
+           *       "status": 503,
+           *       "detail": "The service is temporarily unavailable; retry later."
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Any other error, such as 502 or 504 from the gateway */
+      default: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "type": "about:blank",
+           *       "title": "Gateway Timeout",
+           *       "status": 504,
+           *       "detail": "The service did not answer in time; retry later."
+           *     }
+           */
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
   'auth.acceptInvite': {
     parameters: {
       query?: never;
@@ -3966,6 +4178,7 @@ export interface operations {
                 | 'passkey_added'
                 | 'passkey_removed'
                 | 'recovery_codes_replaced'
+                | 'factors_undone'
                 | 'invitation_accepted';
               /** Format: date-time */
               at: string;
@@ -4177,6 +4390,7 @@ export interface operations {
                 | 'passkey_added'
                 | 'passkey_removed'
                 | 'recovery_codes_replaced'
+                | 'factors_undone'
                 | 'invitation_accepted';
               /** Format: date-time */
               at: string;

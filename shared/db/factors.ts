@@ -25,13 +25,20 @@ export interface Totp {
   secret: string;
   active: boolean;
   lastStep: number;
+  /** When it was turned on (when it was started, while pending or for an item older than that attribute). */
+  addedAt: string;
 }
 
 export const totps = {
   async get(userId: string): Promise<Totp | undefined> {
     const { Item } = await db.send(new GetCommand({ TableName: tableName(), Key: totpKey(userId), ConsistentRead: true }));
     if (!Item) return undefined;
-    return { secret: await openField(Item.secret_sealed, totpContext(userId)), active: Item.active === true, lastStep: Item.last_step ?? -1 };
+    return {
+      secret: await openField(Item.secret_sealed, totpContext(userId)),
+      active: Item.active === true,
+      lastStep: Item.last_step ?? -1,
+      addedAt: Item.activated_at ?? Item.created_at,
+    };
   },
 
   /** Whether the authenticator is on, without opening its secret. */
@@ -71,9 +78,9 @@ export const totps = {
         new UpdateCommand({
           TableName: tableName(),
           Key: totpKey(userId),
-          UpdateExpression: 'SET last_step = :step, active = :true',
+          UpdateExpression: `SET last_step = :step, active = :true${activate ? ', activated_at = :now' : ''}`,
           ConditionExpression: `attribute_exists(PK) AND active = :wanted AND (attribute_not_exists(last_step) OR last_step < :step)`,
-          ExpressionAttributeValues: { ':step': step, ':true': true, ':wanted': !activate },
+          ExpressionAttributeValues: { ':step': step, ':true': true, ':wanted': !activate, ...(activate && { ':now': new Date().toISOString() }) },
         }),
       ),
     );
@@ -95,7 +102,18 @@ export const recoveryCodes = {
 
   /** Replaces every code with these (keyed hashes). */
   async replace(userId: string, hashes: string[]): Promise<void> {
-    await db.send(new PutCommand({ TableName: tableName(), Item: { ...recoveryKey(userId), entity: 'recovery-codes', codes: new Set(hashes) } }));
+    const Item = { ...recoveryKey(userId), entity: 'recovery-codes', codes: new Set(hashes), created_at: new Date().toISOString() };
+    await db.send(new PutCommand({ TableName: tableName(), Item }));
+  },
+
+  /** When the account's codes were made (undefined without codes, or for codes older than that attribute). */
+  async madeAt(userId: string): Promise<string | undefined> {
+    const { Item } = await db.send(new GetCommand({ TableName: tableName(), Key: recoveryKey(userId), ConsistentRead: true }));
+    return Item?.created_at;
+  },
+
+  async remove(userId: string): Promise<void> {
+    await db.send(new DeleteCommand({ TableName: tableName(), Key: recoveryKey(userId) }));
   },
 
   /** Uses a code up: true once per code, even for two requests at once. */

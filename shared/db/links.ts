@@ -1,13 +1,13 @@
 /**
  * The mailed-link entity: a single-use token that a mail's link carries (password reset, invitation,
- * email change confirmation and cancellation). Most purposes keep one item per account, so issuing a
- * new link replaces the old one: only the newest is valid. An email change's cancel link is kept per
- * change (`LINK#email-cancel#<link id>`), so a second change leaves the first one's "this wasn't me"
- * link working; link ids sort by the time they were issued, so "the changes after this one" is a Query.
+ * email change confirmation and cancellation, undoing an added second factor). Most purposes keep one
+ * item per account, so issuing a new link replaces the old one: only the newest is valid. An email
+ * change's cancel link and a factor notice's undo link are kept per issue (`LINK#<purpose>#<link id>`),
+ * so a second change leaves the first one's "this wasn't me" link working; link ids sort by the time they were issued, so "the changes after this one" is a Query.
  *
  * | attribute | value |
  * | --- | --- |
- * | PK, SK | `USER#<user_id>`, `LINK#<purpose>` or `LINK#email-cancel#<link id>` (the account's partition: deleted with it) |
+ * | PK, SK | `USER#<user_id>`, `LINK#<purpose>` or `LINK#<purpose>#<link id>` (the account's partition: deleted with it) |
  * | entity | `link` |
  * | token_hash | keyed hash of the token (never the token) |
  * | data_sealed? | what the link carries (the address it was mailed to, an email change's addresses): AES-256-GCM bound to the item |
@@ -27,10 +27,10 @@ import { epochSeconds, type Item } from './table.ts';
 import { userPartition } from './user-partition.ts';
 import { type Guarded, guard } from './writes.ts';
 
-export type LinkPurpose = 'reset' | 'invite' | 'email-confirm' | 'email-cancel';
+export type LinkPurpose = 'reset' | 'invite' | 'email-confirm' | 'email-cancel' | 'factor-undo';
 
 /** The purposes kept per issue (each link under its own id), not one per account. */
-const PER_ISSUE: ReadonlySet<LinkPurpose> = new Set(['email-cancel']);
+const PER_ISSUE: ReadonlySet<LinkPurpose> = new Set(['email-cancel', 'factor-undo']);
 
 export interface Link {
   userId: string;
@@ -38,6 +38,8 @@ export interface Link {
   /** For a purpose kept per issue: which link. */
   linkId?: string;
   tokenHash: string;
+  /** When it was issued (ISO 8601). */
+  issuedAt: string;
   /** What was sealed with it, parsed. */
   data: Record<string, string>;
 }
@@ -108,7 +110,7 @@ export const links = {
     const hashes = await keyedHashes(hashPurpose(purpose), token);
     if (!hashes.some(({ hash }) => same(hash, item.token_hash))) return undefined;
     const data = item.data_sealed ? JSON.parse(await openField(item.data_sealed, sealContext(userId, purpose, linkId))) : {};
-    return { userId, purpose, ...(linkId && { linkId }), tokenHash: item.token_hash, data };
+    return { userId, purpose, ...(linkId && { linkId }), tokenHash: item.token_hash, issuedAt: item.created_at, data };
   },
 
   /**

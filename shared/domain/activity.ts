@@ -15,6 +15,8 @@ export const ACTIVITY_TYPES = [
   'passkey_added',
   'passkey_removed',
   'recovery_codes_replaced',
+  /** A factor notice's "this wasn't me" link was used: factors added since removed, sessions ended, password stopped. */
+  'factors_undone',
   'invitation_accepted',
 ] as const;
 export type ActivityType = (typeof ACTIVITY_TYPES)[number];

@@ -10,6 +10,9 @@
  *   cancellation later reads and withdraws, so their number stays bounded. One account mails one new
  *   address at most RESET_MAILS_PER_ADDRESS times an hour, and all accounts together at most
  *   EMAIL_CHANGE_MAILS_PER_ADDRESS: another account cannot spend the owner's budget with one account.
+ * - The notice of an added second factor carries a "this wasn't me" link that works FACTOR_UNDO_DAYS:
+ *   it removes that factor and any added since, ends every session and stops the password until a
+ *   reset (services/factor-undo.ts).
  */
 export const RESET_MINUTES = 30;
 export const RESET_MAILS_PER_ADDRESS = 3;
@@ -18,5 +21,6 @@ export const RECOVERY_WINDOW_SECONDS = 60 * 60;
 export const INVITE_DAYS = 7;
 export const EMAIL_CONFIRM_HOURS = 24;
 export const EMAIL_CANCEL_DAYS = 7;
+export const FACTOR_UNDO_DAYS = 7;
 export const EMAIL_CHANGES_PER_HOUR = 10;
 export const EMAIL_CHANGE_MAILS_PER_ADDRESS = 10;

@@ -3,6 +3,7 @@
  * notices. Every link starts with the configured public URL, never with anything from the request.
  */
 import { env } from '../config/index.ts';
+import { FACTOR_UNDO_DAYS } from '../domain/recovery.ts';
 import type { Mail } from './send.ts';
 
 const when = () => `${new Date().toISOString().replace('T', ' ').slice(0, 16)} UTC`;
@@ -134,8 +135,8 @@ const FACTOR_CHANGES: Record<FactorChange, [subject: string, what: string]> = {
   recovery_codes_regenerated: ['New recovery codes were made', 'New recovery codes were made for your account; the old ones no longer work'],
 };
 
-/** To an account's address: one of its second factors changed. */
-export const factorChangedNotice = (to: string, change: FactorChange, { device, network }: { device: string; network: string }): Mail => {
+/** To an account's address: one of its second factors changed; for one added, the token of its "this wasn't me" link. */
+export const factorChangedNotice = (to: string, change: FactorChange, { device, network }: { device: string; network: string }, undoToken?: string): Mail => {
   const [subject, what] = FACTOR_CHANGES[change];
   return {
     to,
@@ -143,9 +144,18 @@ export const factorChangedNotice = (to: string, change: FactorChange, { device, 
     text: [
       `${what} at ${when()}, from ${device} (network ${network}).`,
       '',
-      `If this was not you, someone has your session: sign in, undo it and sign the other sessions out at ${env.publicUrl}/#/profile, then change your password.`,
-      '',
-      ifNotYou(),
+      ...(undoToken
+        ? [
+            `If this was not you, someone has your password and a session. This link removes it (and any passkey, authenticator app or recovery codes added after it), signs every session out and stops your password until you reset it from this mailbox; it works once, within ${FACTOR_UNDO_DAYS} days:`,
+            link(`undo-factor=${undoToken}`),
+            '',
+            `Then choose a new password: ${link('forgot')}`,
+          ]
+        : [
+            `If this was not you, someone has your session: sign in, undo it and sign the other sessions out at ${env.publicUrl}/#/profile, then change your password.`,
+            '',
+            ifNotYou(),
+          ]),
     ].join('\n'),
   };
 };

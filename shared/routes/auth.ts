@@ -112,7 +112,21 @@ export const authRoutes = {
     errors: [422],
     summary: '"This wasn\'t me": cancel (or undo) an email change with the token mailed to the old address, ending every session',
     description:
-      "Send the token of the link in the notice mailed to the old address when an email change was asked (the part after `#cancel-email=`, valid 7 days). Each change has its own link: a later change does not replace an earlier change's. The account gets back the address this link's notice went to (unless another account has taken it since), a pending change is dropped, and pending confirmation, password reset and invitation links are withdrawn. The links of changes asked after this one stop working (they would undo back to an address given up here); those of earlier changes keep working. Either way every session of the account ends: reset the password next (POST /auth/password/forgot). The token works once; an unknown, used, withdrawn or expired one answers 422.",
+      "Send the token of the link in the notice mailed to the old address when an email change was asked (the part after `#cancel-email=`, valid 7 days). Each change has its own link: a later change does not replace an earlier change's. The account gets back the address this link's notice went to (unless another account has taken it since), a pending change is dropped, and pending confirmation, password reset and invitation links are withdrawn. The links of changes asked after this one stop working (they would undo back to an address given up here); those of earlier changes keep working. Passkeys, an authenticator app and recovery codes added since the change was asked are removed (whoever changed the address may have added their own). Either way every session of the account ends: reset the password next (POST /auth/password/forgot). The token works once; an unknown, used, withdrawn or expired one answers 422.",
+    requestExample: { token: example.cancelLinkToken },
+    body: linkBody,
+    status: 204,
+  }),
+  'auth.undoFactor': route({
+    method: 'POST',
+    path: '/auth/factors/undo',
+    entry: 'functions/auth/factor-undo.ts',
+    auth: 'none',
+    data: 'write',
+    errors: [422],
+    summary: '"This wasn\'t me": remove a second factor someone added, with the token mailed in its notice, ending every session and stopping the password',
+    description:
+      'Send the token of the link in the notice mailed when a passkey was added, an authenticator app turned on or new recovery codes made (the part after `#undo-factor=`, valid 7 days). Whoever added it had the password and a session, and a password reset alone would leave their factor in place: this removes that factor and every passkey, authenticator app and recovery codes added after it (those added before stay), ends every session, and stops the password: the account signs in with a password again only after a reset from its address (POST /auth/password/forgot), or with a passkey it had before. Each notice has its own link; using one leaves the others working. The token works once; an unknown, used or expired one answers 422.',
     requestExample: { token: example.cancelLinkToken },
     body: linkBody,
     status: 204,

@@ -49,7 +49,7 @@ export const meRoutes = {
     data: 'read',
     summary: "Your account's recent activity: sign-ins, password and email changes, factors, sessions ended",
     description:
-      "What happened to the caller's account in the last 90 days, newest first: `type` (signed_in, signed_in_new_device, signed_out, session_ended, password_changed, password_reset, email_change_requested, email_changed, email_change_cancelled, factor_added (an authenticator app turned on), factor_removed (it was removed), passkey_added, passkey_removed, recovery_codes_replaced, invitation_accepted), when, and the device and coarse network (IPv4 /24, IPv6 /64) of the request. Never a password, code, token or address. Stored with the network encrypted, deleted after 90 days and with the account. Paged with `limit` and `cursor`; follow `next_cursor` until it is null.",
+      "What happened to the caller's account in the last 90 days, newest first: `type` (signed_in, signed_in_new_device, signed_out, session_ended, password_changed, password_reset, email_change_requested, email_changed, email_change_cancelled, factor_added (an authenticator app turned on), factor_removed (it was removed), passkey_added, passkey_removed, recovery_codes_replaced, factors_undone (a factor notice's \"this wasn't me\" link was used), invitation_accepted), when, and the device and coarse network (IPv4 /24, IPv6 /64) of the request. Never a password, code, token or address. Stored with the network encrypted, deleted after 90 days and with the account. Paged with `limit` and `cursor`; follow `next_cursor` until it is null.",
     responseExample: { items: [example.activityEvent], next_cursor: null },
     query: listActivityQuery,
     status: 200,

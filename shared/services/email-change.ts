@@ -13,7 +13,7 @@ import { UniquenessConflict } from '../db/markers.ts';
 import { consumeRateLimit } from '../db/rate-limits.ts';
 import { sessions } from '../db/sessions.ts';
 import { type User, users } from '../db/users.ts';
-import { type Guarded, StaleVersion, type TransactItem } from '../db/writes.ts';
+import { StaleVersion, type TransactItem } from '../db/writes.ts';
 import {
   EMAIL_CANCEL_DAYS,
   EMAIL_CHANGE_MAILS_PER_ADDRESS,
@@ -26,8 +26,9 @@ import { normaliseEmail } from '../domain/user.ts';
 import { Unprocessable } from '../errors.ts';
 import { addressInUseMail, confirmEmailMail, emailChangedNotice, emailChangeNotice } from '../mail/account.ts';
 import { sendMail, sendNotice } from '../mail/send.ts';
-import { retry } from '../retry.ts';
 import { type ClientContext, recordActivity } from './activity.ts';
+import { removeFactorsSince } from './factor-undo.ts';
+import { type Also, rewriteByLink } from './link-use.ts';
 import { checkPassword } from './password-attempts.ts';
 import { InvalidRecoveryLink, mayMail } from './recovery.ts';
 
@@ -83,28 +84,6 @@ export async function mailEmailChange(user: User, newEmail: string, { confirm, c
   ]);
 }
 
-type Also = (TransactItem | Guarded)[];
-
-/**
- * Re-reads and rewrites the profile a link names until no concurrent write gets in between; `extra`
- * (the transaction's other items) is worked out again on each try.
- */
-async function rewrite(link: Link, change: (user: User) => User | undefined, extra: () => Promise<Also>): Promise<{ before: User; after: User }> {
-  return retry(
-    async () => {
-      // The profile first, then `extra`: links written with a profile version this read saw are in what `extra` reads.
-      const before = await users.get(link.userId);
-      const changed = before && change(before);
-      if (!before || !changed) throw new InvalidRecoveryLink('ask again');
-      const also = await extra();
-      const after: User = { ...changed, version: before.version + 1, updated_at: new Date().toISOString() };
-      await users.replace(before, after, [links.consume(link, () => new InvalidRecoveryLink('ask again')), ...also]);
-      return { before, after };
-    },
-    { attempts: 5, baseMs: 10, retryable: (error) => error instanceof StaleVersion },
-  );
-}
-
 /** The links an email change's confirmation or cancellation withdraws: a reset or an invitation went to an address the account may no longer have. */
 const withdrawnWithChange = (userId: string) => [links.withdraw(userId, 'reset'), links.withdraw(userId, 'invite')];
 
@@ -147,7 +126,7 @@ export async function confirmEmail({ token, password, device_token }: EmailConfi
     throw new Unprocessable('This is not the password of the account that asked for this change.', [
       { path: 'body.password', message: 'Not the password of the account that asked for this change' },
     ]);
-  const { before } = await rewrite(
+  const { before } = await rewriteByLink(
     link,
     (user) =>
       user.pending_email && sameAddress(user.pending_email, email)
@@ -173,7 +152,8 @@ export async function confirmEmail({ token, password, device_token }: EmailConfi
  * that address back (while no other account has taken it), a pending change is dropped, pending
  * confirmation, reset and invitation links are withdrawn, and every session ends. The cancel links of
  * changes made after this one are withdrawn too (they would undo back to an address the owner just
- * took back); those of earlier changes stay. Later links that do not fit in the transaction are
+ * took back); those of earlier changes stay. Second factors added since the change was asked are
+ * removed: whoever asked for it may have added their own. Later links that do not fit in the transaction are
  * swept before it: whatever happens to this link then (used here, or withdrawn by a concurrent
  * cancellation of an earlier change) withdraws them too, so none is left usable meanwhile.
  */
@@ -195,10 +175,11 @@ export async function cancelEmailChange(token: string, client: ClientContext): P
     ...dropPending(user),
     ...(!sameAddress(user.email, old) && { email: old, ...(link.data.unproven === 'true' && { address_unproven: true as const }) }),
   });
-  await rewrite(link, undo, withdrawals).catch(async (error) => {
+  await rewriteByLink(link, undo, withdrawals).catch(async (error) => {
     if (!(error instanceof UniquenessConflict)) throw error;
     // The old address has been taken since: the account keeps its address, and the sessions still end below.
-    await rewrite(link, dropPending, withdrawals);
+    await rewriteByLink(link, dropPending, withdrawals);
   });
+  await removeFactorsSince(link.userId, link.issuedAt);
   await Promise.all([sessions.endAll(link.userId), recordActivity(link.userId, 'email_change_cancelled', client)]);
 }

@@ -1,12 +1,15 @@
 /**
  * A change to an account's second factors (a passkey added or removed, an authenticator turned on or
  * removed, recovery codes replaced) is recorded in its activity and mailed to its address, so an
- * intruder holding a session cannot add a factor of their own unseen. The change has happened: a
- * notice that cannot be sent is logged (sendNotice) and does not undo it.
+ * intruder holding a session cannot add a factor of their own unseen. The notice of an added factor
+ * carries a "this wasn't me" link (factor-undo.ts). The change has happened: a notice that cannot be
+ * sent is logged (sendNotice) and does not undo it.
  */
 import { totps } from '../db/factors.ts';
+import { links } from '../db/links.ts';
 import { passkeys } from '../db/passkeys.ts';
 import { users } from '../db/users.ts';
+import { FACTOR_UNDO_DAYS } from '../domain/recovery.ts';
 import { type FactorChange, type FactorSummary, factorChangedNotice } from '../mail/account.ts';
 import { sendNotice } from '../mail/send.ts';
 import { type ClientContext, originOfClient, recordActivity } from './activity.ts';
@@ -19,9 +22,14 @@ const ACTIVITY = {
   recovery_codes_regenerated: 'recovery_codes_replaced',
 } as const satisfies Record<FactorChange, string>;
 
-export async function noticeFactorChange(userId: string, change: FactorChange, client: ClientContext): Promise<void> {
-  const [user] = await Promise.all([users.get(userId), recordActivity(userId, ACTIVITY[change], client)]);
-  if (user) await sendNotice(factorChangedNotice(user.email, change, originOfClient(client)));
+/** `addedSince`, for a factor added: a time before it was written, from which its notice's link removes what was added. */
+export async function noticeFactorChange(userId: string, change: FactorChange, client: ClientContext, addedSince?: string): Promise<void> {
+  const [user, undo] = await Promise.all([
+    users.get(userId),
+    addedSince && links.issue(userId, 'factor-undo', FACTOR_UNDO_DAYS * 86_400, { since: addedSince }),
+    recordActivity(userId, ACTIVITY[change], client),
+  ]);
+  if (user) await sendNotice(factorChangedNotice(user.email, change, originOfClient(client), undo || undefined));
 }
 
 /** The account's passkeys (by name) and whether an authenticator is on: what a reset notice lists, so an owner sees what to remove. */

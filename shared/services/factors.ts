@@ -119,11 +119,12 @@ export async function startTotp(caller: Caller, proof: StepUpProof, sourceIp: st
 }
 
 export async function confirmTotp(caller: Caller, code: string, client: ClientContext) {
+  const since = new Date().toISOString();
   if (!(await useTotpCode(caller.id, code, true)))
     throw new Unprocessable('The code does not match a pending authenticator: enter the current code, or start again with POST /me/totp.', [
       { path: 'body.code', message: 'Incorrect code' },
     ]);
-  const [codes] = await Promise.all([newRecoveryCodes(caller.id), noticeFactorChange(caller.id, 'totp_enabled', client)]);
+  const [codes] = await Promise.all([newRecoveryCodes(caller.id), noticeFactorChange(caller.id, 'totp_enabled', client, since)]);
   return { recovery_codes: codes };
 }
 
@@ -137,6 +138,7 @@ export async function removeTotp(caller: Caller, proof: StepUpProof, client: Cli
 export async function regenerateRecoveryCodes(caller: Caller, proof: StepUpProof, client: ClientContext) {
   await requireStepUp(caller, proof, client.sourceIp, 'new recovery codes');
   if (!(await factorsOf(caller.id)).includes('recovery_code')) throw new Conflict('Set up an authenticator first (POST /me/totp).');
-  const [codes] = await Promise.all([newRecoveryCodes(caller.id), noticeFactorChange(caller.id, 'recovery_codes_regenerated', client)]);
+  const since = new Date().toISOString();
+  const [codes] = await Promise.all([newRecoveryCodes(caller.id), noticeFactorChange(caller.id, 'recovery_codes_regenerated', client, since)]);
   return { recovery_codes: codes };
 }

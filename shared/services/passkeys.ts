@@ -81,7 +81,7 @@ export async function registerPasskey(caller: Caller, { name, credential }: { na
     deviceType: info.credentialDeviceType,
     backedUp: info.credentialBackedUp,
   });
-  await noticeFactorChange(caller.id, 'passkey_added', client);
+  await noticeFactorChange(caller.id, 'passkey_added', client, added.createdAt);
   return toPublicPasskey(added);
 }
 

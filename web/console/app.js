@@ -718,6 +718,7 @@ const landings = {
   verify: verifyAddress,
   'confirm-email': confirmEmail,
   'cancel-email': cancelEmailChange,
+  'undo-factor': undoFactor,
   reset: (token) => choosePassword({ route: 'auth/password/reset', token }, 'Choose a new password'),
   invite: (token) => choosePassword({ route: 'auth/invite/accept', token }, 'Welcome: choose your password'),
   forgot: forgotPassword,
@@ -914,6 +915,39 @@ async function sendCancel(token) {
     );
   }
   linkFailed(result, () => cancelEmailChange(token), 'This link works once, within 7 days. Sign in to check your address.');
+}
+
+// The link in the notice of an added passkey, authenticator app or recovery codes (#undo-factor=…):
+// like the cancel link, a click posts, not opening the page.
+function undoFactor(token) {
+  const undo = document.createElement('button');
+  undo.type = 'button';
+  undo.className = 'primary';
+  undo.textContent = 'Remove it and sign out everywhere';
+  undo.addEventListener('click', () => busy(undo, () => sendUndoFactor(token)));
+  showLanding(
+    'Was this not you?',
+    'This removes the factor from the mail and any passkey, authenticator app or recovery codes added after it, signs every session out and stops your password until you choose a new one. If you added it yourself, close this page.',
+    [undo],
+  );
+}
+
+async function sendUndoFactor(token) {
+  const result = await send('POST', 'auth/factors/undo', { body: { token }, signed: false });
+  if (result.ok) {
+    if (auth.access) endSession('');
+    const reset = document.createElement('button');
+    reset.type = 'button';
+    reset.className = 'primary';
+    reset.textContent = 'Choose a new password';
+    reset.addEventListener('click', forgotPassword);
+    return showLanding(
+      'Removed, and every session signed out',
+      'Whoever added it knows your password, so it no longer works: choose a new one with a link mailed to you.',
+      [reset],
+    );
+  }
+  linkFailed(result, () => undoFactor(token), 'This link works once, within 7 days. Sign in and check your passkeys and authenticator app.');
 }
 
 // A reset or invitation link (#reset=…, #invite=…) sets the password; "forgot" (#forgot) mails a reset link.
@@ -1116,6 +1150,7 @@ const ACTIVITY = {
   passkey_added: 'Passkey added',
   passkey_removed: 'Passkey removed',
   recovery_codes_replaced: 'New recovery codes made',
+  factors_undone: 'Factors undone from a notice’s link, sessions signed out',
   invitation_accepted: 'Invitation accepted: password set',
 };
 
