@@ -7,13 +7,13 @@
  * tried, and no link goes out. Each change has its own cancel link (db/links.ts).
  */
 import { claims } from '../db/claims.ts';
-import { type Link, links } from '../db/links.ts';
+import { links } from '../db/links.ts';
 import { attemptsSubject } from '../db/login-attempts.ts';
 import { UniquenessConflict } from '../db/markers.ts';
 import { consumeRateLimit } from '../db/rate-limits.ts';
 import { sessions } from '../db/sessions.ts';
 import { type User, users } from '../db/users.ts';
-import { StaleVersion, type TransactItem } from '../db/writes.ts';
+import type { TransactItem } from '../db/writes.ts';
 import {
   EMAIL_CANCEL_DAYS,
   EMAIL_CHANGE_MAILS_PER_ADDRESS,
