@@ -3,7 +3,6 @@
  * notices. Every link starts with the configured public URL, never with anything from the request.
  */
 import { env } from '../config/index.ts';
-import { FACTOR_UNDO_DAYS } from '../domain/recovery.ts';
 import type { Mail } from './send.ts';
 
 const when = () => `${new Date().toISOString().replace('T', ' ').slice(0, 16)} UTC`;
@@ -135,8 +134,13 @@ const FACTOR_CHANGES: Record<FactorChange, [subject: string, what: string]> = {
   recovery_codes_regenerated: ['New recovery codes were made', 'New recovery codes were made for your account; the old ones no longer work'],
 };
 
-/** To an account's address: one of its second factors changed; for one added, the token of its "this wasn't me" link. */
-export const factorChangedNotice = (to: string, change: FactorChange, { device, network }: { device: string; network: string }, undoToken?: string): Mail => {
+/** To an account's address: one of its second factors changed; for one added, its "this wasn't me" link and the days it works. */
+export const factorChangedNotice = (
+  to: string,
+  change: FactorChange,
+  { device, network }: { device: string; network: string },
+  undo?: { token: string; days: number },
+): Mail => {
   const [subject, what] = FACTOR_CHANGES[change];
   return {
     to,
@@ -144,10 +148,10 @@ export const factorChangedNotice = (to: string, change: FactorChange, { device, 
     text: [
       `${what} at ${when()}, from ${device} (network ${network}).`,
       '',
-      ...(undoToken
+      ...(undo
         ? [
-            `If this was not you, someone has your password and a session. This link removes it (and any passkey, authenticator app or recovery codes added after it), signs every session out and stops your password until you reset it from this mailbox; it works once, within ${FACTOR_UNDO_DAYS} days:`,
-            link(`undo-factor=${undoToken}`),
+            `If this was not you, someone has your password and a session. This link removes it (and any passkey, authenticator app or recovery codes added after it), signs every session out and stops your password until you reset it from this mailbox; it works once, within ${undo.days} days:`,
+            link(`undo-factor=${undo.token}`),
             '',
             `Then choose a new password: ${link('forgot')}`,
           ]

@@ -29,7 +29,7 @@ export async function noticeFactorChange(userId: string, change: FactorChange, c
     addedSince && links.issue(userId, 'factor-undo', FACTOR_UNDO_DAYS * 86_400, { since: addedSince }),
     recordActivity(userId, ACTIVITY[change], client),
   ]);
-  if (user) await sendNotice(factorChangedNotice(user.email, change, originOfClient(client), undo || undefined));
+  if (user) await sendNotice(factorChangedNotice(user.email, change, originOfClient(client), undo ? { token: undo, days: FACTOR_UNDO_DAYS } : undefined));
 }
 
 /** The account's passkeys (by name) and whether an authenticator is on: what a reset notice lists, so an owner sees what to remove. */

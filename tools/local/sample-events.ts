@@ -147,6 +147,13 @@ export async function samplePlaceholders(apiKey: string, publicUrl = env.publicU
     ),
     CONFIRM_EMAIL_TOKEN: await links.issue(moving.user_id, 'email-confirm', 60, { email: movedTo }),
     CANCEL_EMAIL_TOKEN: await links.issue(linked.user_id, 'email-cancel', 60, { old: linked.email, new: movedTo }),
+    // It stops its account's password: an account of its own, too.
+    UNDO_FACTOR_TOKEN: await links.issue(
+      (await users.create({ email: `sample-undone-${unique}@example.com`, name: 'Sample Undone', role: 'user' }, passwordHash)).user_id,
+      'factor-undo',
+      60,
+      { since: new Date().toISOString() },
+    ),
     ...(await samplePasskeys(user.user_id, publicUrl)),
   };
 }
@@ -196,6 +203,7 @@ const SAMPLES: Partial<Record<RouteId, Sample>> = {
   'auth.acceptInvite': { body: { ...routes['auth.acceptInvite'].requestExample, token: '{{INVITE_TOKEN}}' } },
   'auth.confirmEmail': { body: { token: '{{CONFIRM_EMAIL_TOKEN}}', password: '{{USER_PASSWORD}}' } },
   'auth.cancelEmail': { body: { token: '{{CANCEL_EMAIL_TOKEN}}' } },
+  'auth.undoFactor': { body: { token: '{{UNDO_FACTOR_TOKEN}}' } },
   'auth.reset': { body: { ...routes['auth.reset'].requestExample, token: '{{RESET_TOKEN}}' } },
   'me.totpStart': { body: { current_password: '{{USER_PASSWORD}}' } },
   'me.totpConfirm': { body: { code: '{{PENDING_TOTP_CODE}}' } },
