@@ -3,8 +3,8 @@
  *
  * | item | PK, SK | attributes |
  * | --- | --- | --- |
- * | TOTP | `USER#<id>`, `FACTOR#TOTP` | secret_sealed (AES-256-GCM, bound to the user), active, last_step (the last time step accepted), created_at |
- * | recovery codes | `USER#<id>`, `FACTOR#RECOVERY` | codes: a string set of keyed hashes, one removed per use |
+ * | TOTP | `USER#<id>`, `FACTOR#TOTP` | secret_sealed (AES-256-GCM, bound to the user), active, last_step (the last time step accepted), created_at, activated_at (when it was turned on) |
+ * | recovery codes | `USER#<id>`, `FACTOR#RECOVERY` | codes: a string set of keyed hashes, one removed per use; created_at |
  * | sign-in challenge | `USER#<id>`, `MFA#<sha256 of the challenge>` | failures, expires_at (ms), ttl |
  */
 import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';

@@ -18,7 +18,7 @@ import { db, tableName } from './client.ts';
 import { everything, pages } from './query.ts';
 import { epochSeconds, type Item } from './table.ts';
 import { ownerExists, userPartition } from './user-partition.ts';
-import { conditionally, guard, transact } from './writes.ts';
+import { conditionally, guard, type TransactItem, transact } from './writes.ts';
 
 export const PASSKEY_PREFIX = 'PASSKEY#';
 /** A public id of a passkey: the SHA-256 of its credential id (base64url), which is also its sort key. */
@@ -131,6 +131,11 @@ export const passkeys = {
     );
     return renamed.written && renamed.output.Attributes ? fromItem(renamed.output.Attributes) : undefined;
   },
+
+  /** A transaction's check that the passkey is still registered. */
+  stillRegistered: (userId: string, id: string): TransactItem => ({
+    ConditionCheck: { TableName: tableName(), Key: passkeyKey(userId, id), ConditionExpression: 'attribute_exists(PK)' },
+  }),
 
   /** Removes a passkey and its marker; false when there was none. */
   async remove(userId: string, id: string): Promise<boolean> {

@@ -22,7 +22,7 @@ import { everything, inPartition, type Key, pages, queryPage } from './query.ts'
 import { batchedGet } from './read-batch.ts';
 import { epochSeconds, type Item } from './table.ts';
 import { deleteUserPartition, profileKey, userPartition } from './user-partition.ts';
-import { guard, StaleVersion, transact } from './writes.ts';
+import { type Guarded, guard, StaleVersion, transact } from './writes.ts';
 
 const SESSION = 'SESSION#';
 export const sessionKeys = {
@@ -127,9 +127,10 @@ export const sessions = {
    * Opens a session while the user's profile is still the version the sign-in checked (StaleVersion
    * otherwise: the profile changed or is gone). A password change, reset or role change rewrites the
    * profile before it ends every session, so a sign-in racing it either lands first and is ended, or
-   * is refused: it can never open a session that outlives the change.
+   * is refused: it can never open a session that outlives the change. `alsoHeld`: more conditions the
+   * sign-in rests on (the passkey it used is still registered), checked in the same transaction.
    */
-  async start(userId: string, role: Role, profileVersion: number, { device, network, method }: SignInOrigin): Promise<Session> {
+  async start(userId: string, role: Role, profileVersion: number, { device, network, method }: SignInOrigin, alsoHeld: Guarded[] = []): Promise<Session> {
     const sessionId = randomUUID();
     const refreshToken = newRefreshToken(userId);
     const expires = epochSeconds() + REFRESH_TOKEN_SECONDS;
@@ -164,6 +165,7 @@ export const sessions = {
         },
       },
       { Put: { TableName: tableName(), Item: refreshItem(sha256(refreshToken), userId, sessionId, role, expires) } },
+      ...alsoHeld,
     ]);
     return { userId, sessionId, role, refreshToken };
   },

@@ -11,7 +11,7 @@ import { passkeys } from '../db/passkeys.ts';
 import { type Session, type SignInOrigin, sessions, toPublicSession } from '../db/sessions.ts';
 import { OwnerGone } from '../db/user-partition.ts';
 import { toPublicUser, type User, users } from '../db/users.ts';
-import { StaleVersion } from '../db/writes.ts';
+import { type Guarded, guard, StaleVersion } from '../db/writes.ts';
 import { coarseNetwork, describeDevice, type SignInMethod } from '../domain/device.ts';
 import { REFUSED } from '../domain/sign-in.ts';
 import type { Caller, Login } from '../domain/user.ts';
@@ -51,9 +51,9 @@ async function signedIn(
   user: User,
   origin: SignInOrigin,
   // Passed in rather than imported here, so that a function which never notifies (verify) bundles no mail client.
-  { recognisedDevice, notice }: { recognisedDevice?: string; notice?: typeof noticeOfNewDevice },
+  { recognisedDevice, notice, alsoHeld }: { recognisedDevice?: string; notice?: typeof noticeOfNewDevice; alsoHeld?: Guarded[] },
 ) {
-  const [session, deviceToken] = await Promise.all([openSession(user, origin), devices.remember(user.user_id, recognisedDevice)]);
+  const [session, deviceToken] = await Promise.all([openSession(user, origin, alsoHeld), devices.remember(user.user_id, recognisedDevice)]);
   const newDevice = notice !== undefined && !recognisedDevice;
   await activity.record(user.user_id, newDevice ? 'signed_in_new_device' : 'signed_in', origin);
   if (newDevice) await notice(user, origin);
@@ -65,11 +65,11 @@ async function signedIn(
  * read). A profile rewritten meanwhile without touching them (a new name) is read again; a new
  * password or role, or a deleted account, answers as a wrong password does.
  */
-async function openSession(checked: User, origin: SignInOrigin): Promise<Session> {
+async function openSession(checked: User, origin: SignInOrigin, alsoHeld?: Guarded[]): Promise<Session> {
   let user = checked;
   for (let attempt = 1; ; attempt++) {
     try {
-      return await sessions.start(user.user_id, user.role, user.version, origin);
+      return await sessions.start(user.user_id, user.role, user.version, origin, alsoHeld);
     } catch (error) {
       if (!(error instanceof StaleVersion) || attempt === 3) throw error;
       const current = await users.get(user.user_id);
@@ -192,7 +192,9 @@ export async function signInWithPasskey({ credential, device_token }: { credenti
   const account = verified && (await users.get(verified.userId));
   if (!account) throw new NotAuthenticated(PASSKEY_REFUSED);
   const recognisedDevice = (await devices.recognises(account.user_id, device_token)) ? device_token : undefined;
-  return orGone(signedIn(account, originOf(client, 'passkey'), { recognisedDevice, notice: noticeOfNewDevice }));
+  // Only while the passkey is registered: one removed meanwhile (by its owner, or a "this wasn't me" link) opens no session.
+  const alsoHeld = [guard(passkeys.stillRegistered(account.user_id, verified.passkey.id), () => new NotAuthenticated(PASSKEY_REFUSED))];
+  return orGone(signedIn(account, originOf(client, 'passkey'), { recognisedDevice, notice: noticeOfNewDevice, alsoHeld }));
 }
 
 export async function refresh(refreshToken: string) {

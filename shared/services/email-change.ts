@@ -175,11 +175,13 @@ export async function cancelEmailChange(token: string, client: ClientContext): P
     ...dropPending(user),
     ...(!sameAddress(user.email, old) && { email: old, ...(link.data.unproven === 'true' && { address_unproven: true as const }) }),
   });
+  // Sessions and factors first: a failure after them leaves the link working for another try.
+  await sessions.endAll(link.userId);
+  await removeFactorsSince(link.userId, link.issuedAt);
   await rewriteByLink(link, undo, withdrawals).catch(async (error) => {
     if (!(error instanceof UniquenessConflict)) throw error;
     // The old address has been taken since: the account keeps its address, and the sessions still end below.
     await rewriteByLink(link, dropPending, withdrawals);
   });
-  await removeFactorsSince(link.userId, link.issuedAt);
   await Promise.all([sessions.endAll(link.userId), recordActivity(link.userId, 'email_change_cancelled', client)]);
 }

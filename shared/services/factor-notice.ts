@@ -22,14 +22,21 @@ const ACTIVITY = {
   recovery_codes_regenerated: 'recovery_codes_replaced',
 } as const satisfies Record<FactorChange, string>;
 
-/** `addedSince`, for a factor added: a time before it was written, from which its notice's link removes what was added. */
+/**
+ * `addedSince`, for a factor added: a time before it was written, from which its notice's link removes
+ * what was added. The link is bound to the address the notice goes to (factor-undo.ts). The factor is
+ * in place: a link that cannot be made leaves the notice without it rather than unsent.
+ */
 export async function noticeFactorChange(userId: string, change: FactorChange, client: ClientContext, addedSince?: string): Promise<void> {
-  const [user, undo] = await Promise.all([
-    users.get(userId),
-    addedSince && links.issue(userId, 'factor-undo', FACTOR_UNDO_DAYS * 86_400, { since: addedSince }),
-    recordActivity(userId, ACTIVITY[change], client),
-  ]);
-  if (user) await sendNotice(factorChangedNotice(user.email, change, originOfClient(client), undo ? { token: undo, days: FACTOR_UNDO_DAYS } : undefined));
+  const [user] = await Promise.all([users.get(userId), recordActivity(userId, ACTIVITY[change], client)]);
+  if (!user) return;
+  const undo =
+    addedSince &&
+    (await links.issue(userId, 'factor-undo', FACTOR_UNDO_DAYS * 86_400, { since: addedSince, email: user.email }).catch((error: unknown) => {
+      console.warn(JSON.stringify({ level: 'WARN', message: 'undo link not made', error: error instanceof Error ? error.name : 'unknown' }));
+      return undefined;
+    }));
+  await sendNotice(factorChangedNotice(user.email, change, originOfClient(client), undo ? { token: undo, days: FACTOR_UNDO_DAYS } : undefined));
 }
 
 /** The account's passkeys (by name) and whether an authenticator is on: what a reset notice lists, so an owner sees what to remove. */

@@ -10,6 +10,8 @@ import { recoveryCodes, totps } from '../db/factors.ts';
 import { links } from '../db/links.ts';
 import { passkeys } from '../db/passkeys.ts';
 import { sessions } from '../db/sessions.ts';
+import { type User, users } from '../db/users.ts';
+import { normaliseEmail } from '../domain/user.ts';
 import { type ClientContext, recordActivity } from './activity.ts';
 import { rewriteByLink } from './link-use.ts';
 import { InvalidRecoveryLink } from './recovery.ts';
@@ -26,20 +28,28 @@ export async function removeFactorsSince(userId: string, since: string): Promise
 }
 
 /**
- * Follows the link of an added factor's notice. The password goes first, in the transaction that uses
- * the link up (a sign-in racing it opens no session: sessions open on the profile version it read);
- * sessions end before and after the factors go, so a passkey sign-in between the two is ended too.
+ * Follows the link of an added factor's notice. It holds only while the account still has the address
+ * the notice went to: links mailed to an intruder's address stop when the owner takes it back. The
+ * sessions end and the factors go first, and only then is the link used up (with the password, in one
+ * transaction), so a failure on the way leaves the link working for another try. A passkey sign-in
+ * racing it opens no session once the passkey is gone (sessions.start), and one opened before is
+ * ended by the last step.
  */
 export async function undoFactorChange(token: string, client: ClientContext): Promise<void> {
   const link = await links.find(token, 'factor-undo');
-  const since = link?.data.since;
-  if (!link || !since) throw new InvalidRecoveryLink('sign in and check your passkeys and authenticator app');
-  await rewriteByLink(
-    link,
-    (user) => ({ ...user, password_hash: undefined }),
-    async () => [],
-  );
+  const { since, email } = link?.data ?? {};
+  const mailedHere = (user: User | undefined): user is User =>
+    user !== undefined && email !== undefined && normaliseEmail(user.email) === normaliseEmail(email);
+  if (!link || !since || !mailedHere(await users.get(link.userId))) throw new InvalidRecoveryLink(HINT);
   await sessions.endAll(link.userId);
   await removeFactorsSince(link.userId, since);
+  await rewriteByLink(
+    link,
+    (user) => (mailedHere(user) ? { ...user, password_hash: undefined } : undefined),
+    async () => [],
+    HINT,
+  );
   await Promise.all([sessions.endAll(link.userId), recordActivity(link.userId, 'factors_undone', client)]);
 }
+
+const HINT = 'sign in and check your passkeys and authenticator app';

@@ -99,7 +99,7 @@ describe('"this wasn\'t me" for an added factor', () => {
     expect((await api().get('/me', { token: owner.token })).status).toBe(200);
   });
 
-  it('an email change cancelled from the old address takes away the passkeys added since, whose notices went to the new address', async () => {
+  it('an email change cancelled from the old address takes away the passkeys added since, whose notices (and links) went to the new address and stop working', async () => {
     const owner = await registerUser(api());
     const ownersKey = new SoftwareAuthenticator(origin());
     await addPasskey(owner.token, ownersKey);
@@ -111,10 +111,21 @@ describe('"this wasn\'t me" for an added factor', () => {
     expect((await api().post('/auth/email/confirm', { token: confirm, password: PASSWORD })).status).toBe(204);
     const intrudersKey = new SoftwareAuthenticator(origin());
     await addPasskey(owner.token, intrudersKey);
-    await linkToken(intruders, 'A passkey was added to your account', 'undo-factor'); // the notice went to the intruder
+    // The notice, and its link, went to the intruder.
+    const intrudersUndo = await linkToken(intruders, 'A passkey was added to your account', 'undo-factor');
 
     expect((await api().post('/auth/email/cancel', { token: cancel })).status).toBe(204);
     expect(await passkeySignIn(intrudersKey)).toBe(401);
     expect(await passkeySignIn(ownersKey)).toBe(200);
+
+    // The owner, back in, adds a passkey; the link mailed to the address the account has left no longer holds.
+    const options = await api().post('/auth/passkey/options');
+    const session = await api().post('/auth/passkey', { credential: ownersKey.get(options.body) });
+    const ownersNewKey = new SoftwareAuthenticator(origin());
+    await addPasskey(session.body.access_token, ownersNewKey);
+    const stale = await api().post('/auth/factors/undo', { token: intrudersUndo });
+    expect(stale.status, stale.text).toBe(422);
+    expect(await passkeySignIn(ownersNewKey)).toBe(200);
+    expect((await api().get('/me', { token: session.body.access_token })).status).toBe(200);
   });
 });

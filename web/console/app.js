@@ -927,7 +927,7 @@ function undoFactor(token) {
   undo.addEventListener('click', () => busy(undo, () => sendUndoFactor(token)));
   showLanding(
     'Was this not you?',
-    'This removes the factor from the mail and any passkey, authenticator app or recovery codes added after it, signs every session out and stops your password until you choose a new one. If you added it yourself, close this page.',
+    'This removes the factor from the mail and any passkey, authenticator app or recovery codes added after it, signs every session out and stops your password until you choose a new one. If several such mails came, use the oldest link: it reaches furthest back. If you added it yourself, close this page.',
     [undo],
   );
 }
@@ -947,7 +947,11 @@ async function sendUndoFactor(token) {
       [reset],
     );
   }
-  linkFailed(result, () => undoFactor(token), 'This link works once, within 7 days. Sign in and check your passkeys and authenticator app.');
+  linkFailed(
+    result,
+    () => undoFactor(token),
+    'This link works once, within 7 days, while your account keeps the address it was mailed to. Sign in and check your passkeys and authenticator app.',
+  );
 }
 
 // A reset or invitation link (#reset=…, #invite=…) sets the password; "forgot" (#forgot) mails a reset link.
