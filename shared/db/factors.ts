@@ -14,7 +14,7 @@ import { db, tableName } from './client.ts';
 import { batchedGet } from './read-batch.ts';
 import { epochSeconds } from './table.ts';
 import { userPartition } from './user-partition.ts';
-import { conditionally } from './writes.ts';
+import { conditionally, type Guarded, StaleVersion, transact } from './writes.ts';
 
 const totpKey = (userId: string) => ({ PK: userPartition(userId), SK: 'FACTOR#TOTP' });
 const recoveryKey = (userId: string) => ({ PK: userPartition(userId), SK: 'FACTOR#RECOVERY' });
@@ -70,21 +70,25 @@ export const totps = {
 
   /**
    * Accepts a time step once: it must be later than the last accepted one (so a code cannot be
-   * replayed, even by two requests at once). `activate` also turns a pending secret on.
+   * replayed, even by two requests at once). `activate` also turns a pending secret on, while
+   * `alsoHeld` holds (the session turning it on is open).
    */
-  async acceptStep(userId: string, step: number, activate = false): Promise<boolean> {
-    const accepted = await conditionally(() =>
-      db.send(
-        new UpdateCommand({
-          TableName: tableName(),
-          Key: totpKey(userId),
-          UpdateExpression: `SET last_step = :step, active = :true${activate ? ', activated_at = :now' : ''}`,
-          ConditionExpression: `attribute_exists(PK) AND active = :wanted AND (attribute_not_exists(last_step) OR last_step < :step)`,
-          ExpressionAttributeValues: { ':step': step, ':true': true, ':wanted': !activate, ...(activate && { ':now': new Date().toISOString() }) },
-        }),
-      ),
+  async acceptStep(userId: string, step: number, activate = false, alsoHeld: Guarded[] = []): Promise<boolean> {
+    const update = {
+      TableName: tableName(),
+      Key: totpKey(userId),
+      UpdateExpression: `SET last_step = :step, active = :true${activate ? ', activated_at = :now' : ''}`,
+      ConditionExpression: `attribute_exists(PK) AND active = :wanted AND (attribute_not_exists(last_step) OR last_step < :step)`,
+      ExpressionAttributeValues: { ':step': step, ':true': true, ':wanted': !activate, ...(activate && { ':now': new Date().toISOString() }) },
+    };
+    if (alsoHeld.length === 0) return (await conditionally(() => db.send(new UpdateCommand(update)))).written;
+    return transact([...alsoHeld, { Update: update }]).then(
+      () => true,
+      (error: unknown) => {
+        if (error instanceof StaleVersion) return false;
+        throw error;
+      },
     );
-    return accepted.written;
   },
 
   async remove(userId: string): Promise<void> {
@@ -100,10 +104,10 @@ export const recoveryCodes = {
     return ((await batchedGet(recoveryKey(userId)))?.codes as Set<string> | undefined)?.size ?? 0;
   },
 
-  /** Replaces every code with these (keyed hashes). */
-  async replace(userId: string, hashes: string[]): Promise<void> {
+  /** Replaces every code with these (keyed hashes), while `alsoHeld` holds (the session making them is open). */
+  async replace(userId: string, hashes: string[], alsoHeld: Guarded[]): Promise<void> {
     const Item = { ...recoveryKey(userId), entity: 'recovery-codes', codes: new Set(hashes), created_at: new Date().toISOString() };
-    await db.send(new PutCommand({ TableName: tableName(), Item }));
+    await transact([...alsoHeld, { Put: { TableName: tableName(), Item } }]);
   },
 
   /** When the account's codes were made (undefined without codes, or for codes older than that attribute). */

@@ -18,7 +18,7 @@ import { db, tableName } from './client.ts';
 import { everything, pages } from './query.ts';
 import { epochSeconds, type Item } from './table.ts';
 import { ownerExists, userPartition } from './user-partition.ts';
-import { conditionally, guard, type TransactItem, transact } from './writes.ts';
+import { conditionally, type Guarded, guard, type TransactItem, transact } from './writes.ts';
 
 export const PASSKEY_PREFIX = 'PASSKEY#';
 /** A public id of a passkey: the SHA-256 of its credential id (base64url), which is also its sort key. */
@@ -77,12 +77,16 @@ export const passkeys = {
     return Item ? fromItem(Item) : undefined;
   },
 
-  /** Stores a new passkey with its credential marker, while the account exists; a credential id registered before is a Conflict. */
-  async add(passkey: Omit<Passkey, 'id' | 'createdAt' | 'lastUsedAt'>): Promise<Passkey> {
+  /**
+   * Stores a new passkey with its credential marker, while the account exists and `alsoHeld` holds (the
+   * session adding it is open); a credential id registered before is a Conflict.
+   */
+  async add(passkey: Omit<Passkey, 'id' | 'createdAt' | 'lastUsedAt'>, alsoHeld: Guarded[] = []): Promise<Passkey> {
     const id = passkeyId(passkey.credentialId);
     const createdAt = new Date().toISOString();
     const taken = () => new Conflict('This passkey is registered already.', [{ path: 'body.credential', message: 'This passkey is registered already' }]);
     await transact([
+      ...alsoHeld,
       ownerExists(passkey.userId),
       guard(
         {

@@ -17,12 +17,15 @@ import { sha256 } from '../crypto/hash.ts';
 import { newRefreshToken, REFRESH_TOKEN_SECONDS, refreshTokenUser, signAccessToken } from '../crypto/tokens.ts';
 import type { SignInMethod } from '../domain/device.ts';
 import type { Role } from '../domain/user.ts';
+import { NotAuthenticated } from '../errors.ts';
 import { db, tableName } from './client.ts';
 import { everything, inPartition, type Key, pages, queryPage } from './query.ts';
 import { batchedGet } from './read-batch.ts';
 import { epochSeconds, type Item } from './table.ts';
 import { deleteUserPartition, profileKey, userPartition } from './user-partition.ts';
 import { type Guarded, guard, StaleVersion, transact } from './writes.ts';
+
+const SESSION_ENDED = 'The session has ended; sign in again.';
 
 const SESSION = 'SESSION#';
 export const sessionKeys = {
@@ -169,6 +172,25 @@ export const sessions = {
     ]);
     return { userId, sessionId, role, refreshToken };
   },
+
+  /**
+   * A transaction's condition that the session is still open: a credential added in its name lands
+   * only while it is, so one racing "sign out everywhere" (or a "this wasn't me" link) is refused
+   * rather than outliving it.
+   */
+  stillOpen: (userId: string, sessionId: string): Guarded =>
+    guard(
+      {
+        ConditionCheck: {
+          TableName: tableName(),
+          Key: sessionKeys.session(userId, sessionId),
+          ConditionExpression: 'attribute_exists(PK) AND #ttl > :now',
+          ExpressionAttributeNames: { '#ttl': 'ttl' },
+          ExpressionAttributeValues: { ':now': epochSeconds() },
+        },
+      },
+      () => new NotAuthenticated(SESSION_ENDED),
+    ),
 
   /** Whether the session is open, for the role it was opened with (a token claiming another role is not believed). */
   async isOpen(userId: string, sessionId: string, role: Role): Promise<boolean> {

@@ -9,7 +9,9 @@ import { keyedHash } from '../crypto/hash.ts';
 import { recoveryCodes, totps } from '../db/factors.ts';
 import { attemptsSubject } from '../db/login-attempts.ts';
 import { passkeys } from '../db/passkeys.ts';
+import { sessions } from '../db/sessions.ts';
 import { users } from '../db/users.ts';
+import type { Guarded } from '../db/writes.ts';
 import type { Caller } from '../domain/user.ts';
 import { Conflict, InvalidInput, NotFound, NotPermitted, Unprocessable } from '../errors.ts';
 import type { AssertionJson } from '../schemas/passkeys.ts';
@@ -31,13 +33,13 @@ export async function factorsOf(userId: string): Promise<FactorMethod[]> {
 }
 
 /** Checks a TOTP code (one step either side) and uses its time step up, so it is accepted once. */
-export async function useTotpCode(userId: string, code: string, activate = false): Promise<boolean> {
+export async function useTotpCode(userId: string, code: string, activate = false, alsoHeld: Guarded[] = []): Promise<boolean> {
   const totp = await totps.get(userId);
   if (!totp || totp.active === activate) return false;
   const now = Date.now();
   const delta = totpFor(totp.secret).validate({ token: code, timestamp: now, window: 1 });
   if (delta === null) return false;
-  return totps.acceptStep(userId, Math.floor(now / 1000 / PERIOD) + delta, activate);
+  return totps.acceptStep(userId, Math.floor(now / 1000 / PERIOD) + delta, activate, alsoHeld);
 }
 
 const normaliseRecoveryCode = (code: string) => code.toLowerCase().replace(/[\s-]/g, '');
@@ -45,13 +47,14 @@ const recoveryHash = (userId: string, code: string) => keyedHash('recovery-code'
 
 export const useRecoveryCode = async (userId: string, code: string) => recoveryCodes.consume(userId, await recoveryHash(userId, code));
 
-async function newRecoveryCodes(userId: string): Promise<string[]> {
+/** New recovery codes for the caller, made only while the caller's session is open. */
+async function newRecoveryCodes({ id: userId, sessionId }: Caller): Promise<string[]> {
   const alphabet = 'abcdefghjkmnpqrstuvwxyz23456789';
   const codes = Array.from({ length: 10 }, () => {
     const chars = [...randomBytes(10)].map((byte) => alphabet[byte % alphabet.length]).join('');
     return `${chars.slice(0, 5)}-${chars.slice(5)}`;
   });
-  await recoveryCodes.replace(userId, await Promise.all(codes.map((code) => recoveryHash(userId, code))));
+  await recoveryCodes.replace(userId, await Promise.all(codes.map((code) => recoveryHash(userId, code))), [sessions.stillOpen(userId, sessionId)]);
   return codes;
 }
 
@@ -120,11 +123,11 @@ export async function startTotp(caller: Caller, proof: StepUpProof, sourceIp: st
 
 export async function confirmTotp(caller: Caller, code: string, client: ClientContext) {
   const since = new Date().toISOString();
-  if (!(await useTotpCode(caller.id, code, true)))
+  if (!(await useTotpCode(caller.id, code, true, [sessions.stillOpen(caller.id, caller.sessionId)])))
     throw new Unprocessable('The code does not match a pending authenticator: enter the current code, or start again with POST /me/totp.', [
       { path: 'body.code', message: 'Incorrect code' },
     ]);
-  const [codes] = await Promise.all([newRecoveryCodes(caller.id), noticeFactorChange(caller.id, 'totp_enabled', client, since)]);
+  const [codes] = await Promise.all([newRecoveryCodes(caller), noticeFactorChange(caller.id, 'totp_enabled', client, since)]);
   return { recovery_codes: codes };
 }
 
@@ -139,6 +142,6 @@ export async function regenerateRecoveryCodes(caller: Caller, proof: StepUpProof
   await requireStepUp(caller, proof, client.sourceIp, 'new recovery codes');
   if (!(await factorsOf(caller.id)).includes('recovery_code')) throw new Conflict('Set up an authenticator first (POST /me/totp).');
   const since = new Date().toISOString();
-  const [codes] = await Promise.all([newRecoveryCodes(caller.id), noticeFactorChange(caller.id, 'recovery_codes_regenerated', client, since)]);
+  const [codes] = await Promise.all([newRecoveryCodes(caller), noticeFactorChange(caller.id, 'recovery_codes_regenerated', client, since)]);
   return { recovery_codes: codes };
 }

@@ -3,6 +3,7 @@
  * after step-up), and the challenges of step-up and passkey sign-in. Verification is in webauthn.ts.
  */
 import { MAX_PASSKEYS, type Passkey, passkeys, webauthnChallenges } from '../db/passkeys.ts';
+import { sessions } from '../db/sessions.ts';
 import { users } from '../db/users.ts';
 import type { Caller } from '../domain/user.ts';
 import { Conflict, NotFound, Unprocessable } from '../errors.ts';
@@ -71,16 +72,19 @@ export async function registerPasskey(caller: Caller, { name, credential }: { na
   if (!info || info.credential.id !== credential.id) throw refused();
   if ((await passkeys.list(caller.id)).length >= MAX_PASSKEYS)
     throw new Conflict(`You have ${MAX_PASSKEYS} passkeys, the most an account may have: remove one first.`);
-  const added = await passkeys.add({
-    userId: caller.id,
-    credentialId: info.credential.id,
-    publicKey: Buffer.from(info.credential.publicKey).toString('base64url'),
-    counter: info.credential.counter,
-    transports: credential.response.transports ?? [],
-    name,
-    deviceType: info.credentialDeviceType,
-    backedUp: info.credentialBackedUp,
-  });
+  const added = await passkeys.add(
+    {
+      userId: caller.id,
+      credentialId: info.credential.id,
+      publicKey: Buffer.from(info.credential.publicKey).toString('base64url'),
+      counter: info.credential.counter,
+      transports: credential.response.transports ?? [],
+      name,
+      deviceType: info.credentialDeviceType,
+      backedUp: info.credentialBackedUp,
+    },
+    [sessions.stillOpen(caller.id, caller.sessionId)],
+  );
   await noticeFactorChange(caller.id, 'passkey_added', client, added.createdAt);
   return toPublicPasskey(added);
 }
