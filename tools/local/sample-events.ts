@@ -93,6 +93,7 @@ export async function samplePlaceholders(apiKey: string, publicUrl = env.publicU
   const linked = await users.create({ email: `sample-linked-${unique}@example.com`, name: 'Sample Linked', role: 'user' }, passwordHash);
   const moving = await users.create({ email: `sample-moving-${unique}@example.com`, name: 'Sample Moving', role: 'user' }, passwordHash);
   const movedTo = `sample-moved-${unique}@example.com`;
+  const undone = await users.create({ email: `sample-undone-${unique}@example.com`, name: 'Sample Undone', role: 'user' }, passwordHash);
   await users.replace(moving, { ...moving, ...pendingFields(movedTo), version: moving.version + 1 });
   // The admin has an authenticator on (admin routes need one) and a sign-in challenge open; the user one pending.
   const adminSecret = new Secret({ size: 20 }).base32;
@@ -147,13 +148,8 @@ export async function samplePlaceholders(apiKey: string, publicUrl = env.publicU
     ),
     CONFIRM_EMAIL_TOKEN: await links.issue(moving.user_id, 'email-confirm', 60, { email: movedTo }),
     CANCEL_EMAIL_TOKEN: await links.issue(linked.user_id, 'email-cancel', 60, { old: linked.email, new: movedTo }),
-    // It stops its account's password: an account of its own, too.
-    UNDO_FACTOR_TOKEN: await links.issue(
-      (await users.create({ email: `sample-undone-${unique}@example.com`, name: 'Sample Undone', role: 'user' }, passwordHash)).user_id,
-      'factor-undo',
-      60,
-      { since: new Date().toISOString() },
-    ),
+    // It stops its account's password: an account of its own, too, and bound to its address.
+    UNDO_FACTOR_TOKEN: await links.issue(undone.user_id, 'factor-undo', 60, { since: new Date().toISOString(), email: undone.email }),
     ...(await samplePasskeys(user.user_id, publicUrl)),
   };
 }
