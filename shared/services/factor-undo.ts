@@ -27,6 +27,9 @@ export async function removeFactorsSince(userId: string, since: string): Promise
   ]);
 }
 
+/** What a link that no longer works says to do instead. */
+const HINT = 'sign in and check your passkeys and authenticator app';
+
 /**
  * Follows the link of an added factor's notice. It holds only while the account still has the address
  * the notice went to: links mailed to an intruder's address stop when the owner takes it back. The
@@ -51,5 +54,3 @@ export async function undoFactorChange(token: string, client: ClientContext): Pr
   );
   await Promise.all([sessions.endAll(link.userId), recordActivity(link.userId, 'factors_undone', client)]);
 }
-
-const HINT = 'sign in and check your passkeys and authenticator app';
