@@ -81,7 +81,7 @@ export const emailChangeNotice = (to: string, newEmail: string, token: string, d
   text: [
     `At ${when()} someone asked to change the address of your account from this one to ${newEmail}. It takes effect when the new address confirms it.`,
     '',
-    `If this was not you, open this link within ${days} days: it cancels the change (or undoes it, if it was confirmed), removes any passkey, authenticator app or recovery codes added since, and signs out every session:`,
+    `If this was not you, open this link within ${days} days: it cancels the change (or undoes it, if it was confirmed), removes any passkey, authenticator app or recovery codes added since, signs out every session and stops your password until you reset it:`,
     '',
     link(`cancel-email=${token}`),
     '',

@@ -153,7 +153,8 @@ export async function confirmEmail({ token, password, device_token }: EmailConfi
  * confirmation, reset and invitation links are withdrawn, and every session ends. The cancel links of
  * changes made after this one are withdrawn too (they would undo back to an address the owner just
  * took back); those of earlier changes stay. Second factors added since the change was asked are
- * removed: whoever asked for it may have added their own. Later links that do not fit in the transaction are
+ * removed: whoever asked for it may have added their own; and the password stops working until a reset
+ * (they knew it). Later links that do not fit in the transaction are
  * swept before it: whatever happens to this link then (used here, or withdrawn by a concurrent
  * cancellation of an earlier change) withdraws them too, so none is left usable meanwhile.
  */
@@ -170,7 +171,8 @@ export async function cancelEmailChange(token: string, client: ClientContext): P
       ...later.slice(0, LATER_LINKS_IN_TRANSACTION).map(links.withdrawKey),
     ];
   };
-  const dropPending = (user: User): User => ({ ...user, pending_email: undefined, pending_email_expires_at: undefined });
+  // Whoever asked for the change passed step-up: the password stops too, until a reset from the address taken back.
+  const dropPending = (user: User): User => ({ ...user, pending_email: undefined, pending_email_expires_at: undefined, password_hash: undefined });
   const undo = (user: User): User => ({
     ...dropPending(user),
     ...(!sameAddress(user.email, old) && { email: old, ...(link.data.unproven === 'true' && { address_unproven: true as const }) }),

@@ -61,6 +61,7 @@ describe.skipIf(!hasChromium)('the console and an added factor that was not the 
       await signIn(page, owner.email, { password: CHOSEN });
       await expect.poll(() => page.locator('#who').textContent()).toContain(owner.email);
       await page.getByRole('button', { name: 'Sign out', exact: true }).click();
+      await expect.poll(() => page.locator('#login-id').isVisible()).toBe(true); // signed out, before the next link
 
       // A link used once says so.
       await followLink(page, undoLink);

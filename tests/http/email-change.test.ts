@@ -26,6 +26,16 @@ function tokenIn(mail: ReceivedMail, name: string): string {
   return link.split(`#${name}=`)[1] ?? '';
 }
 
+/** After a cancel has stopped the password: a reset from the address, back to PASSWORD. */
+async function resetFrom(email: string) {
+  const resets = async () => (await mailbox().received(email)).filter((mail) => mail.subject === 'Reset your password').length;
+  const before = await resets();
+  expect((await api().post('/auth/password/forgot', { email })).status).toBe(202);
+  await expect.poll(resets).toBe(before + 1);
+  const reset = await api().post('/auth/password/reset', { token: tokenIn(await mailTo(email, 'Reset your password'), 'reset'), password: PASSWORD });
+  expect(reset.status, reset.text).toBe(204);
+}
+
 describe('email change', () => {
   it('waits for the new address to confirm; then the address is the account’s, the old one free, and its owner told', async () => {
     const user = await registerUser(api());
@@ -56,7 +66,7 @@ describe('email change', () => {
     await registerUser(api(), { email: user.email }); // the old address is free
   });
 
-  it('cancels a pending change from the old address: the confirmation stops working and every session ends', async () => {
+  it('cancels a pending change from the old address: the confirmation stops working, every session ends and the password stops until a reset', async () => {
     const user = await registerUser(api());
     const newEmail = uniqueEmail('hijack');
     expect((await changeEmail(user, newEmail)).status).toBe(200);
@@ -66,6 +76,9 @@ describe('email change', () => {
     expect((await api().get('/me', { token: user.token })).status).toBe(401);
     expect((await api().post('/auth/token', { refresh_token: user.refreshToken })).status).toBe(401);
     expect((await api().post('/auth/email/confirm', { token: confirm, password: PASSWORD })).status).toBe(422);
+    // Whoever asked for the change knew the password: it no longer signs in, until a reset from the address.
+    expect((await login(user.email)).status).toBe(401);
+    await resetFrom(user.email);
     const again = await login(user.email);
     expect(again.status).toBe(200);
     expect(again.body.user.email).toBe(user.email);
@@ -88,6 +101,8 @@ describe('email change', () => {
     ).toBe(204);
     expect((await api().post('/auth/email/cancel', { token: cancel })).status).toBe(204);
     expect((await api().get('/me', { token: user.token })).status).toBe(401);
+    expect((await login(user.email)).status).toBe(401); // the password stopped
+    await resetFrom(user.email);
     expect((await login(user.email)).status).toBe(200);
     expect((await login(newEmail)).status).toBe(401);
   });
@@ -196,6 +211,7 @@ describe('email change', () => {
     // The first address's owner uses the first change's link: the account is at the first address again.
     const cancelled = await api().post('/auth/email/cancel', { token: cancelFirst });
     expect(cancelled.status, cancelled.text).toBe(204);
+    await resetFrom(user.email);
     expect((await login(user.email)).status).toBe(200);
     expect((await login(third)).status).toBe(401);
     expect((await api().get('/me', { token: again.token })).status).toBe(401); // every session ended
@@ -222,6 +238,7 @@ describe('email change', () => {
     const statuses = both.map((r) => r.status);
     expect([JSON.stringify([204, 204]), JSON.stringify([204, 422])]).toContain(JSON.stringify(statuses));
     expect((await api().post('/auth/password/reset', { token: reset, password: 'N3w!Passw0rd-Horse' })).status).toBe(422);
+    await resetFrom(user.email);
     const signedIn = await login(user.email);
     expect(signedIn.status).toBe(200);
     expect(signedIn.body.user.pending_email).toBeUndefined();

@@ -26,8 +26,8 @@ async function linkToken(email: string, subject: string, name: string): Promise<
   return link.split(`#${name}=`)[1] ?? '';
 }
 
-async function addPasskey(token: string, authenticator: SoftwareAuthenticator) {
-  const options = await api().post('/me/passkeys/options', { current_password: PASSWORD }, { token });
+async function addPasskey(token: string, authenticator: SoftwareAuthenticator, password = PASSWORD) {
+  const options = await api().post('/me/passkeys/options', { current_password: password }, { token });
   expect(options.status, options.text).toBe(200);
   const created = await api().post('/me/passkeys', { name: 'Key', credential: authenticator.create(options.body) }, { token });
   expect(created.status, created.text).toBe(201);
@@ -118,11 +118,12 @@ describe('"this wasn\'t me" for an added factor', () => {
     expect(await passkeySignIn(intrudersKey)).toBe(401);
     expect(await passkeySignIn(ownersKey)).toBe(200);
 
-    // The owner, back in, adds a passkey; the link mailed to the address the account has left no longer holds.
+    // The owner, back in with a new password, adds a passkey; the link mailed to the address the account has left no longer holds.
+    await resetPassword(owner.email, NEW_PASSWORD);
     const options = await api().post('/auth/passkey/options');
     const session = await api().post('/auth/passkey', { credential: ownersKey.get(options.body) });
     const ownersNewKey = new SoftwareAuthenticator(origin());
-    await addPasskey(session.body.access_token, ownersNewKey);
+    await addPasskey(session.body.access_token, ownersNewKey, NEW_PASSWORD);
     const stale = await api().post('/auth/factors/undo', { token: intrudersUndo });
     expect(stale.status, stale.text).toBe(422);
     expect(await passkeySignIn(ownersNewKey)).toBe(200);

@@ -899,7 +899,7 @@ function cancelEmailChange(token) {
   cancel.addEventListener('click', () => busy(cancel, () => sendCancel(token)));
   showLanding(
     'Cancel the change of your address?',
-    'Your account keeps this address, the new one is dropped, and every session of the account is signed out. If you asked for the change yourself, close this page.',
+    'Your account keeps this address, the new one is dropped, every session of the account is signed out, and your password stops working until you choose a new one (whoever asked for the change knows it). If you asked for the change yourself, close this page.',
     [cancel],
   );
 }
@@ -910,8 +910,8 @@ async function sendCancel(token) {
     if (auth.access) endSession('');
     return showLanding(
       'The change is cancelled',
-      'Your account keeps its address, and every session was signed out. Someone may know your password: sign in and change it now.',
-      [toSignIn('Sign in', 'login-id')],
+      'Your account keeps its address, and every session was signed out. Whoever asked for the change knows your password, so it no longer works: choose a new one with a link mailed to you.',
+      [chooseNewPassword()],
     );
   }
   linkFailed(result, () => cancelEmailChange(token), 'This link works once, within 7 days. Sign in to check your address.');
@@ -936,15 +936,10 @@ async function sendUndoFactor(token) {
   const result = await send('POST', 'auth/factors/undo', { body: { token }, signed: false });
   if (result.ok) {
     if (auth.access) endSession('');
-    const reset = document.createElement('button');
-    reset.type = 'button';
-    reset.className = 'primary';
-    reset.textContent = 'Choose a new password';
-    reset.addEventListener('click', forgotPassword);
     return showLanding(
       'Removed, and every session signed out',
       'Whoever added it knows your password, so it no longer works: choose a new one with a link mailed to you.',
-      [reset],
+      [chooseNewPassword()],
     );
   }
   linkFailed(
@@ -988,6 +983,16 @@ function forgotButton() {
   button.className = 'primary';
   button.addEventListener('click', forgotPassword);
   return button;
+}
+
+// After a "this wasn't me" link has stopped the password: on to a reset link.
+function chooseNewPassword() {
+  const reset = document.createElement('button');
+  reset.type = 'button';
+  reset.className = 'primary';
+  reset.textContent = 'Choose a new password';
+  reset.addEventListener('click', forgotPassword);
+  return reset;
 }
 
 function forgotPassword() {
