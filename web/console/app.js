@@ -911,7 +911,7 @@ async function sendCancel(token) {
     return showLanding(
       'The change is cancelled',
       'Your account keeps its address, and every session was signed out. Whoever asked for the change knows your password, so it no longer works: choose a new one with a link mailed to you.',
-      [chooseNewPassword()],
+      [forgotButton('Choose a new password')],
     );
   }
   linkFailed(result, () => cancelEmailChange(token), 'This link works once, within 7 days. Sign in to check your address.');
@@ -939,7 +939,7 @@ async function sendUndoFactor(token) {
     return showLanding(
       'Removed, and every session signed out',
       'Whoever added it knows your password, so it no longer works: choose a new one with a link mailed to you.',
-      [chooseNewPassword()],
+      [forgotButton('Choose a new password')],
     );
   }
   linkFailed(
@@ -976,23 +976,14 @@ onSubmit($('new-password-form'), async ({ password }, form) => {
   report(form, result);
 });
 
-function forgotButton() {
+// On to a reset link: after a reset link that no longer works, or a "this wasn't me" link that stopped the password.
+function forgotButton(label = 'Mail me a new link') {
   const button = document.createElement('button');
   button.type = 'button';
-  button.textContent = 'Mail me a new link';
+  button.textContent = label;
   button.className = 'primary';
   button.addEventListener('click', forgotPassword);
   return button;
-}
-
-// After a "this wasn't me" link has stopped the password: on to a reset link.
-function chooseNewPassword() {
-  const reset = document.createElement('button');
-  reset.type = 'button';
-  reset.className = 'primary';
-  reset.textContent = 'Choose a new password';
-  reset.addEventListener('click', forgotPassword);
-  return reset;
 }
 
 function forgotPassword() {
