@@ -4,12 +4,7 @@ import { PASSWORD, registerUser, uniqueEmail } from '../support/accounts.ts';
 import { useGateway } from '../support/api.ts';
 import { expectAccessible, hasChromium, useBrowser, VIEWPORTS } from '../support/browser.ts';
 import { consoleHelpers, followLink } from '../support/console.ts';
-import { linkIn, mailbox, type ReceivedMail } from '../support/mailbox.ts';
-
-async function mailTo(email: string, subject: string): Promise<ReceivedMail> {
-  await expect.poll(async () => (await mailbox().received(email)).map((mail) => mail.subject)).toContain(subject);
-  return (await mailbox().received(email)).findLast((mail) => mail.subject === subject) as ReceivedMail;
-}
+import { linkIn, mailbox } from '../support/mailbox.ts';
 
 describe.skipIf(!hasChromium)('the console and an email change', () => {
   const gateway = useGateway();
@@ -29,7 +24,7 @@ describe.skipIf(!hasChromium)('the console and an email change', () => {
       expect((await gateway.api.patch(`/users/${account.id}`, { email: newEmail, current_password: PASSWORD }, { token: account.token })).status).toBe(200);
       const posts: string[] = [];
       page.on('request', (r) => r.method() === 'POST' && posts.push(new URL(r.url()).pathname));
-      await followLink(page, linkIn(await mailTo(newEmail, 'Confirm your new email address'), 'http'));
+      await followLink(page, linkIn(await mailbox().newest(newEmail, 'Confirm your new email address'), 'http'));
       await expect.poll(() => page.locator('#landing-heading').textContent()).toBe('Confirm your new address');
       expect(page.url()).not.toContain('#confirm-email'); // the token leaves the address bar
       await expect.poll(() => page.locator('#confirm-email-password').isVisible()).toBe(true);
@@ -52,7 +47,7 @@ describe.skipIf(!hasChromium)('the console and an email change', () => {
       const third = uniqueEmail('console-third');
       expect((await gateway.api.patch(`/users/${account.id}`, { email: third, current_password: PASSWORD }, { token: account.token })).status).toBe(200);
       // Opening the link posts nothing (a mail scanner must not sign the owner out everywhere); the button does.
-      const cancelLink = linkIn(await mailTo(newEmail, 'Your email address is being changed'), 'http');
+      const cancelLink = linkIn(await mailbox().newest(newEmail, 'Your email address is being changed'), 'http');
       await followLink(page, cancelLink);
       await expect.poll(() => page.locator('#landing-heading').textContent()).toBe('Cancel the change of your address?');
       expect(page.url()).not.toContain('#cancel-email');

@@ -4,15 +4,10 @@ import { PASSWORD, registerUser } from '../support/accounts.ts';
 import { useGateway } from '../support/api.ts';
 import { expectAccessible, hasChromium, useBrowser, VIEWPORTS } from '../support/browser.ts';
 import { consoleHelpers, followLink } from '../support/console.ts';
-import { linkIn, mailbox, type ReceivedMail } from '../support/mailbox.ts';
+import { linkIn, mailbox } from '../support/mailbox.ts';
 import { enrolTotp } from '../support/totp.ts';
 
 const CHOSEN = 'Quartz-Meadow-Lantern-42';
-
-async function mailTo(email: string, subject: string): Promise<ReceivedMail> {
-  await expect.poll(async () => (await mailbox().received(email)).map((mail) => mail.subject)).toContain(subject);
-  return (await mailbox().received(email)).findLast((mail) => mail.subject === subject) as ReceivedMail;
-}
 
 describe.skipIf(!hasChromium)('the console and an added factor that was not the owner', () => {
   const gateway = useGateway();
@@ -27,7 +22,7 @@ describe.skipIf(!hasChromium)('the console and an added factor that was not the 
       await expect.poll(() => page.locator('#who').textContent()).toContain(owner.email);
       // The intruder, with the owner's password and a session of their own, turns an authenticator on.
       await enrolTotp(gateway.api, owner.token);
-      const undoLink = linkIn(await mailTo(owner.email, 'An authenticator app was turned on'), 'http');
+      const undoLink = linkIn(await mailbox().newest(owner.email, 'An authenticator app was turned on'), 'http');
       expect(undoLink.hash).toMatch(/^#undo-factor=/);
 
       // Opening the link posts nothing (a mail scanner must not sign the owner out); it says what will happen.
@@ -53,7 +48,7 @@ describe.skipIf(!hasChromium)('the console and an added factor that was not the 
       await page.locator('#forgot-email').fill(owner.email);
       await page.getByRole('button', { name: 'Mail me a link' }).click();
       await expect.poll(() => page.locator('#landing-heading').textContent()).toBe('Check your mail');
-      await followLink(page, linkIn(await mailTo(owner.email, 'Reset your password'), 'http'));
+      await followLink(page, linkIn(await mailbox().newest(owner.email, 'Reset your password'), 'http'));
       await page.locator('#new-password').fill(CHOSEN);
       await page.getByRole('button', { name: 'Set password' }).click();
       await expect.poll(() => page.locator('#landing-heading').textContent()).toBe('Your password is set');

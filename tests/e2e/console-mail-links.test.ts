@@ -8,12 +8,7 @@ import { PASSWORD, registerUser, uniqueEmail } from '../support/accounts.ts';
 import { useGateway } from '../support/api.ts';
 import { expectAccessible, hasChromium, useBrowser, VIEWPORTS } from '../support/browser.ts';
 import { consoleHelpers, followLink, signUpLink } from '../support/console.ts';
-import { linkIn, mailbox, type ReceivedMail } from '../support/mailbox.ts';
-
-async function mailTo(email: string, subject: string): Promise<ReceivedMail> {
-  await expect.poll(async () => (await mailbox().received(email)).map((mail) => mail.subject)).toContain(subject);
-  return (await mailbox().received(email)).findLast((mail) => mail.subject === subject) as ReceivedMail;
-}
+import { linkIn, mailbox } from '../support/mailbox.ts';
 
 describe.skipIf(!hasChromium)('the console: links in the no-account and already-registered mails', () => {
   const gateway = useGateway();
@@ -24,7 +19,7 @@ describe.skipIf(!hasChromium)('the console: links in the no-account and already-
   it('the no-account mail opens sign-up with the address filled in', async () => {
     const email = uniqueEmail('new+person');
     expect((await gateway.api.post('/auth/password/forgot', { email })).status).toBe(202);
-    const link = linkIn(await mailTo(email, 'Reset your password'), 'http');
+    const link = linkIn(await mailbox().newest(email, 'Reset your password'), 'http');
     expect(link.hash).toBe(`#register=${encodeURIComponent(email)}`);
     const { page } = await open(viewport);
     await followLink(page, link);
@@ -37,7 +32,7 @@ describe.skipIf(!hasChromium)('the console: links in the no-account and already-
   it('the already-registered mail opens sign-in with the address filled in', async () => {
     const account = await registerUser(gateway.api);
     expect((await gateway.api.post('/auth/register', { email: account.email, password: PASSWORD, name: 'Again' })).status).toBe(202);
-    const link = linkIn(await mailTo(account.email, 'Someone tried to sign up with your address'), 'http');
+    const link = linkIn(await mailbox().newest(account.email, 'Someone tried to sign up with your address'), 'http');
     expect(link.hash).toBe(`#signin=${encodeURIComponent(account.email)}`);
     const { page } = await open(viewport);
     await followLink(page, link);

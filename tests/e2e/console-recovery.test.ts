@@ -4,14 +4,9 @@ import { registerUser, signInAdmin, uniqueEmail } from '../support/accounts.ts';
 import { useGateway } from '../support/api.ts';
 import { expectAccessible, hasChromium, useBrowser, VIEWPORTS } from '../support/browser.ts';
 import { consoleHelpers, followLink } from '../support/console.ts';
-import { linkIn, mailbox, type ReceivedMail } from '../support/mailbox.ts';
+import { linkIn, mailbox } from '../support/mailbox.ts';
 
 const CHOSEN = 'Lantern-Orbit-Cactus-7';
-
-async function mailTo(email: string, subject: string): Promise<ReceivedMail> {
-  await expect.poll(async () => (await mailbox().received(email)).map((mail) => mail.subject)).toContain(subject);
-  return (await mailbox().received(email)).findLast((mail) => mail.subject === subject) as ReceivedMail;
-}
 
 describe.skipIf(!hasChromium)('the console: forgot password, reset and invitation', () => {
   const gateway = useGateway();
@@ -29,7 +24,7 @@ describe.skipIf(!hasChromium)('the console: forgot password, reset and invitatio
       await page.getByRole('button', { name: 'Mail me a link' }).click();
       await expect.poll(() => page.locator('#landing-heading').textContent()).toBe('Check your mail');
 
-      await followLink(page, linkIn(await mailTo(account.email, 'Reset your password'), 'http'));
+      await followLink(page, linkIn(await mailbox().newest(account.email, 'Reset your password'), 'http'));
       await expect.poll(() => page.locator('#landing-heading').textContent()).toBe('Choose a new password');
       expect(page.url()).not.toContain('#reset');
       await page.locator('#new-password').fill('Summer2024!');
@@ -49,7 +44,7 @@ describe.skipIf(!hasChromium)('the console: forgot password, reset and invitatio
       const admin = await signInAdmin(gateway.api);
       const invited = uniqueEmail('invited');
       expect((await gateway.api.post('/users', { email: invited, name: 'Ivy Invited' }, { token: admin.token })).status).toBe(201);
-      await followLink(page, linkIn(await mailTo(invited, 'You have been invited to an account'), 'http'));
+      await followLink(page, linkIn(await mailbox().newest(invited, 'You have been invited to an account'), 'http'));
       await expect.poll(() => page.locator('#landing-heading').textContent()).toBe('Welcome: choose your password');
       await page.locator('#new-password').fill(CHOSEN);
       await page.getByRole('button', { name: 'Set password' }).click();

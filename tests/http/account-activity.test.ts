@@ -10,11 +10,6 @@ const api = () => gateway.api;
 const NEW_PASSWORD = 'Lantern-Orbit-Cactus-7';
 const FIREFOX = 'Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:128.0) Gecko/20100101 Firefox/128.0';
 
-async function mailTo(email: string, subject: string) {
-  await expect.poll(async () => (await mailbox().received(email)).map((mail) => mail.subject)).toContain(subject);
-  return (await mailbox().received(email)).find((mail) => mail.subject === subject);
-}
-
 describe('account activity', () => {
   it('lists sign-ins, sessions ended and a password change, newest first, with device and network and nothing secret', async () => {
     const user = await registerUser(api());
@@ -25,7 +20,7 @@ describe('account activity', () => {
     expect((await api().delete(`/me/sessions/${firefox.session_id}`, { body: { current_password: PASSWORD }, token: user.token })).status).toBe(204);
     const changed = await api().patch(`/users/${user.id}`, { password: NEW_PASSWORD, current_password: PASSWORD }, { token: user.token });
     expect(changed.status).toBe(200);
-    await mailTo(user.email, 'Your password was changed');
+    await mailbox().newest(user.email, 'Your password was changed');
 
     const signedIn = await api().post('/auth/login', { email: user.email, password: NEW_PASSWORD });
     const token = signedIn.body.access_token;
@@ -66,7 +61,7 @@ describe('account activity', () => {
   it('tells the owner by mail when the account is deleted, and deletes its activity with it', async () => {
     const user = await registerUser(api());
     expect((await api().delete(`/users/${user.id}`, { token: user.token, body: { current_password: PASSWORD } })).status).toBe(204);
-    const notice = await mailTo(user.email, 'Your account was deleted');
+    const notice = await mailbox().newest(user.email, 'Your account was deleted');
     expect(notice?.text).toContain('deleted');
     expect((await scanTable()).filter((item) => item.PK === `USER#${user.id}` && String(item.SK).startsWith('EVENT#'))).toEqual([]);
   });

@@ -1,7 +1,7 @@
 /** An email change that proves the new address, and the old address's "this wasn't me", read from the real mailbox. */
 import { describe, expect, it } from 'vitest';
 import { EMAIL_CHANGES_PER_HOUR } from '../../shared/domain/recovery.ts';
-import { PASSWORD, registerUser, uniqueEmail } from '../support/accounts.ts';
+import { PASSWORD, registerUser, resetByMail, uniqueEmail } from '../support/accounts.ts';
 import { useGateway } from '../support/api.ts';
 import { mailbox, type ReceivedMail } from '../support/mailbox.ts';
 
@@ -13,27 +13,11 @@ const login = (email: string) => api().post('/auth/login', { email, password: PA
 const changeEmail = (user: { id: string; token: string }, email: string) =>
   api().patch(`/users/${user.id}`, { email, current_password: PASSWORD }, { token: user.token });
 
-/** The mail with this subject to `email`, once it has arrived. */
-async function mailTo(email: string, subject: string): Promise<ReceivedMail> {
-  await expect.poll(async () => (await mailbox().received(email)).map((mail) => mail.subject)).toContain(subject);
-  return (await mailbox().received(email)).findLast((mail) => mail.subject === subject) as ReceivedMail;
-}
-
 /** The token of the `#name=` link in a mail; every link starts with the configured public URL. */
 function tokenIn(mail: ReceivedMail, name: string): string {
   const link = mail.text.split(/\s+/).find((word) => word.includes(`#${name}=`)) ?? '';
   expect(link.startsWith(`${PUBLIC_URL}/#${name}=`), link).toBe(true);
   return link.split(`#${name}=`)[1] ?? '';
-}
-
-/** After a cancel has stopped the password: a reset from the address, back to PASSWORD. */
-async function resetFrom(email: string) {
-  const resets = async () => (await mailbox().received(email)).filter((mail) => mail.subject === 'Reset your password').length;
-  const before = await resets();
-  expect((await api().post('/auth/password/forgot', { email })).status).toBe(202);
-  await expect.poll(resets).toBe(before + 1);
-  const reset = await api().post('/auth/password/reset', { token: tokenIn(await mailTo(email, 'Reset your password'), 'reset'), password: PASSWORD });
-  expect(reset.status, reset.text).toBe(204);
 }
 
 describe('email change', () => {
@@ -48,11 +32,11 @@ describe('email change', () => {
     // Nothing moved yet: the new address does not sign in, the old one does.
     expect((await login(newEmail)).status).toBe(401);
     expect((await login(user.email)).status).toBe(200);
-    const notice = await mailTo(user.email, 'Your email address is being changed');
+    const notice = await mailbox().newest(user.email, 'Your email address is being changed');
     expect(notice.text).toContain(newEmail);
     tokenIn(notice, 'cancel-email');
 
-    const token = tokenIn(await mailTo(newEmail, 'Confirm your new email address'), 'confirm-email');
+    const token = tokenIn(await mailbox().newest(newEmail, 'Confirm your new email address'), 'confirm-email');
     const confirmed = await api().post('/auth/email/confirm', { token, password: PASSWORD });
     expect(confirmed.status, confirmed.text).toBe(204);
     const me = await api().get('/me', { token: user.token });
@@ -61,7 +45,7 @@ describe('email change', () => {
     expect(Date.parse(me.body.email_verified_at)).toBeGreaterThan(Date.now() - 60_000);
     expect((await login(newEmail)).status).toBe(200);
     expect((await login(user.email)).status).toBe(401);
-    await mailTo(user.email, 'Your email address was changed');
+    await mailbox().newest(user.email, 'Your email address was changed');
     expect((await api().post('/auth/email/confirm', { token, password: PASSWORD })).status).toBe(422); // once
     await registerUser(api(), { email: user.email }); // the old address is free
   });
@@ -70,15 +54,15 @@ describe('email change', () => {
     const user = await registerUser(api());
     const newEmail = uniqueEmail('hijack');
     expect((await changeEmail(user, newEmail)).status).toBe(200);
-    const cancel = tokenIn(await mailTo(user.email, 'Your email address is being changed'), 'cancel-email');
-    const confirm = tokenIn(await mailTo(newEmail, 'Confirm your new email address'), 'confirm-email');
+    const cancel = tokenIn(await mailbox().newest(user.email, 'Your email address is being changed'), 'cancel-email');
+    const confirm = tokenIn(await mailbox().newest(newEmail, 'Confirm your new email address'), 'confirm-email');
     expect((await api().post('/auth/email/cancel', { token: cancel })).status).toBe(204);
     expect((await api().get('/me', { token: user.token })).status).toBe(401);
     expect((await api().post('/auth/token', { refresh_token: user.refreshToken })).status).toBe(401);
     expect((await api().post('/auth/email/confirm', { token: confirm, password: PASSWORD })).status).toBe(422);
     // Whoever asked for the change knew the password: it no longer signs in, until a reset from the address.
     expect((await login(user.email)).status).toBe(401);
-    await resetFrom(user.email);
+    await resetByMail(api(), user.email, PASSWORD); // the cancel stopped the password
     const again = await login(user.email);
     expect(again.status).toBe(200);
     expect(again.body.user.email).toBe(user.email);
@@ -90,11 +74,11 @@ describe('email change', () => {
     const user = await registerUser(api());
     const newEmail = uniqueEmail('taken-over');
     expect((await changeEmail(user, newEmail)).status).toBe(200);
-    const cancel = tokenIn(await mailTo(user.email, 'Your email address is being changed'), 'cancel-email');
+    const cancel = tokenIn(await mailbox().newest(user.email, 'Your email address is being changed'), 'cancel-email');
     expect(
       (
         await api().post('/auth/email/confirm', {
-          token: tokenIn(await mailTo(newEmail, 'Confirm your new email address'), 'confirm-email'),
+          token: tokenIn(await mailbox().newest(newEmail, 'Confirm your new email address'), 'confirm-email'),
           password: PASSWORD,
         })
       ).status,
@@ -102,7 +86,7 @@ describe('email change', () => {
     expect((await api().post('/auth/email/cancel', { token: cancel })).status).toBe(204);
     expect((await api().get('/me', { token: user.token })).status).toBe(401);
     expect((await login(user.email)).status).toBe(401); // the password stopped
-    await resetFrom(user.email);
+    await resetByMail(api(), user.email, PASSWORD); // the cancel stopped the password
     expect((await login(user.email)).status).toBe(200);
     expect((await login(newEmail)).status).toBe(401);
   });
@@ -114,7 +98,7 @@ describe('email change', () => {
     const free = await changeEmail(await registerUser(api()), uniqueEmail('free'));
     expect(taken.status).toBe(200);
     expect(Object.keys(taken.body).sort()).toEqual(Object.keys(free.body).sort());
-    const tried = await mailTo(owner.email, 'Someone tried to use your address');
+    const tried = await mailbox().newest(owner.email, 'Someone tried to use your address');
     expect(tried.text).not.toMatch(/#confirm-email=/);
     expect((await mailbox().received(owner.email)).map((mail) => mail.subject)).not.toContain('Confirm your new email address');
     expect((await login(owner.email)).body.user.user_id).toBe(owner.id);
@@ -126,7 +110,7 @@ describe('email change', () => {
     const newEmail = uniqueEmail('stepup');
     expect((await api().patch(`/users/${user.id}`, { email: newEmail }, { token: user.token })).status).toBe(400);
     await api().post('/auth/password/forgot', { email: user.email });
-    const reset = tokenIn(await mailTo(user.email, 'Reset your password'), 'reset');
+    const reset = tokenIn(await mailbox().newest(user.email, 'Reset your password'), 'reset');
     expect((await api().post('/auth/email/confirm', { token: reset, password: PASSWORD })).status).toBe(422);
     expect((await api().post('/auth/email/cancel', { token: reset })).status).toBe(422);
     expect((await api().get('/me', { token: user.token })).status).toBe(200);
@@ -157,7 +141,7 @@ describe('email change', () => {
     // The address's owner, asking from their own account, still gets their link.
     expect((await changeEmail(owner, target)).status).toBe(200);
     await mailbox().waitFor(target, 4);
-    const confirm = tokenIn(await mailTo(target, 'Confirm your new email address'), 'confirm-email');
+    const confirm = tokenIn(await mailbox().newest(target, 'Confirm your new email address'), 'confirm-email');
     expect((await api().post('/auth/email/confirm', { token: confirm, password: PASSWORD })).status).toBe(204);
     expect((await api().get('/me', { token: owner.token })).body.email).toBe(target);
   });
@@ -165,7 +149,7 @@ describe('email change', () => {
     const attacker = await registerUser(api());
     const victimEmail = uniqueEmail('victim');
     expect((await changeEmail(attacker, victimEmail)).status).toBe(200);
-    const token = tokenIn(await mailTo(victimEmail, 'Confirm your new email address'), 'confirm-email');
+    const token = tokenIn(await mailbox().newest(victimEmail, 'Confirm your new email address'), 'confirm-email');
     // The link alone is a 400 (no password); the victim's own password a 422 naming the password.
     expect((await api().post('/auth/email/confirm', { token })).status).toBe(400);
     const wrong = await api().post('/auth/email/confirm', { token, password: 'Victims-Own-Passw0rd!' });
@@ -198,20 +182,24 @@ describe('email change', () => {
     const second = uniqueEmail('second');
     const third = uniqueEmail('third');
     expect((await changeEmail(user, second)).status).toBe(200);
-    const cancelFirst = tokenIn(await mailTo(user.email, 'Your email address is being changed'), 'cancel-email');
+    const cancelFirst = tokenIn(await mailbox().newest(user.email, 'Your email address is being changed'), 'cancel-email');
     const confirm = async (email: string) =>
-      (await api().post('/auth/email/confirm', { token: tokenIn(await mailTo(email, 'Confirm your new email address'), 'confirm-email'), password: PASSWORD }))
-        .status;
+      (
+        await api().post('/auth/email/confirm', {
+          token: tokenIn(await mailbox().newest(email, 'Confirm your new email address'), 'confirm-email'),
+          password: PASSWORD,
+        })
+      ).status;
     expect(await confirm(second)).toBe(204);
     const session = await login(second);
     const again = { id: user.id, token: session.body.access_token };
     expect((await changeEmail(again, third)).status).toBe(200);
-    const cancelSecond = tokenIn(await mailTo(second, 'Your email address is being changed'), 'cancel-email');
+    const cancelSecond = tokenIn(await mailbox().newest(second, 'Your email address is being changed'), 'cancel-email');
     expect(await confirm(third)).toBe(204);
     // The first address's owner uses the first change's link: the account is at the first address again.
     const cancelled = await api().post('/auth/email/cancel', { token: cancelFirst });
     expect(cancelled.status, cancelled.text).toBe(204);
-    await resetFrom(user.email);
+    await resetByMail(api(), user.email, PASSWORD); // the cancel stopped the password
     expect((await login(user.email)).status).toBe(200);
     expect((await login(third)).status).toBe(401);
     expect((await api().get('/me', { token: again.token })).status).toBe(401); // every session ended
@@ -225,20 +213,20 @@ describe('email change', () => {
     const second = uniqueEmail('second');
     const third = uniqueEmail('third');
     expect((await changeEmail(user, second)).status).toBe(200);
-    const cancelFirst = tokenIn(await mailTo(user.email, 'Your email address is being changed'), 'cancel-email');
+    const cancelFirst = tokenIn(await mailbox().newest(user.email, 'Your email address is being changed'), 'cancel-email');
     expect((await changeEmail(user, third)).status).toBe(200);
     await mailbox().waitFor(user.email, 3);
     const notices = (await mailbox().received(user.email)).filter((mail) => mail.subject === 'Your email address is being changed');
     const cancelSecond = tokenIn(notices.at(-1) as ReceivedMail, 'cancel-email');
     expect(cancelSecond).not.toBe(cancelFirst);
     await api().post('/auth/password/forgot', { email: user.email });
-    const reset = tokenIn(await mailTo(user.email, 'Reset your password'), 'reset');
+    const reset = tokenIn(await mailbox().newest(user.email, 'Reset your password'), 'reset');
     const both = await Promise.all([cancelFirst, cancelSecond].map((token) => api().post('/auth/email/cancel', { token })));
     // The earlier change's cancel withdraws the later one's: both succeed only if the later went first.
     const statuses = both.map((r) => r.status);
     expect([JSON.stringify([204, 204]), JSON.stringify([204, 422])]).toContain(JSON.stringify(statuses));
     expect((await api().post('/auth/password/reset', { token: reset, password: 'N3w!Passw0rd-Horse' })).status).toBe(422);
-    await resetFrom(user.email);
+    await resetByMail(api(), user.email, PASSWORD); // the cancel stopped the password
     const signedIn = await login(user.email);
     expect(signedIn.status).toBe(200);
     expect(signedIn.body.user.pending_email).toBeUndefined();

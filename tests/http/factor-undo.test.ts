@@ -7,7 +7,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { SoftwareAuthenticator } from '../../tools/local/software-authenticator.ts';
-import { PASSWORD, registerUser, uniqueEmail } from '../support/accounts.ts';
+import { PASSWORD, registerUser, resetByMail, uniqueEmail } from '../support/accounts.ts';
 import { useGateway } from '../support/api.ts';
 import { mailbox } from '../support/mailbox.ts';
 import { enrolTotp } from '../support/totp.ts';
@@ -38,20 +38,12 @@ async function passkeySignIn(authenticator: SoftwareAuthenticator) {
   return (await api().post('/auth/passkey', { credential: authenticator.get(options.body) })).status;
 }
 
-async function resetPassword(email: string, password: string) {
-  const before = (await mailbox().received(email)).filter((mail) => mail.subject === 'Reset your password').length;
-  expect((await api().post('/auth/password/forgot', { email })).status).toBe(202);
-  await expect.poll(async () => (await mailbox().received(email)).filter((mail) => mail.subject === 'Reset your password').length).toBe(before + 1);
-  const reset = await api().post('/auth/password/reset', { token: await linkToken(email, 'Reset your password', 'reset'), password });
-  expect(reset.status, reset.text).toBe(204);
-}
-
 describe('"this wasn\'t me" for an added factor', () => {
   it('an authenticator app an intruder turned on locks the owner out no more: the link removes it, ends every session and stops the password; a reset then signs in with the password alone', async () => {
     const owner = await registerUser(api());
     await enrolTotp(api(), owner.token); // the intruder, with the owner's password and session
     // A reset alone leaves the intruder's authenticator guarding the account against its owner.
-    await resetPassword(owner.email, NEW_PASSWORD);
+    await resetByMail(api(), owner.email, NEW_PASSWORD);
     expect((await api().post('/auth/login', { email: owner.email, password: NEW_PASSWORD })).body.mfa_required).toBe(true);
 
     const undo = await linkToken(owner.email, 'An authenticator app was turned on', 'undo-factor');
@@ -61,7 +53,7 @@ describe('"this wasn\'t me" for an added factor', () => {
     expect((await api().post('/auth/login', { email: owner.email, password: NEW_PASSWORD })).status).toBe(401);
     expect((await api().post('/auth/factors/undo', { token: undo })).status).toBe(422); // once
 
-    await resetPassword(owner.email, `${NEW_PASSWORD}-again`);
+    await resetByMail(api(), owner.email, `${NEW_PASSWORD}-again`);
     const signedIn = await api().post('/auth/login', { email: owner.email, password: `${NEW_PASSWORD}-again` });
     expect(signedIn.status, signedIn.text).toBe(200);
     expect(signedIn.body.access_token).toEqual(expect.any(String));
@@ -119,7 +111,7 @@ describe('"this wasn\'t me" for an added factor', () => {
     expect(await passkeySignIn(ownersKey)).toBe(200);
 
     // The owner, back in with a new password, adds a passkey; the link mailed to the address the account has left no longer holds.
-    await resetPassword(owner.email, NEW_PASSWORD);
+    await resetByMail(api(), owner.email, NEW_PASSWORD);
     const options = await api().post('/auth/passkey/options');
     const session = await api().post('/auth/passkey', { credential: ownersKey.get(options.body) });
     const ownersNewKey = new SoftwareAuthenticator(origin());

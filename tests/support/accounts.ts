@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { Secret } from 'otpauth';
-import { expect } from 'vitest';
+import { expect, vi } from 'vitest';
 import { hashPassword } from '../../shared/crypto/passwords.ts';
 import { totps } from '../../shared/db/factors.ts';
 import { users } from '../../shared/db/users.ts';
+import { defined } from '../../tools/values.ts';
 import type { Api } from './api.ts';
 import type { CallOptions } from './http-client.ts';
 import { mailbox } from './mailbox.ts';
@@ -66,4 +67,14 @@ export async function signInAdmin(api: Api, { withFactor = true } = {}): Promise
   await totps.startPending(account.id, totpSecret);
   await totps.acceptStep(account.id, 0, true);
   return { ...account, totpSecret };
+}
+
+/** Resets a password as its owner does: asks for a link, reads the new one from the mailbox, sets `password` with it. */
+export async function resetByMail(api: Api, email: string, password: string): Promise<void> {
+  const resets = async () => (await mailbox().received(email)).filter((mail) => mail.subject === 'Reset your password');
+  const before = (await resets()).length;
+  expect((await api.post('/auth/password/forgot', { email })).status).toBe(202);
+  const mail = await vi.waitFor(async () => defined((await resets())[before], `a new reset mail to ${email}`), { timeout: 30_000, interval: 50 });
+  const reset = await api.post('/auth/password/reset', { token: /#reset=([\w.-]+)/.exec(mail.text)?.[1], password });
+  expect(reset.status, reset.text).toBe(204);
 }

@@ -58,6 +58,17 @@ export function mailbox(endpoint = defined(process.env.AWS_ENDPOINT_URL_SESV2, '
         { timeout: 30_000, interval: 50 },
       );
     },
+    /** Waits until `address` has a mail with this subject; the newest such mail. */
+    async newest(address: string, subject: string): Promise<ReceivedMail> {
+      return vi.waitFor(
+        async () =>
+          defined(
+            (await received(address)).findLast((mail) => mail.subject === subject),
+            `a mail “${subject}” to ${address}`,
+          ),
+        { timeout: 30_000, interval: 50 },
+      );
+    },
   };
 }
 
