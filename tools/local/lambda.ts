@@ -36,7 +36,7 @@ export const CONSOLE_API_KEY_SECRET_ARN = `arn:aws:secretsmanager:${REGION}:${AC
  * Lambda gives init 10 s of a CPU of its own; here instances share this machine's cores (ten cold
  * starts at once on two busy cores take longer than that), so the limit only catches a hung import.
  */
-export const INIT_LIMIT_MS = 60_000;
+const INIT_LIMIT_MS = 60_000;
 
 export interface LocalLambdaOptions {
   tableName: string;
