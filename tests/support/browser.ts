@@ -7,6 +7,7 @@
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, expect } from 'vitest';
+import { REQUEST_WAIT_MS } from '../../tools/local/cold-start.ts';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 /** .ci/run installs Chromium; on a machine without it the browser tests say so and do not run. */
@@ -49,7 +50,7 @@ export interface Opened {
 /** A fresh context at a viewport, on `path` of the gateway; `clock`: the page's timers under the test's control. */
 export async function openPage(browser: Browser, baseURL: string, viewport: Viewport, { path = '/', clock = false } = {}): Promise<Opened> {
   const context = await browser.newContext({ viewport, baseURL });
-  context.setDefaultTimeout(60_000); // Playwright's waits catch a hang too, not a busy machine (its default is 30 s)
+  context.setDefaultTimeout(REQUEST_WAIT_MS); // Playwright's waits catch a hang too, not a busy machine (its default is 30 s)
   if (clock) await context.clock.install();
   const page = await context.newPage();
   const problems: string[] = [];

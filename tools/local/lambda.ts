@@ -21,6 +21,7 @@ import { LAMBDA_MAX_REQUEST_BYTES, LAMBDA_MAX_RESPONSE_BYTES } from '../../infra
 import { lambdaRuntime } from '../../infra/runtime.ts';
 import { functionVariables, lambdaDefinedVariables, logStreamName, roleCredentials } from '../lambda/environment.ts';
 import { type SecretAccess, startSecretsExtension } from '../lambda/secrets-extension.ts';
+import { INIT_LIMIT_MS } from './cold-start.ts';
 import { localAwsEnvironment } from './dynamodb.ts';
 import { requiredEnv } from './env-file.ts';
 import type { InstanceData, Invocation, Reply } from './lambda-worker.ts';
@@ -32,11 +33,6 @@ const REGION = localAwsEnvironment('').AWS_REGION;
 /** Local secrets, named as Secrets Manager names them (name, then six random characters). */
 export const APP_SECRET_ARN = `arn:aws:secretsmanager:${REGION}:${ACCOUNT}:secret:user-data/app-secret-a1B2c3`;
 export const CONSOLE_API_KEY_SECRET_ARN = `arn:aws:secretsmanager:${REGION}:${ACCOUNT}:secret:user-data/console-api-key-d4E5f6`;
-/**
- * Lambda gives init 10 s of a CPU of its own; here instances share this machine's cores (ten cold
- * starts at once on two busy cores take longer than that), so the limit only catches a hung import.
- */
-const INIT_LIMIT_MS = 60_000;
 
 export interface LocalLambdaOptions {
   tableName: string;
