@@ -3,6 +3,7 @@ import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { ColdRow } from './cold.ts';
 import type { CostRow } from './cost.ts';
+import type { FirstUseRow } from './first-use.ts';
 import type { Statuses } from './stats.ts';
 import type { WarmRow } from './warm.ts';
 
@@ -16,6 +17,8 @@ export interface Report {
     warm_hash_ms: number;
     floor: { function: string; init_ms: number; first_request_ms: number; first_invocation_ms: number; second_request_ms: number; statuses: Statuses };
     functions: (ColdRow & { raw_kb: number; gzip_kb: number; heavy_libraries: string[]; unused_libraries: string[] })[];
+    /** Each heavy library's first use in a fresh process, beyond the floor's modules. */
+    first_use: FirstUseRow[];
   };
   warm_latency: { targets: { p50: number; p99: number }; calls: number; routes: WarmRow[] };
   cost: { per_route: CostRow[]; scaling: { items: number[]; routes: { route: string; rcu: number[]; identical: boolean }[] } };
@@ -90,7 +93,18 @@ ${table(
 ### First invocation
 
 ${table(
-  ['function', 'route', 'init ms', 'first request ms', 'first invocation ms', 'second request ms', 'its floor ms', 'first invocation × its floor', 'statuses'],
+  [
+    'function',
+    'route',
+    'init ms',
+    'first request ms',
+    'first invocation ms',
+    'second request ms',
+    'its floor ms',
+    'first invocation × its floor',
+    'ms over its floor',
+    'statuses',
+  ],
   cold.functions.map((f) => [
     f.function,
     f.route,
@@ -100,7 +114,27 @@ ${table(
     f.second_request_ms,
     f.hash_ms ? `${cold.floor.first_invocation_ms} + ${f.hash_ms} (hash)` : cold.floor.first_invocation_ms,
     `${f.first_invocation_ratio}${firstOk(f) ? '' : ' **over**'}`,
+    Math.round(f.first_invocation_ms - cold.floor.first_invocation_ms - f.hash_ms),
     statuses(f.statuses),
+  ]),
+)}
+
+### What each heavy library costs at its first use
+
+The targets above hold every function to the floor (plus one warm hash). A function whose first request uses one of these libraries also pays, once per cold start, what this table measures in the same run (\`tools/bench/first-use.ts\`): each library used as the functions use it (the same shared module, bundled alike), in a fresh Node process that also loads the floor's modules, ${cold.rounds} rounds. First-use overhead = (load − the floor's load) + (first use − second use): what the cold start costs beyond the same work done warm.
+
+${table(
+  ['library', 'one use', 'bundle KB', 'load ms', 'load over the floor ms', 'first use ms', 'second use ms', 'first-use overhead ms', 'statuses'],
+  cold.first_use.map((u) => [
+    u.library,
+    u.use,
+    u.kb,
+    u.load_ms,
+    u.load_over_floor_ms,
+    u.first_use_ms,
+    u.second_use_ms,
+    u.first_use_overhead_ms,
+    statuses(u.statuses),
   ]),
 )}
 

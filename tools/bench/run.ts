@@ -53,6 +53,7 @@ const { costOf, fillTo } = await import('./cost.ts');
 const { measureThroughput } = await import('./throughput.ts');
 const { measurePasswords, warmHash } = await import('./passwords.ts');
 const { measureBundles } = await import('./bundles.ts');
+const { measureFirstUse } = await import('./first-use.ts');
 const { writeReport } = await import('./report.ts');
 
 const ids = Object.keys(routes) as RouteId[];
@@ -124,6 +125,8 @@ const cold = await (coldFunctions.length > 0 ? measureCold : async () => undefin
   ROUNDS,
   warmHash,
 );
+progress(`   the heavy libraries' first use, each in a fresh process beside the floor's modules, ${ROUNDS} rounds…`);
+const firstUse = coldFunctions.length > 0 ? await measureFirstUse(ROUNDS, mail.endpoint) : [];
 const bundles = new Map((coldFunctions.length > 0 ? await measureBundles() : []).map((row) => [row.function, row]));
 const bytes = (id: string) => {
   const code = readFileSync(bundleOf(id).file);
@@ -183,6 +186,7 @@ const report = {
     warm_hash_ms: cold.warm_hash_ms,
     floor: { function: FLOOR, ...cold.floor },
     functions: coldRows,
+    first_use: firstUse,
   },
   warm_latency: { targets: WARM_TARGETS, calls: CALLS, routes: warm.rows },
   cost: { per_route: perRoute, scaling: costScaling },
