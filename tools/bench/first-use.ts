@@ -100,9 +100,9 @@ export interface FirstUseRow {
   load_ms: number;
   first_use_ms: number;
   second_use_ms: number;
-  /** Load beyond the floor probe's: the library's share of a function's init. */
+  /** Load beyond the floor probe's in the same round (median): the library's share of a function's init. */
   load_over_floor_ms: number;
-  /** (load − the floor probe's load) + (first use − second use), from the rounds' medians. */
+  /** (load − the floor probe's load in the same round) + (first use − second use): the rounds' median. */
   first_use_overhead_ms: number;
   statuses: Statuses;
 }
@@ -133,58 +133,69 @@ async function delivered(mailEndpoint: string, addresses: string[]): Promise<boo
   return addresses.every((address) => emails.some((mail) => mail.destination.to.includes(address)));
 }
 
+interface Timing {
+  load: number;
+  first: number;
+  second: number;
+}
+
+/** Bundles a probe (after the floor's import) with the stack's esbuild options; its file and size. */
+async function bundleProbe(probe: Probe, outfile: string) {
+  const result = await build({
+    stdin: { contents: FLOOR_IMPORT + probe.source, resolveDir: ROOT, loader: 'ts', sourcefile: `${probe.library} probe` },
+    outfile,
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    minify: bundling.minify,
+    target: bundling.target,
+    mainFields: bundling.mainFields,
+    banner: bundling.banner ? { js: bundling.banner } : undefined,
+    metafile: true,
+    logLevel: 'error',
+  });
+  return { probe, outfile, kb: round((Object.values(result.metafile.outputs)[0]?.bytes ?? 0) / 1024, 0), times: [] as Timing[], statuses: {} as Statuses };
+}
+
+/** One fresh process: the probe's timings, or the reason it failed as its status. */
+async function runProbe(probe: Probe, outfile: string, round: number, mailEndpoint: string): Promise<{ status: string; timing?: Timing }> {
+  const input = inputs(round);
+  try {
+    const { stdout } = await promisify(execFile)(process.execPath, ['--input-type=module', '-e', HARNESS], {
+      env: { ...process.env, PROBE_BUNDLE: outfile, PROBE_INPUT: JSON.stringify(input) },
+    });
+    if (probe.library === 'SES client' && !(await delivered(mailEndpoint, input.to))) return { status: 'not delivered' };
+    return { status: 'ok', timing: JSON.parse(stdout.trim().split('\n').at(-1) ?? '') };
+  } catch (error) {
+    return { status: error instanceof Error ? error.message.split('\n')[0]?.slice(0, 80) || 'error' : 'error' };
+  }
+}
+
+/** Every round starts each probe once, the floor's first, so that drift in the machine's load hits them alike. */
 export async function measureFirstUse(rounds: number, mailEndpoint: string): Promise<FirstUseRow[]> {
   const dir = mkdtempSync(join(tmpdir(), 'first-use-'));
   try {
-    const rows: FirstUseRow[] = [];
-    let floorLoad: number | undefined;
-    for (const [index, probe] of PROBES.entries()) {
-      const outfile = join(dir, `probe-${index}.mjs`);
-      const result = await build({
-        stdin: { contents: FLOOR_IMPORT + probe.source, resolveDir: ROOT, loader: 'ts', sourcefile: `${probe.library} probe` },
-        outfile,
-        bundle: true,
-        platform: 'node',
-        format: 'esm',
-        minify: bundling.minify,
-        target: bundling.target,
-        mainFields: bundling.mainFields,
-        banner: bundling.banner ? { js: bundling.banner } : undefined,
-        metafile: true,
-        logLevel: 'error',
-      });
-      const times: { load: number; first: number; second: number }[] = [];
-      const statuses: Statuses = {};
-      for (let round = 0; round < rounds; round++) {
-        const input = inputs(round);
-        try {
-          const { stdout } = await promisify(execFile)(process.execPath, ['--input-type=module', '-e', HARNESS], {
-            env: { ...process.env, PROBE_BUNDLE: outfile, PROBE_INPUT: JSON.stringify(input) },
-          });
-          const timing = JSON.parse(stdout.trim().split('\n').at(-1) ?? '');
-          const ok = probe.library !== 'SES client' || (await delivered(mailEndpoint, input.to));
-          countStatus(statuses, ok ? 'ok' : 'not delivered');
-          times.push(timing);
-        } catch (error) {
-          countStatus(statuses, error instanceof Error ? error.message.split('\n')[0]?.slice(0, 80) || 'error' : 'error');
-        }
+    const probes = await Promise.all(PROBES.map((probe, index) => bundleProbe(probe, join(dir, `probe-${index}.mjs`))));
+    for (let round = 0; round < rounds; round++) {
+      for (const bundled of probes) {
+        const { status, timing } = await runProbe(bundled.probe, bundled.outfile, round, mailEndpoint);
+        countStatus(bundled.statuses, status);
+        if (timing) bundled.times.push(timing);
       }
-      assertOnly(statuses, ['ok'], `first use of ${probe.library}`);
-      const load = median(times.map((t) => t.load));
-      floorLoad ??= load; // the first probe is the floor's
-      rows.push({
-        library: probe.library,
-        use: probe.use,
-        kb: round((Object.values(result.metafile.outputs)[0]?.bytes ?? 0) / 1024, 0),
-        load_ms: round(load, 1),
-        load_over_floor_ms: round(load - floorLoad, 1),
-        first_use_ms: round(median(times.map((t) => t.first)), 1),
-        second_use_ms: round(median(times.map((t) => t.second)), 1),
-        first_use_overhead_ms: round(load - floorLoad + median(times.map((t) => t.first - t.second)), 1),
-        statuses,
-      });
     }
-    return rows;
+    for (const { probe, statuses } of probes) assertOnly(statuses, ['ok'], `first use of ${probe.library}`);
+    const floor = probes[0]?.times ?? [];
+    return probes.map(({ probe, kb, times, statuses }) => ({
+      library: probe.library,
+      use: probe.use,
+      kb,
+      load_ms: round(median(times.map((t) => t.load)), 1),
+      load_over_floor_ms: round(median(times.map((t, i) => t.load - (floor[i]?.load ?? 0))), 1),
+      first_use_ms: round(median(times.map((t) => t.first)), 1),
+      second_use_ms: round(median(times.map((t) => t.second)), 1),
+      first_use_overhead_ms: round(median(times.map((t, i) => t.load - (floor[i]?.load ?? 0) + t.first - t.second)), 1),
+      statuses,
+    }));
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

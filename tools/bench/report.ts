@@ -121,7 +121,7 @@ ${table(
 
 ### What each heavy library costs at its first use
 
-The targets above hold every function to the floor (plus one warm hash). A function whose first request uses one of these libraries also pays, once per cold start, what this table measures in the same run (\`tools/bench/first-use.ts\`): each library used as the functions use it (the same shared module, bundled alike), in a fresh Node process that also loads the floor's modules, ${cold.rounds} rounds. First-use overhead = (load − the floor's load) + (first use − second use): what the cold start costs beyond the same work done warm.
+The targets above hold every function to the floor (plus one warm hash). A function whose first request uses one of these libraries also pays, once per cold start, what this table measures in the same run (\`tools/bench/first-use.ts\`): each library used as the functions use it (the same shared module, bundled alike), in a fresh Node process that also loads the floor's modules, ${cold.rounds} rounds, each starting the floor's probe and then each library's. First-use overhead = (load − the floor's load in the same round) + (first use − second use), the rounds' median: what the cold start costs beyond the same work done warm.
 
 ${table(
   ['library', 'one use', 'bundle KB', 'load ms', 'load over the floor ms', 'first use ms', 'second use ms', 'first-use overhead ms', 'statuses'],
