@@ -32,11 +32,11 @@ export interface ActivityEvent extends ActivityOrigin {
 }
 
 const EVENT = 'EVENT#';
-const sealContext = (userId: string, sortKey: string) => `activity:${userId}:${sortKey}`;
+export const activityContext = (userId: string, sortKey: string) => `activity:${userId}:${sortKey}`;
 const newestFirst = (userId: string) => ({ ...inPartition(userPartition(userId), EVENT), ScanIndexForward: false });
 
 async function fromItem(item: Item): Promise<ActivityEvent> {
-  const client = JSON.parse(await openField(item.client_sealed, sealContext(item.user_id, item.SK)));
+  const client = JSON.parse(await openField(item.client_sealed, activityContext(item.user_id, item.SK)));
   return { type: item.type, at: item.at, device: client.device, network: client.network };
 }
 
@@ -54,7 +54,7 @@ export const activity = {
           user_id: userId,
           type,
           at: now.toISOString(),
-          client_sealed: await sealField(JSON.stringify({ device, network }), sealContext(userId, SK)),
+          client_sealed: await sealField(JSON.stringify({ device, network }), activityContext(userId, SK)),
           ttl: epochSeconds(now.getTime()) + ACTIVITY_SECONDS,
         },
       }),

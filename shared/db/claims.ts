@@ -47,7 +47,7 @@ export interface Claim {
 
 const claimKey = async (token: string) => ({ PK: `SIGNUP#${await keyedHash('signup-token', token)}`, SK: 'SIGNUP' });
 const addressClaims = async (email: string) => `EMAIL#${await keyedHash('email', normaliseEmail(email))}#SIGNUPS`;
-const sealContext = (pk: string) => `signup:${pk}`;
+export const claimContext = (pk: string) => `signup:${pk}`;
 
 export const claims = {
   /** Stores a claim and returns its verification token, the only copy of which goes out by mail. */
@@ -62,7 +62,7 @@ export const claims = {
       entity: 'signup_claim',
       password_hash: passwordHash,
       created_at: now.toISOString(),
-      details_sealed: await sealField(JSON.stringify(details), sealContext(key.PK)),
+      details_sealed: await sealField(JSON.stringify(details), claimContext(key.PK)),
       ttl: epochSeconds(now.getTime()) + CLAIM_SECONDS,
     };
     await db.send(new PutCommand({ TableName: tableName(), Item: item, ConditionExpression: 'attribute_not_exists(PK)' }));
@@ -75,7 +75,7 @@ export const claims = {
     const key = await claimKey(token);
     const { Item: item } = await db.send(new GetCommand({ TableName: tableName(), Key: key, ConsistentRead: true }));
     if (!item || item.ttl <= epochSeconds()) return undefined;
-    return { key, passwordHash: item.password_hash, details: JSON.parse(await openField(item.details_sealed, sealContext(key.PK))) };
+    return { key, passwordHash: item.password_hash, details: JSON.parse(await openField(item.details_sealed, claimContext(key.PK))) };
   },
 
   /** The transaction item that uses a claim up: it must still be there (a replay or a concurrent use fails with `gone`). */

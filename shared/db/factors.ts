@@ -19,7 +19,7 @@ import { conditionally, type Guarded, StaleVersion, transact } from './writes.ts
 const totpKey = (userId: string) => ({ PK: userPartition(userId), SK: 'FACTOR#TOTP' });
 const recoveryKey = (userId: string) => ({ PK: userPartition(userId), SK: 'FACTOR#RECOVERY' });
 const challengeKey = (userId: string, challenge: string) => ({ PK: userPartition(userId), SK: `MFA#${sha256(challenge)}` });
-const totpContext = (userId: string) => `totp:${userId}`;
+export const totpContext = (userId: string) => `totp:${userId}`;
 
 export interface Totp {
   secret: string;

@@ -47,7 +47,7 @@ export interface Link {
 const sortKey = (purpose: LinkPurpose, linkId?: string) => (linkId ? `LINK#${purpose}#${linkId}` : `LINK#${purpose}`);
 const linkKey = (userId: string, purpose: LinkPurpose, linkId?: string) => ({ PK: userPartition(userId), SK: sortKey(purpose, linkId) });
 const hashPurpose = (purpose: LinkPurpose) => `link-token:${purpose}`;
-const sealContext = (userId: string, purpose: LinkPurpose, linkId?: string) => `link:${userId}:${purpose}${linkId ? `:${linkId}` : ''}`;
+export const linkContext = (userId: string, purpose: LinkPurpose, linkId?: string) => `link:${userId}:${purpose}${linkId ? `:${linkId}` : ''}`;
 const TOKEN = /^([0-9a-f-]{36})\.(?:([0-9a-z]{16})\.)?[\w-]{43}$/;
 
 /** A new link id: the time in base 36 (fixed width, so ids sort as they were issued) and random digits. */
@@ -75,7 +75,7 @@ export const links = {
       ...linkKey(userId, purpose, linkId),
       entity: 'link',
       token_hash: await keyedHash(hashPurpose(purpose), token),
-      ...(data && { data_sealed: await sealField(JSON.stringify(data), sealContext(userId, purpose, linkId)) }),
+      ...(data && { data_sealed: await sealField(JSON.stringify(data), linkContext(userId, purpose, linkId)) }),
       created_at: now.toISOString(),
       ttl: epochSeconds(now.getTime()) + seconds,
     };
@@ -109,7 +109,7 @@ export const links = {
     if (!item || item.ttl <= epochSeconds()) return undefined;
     const hashes = await keyedHashes(hashPurpose(purpose), token);
     if (!hashes.some(({ hash }) => same(hash, item.token_hash))) return undefined;
-    const data = item.data_sealed ? JSON.parse(await openField(item.data_sealed, sealContext(userId, purpose, linkId))) : {};
+    const data = item.data_sealed ? JSON.parse(await openField(item.data_sealed, linkContext(userId, purpose, linkId))) : {};
     return { userId, purpose, ...(linkId && { linkId }), tokenHash: item.token_hash, issuedAt: item.created_at, data };
   },
 

@@ -55,7 +55,7 @@ export interface OpenSession extends SignInOrigin {
   expiresAt: number;
 }
 
-const clientContext = (userId: string, sessionId: string) => `session:${userId}:${sessionId}`;
+export const sessionClientContext = (userId: string, sessionId: string) => `session:${userId}:${sessionId}`;
 
 const refreshItem = (tokenHash: string, userId: string, sessionId: string, role: Role, expires: number) => ({
   ...sessionKeys.refreshToken(userId, tokenHash),
@@ -74,7 +74,7 @@ const openSessions = (items: Item[]): Promise<OpenSession[]> =>
       .filter((item) => item.ttl > epochSeconds())
       .map(async (item) => {
         const sessionId = String(item.SK).slice(SESSION.length);
-        const client = item.client_sealed ? JSON.parse(await openField(item.client_sealed, clientContext(item.user_id, sessionId))) : {};
+        const client = item.client_sealed ? JSON.parse(await openField(item.client_sealed, sessionClientContext(item.user_id, sessionId))) : {};
         return {
           sessionId,
           createdAt: item.created_at,
@@ -138,7 +138,7 @@ export const sessions = {
     const refreshToken = newRefreshToken(userId);
     const expires = epochSeconds() + REFRESH_TOKEN_SECONDS;
     const now = new Date().toISOString();
-    const client = await sealField(JSON.stringify({ device, network }), clientContext(userId, sessionId));
+    const client = await sealField(JSON.stringify({ device, network }), sessionClientContext(userId, sessionId));
     await transact([
       guard(
         {

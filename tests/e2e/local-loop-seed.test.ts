@@ -85,6 +85,8 @@ describe('npm run seed', () => {
 describe('npm run items', () => {
   // After the seed above: the demo data is in the table.
   it('prints every item with its sealed fields opened, from DynamoDB Local even when the shell points at AWS', async () => {
+    // A reset link too: its sealed data (the address it went to) is one more kind of sealed field.
+    expect((await gateway.api.post('/auth/password/forgot', { email: 'demo-user@example.com' })).status).toBe(202);
     const shell = { AWS_ENDPOINT_URL_DYNAMODB: 'https://dynamodb.eu-west-1.amazonaws.com', AWS_REGION: 'eu-west-1' };
     const { code, stdout, stderr } = await run('tools/local/items.ts', [], shell);
     expect({ code, stderr }).toEqual({ code: 0, stderr: '' });
@@ -97,6 +99,17 @@ describe('npm run items', () => {
     expect(openedValues).toEqual(expect.arrayContaining([expect.objectContaining({ name: 'Uma User', email: 'demo-user@example.com' })]));
     expect(openedValues).toEqual(expect.arrayContaining(['5555555555554444', expect.objectContaining({ name: 'Sam Sample', dob: '1984-11-30' })]));
     expect(JSON.stringify(openedValues)).not.toContain('does not open');
+    // Every kind of sealed field opens (the demo sign-ins above left sessions and activity), but the one
+    // sealed to a refresh token, which the table never holds.
+    const unopened = items.flatMap((item) =>
+      Object.entries(item)
+        .filter(([name, value]) => name.endsWith('_opened') && typeof value === 'string' && value.startsWith('('))
+        .map(([name]) => `${item.entity} ${name}`),
+    );
+    expect(unopened.filter((kind) => kind !== 'refresh_token successor_opened')).toEqual([]);
+    expect(items.filter((item) => item.entity === 'session').map((item) => typeof item.client_opened)).toContain('object');
+    expect(items.filter((item) => item.entity === 'activity').map((item) => typeof item.client_opened)).toContain('object');
+    expect(items.filter((item) => item.entity === 'link').map((item) => item.data_opened)).toContainEqual({ email: 'demo-user@example.com' });
   });
 
   it('prints only the items whose partition key starts with the prefix given', async () => {
