@@ -1,4 +1,5 @@
 import { type BundlingOptions, type ICommandHooks, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import type { BuildOptions } from 'esbuild';
 import { VENDOR_FILES } from '../shared/web/static.ts';
 import { esbuildTarget } from './runtime.ts';
 
@@ -18,6 +19,17 @@ export const bundling: BundlingOptions = {
   // CommonJS dependencies inside an ESM bundle still call require().
   banner: "import { createRequire as __createRequire } from 'module'; const require = __createRequire(import.meta.url);",
 };
+
+/** The same options for esbuild's own API, as the bench builds with them (tools/bench/bundles.ts, first-use.ts). */
+export const esbuildOptions = {
+  bundle: true,
+  platform: 'node',
+  format: 'esm',
+  minify: bundling.minify,
+  target: bundling.target,
+  mainFields: bundling.mainFields,
+  banner: bundling.banner ? { js: bundling.banner } : undefined,
+} satisfies BuildOptions;
 
 /** The console's and the docs' files travel in the bundle, where shared/web/static.ts looks for them. */
 export const copyStaticFiles: ICommandHooks = {

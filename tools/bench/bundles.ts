@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { build } from 'esbuild';
 import * as z from 'zod/mini';
-import { bundling } from '../../infra/bundling.ts';
+import { esbuildOptions } from '../../infra/bundling.ts';
 import { type FunctionSpec, functionSpecs } from '../../infra/functions.ts';
 import type { RouteDef } from '../../shared/routes/route.ts';
 import { routes } from '../../shared/routes.ts';
@@ -96,14 +96,8 @@ export async function measureBundles(): Promise<BundleRow[]> {
   const rows: BundleRow[] = [];
   for (const spec of functionSpecs().values()) {
     const result = await build({
+      ...esbuildOptions,
       entryPoints: [resolve(ROOT, spec.entry)],
-      bundle: true,
-      platform: 'node',
-      format: 'esm',
-      minify: bundling.minify,
-      target: bundling.target,
-      mainFields: bundling.mainFields,
-      banner: bundling.banner ? { js: bundling.banner } : undefined,
       write: false,
       metafile: true,
       logLevel: 'error',

@@ -17,7 +17,7 @@ import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { build } from 'esbuild';
 import { Secret } from 'otpauth';
-import { bundling } from '../../infra/bundling.ts';
+import { esbuildOptions } from '../../infra/bundling.ts';
 import { SoftwareAuthenticator } from '../local/software-authenticator.ts';
 import { assertOnly, countStatus, median, round, type Statuses } from './stats.ts';
 
@@ -143,14 +143,8 @@ interface Timing {
 async function bundleProbe(probe: Probe, outfile: string) {
   const result = await build({
     stdin: { contents: FLOOR_IMPORT + probe.source, resolveDir: ROOT, loader: 'ts', sourcefile: `${probe.library} probe` },
+    ...esbuildOptions,
     outfile,
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    minify: bundling.minify,
-    target: bundling.target,
-    mainFields: bundling.mainFields,
-    banner: bundling.banner ? { js: bundling.banner } : undefined,
     metafile: true,
     logLevel: 'error',
   });
