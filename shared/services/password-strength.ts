@@ -1,4 +1,5 @@
 /** The strength check on a password being set (sign-up, admin create, change; reset too). */
+import { guessabilityCheck } from '../domain/password-strength.ts';
 import { InvalidInput } from '../errors.ts';
 
 export const GUESSABLE_PASSWORD =
@@ -6,7 +7,7 @@ export const GUESSABLE_PASSWORD =
 
 /** Refuses a guessable password (a 400 naming `body.password`); `userInputs` are the account's own words (email, name, username). */
 export async function assertUnguessable(password: string, userInputs: (string | undefined | null)[], path = 'body.password'): Promise<void> {
-  const { isGuessable } = await import('../domain/password-strength.ts');
   const words = userInputs.flatMap((input) => (input ? input.split(/[@._\s-]+/).filter((word) => word.length > 2) : []));
+  const isGuessable = await guessabilityCheck();
   if (isGuessable(password, words)) throw new InvalidInput('Choose a password that is harder to guess.', [{ path, message: GUESSABLE_PASSWORD }]);
 }

@@ -5,9 +5,10 @@
  * template resource (in its resource group's nested stack), its DynamoDB calls held to its IAM
  * policy from the template and its secret reads to its layers and policy (tools/runtime/).
  */
-import { readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { LAZY_LIBRARIES } from '../../infra/bundling.ts';
 import { functionId } from '../../infra/functions.ts';
 import { lambdaRuntime } from '../../infra/runtime.ts';
 import { PROBLEM_CONTENT_TYPE } from '../../shared/http/problem.ts';
@@ -100,6 +101,20 @@ describe('function bundles', () => {
       expect(code.length / code.split('\n').length).toBeGreaterThan(1000);
       expect(statSync(file).size).toBeGreaterThan(10_000);
     }
+  });
+
+  it('ship each lazy library as a file of its own beside index.mjs, exactly where index.mjs imports it', () => {
+    const shipped = new Set<string>();
+    for (const fn of lambda.functions.values()) {
+      const code = readFileSync(join(fn.codeDir, 'index.mjs'), 'utf8');
+      for (const file of Object.values(LAZY_LIBRARIES)) {
+        const imported = code.includes(`import("./${file}")`);
+        expect(existsSync(join(fn.codeDir, file)), `${fn.logicalId}: ${file}`).toBe(imported);
+        if (imported) shipped.add(file);
+      }
+    }
+    // Each is used somewhere (passkeys, password strength): a lazy file nobody imports would be a renamed path.
+    expect([...shipped].sort()).toEqual(Object.values(LAZY_LIBRARIES).sort());
   });
 });
 

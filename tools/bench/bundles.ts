@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { build } from 'esbuild';
 import * as z from 'zod/mini';
-import { esbuildOptions } from '../../infra/bundling.ts';
+import { esbuildOptions, LAZY_LIBRARIES } from '../../infra/bundling.ts';
 import { type FunctionSpec, functionSpecs } from '../../infra/functions.ts';
 import type { RouteDef } from '../../shared/routes/route.ts';
 import { routes } from '../../shared/routes.ts';
@@ -84,8 +84,12 @@ export interface BundleRow {
   routes: string[];
   kb: number;
   gzip_kb: number;
-  /** The heavy libraries it carries (over 1 KB of their code, after tree shaking), by name. */
+  /** The heavy libraries it carries (over 1 KB of their code, after tree shaking, or in a lazy file of its own), by name. */
   carries: string[];
+  /** Of those, the ones it ships as files of their own, read on first use (infra/bundling.ts, LAZY_LIBRARIES). */
+  lazy: string[];
+  /** Lazy files its bundle imports statically, so that they load at init: should be none. */
+  loaded_at_init: string[];
   /** Those it carries that its routes do not declare a use for (HEAVY_LIBRARIES): should be none. */
   unused: string[];
 }
@@ -110,7 +114,13 @@ export async function measureBundles(): Promise<BundleRow[]> {
       spec,
       routes: spec.routeIds.map((id) => ({ id, ...(routes as Record<string, RouteDef>)[id] }) as BundledFunction['routes'][number]),
     };
-    const carried = HEAVY_LIBRARIES.filter(({ path }) => bytesOf(path) > 1024);
+    const imports = Object.values(result.metafile.outputs)[0]?.imports ?? [];
+    const lazyImports = Object.entries(LAZY_LIBRARIES).flatMap(([library, file]) =>
+      imports.filter((i) => i.path === `./${file}`).map(({ kind }) => ({ library, kind })),
+    );
+    const ofLibrary = (library: string) => HEAVY_LIBRARIES.find(({ path }) => `node_modules/${library}/`.startsWith(path));
+    const lazy = HEAVY_LIBRARIES.filter((heavy) => lazyImports.some(({ library }) => ofLibrary(library) === heavy));
+    const carried = HEAVY_LIBRARIES.filter((heavy) => bytesOf(heavy.path) > 1024 || lazy.includes(heavy));
     rows.push({
       function: spec.id,
       entry: spec.entry,
@@ -118,6 +128,8 @@ export async function measureBundles(): Promise<BundleRow[]> {
       kb: kb(code.length),
       gzip_kb: kb(gzipSync(code).length),
       carries: carried.map(({ name }) => name),
+      lazy: lazy.map(({ name }) => name),
+      loaded_at_init: [...new Set(lazyImports.filter(({ kind }) => kind !== 'dynamic-import').map(({ library }) => library))],
       unused: carried.filter(({ mayCarry }) => !mayCarry(fn)).map(({ name }) => name),
     });
   }

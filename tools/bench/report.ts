@@ -16,7 +16,7 @@ export interface Report {
     /** One warm hash at the configured cost, added to the floor of the functions that hash or check a password. */
     warm_hash_ms: number;
     floor: { function: string; init_ms: number; first_request_ms: number; first_invocation_ms: number; second_request_ms: number; statuses: Statuses };
-    functions: (ColdRow & { raw_kb: number; gzip_kb: number; heavy_libraries: string[]; unused_libraries: string[] })[];
+    functions: (ColdRow & { raw_kb: number; gzip_kb: number; lazy_kb: number; heavy_libraries: string[]; lazy_libraries: string[]; unused_libraries: string[] })[];
     /** Each heavy library's first use in a fresh process, beyond the floor's modules. */
     first_use: FirstUseRow[];
   };
@@ -76,16 +76,17 @@ Targets: load-and-init within ${cold.targets.init}× the floor's (${within(cold.
 
 ### Bundles: what each function carries
 
-Each function's shipped bundle, its load-and-init (median, and against the floor's), and the heavy libraries it carries after tree shaking (over 1 KB of their code; \`tools/bench/bundles.ts\`), against what its routes declare they use: the last column must be empty (\`tests/infra/bundle-contents.test.ts\`).
+Each function's shipped bundle (index.mjs), its load-and-init (median, and against the floor's), and the heavy libraries it carries after tree shaking (over 1 KB of their code; \`tools/bench/bundles.ts\`), against what its routes declare they use: the last column must be empty (\`tests/infra/bundle-contents.test.ts\`). The libraries marked *own file* ship beside index.mjs as files of their own, read on their first use, not at init (\`infra/bundling.ts\`, \`LAZY_LIBRARIES\`): their KB are the last but one column.
 
 ${table(
-  ['function', 'KB (gzip)', 'load-and-init ms', 'init × floor', 'heavy libraries', 'carried but unused'],
+  ['function', 'KB (gzip)', 'load-and-init ms', 'init × floor', 'heavy libraries', 'own files KB', 'carried but unused'],
   cold.functions.map((f) => [
     f.function,
     `${f.raw_kb} (${f.gzip_kb})`,
     f.init_ms,
     `${f.init_ratio}${initOk(f) ? '' : ' **over**'}`,
-    f.heavy_libraries.join(', ') || '—',
+    f.heavy_libraries.map((name) => (f.lazy_libraries.includes(name) ? `${name} (*own file*)` : name)).join(', ') || '—',
+    f.lazy_kb || '—',
     f.unused_libraries.join(', ') || '—',
   ]),
 )}
@@ -121,7 +122,7 @@ ${table(
 
 ### What each heavy library costs at its first use
 
-The targets above hold every function to the floor (plus one warm hash). A function whose first request uses one of these libraries also pays, once per cold start, what this table measures in the same run (\`tools/bench/first-use.ts\`): each library used as the functions use it (the same shared module, bundled alike), in a fresh Node process that also loads the floor's modules, ${cold.rounds} rounds, each starting the floor's probe and then each library's. First-use overhead = (load − the floor's load in the same round) + (first use − second use), the rounds' median: what the cold start costs beyond the same work done warm.
+The targets above hold every function to the floor (plus one warm hash). A function whose first request uses one of these libraries also pays, once per cold start, what this table measures in the same run (\`tools/bench/first-use.ts\`): each library used as the functions use it (the same shared module, bundled alike, its own files beside), in a fresh Node process that also loads the floor's modules and serves the floor's request first (as a function's first request has made its DynamoDB calls before it mails, so the SDK's own first-call work is not counted twice), ${cold.rounds} rounds, each starting the floor's probe and then each library's. First-use overhead = (load − the floor's load in the same round) + (first use − second use), the rounds' median: what the cold start costs beyond the same work done warm.
 
 ${table(
   ['library', 'one use', 'bundle KB', 'load ms', 'load over the floor ms', 'first use ms', 'second use ms', 'first-use overhead ms', 'statuses'],
