@@ -18,7 +18,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
-import { bundling, commandHooks } from '../bundling.ts';
+import { functionBundling } from '../bundling.ts';
 import type { DeploymentConfig } from '../config.ts';
 import { type FunctionResources, functionEnvironment, functionGroup, functionSpecs, type RouteTable } from '../functions.ts';
 import { paramsAndSecretsLayerArn } from '../params-and-secrets-layers.ts';
@@ -91,7 +91,7 @@ export class RouteFunctions {
         tracing: lambda.Tracing.ACTIVE,
         projectRoot: ROOT,
         depsLockFilePath: resolve(ROOT, 'package-lock.json'),
-        bundling: { ...bundling, commandHooks: commandHooks(Boolean(spec.staticFiles)) },
+        bundling: functionBundling({ staticFiles: Boolean(spec.staticFiles) }),
         // Secrets are read through AWS's Parameters and Secrets extension: no SDK client in the bundle.
         ...((spec.appSecret || spec.consoleApiKey) && {
           paramsAndSecrets: lambda.ParamsAndSecretsLayerVersion.fromVersionArn(paramsAndSecretsLayerArn(group), {

@@ -12,7 +12,7 @@ export const PASSWORD_POLICY = {
     { pattern: /\d/, message: 'Password must contain a digit' },
     { pattern: /[^A-Za-z0-9]/, message: 'Password must contain a special character' },
   ],
-  /** zxcvbn's scale runs 0–4; 3 is "safely unguessable" online and against a slow hash offline (domain/password-strength.ts). */
+  /** zxcvbn's scale runs 0–4; 3 is "safely unguessable" online and against a slow hash offline (services/password-strength.ts). */
   minScore: 3,
   description:
     "8 or more characters, at most 72 bytes in UTF-8, with a lowercase and an uppercase letter, a digit and a special character, and not easy to guess (`x-unguessable`: zxcvbn, @zxcvbn-ts with its common dictionaries, scores it 3 or more of 4, the account's email, name and username counting as words to avoid; else 400)",

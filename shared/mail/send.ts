@@ -11,9 +11,9 @@
  * - throttling, SES's own failures and an unreachable endpoint (after the SDK's retries) are
  *   Unavailable, a 503 with Retry-After: 5.
  */
-import type { SESv2Client } from '@aws-sdk/client-sesv2';
 import { env } from '../config/index.ts';
 import { Unavailable } from '../errors.ts';
+import { onceUnlessRejected } from '../memo.ts';
 
 export interface Mail {
   to: string;
@@ -23,13 +23,11 @@ export interface Mail {
   html?: string;
 }
 
-let client: Promise<{ ses: SESv2Client; SendEmailCommand: typeof import('@aws-sdk/client-sesv2').SendEmailCommand }> | undefined;
-
-const ses = () =>
-  (client ??= import('@aws-sdk/client-sesv2').then(({ SESv2Client, SendEmailCommand }) => ({
-    ses: new SESv2Client({ maxAttempts: 3 }),
-    SendEmailCommand,
-  })));
+/** The client, loaded on the first mail (and again on the next, if that failed). Pure: unused, the bundler drops it. */
+const ses = /* @__PURE__ */ onceUnlessRejected(async () => {
+  const { SESv2Client, SendEmailCommand } = await import('@aws-sdk/client-sesv2');
+  return { ses: new SESv2Client({ maxAttempts: 3 }), SendEmailCommand };
+});
 
 /** SES's answers that the same request will never get past: the mail is refused, not delayed. */
 const REFUSALS = new Set([

@@ -21,7 +21,7 @@ import { Ajv2020 } from 'ajv/dist/2020.js';
 import formats from 'ajv-formats';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { guessabilityCheck } from '../../shared/domain/password-strength.ts';
+import { guessabilityCheck } from '../../shared/services/password-strength.ts';
 import type { Json } from '../../tools/values.ts';
 import { type Account, registerUser, signInAdmin } from '../support/accounts.ts';
 import { type ApiResponse, useGateway } from '../support/api.ts';

@@ -44,14 +44,14 @@ const MAY_IMPORT: Record<string, string[]> = {
   crypto: ['config', 'domain', 'errors', 'memo'],
   // A public projection is typed by the response schema it answers.
   db: ['config', 'crypto', 'domain', 'errors', 'json-text', 'memo', 'retry', 'schemas'],
-  services: ['config', 'crypto', 'db', 'domain', 'errors', 'json-text', 'mail', 'retry', 'schemas'],
+  services: ['config', 'crypto', 'db', 'domain', 'errors', 'json-text', 'mail', 'memo', 'retry', 'schemas'],
   routes: ['schemas', 'web'],
   http: ['config', 'crypto', 'db', 'domain', 'errors', 'json-text', 'memo', 'routes'],
   openapi: ['errors', 'http', 'memo', 'routes', 'schemas'],
   client: [],
   // The mailer's SES sender (issue 21): request functions never send mail themselves. It answers
   // SES's busy as Unavailable (a 503 with Retry-After).
-  mail: ['config', 'errors'],
+  mail: ['config', 'errors', 'memo'],
 };
 
 describe('the import graph', () => {

@@ -80,7 +80,7 @@ export const use = ({ secret }) => {
   },
   {
     library: 'SES client',
-    use: 'send a mail to the local SES (shared/mail/send.ts: its lazy import, the client, one SendEmail)',
+    use: 'send a mail to the local SES (shared/mail/send.ts: its import(), inside the bundle, the client, one SendEmail)',
     source: `import { sendMail } from './shared/mail/send.ts';
 export const use = ({ to }, i) => sendMail({ to: to[i], subject: 'First use', text: 'The SES client, used once.' });`,
   },

@@ -10,7 +10,7 @@ import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
-import { bundling } from '../../infra/bundling.ts';
+import { functionBundling } from '../../infra/bundling.ts';
 import { DEFAULT_MEMORY_MB, TIMEOUT_SECONDS } from '../../infra/functions.ts';
 import { lambdaRuntime } from '../../infra/runtime.ts';
 import type { UserDataStack } from '../../infra/stack.ts';
@@ -34,7 +34,7 @@ function addFloor(stack: UserDataStack) {
     role,
     projectRoot: ROOT,
     depsLockFilePath: resolve(ROOT, 'package-lock.json'),
-    bundling,
+    bundling: functionBundling(),
     environment: { TABLE_NAME: table.tableName },
   });
 }
