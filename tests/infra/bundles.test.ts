@@ -5,7 +5,7 @@
  * template resource (in its resource group's nested stack), its DynamoDB calls held to its IAM
  * policy from the template and its secret reads to its layers and policy (tools/runtime/).
  */
-import { existsSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { LAZY_LIBRARIES } from '../../infra/bundling.ts';
@@ -115,6 +115,31 @@ describe('function bundles', () => {
     }
     // Each is used somewhere (passkeys, password strength): a lazy file nobody imports would be a renamed path.
     expect([...shipped].sort()).toEqual(Object.values(LAZY_LIBRARIES).sort());
+  });
+
+  it('fail closed when a lazy file cannot be read, and read it on the next request once it can (nothing cached)', async () => {
+    const fnDef = functionOf(routes['auth.register'].entry);
+    const file = join(fnDef.codeDir, LAZY_LIBRARIES['@zxcvbn-ts/core']);
+    const event = fillSampleEvent('events/auth.register.json', await samplePlaceholders(API_KEY));
+    const instance = await inSlot(() => lambda.start(fnDef.id));
+    try {
+      renameSync(file, `${file}.away`);
+      let missing: Awaited<ReturnType<typeof instance.invoke>>;
+      try {
+        missing = await instance.invoke(event);
+      } finally {
+        renameSync(`${file}.away`, file);
+      }
+      // The password is not checked, so nothing is accepted: a plain 500, no path or stack in it.
+      expect(missing.result.statusCode).toBe(500);
+      expect(missing.result.headers['content-type']).toBe(PROBLEM_CONTENT_TYPE);
+      expect(missing.result.body).not.toMatch(/lazy|zxcvbn|ERR_MODULE_NOT_FOUND|\bat /);
+      // The same warm instance, the file back: the import is tried again, not answered from a cached failure.
+      const again = await instance.invoke(event);
+      expect(again.result.statusCode, again.result.body).toBe(routes['auth.register'].status);
+    } finally {
+      await instance.stop();
+    }
   });
 });
 
